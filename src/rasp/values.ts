@@ -1,0 +1,57 @@
+/**
+ * The values RASP s-ops hold. RASP runs on Python values; we keep numbers, strings and
+ * booleans, and `null` for "undefined" (an aggregate that selected nothing and has no default).
+ */
+export type Value = number | string | boolean;
+export type MaybeValue = Value | null;
+
+/** A stable total order over values, used to sort value sets and print them: booleans, numbers, strings. */
+export function compareValues(a: Value, b: Value): number {
+  const rank = (v: Value) => (typeof v === 'boolean' ? 0 : typeof v === 'number' ? 1 : 2);
+  const ra = rank(a);
+  const rb = rank(b);
+  if (ra !== rb) return ra - rb;
+  if (typeof a === 'number' && typeof b === 'number') return a - b;
+  if (typeof a === 'boolean' && typeof b === 'boolean') return Number(a) - Number(b);
+  return String(a) < String(b) ? -1 : String(a) > String(b) ? 1 : 0;
+}
+
+/** Sorted, de-duplicated values (booleans, then numbers, then strings). */
+export function sortedUnique(values: Iterable<Value>): Value[] {
+  const seen = new Map<string, Value>();
+  for (const v of values) seen.set(valueKey(v), v);
+  return [...seen.values()].sort(compareValues);
+}
+
+/** A key that tells `1` from `"1"` and `true`, for maps and sets of values. */
+export function valueKey(v: MaybeValue): string {
+  if (v === null) return 'null';
+  return `${typeof v === 'number' ? 'n' : typeof v === 'string' ? 's' : 'b'}:${String(v)}`;
+}
+
+/** Python's equality as RASP uses it: True == 1 and False == 0, numbers by value, strings by text. */
+export function valuesEqual(a: MaybeValue, b: MaybeValue): boolean {
+  if (a === null || b === null) return a === b;
+  const na = typeof a === 'boolean' ? Number(a) : a;
+  const nb = typeof b === 'boolean' ? Number(b) : b;
+  return na === nb;
+}
+
+/** Prints a value as RASP's REPL shows it (strings bare, booleans as True/False, null as `-`). */
+export function formatValue(v: MaybeValue): string {
+  if (v === null) return '-';
+  if (typeof v === 'boolean') return v ? 'True' : 'False';
+  if (typeof v === 'number') return Number.isInteger(v) ? String(v) : String(Number(v.toFixed(6)));
+  return v;
+}
+
+/** True for values that take part in arithmetic (numbers and booleans, as in Python). */
+export function isNumeric(v: MaybeValue): v is number | boolean {
+  return typeof v === 'number' || typeof v === 'boolean';
+}
+
+/** Parses one input token: a number when the vocabulary is numeric, else the text itself. */
+export function parseToken(text: string, numericVocab: boolean): Value {
+  if (numericVocab && text.trim() !== '' && !Number.isNaN(Number(text))) return Number(text);
+  return text;
+}
