@@ -77,10 +77,10 @@ export function not(a: Selector): SelectorNotNode {
 }
 
 export function numerical<T extends SOp>(sop: T): T {
-  return sop.withEncoding('numerical');
+  return sop.withEncoding('numerical') as T;
 }
 export function categorical<T extends SOp>(sop: T): T {
-  return sop.withEncoding('categorical');
+  return sop.withEncoding('categorical') as T;
 }
 
 function asSOp(x: SOp | Value): SOp {
