@@ -1,0 +1,182 @@
+/**
+ * One-line RASP text for nodes and element-wise functions, as labels for compiled components,
+ * traces and error messages. A node's children are referred to by name when they have one, else
+ * described inline; maps read as the expression itself with their inputs substituted
+ * (`length - indices - 1`). The text uses the `.rasp` syntax, with the fewest parentheses that
+ * parse back to the same tree (the printer relies on this).
+ */
+import type { RaspNode, ScalarExpr, ScalarFn } from './ast.ts';
+import type { Value } from './values.ts';
+
+/**
+ * Binding strength of each syntactic level, loosest first: `x if c else y`, `or`, `and`, `not`,
+ * comparisons and `in`, `+ -`, `* / %`, unary minus, `^`, and calls / names / literals.
+ */
+export const PREC = {
+  cond: 1,
+  or: 2,
+  and: 3,
+  not: 4,
+  compare: 5,
+  add: 6,
+  mul: 7,
+  neg: 8,
+  pow: 9,
+  atom: 10,
+} as const;
+
+/** Rendered text together with the level it binds at, so a parent knows when to parenthesise. */
+export interface Rendered {
+  readonly text: string;
+  readonly prec: number;
+}
+
+const BINARY_PREC: Record<string, number> = {
+  or: PREC.or,
+  and: PREC.and,
+  '==': PREC.compare,
+  '!=': PREC.compare,
+  '<': PREC.compare,
+  '<=': PREC.compare,
+  '>': PREC.compare,
+  '>=': PREC.compare,
+  '+': PREC.add,
+  '-': PREC.add,
+  '*': PREC.mul,
+  '/': PREC.mul,
+  '%': PREC.mul,
+  '^': PREC.pow,
+};
+
+/** Text of `r` where the context needs at least binding strength `min`. */
+export function atLeast(r: Rendered, min: number): string {
+  return r.prec >= min ? r.text : `(${r.text})`;
+}
+
+/** A constant as a `.rasp` literal: strings double-quoted, booleans True/False, numbers exact. */
+export function literalText(v: Value): string {
+  if (typeof v === 'boolean') return v ? 'True' : 'False';
+  if (typeof v === 'number') return numberText(v);
+  return `"${v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n').replace(/\t/g, '\\t')}"`;
+}
+
+function numberText(x: number): string {
+  // String() round-trips doubles exactly; the lexer reads its exponent form too.
+  return String(x === 0 ? 0 : x);
+}
+
+function literal(v: Value): Rendered {
+  return { text: literalText(v), prec: typeof v === 'number' && v < 0 ? PREC.neg : PREC.atom };
+}
+
+export function listText(list: readonly Value[]): string {
+  return `[${list.map(literalText).join(', ')}]`;
+}
+
+/** Renders an expression whose parameter i is the (atomic) text `args[i]`. */
+export function renderExpr(e: ScalarExpr, args: readonly Rendered[]): Rendered {
+  switch (e.op) {
+    case 'param':
+      return args[e.index] ?? { text: `p${e.index}`, prec: PREC.atom };
+    case 'const':
+      return literal(e.value);
+    case 'unary': {
+      const inner = renderExpr(e.arg, args);
+      if (e.fn === 'neg') return { text: `-${atLeast(inner, PREC.neg)}`, prec: PREC.neg };
+      if (e.fn === 'not') return { text: `not ${atLeast(inner, PREC.not)}`, prec: PREC.not };
+      return { text: `${e.fn}(${inner.text})`, prec: PREC.atom };
+    }
+    case 'binary': {
+      const p = BINARY_PREC[e.fn];
+      const l = renderExpr(e.left, args);
+      const r = renderExpr(e.right, args);
+      // Left-associative, except `^`; comparisons never chain unparenthesised.
+      let lMin = p;
+      let rMin = p + 1;
+      if (e.fn === '^') {
+        lMin = p + 1;
+        rMin = PREC.neg;
+      } else if (p === PREC.compare) {
+        lMin = p + 1;
+      }
+      return { text: `${atLeast(l, lMin)} ${e.fn} ${atLeast(r, rMin)}`, prec: p };
+    }
+    case 'cond': {
+      const t = renderExpr(e.then, args);
+      const c = renderExpr(e.test, args);
+      const f = renderExpr(e.else, args);
+      return { text: `${atLeast(t, PREC.or)} if ${atLeast(c, PREC.or)} else ${atLeast(f, PREC.cond)}`, prec: PREC.cond };
+    }
+    case 'in': {
+      const item = renderExpr(e.item, args);
+      return { text: `${atLeast(item, PREC.compare + 1)} in ${listText(e.list)}`, prec: PREC.compare };
+    }
+    case 'index': {
+      const i = renderExpr(e.index, args);
+      return { text: `${listText(e.list)}[${i.text}]`, prec: PREC.atom };
+    }
+  }
+}
+
+/** Text of an element-wise function with its parameters named `argNames` (native functions: their own text). */
+export function exprText(fn: ScalarFn, argNames: readonly string[]): string {
+  if (fn.kind === 'native') return fn.text;
+  return renderExpr(
+    fn.body,
+    argNames.map((text) => ({ text, prec: PREC.atom })),
+  ).text;
+}
+
+const BUILTIN_LEAF_TEXT = { tokens: 'tokens', indices: 'indices', length: 'length' } as const;
+
+/** How a parent refers to a child: its name, else its description (parenthesised where needed). */
+function reference(n: RaspNode): Rendered {
+  if (n.name) return { text: n.name, prec: PREC.atom };
+  return render(n);
+}
+
+function render(n: RaspNode): Rendered {
+  const r = renderBare(n);
+  if (n.encoding && n.kind !== 'select') return { text: `${n.encoding}(${r.text})`, prec: PREC.atom };
+  return r;
+}
+
+function renderBare(n: RaspNode): Rendered {
+  switch (n.kind) {
+    case 'tokens':
+    case 'indices':
+    case 'length':
+      return { text: BUILTIN_LEAF_TEXT[n.kind], prec: PREC.atom };
+    case 'const':
+      return literal(n.value);
+    case 'map': {
+      const args = n.inputs.map(reference);
+      if (n.fn.kind === 'native') return { text: `map(${n.fn.text}, ${args.map((a) => a.text).join(', ')})`, prec: PREC.atom };
+      return renderExpr(n.fn.body, args.map((a) => ({ text: atLeast(a, PREC.atom), prec: PREC.atom })));
+    }
+    case 'aggregate': {
+      const parts = [reference(n.selector).text, reference(n.sop).text];
+      if (n.defaultValue !== null) parts.push(literalText(n.defaultValue));
+      return { text: `aggregate(${parts.join(', ')})`, prec: PREC.atom };
+    }
+    case 'selectorWidth':
+      return { text: `selector_width(${reference(n.selector).text})`, prec: PREC.atom };
+    case 'select': {
+      const op = n.predicate === 'TRUE' ? 'True' : n.predicate === 'FALSE' ? 'False' : n.predicate;
+      return { text: `select(${reference(n.keys).text}, ${reference(n.queries).text}, ${op})`, prec: PREC.atom };
+    }
+    case 'selectAnd':
+    case 'selectOr': {
+      const p = n.kind === 'selectAnd' ? PREC.and : PREC.or;
+      const word = n.kind === 'selectAnd' ? 'and' : 'or';
+      return { text: `${atLeast(reference(n.left), p)} ${word} ${atLeast(reference(n.right), p + 1)}`, prec: p };
+    }
+    case 'selectNot':
+      return { text: `not ${atLeast(reference(n.inner), PREC.not)}`, prec: PREC.not };
+  }
+}
+
+/** One-line RASP text of what `node` computes, its children by name where they have one. */
+export function describe(node: RaspNode): string {
+  return render(node).text;
+}

@@ -1,0 +1,363 @@
+/**
+ * Elaboration: runs a `.rasp` file's statements and builds the RASP graph (ast.ts).
+ *
+ * Values while running are constants, lists, s-ops, selectors, functions and tuples (scope.ts).
+ * Operators fold constants and turn anything involving an s-op into one element-wise map per
+ * assigned expression (elementwise.ts). A top-level assignment names its node; naming an already
+ * named node makes an alias. Defs close over the scope they were written in and resolve names when
+ * called, so a def that mentions an undefined name only fails if it is called.
+ */
+import { readFileSync } from 'node:fs';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { SelectorAndNode, SelectorNotNode, SelectorOrNode, type RaspNode, type ScalarExpr, type SOp } from './ast.ts';
+import { builtinScope, callBuiltin, type Arg } from './builtins.ts';
+import { asElementwise, at, combine, materialise } from './elementwise.ts';
+import { RaspError, type SourceLoc } from './errors.ts';
+import { parse } from './parser.ts';
+import type { Program } from './program.ts';
+import { truthy } from './scalar.ts';
+import { kindText, Scope, suggestName, type DefStmt, type Val } from './scope.ts';
+import type { Expr, Pos, Stmt } from './syntax.ts';
+import { valuesEqual, type Value } from './values.ts';
+
+export const MAX_CALL_DEPTH = 100;
+
+export interface ElaborateOptions {
+  /** The file's path, as it should appear in messages and node locations. */
+  readonly file: string;
+  /** The name of the s-op to output (default: the last s-op the main file assigns). */
+  readonly output?: string;
+  /** Reads a file named by `load` (default: from disk). */
+  readonly readFile?: (path: string) => string;
+}
+
+export interface Elaborated {
+  readonly output: SOp;
+  readonly named: ReadonlyMap<string, RaspNode>;
+}
+
+interface Assignment {
+  readonly name: string;
+  readonly node: RaspNode;
+  readonly inMainFile: boolean;
+}
+
+/** Signals a `return` inside a def's body. */
+class Return {
+  constructor(readonly value: Val) {}
+}
+
+export function elaborate(text: string, opts: ElaborateOptions): Elaborated {
+  return new Elaborator(opts).run(text);
+}
+
+class Elaborator {
+  private readonly global = new Scope(builtinScope());
+  private readonly named = new Map<string, RaspNode>();
+  private readonly assignments: Assignment[] = [];
+  /** Files being loaded, outermost first (absolute paths), to detect load cycles. */
+  private readonly loading: string[] = [];
+  /** Which file each def was written in (a def from a loaded file reports errors there). */
+  private readonly defFiles = new WeakMap<DefStmt, string>();
+  private file: string;
+  private depth = 0;
+
+  constructor(private readonly opts: ElaborateOptions) {
+    this.file = opts.file;
+  }
+
+  run(text: string): Elaborated {
+    this.runFile(text, this.opts.file);
+    return { output: this.pickOutput(), named: this.named };
+  }
+
+  private loc(p: Pos): SourceLoc {
+    return { file: this.file, line: p.line, col: p.col };
+  }
+
+  private runFile(text: string, file: string): void {
+    const tree = parse(text, file);
+    const saved = this.file;
+    this.file = file;
+    this.loading.push(resolve(file));
+    try {
+      for (const s of tree.statements) this.statement(s, this.global, true);
+    } finally {
+      this.loading.pop();
+      this.file = saved;
+    }
+  }
+
+  private pickOutput(): SOp {
+    const fileLoc = { file: this.opts.file, line: 1, col: 1 };
+    if (this.opts.output !== undefined) {
+      const name = this.opts.output;
+      const node = this.named.get(name);
+      if (!node) {
+        const hint = suggestName(name, [...this.named.keys()]);
+        throw new RaspError(`no s-op named '${name}' to output${hint ? ` (did you mean '${hint}'?)` : ''}`, fileLoc);
+      }
+      if (!isSOpNode(node)) throw new RaspError(`'${name}' is a selector; the output must be an s-op`, fileLoc);
+      return node;
+    }
+    const sops = this.assignments.filter((a) => isSOpNode(a.node));
+    const main = sops.filter((a) => a.inMainFile);
+    const last = (main.length ? main : sops).at(-1);
+    if (!last) throw new RaspError('the program assigns no s-op, so it has no output', fileLoc);
+    return last.node as SOp;
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Statements
+  // -------------------------------------------------------------------------------------------
+
+  /** Runs one statement; a `return` inside a def is thrown as Return. */
+  private statement(s: Stmt, scope: Scope, topLevel: boolean): void {
+    switch (s.kind) {
+      case 'assign':
+        return this.assign(s, scope, topLevel);
+      case 'expr':
+        this.expr(s.expr, scope);
+        return;
+      case 'def':
+        this.defFiles.set(s, this.file);
+        scope.set(s.name, { t: 'def', def: s, scope });
+        return;
+      case 'return': {
+        const vals = s.values.map((e) => materialise(this.expr(e, scope), this.loc(e.pos)));
+        throw new Return(vals.length === 1 ? vals[0] : { t: 'tuple', items: vals });
+      }
+      case 'load':
+        if (!topLevel) throw new RaspError("'load' is only allowed at the top level of a file", this.loc(s.pos));
+        return this.load(s.path, this.loc(s.pos));
+      case 'for': {
+        const list = this.expr(s.iterable, scope);
+        for (const item of this.iterate(list, s.vars, this.loc(s.iterable.pos))) {
+          scope.set(s.vars[0], { t: 'const', v: item });
+          for (const b of s.body) this.statement(b, scope, topLevel);
+        }
+        return;
+      }
+    }
+  }
+
+  private iterate(list: Val, vars: readonly string[], loc: SourceLoc): readonly Value[] {
+    if (list.t !== 'list') throw new RaspError(`can only loop over a constant list, found ${kindText(list)}`, loc);
+    if (vars.length !== 1) throw new RaspError(`cannot unpack list items into ${vars.length} names`, loc);
+    return list.items;
+  }
+
+  private assign(s: Extract<Stmt, { kind: 'assign' }>, scope: Scope, topLevel: boolean): void {
+    let values: Val[];
+    if (s.values.length === 1) {
+      const v = materialise(this.expr(s.values[0], scope), this.loc(s.values[0].pos));
+      if (s.targets.length === 1) values = [v];
+      else if (v.t === 'tuple' && v.items.length === s.targets.length) values = [...v.items];
+      else
+        throw new RaspError(
+          `cannot assign ${kindText(v)} to ${s.targets.length} names (${s.targets.join(', ')})`,
+          this.loc(s.values[0].pos),
+        );
+    } else {
+      if (s.values.length !== s.targets.length)
+        throw new RaspError(`${s.targets.length} names but ${s.values.length} values in assignment`, this.loc(s.pos));
+      values = s.values.map((e) => materialise(this.expr(e, scope), this.loc(e.pos)));
+    }
+    s.targets.forEach((name, i) => scope.set(name, topLevel ? this.nameValue(name, values[i]) : values[i]));
+  }
+
+  /** A top-level assignment: the node is named (or, if it already has a name, aliased). */
+  private nameValue(name: string, v: Val): Val {
+    if (v.t !== 'sop' && v.t !== 'selector') return v;
+    const node = v.node.name === undefined ? v.node.named(name) : v.node;
+    this.named.delete(name);
+    this.named.set(name, node);
+    this.assignments.push({ name, node, inMainFile: this.loading.length === 1 });
+    return v.t === 'sop' ? { t: 'sop', node: node as SOp } : { t: 'selector', node: node as typeof v.node };
+  }
+
+  private load(path: string, loc: SourceLoc): void {
+    const target = isAbsolute(path) ? path : join(dirname(this.file), path);
+    const abs = resolve(target);
+    if (this.loading.includes(abs)) {
+      const chain = [...this.loading.slice(this.loading.indexOf(abs)), abs].map((p) => p.split(/[\\/]/).at(-1)).join(' -> ');
+      throw new RaspError(`load cycle: ${chain}`, loc);
+    }
+    let text: string;
+    try {
+      text = (this.opts.readFile ?? defaultReadFile)(target);
+    } catch (e) {
+      const code = (e as { code?: string }).code;
+      const why = code === 'ENOENT' ? 'no such file' : e instanceof Error ? e.message : String(e);
+      throw new RaspError(`cannot load "${path}": ${why} (${target})`, loc);
+    }
+    this.runFile(text, target);
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Expressions
+  // -------------------------------------------------------------------------------------------
+
+  private expr(e: Expr, scope: Scope): Val {
+    const loc = this.loc(e.pos);
+    switch (e.kind) {
+      case 'number':
+      case 'string':
+      case 'bool':
+        return { t: 'const', v: e.value };
+      case 'name':
+        return this.lookup(e.name, scope, loc);
+      case 'operator':
+        throw new RaspError(`a bare comparison operator '${e.op}' is only allowed as select's third argument`, loc);
+      case 'list':
+        return { t: 'list', items: e.items.map((i) => this.constant(this.expr(i, scope), 'a list item', this.loc(i.pos))) };
+      case 'listComp':
+        return this.listComp(e, scope);
+      case 'unary':
+        return this.unary(e.op, this.expr(e.arg, scope), loc);
+      case 'binary':
+        return this.binary(e, scope, loc);
+      case 'cond':
+        return this.cond(e, scope, loc);
+      case 'index':
+        return this.index(this.expr(e.target, scope), this.expr(e.index, scope), loc);
+      case 'call':
+        return this.call(e, scope, loc);
+    }
+  }
+
+  private lookup(name: string, scope: Scope, loc: SourceLoc): Val {
+    const v = scope.get(name);
+    if (v) return v;
+    const hint = suggestName(name, scope.visibleNames());
+    throw new RaspError(`unknown name '${name}'${hint ? ` (did you mean '${hint}'?)` : ''}`, loc);
+  }
+
+  private constant(v: Val, what: string, loc: SourceLoc): Value {
+    if (v.t !== 'const') throw new RaspError(`${what} must be a constant, found ${kindText(v)}`, loc);
+    return v.v;
+  }
+
+  private listComp(e: Extract<Expr, { kind: 'listComp' }>, scope: Scope): Val {
+    const list = this.expr(e.iterable, scope);
+    const items: Value[] = [];
+    for (const item of this.iterate(list, e.vars, this.loc(e.iterable.pos))) {
+      const inner = new Scope(scope);
+      inner.set(e.vars[0], { t: 'const', v: item });
+      if (e.filter && !truthy(this.constant(this.expr(e.filter, inner), 'a list comprehension condition', this.loc(e.filter.pos))))
+        continue;
+      items.push(this.constant(this.expr(e.body, inner), 'a list comprehension item', this.loc(e.body.pos)));
+    }
+    return { t: 'list', items };
+  }
+
+  private unary(op: '-' | '+' | 'not', v: Val, loc: SourceLoc): Val {
+    if (op === 'not') {
+      if (v.t === 'selector') return { t: 'selector', node: new SelectorNotNode(v.node).at(loc) };
+      return combine([v], "'not'", loc, ([b]) => ({ op: 'unary', fn: 'not', arg: b }));
+    }
+    if (op === '-') return combine([v], "'-'", loc, ([b]) => ({ op: 'unary', fn: 'neg', arg: b }));
+    // Unary plus checks its operand is numeric (Python) and leaves it unchanged.
+    if (v.t === 'const' && typeof v.v === 'string') throw new RaspError(`unary '+' needs a number, found a string`, loc);
+    asElementwise(v, "'+'", loc);
+    return v;
+  }
+
+  private binary(e: Extract<Expr, { kind: 'binary' }>, scope: Scope, loc: SourceLoc): Val {
+    const left = this.expr(e.left, scope);
+    if (e.op === 'and' || e.op === 'or') {
+      // A constant left operand decides Python's short-circuit now.
+      if (left.t === 'const') {
+        const takeLeft = e.op === 'and' ? !truthy(left.v) : truthy(left.v);
+        return takeLeft ? left : this.expr(e.right, scope);
+      }
+      const right = this.expr(e.right, scope);
+      if (left.t === 'selector' || right.t === 'selector') {
+        if (left.t !== 'selector' || right.t !== 'selector')
+          throw new RaspError(
+            `'${e.op}' cannot combine a selector with ${kindText(left.t === 'selector' ? right : left)}`,
+            loc,
+          );
+        const node = e.op === 'and' ? new SelectorAndNode(left.node, right.node) : new SelectorOrNode(left.node, right.node);
+        return { t: 'selector', node: node.at(loc) };
+      }
+      return this.binaryOp(e.op, left, right, loc);
+    }
+    const right = this.expr(e.right, scope);
+    if (e.op === 'in') {
+      if (right.t !== 'list') throw new RaspError(`'in' needs a constant list on its right, found ${kindText(right)}`, loc);
+      const list = right.items;
+      if (left.t === 'const') return { t: 'const', v: list.some((x) => valuesEqual(x, left.v)) };
+      return combine([left], "'in'", loc, ([item]) => ({ op: 'in', item, list }));
+    }
+    return this.binaryOp(e.op, left, right, loc);
+  }
+
+  private binaryOp(fn: Extract<ScalarExpr, { op: 'binary' }>['fn'], left: Val, right: Val, loc: SourceLoc): Val {
+    return combine([left, right], `'${fn}'`, loc, ([l, r]) => ({ op: 'binary', fn, left: l, right: r }));
+  }
+
+  private cond(e: Extract<Expr, { kind: 'cond' }>, scope: Scope, loc: SourceLoc): Val {
+    const test = this.expr(e.test, scope);
+    if (test.t === 'const') return this.expr(test.v !== null && truthy(test.v) ? e.then : e.else, scope);
+    const then = this.expr(e.then, scope);
+    const otherwise = this.expr(e.else, scope);
+    return combine([test, then, otherwise], "'if ... else'", loc, ([t, a, b]) => ({ op: 'cond', test: t, then: a, else: b }));
+  }
+
+  private index(target: Val, index: Val, loc: SourceLoc): Val {
+    if (target.t !== 'list') throw new RaspError(`only constant lists can be indexed, found ${kindText(target)}`, loc);
+    const list = target.items;
+    return combine([index], 'an index', loc, ([i]) => ({ op: 'index', list, index: i }));
+  }
+
+  private call(e: Extract<Expr, { kind: 'call' }>, scope: Scope, loc: SourceLoc): Val {
+    const callee = this.expr(e.callee, scope);
+    const args: Arg[] = e.args.map((a) => ({
+      val: a.kind === 'operator' ? { t: 'operator', op: a.op } : this.expr(a, scope),
+      loc: this.loc(a.pos),
+    }));
+    if (callee.t === 'builtin') return callBuiltin(callee.name, args, loc);
+    if (callee.t === 'def') return this.callDef(callee.def, callee.scope, args, loc);
+    const what = e.callee.kind === 'name' ? `'${e.callee.name}' is ${kindText(callee)}` : `this is ${kindText(callee)}`;
+    throw new RaspError(`${what}, not a function`, loc);
+  }
+
+  private callDef(def: DefStmt, closure: Scope, args: readonly Arg[], loc: SourceLoc): Val {
+    if (args.length !== def.params.length)
+      throw new RaspError(
+        `'${def.name}' takes ${def.params.length} argument${def.params.length === 1 ? '' : 's'} (${def.params.join(', ')}), given ${args.length}`,
+        loc,
+      );
+    for (const a of args)
+      if (a.val.t === 'operator')
+        throw new RaspError(`a bare comparison operator '${a.val.op}' is only allowed as select's third argument`, a.loc);
+    if (this.depth >= MAX_CALL_DEPTH)
+      throw new RaspError(`recursion deeper than ${MAX_CALL_DEPTH} calls (calling '${def.name}')`, loc);
+    const local = new Scope(closure);
+    def.params.forEach((p, i) => local.set(p, args[i].val));
+    const savedFile = this.file;
+    // The def's body reports locations in the file it was written in.
+    this.file = this.defFiles.get(def) ?? this.file;
+    this.depth++;
+    try {
+      for (const s of def.body) this.statement(s, local, false);
+    } catch (r) {
+      if (r instanceof Return) return r.value;
+      throw r;
+    } finally {
+      this.depth--;
+      this.file = savedFile;
+    }
+    throw new RaspError(`'${def.name}' ended without a return statement`, loc);
+  }
+
+}
+
+function isSOpNode(n: RaspNode): n is SOp {
+  return !(n.kind === 'select' || n.kind === 'selectAnd' || n.kind === 'selectOr' || n.kind === 'selectNot');
+}
+
+function defaultReadFile(path: string): string {
+  return readFileSync(path, 'utf8');
+}

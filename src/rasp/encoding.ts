@@ -1,0 +1,75 @@
+/**
+ * Which s-ops are categorical and which numerical, decided from the program's syntax alone, so
+ * the evaluator needs no vocabulary and every module (evaluator, value sets, compiler, training)
+ * agrees.
+ *
+ * Rules, first match wins:
+ *   1. An encoding the program states (`numerical(...)`, `categorical(...)`) wins.
+ *   2. tokens, indices, length, constants and selector_width are categorical.
+ *   3. A map is numerical iff any of its inputs is numerical.
+ *   4. An aggregate is numerical iff its s-op is numerical, or its s-op is indicator-like: a map
+ *      whose function is boolean-valued or `indicator(...)` (see scalar.ts `isIndicatorExpr`), or a
+ *      constant 0, 1, True or False — unless that s-op was explicitly stated categorical.
+ *      This is how RASP's own library reads `aggregate(select_all, indicator(tokens == x))`: the
+ *      fraction of positions holding x, a mean rather than a copy.
+ *   Any other aggregate is categorical: it copies the one value its query selects.
+ * Selectors have no encoding and get no entry.
+ */
+import { topoSort, type AggregateNode, type Encoding, type RaspNode, type SOp } from './ast.ts';
+import { isIndicatorExpr } from './scalar.ts';
+
+const cache = new WeakMap<RaspNode, Encoding>();
+
+/** The encoding of every s-op reachable from `roots`, by node id. */
+export function inferEncodings(roots: readonly RaspNode[]): Map<number, Encoding> {
+  const out = new Map<number, Encoding>();
+  for (const n of topoSort(roots)) {
+    if (n.kind === 'select' || n.kind === 'selectAnd' || n.kind === 'selectOr' || n.kind === 'selectNot') continue;
+    out.set(n.id, encodingOf(n));
+  }
+  return out;
+}
+
+/** The encoding of one s-op (cached; nodes are immutable, so an answer never goes stale). */
+export function encodingOf(node: SOp): Encoding {
+  const hit = cache.get(node);
+  if (hit) return hit;
+  // Children first, without recursion: long chains of maps are common in generated programs.
+  for (const n of topoSort([node])) {
+    if (cache.has(n)) continue;
+    if (n.kind === 'select' || n.kind === 'selectAnd' || n.kind === 'selectOr' || n.kind === 'selectNot') continue;
+    cache.set(n, directEncoding(n));
+  }
+  return cache.get(node)!;
+}
+
+/** One node's encoding, its inputs' encodings already cached. */
+function directEncoding(n: SOp): Encoding {
+  if (n.encoding) return n.encoding;
+  switch (n.kind) {
+    case 'tokens':
+    case 'indices':
+    case 'length':
+    case 'const':
+    case 'selectorWidth':
+      return 'categorical';
+    case 'map':
+      return n.inputs.some((i) => cache.get(i) === 'numerical') ? 'numerical' : 'categorical';
+    case 'aggregate':
+      return isNumericalAggregate(n) ? 'numerical' : 'categorical';
+  }
+}
+
+function isNumericalAggregate(n: AggregateNode): boolean {
+  const s = n.sop;
+  if ((cache.get(s) ?? encodingOf(s)) === 'numerical') return true;
+  return isIndicatorLike(s);
+}
+
+/** An s-op whose values are 0/1 by construction (and that the program did not call categorical). */
+export function isIndicatorLike(s: SOp): boolean {
+  if (s.encoding === 'categorical') return false;
+  if (s.kind === 'map') return isIndicatorExpr(s.fn);
+  if (s.kind === 'const') return s.value === 0 || s.value === 1 || s.value === true || s.value === false;
+  return false;
+}

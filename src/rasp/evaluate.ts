@@ -1,0 +1,251 @@
+/**
+ * The reference evaluator: RASP semantics (Weiss, Goldberg & Yahav 2021; the tech-srl/RASP
+ * interpreter) on one input sequence.
+ *
+ *   tokens, indices (0..n-1), length (n everywhere), constants (the value everywhere).
+ *   map: the function at each position (scalar.ts); undefined (null) at a position if any input is.
+ *   select(keys, queries, pred): matrix[q][k] = pred(keys[k], queries[q]); TRUE / FALSE select all /
+ *     none; a comparison with an undefined operand selects nothing. and/or/not act element-wise.
+ *   aggregate, categorical: each query reads the value its selected keys hold — one key, or several
+ *     that all hold the same value; the default (possibly undefined) when none is selected; several
+ *     different values are an error naming the aggregate, the query position and the values.
+ *   aggregate, numerical: the mean of the selected values (booleans as 0/1), the default when none;
+ *     undefined if any selected value is. Which aggregates are numerical: encoding.ts.
+ *   selector_width: how many keys each query selects.
+ * Errors carry the node's source location when it has one.
+ */
+import type { AggregateNode, MapNode, RaspNode, Selector, SOp } from './ast.ts';
+import { encodingOf } from './encoding.ts';
+import { RaspError } from './errors.ts';
+import type { Program } from './program.ts';
+import { applyScalarFn, canonicalNumber, compareOp } from './scalar.ts';
+import { formatValue, valuesEqual, type MaybeValue, type Value } from './values.ts';
+
+export type SOpValues = MaybeValue[];
+/** [query][key]: whether query position q selects key position k. */
+export type SelectorMatrix = boolean[][];
+
+/**
+ * Evaluates nodes on one input, remembering every node it has computed (by id), so a program's
+ * shared sub-expressions and several requested nodes (a trace) are each computed once.
+ * Returned arrays are the memo itself: treat them as read-only.
+ */
+export class Evaluator {
+  private readonly memo = new Map<number, SOpValues | SelectorMatrix>();
+  readonly input: readonly Value[];
+
+  constructor(input: readonly Value[]) {
+    this.input = input;
+  }
+
+  sop(node: SOp): SOpValues {
+    return this.value(node) as SOpValues;
+  }
+
+  selector(node: Selector): SelectorMatrix {
+    return this.value(node) as SelectorMatrix;
+  }
+
+  /** The values of an s-op or the matrix of a selector. */
+  value(node: RaspNode): SOpValues | SelectorMatrix {
+    const hit = this.memo.get(node.id);
+    if (hit) return hit;
+    // Post-order walk with an explicit stack: programs can be hundreds of nodes deep.
+    const stack: { node: RaspNode; ready: boolean }[] = [{ node, ready: false }];
+    while (stack.length) {
+      const top = stack.pop()!;
+      if (this.memo.has(top.node.id)) continue;
+      if (top.ready) {
+        this.memo.set(top.node.id, this.compute(top.node));
+        continue;
+      }
+      stack.push({ node: top.node, ready: true });
+      for (const c of childrenOf(top.node)) if (!this.memo.has(c.id)) stack.push({ node: c, ready: false });
+    }
+    return this.memo.get(node.id)!;
+  }
+
+  private got<T extends SOpValues | SelectorMatrix>(n: RaspNode): T {
+    return this.memo.get(n.id) as T;
+  }
+
+  private compute(n: RaspNode): SOpValues | SelectorMatrix {
+    const len = this.input.length;
+    switch (n.kind) {
+      case 'tokens':
+        return [...this.input];
+      case 'indices':
+        return Array.from({ length: len }, (_, i) => i);
+      case 'length':
+        return new Array<MaybeValue>(len).fill(len);
+      case 'const':
+        return new Array<MaybeValue>(len).fill(n.value);
+      case 'map':
+        return this.map(n);
+      case 'aggregate':
+        return this.aggregate(n);
+      case 'selectorWidth':
+        return this.got<SelectorMatrix>(n.selector).map((row) => row.reduce((c, on) => c + (on ? 1 : 0), 0));
+      case 'select': {
+        const keys = this.got<SOpValues>(n.keys);
+        const queries = this.got<SOpValues>(n.queries);
+        const pred = n.predicate;
+        if (pred === 'TRUE' || pred === 'FALSE') return queries.map(() => keys.map(() => pred === 'TRUE'));
+        return queries.map((q, qi) =>
+          keys.map((k, ki) => {
+            if (k === null || q === null) return false;
+            try {
+              return compareOp(pred, k, q);
+            } catch (e) {
+              throw located(e, n, `key position ${ki}, query position ${qi}`);
+            }
+          }),
+        );
+      }
+      case 'selectAnd': {
+        const a = this.got<SelectorMatrix>(n.left);
+        const b = this.got<SelectorMatrix>(n.right);
+        return a.map((row, q) => row.map((on, k) => on && b[q][k]));
+      }
+      case 'selectOr': {
+        const a = this.got<SelectorMatrix>(n.left);
+        const b = this.got<SelectorMatrix>(n.right);
+        return a.map((row, q) => row.map((on, k) => on || b[q][k]));
+      }
+      case 'selectNot':
+        return this.got<SelectorMatrix>(n.inner).map((row) => row.map((on) => !on));
+    }
+  }
+
+  private map(n: MapNode): SOpValues {
+    const cols = n.inputs.map((i) => this.got<SOpValues>(i));
+    const out: SOpValues = new Array(this.input.length);
+    const args: Value[] = new Array(cols.length);
+    for (let p = 0; p < out.length; p++) {
+      let undef = false;
+      for (let j = 0; j < cols.length; j++) {
+        const v = cols[j][p];
+        if (v === null) undef = true;
+        else args[j] = v;
+      }
+      if (undef) {
+        out[p] = null;
+        continue;
+      }
+      try {
+        out[p] = applyScalarFn(n.fn, args);
+      } catch (e) {
+        throw located(e, n, `position ${p}`);
+      }
+    }
+    return out;
+  }
+
+  private aggregate(n: AggregateNode): SOpValues {
+    const sel = this.got<SelectorMatrix>(n.selector);
+    const vals = this.got<SOpValues>(n.sop);
+    const numerical = encodingOf(n) === 'numerical';
+    return sel.map((row, q) => {
+      const picked: number[] = [];
+      row.forEach((on, k) => on && picked.push(k));
+      if (picked.length === 0) return n.defaultValue;
+      return numerical ? this.mean(n, q, picked, vals) : this.single(n, q, picked, vals);
+    });
+  }
+
+  private mean(n: AggregateNode, q: number, keys: number[], vals: SOpValues): MaybeValue {
+    let sum = 0;
+    for (const k of keys) {
+      const v = vals[k];
+      if (v === null) return null;
+      if (typeof v === 'string')
+        throw located(
+          new RaspError(`numerical aggregate ${describeNode(n)} at query position ${q} averages the non-numeric value '${v}' (key position ${k})`),
+          n,
+        );
+      sum += Number(v);
+    }
+    return canonicalNumber(sum / keys.length);
+  }
+
+  private single(n: AggregateNode, q: number, keys: number[], vals: SOpValues): MaybeValue {
+    const first = vals[keys[0]];
+    for (const k of keys) {
+      if (!valuesEqual(vals[k], first)) {
+        const shown = keys.map((kk) => `${formatValue(vals[kk])} (key ${kk})`).join(', ');
+        throw located(
+          new RaspError(
+            `categorical aggregate ${describeNode(n)}: query position ${q} selects different values ${shown}; ` +
+              `it needs one value per query — select a single position, or make it numerical(...) to average`,
+          ),
+          n,
+        );
+      }
+    }
+    return first;
+  }
+}
+
+function childrenOf(n: RaspNode): RaspNode[] {
+  switch (n.kind) {
+    case 'map':
+      return [...n.inputs];
+    case 'aggregate':
+      return [n.selector, n.sop];
+    case 'selectorWidth':
+      return [n.selector];
+    case 'select':
+      return [n.keys, n.queries];
+    case 'selectAnd':
+    case 'selectOr':
+      return [n.left, n.right];
+    case 'selectNot':
+      return [n.inner];
+    default:
+      return [];
+  }
+}
+
+/** Attaches the node's location (and, for errors from a function, which node and where) to an error. */
+function located(e: unknown, n: RaspNode, where?: string): unknown {
+  if (!(e instanceof RaspError)) return e;
+  if (e.loc && where === undefined) return e;
+  const detail = where !== undefined ? `${e.detail} (in ${describeNode(n)}, ${where})` : e.detail;
+  return new RaspError(detail, e.loc ?? n.loc);
+}
+
+/** A short description of a node for messages: its name, else its kind and operands' names. */
+export function describeNode(n: RaspNode): string {
+  if (n.name) return `'${n.name}'`;
+  const lbl = (c: RaspNode) => (c.name ? c.name : c.kind === 'const' ? formatValue(c.value) : `${c.kind}#${c.id}`);
+  switch (n.kind) {
+    case 'map':
+      return `map(${n.fn.kind === 'native' ? 'fn' : 'λ'}, ${n.inputs.map(lbl).join(', ')})`;
+    case 'aggregate':
+      return `aggregate(${lbl(n.selector)}, ${lbl(n.sop)})`;
+    case 'selectorWidth':
+      return `selector_width(${lbl(n.selector)})`;
+    case 'select':
+      return `select(${lbl(n.keys)}, ${lbl(n.queries)}, ${n.predicate})`;
+    case 'const':
+      return `constant ${formatValue(n.value)}`;
+    default:
+      return lbl(n);
+  }
+}
+
+/** The values of an s-op on one input. */
+export function evaluate(node: SOp, input: readonly Value[]): MaybeValue[] {
+  return [...new Evaluator(input).sop(node)];
+}
+
+/** The matrix of a selector on one input, [query][key]. */
+export function evaluateSelector(sel: Selector, input: readonly Value[]): boolean[][] {
+  return new Evaluator(input).selector(sel).map((row) => [...row]);
+}
+
+/** The program's output on one input. */
+export function evaluateProgram(p: Program, input: readonly Value[]): MaybeValue[] {
+  return evaluate(p.output, input);
+}
+

@@ -1,0 +1,39 @@
+/**
+ * Defaults a program states in its leading comment block:
+ *
+ *   # vocab: a b c      (numbers when every item reads as a number)
+ *   # max-len: 8
+ */
+import { RaspError } from './errors.ts';
+import { parseToken, type Value } from './values.ts';
+
+export interface Header {
+  readonly vocab?: readonly Value[];
+  readonly maxLen?: number;
+}
+
+export function readHeader(text: string, file: string): Header {
+  let vocab: Value[] | undefined;
+  let maxLen: number | undefined;
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i].trim();
+    if (line === '') continue;
+    if (!line.startsWith('#')) break;
+    const m = /^#\s*(vocab|max-len)\s*:(.*)$/.exec(line);
+    if (!m) continue;
+    const rest = m[2].trim();
+    const loc = { file, line: i + 1, col: lines[i].indexOf(m[1]) + 1 };
+    if (m[1] === 'vocab') {
+      const words = rest.split(/\s+/).filter((w) => w !== '');
+      if (words.length === 0) throw new RaspError("'# vocab:' lists no tokens", loc);
+      const numeric = words.every((w) => !Number.isNaN(Number(w)));
+      vocab = words.map((w) => parseToken(w, numeric));
+    } else {
+      const n = Number(rest);
+      if (!/^[0-9]+$/.test(rest) || n < 1) throw new RaspError(`'# max-len:' must be a positive integer, found '${rest}'`, loc);
+      maxLen = n;
+    }
+  }
+  return { vocab, maxLen };
+}

@@ -1,0 +1,351 @@
+/**
+ * Recursive-descent parser for `.rasp` files: tokens → syntax tree (syntax.ts). It checks form
+ * only; names, types and arity are the elaborator's business.
+ *
+ * Expression levels, loosest first: `x if c else y`; `or`; `and`; `not`; comparisons and `in`
+ * (left-associative, as in RASP's grammar); `+ -`; `* / %`; unary `-`/`+`; `^` (right-associative);
+ * calls and indexing; atoms.
+ */
+import type { Comparison } from './ast.ts';
+import { RaspError } from './errors.ts';
+import { tokenDescription, tokenize, type Token } from './lexer.ts';
+import type { BinaryOp, Expr, Pos, Stmt, SyntaxTree } from './syntax.ts';
+
+const COMPARISON_OPS: ReadonlySet<string> = new Set(['==', '!=', '<', '<=', '>', '>=']);
+
+/** Commands of RASP's interactive shell; in a file they are mistakes, reported as such. */
+const REPL_COMMANDS: ReadonlySet<string> = new Set(['set', 'show', 'draw', 'full', 'exit', 'quit', 'examples', 'compact']);
+
+export function parse(text: string, file: string): SyntaxTree {
+  return new Parser(tokenize(text, file), file).program();
+}
+
+class Parser {
+  private i = 0;
+  private defDepth = 0;
+
+  constructor(
+    private readonly toks: readonly Token[],
+    private readonly file: string,
+  ) {}
+
+  // -------------------------------------------------------------------------------------------
+  // Token helpers
+  // -------------------------------------------------------------------------------------------
+
+  private peek(ahead = 0): Token {
+    return this.toks[Math.min(this.i + ahead, this.toks.length - 1)];
+  }
+  private next(): Token {
+    const t = this.peek();
+    if (t.kind !== 'eof') this.i++;
+    return t;
+  }
+  private is(text: string, ahead = 0): boolean {
+    const t = this.peek(ahead);
+    return (t.kind === 'op' || t.kind === 'keyword') && t.text === text;
+  }
+  private accept(text: string): boolean {
+    if (!this.is(text)) return false;
+    this.i++;
+    return true;
+  }
+  private fail(t: Token, msg: string): never {
+    throw new RaspError(msg, { file: this.file, line: t.line, col: t.col });
+  }
+  private expect(text: string, context: string): Token {
+    const t = this.peek();
+    if (!this.is(text)) this.fail(t, `expected '${text}' ${context}, found ${tokenDescription(t)}`);
+    return this.next();
+  }
+  private expectName(context: string): string {
+    const t = this.peek();
+    if (t.kind !== 'name') {
+      const why = t.kind === 'keyword' ? ` ('${t.text}' is a reserved word)` : '';
+      this.fail(t, `expected a name ${context}, found ${tokenDescription(t)}${why}`);
+    }
+    return this.next().text;
+  }
+  private pos(t: Token = this.peek()): Pos {
+    return { line: t.line, col: t.col };
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Statements
+  // -------------------------------------------------------------------------------------------
+
+  program(): SyntaxTree {
+    const statements: Stmt[] = [];
+    while (this.peek().kind !== 'eof') {
+      const s = this.statement();
+      if (s) statements.push(s);
+    }
+    return { file: this.file, statements };
+  }
+
+  /** One statement, or null for a stray `;`. */
+  private statement(): Stmt | null {
+    const t = this.peek();
+    if (this.accept(';')) return null;
+    if (t.kind === 'name' && REPL_COMMANDS.has(t.text) && !this.is('=', 1) && !this.is(',', 1))
+      this.fail(t, `'${t.text}' is a REPL command, not supported in files`);
+    if (this.is('def')) return this.def();
+    if (this.is('for')) return this.forLoop();
+    if (this.is('load')) {
+      this.next();
+      const p = this.peek();
+      if (p.kind !== 'string') this.fail(p, `expected a file name in quotes after 'load', found ${tokenDescription(p)}`);
+      this.next();
+      this.endStatement("after load");
+      return { kind: 'load', path: p.text, pos: this.pos(t) };
+    }
+    if (this.is('return')) {
+      if (this.defDepth === 0) this.fail(t, "'return' outside a def");
+      this.next();
+      const values = this.exprList();
+      this.endStatement('after return');
+      return { kind: 'return', values, pos: this.pos(t) };
+    }
+    if (this.isAssignment()) {
+      const targets = [this.expectName('to assign')];
+      while (this.accept(',')) targets.push(this.expectName('to assign'));
+      this.expect('=', 'in assignment');
+      const values = this.exprList();
+      this.endStatement('after the assignment');
+      return { kind: 'assign', targets, values, pos: this.pos(t) };
+    }
+    const expr = this.expr();
+    if (this.is('=')) this.fail(this.peek(), 'can only assign to names');
+    this.endStatement('after the expression');
+    return { kind: 'expr', expr, pos: this.pos(t) };
+  }
+
+  /** NAME (, NAME)* = : an assignment, told apart from an expression statement by lookahead. */
+  private isAssignment(): boolean {
+    let k = 0;
+    for (;;) {
+      if (this.peek(k).kind !== 'name') return false;
+      if (this.is('=', k + 1)) return true;
+      if (!this.is(',', k + 1)) return false;
+      k += 2;
+    }
+  }
+
+  private endStatement(context: string): void {
+    const t = this.peek();
+    if (!this.accept(';')) this.fail(t, `expected ';' ${context}, found ${tokenDescription(t)}`);
+  }
+
+  private def(): Stmt {
+    const start = this.next();
+    const name = this.expectName("after 'def'");
+    this.expect('(', `after the name of def '${name}'`);
+    const params: string[] = [];
+    if (!this.is(')')) {
+      do {
+        const p = this.peek();
+        const n = this.expectName(`as a parameter of '${name}'`);
+        if (params.includes(n)) this.fail(p, `parameter '${n}' appears twice in def '${name}'`);
+        params.push(n);
+      } while (this.accept(','));
+    }
+    this.expect(')', `to close the parameters of '${name}'`);
+    const body = this.block(`the body of def '${name}'`, true);
+    return { kind: 'def', name, params, body, pos: this.pos(start) };
+  }
+
+  private forLoop(): Stmt {
+    const start = this.next();
+    const vars = [this.expectName("after 'for'")];
+    while (this.accept(',')) vars.push(this.expectName("in the 'for' variables"));
+    this.expect('in', "after the 'for' variables");
+    const iterable = this.expr();
+    const body = this.block("the body of the 'for' loop", false);
+    return { kind: 'for', vars, iterable, body, pos: this.pos(start) };
+  }
+
+  private block(what: string, isDef: boolean): Stmt[] {
+    this.expect('{', `to open ${what}`);
+    if (isDef) this.defDepth++;
+    const body: Stmt[] = [];
+    while (!this.is('}')) {
+      const t = this.peek();
+      if (t.kind === 'eof') this.fail(t, `expected '}' to close ${what}, found end of file`);
+      const s = this.statement();
+      if (s) body.push(s);
+    }
+    if (isDef) this.defDepth--;
+    this.next();
+    return body;
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Expressions
+  // -------------------------------------------------------------------------------------------
+
+  private exprList(): Expr[] {
+    const out = [this.expr()];
+    while (this.accept(',')) out.push(this.expr());
+    return out;
+  }
+
+  expr(): Expr {
+    const start = this.peek();
+    const then = this.or();
+    if (!this.accept('if')) return then;
+    const test = this.or();
+    this.expect('else', "in 'x if condition else y'");
+    const otherwise = this.expr();
+    return { kind: 'cond', then, test, else: otherwise, pos: this.pos(start) };
+  }
+
+  private binaryLevel(ops: readonly string[], operand: () => Expr): Expr {
+    let left = operand();
+    for (;;) {
+      const t = this.peek();
+      if (!((t.kind === 'op' || t.kind === 'keyword') && ops.includes(t.text))) return left;
+      this.next();
+      const right = operand();
+      left = { kind: 'binary', op: t.text as BinaryOp, left, right, pos: this.exprPos(left) };
+    }
+  }
+
+  private exprPos(e: Expr): Pos {
+    return e.pos;
+  }
+
+  private or(): Expr {
+    return this.binaryLevel(['or'], () => this.and());
+  }
+  private and(): Expr {
+    return this.binaryLevel(['and'], () => this.not());
+  }
+  private not(): Expr {
+    const t = this.peek();
+    if (this.accept('not')) return { kind: 'unary', op: 'not', arg: this.not(), pos: this.pos(t) };
+    return this.comparison();
+  }
+  private comparison(): Expr {
+    let left = this.sum();
+    for (;;) {
+      const t = this.peek();
+      if (t.kind === 'op' && COMPARISON_OPS.has(t.text)) {
+        // A bare operator as an argument (select's third) ends here: `select(a, b, ==)` never reaches this.
+        this.next();
+        left = { kind: 'binary', op: t.text as Comparison, left, right: this.sum(), pos: left.pos };
+      } else if (this.is('in')) {
+        this.next();
+        left = { kind: 'binary', op: 'in', left, right: this.sum(), pos: left.pos };
+      } else if (this.is('not') && this.is('in', 1)) {
+        this.next();
+        this.next();
+        const inner: Expr = { kind: 'binary', op: 'in', left, right: this.sum(), pos: left.pos };
+        left = { kind: 'unary', op: 'not', arg: inner, pos: left.pos };
+      } else return left;
+    }
+  }
+  private sum(): Expr {
+    return this.binaryLevel(['+', '-'], () => this.term());
+  }
+  private term(): Expr {
+    return this.binaryLevel(['*', '/', '%'], () => this.unary());
+  }
+  private unary(): Expr {
+    const t = this.peek();
+    if (this.is('-') || this.is('+')) {
+      this.next();
+      return { kind: 'unary', op: t.text as '-' | '+', arg: this.unary(), pos: this.pos(t) };
+    }
+    return this.power();
+  }
+  private power(): Expr {
+    const base = this.postfix();
+    if (!this.accept('^')) return base;
+    return { kind: 'binary', op: '^', left: base, right: this.unary(), pos: base.pos };
+  }
+  private postfix(): Expr {
+    let e = this.atom();
+    for (;;) {
+      if (this.accept('(')) {
+        const args: Expr[] = [];
+        if (!this.is(')')) {
+          do args.push(this.argument());
+          while (this.accept(','));
+        }
+        this.expect(')', 'to close the argument list');
+        e = { kind: 'call', callee: e, args, pos: e.pos };
+      } else if (this.accept('[')) {
+        const index = this.expr();
+        this.expect(']', 'to close the index');
+        e = { kind: 'index', target: e, index, pos: e.pos };
+      } else return e;
+    }
+  }
+
+  /** A call argument: an expression, or a bare comparison operator (select's third argument). */
+  private argument(): Expr {
+    const t = this.peek();
+    if (t.kind === 'op' && COMPARISON_OPS.has(t.text) && (this.is(',', 1) || this.is(')', 1))) {
+      this.next();
+      return { kind: 'operator', op: t.text as Comparison, pos: this.pos(t) };
+    }
+    return this.expr();
+  }
+
+  private atom(): Expr {
+    const t = this.peek();
+    const pos = this.pos(t);
+    switch (t.kind) {
+      case 'number':
+        this.next();
+        return { kind: 'number', value: Number(t.text), pos };
+      case 'string':
+        this.next();
+        return { kind: 'string', value: t.text, pos };
+      case 'name':
+        this.next();
+        return { kind: 'name', name: t.text, pos };
+      case 'keyword':
+        if (t.text === 'True' || t.text === 'False') {
+          this.next();
+          return { kind: 'bool', value: t.text === 'True', pos };
+        }
+        break;
+      case 'op':
+        if (t.text === '(') {
+          this.next();
+          const inner = this.expr();
+          this.expect(')', 'to close the parenthesis');
+          return inner;
+        }
+        if (t.text === '[') return this.list();
+        break;
+      case 'eof':
+        break;
+    }
+    return this.fail(t, `expected an expression, found ${tokenDescription(t)}`);
+  }
+
+  private list(): Expr {
+    const start = this.next();
+    const pos = this.pos(start);
+    if (this.accept(']')) return { kind: 'list', items: [], pos };
+    const first = this.expr();
+    if (this.accept('for')) {
+      const vars = [this.expectName("after 'for'")];
+      while (this.accept(',')) vars.push(this.expectName("in the 'for' variables"));
+      this.expect('in', "after the 'for' variables");
+      const iterable = this.or();
+      const filter = this.accept('if') ? this.or() : undefined;
+      this.expect(']', 'to close the list comprehension');
+      return { kind: 'listComp', body: first, vars, iterable, filter, pos };
+    }
+    const items = [first];
+    while (this.accept(',')) {
+      if (this.is(']')) break;
+      items.push(this.expr());
+    }
+    this.expect(']', 'to close the list');
+    return { kind: 'list', items, pos };
+  }
+}

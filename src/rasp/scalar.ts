@@ -1,0 +1,275 @@
+/**
+ * Element-wise functions: evaluating a `ScalarFn` on one position's values.
+ *
+ * RASP's lambdas are Python, so the arithmetic here is Python's, as the tech-srl/RASP interpreter
+ * runs it:
+ *   - `/` is true division; `%` is Python's modulo (the result takes the divisor's sign); `^` is power.
+ *   - Booleans are 0 and 1 in arithmetic and comparisons (True + True == 2, True == 1).
+ *   - `round` rounds half to even (round(2.5) == 2, round(-0.5) == 0); `indicator(b)` is 1 if b else 0.
+ *   - `==` / `!=` compare any two values (a number never equals a string); `<` and friends between a
+ *     number and a string raise, as Python 3 does.
+ *   - `and` / `or` return an operand, as Python's do, and short-circuit; `a if t else b` evaluates only
+ *     the branch it takes, so a guarded division (`1 / x if x != 0 else 0`) never divides by zero.
+ *   - `+` joins two strings and `*` repeats a string, as in Python; other arithmetic on strings raises.
+ *   - Division or modulo by zero, `0 ^ negative`, a fractional power of a negative number (complex in
+ *     Python) and overflow to infinity raise a RaspError naming the operation.
+ * Undefined (null) never reaches this module: a map whose input is undefined at a position is
+ * undefined there (the evaluator checks before calling).
+ *
+ * Results are canonical numbers: integers stay exact, other numbers are rounded to 12 significant
+ * digits. The evaluator and value-set inference both go through `applyScalarFn`, so a value the
+ * evaluator produces is bit-for-bit one that value-set inference lists (0.1 + 0.2 and 0.3 are one
+ * value, one output class).
+ */
+import type { BinaryFn, Comparison, ScalarExpr, ScalarFn, UnaryFn } from './ast.ts';
+import { RaspError } from './errors.ts';
+import { formatValue, isNumeric, valuesEqual, type Value } from './values.ts';
+
+const COMPARISON_SET: ReadonlySet<string> = new Set(['==', '!=', '<', '<=', '>', '>=']);
+
+/** Integers unchanged (exact up to 2^53); other numbers rounded to 12 significant digits; -0 as 0. */
+export function canonicalNumber(x: number): number {
+  if (Number.isInteger(x)) return x === 0 ? 0 : x;
+  return Number(x.toPrecision(12));
+}
+
+/** A value with its number (if any) made canonical. */
+export function canonicalValue(v: Value): Value {
+  return typeof v === 'number' ? canonicalNumber(v) : v;
+}
+
+/** Applies a map's function to one position's values. Throws RaspError for what Python would raise. */
+export function applyScalarFn(fn: ScalarFn, args: readonly Value[]): Value {
+  if (fn.kind === 'native') return canonicalValue(checkResult(callNative(fn, args), fn.text));
+  return canonicalValue(checkResult(evalExpr(fn.body, args), undefined));
+}
+
+function callNative(fn: Extract<ScalarFn, { kind: 'native' }>, args: readonly Value[]): unknown {
+  try {
+    return fn.fn(...args);
+  } catch (e) {
+    if (e instanceof RaspError) throw e;
+    throw new RaspError(`function ${shortText(fn.text)} raised: ${e instanceof Error ? e.message : String(e)}`);
+  }
+}
+
+function checkResult(v: unknown, text: string | undefined): Value {
+  if (typeof v === 'string' || typeof v === 'boolean') return v;
+  if (typeof v === 'number') {
+    if (Number.isNaN(v)) throw new RaspError(`${text ? `function ${shortText(text)}` : 'expression'} gave a value that is not a number`);
+    if (!Number.isFinite(v)) throw new RaspError(`numeric overflow${text ? ` in function ${shortText(text)}` : ''}`);
+    return v;
+  }
+  throw new RaspError(`function ${shortText(text ?? '?')} returned ${v === undefined ? 'undefined' : JSON.stringify(v) ?? String(v)}, not a number, string or boolean`);
+}
+
+function shortText(text: string): string {
+  const one = text.replace(/\s+/g, ' ').trim();
+  return one.length > 60 ? `${one.slice(0, 57)}...` : one;
+}
+
+/** Python truthiness: 0, 0.0, '' and False are false. */
+export function truthy(v: Value): boolean {
+  return typeof v === 'string' ? v.length > 0 : typeof v === 'number' ? v !== 0 : v;
+}
+
+function show(v: Value): string {
+  return typeof v === 'string' ? `'${v}'` : formatValue(v);
+}
+
+/** Evaluates an expression tree; `args[i]` is parameter i. */
+export function evalExpr(e: ScalarExpr, args: readonly Value[]): Value {
+  switch (e.op) {
+    case 'param': {
+      if (e.index < 0 || e.index >= args.length)
+        throw new RaspError(`expression reads parameter ${e.index} of a function with ${args.length}`);
+      return args[e.index];
+    }
+    case 'const':
+      return e.value;
+    case 'unary':
+      return applyUnary(e.fn, evalExpr(e.arg, args));
+    case 'binary': {
+      // Python's and/or short-circuit and return an operand.
+      if (e.fn === 'and') {
+        const l = evalExpr(e.left, args);
+        return truthy(l) ? evalExpr(e.right, args) : l;
+      }
+      if (e.fn === 'or') {
+        const l = evalExpr(e.left, args);
+        return truthy(l) ? l : evalExpr(e.right, args);
+      }
+      return applyBinary(e.fn, evalExpr(e.left, args), evalExpr(e.right, args));
+    }
+    case 'cond':
+      return truthy(evalExpr(e.test, args)) ? evalExpr(e.then, args) : evalExpr(e.else, args);
+    case 'in': {
+      const item = evalExpr(e.item, args);
+      return e.list.some((x) => valuesEqual(x, item));
+    }
+    case 'index': {
+      const i = evalExpr(e.index, args);
+      return indexList(e.list, i);
+    }
+  }
+}
+
+/** Python list indexing: integers (booleans as 0/1), negative from the end; anything else raises. */
+function indexList(list: readonly Value[], i: Value): Value {
+  if (!isNumeric(i) || !Number.isInteger(Number(i)))
+    throw new RaspError(`list index must be an integer, got ${show(i)}`);
+  const n = Number(i);
+  const k = n < 0 ? n + list.length : n;
+  if (k < 0 || k >= list.length)
+    throw new RaspError(`list index ${n} out of range for [${list.map(show).join(', ')}] (length ${list.length})`);
+  return list[k];
+}
+
+/** Python's round(x): to the nearest integer, halves to even. */
+export function pythonRound(x: number): number {
+  const f = Math.floor(x);
+  const diff = x - f; // exact for doubles of this size
+  let r: number;
+  if (diff > 0.5) r = f + 1;
+  else if (diff < 0.5) r = f;
+  else r = f % 2 === 0 ? f : f + 1;
+  return r === 0 ? 0 : r;
+}
+
+/** Python's `a % b` for numbers: the result has the divisor's sign. */
+export function pythonMod(a: number, b: number): number {
+  if (b === 0) throw new RaspError(`modulo by zero: ${formatValue(a)} % 0`);
+  let m = a % b;
+  if (m !== 0 && m < 0 !== b < 0) m += b;
+  return m === 0 ? 0 : m;
+}
+
+function num(v: Value, what: string): number {
+  if (typeof v === 'number') return v;
+  if (typeof v === 'boolean') return v ? 1 : 0;
+  throw new RaspError(`${what} needs a number, got ${show(v)}`);
+}
+
+export function applyUnary(fn: UnaryFn, v: Value): Value {
+  switch (fn) {
+    case 'neg':
+      return -num(v, 'negation');
+    case 'not':
+      return !truthy(v);
+    case 'round':
+      return pythonRound(num(v, 'round'));
+    case 'indicator':
+      return truthy(v) ? 1 : 0;
+    case 'abs':
+      return Math.abs(num(v, 'abs'));
+  }
+}
+
+export function applyBinary(fn: BinaryFn, a: Value, b: Value): Value {
+  if (COMPARISON_SET.has(fn)) return compareOp(fn as Comparison, a, b);
+  switch (fn) {
+    case 'and':
+      return truthy(a) ? b : a;
+    case 'or':
+      return truthy(a) ? a : b;
+    case '+':
+      if (typeof a === 'string' && typeof b === 'string') return a + b;
+      return num(a, `${show(a)} + ${show(b)}`) + num(b, `${show(a)} + ${show(b)}`);
+    case '-':
+      return num(a, `${show(a)} - ${show(b)}`) - num(b, `${show(a)} - ${show(b)}`);
+    case '*':
+      if (typeof a === 'string' && isNumeric(b)) return repeat(a, b);
+      if (typeof b === 'string' && isNumeric(a)) return repeat(b, a);
+      return num(a, `${show(a)} * ${show(b)}`) * num(b, `${show(a)} * ${show(b)}`);
+    case '/': {
+      const x = num(a, `${show(a)} / ${show(b)}`);
+      const y = num(b, `${show(a)} / ${show(b)}`);
+      if (y === 0) throw new RaspError(`division by zero: ${show(a)} / ${show(b)}`);
+      return x / y;
+    }
+    case '%':
+      return pythonMod(num(a, `${show(a)} % ${show(b)}`), num(b, `${show(a)} % ${show(b)}`));
+    case '^': {
+      const x = num(a, `${show(a)} ^ ${show(b)}`);
+      const y = num(b, `${show(a)} ^ ${show(b)}`);
+      if (x === 0 && y < 0) throw new RaspError(`zero to a negative power: ${show(a)} ^ ${show(b)}`);
+      if (x < 0 && !Number.isInteger(y))
+        throw new RaspError(`fractional power of a negative number: ${show(a)} ^ ${show(b)}`);
+      const r = Math.pow(x, y);
+      if (!Number.isFinite(r)) throw new RaspError(`numeric overflow: ${show(a)} ^ ${show(b)}`);
+      return r;
+    }
+  }
+  throw new RaspError(`unknown operation ${fn}`);
+}
+
+function repeat(s: string, times: number | boolean): string {
+  const n = Number(times);
+  if (!Number.isInteger(n)) throw new RaspError(`can't repeat ${show(s)} a non-integer ${formatValue(n)} times`);
+  return n <= 0 ? '' : s.repeat(n);
+}
+
+/**
+ * `a OP b` for two values, Python style. Used by maps and by selectors (key OP query). Numbers and
+ * booleans compare numerically, strings by text; == / != across kinds are false / true; ordering a
+ * number against a string raises.
+ */
+export function compareOp(op: Comparison, a: Value, b: Value): boolean {
+  if (op === '==') return valuesEqual(a, b);
+  if (op === '!=') return !valuesEqual(a, b);
+  let x: number | string;
+  let y: number | string;
+  if (isNumeric(a) && isNumeric(b)) {
+    x = Number(a);
+    y = Number(b);
+  } else if (typeof a === 'string' && typeof b === 'string') {
+    x = a;
+    y = b;
+  } else {
+    throw new RaspError(`cannot compare ${show(a)} ${op} ${show(b)}: a number and a string have no order`);
+  }
+  switch (op) {
+    case '<':
+      return x < y;
+    case '<=':
+      return x <= y;
+    case '>':
+      return x > y;
+    case '>=':
+      return x >= y;
+  }
+}
+
+/**
+ * Whether an expression always yields a boolean, judged from its syntax: a comparison, `not`, `in`,
+ * a boolean constant, `and`/`or` of such, or a conditional whose branches are such. Native functions
+ * are opaque: false.
+ */
+export function isBooleanValued(fn: ScalarFn): boolean {
+  return fn.kind === 'expr' && isBooleanExpr(fn.body);
+}
+
+export function isBooleanExpr(e: ScalarExpr): boolean {
+  switch (e.op) {
+    case 'const':
+      return typeof e.value === 'boolean';
+    case 'in':
+      return true;
+    case 'unary':
+      return e.fn === 'not';
+    case 'binary':
+      if (COMPARISON_SET.has(e.fn)) return true;
+      if (e.fn === 'and' || e.fn === 'or') return isBooleanExpr(e.left) && isBooleanExpr(e.right);
+      return false;
+    case 'cond':
+      return isBooleanExpr(e.then) && isBooleanExpr(e.else);
+    default:
+      return false;
+  }
+}
+
+/** Boolean-valued, or `indicator(...)` at the top: a function whose values are 0/1 (or False/True). */
+export function isIndicatorExpr(fn: ScalarFn): boolean {
+  if (fn.kind !== 'expr') return false;
+  return isBooleanExpr(fn.body) || (fn.body.op === 'unary' && fn.body.fn === 'indicator');
+}

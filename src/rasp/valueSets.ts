@@ -1,0 +1,223 @@
+/**
+ * Value-set inference: every value each s-op can take over a vocabulary and a maximum length
+ * (tracr's basis inference). The compiler sizes one-hot spaces from these sets and learned models
+ * take their output classes from them, so a set must contain every value the evaluator can produce.
+ * Sets may over-approximate (they assume inputs of a map vary independently).
+ *
+ *   tokens → the vocabulary; indices → 0..N-1; length → 1..N; constant c → {c};
+ *   selector_width → 0..N;
+ *   map → f over every combination of its inputs' values (a combination on which f raises is
+ *     skipped: the evaluator raises there too, so no output holds it); undefined if any input may be;
+ *   categorical aggregate → its s-op's values, plus the default (undefined when there is none);
+ *   numerical aggregate → every mean of a bag of 1..N values from its s-op's set (booleans as 0/1),
+ *     plus the default; computed as the sums reachable by each bag size, never bag by bag.
+ * Numbers are canonical (scalar.ts `canonicalNumber`), so 1/3 + 1/3 and 2/3 are one value.
+ * A set — or the combinations a map must try — larger than `limit` is a RaspError naming the node.
+ */
+import type { AggregateNode, MapNode, RaspNode, SOp } from './ast.ts';
+import { isSOp, topoSort } from './ast.ts';
+import { encodingOf } from './encoding.ts';
+import { RaspError } from './errors.ts';
+import { describeNode } from './evaluate.ts';
+import { applyScalarFn, canonicalNumber } from './scalar.ts';
+import { formatValue, sortedUnique, valueKey, type Value } from './values.ts';
+
+export interface ValueSet {
+  /** Sorted (values.ts `compareValues`), no duplicates. */
+  values: Value[];
+  /** Whether the s-op can be undefined (null) somewhere. */
+  mayBeNull: boolean;
+}
+
+export interface ValueSetTask {
+  readonly vocab: readonly Value[];
+  readonly maxLen: number;
+  /** Largest set (and largest input product of a map) allowed; default 10,000. */
+  readonly limit?: number;
+}
+
+export const DEFAULT_VALUE_SET_LIMIT = 10_000;
+
+/** The value set of every s-op reachable from `roots`, by node id (selectors get none). */
+export function inferValueSets(roots: readonly RaspNode[], task: ValueSetTask): Map<number, ValueSet> {
+  const limit = task.limit ?? DEFAULT_VALUE_SET_LIMIT;
+  const N = task.maxLen;
+  if (!Number.isInteger(N) || N < 1) throw new RaspError(`maximum length must be a positive integer, got ${N}`);
+  const out = new Map<number, ValueSet>();
+  const ctx: Ctx = { vocab: task.vocab, maxLen: N, limit, sets: out };
+  for (const n of topoSort(roots)) {
+    if (!isSOp(n)) continue;
+    const set = infer(n, ctx);
+    checkSize(n, set.values.length, ctx);
+    out.set(n.id, set);
+  }
+  return out;
+}
+
+interface Ctx {
+  readonly vocab: readonly Value[];
+  readonly maxLen: number;
+  readonly limit: number;
+  readonly sets: Map<number, ValueSet>;
+}
+
+function range(from: number, to: number): number[] {
+  return Array.from({ length: Math.max(0, to - from + 1) }, (_, i) => from + i);
+}
+
+function infer(n: SOp, ctx: Ctx): ValueSet {
+  switch (n.kind) {
+    case 'tokens':
+      return { values: sortedUnique(ctx.vocab), mayBeNull: false };
+    case 'indices':
+      return { values: range(0, ctx.maxLen - 1), mayBeNull: false };
+    case 'length':
+      return { values: range(1, ctx.maxLen), mayBeNull: false };
+    case 'const':
+      return { values: [n.value], mayBeNull: false };
+    case 'selectorWidth':
+      return { values: range(0, ctx.maxLen), mayBeNull: false };
+    case 'map':
+      return mapSet(n, ctx);
+    case 'aggregate':
+      return encodingOf(n) === 'numerical' ? numericalAggregateSet(n, ctx) : categoricalAggregateSet(n, ctx);
+  }
+}
+
+function tooLarge(n: RaspNode, what: string, ctx: Ctx): RaspError {
+  return new RaspError(
+    `${what} of ${describeNode(n)} exceeds the limit of ${ctx.limit} values ` +
+      `(vocabulary of ${ctx.vocab.length} tokens, maximum length ${ctx.maxLen}); ` +
+      `use a smaller vocabulary or maximum length`,
+    n.loc,
+  );
+}
+
+function checkSize(n: RaspNode, size: number, ctx: Ctx): void {
+  if (size > ctx.limit) throw tooLarge(n, `the value set (${size} values)`, ctx);
+}
+
+function mapSet(n: MapNode, ctx: Ctx): ValueSet {
+  const ins = n.inputs.map((i) => ctx.sets.get(i.id)!);
+  const product = ins.reduce((p, s) => p * s.values.length, 1);
+  if (product > ctx.limit) throw tooLarge(n, `the ${product} input combinations`, ctx);
+  const seen = new Map<string, Value>();
+  const args: Value[] = new Array(ins.length);
+  const visit = (j: number): void => {
+    if (j === ins.length) {
+      let v: Value;
+      try {
+        v = applyScalarFn(n.fn, args);
+      } catch (e) {
+        if (e instanceof RaspError) return;
+        throw e;
+      }
+      seen.set(valueKey(v), v);
+      return;
+    }
+    for (const v of ins[j].values) {
+      args[j] = v;
+      visit(j + 1);
+    }
+  };
+  if (ins.length > 0) visit(0);
+  else
+    try {
+      const v = applyScalarFn(n.fn, []);
+      seen.set(valueKey(v), v);
+    } catch (e) {
+      if (!(e instanceof RaspError)) throw e;
+    }
+  return { values: sortedUnique(seen.values()), mayBeNull: ins.some((s) => s.mayBeNull) };
+}
+
+function categoricalAggregateSet(n: AggregateNode, ctx: Ctx): ValueSet {
+  const inner = ctx.sets.get(n.sop.id)!;
+  const values = n.defaultValue === null ? inner.values : sortedUnique([...inner.values, n.defaultValue]);
+  return { values, mayBeNull: inner.mayBeNull || n.defaultValue === null };
+}
+
+function numericalAggregateSet(n: AggregateNode, ctx: Ctx): ValueSet {
+  const inner = ctx.sets.get(n.sop.id)!;
+  // Strings are skipped: averaging one raises in the evaluator, so no output holds the result.
+  const base = new Map<string, number>();
+  for (const v of inner.values) {
+    if (typeof v === 'string') continue;
+    const x = canonicalNumber(Number(v));
+    base.set(valueKey(x), x);
+  }
+  const means = new Map<string, Value>();
+  const add = (v: Value) => {
+    means.set(valueKey(v), v);
+    if (means.size > ctx.limit) throw tooLarge(n, `the value set (more than ${ctx.limit} means)`, ctx);
+  };
+  if (n.defaultValue !== null) add(n.defaultValue);
+  const vals = [...base.values()];
+  if (vals.length > 0) {
+    if (vals.every(Number.isInteger)) integerMeans(vals, ctx.maxLen, add);
+    else generalMeans(n, vals, ctx, add);
+  }
+  return { values: sortedUnique(means.values()), mayBeNull: inner.mayBeNull || n.defaultValue === null };
+}
+
+/**
+ * Integer inputs: the sums reachable by a bag of m values are a set of integers, kept as a bitmap
+ * over [m·min, m·max] and grown one value at a time — for 0/1 inputs this is just {0..m}.
+ */
+function integerMeans(vals: number[], maxLen: number, add: (v: Value) => void): void {
+  const lo = Math.min(...vals);
+  const hi = Math.max(...vals);
+  const span = hi - lo;
+  // Shift every value by -lo so sums start at 0; a bag of m values then sums to shifted + m·lo.
+  const shifted = vals.map((v) => v - lo);
+  if (span * maxLen > 50_000_000) return generalIntegerMeans(vals, maxLen, add);
+  let reach = new Uint8Array(1);
+  reach[0] = 1; // the empty bag
+  for (let m = 1; m <= maxLen; m++) {
+    const next = new Uint8Array(span * m + 1);
+    for (let s = 0; s < reach.length; s++) {
+      if (!reach[s]) continue;
+      for (const d of shifted) next[s + d] = 1;
+    }
+    reach = next;
+    for (let s = 0; s < reach.length; s++) if (reach[s]) add(canonicalNumber((s + m * lo) / m));
+  }
+}
+
+/** Integer inputs spread too widely for a bitmap: sets of sums instead. */
+function generalIntegerMeans(vals: number[], maxLen: number, add: (v: Value) => void): void {
+  let sums = new Set<number>([0]);
+  for (let m = 1; m <= maxLen; m++) {
+    const next = new Set<number>();
+    for (const s of sums) for (const v of vals) next.add(s + v);
+    sums = next;
+    for (const s of sums) add(canonicalNumber(s / m));
+  }
+}
+
+/**
+ * Any numbers: sums reachable per bag size, de-duplicated canonically. The sums of bags of size m
+ * are no more than the distinct means of size m, so a sum set over the limit means the value set is.
+ */
+function generalMeans(n: AggregateNode, vals: number[], ctx: Ctx, add: (v: Value) => void): void {
+  let sums = new Map<string, number>([['0', 0]]);
+  for (let m = 1; m <= ctx.maxLen; m++) {
+    const next = new Map<string, number>();
+    for (const s of sums.values())
+      for (const v of vals) {
+        const x = s + v;
+        const key = String(canonicalNumber(x));
+        if (!next.has(key)) next.set(key, x);
+      }
+    sums = next;
+    if (sums.size > ctx.limit) throw tooLarge(n, `the value set (more than ${ctx.limit} means)`, ctx);
+    for (const s of sums.values()) add(canonicalNumber(s / m));
+  }
+}
+
+/** One line listing a set, for messages and the CLI. */
+export function formatValueSet(s: ValueSet): string {
+  const parts = s.values.map(formatValue);
+  if (s.mayBeNull) parts.push('-');
+  return `{${parts.join(', ')}}`;
+}

@@ -1,0 +1,190 @@
+import { describe, expect, it } from 'vitest';
+import { fc, test } from '@fast-check/vitest';
+import type { SOp } from '../../src/rasp/ast.ts';
+import {
+  aggregate,
+  constant,
+  expr,
+  indices,
+  length,
+  map,
+  numerical,
+  select,
+  selectorWidth,
+  tokens,
+  zipmap,
+} from '../../src/rasp/builder.ts';
+import { RaspError } from '../../src/rasp/errors.ts';
+import { Evaluator } from '../../src/rasp/evaluate.ts';
+import { canonicalNumber } from '../../src/rasp/scalar.ts';
+import { formatValueSet, inferValueSets, type ValueSet } from '../../src/rasp/valueSets.ts';
+import { sortedUnique, valueKey, type Value } from '../../src/rasp/values.ts';
+import { buildProgram, inputArb, MAX_LEN, stepsArb, VOCAB } from './evaluateGen.ts';
+
+const x = expr.param(0);
+const y = expr.param(1);
+const k = expr.const;
+const bin = expr.binary;
+const all = select(indices, indices, 'TRUE');
+const abc = ['a', 'b', 'c'];
+
+function setOf(node: SOp, vocab: readonly Value[], maxLen: number, limit?: number): ValueSet {
+  return inferValueSets([node], { vocab, maxLen, limit }).get(node.id)!;
+}
+
+/** Every mean of a bag of 1..n values from `vals`, by listing bags one by one (the slow way). */
+function bruteMeans(vals: number[], n: number): number[] {
+  const out: number[] = [];
+  const walk = (start: number, size: number, sum: number) => {
+    if (size > 0) out.push(canonicalNumber(sum / size));
+    if (size === n) return;
+    for (let i = start; i < vals.length; i++) walk(i, size + 1, sum + vals[i]);
+  };
+  walk(0, 0, 0);
+  return sortedUnique(out) as number[];
+}
+
+describe('value sets of each construct', () => {
+  it('primitives: tokens, indices, length, constants, selector_width', () => {
+    expect(setOf(tokens, ['c', 'a', 'b', 'a'], 3)).toEqual({ values: ['a', 'b', 'c'], mayBeNull: false });
+    expect(setOf(indices, abc, 3).values).toEqual([0, 1, 2]);
+    expect(setOf(length, abc, 3).values).toEqual([1, 2, 3]);
+    expect(setOf(constant('z'), abc, 3).values).toEqual(['z']);
+    expect(setOf(selectorWidth(all), abc, 3).values).toEqual([0, 1, 2, 3]);
+  });
+
+  it('map: the function over every combination of input values', () => {
+    expect(setOf(map(bin('%', x, k(2)), indices), abc, 5).values).toEqual([0, 1]);
+    expect(setOf(zipmap(bin('-', x, y), length, indices), abc, 3).values).toEqual([-1, 0, 1, 2, 3]);
+    expect(setOf(map(bin('==', x, k('a')), tokens), abc, 2).values).toEqual([false, true]);
+    expect(setOf(map((v) => `${v}${v}`, tokens), abc, 2).values).toEqual(['aa', 'bb', 'cc']);
+  });
+
+  it('map: combinations that raise are skipped', () => {
+    // 1 / index: index 0 raises at run time, so no output holds a value for it.
+    expect(setOf(map(bin('/', k(1), x), indices), abc, 3).values).toEqual([0.5, 1]);
+  });
+
+  it('categorical aggregate: the s-op values, plus the default or undefined', () => {
+    expect(setOf(aggregate(all, tokens), abc, 3)).toEqual({ values: abc, mayBeNull: true });
+    expect(setOf(aggregate(all, tokens, 'z'), abc, 3)).toEqual({ values: ['a', 'b', 'c', 'z'], mayBeNull: false });
+  });
+
+  it('undefined propagates through maps', () => {
+    const maybe = aggregate(all, indices);
+    const m = map(bin('+', x, k(1)), maybe);
+    expect(setOf(m, abc, 2)).toEqual({ values: [1, 2], mayBeNull: true });
+    expect(setOf(zipmap(bin('+', x, y), m, indices), abc, 2).mayBeNull).toBe(true);
+    expect(setOf(map(bin('+', x, k(1)), indices), abc, 2).mayBeNull).toBe(false);
+  });
+
+  it('numerical aggregate of 0/1 values: every fraction k/m with m up to the maximum length', () => {
+    const frac = aggregate(all, map(bin('==', x, k('a')), tokens), 0);
+    const want = sortedUnique([0, 1, 1 / 2, 1 / 3, 2 / 3, 1 / 4, 3 / 4].map(canonicalNumber));
+    expect(setOf(frac, abc, 4)).toEqual({ values: want, mayBeNull: false });
+    // no default: undefined is possible
+    expect(setOf(numerical(aggregate(all, indices)), abc, 1)).toEqual({ values: [0], mayBeNull: true });
+  });
+
+  it('numerical aggregate of other numbers: the means of all bags', () => {
+    const mean = numerical(aggregate(all, tokens, 0));
+    expect(setOf(mean, [0, 3], 2).values).toEqual([0, 1.5, 3]);
+    // bags of one: 1, 2, 6; of two: 1, 1.5, 3.5, 2, 4, 6; and the default 0
+    expect(setOf(mean, [1, 2, 6], 2).values).toEqual([0, 1, 1.5, 2, 3.5, 4, 6]);
+    // booleans average as 0/1
+    expect(setOf(mean, [true, false], 2).values).toEqual([0, 0.5, 1]);
+  });
+
+  test.prop([
+    // Tenths and integers: inexact in binary, yet well-conditioned (no sum cancels to a denormal).
+    fc.uniqueArray(fc.oneof(fc.integer({ min: -5, max: 9 }), fc.integer({ min: -30, max: 30 }).map((i) => i / 10)), {
+      minLength: 1,
+      maxLength: 4,
+    }),
+    fc.integer({ min: 1, max: 4 }),
+  ])('numerical aggregate sets equal the means of every bag, listed one by one', (vals, n) => {
+    const set = setOf(numerical(aggregate(all, tokens)), vals, n, 1_000_000);
+    const canon = sortedUnique(vals.map(canonicalNumber)) as number[];
+    expect(set.values).toEqual(bruteMeans(canon, n));
+    expect(set.mayBeNull).toBe(true);
+  });
+
+  it('numbers are canonical: 0.1 + 0.2 and 0.3 are one value', () => {
+    const tenths = zipmap(bin('+', bin('/', x, k(10)), bin('/', y, k(10))), tokens, indices);
+    const s = setOf(tenths, [0, 3], 3);
+    expect(0.2 + 0.1).not.toBe(0.3);
+    expect(s.values).toEqual([0, 0.1, 0.2, 0.3, 0.4, 0.5]);
+    // The evaluator produces the very same number (token 2 at index 1: 0.2 + 0.1), so it finds its class.
+    expect(new Evaluator([0, 2]).sop(tenths)).toEqual([0, 0.3]);
+  });
+});
+
+describe('the size limit', () => {
+  it('names the expression, its location, and suggests a smaller vocabulary or length', () => {
+    const vocab = Array.from({ length: 12 }, (_, i) => i);
+    const big = zipmap(
+      bin('+', bin('+', x, y), bin('+', expr.param(2), expr.param(3))),
+      tokens,
+      tokens,
+      tokens,
+      tokens,
+    )
+      .named('sum4')
+      .at({ file: 'big.rasp', line: 2, col: 1 });
+    expect(() => setOf(big, vocab, 3)).toThrow(RaspError);
+    expect(() => setOf(big, vocab, 3)).toThrow(/^big\.rasp:2:1: the 20736 input combinations of 'sum4' exceeds the limit of 10000/);
+    expect(() => setOf(big, vocab, 3)).toThrow(/smaller vocabulary or maximum length/);
+    // Within a higher limit it is fine: 0..44.
+    expect(setOf(big, vocab, 3, 30_000).values).toHaveLength(45);
+  });
+
+  it('applies to sets too: means of many irregular values', () => {
+    const vocab = Array.from({ length: 30 }, (_, i) => Math.sqrt(i + 2));
+    const mean = numerical(aggregate(all, tokens, 0)).named('mean');
+    expect(() => setOf(mean, vocab, 8)).toThrow(/'mean' exceeds the limit/);
+    expect(() => setOf(tokens, vocab, 8, 10)).toThrow(/the value set \(30 values\) of 'tokens'/);
+  });
+
+  it('a wide vocabulary of 0/1 indicators stays small however long the input', () => {
+    const frac = aggregate(all, map(bin('==', x, k(0)), tokens));
+    const s = setOf(frac, Array.from({ length: 50 }, (_, i) => i), 60);
+    // every k/m for 1 <= m <= 60 (0 <= k <= m), de-duplicated
+    const want = new Set<string>();
+    for (let m = 1; m <= 60; m++) for (let j = 0; j <= m; j++) want.add(valueKey(canonicalNumber(j / m)));
+    expect(s.values.length).toBe(want.size);
+  });
+});
+
+describe('value sets contain what the evaluator produces', () => {
+  test.prop([stepsArb(6), fc.array(inputArb, { minLength: 1, maxLength: 8 })], { numRuns: 150 })(
+    'random programs on random inputs',
+    (steps, inputs) => {
+      const pool = buildProgram(steps);
+      let sets: Map<number, ValueSet>;
+      try {
+        sets = inferValueSets(pool, { vocab: VOCAB, maxLen: MAX_LEN });
+      } catch (e) {
+        if (e instanceof RaspError && /exceeds the limit/.test(e.message)) return;
+        throw e;
+      }
+      for (const input of inputs) {
+        const ev = new Evaluator(input);
+        for (const node of pool) {
+          let vals: readonly (Value | null)[];
+          try {
+            vals = ev.sop(node);
+          } catch (e) {
+            if (e instanceof RaspError) break; // this input is refused; later nodes may read this one
+            throw e;
+          }
+          const set = sets.get(node.id)!;
+          const keys = new Set(set.values.map(valueKey));
+          for (const v of vals) {
+            if (v === null) expect(set.mayBeNull, `${formatValueSet(set)} lacks undefined`).toBe(true);
+            else expect(keys.has(valueKey(v)), `${formatValueSet(set)} lacks ${String(v)}`).toBe(true);
+          }
+        }
+      }
+    },
+  );
+});
