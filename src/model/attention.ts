@@ -1,0 +1,86 @@
+/**
+ * One attention sublayer with per-layer head count and width. Heads are folded into the
+ * projections ([d_model, heads·d_head] for Q, K and V together) and into the batch axis for the
+ * score and mixing matmuls, so a wide layer costs a handful of kernels rather than one per head.
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { HookPoints } from './hooks.ts';
+import type { Params } from './params.ts';
+import type { LayerConfig } from './types.ts';
+
+/** Value added to the scores of keys a query may not see. Finite, so a fully hooked row stays NaN-free. */
+export const MASKED_SCORE = -1e9;
+
+/**
+ * Additive mask [batch, 1, q, k]: 0 where key k is visible from query q, MASKED_SCORE where it is a
+ * future position (causal) or padding (k >= lengths[b]). Null when nothing is masked.
+ */
+export function attentionMask(nPos: number, lengths: readonly number[] | undefined, causal: boolean): tf.Tensor | null {
+  const padded = lengths !== undefined && lengths.some((n) => n < nPos);
+  if (!causal && !padded) return null;
+  return tf.tidy(() => {
+    const keys = tf.range(0, nPos, 1, 'int32');
+    const parts: tf.Tensor[] = [];
+    if (causal) parts.push(tf.reshape(tf.lessEqual(tf.reshape(keys, [1, nPos]), tf.reshape(keys, [nPos, 1])), [1, 1, nPos, nPos]));
+    if (padded) parts.push(tf.less(tf.reshape(keys, [1, 1, 1, nPos]), tf.tensor(lengths!, [lengths!.length, 1, 1, 1], 'int32')));
+    const visible = parts.length === 2 ? tf.logicalAnd(parts[0], parts[1]) : parts[0];
+    // (1 - visible) · MASKED_SCORE: 0 where visible, MASKED_SCORE elsewhere.
+    return tf.mul(tf.sub(1, tf.cast(visible, 'float32')), MASKED_SCORE);
+  });
+}
+
+/** [heads, d_model, d_head] → [d_model, heads·d_head], heads outermost in the columns. */
+function foldHeads(w: tf.Tensor, dModel: number): tf.Tensor2D {
+  const [H, , E] = w.shape;
+  return tf.reshape(tf.transpose(w, [1, 0, 2]), [dModel, H * E]);
+}
+
+/** [batch, pos, heads, e] → [batch·heads, pos, e] for batched matmuls over heads. */
+function headsToBatch(t: tf.Tensor, B: number, P: number, H: number, E: number): tf.Tensor3D {
+  return tf.reshape(tf.transpose(t, [0, 2, 1, 3]), [B * H, P, E]);
+}
+
+/** x [batch, pos, d_model] (already normalised) → attention output [batch, pos, d_model] (b_O included). */
+export function attention(
+  x: tf.Tensor,
+  layer: number,
+  L: LayerConfig,
+  params: Params,
+  mask: tf.Tensor | null,
+  attnScale: number,
+  hooks: HookPoints,
+): tf.Tensor {
+  const [B, P, D] = x.shape;
+  const H = L.nHeads;
+  const E = L.dHead;
+  const name = (n: string) => `blocks.${layer}.attn.${n}` as const;
+  const p = (n: string) => params.get(name(n))!;
+
+  const wQKV = tf.concat([foldHeads(p('W_Q'), D), foldHeads(p('W_K'), D), foldHeads(p('W_V'), D)], 1);
+  const bQKV = tf.concat([tf.reshape(p('b_Q'), [H * E]), tf.reshape(p('b_K'), [H * E]), tf.reshape(p('b_V'), [H * E])]);
+  const qkv = tf.add(tf.matMul(tf.reshape(x, [B * P, D]), wQKV), bQKV);
+  const [q0, k0, v0] = tf.split(qkv, 3, 1).map((t) => tf.reshape(t, [B, P, H, E]));
+  const q = hooks.apply(`blocks.${layer}.attn.hook_q`, q0);
+  const k = hooks.apply(`blocks.${layer}.attn.hook_k`, k0);
+  const v = hooks.apply(`blocks.${layer}.attn.hook_v`, v0);
+
+  let scores: tf.Tensor = tf.reshape(tf.matMul(headsToBatch(q, B, P, H, E), headsToBatch(k, B, P, H, E), false, true), [B, H, P, P]);
+  if (attnScale !== 1) scores = tf.div(scores, attnScale);
+  if (mask) scores = tf.add(scores, mask);
+  scores = hooks.apply(`blocks.${layer}.attn.hook_attn_scores`, scores);
+  const pattern = hooks.apply(`blocks.${layer}.attn.hook_pattern`, tf.softmax(scores, -1));
+
+  const zh = tf.matMul(tf.reshape(pattern, [B * H, P, P]) as tf.Tensor3D, headsToBatch(v, B, P, H, E));
+  const z = hooks.apply(`blocks.${layer}.attn.hook_z`, tf.transpose(tf.reshape(zh, [B, H, P, E]), [0, 2, 1, 3]));
+
+  const wO = p('W_O');
+  if (hooks.observed(`blocks.${layer}.attn.hook_result`)) {
+    // Per-head outputs [batch, pos, head, d_model]: heads as the batch axis of one matmul.
+    const zByHead = tf.reshape(tf.transpose(z, [2, 0, 1, 3]), [H, B * P, E]) as tf.Tensor3D;
+    const perHead = tf.matMul(zByHead, wO as tf.Tensor3D);
+    const result = hooks.apply(`blocks.${layer}.attn.hook_result`, tf.transpose(tf.reshape(perHead, [H, B, P, D]), [1, 2, 0, 3]));
+    return tf.add(tf.sum(result, 2), p('b_O'));
+  }
+  const out = tf.add(tf.matMul(tf.reshape(z, [B * P, H * E]), tf.reshape(wO, [H * E, D]) as tf.Tensor2D), p('b_O'));
+  return tf.reshape(out, [B, P, D]);
+}

@@ -1,0 +1,108 @@
+/**
+ * Export for TransformerLens: its parameter names and shapes, and a HookedTransformerConfig-style
+ * config. TransformerLens needs one n_heads / d_head / d_mlp for every layer, so smaller layers are
+ * padded with zeros: a padded head has zero Q, K, V and O weights (its output is exactly 0, and the
+ * extra d_head columns add 0 to every q·k), a padded neuron has zero in/out weights and bias
+ * (relu(0) = gelu(0) = 0). The forward pass is unchanged. attn_scale is given explicitly, so padding
+ * d_head does not change TransformerLens's default sqrt(d_head) scaling.
+ */
+import { formatValue } from '../rasp/values.ts';
+import { LN_EPS } from './layerNorm.ts';
+import { dVocabOut } from './shapes.ts';
+import type { ModelData, WeightArray } from './types.ts';
+
+export interface TLExport {
+  readonly config: Record<string, unknown>;
+  readonly weights: Map<string, WeightArray>;
+}
+
+/** Copies `src` (shape srcShape) into the leading corner of a zero tensor of shape dstShape. */
+function padInto(src: WeightArray, dstShape: readonly number[]): WeightArray {
+  const n = dstShape.reduce((a, b) => a * b, 1);
+  const data = new Float32Array(n);
+  const rank = dstShape.length;
+  const srcShape = src.shape;
+  const count = srcShape.reduce((a, b) => a * b, 1);
+  const idx = new Array<number>(rank).fill(0);
+  for (let i = 0; i < count; i++) {
+    let rem = i;
+    for (let d = rank - 1; d >= 0; d--) {
+      idx[d] = rem % srcShape[d];
+      rem = Math.floor(rem / srcShape[d]);
+    }
+    let at = 0;
+    for (let d = 0; d < rank; d++) at = at * dstShape[d] + idx[d];
+    data[at] = src.data[i];
+  }
+  return { shape: [...dstShape], data };
+}
+
+const zeros = (shape: number[]): WeightArray => ({ shape, data: new Float32Array(shape.reduce((a, b) => a * b, 1)) });
+
+export function exportTransformerLens(m: ModelData): TLExport {
+  const c = m.config;
+  const D = c.dModel;
+  // At least one head of width 1 and (unless no layer has an MLP) a common MLP width.
+  const nHeads = Math.max(1, ...c.layers.map((L) => L.nHeads));
+  const dHead = Math.max(1, ...c.layers.map((L) => (L.nHeads > 0 ? L.dHead : 0)));
+  const dMlp = Math.max(0, ...c.layers.map((L) => L.dMlp));
+  const attnOnly = dMlp === 0;
+  const ln = c.normalization === 'LN';
+  const w = (name: string) => m.weights.get(name)!;
+  const weights = new Map<string, WeightArray>();
+
+  weights.set('embed.W_E', w('embed.W_E'));
+  weights.set('pos_embed.W_pos', w('pos_embed.W_pos'));
+  c.layers.forEach((L, l) => {
+    const p = `blocks.${l}`;
+    if (ln) for (const n of ['ln1.w', 'ln1.b', 'ln2.w', 'ln2.b']) if (!(attnOnly && n.startsWith('ln2'))) weights.set(`${p}.${n}`, w(`${p}.${n}`));
+    const has = L.nHeads > 0;
+    for (const x of ['Q', 'K', 'V']) {
+      weights.set(`${p}.attn.W_${x}`, has ? padInto(w(`${p}.attn.W_${x}`), [nHeads, D, dHead]) : zeros([nHeads, D, dHead]));
+      weights.set(`${p}.attn.b_${x}`, has ? padInto(w(`${p}.attn.b_${x}`), [nHeads, dHead]) : zeros([nHeads, dHead]));
+    }
+    weights.set(`${p}.attn.W_O`, has ? padInto(w(`${p}.attn.W_O`), [nHeads, dHead, D]) : zeros([nHeads, dHead, D]));
+    weights.set(`${p}.attn.b_O`, has ? w(`${p}.attn.b_O`) : zeros([D]));
+    if (!attnOnly) {
+      const hasMlp = L.dMlp > 0;
+      weights.set(`${p}.mlp.W_in`, hasMlp ? padInto(w(`${p}.mlp.W_in`), [D, dMlp]) : zeros([D, dMlp]));
+      weights.set(`${p}.mlp.b_in`, hasMlp ? padInto(w(`${p}.mlp.b_in`), [dMlp]) : zeros([dMlp]));
+      weights.set(`${p}.mlp.W_out`, hasMlp ? padInto(w(`${p}.mlp.W_out`), [dMlp, D]) : zeros([dMlp, D]));
+      weights.set(`${p}.mlp.b_out`, hasMlp ? w(`${p}.mlp.b_out`) : zeros([D]));
+    }
+  });
+  if (ln) {
+    weights.set('ln_final.w', w('ln_final.w'));
+    weights.set('ln_final.b', w('ln_final.b'));
+  }
+  weights.set('unembed.W_U', w('unembed.W_U'));
+  weights.set('unembed.b_U', w('unembed.b_U'));
+
+  const config: Record<string, unknown> = {
+    model_name: m.labels.program?.name ?? 'rasplab-model',
+    n_layers: c.layers.length,
+    d_model: D,
+    d_head: dHead,
+    n_heads: nHeads,
+    d_mlp: attnOnly ? null : dMlp,
+    d_vocab: c.vocab.length,
+    d_vocab_out: dVocabOut(c),
+    n_ctx: c.nCtx,
+    act_fn: c.actFn,
+    normalization_type: ln ? 'LN' : null,
+    eps: LN_EPS,
+    attn_only: attnOnly,
+    positional_embedding_type: 'standard',
+    attn_scale: c.attnScale,
+    use_attn_scale: c.attnScale !== 1,
+    // Causal models mask future keys; bidirectional ones attend everywhere.
+    attention_dir: c.causal ? 'causal' : 'bidirectional',
+    default_prepend_bos: true,
+    original_architecture: 'rasplab',
+    // Not TransformerLens fields: what the token ids and outputs mean.
+    rasplab_vocab: c.vocab.map(formatValue),
+    rasplab_output: c.output,
+    rasplab_origin: c.origin,
+  };
+  return { config, weights };
+}

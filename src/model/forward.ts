@@ -1,0 +1,110 @@
+/**
+ * The forward pass of any model in the format, with TransformerLens's hook points.
+ *
+ * Per layer: resid_pre → (ln1) → attention → resid_mid = resid_pre + attn_out → (ln2) → MLP →
+ * resid_post = resid_mid + mlp_out; then ln_final and the unembedding. A layer without heads has
+ * attn_out = 0 and one without MLP has mlp_out = 0 (those hook points fire with zeros only when
+ * someone observes them). `ln_final.hook_normalized` always fires: it is the identity when the
+ * model has no normalisation, so callers can read or patch "what the unembedding sees" uniformly.
+ *
+ * Everything is plain tfjs ops on the given params, so gradients flow (tf.variableGrads) and the
+ * caller's tf.tidy frees all intermediates. Cached tensors belong to the caller.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { attention, attentionMask } from './attention.ts';
+import { HookPoints, type ForwardOptions, type HookFn } from './hooks.ts';
+import { layerNorm } from './layerNorm.ts';
+import { mlp } from './mlp.ts';
+import type { Params } from './params.ts';
+import { dVocabOut } from './shapes.ts';
+import type { HookName, ModelConfig } from './types.ts';
+
+export type { ForwardOptions, HookFn } from './hooks.ts';
+
+export interface ForwardInput {
+  /** int32 [batch, pos]; position 0 holds BOS. */
+  readonly tokens: tf.Tensor2D;
+  /** Valid positions per row, BOS included; keys at or past it are padding. Absent: no padding. */
+  readonly lengths?: readonly number[];
+}
+
+export interface ForwardResult {
+  readonly logits: tf.Tensor3D;
+  readonly cache: Map<HookName, tf.Tensor>;
+}
+
+export function forward(config: ModelConfig, params: Params, input: ForwardInput, opts: ForwardOptions = {}): ForwardResult {
+  const [B, P] = input.tokens.shape;
+  const D = config.dModel;
+  if (P > config.nCtx) throw new Error(`forward: ${P} positions exceed the model's context of ${config.nCtx}`);
+  if (input.lengths && input.lengths.length !== B) throw new Error(`forward: ${input.lengths.length} lengths for a batch of ${B}`);
+  const hooks = new HookPoints(opts);
+  const w = (name: string): tf.Tensor => {
+    const t = params.get(name);
+    if (!t) throw new Error(`forward: parameter '${name}' is missing`);
+    return t;
+  };
+  const ln = config.normalization === 'LN';
+  const norm = (x: tf.Tensor, prefix: string) => (ln ? layerNorm(x, w(`${prefix}.w`), w(`${prefix}.b`)) : x);
+  /** A sublayer that is absent still shows its (zero) output to whoever observes it. */
+  const zeroOutput = (h: HookName): tf.Tensor | null => (hooks.observed(h) ? hooks.apply(h, tf.zeros([B, P, D])) : null);
+
+  // One-hot times W_E rather than tf.gather: gather's gradient needs UnsortedSegmentSum, which the
+  // wasm backend lacks, and vocabularies here are small enough that the matmul costs nothing.
+  // (int32 one-hot then cast: wasm's OneHot writes integer bits into float32 outputs.)
+  const V = config.vocab.length;
+  const embedded =
+    V < 2 // (tf.oneHot needs depth >= 2; a BOS-only vocabulary has nothing to learn anyway)
+      ? tf.gather(w('embed.W_E'), input.tokens)
+      : tf.reshape(tf.matMul(tf.cast(tf.oneHot(tf.reshape(input.tokens, [B * P]), V), 'float32') as tf.Tensor2D, w('embed.W_E') as tf.Tensor2D), [B, P, D]);
+  const embed = hooks.apply('hook_embed', embedded);
+  let pos: tf.Tensor = tf.expandDims(tf.slice(w('pos_embed.W_pos'), [0, 0], [P, D]), 0);
+  if (hooks.observed('hook_pos_embed')) pos = hooks.apply('hook_pos_embed', tf.broadcastTo(pos, [B, P, D]));
+  let resid: tf.Tensor = tf.add(embed, pos);
+
+  const mask = config.layers.some((L) => L.nHeads > 0) ? attentionMask(P, input.lengths, config.causal) : null;
+
+  config.layers.forEach((L, l) => {
+    resid = hooks.apply(`blocks.${l}.hook_resid_pre`, resid);
+    if (L.nHeads > 0) {
+      const out = attention(norm(resid, `blocks.${l}.ln1`), l, L, params, mask, config.attnScale, hooks);
+      resid = tf.add(resid, hooks.apply(`blocks.${l}.hook_attn_out`, out));
+    } else {
+      const out = zeroOutput(`blocks.${l}.hook_attn_out`);
+      if (out) resid = tf.add(resid, out);
+    }
+    resid = hooks.apply(`blocks.${l}.hook_resid_mid`, resid);
+    if (L.dMlp > 0) {
+      const out = mlp(norm(resid, `blocks.${l}.ln2`), l, L.dMlp, params, config.actFn, hooks);
+      resid = tf.add(resid, hooks.apply(`blocks.${l}.hook_mlp_out`, out));
+    } else {
+      const out = zeroOutput(`blocks.${l}.hook_mlp_out`);
+      if (out) resid = tf.add(resid, out);
+    }
+    resid = hooks.apply(`blocks.${l}.hook_resid_post`, resid);
+  });
+
+  const final = hooks.apply('ln_final.hook_normalized', norm(resid, 'ln_final'));
+  const O = dVocabOut(config);
+  const logits = tf.reshape(tf.add(tf.matMul(tf.reshape(final, [B * P, D]) as tf.Tensor2D, w('unembed.W_U') as tf.Tensor2D), w('unembed.b_U')), [B, P, O]) as tf.Tensor3D;
+  return { logits, cache: hooks.cache };
+}
+
+/** Every hook point a forward pass of this config offers, in the order they fire. */
+export function hookNames(config: ModelConfig): HookName[] {
+  const names: HookName[] = ['hook_embed', 'hook_pos_embed'];
+  config.layers.forEach((L, l) => {
+    names.push(`blocks.${l}.hook_resid_pre`);
+    if (L.nHeads > 0)
+      for (const h of ['hook_q', 'hook_k', 'hook_v', 'hook_attn_scores', 'hook_pattern', 'hook_z', 'hook_result'] as const)
+        names.push(`blocks.${l}.attn.${h}`);
+    names.push(`blocks.${l}.hook_attn_out`, `blocks.${l}.hook_resid_mid`);
+    if (L.dMlp > 0) names.push(`blocks.${l}.mlp.hook_pre`, `blocks.${l}.mlp.hook_post`);
+    names.push(`blocks.${l}.hook_mlp_out`, `blocks.${l}.hook_resid_post`);
+  });
+  names.push('ln_final.hook_normalized');
+  return names;
+}
+
+/** Re-exported for callers that build hooks without importing hooks.ts. */
+export type Hooks = Partial<Record<HookName, HookFn>>;

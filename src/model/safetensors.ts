@@ -1,0 +1,142 @@
+/**
+ * A small safetensors codec for float32 tensors: an 8-byte little-endian header length, a JSON
+ * header naming each tensor's dtype, shape and byte range, then the raw little-endian data.
+ * Decoding checks every claim the header makes against the bytes, so a truncated or edited file
+ * is refused with a message naming it instead of producing garbage weights.
+ */
+import { UserError } from '../rasp/errors.ts';
+import type { WeightArray } from './types.ts';
+
+export interface SafetensorsContents {
+  readonly tensors: Map<string, WeightArray>;
+  readonly metadata: Record<string, string>;
+}
+
+const HEADER_LEN_BYTES = 8;
+const F32_BYTES = 4;
+/** Header size beyond which a length field is certainly corrupt (the format's own limit is 100 MB). */
+const MAX_HEADER_BYTES = 100_000_000;
+
+const littleEndian = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+function elementCount(shape: readonly number[]): number {
+  return shape.reduce((a, b) => a * b, 1);
+}
+
+/** Encodes tensors (in the map's order) and string metadata. Data is aligned to 8 bytes, as the format recommends. */
+export function encodeSafetensors(tensors: ReadonlyMap<string, WeightArray>, metadata: Record<string, string> = {}): Uint8Array {
+  // Entries are collected as pairs and turned into objects with Object.fromEntries, so that names
+  // like "__proto__" become ordinary keys.
+  const entries: [string, unknown][] = [];
+  if (Object.keys(metadata).length > 0) entries.push(['__metadata__', Object.fromEntries(Object.entries(metadata))]);
+  let offset = 0;
+  for (const [name, w] of tensors) {
+    if (name === '__metadata__') throw new Error('a tensor may not be named __metadata__');
+    const n = elementCount(w.shape);
+    if (n !== w.data.length) throw new Error(`tensor ${name}: shape [${w.shape.join(', ')}] needs ${n} values, has ${w.data.length}`);
+    entries.push([name, { dtype: 'F32', shape: [...w.shape], data_offsets: [offset, offset + n * F32_BYTES] }]);
+    offset += n * F32_BYTES;
+  }
+  let json = JSON.stringify(Object.fromEntries(entries));
+  // Pad with spaces so the data starts on an 8-byte boundary (allowed by the format).
+  const headerBytes = new TextEncoder().encode(json);
+  const pad = (HEADER_LEN_BYTES - (headerBytes.length % HEADER_LEN_BYTES)) % HEADER_LEN_BYTES;
+  json += ' '.repeat(pad);
+  const hb = new TextEncoder().encode(json);
+  const out = new Uint8Array(HEADER_LEN_BYTES + hb.length + offset);
+  const view = new DataView(out.buffer);
+  view.setBigUint64(0, BigInt(hb.length), true);
+  out.set(hb, HEADER_LEN_BYTES);
+  let at = HEADER_LEN_BYTES + hb.length;
+  for (const w of tensors.values()) {
+    if (littleEndian) {
+      out.set(new Uint8Array(w.data.buffer, w.data.byteOffset, w.data.byteLength), at);
+    } else {
+      for (let i = 0; i < w.data.length; i++) view.setFloat32(at + i * F32_BYTES, w.data[i], true);
+    }
+    at += w.data.byteLength;
+  }
+  return out;
+}
+
+interface HeaderEntry {
+  readonly name: string;
+  readonly shape: number[];
+  readonly begin: number;
+  readonly end: number;
+}
+
+/** Decodes a safetensors file; every inconsistency is a UserError starting with `sourceName`. */
+export function decodeSafetensors(bytes: Uint8Array, sourceName: string): SafetensorsContents {
+  const fail = (why: string): never => {
+    throw new UserError(`${sourceName}: ${why}`);
+  };
+  if (bytes.length < HEADER_LEN_BYTES) fail(`truncated: ${bytes.length} bytes is too short for a safetensors file (needs at least ${HEADER_LEN_BYTES})`);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const headerLenBig = view.getBigUint64(0, true);
+  const available = bytes.length - HEADER_LEN_BYTES;
+  if (headerLenBig > BigInt(available)) fail(`truncated: header says ${headerLenBig} bytes, file has ${available} after the length field`);
+  const headerLen = Number(headerLenBig);
+  if (headerLen > MAX_HEADER_BYTES) fail(`header of ${headerLen} bytes is larger than the format allows`);
+  let header: unknown;
+  try {
+    header = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(HEADER_LEN_BYTES, HEADER_LEN_BYTES + headerLen)));
+  } catch (e) {
+    fail(`header is not valid JSON (${(e as Error).message})`);
+  }
+  if (typeof header !== 'object' || header === null || Array.isArray(header)) fail('header is not a JSON object');
+  const obj = header as Record<string, unknown>;
+
+  let metadata: Record<string, string> = {};
+  if (Object.hasOwn(obj, '__metadata__')) {
+    const m = obj.__metadata__;
+    if (typeof m !== 'object' || m === null || Array.isArray(m)) fail('__metadata__ is not an object of strings');
+    const pairs = Object.entries(m as Record<string, unknown>);
+    for (const [k, v] of pairs) if (typeof v !== 'string') fail(`__metadata__ entry '${k}' is not a string`);
+    metadata = Object.fromEntries(pairs) as Record<string, string>;
+  }
+
+  const dataStart = HEADER_LEN_BYTES + headerLen;
+  const dataLen = bytes.length - dataStart;
+  const entries: HeaderEntry[] = [];
+  for (const [name, raw] of Object.entries(obj)) {
+    if (name === '__metadata__') continue;
+    const e = raw as { dtype?: unknown; shape?: unknown; data_offsets?: unknown } | null;
+    if (typeof e !== 'object' || e === null) fail(`tensor '${name}': header entry is not an object`);
+    if (e!.dtype !== 'F32') fail(`tensor '${name}': dtype ${JSON.stringify(e!.dtype)} is not supported (only F32)`);
+    const shape = e!.shape;
+    if (!Array.isArray(shape) || !shape.every((d) => Number.isSafeInteger(d) && d >= 0))
+      fail(`tensor '${name}': shape ${JSON.stringify(shape)} is not a list of non-negative integers`);
+    const offs = e!.data_offsets;
+    if (!Array.isArray(offs) || offs.length !== 2 || !offs.every((d) => Number.isSafeInteger(d) && d >= 0))
+      fail(`tensor '${name}': data_offsets ${JSON.stringify(offs)} is not a pair of non-negative integers`);
+    const [begin, end] = offs as [number, number];
+    if (end < begin) fail(`tensor '${name}': data_offsets [${begin}, ${end}] end before they begin`);
+    if (end > dataLen) fail(`truncated: tensor '${name}' needs bytes up to ${end} of the data section, file has ${dataLen}`);
+    const n = elementCount(shape as number[]);
+    if (end - begin !== n * F32_BYTES)
+      fail(`tensor '${name}': data_offsets [${begin}, ${end}] hold ${end - begin} bytes, shape [${(shape as number[]).join(', ')}] needs ${n * F32_BYTES}`);
+    entries.push({ name, shape: shape as number[], begin, end });
+  }
+  const sorted = [...entries].sort((a, b) => a.begin - b.begin);
+  for (let i = 1; i < sorted.length; i++) {
+    const prev = sorted[i - 1];
+    if (sorted[i].begin < prev.end && sorted[i].end > sorted[i].begin)
+      fail(`tensors '${prev.name}' and '${sorted[i].name}' overlap in the data section`);
+  }
+
+  const tensors = new Map<string, WeightArray>();
+  for (const e of entries) {
+    const n = elementCount(e.shape);
+    const data = new Float32Array(n);
+    const at = dataStart + e.begin;
+    if (littleEndian) {
+      // Copy: the source offset need not be 4-byte aligned, and the caller may drop the file buffer.
+      new Uint8Array(data.buffer).set(bytes.subarray(at, at + n * F32_BYTES));
+    } else {
+      for (let i = 0; i < n; i++) data[i] = view.getFloat32(at + i * F32_BYTES, true);
+    }
+    tensors.set(e.name, { shape: e.shape, data });
+  }
+  return { tensors, metadata };
+}

@@ -1,0 +1,134 @@
+import * as tf from '@tensorflow/tfjs';
+import fc from 'fast-check';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { formatHeadRef, parseHeadRef } from '../../src/model/headRef.ts';
+import { disposeParams, paramsFromModel } from '../../src/model/params.ts';
+import { runModel } from '../../src/model/run.ts';
+import { decodeLogits, encodeInputs } from '../../src/model/tokenize.ts';
+import { BOS } from '../../src/model/types.ts';
+import { isUserError } from '../../src/rasp/errors.ts';
+import type { Value } from '../../src/rasp/values.ts';
+import { copyModel, previousTokenModel, randomModel, tinyConfig, valueModel } from '../support/tinyModels.ts';
+
+beforeAll(async () => {
+  await tf.setBackend('cpu');
+});
+
+function userError(f: () => unknown): string {
+  try {
+    f();
+  } catch (e) {
+    expect(isUserError(e)).toBe(true);
+    return (e as Error).message;
+  }
+  return expect.fail('expected an error');
+}
+
+describe('encodeInputs', () => {
+  const config = tinyConfig({ vocab: [BOS, 'a', 1, true, 'x y'], nCtx: 4 });
+
+  it('prepends BOS, pads with BOS to the longest row, lengths = n + 1', () => {
+    const { tokens, lengths } = encodeInputs(config, [['a', 1], [], ['x y', 'a', 'a']]);
+    expect(tokens.dtype).toBe('int32');
+    expect(tokens.arraySync()).toEqual([
+      [0, 1, 2, 0],
+      [0, 0, 0, 0],
+      [0, 4, 1, 1],
+    ]);
+    expect(lengths).toEqual([3, 1, 4]);
+    tokens.dispose();
+  });
+
+  it('matches tokens with RASP equality (True == 1) but never maps an input to BOS', () => {
+    const c = tinyConfig({ vocab: [BOS, 0, 1] });
+    const { tokens } = encodeInputs(c, [[true, false, 1]]);
+    expect(tokens.arraySync()).toEqual([[0, 2, 1, 2]]);
+    tokens.dispose();
+    expect(userError(() => encodeInputs(c, [[0, 'BOS']]))).toBe("unknown token 'BOS' at position 1; vocabulary: 0 1");
+  });
+
+  it('an unknown token names itself, its position and the vocabulary', () => {
+    const c = tinyConfig({ vocab: [BOS, 'a', 'b', 'c'] });
+    expect(userError(() => encodeInputs(c, [['a'], ['a', 'b', 'c', 'x']]))).toBe("unknown token 'x' at position 3; vocabulary: a b c");
+    // '1' the string is not 1 the number.
+    expect(userError(() => encodeInputs(tinyConfig({ vocab: [BOS, 1] }), [['1']]))).toMatch(/unknown token '1' at position 0/);
+  });
+
+  it('an input too long for the context is refused', () => {
+    expect(userError(() => encodeInputs(config, [['a', 'a', 'a', 'a']]))).toBe('input of length 4 is too long: the model takes at most 3 tokens');
+  });
+});
+
+describe('decodeLogits', () => {
+  it('categorical: argmax over the output values, BOS and padding dropped', () => {
+    const c = tinyConfig({ output: { encoding: 'categorical', values: ['x', 7, false] } });
+    const logits = tf.tensor3d([
+      [[9, 9, 9], [0, 1, 0], [0, 0, 2], [5, 0, 0]],
+      [[9, 0, 0], [3, 1, 0], [0, 0, 0], [0, 0, 0]],
+    ]);
+    expect(decodeLogits(c, logits, [4, 2])).toEqual([[7, false, 'x'], ['x']]);
+    logits.dispose();
+  });
+
+  it('numerical: the raw number at each valid position', () => {
+    const c = tinyConfig({ output: { encoding: 'numerical' } });
+    const logits = tf.tensor3d([[[100], [0.25], [-3]], [[100], [2], [50]]]);
+    expect(decodeLogits(c, logits, [3, 2])).toEqual([[0.25, -3], [2]]);
+    logits.dispose();
+  });
+});
+
+describe('runModel', () => {
+  it('runs hand-built models: copy, previous token, numerical value', () => {
+    expect(runModel(copyModel(['a', 'b', 'c']), [['c', 'a'], [], ['b', 'b', 'a']])).toEqual([['c', 'a'], [], ['b', 'b', 'a']]);
+    expect(runModel(previousTokenModel(['a', 'b', 'c']), [['c', 'a', 'b', 'b']])).toEqual([['c', 'c', 'a', 'b']]);
+    const out = runModel(valueModel([2, 5, 7], 0.5), [[7, 2]]);
+    expect(out[0][0]).toBeCloseTo(7.5, 5);
+    expect(out[0][1]).toBeCloseTo(2.5, 5);
+  });
+
+  it('batching does not change results, and from params leaks nothing (property)', () => {
+    const m = randomModel(tinyConfig(), 21);
+    const params = paramsFromModel(m);
+    const before = tf.memory().numTensors;
+    const input = fc.array(fc.array(fc.constantFrom<Value>('a', 'b', 'c'), { maxLength: 5 }), { minLength: 1, maxLength: 12 });
+    fc.assert(
+      fc.property(input, fc.integer({ min: 1, max: 5 }), (inputs, batchSize) => {
+        const one = runModel({ config: m.config, params }, inputs);
+        expect(runModel({ config: m.config, params }, inputs, { batchSize })).toEqual(one);
+        // Each row's output does not depend on what else is in its batch (padding is masked).
+        expect(inputs.map((x) => runModel({ config: m.config, params }, [x])[0])).toEqual(one);
+      }),
+      { numRuns: 15 },
+    );
+    expect(tf.memory().numTensors).toBe(before);
+    disposeParams(params);
+  });
+
+  it('refuses bad tokens before running anything', () => {
+    const before = tf.memory().numTensors;
+    expect(userError(() => runModel(copyModel(['a']), [['a'], ['q']]))).toMatch(/unknown token 'q'/);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+});
+
+describe('head references', () => {
+  it('parses layer.head and LxHy', () => {
+    expect(parseHeadRef('1.0')).toEqual({ layer: 1, head: 0 });
+    expect(parseHeadRef(' L12H3 ')).toEqual({ layer: 12, head: 3 });
+    expect(parseHeadRef('l0h2')).toEqual({ layer: 0, head: 2 });
+    expect(formatHeadRef({ layer: 3, head: 4 })).toBe('3.4');
+  });
+
+  it.each(['', '1', '1.', 'a.b', '1.2.3', 'L1', 'H1L2', '-1.0'])('refuses %j', (t) => {
+    expect(userError(() => parseHeadRef(t))).toMatch(/is not a head reference/);
+  });
+
+  it('checks the head exists when given a config', () => {
+    const c = tinyConfig();
+    expect(parseHeadRef('0.1', c)).toEqual({ layer: 0, head: 1 });
+    expect(userError(() => parseHeadRef('0.2', c))).toBe('head 0.2: layer 0 has heads 0..1');
+    expect(userError(() => parseHeadRef('2.0', c))).toBe('head 2.0: layer 2 has no heads');
+    expect(userError(() => parseHeadRef('5.0', c))).toBe('head 5.0: the model has layers 0..2');
+  });
+});
