@@ -1,0 +1,207 @@
+/**
+ * Pass 6: weights in the model format (src/model/types.ts). Sparse blocks over named directions
+ * become dense TransformerLens-shaped arrays over the kept basis: each head's bilinear QK form is
+ * factored through the smaller of its two sides (likewise OV), heads of a layer are padded to the
+ * widest, MLP blocks of a layer are concatenated as neuron ranges. All biases are zero (constants
+ * come from `one`).
+ */
+import type { Program } from '../src/rasp/program.ts';
+import type { Value } from '../src/rasp/values.ts';
+import {
+  BOS,
+  FORMAT_VERSION,
+  type DirectionLabel,
+  type HeadLabel,
+  type LayerConfig,
+  type MlpLabel,
+  type ModelData,
+  type OutputSpec,
+  type WeightArray,
+} from '../src/model/types.ts';
+import type { LayerPlan } from './layout.ts';
+import { matCols, matRows, type Dir, type LinComb, type SparseMat } from './linalg.ts';
+import { catDir } from './spaces.ts';
+import type { DirInfo } from './types.ts';
+
+export interface AssembleInput {
+  readonly program: Program;
+  readonly outputName: string;
+  readonly vocab: readonly Value[];
+  readonly maxLen: number;
+  readonly causal: boolean;
+  readonly basis: readonly DirInfo[];
+  readonly layers: readonly LayerPlan[];
+  readonly unembed: readonly LinComb[];
+  readonly output: OutputSpec;
+}
+
+function zeros(shape: number[]): WeightArray {
+  return { shape, data: new Float32Array(shape.reduce((a, b) => a * b, 1)) };
+}
+
+/** A factorisation of a bilinear form: left · rightᵀ = m, through min(rows, cols) dimensions. */
+interface Factor {
+  readonly width: number;
+  readonly left: (row: Dir) => ReadonlyMap<number, number>;
+  readonly right: (col: Dir) => ReadonlyMap<number, number>;
+}
+
+function factor(m: SparseMat): Factor {
+  const rows = [...matRows(m)];
+  const cols = [...matCols(m)];
+  if (rows.length <= cols.length) {
+    const pos = new Map(rows.map((r, j) => [r, j]));
+    return {
+      width: rows.length,
+      left: (r) => (pos.has(r) ? new Map([[pos.get(r)!, 1]]) : new Map()),
+      right: (c) => new Map(rows.flatMap((r, j) => (m.get(r)?.get(c) ? [[j, m.get(r)!.get(c)!] as [number, number]] : []))),
+    };
+  }
+  const pos = new Map(cols.map((c, j) => [c, j]));
+  return {
+    width: cols.length,
+    left: (r) => new Map(cols.flatMap((c, j) => (m.get(r)?.get(c) ? [[j, m.get(r)!.get(c)!] as [number, number]] : []))),
+    right: (c) => (pos.has(c) ? new Map([[pos.get(c)!, 1]]) : new Map()),
+  };
+}
+
+export function assemble(inp: AssembleInput): ModelData {
+  const dirs = inp.basis.map((b) => b.dir);
+  const index = new Map(dirs.map((d, i) => [d, i]));
+  const D = dirs.length;
+  const vocab: Value[] = [BOS, ...inp.vocab];
+  const nCtx = inp.maxLen + 1;
+  const weights = new Map<string, WeightArray>();
+  const at = (d: Dir) => index.get(d);
+
+  const WE = zeros([vocab.length, D]);
+  const bosI = at('bos')!;
+  const oneI = at('one')!;
+  WE.data[0 * D + bosI] = 1;
+  inp.vocab.forEach((v, k) => {
+    const row = k + 1;
+    WE.data[row * D + oneI] = 1;
+    const t = at(catDir('tokens', v));
+    if (t !== undefined) WE.data[row * D + t] = 1;
+  });
+  weights.set('embed.W_E', WE);
+  const WP = zeros([nCtx, D]);
+  for (let p = 1; p < nCtx; p++) {
+    const t = at(catDir('indices', p - 1));
+    if (t !== undefined) WP.data[p * D + t] = 1;
+  }
+  weights.set('pos_embed.W_pos', WP);
+
+  const layerConfigs: LayerConfig[] = [];
+  const headLabels: HeadLabel[] = [];
+  const mlpLabels: MlpLabel[] = [];
+  inp.layers.forEach((layer, l) => {
+    const nH = layer.heads.length;
+    const qks = layer.heads.map((h) => factor(h.qk));
+    const ovs = layer.heads.map((h) => factor(h.ov));
+    const dHead = Math.max(0, ...qks.map((f) => f.width), ...ovs.map((f) => f.width));
+    const dMlp = layer.mlps.reduce((s, m) => s + m.neurons.length, 0);
+    layerConfigs.push({ nHeads: nH, dHead, dMlp });
+    const p = `blocks.${l}`;
+    if (nH > 0) {
+      const WQ = zeros([nH, D, dHead]);
+      const WK = zeros([nH, D, dHead]);
+      const WV = zeros([nH, D, dHead]);
+      const WO = zeros([nH, dHead, D]);
+      layer.heads.forEach((h, hi) => {
+        const put = (w: WeightArray, d: Dir, m: ReadonlyMap<number, number>) => {
+          const r = at(d);
+          if (r === undefined) return;
+          for (const [j, c] of m) w.data[(hi * D + r) * dHead + j] = c;
+        };
+        for (const r of matRows(h.qk)) put(WQ, r, qks[hi].left(r));
+        for (const c of matCols(h.qk)) put(WK, c, qks[hi].right(c));
+        for (const r of matRows(h.ov)) put(WV, r, ovs[hi].left(r));
+        for (const c of matCols(h.ov)) {
+          const col = at(c);
+          if (col === undefined) continue;
+          for (const [j, v] of ovs[hi].right(c)) WO.data[(hi * dHead + j) * D + col] = v;
+        }
+        headLabels.push({ layer: l, head: hi, ...h.label });
+      });
+      weights.set(`${p}.attn.W_Q`, WQ);
+      weights.set(`${p}.attn.W_K`, WK);
+      weights.set(`${p}.attn.W_V`, WV);
+      weights.set(`${p}.attn.W_O`, WO);
+      weights.set(`${p}.attn.b_Q`, zeros([nH, dHead]));
+      weights.set(`${p}.attn.b_K`, zeros([nH, dHead]));
+      weights.set(`${p}.attn.b_V`, zeros([nH, dHead]));
+      weights.set(`${p}.attn.b_O`, zeros([D]));
+    }
+    if (dMlp > 0) {
+      const Win = zeros([D, dMlp]);
+      const Wout = zeros([dMlp, D]);
+      let k = 0;
+      for (const m of layer.mlps) {
+        const start = k;
+        for (const n of m.neurons) {
+          for (const [d, c] of n.in) {
+            const r = at(d);
+            if (r !== undefined) Win.data[r * dMlp + k] = c;
+          }
+          for (const [d, c] of n.out) {
+            const r = at(d);
+            if (r !== undefined) Wout.data[k * D + r] = c;
+          }
+          k++;
+        }
+        mlpLabels.push({ layer: l, neurons: [start, k], ...m.label });
+      }
+      weights.set(`${p}.mlp.W_in`, Win);
+      weights.set(`${p}.mlp.b_in`, zeros([dMlp]));
+      weights.set(`${p}.mlp.W_out`, Wout);
+      weights.set(`${p}.mlp.b_out`, zeros([D]));
+    }
+  });
+
+  const nOut = inp.unembed.length;
+  const WU = zeros([D, nOut]);
+  inp.unembed.forEach((col, j) => {
+    for (const [d, c] of col) {
+      const r = at(d);
+      if (r !== undefined) WU.data[r * nOut + j] = c;
+    }
+  });
+  weights.set('unembed.W_U', WU);
+  weights.set('unembed.b_U', zeros([nOut]));
+
+  const residual: DirectionLabel[] = inp.basis.map((b, i) => ({
+    index: i,
+    sop: b.sop,
+    ...(b.value !== undefined ? { value: b.value } : {}),
+    encoding: b.encoding,
+  }));
+  const p = inp.program;
+  return {
+    config: {
+      formatVersion: FORMAT_VERSION,
+      dModel: D,
+      nCtx,
+      vocab,
+      layers: layerConfigs,
+      output: inp.output,
+      normalization: 'none',
+      causal: inp.causal,
+      actFn: 'relu',
+      attnScale: 1,
+      origin: 'compiled',
+    },
+    labels: {
+      program: {
+        name: p.name,
+        ...(p.source !== undefined ? { source: p.source } : {}),
+        ...(p.file !== undefined ? { file: p.file } : {}),
+        output: inp.outputName,
+      },
+      residual,
+      heads: headLabels,
+      mlps: mlpLabels,
+    },
+    weights,
+  };
+}

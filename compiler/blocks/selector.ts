@@ -1,0 +1,168 @@
+/**
+ * Selectors → attention scores. A selector is a formula of select atoms; each select compares one
+ * key s-op with one query s-op, and a table over their value pairs is a bilinear form of their
+ * indicators. A conjunction of atoms over different s-op pairs is a sum of such forms (the selected
+ * keys are exactly those at the top score level). Or / not are compiled when they stay within one
+ * pair of s-ops; across pairs a disjunction has no bilinear form, and is refused.
+ *
+ * Scores are S per satisfied group; the BOS key gets S·(G − ½) from the query side's `one` and
+ * `bos` (aggregates: a query that selects nothing attends to BOS only) or S·G (selector width: BOS
+ * counts as one more selected key). A BOS query reads nothing but `bos`, so it attends to BOS alone.
+ */
+import type { Predicate } from '../../src/rasp/ast.ts';
+import { RaspError } from '../../src/rasp/errors.ts';
+import { compareOp } from '../../src/rasp/scalar.ts';
+import { valueKey, type MaybeValue } from '../../src/rasp/values.ts';
+import type { Graph } from '../graph.ts';
+import { addOuter, BOS_DIR, lin, ONE, unit, type Dir, type LinComb } from '../linalg.ts';
+import type { CatEntry } from '../types.ts';
+
+/** Score per satisfied group: e^(−S/2) is the weight left on a key half a level down. */
+export const SCORE = 100;
+
+/** Part of a selector over one (keys, queries) pair; `keys`/`queries` are graph indices (-1: none read). */
+export interface SelectorGroup {
+  readonly keys: number;
+  readonly queries: number;
+  readonly table: (k: MaybeValue, q: MaybeValue) => boolean;
+}
+
+interface Formula {
+  /** The (keys|queries) pairs its atoms compare; TRUE/FALSE atoms compare none. */
+  readonly pairs: ReadonlySet<string>;
+  readonly pair?: readonly [number, number];
+  readonly test: (k: MaybeValue, q: MaybeValue) => boolean;
+}
+
+function atom(keys: number, queries: number, pred: Predicate): Formula {
+  if (pred === 'TRUE' || pred === 'FALSE') return { pairs: new Set(), test: () => pred === 'TRUE' };
+  return {
+    pairs: new Set([`${keys}|${queries}`]),
+    pair: [keys, queries],
+    test: (k, q) => {
+      if (k === null || q === null) return false;
+      try {
+        return compareOp(pred, k, q);
+      } catch {
+        return false; // the evaluator raises here: no selection is required
+      }
+    },
+  };
+}
+
+function formulaOf(graph: Graph, idx: number): Formula {
+  const g = graph.nodes[idx];
+  const n = g.node;
+  switch (n.kind) {
+    case 'select':
+      return atom(g.inputs[0], g.inputs[1], n.predicate);
+    case 'selectNot': {
+      const f = formulaOf(graph, g.inputs[0]);
+      return { ...f, test: (k, q) => !f.test(k, q) };
+    }
+    case 'selectAnd':
+    case 'selectOr': {
+      const a = formulaOf(graph, g.inputs[0]);
+      const b = formulaOf(graph, g.inputs[1]);
+      const pairs = new Set([...a.pairs, ...b.pairs]);
+      const test =
+        n.kind === 'selectAnd'
+          ? (k: MaybeValue, q: MaybeValue) => a.test(k, q) && b.test(k, q)
+          : (k: MaybeValue, q: MaybeValue) => a.test(k, q) || b.test(k, q);
+      return { pairs, pair: a.pair ?? b.pair, test };
+    }
+    default:
+      throw new Error(`not a selector: ${n.kind}`);
+  }
+}
+
+/**
+ * The selector as a conjunction of single-pair groups (De Morgan pushes `not` through and/or).
+ * `describe` names the selector in the error when it cannot be split.
+ */
+export function selectorGroups(graph: Graph, idx: number, describe: (i: number) => string): SelectorGroup[] {
+  const out: SelectorGroup[] = [];
+  const visit = (i: number, negated: boolean): void => {
+    const f = formulaOf(graph, i);
+    if (f.pairs.size <= 1) {
+      const [keys, queries] = f.pair ?? [-1, -1];
+      out.push({ keys, queries, table: negated ? (k, q) => !f.test(k, q) : f.test });
+      return;
+    }
+    const n = graph.nodes[i].node;
+    const [l, r] = graph.nodes[i].inputs;
+    if (n.kind === 'selectAnd' && !negated) return (visit(l, false), visit(r, false));
+    if (n.kind === 'selectOr' && negated) return (visit(l, true), visit(r, true));
+    if (n.kind === 'selectNot') return visit(graph.nodes[i].inputs[0], !negated);
+    throw new RaspError(
+      `cannot compile ${describe(i)}: ${negated ? 'the negation of a conjunction' : 'a disjunction'} of selects that compare ` +
+        `different s-ops has no attention-score form; compare one pair of s-ops, or combine the s-ops with a map first`,
+      n.loc,
+    );
+  };
+  visit(idx, false);
+  // Groups over the same pair are one group (their conjunction), so G counts distinct pairs.
+  const merged = new Map<string, SelectorGroup>();
+  for (const g of out) {
+    const key = `${g.keys}|${g.queries}`;
+    const prev = merged.get(key);
+    merged.set(key, prev ? { ...g, table: (k, q) => prev.table(k, q) && g.table(k, q) } : g);
+  }
+  return [...merged.values()];
+}
+
+export interface GroupSides {
+  readonly keyDomain: readonly MaybeValue[];
+  readonly queryDomain: readonly MaybeValue[];
+  /** Indicators of the key / query s-op's values (asked for only when the table depends on that side). */
+  readonly keyRepr: () => readonly CatEntry[];
+  readonly queryRepr: () => readonly CatEntry[];
+}
+
+function indicator(entries: readonly CatEntry[], v: MaybeValue): LinComb | undefined {
+  const k = valueKey(v);
+  return entries.find((e) => valueKey(e.value) === k)?.ind;
+}
+
+/**
+ * Adds S·table(k, q) as a bilinear form to `qk`. A table that does not depend on the key (or the
+ * query) side reads `one` there instead, so those directions are not read for nothing.
+ */
+export function addGroupScores(qk: Map<Dir, Map<Dir, number>>, g: SelectorGroup, sides: GroupSides, S = SCORE): void {
+  const ks = sides.keyDomain;
+  const qs = sides.queryDomain;
+  const T = qs.map((q) => ks.map((k) => g.table(k, q)));
+  const keyFree = T.every((row) => row.every((t) => t === row[0]));
+  const queryFree = ks.every((_, j) => T.every((row) => row[j] === T[0][j]));
+  const one = unit(ONE);
+  if (keyFree && queryFree) {
+    if (T.length && T[0].length && T[0][0]) addOuter(qk, one, one, S);
+    return;
+  }
+  if (keyFree) {
+    const qr = sides.queryRepr();
+    qs.forEach((q, i) => T[i][0] && addOuter(qk, indicator(qr, q) ?? lin(), one, S));
+    return;
+  }
+  if (queryFree) {
+    const kr = sides.keyRepr();
+    ks.forEach((k, j) => T[0][j] && addOuter(qk, one, indicator(kr, k) ?? lin(), S));
+    return;
+  }
+  const qr = sides.queryRepr();
+  const kr = sides.keyRepr();
+  qs.forEach((q, i) => {
+    const iq = indicator(qr, q);
+    if (!iq) return;
+    ks.forEach((k, j) => {
+      if (!T[i][j]) return;
+      const ik = indicator(kr, k);
+      if (ik) addOuter(qk, iq, ik, S);
+    });
+  });
+}
+
+/** The BOS key's score: `level`·S for every query (read from one + bos). */
+export function addBosScore(qk: Map<Dir, Map<Dir, number>>, level: number, S = SCORE): void {
+  addOuter(qk, lin([[ONE, 1], [BOS_DIR, 1]]), unit(BOS_DIR), S * level);
+}

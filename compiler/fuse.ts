@@ -1,0 +1,119 @@
+/**
+ * Pass 4: fusing chains of maps. A map whose inputs are themselves maps is computed straight from
+ * the leaves those maps read (f∘g over the leaves' value sets), so the chain costs one MLP, not one
+ * per map — as long as the leaves' combinations stay within a limit; past it, the input whose
+ * leaves cost most is materialised as a leaf of its own (its own MLP, a layer earlier).
+ * A selector-width read-out is such a map (of the attention's 1/(w+1) line), so it fuses with what
+ * follows it.
+ */
+import type { ScalarFn } from '../src/rasp/ast.ts';
+import { RaspError } from '../src/rasp/errors.ts';
+import { applyScalarFn } from '../src/rasp/scalar.ts';
+import type { MaybeValue, Value } from '../src/rasp/values.ts';
+import { INVALID, type Expr, type Leaf, type Outcome } from './types.ts';
+
+export const DEFAULT_FUSE_LIMIT = 2000;
+
+/** How a map's consumer may read one of its inputs. */
+export type FuseInput =
+  | { readonly kind: 'const'; readonly value: Value }
+  | { readonly kind: 'leaf'; readonly leaf: Leaf }
+  /**
+   * An inlinable expression; `materialize` gives the leaf to read instead when inlining costs too
+   * much, a categorical or numerical one as `materializesAs` says.
+   */
+  | { readonly kind: 'expr'; readonly expr: Expr; readonly materialize: () => Leaf; readonly materializesAs: 'cat' | 'num' };
+
+/** The number of leaf-value combinations an MLP over these leaves enumerates. */
+export function comboCount(leaves: readonly Leaf[]): number {
+  return leaves.reduce((p, l) => p * l.entries.length, 1);
+}
+
+function unionLeaves(groups: readonly (readonly Leaf[])[]): Leaf[] {
+  const out = new Map<string, Leaf>();
+  for (const g of groups) for (const l of g) if (!out.has(l.key)) out.set(l.key, l);
+  return [...out.values()];
+}
+
+function leavesOf(i: FuseInput): readonly Leaf[] {
+  return i.kind === 'const' ? [] : i.kind === 'leaf' ? [i.leaf] : i.expr.leaves;
+}
+
+/** Applies a map's function the way the evaluator does: undefined in, undefined out; a raise is INVALID. */
+export function applyMap(fn: ScalarFn, args: readonly Outcome[]): Outcome {
+  if (args.some((a) => a === INVALID)) return INVALID;
+  if (args.some((a) => a === null)) return null;
+  try {
+    return applyScalarFn(fn, args as Value[]);
+  } catch (e) {
+    if (e instanceof RaspError) return INVALID;
+    throw e;
+  }
+}
+
+/**
+ * The map `fn(inputs…)` as a function of leaves. Inputs given as expressions are inlined while the
+ * combination count stays within `limit`; otherwise the costliest are materialised first.
+ */
+export function composeMap(
+  fn: ScalarFn,
+  inputs: readonly FuseInput[],
+  limit = DEFAULT_FUSE_LIMIT,
+  tolerate: (e: Expr) => boolean = () => true,
+): Expr {
+  const ins = [...inputs];
+  for (;;) {
+    const leaves = unionLeaves(ins.map(leavesOf));
+    if (comboCount(leaves) <= limit) break;
+    let worst = -1;
+    for (let j = 0; j < ins.length; j++) {
+      const inp = ins[j];
+      if (inp.kind !== 'expr' || inp.expr.leaves.length <= 1) continue;
+      if (worst < 0 || comboCount(inp.expr.leaves) > comboCount((ins[worst] as { expr: Expr }).expr.leaves)) worst = j;
+    }
+    if (worst < 0) break; // every input is a leaf already: one lookup over them is the best there is
+    ins[worst] = { kind: 'leaf', leaf: (ins[worst] as Extract<FuseInput, { kind: 'expr' }>).materialize() };
+  }
+  let e = build(fn, ins);
+  // An MLP discretises one numerical leaf; inputs that bring more become categorical leaves first.
+  while (!tolerate(e)) {
+    let pick = -1;
+    for (let j = 0; j < ins.length; j++) {
+      const inp = ins[j];
+      if (inp.kind === 'expr' && inp.materializesAs === 'cat' && inp.expr.leaves.some((l) => l.kind === 'num')) pick = j;
+    }
+    if (pick < 0) break;
+    ins[pick] = { kind: 'leaf', leaf: (ins[pick] as Extract<FuseInput, { kind: 'expr' }>).materialize() };
+    e = build(fn, ins);
+  }
+  return e;
+}
+
+function build(fn: ScalarFn, ins: readonly FuseInput[]): Expr {
+  const leaves = unionLeaves(ins.map(leavesOf));
+  const pos = new Map(leaves.map((l, i) => [l.key, i]));
+  const readers = ins.map((inp): ((vals: readonly MaybeValue[]) => Outcome) => {
+    if (inp.kind === 'const') return () => inp.value;
+    if (inp.kind === 'leaf') {
+      const p = pos.get(inp.leaf.key)!;
+      return (vals) => vals[p];
+    }
+    const idx = inp.expr.leaves.map((l) => pos.get(l.key)!);
+    const sub = inp.expr.fn;
+    return (vals) => sub(idx.map((p) => vals[p]));
+  });
+  return { leaves, fn: (vals) => applyMap(fn, readers.map((r) => r(vals))) };
+}
+
+/** Every combination of leaf entries (indices into each leaf's entries), last leaf fastest. */
+export function* combinations(leaves: readonly Leaf[]): Generator<number[]> {
+  const idx = new Array<number>(leaves.length).fill(0);
+  if (leaves.some((l) => l.entries.length === 0)) return;
+  for (;;) {
+    yield [...idx];
+    let j = leaves.length - 1;
+    while (j >= 0 && idx[j] === leaves[j].entries.length - 1) idx[j--] = 0;
+    if (j < 0) return;
+    idx[j]++;
+  }
+}

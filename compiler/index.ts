@@ -1,0 +1,62 @@
+/**
+ * The RASP → transformer compiler:
+ *   graph (graph.ts) → value sets and encodings (spaces.ts) → representations and blocks, maps
+ *   fused (lower.ts, fuse.ts, linear.ts, blocks/) → unread directions dropped (prune.ts) →
+ *   layers (layout.ts) → weights (assemble.ts).
+ *
+ * A compiled model computes the program at every non-BOS position; the BOS position holds 0 in
+ * every s-op direction. `causal` only sets the model's attention mask: selectors that look at later
+ * positions still compile, and verification shows where the model then disagrees.
+ * A construct the compiler cannot build raises a RaspError naming the expression and why.
+ */
+import { UserError } from '../src/rasp/errors.ts';
+import type { Program } from '../src/rasp/program.ts';
+import type { Value } from '../src/rasp/values.ts';
+import type { ModelData } from '../src/model/types.ts';
+import { assemble } from './assemble.ts';
+import { buildGraph } from './graph.ts';
+import { layout } from './layout.ts';
+import { lower } from './lower.ts';
+import { prune } from './prune.ts';
+import { inferSpaces } from './spaces.ts';
+import { modelStats, type CompileStats } from './stats.ts';
+
+export type { CompileStats } from './stats.ts';
+
+export interface CompileOptions {
+  readonly vocab: readonly Value[];
+  readonly maxLen: number;
+  readonly causal?: boolean;
+  /** Most leaf-value combinations one fused MLP may enumerate (default 2,000). */
+  readonly fuseLimit?: number;
+}
+
+export interface CompileResult {
+  readonly model: ModelData;
+  readonly stats: CompileStats;
+}
+
+export function compile(program: Program, opts: CompileOptions): CompileResult {
+  if (!Number.isInteger(opts.maxLen) || opts.maxLen < 1) throw new UserError(`maximum length must be a positive integer, got ${opts.maxLen}`);
+  if (opts.vocab.length === 0) throw new UserError('the vocabulary is empty');
+  if (opts.vocab.some((v) => v === 'BOS')) throw new UserError("the vocabulary may not contain 'BOS' (the model's start token)");
+  const graph = buildGraph(program);
+  const spaces = inferSpaces(graph, opts);
+  const lowered = lower(graph, spaces, { maxLen: opts.maxLen, fuseLimit: opts.fuseLimit });
+  const { blocks, kept } = prune(lowered.blocks, lowered.unembed);
+  const layers = layout(blocks);
+  const out = graph.nodes[graph.output];
+  const model = assemble({
+    program,
+    outputName: out.name,
+    vocab: opts.vocab,
+    maxLen: opts.maxLen,
+    causal: opts.causal ?? false,
+    basis: lowered.basis.ordered((d) => kept.has(d)),
+    layers,
+    unembed: lowered.unembed,
+    output:
+      lowered.outputValues !== undefined ? { encoding: 'categorical', values: lowered.outputValues } : { encoding: 'numerical' },
+  });
+  return { model, stats: modelStats(model) };
+}

@@ -1,0 +1,50 @@
+/**
+ * Dropping what nobody reads: a direction no block and no output column reads is removed from
+ * every block's writes; a neuron or head left writing nothing is removed; repeated until nothing
+ * changes (a removed neuron may have been the only reader of another direction). Unread token and
+ * position directions leave the embedding too. `one` and `bos` always stay.
+ */
+import { BOS_DIR, matCols, matRows, ONE, restrictLin, restrictMat, type Dir, type LinComb } from './linalg.ts';
+import type { Block } from './types.ts';
+
+export interface Pruned {
+  readonly blocks: Block[];
+  /** Directions kept in the residual stream. */
+  readonly kept: ReadonlySet<Dir>;
+}
+
+function readsOf(b: Block): Set<Dir> {
+  if (b.type === 'attn') return new Set([...matRows(b.qk), ...matCols(b.qk), ...matRows(b.ov)]);
+  const out = new Set<Dir>();
+  for (const n of b.neurons) for (const d of n.in.keys()) out.add(d);
+  return out;
+}
+
+export function prune(blocks: readonly Block[], unembed: readonly LinComb[]): Pruned {
+  let current = [...blocks];
+  for (;;) {
+    const read = new Set<Dir>([ONE, BOS_DIR]);
+    for (const col of unembed) for (const d of col.keys()) read.add(d);
+    for (const b of current) for (const d of readsOf(b)) read.add(d);
+    const keep = (d: Dir) => read.has(d);
+    let changed = false;
+    const next: Block[] = [];
+    for (const b of current) {
+      if (b.type === 'attn') {
+        const ov = restrictMat(b.ov, keep);
+        const before = [...b.ov.values()].reduce((s, r) => s + r.size, 0);
+        const after = [...ov.values()].reduce((s, r) => s + r.size, 0);
+        if (after !== before) changed = true;
+        if (after > 0) next.push({ ...b, ov });
+        continue;
+      }
+      const neurons = b.neurons
+        .map((n) => ({ in: n.in, out: restrictLin(n.out, keep) }))
+        .filter((n) => n.out.size > 0);
+      if (neurons.length !== b.neurons.length || neurons.some((n, k) => n.out.size !== b.neurons[k]?.out.size)) changed = true;
+      if (neurons.length > 0) next.push({ ...b, neurons });
+    }
+    current = next;
+    if (!changed) return { blocks: current, kept: read };
+  }
+}

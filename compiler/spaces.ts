@@ -1,0 +1,90 @@
+/**
+ * Pass 2 (first half): value sets and encodings per graph node, and the residual basis.
+ *
+ * Which representation each s-op gets is decided on demand by lower.ts — a categorical one
+ * (indicators per value) where a select, a categorical aggregate, an MLP lookup or a categorical
+ * output reads it; a numerical one (a single line) where a numerical aggregate or a numerical output
+ * does — so a direction exists only if something reads it. This module holds the sets those
+ * decisions come from and the registry that orders and labels the directions.
+ */
+import { isSOp, type Encoding } from '../src/rasp/ast.ts';
+import { encodingOf } from '../src/rasp/encoding.ts';
+import { inferValueSets, type ValueSet } from '../src/rasp/valueSets.ts';
+import { compareValues, valueKey, type MaybeValue, type Value } from '../src/rasp/values.ts';
+import type { Graph } from './graph.ts';
+import { BOS_DIR, ONE, type Dir } from './linalg.ts';
+import type { DirInfo } from './types.ts';
+
+export interface Spaces {
+  /** Value set of each s-op node, by graph index (undefined for selectors). */
+  readonly sets: readonly (ValueSet | undefined)[];
+  readonly encodings: readonly (Encoding | undefined)[];
+}
+
+export interface SpaceTask {
+  readonly vocab: readonly Value[];
+  readonly maxLen: number;
+}
+
+export function inferSpaces(graph: Graph, task: SpaceTask): Spaces {
+  const roots = [graph.nodes[graph.output].node];
+  const byId = inferValueSets(roots, { vocab: task.vocab, maxLen: task.maxLen });
+  const sets = graph.nodes.map((g) => {
+    if (!isSOp(g.node)) return undefined;
+    const s = byId.get(g.node.id)!;
+    // Tracr's length is 1..N; an empty input never reaches a model, so neither does length 0.
+    return s;
+  });
+  const encodings = graph.nodes.map((g) => (isSOp(g.node) ? encodingOf(g.node) : undefined));
+  return { sets, encodings };
+}
+
+/** Every value an s-op can hold at a position, undefined (null) included when it can be. */
+export function domain(set: ValueSet): MaybeValue[] {
+  return set.mayBeNull ? [...set.values, null] : [...set.values];
+}
+
+/** The one-hot direction of value `v` of categorical s-op `sop`. */
+export function catDir(sop: string, v: Value): Dir {
+  return `${sop}:${valueKey(v)}`;
+}
+
+/** The residual basis under construction: directions in the order of DESIGN (one, bos, tokens, indices, s-ops, temporaries). */
+export class Basis {
+  private readonly infos = new Map<Dir, DirInfo & { seq: number }>();
+  private seq = 0;
+
+  constructor() {
+    this.add({ dir: ONE, group: 'fixed', order: 0, sop: 'one', encoding: 'numerical' });
+    this.add({ dir: BOS_DIR, group: 'fixed', order: 1, sop: 'bos', encoding: 'numerical' });
+  }
+
+  add(info: DirInfo): Dir {
+    if (!this.infos.has(info.dir)) this.infos.set(info.dir, { ...info, seq: this.seq++ });
+    return info.dir;
+  }
+
+  has(d: Dir): boolean {
+    return this.infos.has(d);
+  }
+
+  info(d: Dir): DirInfo | undefined {
+    return this.infos.get(d);
+  }
+
+  /** The directions kept by `keep`, in basis order. */
+  ordered(keep: (d: Dir) => boolean = () => true): DirInfo[] {
+    const rank = { fixed: 0, tokens: 1, indices: 2, sop: 3, temp: 4 } as const;
+    return [...this.infos.values()]
+      .filter((i) => keep(i.dir))
+      .sort((a, b) => rank[a.group] - rank[b.group] || a.order - b.order || byValue(a, b) || a.seq - b.seq)
+      .map(({ seq: _seq, ...info }) => info);
+  }
+}
+
+/** One-hot directions of one s-op in value order; its numerical direction (no value) first. */
+function byValue(a: DirInfo, b: DirInfo): number {
+  if (a.sop !== b.sop) return 0;
+  if (a.value === undefined || b.value === undefined) return (a.value === undefined ? 0 : 1) - (b.value === undefined ? 0 : 1);
+  return compareValues(a.value, b.value);
+}

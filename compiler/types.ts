@@ -1,0 +1,93 @@
+/**
+ * The compiler's intermediate forms: how an s-op's values show in the residual stream
+ * (representations and the leaves fused maps read), and blocks (heads and MLP pieces) built as
+ * small matrices over named directions.
+ */
+import type { Encoding } from '../src/rasp/ast.ts';
+import type { MaybeValue, Value } from '../src/rasp/values.ts';
+import type { HeadLabel, MlpLabel } from '../src/model/types.ts';
+import type { Dir, LinComb, SparseMat } from './linalg.ts';
+
+/**
+ * One value of a categorical representation: `ind` is a linear function of the residual that is 1
+ * at non-BOS positions holding `value` and 0 elsewhere (always 0 at BOS). For a one-hot s-op it is
+ * a single direction; for a folded map it is the sum of its input's directions that map to `value`;
+ * for an undefined (null) value it is `one` minus every other indicator.
+ */
+export interface CatEntry {
+  readonly value: MaybeValue;
+  readonly ind: LinComb;
+}
+
+/** One value of a numerical quantity: the semantic value and where it sits on the line `x`. */
+export interface NumEntry {
+  readonly value: MaybeValue;
+  readonly x: number;
+}
+
+/** What a fused MLP reads: one input it enumerates, categorical (indicators) or numerical (a line). */
+export type Leaf =
+  | { readonly key: string; readonly kind: 'cat'; readonly sop: string; readonly entries: readonly CatEntry[] }
+  | {
+      readonly key: string;
+      readonly kind: 'num';
+      readonly sop: string;
+      /** The residual read-out whose value is `entries[i].x` where the leaf takes `entries[i].value`. */
+      readonly x: LinComb;
+      readonly entries: readonly NumEntry[];
+    };
+
+/** A combination of leaf values on which the program raises: no output is required there. */
+export const INVALID: unique symbol = Symbol('invalid');
+export type Outcome = MaybeValue | typeof INVALID;
+
+/** An s-op as a function of leaves (maps inlined into their consumers). */
+export interface Expr {
+  readonly leaves: readonly Leaf[];
+  /** `vals[i]` is the semantic value of `leaves[i]`. */
+  readonly fn: (vals: readonly MaybeValue[]) => Outcome;
+}
+
+/** One hidden neuron: relu(in · residual) · out is added to the residual. */
+export interface Neuron {
+  readonly in: LinComb;
+  readonly out: LinComb;
+}
+
+export interface HeadBlock {
+  readonly type: 'attn';
+  /** Bilinear score: score(q, k) = resid_q · qk · resid_k (rows: query-side directions). */
+  readonly qk: SparseMat;
+  /** Value → output: resid_k · ov is what key k contributes. */
+  readonly ov: SparseMat;
+  readonly label: {
+    readonly expr: string;
+    readonly selector: string;
+    readonly writes: string;
+    readonly kind: HeadLabel['kind'];
+  };
+}
+
+export interface MlpBlock {
+  readonly type: 'mlp';
+  readonly neurons: readonly Neuron[];
+  readonly label: {
+    readonly expr: string;
+    readonly writes: string;
+    readonly reads: readonly string[];
+    readonly kind: MlpLabel['kind'];
+  };
+}
+
+export type Block = HeadBlock | MlpBlock;
+
+/** Where a direction sits in the residual basis and what it means. */
+export interface DirInfo {
+  readonly dir: Dir;
+  readonly group: 'fixed' | 'tokens' | 'indices' | 'sop' | 'temp';
+  /** Graph index of the s-op (orders s-op directions like the program). */
+  readonly order: number;
+  readonly sop: string;
+  readonly value?: Value;
+  readonly encoding: Encoding;
+}

@@ -1,0 +1,177 @@
+import { describe, expect, it } from 'vitest';
+import { compile } from '../../compiler/index.ts';
+import { and, indices, or, select, selectorWidth, tokens } from '../../src/rasp/builder.ts';
+import { RaspError } from '../../src/rasp/errors.ts';
+import { evaluate } from '../../src/rasp/evaluate.ts';
+import { enumerateInputs } from '../../src/rasp/inputs.ts';
+import type { Program } from '../../src/rasp/program.ts';
+import type { MaybeValue, Value } from '../../src/rasp/values.ts';
+import type { ModelData } from '../../src/model/types.ts';
+import { denseForward } from './denseForward.ts';
+import * as P from './programs.ts';
+
+interface Case {
+  readonly program: (maxLen: number) => Program;
+  readonly vocab: readonly Value[];
+}
+const CASES: Record<string, Case> = {
+  length: { program: P.length, vocab: [1, 2, 3] },
+  reverse: { program: P.reverse, vocab: [1, 2, 3] },
+  reverse_builtin_length: { program: P.reverseBuiltinLength, vocab: [1, 2, 3] },
+  hist: { program: P.hist, vocab: [1, 2, 3] },
+  sort_unique: { program: P.sortUnique, vocab: [1, 2, 3] },
+  sort: { program: P.sort, vocab: [1, 2, 3] },
+  sort_freq: { program: P.sortFreq, vocab: [1, 2, 3] },
+  frac_prevs: { program: () => P.fracPrevs('x'), vocab: ['a', 'b', 'x'] },
+  pair_balance: { program: P.pairBalance, vocab: ['(', ')', 'a'] },
+  shuffle_dyck: { program: () => P.shuffleDyck(['()']), vocab: ['(', ')', 'a'] },
+  count_less_freq: { program: () => P.countLessFreq(2), vocab: ['a', 'b', 'c'] },
+  aggregate_default: { program: P.previousOrZero, vocab: [1, 2, 3] },
+  selector_width_chain: { program: P.smallerEven, vocab: [1, 2, 3] },
+};
+
+/** Positions where the model disagrees with the evaluator (numerical within 1e-3). */
+function mismatches(model: ModelData, program: Program, vocab: readonly Value[], maxLen: number): { checked: number; bad: unknown[] } {
+  const bad: unknown[] = [];
+  let checked = 0;
+  const numerical = model.config.output.encoding === 'numerical';
+  for (const input of enumerateInputs(vocab, 1, maxLen)) {
+    let want: MaybeValue[];
+    try {
+      want = evaluate(program.output, input);
+    } catch {
+      continue;
+    }
+    checked++;
+    const got = denseForward(model, input).output;
+    const ok = want.every((w, i) =>
+      numerical ? w === null || Math.abs(Number(w) - Number(got[i])) <= 1e-3 : w === got[i],
+    );
+    if (!ok && bad.length < 3) bad.push({ input, want, got });
+  }
+  return { checked, bad };
+}
+
+describe('compiled programs agree with the evaluator on every input', () => {
+  for (const [name, c] of Object.entries(CASES)) {
+    it(`${name} (vocab ${c.vocab.length}, max length 4 and 5)`, () => {
+      for (const maxLen of [4, 5]) {
+        const p = c.program(maxLen);
+        const { model } = compile(p, { vocab: c.vocab, maxLen });
+        const { checked, bad } = mismatches(model, p, c.vocab, maxLen);
+        expect(bad).toEqual([]);
+        expect(checked).toBeGreaterThan(100);
+      }
+    });
+  }
+  it('shuffle_dyck2 over ( ) { } a', () => {
+    const p = P.shuffleDyck(['()', '{}']);
+    const vocab = ['(', ')', '{', '}', 'a'];
+    const { model } = compile(p, { vocab, maxLen: 4 });
+    expect(mismatches(model, p, vocab, 4).bad).toEqual([]);
+  });
+});
+
+describe('BOS invariant', () => {
+  it('every s-op direction is 0 at the BOS position after every sublayer', () => {
+    for (const [name, c] of Object.entries(CASES)) {
+      const { model } = compile(c.program(4), { vocab: c.vocab, maxLen: 4 });
+      // Temporaries (sop names holding ':', which s-op names never do) and bos itself may be non-zero at BOS.
+      const sopDirs = model.labels.residual.filter((d) => d.sop !== 'bos' && !d.sop.includes(':')).map((d) => d.index);
+      for (const input of [[c.vocab[0]], [...c.vocab], [c.vocab[1], c.vocab[0], c.vocab[1], c.vocab[2]]]) {
+        const run = denseForward(model, input);
+        run.resid.forEach((sub, s) => {
+          for (const d of sopDirs) expect(Math.abs(sub[0][d]), `${name}: ${model.labels.residual[d].sop} at sublayer ${s}`).toBeLessThan(1e-6);
+        });
+      }
+    }
+  });
+});
+
+// tracr's figures for its own compiler (shared/anchors/tracr.md): layers and residual width.
+const TRACR: Record<string, Record<number, { layers: number; residual: number }>> = {
+  length: { 5: { layers: 1, residual: 12 }, 10: { layers: 1, residual: 17 } },
+  reverse: { 5: { layers: 4, residual: 40 }, 10: { layers: 4, residual: 70 } },
+  hist: { 5: { layers: 1, residual: 12 }, 10: { layers: 1, residual: 17 } },
+  sort_unique: { 5: { layers: 2, residual: 20 }, 10: { layers: 2, residual: 30 } },
+  sort: { 5: { layers: 3, residual: 35 }, 10: { layers: 3, residual: 60 } },
+  frac_prevs: { 5: { layers: 2, residual: 12 }, 10: { layers: 2, residual: 17 } },
+  pair_balance: { 5: { layers: 2, residual: 15 }, 10: { layers: 2, residual: 20 } },
+};
+
+describe('model sizes are no larger than tracr’s', () => {
+  for (const [name, byLen] of Object.entries(TRACR))
+    for (const [len, t] of Object.entries(byLen))
+      it(`${name} at max length ${len}`, () => {
+        const c = CASES[name];
+        const { stats } = compile(c.program(Number(len)), { vocab: c.vocab, maxLen: Number(len) });
+        expect(stats.layers).toBeLessThanOrEqual(t.layers);
+        expect(stats.residualWidth).toBeLessThanOrEqual(t.residual);
+      });
+  it('reverse takes at most 2 layers', () => {
+    expect(compile(P.reverse(), { vocab: [1, 2, 3], maxLen: 10 }).stats.layers).toBeLessThanOrEqual(2);
+  });
+});
+
+describe('model format and labels', () => {
+  it('writes TransformerLens-shaped weights, labels every head, MLP range and direction, and counts params', () => {
+    const { model, stats } = compile(P.reverse(), { vocab: [1, 2, 3], maxLen: 5 });
+    const D = model.config.dModel;
+    expect(model.config).toMatchObject({ nCtx: 6, vocab: ['BOS', 1, 2, 3], normalization: 'none', actFn: 'relu', attnScale: 1, origin: 'compiled', causal: false });
+    expect(model.weights.get('embed.W_E')!.shape).toEqual([4, D]);
+    expect(model.weights.get('pos_embed.W_pos')!.shape).toEqual([6, D]);
+    model.config.layers.forEach((l, i) => {
+      if (l.nHeads) expect(model.weights.get(`blocks.${i}.attn.W_Q`)!.shape).toEqual([l.nHeads, D, l.dHead]);
+      if (l.dMlp) expect(model.weights.get(`blocks.${i}.mlp.W_in`)!.shape).toEqual([D, l.dMlp]);
+    });
+    expect(model.labels.residual.map((r) => r.index)).toEqual([...Array(D).keys()]);
+    expect(model.labels.residual.slice(0, 2).map((r) => r.sop)).toEqual(['one', 'bos']);
+    expect(model.labels.heads.map((h) => h.kind).sort()).toEqual(['categorical-aggregate', 'selector-width']);
+    const agg = model.labels.heads.find((h) => h.kind === 'categorical-aggregate')!;
+    expect(agg.writes).toBe('reverse');
+    expect(agg.selector).toContain('indices');
+    for (const m of model.labels.mlps) expect(m.neurons[1]).toBeGreaterThan(m.neurons[0]);
+    expect(model.labels.program).toMatchObject({ name: 'reverse', output: 'reverse' });
+    expect(model.config.output).toEqual({ encoding: 'categorical', values: [1, 2, 3] });
+    let params = 0;
+    for (const w of model.weights.values()) params += w.data.length;
+    expect(stats).toEqual({
+      layers: model.config.layers.length,
+      heads: 2,
+      mlpHidden: model.config.layers.map((l) => l.dMlp),
+      residualWidth: D,
+      params,
+    });
+  });
+  it('a causal compile only sets the mask', () => {
+    const { model } = compile(P.fracPrevs(), { vocab: ['a', 'b', 'x'], maxLen: 4, causal: true });
+    expect(model.config.causal).toBe(true);
+    expect(mismatches(model, P.fracPrevs(), ['a', 'b', 'x'], 4).bad).toEqual([]);
+  });
+});
+
+describe('refusals', () => {
+  it('a disjunction of selects over different s-ops is a RaspError naming the selector', () => {
+    const sel = or(select(tokens, tokens, '=='), select(indices, indices, '<')).named('either');
+    const p = P.program('w', selectorWidth(sel));
+    expect(() => compile(p, { vocab: [1, 2], maxLen: 3 })).toThrow(RaspError);
+    expect(() => compile(p, { vocab: [1, 2], maxLen: 3 })).toThrow(/either.*disjunction/);
+  });
+  it('a conjunction over different s-ops compiles (scores add up)', () => {
+    const p = P.program('w', selectorWidth(and(select(tokens, tokens, '=='), select(indices, indices, '<'))));
+    const { model } = compile(p, { vocab: [1, 2], maxLen: 4 });
+    expect(mismatches(model, p, [1, 2], 4).bad).toEqual([]);
+  });
+});
+
+describe('compile time', () => {
+  it('compiles each library program in milliseconds', () => {
+    for (const c of Object.values(CASES)) {
+      const p = c.program(10);
+      compile(p, { vocab: c.vocab, maxLen: 10 }); // warm-up
+      const t0 = performance.now();
+      compile(p, { vocab: c.vocab, maxLen: 10 });
+      expect(performance.now() - t0).toBeLessThan(250);
+    }
+  });
+});
