@@ -1,0 +1,75 @@
+/**
+ * What a training request resolves to before any step runs: the vocabulary, the model config, the
+ * initial weights, and the fingerprint a checkpoint must match to be resumed.
+ */
+import { UserError } from '../rasp/errors.ts';
+import { formatValue, valueKey, type Value } from '../rasp/values.ts';
+import { initParams } from '../model/init.ts';
+import { paramsFromModel, type Params } from '../model/params.ts';
+import { BOS, type ModelConfig } from '../model/types.ts';
+import { contextLength, learnedConfig } from './options.ts';
+import { programOutputSpec } from './outputSpec.ts';
+import type { TrainRequest } from './trainer.ts';
+
+/** The input tokens a run draws from: --vocab, else the initial model's, else the program's header. */
+export function resolveVocab(req: TrainRequest): readonly Value[] {
+  const initVocab = req.init?.model.config.vocab.filter((v) => valueKey(v) !== valueKey(BOS));
+  const vocab = req.flags.vocab ?? initVocab ?? req.program.vocab;
+  if (!vocab) throw new UserError(`program '${req.program.name}' states no vocabulary: give --vocab`);
+  if (vocab.some((v) => valueKey(v) === valueKey(BOS))) throw new UserError(`the vocabulary must not contain '${BOS}'`);
+  if (initVocab) {
+    const known = new Set(initVocab.map(valueKey));
+    const missing = vocab.filter((v) => !known.has(valueKey(v)));
+    if (missing.length)
+      throw new UserError(`${req.init!.file}: vocabulary lacks ${missing.map(formatValue).join(', ')} (model vocabulary: ${initVocab.map(formatValue).join(', ')})`);
+  }
+  return vocab;
+}
+
+export function resolveConfig(req: TrainRequest, vocab: readonly Value[]): ModelConfig {
+  const nCtx = contextLength(req.flags.maxLen, req.flags.testLengths);
+  if (req.init) {
+    const c = req.init.model.config;
+    if (c.nCtx < nCtx)
+      throw new UserError(`${req.init.file}: n_ctx ${c.nCtx} is too small for inputs of length ${nCtx - 1} (max-len and test lengths)`);
+    return { ...c, origin: 'learned' };
+  }
+  if (!req.flags.arch) throw new UserError('give the model size (--layers, --heads, --d-model) or --init-from');
+  return learnedConfig(req.flags.arch, vocab, nCtx, programOutputSpec(req.program, vocab, nCtx - 1));
+}
+
+/**
+ * Everything a resume must agree with, as stable JSON. --steps may change (to extend or shorten a
+ * run); the schedule then differs from an uninterrupted run's, and the trainer says so.
+ */
+export function fingerprint(req: TrainRequest, config: ModelConfig, vocab: readonly Value[], warmup: number): string {
+  const f = req.flags;
+  return JSON.stringify({
+    program: req.program.name,
+    source: req.program.source ?? null,
+    vocab,
+    minLen: f.minLen,
+    maxLen: f.maxLen,
+    config,
+    batch: f.batch,
+    lr: f.lr,
+    weightDecay: f.weightDecay,
+    warmup,
+    decay: f.decay,
+    clipNorm: f.clipNorm,
+    seed: f.seed,
+    andMask: f.andMask ?? null,
+    initFrom: req.init?.file ?? null,
+  });
+}
+
+export function mismatchedKeys(a: string, b: string): string[] {
+  const x = JSON.parse(a) as Record<string, unknown>;
+  const y = JSON.parse(b) as Record<string, unknown>;
+  return Object.keys({ ...x, ...y }).filter((k) => JSON.stringify(x[k]) !== JSON.stringify(y[k]));
+}
+
+export function initialParams(req: TrainRequest, config: ModelConfig): Params {
+  if (req.init) return paramsFromModel(req.init.model);
+  return initParams(config, req.flags.seed);
+}

@@ -1,0 +1,130 @@
+/**
+ * One optimisation step: gradients of the masked loss (plain, or AND-masked across length
+ * environments) on the backend, then AdamW with clipping by global norm in JavaScript. Pure in
+ * its inputs: the batch comes from (seed, step), so the same state and step give the same result.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { forward } from '../model/forward.ts';
+import type { ModelConfig } from '../model/types.ts';
+import { andMaskGradients } from './andMask.ts';
+import { encodeBatch, splitByLength, type Example } from './dataset.ts';
+import { installFastGradients } from './fastGrads.ts';
+import { batchTargets, disposeTargets, maskedLoss } from './loss.ts';
+import { adamWUpdate, decays, initAdamW, type AdamWConfig, type AdamWState } from './optimizer.ts';
+
+export interface StepContext {
+  readonly config: ModelConfig;
+  /** Parameter names, in the order of `TrainState.values`. */
+  readonly names: readonly string[];
+  readonly shapes: readonly (readonly number[])[];
+  readonly adamw: AdamWConfig;
+  readonly decayMask: readonly boolean[];
+  /** Clip gradients to this global norm (≤ 0: no clipping). */
+  readonly clipNorm: number;
+  /** AND-mask threshold τ; undefined: the ordinary mean gradient. */
+  readonly andMask?: number;
+}
+
+/**
+ * The weights as the optimiser owns them (Float32Arrays, updated in place) and as the backend sees
+ * them (tensors made from copies, replaced after every update).
+ */
+export interface TrainState {
+  readonly values: Float32Array[];
+  params: tf.Tensor[];
+  readonly opt: AdamWState;
+}
+
+export function makeState(ctx: Pick<StepContext, 'shapes'>, values: Float32Array[], opt: AdamWState): TrainState {
+  return { values, params: uploadParams(ctx, values), opt };
+}
+
+function uploadParams(ctx: Pick<StepContext, 'shapes'>, values: readonly Float32Array[]): tf.Tensor[] {
+  // Copies: a backend may keep the array it is given, and the optimiser mutates these in place.
+  return values.map((v, i) => tf.tensor(v.slice(), [...ctx.shapes[i]], 'float32'));
+}
+
+export interface StepOptions {
+  readonly adamw: AdamWConfig;
+  readonly clipNorm: number;
+  readonly andMask?: number;
+}
+
+export function stepContext(config: ModelConfig, names: readonly string[], shapes: readonly (readonly number[])[], opts: StepOptions): StepContext {
+  return { config, names, shapes, decayMask: names.map((n, i) => decays(n, shapes[i])), ...opts };
+}
+
+/** Context and fresh state (zero moments) for training `params`, which are read and disposed. */
+export function prepareTraining(config: ModelConfig, params: ReadonlyMap<string, tf.Tensor>, opts: StepOptions): { ctx: StepContext; state: TrainState } {
+  const names = [...params.keys()];
+  const ctx = stepContext(
+    config,
+    names,
+    names.map((n) => params.get(n)!.shape),
+    opts,
+  );
+  const values = names.map((n) => Float32Array.from(params.get(n)!.dataSync()));
+  tf.dispose([...params.values()]);
+  return { ctx, state: makeState(ctx, values, initAdamW(values.map((v) => v.length))) };
+}
+
+export function disposeState(state: TrainState): void {
+  tf.dispose(state.params);
+}
+
+/** The parameters as the forward pass takes them. */
+export function paramMap(ctx: Pick<StepContext, 'names'>, state: TrainState): Map<string, tf.Tensor> {
+  return new Map(ctx.names.map((n, i) => [n, state.params[i]]));
+}
+
+/** Loss and gradients on one group of examples. */
+function lossAndGrads(ctx: StepContext, params: readonly tf.Tensor[], examples: readonly Example[]): { value: tf.Scalar; grads: tf.Tensor[] } {
+  const b = encodeBatch(ctx.config, examples);
+  const targets = batchTargets(ctx.config.output, b);
+  try {
+    return tf.tidy(() => {
+      const tokens = tf.tensor2d(b.tokens, [b.size, b.nPos], 'int32');
+      const f = (...ts: tf.Tensor[]) => {
+        const p = new Map(ctx.names.map((n, i) => [n, ts[i]]));
+        const { logits } = forward(ctx.config, p, { tokens, lengths: b.lengths }, { cache: false });
+        return maskedLoss(ctx.config.output, logits, targets);
+      };
+      return tf.valueAndGrads(f)(params as tf.Tensor[]);
+    });
+  } finally {
+    disposeTargets(targets);
+  }
+}
+
+export interface StepResult {
+  /** Mean loss of the step. */
+  readonly loss: number;
+  /** Gradient norm before clipping. */
+  readonly gradNorm: number;
+}
+
+/** Runs one step, updating `state` (its arrays in place, its tensors replaced). */
+export function trainStep(ctx: StepContext, state: TrainState, examples: readonly Example[], lr: number): StepResult {
+  installFastGradients();
+  const { loss, grads } = tf.tidy(() => {
+    if (ctx.andMask === undefined) {
+      const r = lossAndGrads(ctx, state.params, examples);
+      return { loss: r.value, grads: r.grads };
+    }
+    const envs = splitByLength(examples).map((env) => lossAndGrads(ctx, state.params, env));
+    return {
+      loss: tf.div(tf.addN(envs.map((e) => e.value)), envs.length) as tf.Scalar,
+      grads: andMaskGradients(
+        envs.map((e) => e.grads),
+        ctx.andMask,
+      ),
+    };
+  });
+  const gradValues = grads.map((g) => g.dataSync());
+  const lossValue = loss.dataSync()[0];
+  tf.dispose([loss, ...grads]);
+  const gradNorm = adamWUpdate(state.values, gradValues, state.opt, lr, ctx.adamw, ctx.decayMask, ctx.clipNorm);
+  tf.dispose(state.params);
+  state.params = uploadParams(ctx, state.values);
+  return { loss: lossValue, gradNorm };
+}

@@ -1,0 +1,299 @@
+/**
+ * A training run: a learned transformer fitted to a program's input/output behaviour.
+ *
+ * The run is a deterministic function of its request: data from (seed, step), initial weights from
+ * the seed (or a compiled model), evaluation on held-out streams that no step draws from. Periodic
+ * checkpoints hold everything the next step depends on, so stopping and resuming gives the same
+ * final weights as running straight through.
+ */
+import * as fs from 'node:fs';
+import * as tf from '@tensorflow/tfjs';
+import { UserError } from '../rasp/errors.ts';
+import type { Program } from '../rasp/program.ts';
+import type { ModelConfig, ModelData, ModelLabels, TrainingInfo } from '../model/types.ts';
+import { loadCheckpoint, saveCheckpoint } from './checkpoint.ts';
+import { encodeBatch, testExamples, trainExamples, type Batch, type DataSpec, type Example } from './dataset.ts';
+import { exactMatch, measureAccuracy, tokenAccuracy, type Accuracy } from './metrics.ts';
+import { DEFAULT_ADAMW, type AdamWConfig } from './optimizer.ts';
+import { validateTrainFlags, type TrainFlags } from './options.ts';
+import { outputName } from './outputSpec.ts';
+import { defaultWarmup, learningRate, type Schedule } from './schedule.ts';
+import { fingerprint, initialParams, mismatchedKeys, resolveConfig, resolveVocab } from './setup.ts';
+import { disposeState, makeState, paramMap, prepareTraining, stepContext, trainStep, type StepContext, type TrainState } from './step.ts';
+
+export interface TrainRequest {
+  readonly program: Program;
+  readonly flags: TrainFlags;
+  /** Start from this model's weights and architecture (e.g. a compiled model) instead of a random init. */
+  readonly init?: { readonly model: ModelData; readonly file: string };
+  /** Where checkpoints go; none written when absent. */
+  readonly checkpointPath?: string;
+  /** Continue from `checkpointPath` if it exists. */
+  readonly resume?: boolean;
+}
+
+export interface TrainProgress {
+  readonly step: number;
+  readonly steps: number;
+  readonly loss?: number;
+  readonly trainAcc?: number;
+  readonly testAcc?: number;
+  readonly tokensPerSec: number;
+  readonly elapsedS: number;
+  readonly etaS: number;
+  readonly backend: string;
+}
+
+export interface TrainHooks {
+  onProgress?(p: TrainProgress): void;
+  /** Receives every log record (the CLI writes them to the JSONL log). */
+  onRecord?(r: Record<string, unknown>): void;
+  /** Asked after every step; true saves a checkpoint and ends the run (Ctrl-C). */
+  shouldStop?(step: number): boolean;
+  /** One-line notes for the user (e.g. "resuming from step 500"). */
+  onNote?(msg: string): void;
+}
+
+export type TrainStatus = 'completed' | 'target-reached' | 'interrupted';
+
+export interface TrainResult {
+  readonly model: ModelData;
+  readonly status: TrainStatus;
+  /** Optimisation steps completed in total (all sessions). */
+  readonly steps: number;
+  /** Held-out exact match before the first step (for --init-from: the initial model's accuracy). */
+  readonly initialTestAcc: number;
+  readonly trainAcc: number;
+  readonly testAcc: number;
+  readonly testTokenAcc: number;
+  /** Exact match per --test-lengths entry. */
+  readonly lengthAcc: Readonly<Record<number, number>>;
+  readonly finalLoss: number;
+  readonly tokensPerSec: number;
+  readonly wallTimeS: number;
+  readonly backend: string;
+  /** Held-out exact match at each evaluation: [step, acc]. */
+  readonly evals: readonly (readonly [number, number])[];
+}
+
+const EVAL_CHUNK = 256;
+
+function chunks(config: ModelConfig, examples: Example[]): Batch[] {
+  const out: Batch[] = [];
+  for (let i = 0; i < examples.length; i += EVAL_CHUNK) out.push(encodeBatch(config, examples.slice(i, i + EVAL_CHUNK)));
+  return out;
+}
+
+/** Runs (or continues) a training run and returns the learned model. */
+export async function train(req: TrainRequest, hooks: TrainHooks = {}): Promise<TrainResult> {
+  const f = req.flags;
+  validateTrainFlags(f);
+  const vocab = resolveVocab(req);
+  const config = resolveConfig(req, vocab);
+  const spec: DataSpec = { program: req.program, vocab, minLen: f.minLen, maxLen: f.maxLen };
+  const adamw: AdamWConfig = { ...DEFAULT_ADAMW, weightDecay: f.weightDecay };
+  const backend = tf.getBackend();
+  const record = (r: Record<string, unknown>) => hooks.onRecord?.(r);
+
+  // Held-out sets: the training length range, then each --test-lengths length on its own.
+  const testBatches = chunks(config, testExamples(spec, f.seed, f.testSize));
+  const lengthBatches = f.testLengths.map((len) => ({ len, batches: chunks(config, testExamples(spec, f.seed, f.testSize, { min: len, max: len })) }));
+
+  const checkpoint = req.resume && req.checkpointPath && fs.existsSync(req.checkpointPath) ? loadCheckpoint(req.checkpointPath) : undefined;
+  // A resumed run keeps its warm-up even when --steps changes (the default depends on --steps).
+  const warmup = f.warmup ?? (checkpoint?.extra.warmup as number | undefined) ?? defaultWarmup(f.steps);
+  const schedule: Schedule = { peak: f.lr, warmup, total: f.steps, decay: f.decay, minRatio: 0.1 };
+  const print = fingerprint(req, config, vocab, warmup);
+  if (req.resume && req.checkpointPath) {
+    if (checkpoint) {
+      if (checkpoint.fingerprint !== print)
+        throw new UserError(
+          `${req.checkpointPath}: checkpoint is from a different run (differs in: ${mismatchedKeys(checkpoint.fingerprint, print).join(', ')})`,
+        );
+      hooks.onNote?.(`resuming from step ${checkpoint.step} (${req.checkpointPath})`);
+      const before = checkpoint.extra.stepsRequested;
+      if (before !== f.steps)
+        hooks.onNote?.(`--steps is ${f.steps} where the checkpointed run had ${before}: the learning-rate schedule changes, so the result differs from an uninterrupted run`);
+    } else hooks.onNote?.(`no checkpoint at ${req.checkpointPath}: starting from step 0`);
+  }
+
+  const programLabel = { name: req.program.name, source: req.program.source, file: req.program.file, output: outputName(req.program) };
+  const stepOpts = { adamw, clipNorm: f.clipNorm, andMask: f.andMask };
+  let ctx: StepContext;
+  let state: TrainState;
+  let labels: ModelLabels;
+  if (checkpoint) {
+    ctx = stepContext(
+      config,
+      checkpoint.names,
+      checkpoint.params.map((w) => w.shape),
+      stepOpts,
+    );
+    state = makeState(ctx, checkpoint.params.map((w) => w.data), { m: checkpoint.m.map((w) => w.data), v: checkpoint.v.map((w) => w.data), t: checkpoint.t });
+    labels = checkpoint.labels;
+  } else {
+    ({ ctx, state } = prepareTraining(config, initialParams(req, config), stepOpts));
+    labels = req.init ? { ...req.init.model.labels, program: programLabel } : { program: programLabel, residual: [], heads: [], mlps: [] };
+  }
+  const { names, shapes } = ctx;
+  try {
+    const accuracyOf = (batches: readonly Batch[]): Promise<Accuracy> => measureAccuracy(config, paramMap(ctx, state), batches);
+
+    const startStep = checkpoint?.step ?? 0;
+    const priorWallS = checkpoint?.wallTimeS ?? 0;
+    const evals: [number, number][] = [...((checkpoint?.extra.evals as [number, number][] | undefined) ?? [])];
+    let initialTestAcc = (checkpoint?.extra.initialTestAcc as number | undefined) ?? Number.NaN;
+    // A run that reached its target is over; one that ran out of steps continues if --steps grew.
+    const done = checkpoint?.extra.finished === 'target-reached';
+    let status: TrainStatus = done ? 'target-reached' : 'completed';
+    const t0 = performance.now();
+    const elapsedS = () => priorWallS + (performance.now() - t0) / 1000;
+
+    if (!checkpoint) {
+      initialTestAcc = exactMatch(await accuracyOf(testBatches));
+      evals.push([0, initialTestAcc]);
+      record({ type: 'start', backend, program: req.program.name, config, flags: f, warmup, initFrom: req.init?.file ?? null, testAcc: initialTestAcc });
+    } else record({ type: 'resume', step: startStep, backend });
+
+    const snapshot = (step: number, extra: Record<string, unknown> = {}): void => {
+      if (!req.checkpointPath) return;
+      saveCheckpoint(req.checkpointPath, {
+        fingerprint: print,
+        step,
+        seed: f.seed,
+        config,
+        labels,
+        names,
+        params: state.values.map((data, i) => ({ shape: shapes[i], data })),
+        m: state.opt.m.map((data, i) => ({ shape: shapes[i], data })),
+        v: state.opt.v.map((data, i) => ({ shape: shapes[i], data })),
+        t: state.opt.t,
+        wallTimeS: elapsedS(),
+        extra: { evals, initialTestAcc, stepsRequested: f.steps, warmup, ...extra },
+      });
+    };
+
+    let step = startStep;
+    let lastLoss = Number.NaN;
+    let trainMs = 0;
+    let tokens = 0;
+    let windowMs = 0;
+    let windowTokens = 0;
+    let lastTestAcc = evals.length ? evals[evals.length - 1][1] : Number.NaN;
+    while (!done && step < f.steps) {
+      const examples = trainExamples(spec, f.seed, step, f.batch);
+      const lr = learningRate(schedule, step);
+      const s0 = performance.now();
+      const r = trainStep(ctx, state, examples, lr);
+      step++;
+      lastLoss = r.loss;
+      const logNow = step % f.logEvery === 0 || step === f.steps;
+      const dt = performance.now() - s0;
+      const nTok = examples.reduce((s, e) => s + e.input.length, 0);
+      trainMs += dt;
+      tokens += nTok;
+      windowMs += dt;
+      windowTokens += nTok;
+
+      let testAcc: number | undefined;
+      if (step % f.evalEvery === 0 || step === f.steps) {
+        const acc = await accuracyOf(testBatches);
+        testAcc = exactMatch(acc);
+        lastTestAcc = testAcc;
+        evals.push([step, testAcc]);
+        record({ type: 'eval', step, testAcc, testTokenAcc: tokenAccuracy(acc), elapsedS: elapsedS() });
+        if (f.targetAcc !== undefined && testAcc >= f.targetAcc) status = 'target-reached';
+      }
+      let trainAcc: number | undefined;
+      if (logNow) {
+        trainAcc = exactMatch(await accuracyOf([encodeBatch(config, examples)]));
+        const tps = windowMs > 0 ? (windowTokens * 1000) / windowMs : 0;
+        record({ type: 'step', step, loss: r.loss, lr, gradNorm: r.gradNorm, trainAcc, tokensPerSec: tps, elapsedS: elapsedS() });
+        windowMs = 0;
+        windowTokens = 0;
+      }
+      const perStep = (performance.now() - t0) / 1000 / Math.max(1, step - startStep);
+      hooks.onProgress?.({
+        step,
+        steps: f.steps,
+        loss: r.loss,
+        trainAcc,
+        testAcc: testAcc ?? lastTestAcc,
+        tokensPerSec: trainMs > 0 ? (tokens * 1000) / trainMs : 0,
+        elapsedS: elapsedS(),
+        etaS: perStep * (f.steps - step),
+        backend,
+      });
+      if (status === 'target-reached') break;
+      // Let signal handlers (Ctrl-C) and stream writes run: the step itself never yields.
+      await new Promise((resolve) => setImmediate(resolve));
+      if (hooks.shouldStop?.(step)) {
+        status = 'interrupted';
+        break;
+      }
+      if (step % f.checkpointEvery === 0 && step < f.steps) snapshot(step);
+    }
+    if (status === 'interrupted') snapshot(step);
+    else snapshot(step, { finished: status });
+
+    // Final measurements: held-out sets, and the last training batches (what the model was fitted on).
+    const testAcc = await accuracyOf(testBatches);
+    const lastTrain: Example[] = [];
+    for (let s = Math.max(0, step - 8); s < step && lastTrain.length < f.testSize; s++) lastTrain.push(...trainExamples(spec, f.seed, s, f.batch));
+    const trainAcc = lastTrain.length ? exactMatch(await accuracyOf(chunks(config, lastTrain))) : Number.NaN;
+    const lengthAcc: Record<number, number> = {};
+    for (const { len, batches } of lengthBatches) lengthAcc[len] = exactMatch(await accuracyOf(batches));
+    const wallTimeS = elapsedS();
+    const tokensPerSec = trainMs > 0 ? (tokens * 1000) / trainMs : 0;
+
+    const training: TrainingInfo = {
+      program: req.program.name,
+      vocab,
+      minLen: f.minLen,
+      maxLen: f.maxLen,
+      seed: f.seed,
+      steps: step,
+      backend,
+      stepsRequested: f.steps,
+      batch: f.batch,
+      lr: f.lr,
+      weightDecay: f.weightDecay,
+      warmup,
+      decay: f.decay,
+      clipNorm: f.clipNorm,
+      andMask: f.andMask ?? null,
+      targetAcc: f.targetAcc ?? null,
+      testLengths: f.testLengths,
+      testSize: f.testSize,
+      initFrom: req.init?.file ?? null,
+      status,
+      initialTestAcc,
+      trainAcc,
+      testAcc: exactMatch(testAcc),
+      testTokenAcc: tokenAccuracy(testAcc),
+      lengthAcc,
+      finalLoss: lastLoss,
+      tokensPerSec,
+      wallTimeS,
+    };
+    const model: ModelData = { config, labels, training, weights: new Map(names.map((n, i) => [n, { shape: shapes[i], data: state.values[i].slice() }])) };
+    record({ type: 'end', status, steps: step, trainAcc, testAcc: exactMatch(testAcc), lengthAcc, wallTimeS, tokensPerSec, backend });
+    return {
+      model,
+      status,
+      steps: step,
+      initialTestAcc,
+      trainAcc,
+      testAcc: exactMatch(testAcc),
+      testTokenAcc: tokenAccuracy(testAcc),
+      lengthAcc,
+      finalLoss: lastLoss,
+      tokensPerSec,
+      wallTimeS,
+      backend,
+      evals,
+    };
+  } finally {
+    disposeState(state);
+  }
+}
