@@ -1,0 +1,147 @@
+/**
+ * Ablation: knock out a component (head, attention or MLP sublayer, layer, neuron) and measure
+ * what the model still gets right. Modes: zero (the component writes nothing), mean (it writes its
+ * position-wise mean over a reference set) and resample (it writes what it wrote on another input
+ * of the same length). A sweep over every component gives the model's ablation profile.
+ */
+import type * as tf from '@tensorflow/tfjs';
+import { makeRng } from '../src/rasp/random.ts';
+import type { HookName, ModelData } from '../src/model/types.ts';
+import { encodeProbeSet, type ProbeBatches } from './batches.ts';
+import { allComponents, formatComponent, hookSites, type ComponentRef } from './components.ts';
+import { replacementHooks, type Site } from './intervene.ts';
+import type { ProbeSet } from './probeSet.ts';
+import { batchLogits, withModel, type Hooks, type LiveModel } from './runner.ts';
+import { ScoreTally, type Score } from './score.ts';
+import { batchCaches, disposeCaches, meanActivations, resamplePartners } from './sources.ts';
+
+export const ABLATION_MODES = ['zero', 'mean', 'resample'] as const;
+export type AblationMode = (typeof ABLATION_MODES)[number];
+
+export interface AblationResult {
+  /** The component(s) ablated, as text ("1.0", "mlp0", "L1+attn0" when several). */
+  readonly component: string;
+  readonly mode: AblationMode;
+  readonly exactMatch: number;
+  readonly tokenAccuracy: number;
+  readonly loss: number;
+  readonly perPosition: number[];
+}
+
+export interface AblationProfile {
+  /** The unablated model on the same inputs. */
+  readonly baseline: Score;
+  readonly components: AblationResult[];
+}
+
+export interface AblationOptions {
+  /** Inputs that mean and resample ablation take activations from (default: the probe set itself). */
+  readonly reference?: ProbeSet;
+  /** Seeds the choice of resampled inputs. */
+  readonly seed?: number;
+  readonly batchSize?: number;
+}
+
+/** Replacement activations for the ablation modes, computed once and shared by every component. */
+class Ablator {
+  private means?: Map<HookName, tf.Tensor>;
+  private resampled?: Map<HookName, tf.Tensor>[];
+
+  constructor(
+    private readonly m: LiveModel,
+    private readonly data: ProbeBatches,
+    private readonly set: ProbeSet,
+    private readonly opts: AblationOptions,
+    private readonly hooks: readonly HookName[],
+  ) {}
+
+  private prepare(mode: AblationMode): void {
+    const ref = this.opts.reference ?? this.set;
+    const layout = { batchSize: this.opts.batchSize, nPos: this.data.nPos };
+    if (mode === 'mean' && !this.means) this.means = meanActivations(this.m, encodeProbeSet(this.m.config, ref, layout), this.hooks);
+    if (mode === 'resample' && !this.resampled) {
+      const partners = resamplePartners(this.set.inputs, ref.inputs, makeRng(this.opts.seed ?? 0).fork('resample'));
+      const partnerSet = { inputs: partners.map((j) => ref.inputs[j]), expected: partners.map((j) => ref.expected[j]), exhaustive: false };
+      this.resampled = batchCaches(this.m, encodeProbeSet(this.m.config, partnerSet, layout), this.hooks);
+    }
+  }
+
+  hooksFor(sites: readonly Site[], mode: AblationMode, batch: number): Hooks {
+    this.prepare(mode);
+    return replacementHooks(sites, (h) =>
+      mode === 'zero' ? null : mode === 'mean' ? this.means!.get(h)! : this.resampled![batch].get(h)!,
+    );
+  }
+
+  dispose(): void {
+    for (const t of this.means?.values() ?? []) t.dispose();
+    if (this.resampled) disposeCaches(this.resampled);
+  }
+}
+
+async function scoreWith(m: LiveModel, data: ProbeBatches, hooksFor: (batch: number) => Hooks | undefined): Promise<Score> {
+  const tally = new ScoreTally(m.config.output);
+  for (let i = 0; i < data.batches.length; i++) tally.add(data.batches[i], await batchLogits(m, data.batches[i], hooksFor(i)));
+  return tally.result();
+}
+
+const sitesOf = (m: LiveModel, cs: readonly ComponentRef[]): Site[] => cs.flatMap((c) => hookSites(c, m.config));
+
+async function runAblations(
+  model: ModelData,
+  set: ProbeSet,
+  jobs: readonly { components: readonly ComponentRef[]; mode: AblationMode }[],
+  opts: AblationOptions,
+): Promise<AblationProfile> {
+  return withModel(model, async (m) => {
+    const data = encodeProbeSet(m.config, set, { batchSize: opts.batchSize, nPos: maxRefPos(opts) });
+    const hooks = [...new Set(jobs.flatMap((j) => sitesOf(m, j.components).map((s) => s.hook)))];
+    const ablator = new Ablator(m, data, set, opts, hooks);
+    try {
+      const baseline = await scoreWith(m, data, () => undefined);
+      const components: AblationResult[] = [];
+      for (const job of jobs) {
+        const sites = sitesOf(m, job.components);
+        const s = await scoreWith(m, data, (b) => ablator.hooksFor(sites, job.mode, b));
+        components.push({ component: job.components.map(formatComponent).join('+'), mode: job.mode, ...s });
+      }
+      return { baseline, components };
+    } finally {
+      ablator.dispose();
+    }
+  });
+}
+
+/** Reference inputs may be longer than the probe set's: every batch gets room for both. */
+function maxRefPos(opts: AblationOptions): number | undefined {
+  const r = opts.reference;
+  return r ? r.inputs.reduce((n, x) => Math.max(n, x.length + 1), 0) : undefined;
+}
+
+/** Ablates the given components together in one mode. */
+export async function ablate(
+  model: ModelData,
+  set: ProbeSet,
+  components: readonly ComponentRef[],
+  mode: AblationMode,
+  opts: AblationOptions = {},
+): Promise<AblationResult & { baseline: Score }> {
+  const p = await runAblations(model, set, [{ components, mode }], opts);
+  return { ...p.components[0], baseline: p.baseline };
+}
+
+export interface SweepOptions extends AblationOptions {
+  readonly modes?: readonly AblationMode[];
+  /** Which components (default: every head, sublayer and layer). */
+  readonly components?: readonly ComponentRef[];
+  /** Include every single MLP neuron (default false). */
+  readonly neurons?: boolean;
+}
+
+/** Ablates every component, one at a time, in each mode: the model's ablation profile. */
+export async function ablationSweep(model: ModelData, set: ProbeSet, opts: SweepOptions = {}): Promise<AblationProfile> {
+  const comps = opts.components ?? allComponents(model.config, { neurons: opts.neurons });
+  const modes = opts.modes ?? ['zero'];
+  const jobs = modes.flatMap((mode) => comps.map((c) => ({ components: [c], mode })));
+  return runAblations(model, set, jobs, opts);
+}

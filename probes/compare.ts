@@ -1,0 +1,128 @@
+/**
+ * The alignment summary of two models of one program (typically compiled A, learned B): do their
+ * outputs agree (also on lengths beyond the training range), which head of B does each head of A's
+ * job, their ablation profiles side by side, where each variable first becomes linearly decodable,
+ * their pruning curves and neuron sparsity.
+ */
+import type { Program } from '../src/rasp/program.ts';
+import type { ModelData } from '../src/model/types.ts';
+import { ablationSweep, type AblationProfile } from './ablation.ts';
+import { encodeProbeSet } from './batches.ts';
+import { headSimilarity, matchHeads, type HeadMatch, type HeadSimilarity } from './headSimilarity.ts';
+import { linearProbes } from './linearProbe.ts';
+import { neuronStats, type LayerNeuronSummary } from './neurons.ts';
+import { makeProbeSet, modelTask, type ProbeSet, type ProbeTask } from './probeSet.ts';
+import { pruningCurve, type PruneCurve } from './pruning.ts';
+import { batchLogits, withModel } from './runner.ts';
+import { predictions } from './score.ts';
+import { NUMERIC_TOLERANCE } from '../src/train/metrics.ts';
+
+export interface OutputAgreement {
+  readonly minLen: number;
+  readonly maxLen: number;
+  readonly inputs: number;
+  /** Share of inputs on which A and B give the same output at every defined position. */
+  readonly agreement: number;
+  /** Share of inputs each model gets exactly right. */
+  readonly aExact: number;
+  readonly bExact: number;
+}
+
+export interface CompareReport {
+  readonly program: string;
+  readonly outputs: { readonly inRange: OutputAgreement; readonly outOfRange: OutputAgreement | null };
+  readonly heads: { readonly similarity: HeadSimilarity; readonly matches: HeadMatch[] };
+  readonly ablation: { readonly a: AblationProfile; readonly b: AblationProfile };
+  readonly decodable: { readonly variable: string; readonly a: number | null; readonly b: number | null }[];
+  readonly pruning: { readonly a: PruneCurve; readonly b: PruneCurve };
+  readonly neurons: { readonly a: LayerNeuronSummary[]; readonly b: LayerNeuronSummary[] };
+}
+
+export interface CompareOptions {
+  readonly samples?: number;
+  readonly seed?: number;
+  readonly batchSize?: number;
+  /** Logistic-refinement steps of the linear probes. */
+  readonly probeSteps?: number;
+}
+
+/** Each input's outputs at its defined positions, as comparable keys (numbers rounded to the tolerance). */
+async function outputsOf(model: ModelData, set: ProbeSet, batchSize?: number): Promise<string[][]> {
+  return withModel(model, async (m) => {
+    const out: string[][] = [];
+    const spec = m.config.output;
+    let row = 0;
+    for (const b of encodeProbeSet(m.config, set, { batchSize }).batches) {
+      const pred = predictions(spec, b, await batchLogits(m, b));
+      pred.forEach((p, r) => {
+        const expected = set.expected[row + r];
+        out.push(
+          expected.map((y, i) =>
+            y === null ? '-' : spec.encoding === 'categorical' ? String(spec.values[p[i + 1]]) : String(Math.round(p[i + 1] / NUMERIC_TOLERANCE)),
+          ),
+        );
+      });
+      row += b.size;
+    }
+    return out;
+  });
+}
+
+function key(model: ModelData, expected: ProbeSet['expected'][number]): string[] {
+  return expected.map((y) =>
+    y === null ? '-' : model.config.output.encoding === 'categorical' ? String(y) : String(Math.round(Number(y) / NUMERIC_TOLERANCE)),
+  );
+}
+
+async function agreementOn(a: ModelData, b: ModelData, set: ProbeSet, task: ProbeTask, batchSize?: number): Promise<OutputAgreement> {
+  const oa = await outputsOf(a, set, batchSize);
+  const ob = await outputsOf(b, set, batchSize);
+  const eq = (x: string[], y: string[]) => x.every((v, i) => v === y[i]);
+  const n = set.inputs.length;
+  const share = (f: (i: number) => boolean) => (n ? set.inputs.filter((_, i) => f(i)).length / n : 0);
+  return {
+    minLen: task.minLen,
+    maxLen: task.maxLen,
+    inputs: n,
+    agreement: share((i) => eq(oa[i], ob[i])),
+    aExact: share((i) => eq(oa[i], key(a, set.expected[i]))),
+    bExact: share((i) => eq(ob[i], key(b, set.expected[i]))),
+  };
+}
+
+/** The task both models accept: A's vocabulary, the lengths both were built or trained for. */
+function sharedTask(a: ModelData, b: ModelData): { task: ProbeTask; beyond: ProbeTask | null } {
+  const ta = modelTask(a);
+  const tb = modelTask(b);
+  const task = { vocab: ta.vocab, minLen: Math.max(ta.minLen, tb.minLen), maxLen: Math.min(ta.maxLen, tb.maxLen) };
+  const capacity = Math.min(a.config.nCtx, b.config.nCtx) - 1;
+  return { task, beyond: capacity > task.maxLen ? { vocab: ta.vocab, minLen: task.maxLen + 1, maxLen: capacity } : null };
+}
+
+export async function compareModels(a: ModelData, b: ModelData, program: Program, opts: CompareOptions = {}): Promise<CompareReport> {
+  const n = opts.samples ?? 500;
+  const seed = opts.seed ?? 0;
+  const bs = opts.batchSize;
+  const { task, beyond } = sharedTask(a, b);
+  const set = makeProbeSet(program, { ...task, n, seed });
+  const inRange = await agreementOn(a, b, set, task, bs);
+  const outOfRange = beyond ? await agreementOn(a, b, makeProbeSet(program, { ...beyond, n, seed }), beyond, bs) : null;
+  const similarity = await headSimilarity(a, b, set.inputs, { batchSize: bs });
+  const sweep = (m: ModelData) => ablationSweep(m, set, { modes: ['zero', 'mean'], seed, batchSize: bs });
+  const probes = (m: ModelData) => linearProbes(m, program, set, { seed, steps: opts.probeSteps, batchSize: bs });
+  const pa = await probes(a);
+  const pb = await probes(b);
+  return {
+    program: program.name,
+    outputs: { inRange, outOfRange },
+    heads: { similarity, matches: matchHeads(similarity, a) },
+    ablation: { a: await sweep(a), b: await sweep(b) },
+    decodable: pa.variables.map((v) => ({
+      variable: v.variable,
+      a: v.firstDecodable,
+      b: pb.variables.find((w) => w.variable === v.variable)?.firstDecodable ?? null,
+    })),
+    pruning: { a: await pruningCurve(a, set, 'global', { batchSize: bs }), b: await pruningCurve(b, set, 'global', { batchSize: bs }) },
+    neurons: { a: (await neuronStats(a, set, { batchSize: bs })).layers, b: (await neuronStats(b, set, { batchSize: bs })).layers },
+  };
+}

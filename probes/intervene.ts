@@ -1,0 +1,70 @@
+/**
+ * Replacing part of an activation during a forward pass: the machinery ablation and patching share.
+ * A site names a hook point and, optionally, one position and one index along the head / neuron
+ * axis; the hook keeps the activation outside the site and takes the replacement inside it
+ * (zero, a reference mean, or another run's activation).
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { HookName } from '../src/model/types.ts';
+import type { HookSite } from './components.ts';
+import type { Hooks } from './runner.ts';
+
+export interface Site extends HookSite {
+  /** Only this position (BOS = 0); absent: every position. */
+  readonly position?: number;
+}
+
+/** Which axis of a hook's activation is the (query) position. */
+export function positionAxis(hook: HookName): number {
+  return hook.endsWith('hook_pattern') || hook.endsWith('hook_attn_scores') ? 2 : 1;
+}
+
+/** The hook's value for a site: a replacement tensor broadcastable to the activation, or null for zero. */
+export type ReplacementSource = (hook: HookName) => tf.Tensor | null;
+
+/** 1 inside the union of the sites (all on one hook), 0 elsewhere, broadcastable to `shape`. */
+function siteMask(sites: readonly Site[], hook: HookName, shape: readonly number[]): tf.Tensor | null {
+  const posAxis = positionAxis(hook);
+  if (sites.some((s) => !s.slice && s.position === undefined)) return null; // the whole activation
+  const dims = shape.map(() => 1);
+  for (const s of sites) {
+    if (s.position !== undefined) dims[posAxis] = shape[posAxis];
+    if (s.slice) dims[s.slice.axis] = shape[s.slice.axis];
+  }
+  const strides = dims.map((_, i) => dims.slice(i + 1).reduce((a, b) => a * b, 1));
+  const m = new Float32Array(dims.reduce((a, b) => a * b, 1));
+  for (const s of sites) {
+    // Every flat index whose coordinates match the site's position and slice.
+    for (let flat = 0; flat < m.length; flat++) {
+      const coord = (axis: number) => Math.floor(flat / strides[axis]) % dims[axis];
+      if (s.position !== undefined && coord(posAxis) !== s.position) continue;
+      if (s.slice && coord(s.slice.axis) !== s.slice.index) continue;
+      m[flat] = 1;
+    }
+  }
+  return tf.tensor(m, dims);
+}
+
+/** Hooks that write `source`'s replacement into every site. Runs inside the forward pass's tidy. */
+export function replacementHooks(sites: readonly Site[], source: ReplacementSource): Hooks {
+  const byHook = new Map<HookName, Site[]>();
+  for (const s of sites) byHook.set(s.hook, [...(byHook.get(s.hook) ?? []), s]);
+  const hooks: Hooks = {};
+  for (const [hook, group] of byHook) {
+    hooks[hook] = (act: tf.Tensor) => {
+      const repl = source(hook);
+      const mask = siteMask(group, hook, act.shape);
+      if (!mask) return repl ? tf.add(tf.zerosLike(act), repl) : tf.zerosLike(act);
+      const kept = tf.mul(act, tf.sub(1, mask));
+      return repl ? tf.add(kept, tf.mul(repl, mask)) : kept;
+    };
+  }
+  return hooks;
+}
+
+/** Position validity [batch, pos] (1 for BOS and input tokens, 0 for padding). */
+export function validMask(lengths: readonly number[], nPos: number): tf.Tensor2D {
+  const m = new Float32Array(lengths.length * nPos);
+  lengths.forEach((len, r) => m.fill(1, r * nPos, r * nPos + len));
+  return tf.tensor2d(m, [lengths.length, nPos]);
+}

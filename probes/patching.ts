@@ -1,0 +1,228 @@
+/**
+ * Activation patching: run the corrupted input, but write the clean run's activation into one
+ * site (a hook point, optionally one position and one head or neuron), and measure how much of the
+ * clean output comes back.
+ *
+ * Metric: at every position both inputs reach where the program's clean and corrupt answers
+ * differ, the clean-answer logit difference logit[clean] − logit[corrupt] (numerical outputs:
+ * −|output − clean answer|), averaged; recovery = (patched − corrupt) / (clean − corrupt).
+ * Exact-match recovery does the same with the fraction of inputs whose whole output (positions both
+ * reach) matches the clean answer.
+ */
+import type { HookName, ModelConfig, ModelData } from '../src/model/types.ts';
+import { valueKey, type MaybeValue } from '../src/rasp/values.ts';
+import type { Batch } from '../src/train/dataset.ts';
+import { encodeProbeSet, type ProbeBatches } from './batches.ts';
+import { allComponents, formatComponent, hookSites, type ComponentRef } from './components.ts';
+import type { CorruptPairs } from './corruptions.ts';
+import { replacementHooks, type Site } from './intervene.ts';
+import { batchLogits, withModel, type Hooks, type LiveModel } from './runner.ts';
+import { batchCaches, disposeCaches } from './sources.ts';
+
+export interface PatchMetrics {
+  /** Mean clean-answer logit difference of the clean, corrupt and patched runs. */
+  readonly logitDiff: { readonly clean: number; readonly corrupt: number; readonly patched: number };
+  /** (patched − corrupt) / (clean − corrupt); NaN when clean and corrupt do not differ. */
+  readonly recovery: number;
+  readonly exactMatch: { readonly clean: number; readonly corrupt: number; readonly patched: number };
+  readonly exactRecovery: number;
+}
+
+export interface PatchResult extends PatchMetrics {
+  /** The site, as text: "blocks.1.hook_resid_pre@3", "1.0", "mlp0@2". */
+  readonly site: string;
+  readonly layer?: number;
+  readonly position?: number;
+}
+
+export function siteText(s: Site, component?: ComponentRef): string {
+  const base = component ? formatComponent(component) : s.hook + (s.slice ? `[${s.slice.index}]` : '');
+  return s.position === undefined ? base : `${base}@${s.position}`;
+}
+
+/** What the runs are scored on: per pair, the positions compared and the classes / values there. */
+interface Targets {
+  /** [pair] → positions (model positions, BOS = 0) both inputs reach where the clean answer is defined. */
+  readonly positions: number[][];
+  readonly clean: MaybeValue[][];
+  readonly corrupt: MaybeValue[][];
+}
+
+function targetsOf(pairs: CorruptPairs): Targets {
+  const positions = pairs.clean.inputs.map((x, i) => {
+    const n = Math.min(x.length, pairs.corrupt.inputs[i].length);
+    const ps: number[] = [];
+    for (let p = 0; p < n; p++) if (pairs.clean.expected[i][p] !== null) ps.push(p + 1);
+    return ps;
+  });
+  return { positions, clean: pairs.clean.expected as MaybeValue[][], corrupt: pairs.corrupt.expected as MaybeValue[][] };
+}
+
+/** Logit difference sum / count, and exact matches, of one run's logits. */
+class Tally {
+  ldSum = 0;
+  ldCount = 0;
+  exact = 0;
+  rows = 0;
+  constructor(
+    private readonly config: ModelConfig,
+    private readonly t: Targets,
+  ) {}
+
+  add(b: Batch, logits: Float32Array, firstRow: number): void {
+    const out = this.config.output;
+    const cls = out.encoding === 'categorical' ? new Map(out.values.map((v, i) => [valueKey(v), i])) : null;
+    const dOut = cls ? cls.size : 1;
+    for (let r = 0; r < b.size; r++) {
+      const pair = firstRow + r;
+      let all = true;
+      for (const p of this.t.positions[pair]) {
+        const base = (r * b.nPos + p) * dOut;
+        const yc = this.t.clean[pair][p - 1];
+        const yx = this.t.corrupt[pair][p - 1];
+        if (cls) {
+          const a = cls.get(valueKey(yc))!;
+          let best = 0;
+          for (let c = 1; c < dOut; c++) if (logits[base + c] > logits[base + best]) best = c;
+          if (best !== a) all = false;
+          const a2 = yx === null ? undefined : cls.get(valueKey(yx));
+          if (a2 !== undefined && a2 !== a) {
+            this.ldSum += logits[base + a] - logits[base + a2];
+            this.ldCount++;
+          }
+        } else {
+          const err = Math.abs(logits[base] - Number(yc));
+          if (err > 0.05) all = false;
+          if (yx !== null && Number(yx) !== Number(yc)) {
+            this.ldSum -= err;
+            this.ldCount++;
+          }
+        }
+      }
+      this.rows++;
+      if (all) this.exact++;
+    }
+  }
+  get logitDiff(): number {
+    return this.ldCount ? this.ldSum / this.ldCount : 0;
+  }
+  get exactMatch(): number {
+    return this.rows ? this.exact / this.rows : 0;
+  }
+}
+
+const ratio = (p: number, c: number, clean: number): number => (Math.abs(clean - c) < 1e-9 ? Number.NaN : (p - c) / (clean - c));
+
+/** One prepared patching experiment: clean activations cached, clean and corrupt runs scored. */
+class Patcher {
+  private caches: Map<HookName, import('@tensorflow/tfjs').Tensor>[] = [];
+  private cleanT!: Tally;
+  private corruptT!: Tally;
+  readonly cleanB: ProbeBatches;
+  readonly corruptB: ProbeBatches;
+  private readonly targets: Targets;
+
+  constructor(
+    private readonly m: LiveModel,
+    pairs: CorruptPairs,
+    batchSize: number | undefined,
+  ) {
+    const longest = [...pairs.clean.inputs, ...pairs.corrupt.inputs].reduce((n, x) => Math.max(n, x.length + 1), 1);
+    this.cleanB = encodeProbeSet(m.config, pairs.clean, { batchSize, nPos: longest });
+    this.corruptB = encodeProbeSet(m.config, pairs.corrupt, { batchSize, nPos: longest });
+    this.targets = targetsOf(pairs);
+  }
+
+  async init(hooks: readonly HookName[]): Promise<void> {
+    this.caches = batchCaches(this.m, this.cleanB, hooks);
+    this.cleanT = await this.tally(this.cleanB, () => undefined);
+    this.corruptT = await this.tally(this.corruptB, () => undefined);
+  }
+
+  private async tally(pb: ProbeBatches, hooksFor: (b: number) => Hooks | undefined): Promise<Tally> {
+    const t = new Tally(this.m.config, this.targets);
+    let row = 0;
+    for (let i = 0; i < pb.batches.length; i++) {
+      t.add(pb.batches[i], await batchLogits(this.m, pb.batches[i], hooksFor(i)), row);
+      row += pb.batches[i].size;
+    }
+    return t;
+  }
+
+  async patch(sites: readonly Site[]): Promise<PatchMetrics> {
+    const p = await this.tally(this.corruptB, (b) => replacementHooks(sites, (h) => this.caches[b].get(h)!));
+    const c = this.cleanT;
+    const x = this.corruptT;
+    return {
+      logitDiff: { clean: c.logitDiff, corrupt: x.logitDiff, patched: p.logitDiff },
+      recovery: ratio(p.logitDiff, x.logitDiff, c.logitDiff),
+      exactMatch: { clean: c.exactMatch, corrupt: x.exactMatch, patched: p.exactMatch },
+      exactRecovery: ratio(p.exactMatch, x.exactMatch, c.exactMatch),
+    };
+  }
+
+  dispose(): void {
+    disposeCaches(this.caches);
+  }
+}
+
+async function withPatcher<T>(
+  model: ModelData,
+  pairs: CorruptPairs,
+  hooks: readonly HookName[],
+  batchSize: number | undefined,
+  fn: (p: Patcher, m: LiveModel) => Promise<T>,
+): Promise<T> {
+  return withModel(model, async (m) => {
+    const p = new Patcher(m, pairs, batchSize);
+    try {
+      await p.init(hooks);
+      return await fn(p, m);
+    } finally {
+      p.dispose();
+    }
+  });
+}
+
+/** Patches the clean activation into the given sites (together) on every corrupted input. */
+export async function patch(model: ModelData, pairs: CorruptPairs, sites: readonly Site[], opts: { batchSize?: number } = {}): Promise<PatchResult> {
+  const hooks = [...new Set(sites.map((s) => s.hook))];
+  return withPatcher(model, pairs, hooks, opts.batchSize, async (p) => ({
+    site: sites.map((s) => siteText(s)).join('+'),
+    ...(await p.patch(sites)),
+  }));
+}
+
+export interface PatchSweepOptions {
+  /** Also patch each position on its own (default: whole activations only). */
+  readonly perPosition?: boolean;
+  /** Components to patch (default: every head, attention and MLP sublayer, and each layer's residual input). */
+  readonly components?: readonly ComponentRef[];
+  readonly batchSize?: number;
+}
+
+/** Patches every component (and every layer's resid_pre), one at a time, optionally per position. */
+export async function patchSweep(model: ModelData, pairs: CorruptPairs, opts: PatchSweepOptions = {}): Promise<PatchResult[]> {
+  const config = model.config;
+  const comps = opts.components ?? allComponents(config, { layers: false });
+  const jobs: { name: string; layer: number; sites: Site[]; comp?: ComponentRef }[] = [];
+  config.layers.forEach((_, l) => {
+    const hook: HookName = `blocks.${l}.hook_resid_pre`;
+    jobs.push({ name: hook, layer: l, sites: [{ hook }] });
+  });
+  for (const c of comps) jobs.push({ name: formatComponent(c), layer: c.layer, sites: hookSites(c, config), comp: c });
+  const hooks = [...new Set(jobs.flatMap((j) => j.sites.map((s) => s.hook)))];
+  const longest = [...pairs.clean.inputs, ...pairs.corrupt.inputs].reduce((n, x) => Math.max(n, x.length + 1), 1);
+  return withPatcher(model, pairs, hooks, opts.batchSize, async (p) => {
+    const out: PatchResult[] = [];
+    for (const j of jobs) {
+      out.push({ site: j.name, layer: j.layer, ...(await p.patch(j.sites)) });
+      if (!opts.perPosition) continue;
+      for (let pos = 0; pos < longest; pos++) {
+        const sites = j.sites.map((s) => ({ ...s, position: pos }));
+        out.push({ site: `${j.name}@${pos}`, layer: j.layer, position: pos, ...(await p.patch(sites)) });
+      }
+    }
+    return out;
+  });
+}

@@ -1,0 +1,70 @@
+/**
+ * A seeded batch of inputs for a task, labelled by the reference evaluator: every input when
+ * there are at most `n` of them (so small tasks are probed exhaustively and exactly), else `n`
+ * random ones. Inputs the evaluator refuses are left out.
+ */
+import { countInputs, enumerateInputs } from '../src/rasp/inputs.ts';
+import type { Program } from '../src/rasp/program.ts';
+import { makeRng } from '../src/rasp/random.ts';
+import type { MaybeValue, Value } from '../src/rasp/values.ts';
+import type { ModelData } from '../src/model/types.ts';
+import { labelInput, sampleExamples } from '../src/train/dataset.ts';
+
+export interface ProbeTask {
+  /** Input tokens (BOS excluded). */
+  readonly vocab: readonly Value[];
+  readonly minLen: number;
+  readonly maxLen: number;
+}
+
+export interface ProbeSet {
+  readonly inputs: readonly Value[][];
+  /** The program's output per input (null where undefined). */
+  readonly expected: readonly MaybeValue[][];
+  /** Whether `inputs` is every input of the task. */
+  readonly exhaustive: boolean;
+}
+
+export interface ProbeSetOptions extends ProbeTask {
+  readonly n: number;
+  readonly seed: number;
+}
+
+/** The task a model was built for: its vocabulary, and lengths from its training run (else 1..n_ctx-1). */
+export function modelTask(model: ModelData): ProbeTask {
+  const maxLen = model.config.nCtx - 1;
+  const t = model.training;
+  return {
+    vocab: model.config.vocab.slice(1),
+    minLen: Math.min(t?.minLen ?? 1, maxLen),
+    maxLen: Math.min(t?.maxLen ?? maxLen, maxLen),
+  };
+}
+
+export function makeProbeSet(program: Program, opts: ProbeSetOptions): ProbeSet {
+  const total = countInputs(opts.vocab.length, opts.minLen, opts.maxLen);
+  if (total <= opts.n) {
+    const inputs: Value[][] = [];
+    const expected: MaybeValue[][] = [];
+    for (const input of enumerateInputs(opts.vocab, opts.minLen, opts.maxLen)) {
+      const out = labelInput(program, input);
+      if (out === null) continue;
+      inputs.push(input);
+      expected.push(out);
+    }
+    return { inputs, expected, exhaustive: true };
+  }
+  const spec = { program, vocab: opts.vocab, minLen: opts.minLen, maxLen: opts.maxLen };
+  const ex = sampleExamples(spec, makeRng(opts.seed).fork('probe-set'), opts.n);
+  return { inputs: ex.map((e) => e.input), expected: ex.map((e) => e.output), exhaustive: false };
+}
+
+/** A probe set whose labels come from elsewhere (another model's outputs, corrupted inputs). */
+export function labelledSet(inputs: readonly Value[][], expected: readonly MaybeValue[][]): ProbeSet {
+  return { inputs, expected, exhaustive: false };
+}
+
+/** The first `n` entries of a set (a cheap reference or held-out split). */
+export function takeSet(set: ProbeSet, from: number, to: number): ProbeSet {
+  return { inputs: set.inputs.slice(from, to), expected: set.expected.slice(from, to), exhaustive: false };
+}

@@ -1,0 +1,124 @@
+/**
+ * Does a model compute the program? Runs both on every input of lengths minLen..maxLen when there
+ * are at most EXHAUSTIVE_LIMIT of them, else on `samples` seeded random inputs, and compares them
+ * position by position.
+ *
+ * Comparison rules:
+ *  - categorical outputs must be equal (RASP equality: True == 1);
+ *  - numerical outputs must be within NUMERIC_TOLERANCE;
+ *  - a position where the program's output is undefined (null) agrees whatever the model says:
+ *    the model has no way to say "undefined", and the trainer masks those positions too;
+ *  - inputs the evaluator refuses (it throws, e.g. a categorical aggregate that mixes values) are
+ *    counted in `rejected` and not compared.
+ */
+import { disposeParams, paramsFromModel } from '../src/model/params.ts';
+import { runModel } from '../src/model/run.ts';
+import type { ModelData } from '../src/model/types.ts';
+import { isUserError } from '../src/rasp/errors.ts';
+import { evaluateProgram } from '../src/rasp/evaluate.ts';
+import { countInputs, enumerateInputs, sampleInput } from '../src/rasp/inputs.ts';
+import type { Program } from '../src/rasp/program.ts';
+import { makeRng } from '../src/rasp/random.ts';
+import { valuesEqual, type MaybeValue, type Value } from '../src/rasp/values.ts';
+
+export const EXHAUSTIVE_LIMIT = 100_000;
+export const DEFAULT_SAMPLES = 10_000;
+export const NUMERIC_TOLERANCE = 1e-3;
+/** Inputs evaluated and run per round: bounds memory for large exhaustive checks. */
+const CHUNK = 4096;
+
+export interface VerifyOptions {
+  readonly vocab: readonly Value[];
+  readonly maxLen: number;
+  readonly minLen?: number;
+  readonly samples?: number;
+  readonly seed?: number;
+  readonly batchSize?: number;
+}
+
+export interface Mismatch {
+  readonly input: Value[];
+  readonly expected: MaybeValue[];
+  readonly got: MaybeValue[];
+}
+
+export interface VerifyResult {
+  /** Inputs compared (rejected ones excluded). */
+  readonly checked: number;
+  readonly exhaustive: boolean;
+  /** Fraction of compared inputs on which the model matched at every position (1 when none were compared). */
+  readonly agreement: number;
+  /** Largest |model − program| over numerical positions with a defined expected value (0 if none). */
+  readonly maxAbsError: number;
+  readonly firstMismatch: Mismatch | null;
+  readonly rejected: number;
+}
+
+/** Whether one output position agrees, per the rules above; also the numerical error it contributes. */
+export function positionAgrees(expected: MaybeValue, got: MaybeValue, numerical: boolean): { ok: boolean; absError: number } {
+  if (expected === null) return { ok: true, absError: 0 };
+  if (numerical) {
+    if (typeof got !== 'number' || typeof expected === 'string') return { ok: false, absError: Infinity };
+    const err = Math.abs(got - Number(expected));
+    return { ok: err <= NUMERIC_TOLERANCE, absError: Number.isNaN(err) ? Infinity : err };
+  }
+  return { ok: valuesEqual(expected, got), absError: 0 };
+}
+
+function* inputsToCheck(o: VerifyOptions, minLen: number): Generator<Value[]> {
+  if (countInputs(o.vocab.length, minLen, o.maxLen) <= EXHAUSTIVE_LIMIT) {
+    yield* enumerateInputs(o.vocab, minLen, o.maxLen);
+    return;
+  }
+  const rng = makeRng(o.seed ?? 0).fork('verify');
+  const n = o.samples ?? DEFAULT_SAMPLES;
+  for (let i = 0; i < n; i++) yield sampleInput(rng, o.vocab, minLen, o.maxLen);
+}
+
+export function verifyModel(model: ModelData, program: Program, opts: VerifyOptions): VerifyResult {
+  const minLen = opts.minLen ?? 1;
+  const exhaustive = countInputs(opts.vocab.length, minLen, opts.maxLen) <= EXHAUSTIVE_LIMIT;
+  const numerical = model.config.output.encoding === 'numerical';
+  const params = paramsFromModel(model);
+  let checked = 0;
+  let agreeing = 0;
+  let rejected = 0;
+  let maxAbsError = 0;
+  let firstMismatch: Mismatch | null = null;
+  try {
+    const pending: { input: Value[]; expected: MaybeValue[] }[] = [];
+    const flush = () => {
+      const outputs = runModel({ config: model.config, params }, pending.map((p) => p.input), { batchSize: opts.batchSize });
+      pending.forEach(({ input, expected }, i) => {
+        const got = outputs[i];
+        let ok = got.length === expected.length;
+        for (let p = 0; p < expected.length; p++) {
+          const r = positionAgrees(expected[p], got[p] ?? null, numerical);
+          ok &&= r.ok;
+          if (numerical && expected[p] !== null) maxAbsError = Math.max(maxAbsError, r.absError);
+        }
+        checked++;
+        if (ok) agreeing++;
+        else firstMismatch ??= { input, expected, got };
+      });
+      pending.length = 0;
+    };
+    for (const input of inputsToCheck(opts, minLen)) {
+      let expected: MaybeValue[];
+      try {
+        expected = evaluateProgram(program, input);
+      } catch (e) {
+        // The program's own failures (RaspError) reject the input; anything else is a bug to surface.
+        if (!isUserError(e)) throw e;
+        rejected++;
+        continue;
+      }
+      pending.push({ input, expected });
+      if (pending.length >= CHUNK) flush();
+    }
+    if (pending.length) flush();
+  } finally {
+    disposeParams(params);
+  }
+  return { checked, exhaustive, agreement: checked === 0 ? 1 : agreeing / checked, maxAbsError, firstMismatch, rejected };
+}

@@ -1,0 +1,51 @@
+import * as tf from '@tensorflow/tfjs';
+import { describe, expect, it, vi } from 'vitest';
+import { ablate, ablationSweep } from '../../probes/ablation.ts';
+import { parseComponent } from '../../probes/components.ts';
+import { makeProbeSet } from '../../probes/probeSet.ts';
+import { reverse } from '../compiler/programs.ts';
+import { compiled, constantBaseline, withUnrelatedHead } from './fixtures.ts';
+
+vi.mock('../../src/model/forward.ts', () => import('./standin/forward.ts'));
+vi.mock('../../src/model/params.ts', () => import('./standin/forward.ts'));
+
+const vocab = ['a', 'b', 'c'];
+const prog = reverse();
+const model = withUnrelatedHead(compiled(prog, vocab, 4), 'reverse', 'indices');
+const set = makeProbeSet(prog, { vocab, minLen: 1, maxLen: 4, n: 1000, seed: 0 });
+// The head that reads through the flip selector writes the output.
+const flip = model.labels.heads.find((h) => h.writes === 'reverse' && h.selector.includes('opp_idx-1'))!;
+const chance = constantBaseline(set.expected, vocab);
+
+describe('ablation on compiled reverse', () => {
+  it('the unablated model is exact', async () => {
+    const r = await ablate(model, set, [], 'zero');
+    expect(r.baseline.exactMatch).toBe(1);
+    expect(r.baseline.tokenAccuracy).toBe(1);
+  });
+
+  for (const mode of ['zero', 'mean', 'resample'] as const) {
+    it(`${mode}-ablating the flip head drops exact match to chance; the unrelated head changes nothing`, async () => {
+      const hit = await ablate(model, set, [{ kind: 'head', layer: flip.layer, head: flip.head }], mode, { seed: 1 });
+      expect(hit.exactMatch).toBeLessThanOrEqual(chance + 0.05);
+      const spare = await ablate(model, set, [parseComponent(`${flip.layer}.1`, model.config)], mode, { seed: 1 });
+      expect(spare.exactMatch).toBe(1);
+      expect(spare.loss).toBeCloseTo(hit.baseline.loss, 5);
+    });
+  }
+
+  it('a sweep lists every component in every mode and frees its tensors', async () => {
+    await ablationSweep(model, set, { modes: ['zero'] }); // warm up tfjs kernels
+    const before = tf.memory().numTensors;
+    const p = await ablationSweep(model, set, { modes: ['zero', 'mean'] });
+    expect(tf.memory().numTensors).toBe(before);
+    const names = p.components.map((c) => `${c.component}/${c.mode}`);
+    expect(names).toContain('0.0/zero');
+    expect(names).toContain('mlp0/mean');
+    expect(names).toContain('L1/zero');
+    const l1 = p.components.find((c) => c.component === 'L1' && c.mode === 'zero')!;
+    expect(l1.exactMatch).toBeLessThan(1);
+    for (const c of p.components) expect(c.perPosition.length).toBe(4);
+  });
+
+});
