@@ -1,0 +1,51 @@
+/**
+ * `rasplab compare A B [--program P] [--json]`: the alignment summary of two models of one program.
+ */
+import { Command } from 'commander';
+import { formatJson } from '../format/json.ts';
+import { println } from '../format/output.ts';
+import { renderTable } from '../format/table.ts';
+import { addProbeOptions, loadModelArg, pct, probeContext, type ProbeFlags } from './probe.ts';
+
+const ref = (h: { layer: number; head: number } | null) => (h ? `${h.layer}.${h.head}` : '-');
+
+export function register(program: Command): void {
+  const cmd = program
+    .command('compare')
+    .summary('how two models of one program line up: outputs, heads, ablations, probes, pruning, neurons')
+    .description(
+      'Compare model A (typically compiled) with model B (typically learned) on the program: output agreement on the training lengths and beyond them, ' +
+        'the best match in B for each head of A, both ablation profiles (zero and mean), the first residual read point at which each variable is linearly decodable, ' +
+        'global magnitude-pruning curves and neuron sparsity.',
+    )
+    .argument('<a>', 'first model file')
+    .argument('<b>', 'second model file');
+  addProbeOptions(cmd, 300)
+    .addHelpText('after', '\nExamples:\n  $ rasplab compare reverse.safetensors learned.safetensors\n  $ rasplab compare a.safetensors b.safetensors --program sort --json')
+    .action(async (aSpec: string, bSpec: string, flags: ProbeFlags, c: Command) => {
+      const ctx = await probeContext(aSpec, flags, c);
+      const b = await loadModelArg(bSpec);
+      const { compareModels } = await import('../../probes/compare.ts');
+      const r = await compareModels(ctx.model, b, ctx.program, { samples: flags.samples, seed: flags.seed });
+      if (flags.json) return void ctx.io.out(formatJson(r));
+      const out = ctx.io.out;
+      const agree = (o: typeof r.outputs.inRange | null, what: string) =>
+        o ? [what, `${o.minLen}–${o.maxLen}`, o.inputs, pct(o.agreement), pct(o.aExact), pct(o.bExact)] : [what, '-', 0, '-', '-', '-'];
+      println(out, `program ${r.program}: outputs`);
+      out(renderTable({ head: ['lengths', 'range', 'inputs', 'A = B', 'A exact', 'B exact'], rows: [agree(r.outputs.inRange, 'trained'), agree(r.outputs.outOfRange, 'beyond')], compact: true }));
+      println(out, 'heads of A and their best match in B:');
+      out(renderTable({ head: ['A head', 'implements', 'B head', 'similarity', 'matched'], rows: r.heads.matches.map((m) => [ref(m.head), m.expr ?? '', ref(m.best), m.similarity.toFixed(3), m.matched ? 'yes' : 'no']), compact: true }));
+      println(out, 'ablation (exact match when ablated):');
+      const names = [...new Set([...r.ablation.a.components, ...r.ablation.b.components].map((x) => `${x.component} ${x.mode}`))];
+      const find = (p: typeof r.ablation.a, k: string) => p.components.find((x) => `${x.component} ${x.mode}` === k);
+      out(renderTable({ head: ['component', 'A', 'B'], rows: names.map((k) => [k, pct(find(r.ablation.a, k)?.exactMatch), pct(find(r.ablation.b, k)?.exactMatch)]), compact: true }));
+      println(out, 'first read point where each variable is linearly decodable:');
+      out(renderTable({ head: ['variable', 'A', 'B'], rows: r.decodable.map((d) => [d.variable, d.a ?? '-', d.b ?? '-']), compact: true }));
+      println(out, 'global magnitude pruning (exact match):');
+      out(renderTable({ head: ['sparsity', 'A', 'B'], rows: r.pruning.a.points.map((p, i) => [pct(p.sparsity), pct(p.exactMatch), pct(r.pruning.b.points[i]?.exactMatch)]), compact: true }));
+      println(out, 'neurons (dead / total, mean share active):');
+      const nrow = (ls: typeof r.neurons.a) => ls.map((l) => `L${l.layer} ${l.dead}/${l.dMlp} ${pct(l.meanFractionActive)}`).join(', ') || 'no MLPs';
+      println(out, `  A: ${nrow(r.neurons.a)}`);
+      println(out, `  B: ${nrow(r.neurons.b)}`);
+    });
+}

@@ -1,0 +1,80 @@
+/**
+ * `rasplab inspect MODEL`: what each component of a saved model implements, and what its residual
+ * directions stand for. Reads the file only (no tfjs).
+ */
+import { Command } from 'commander';
+import { formatValue } from '../../src/rasp/values.ts';
+import { formatJson } from '../format/json.ts';
+import { componentRows, modelSummary, residualGroups } from '../format/inspect.ts';
+import { ioOf, println } from '../format/output.ts';
+import { renderTable } from '../format/table.ts';
+import { existingModelPath, jsonOption } from '../options.ts';
+
+export function register(program: Command): void {
+  program
+    .command('inspect')
+    .summary("list a model's components and what each implements")
+    .description(
+      'List the components of a saved model — embeddings, every attention head (L.H), every labelled range of ' +
+        'MLP neurons, the unembedding — with the RASP expression each implements (compiled models) and its ' +
+        'weight shapes; then the residual stream directions grouped by the s-op they stand for.',
+    )
+    .argument('<model>', 'a .safetensors model file written by rasplab')
+    .addOption(jsonOption())
+    .addHelpText('after', '\nExamples:\n  $ rasplab inspect reverse.safetensors\n  $ rasplab inspect reverse.safetensors --json')
+    .action(async (modelSpec: string, flags: { json?: boolean }, cmd: Command) => {
+      const io = ioOf(cmd);
+      const path = existingModelPath(modelSpec);
+      const { loadModel } = await import('../../src/model/modelFile.ts');
+      const model = await loadModel(path);
+      const components = componentRows(model);
+      const residual = residualGroups(model.labels.residual);
+
+      if (flags.json) {
+        const c = model.config;
+        io.out(
+          formatJson({
+            config: {
+              origin: c.origin,
+              layers: c.layers,
+              dModel: c.dModel,
+              nCtx: c.nCtx,
+              vocab: c.vocab,
+              output: c.output,
+              causal: c.causal,
+              normalization: c.normalization,
+            },
+            program: model.labels.program?.name ?? null,
+            components,
+            residual,
+          }),
+        );
+        return;
+      }
+      println(io.out, modelSummary(model));
+      io.out(
+        renderTable({
+          head: ['layer', 'component', 'implements', 'shape'],
+          rows: components.map((r) => [r.layer, r.component, r.implements, r.shape]),
+          compact: true,
+        }),
+      );
+      println(io.out, `residual stream: ${model.config.dModel} directions`);
+      if (residual.length === 0) {
+        println(io.out, '  (no direction labels: a learned model)');
+        return;
+      }
+      io.out(
+        renderTable({
+          head: ['directions', 's-op', 'encoding', 'values'],
+          rows: residual.map((g) => [
+            g.end - g.start === 1 ? String(g.start) : `${g.start}–${g.end - 1}`,
+            g.sop,
+            g.encoding,
+            g.values ? g.values.map(formatValue).join(' ') : '',
+          ]),
+          compact: true,
+        }),
+      );
+    });
+}

@@ -1,0 +1,69 @@
+/**
+ * `rasplab neurons MODEL`: MLP activation statistics, and with --variables how well each neuron
+ * tracks each program variable.
+ */
+import { Command, Option } from 'commander';
+import { formatValue } from '../../src/rasp/values.ts';
+import { formatJson } from '../format/json.ts';
+import { println } from '../format/output.ts';
+import { renderTable } from '../format/table.ts';
+import { parsePositiveInt } from '../options.ts';
+import { addProbeOptions, pct, probeContext, type ProbeFlags } from './probe.ts';
+
+interface NeuronFlags extends ProbeFlags {
+  readonly top: number;
+  readonly variables?: boolean;
+}
+
+export function register(program: Command): void {
+  const cmd = program
+    .command('neurons')
+    .summary('MLP neuron statistics and what each neuron tracks')
+    .description(
+      'For every MLP neuron: the share of real-token positions where it fires, its mean and largest activation, and the inputs that excite it most; dead neurons per layer. ' +
+        'With --variables: for each neuron and program variable, the best single-threshold accuracy (against the majority baseline) and the mutual information in bits.',
+    )
+    .argument('<model>', 'a .safetensors model file written by rasplab');
+  addProbeOptions(cmd)
+    .addOption(new Option('--top <k>', 'top-activating inputs per neuron').argParser(parsePositiveInt('--top')).default(3))
+    .addOption(new Option('--variables', 'also fit each neuron to each program variable'))
+    .addHelpText('after', '\nExamples:\n  $ rasplab neurons hist.safetensors\n  $ rasplab neurons model.safetensors --program hist --variables --json')
+    .action(async (modelSpec: string, flags: NeuronFlags, c: Command) => {
+      const ctx = await probeContext(modelSpec, flags, c);
+      const { neuronActivations, neuronStats, neuronVariableFits } = await import('../../probes/neurons.ts');
+      const { programVariables } = await import('../../probes/variables.ts');
+      const acts = await neuronActivations(ctx.model, ctx.set);
+      const stats = await neuronStats(ctx.model, ctx.set, { acts, topK: flags.top });
+      const fits = flags.variables ? neuronVariableFits(acts, programVariables(ctx.program, ctx.set.inputs)) : undefined;
+      if (flags.json) return void ctx.io.out(formatJson({ ...stats, fits }));
+      ctx.io.out(renderTable({ head: ['layer', 'neurons', 'dead', 'mean active'], rows: stats.layers.map((l) => [l.layer, l.dMlp, l.dead, pct(l.meanFractionActive)]), compact: true }));
+      ctx.io.out(
+        renderTable({
+          head: ['neuron', 'active', 'mean', 'max', 'top input (position)'],
+          rows: stats.neurons.map((n) => [
+            `mlp${n.layer}.n${n.neuron}`,
+            pct(n.fractionActive),
+            n.mean.toFixed(3),
+            n.max.toFixed(3),
+            n.top[0] ? `${n.top[0].input.map(formatValue).join(' ')} (${n.top[0].position})` : '-',
+          ]),
+          compact: true,
+        }),
+      );
+      if (!fits) return;
+      println(ctx.io.out, 'best variable per neuron:');
+      const best = new Map<string, (typeof fits)[number]>();
+      for (const f of fits) {
+        const k = `mlp${f.layer}.n${f.neuron}`;
+        const b = best.get(k);
+        if (!b || f.accuracy - f.baseline > b.accuracy - b.baseline) best.set(k, f);
+      }
+      ctx.io.out(
+        renderTable({
+          head: ['neuron', 'variable', 'target', 'accuracy', 'baseline', 'MI (bits)'],
+          rows: [...best].map(([k, f]) => [k, f.variable, f.target, pct(f.accuracy), pct(f.baseline), f.mutualInformation.toFixed(3)]),
+          compact: true,
+        }),
+      );
+    });
+}

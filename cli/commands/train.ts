@@ -1,0 +1,224 @@
+/**
+ * `rasplab train PROGRAM -o learned.safetensors`: fits a learned transformer to a program's behaviour.
+ * Flags become `TrainFlags` here; every check and the run itself live in src/train (imported lazily,
+ * so `--help` does not load tfjs).
+ */
+import * as fs from 'node:fs';
+import { resolve } from 'node:path';
+import { Command, Option } from 'commander';
+import { UserError } from '../../src/rasp/errors.ts';
+import type { Value } from '../../src/rasp/values.ts';
+import { DEFAULT_FLAGS, validateTrainFlags, type ArchFlags, type TrainFlags } from '../../src/train/options.ts';
+import { setExitCode } from '../errors.ts';
+import { ioOf, type CliIo } from '../format/output.ts';
+import { backendOption, maxLenOption, outputNameOption, seedOption, vocabOption, type BackendChoice } from '../options.ts';
+import { createProgress } from '../progress.ts';
+import { resolveProgram } from '../resolveProgram.ts';
+
+/** Options as commander hands them over (strings where the user typed them). */
+export interface RawTrainOptions {
+  vocab?: Value[];
+  minLen?: string;
+  maxLen?: number;
+  layers?: string;
+  heads?: string;
+  dModel?: string;
+  dHead?: string;
+  dMlp?: string;
+  attnOnly?: boolean;
+  layernorm?: boolean;
+  causal?: boolean;
+  act?: string;
+  steps?: string;
+  batch?: string;
+  lr?: string;
+  weightDecay?: string;
+  warmup?: string;
+  decay?: string;
+  clip?: string;
+  seed?: number;
+  andMask?: string;
+  initFrom?: string;
+  targetAcc?: string;
+  testLengths?: string;
+  testSize?: string;
+  evalEvery?: string;
+  logEvery?: string;
+  checkpointEvery?: string;
+  resume?: boolean;
+  backend?: BackendChoice;
+  /** The model file to write. */
+  out?: string;
+  /** The s-op to learn (default: the program's output). */
+  output?: string;
+}
+
+function number(flag: string, text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const v = Number(text);
+  if (text.trim() === '' || Number.isNaN(v)) throw new UserError(`${flag} expects a number, got '${text}'`);
+  return v;
+}
+
+/** Turns raw flags into TrainFlags (validation happens in `train`). `programDefaults` are a program's header values. */
+export function toTrainFlags(o: RawTrainOptions, programDefaults: { vocab?: readonly Value[]; maxLen?: number } = {}): TrainFlags {
+  const maxLen = o.maxLen ?? programDefaults.maxLen;
+  if (maxLen === undefined) throw new UserError('give --max-len (the program states no default)');
+  const hasArch = o.initFrom === undefined;
+  if (!hasArch && (o.layers ?? o.heads ?? o.dModel ?? o.dMlp ?? o.dHead) !== undefined)
+    throw new UserError('--init-from takes the architecture from the model: drop --layers/--heads/--d-model/--d-mlp/--d-head');
+  let arch: ArchFlags | undefined;
+  if (hasArch) {
+    if (o.layers === undefined || o.heads === undefined || o.dModel === undefined)
+      throw new UserError('give the model size: --layers, --heads and --d-model (or --init-from a model)');
+    if (o.act !== undefined && o.act !== 'relu' && o.act !== 'gelu') throw new UserError(`--act must be relu or gelu, got '${o.act}'`);
+    arch = {
+      layers: number('--layers', o.layers)!,
+      heads: number('--heads', o.heads)!,
+      dModel: number('--d-model', o.dModel)!,
+      dHead: number('--d-head', o.dHead),
+      dMlp: number('--d-mlp', o.dMlp),
+      attnOnly: Boolean(o.attnOnly),
+      layernorm: Boolean(o.layernorm),
+      causal: Boolean(o.causal),
+      actFn: o.act as 'relu' | 'gelu' | undefined,
+    };
+  }
+  const decay = o.decay ?? DEFAULT_FLAGS.decay;
+  if (decay !== 'cosine' && decay !== 'linear' && decay !== 'constant')
+    throw new UserError(`--decay must be cosine, linear or constant, got '${decay}'`);
+  return {
+    vocab: o.vocab ?? programDefaults.vocab,
+    minLen: number('--min-len', o.minLen) ?? DEFAULT_FLAGS.minLen,
+    maxLen,
+    testLengths: o.testLengths ? o.testLengths.split(',').map((t) => number('--test-lengths', t)!) : [],
+    arch,
+    steps: number('--steps', o.steps) ?? DEFAULT_FLAGS.steps,
+    batch: number('--batch', o.batch) ?? DEFAULT_FLAGS.batch,
+    lr: number('--lr', o.lr) ?? DEFAULT_FLAGS.lr,
+    weightDecay: number('--weight-decay', o.weightDecay) ?? DEFAULT_FLAGS.weightDecay,
+    warmup: number('--warmup', o.warmup),
+    decay,
+    clipNorm: number('--clip', o.clip) ?? DEFAULT_FLAGS.clipNorm,
+    seed: o.seed ?? DEFAULT_FLAGS.seed,
+    andMask: number('--and-mask', o.andMask),
+    targetAcc: number('--target-acc', o.targetAcc),
+    testSize: number('--test-size', o.testSize) ?? DEFAULT_FLAGS.testSize,
+    evalEvery: number('--eval-every', o.evalEvery) ?? DEFAULT_FLAGS.evalEvery,
+    logEvery: number('--log-every', o.logEvery) ?? DEFAULT_FLAGS.logEvery,
+    checkpointEvery: number('--checkpoint-every', o.checkpointEvery) ?? DEFAULT_FLAGS.checkpointEvery,
+  };
+}
+
+async function runTrain(programArg: string, o: RawTrainOptions, io: CliIo): Promise<number> {
+  if (!o.out) throw new UserError('give the file to write the learned model to with -o (e.g. -o learned.safetensors)');
+  const out = resolve(o.out);
+  const program = await resolveProgram(programArg, { output: o.output });
+  const flags = toTrainFlags(o, { vocab: program.vocab, maxLen: program.maxLen });
+  validateTrainFlags(flags); // before any work or output: a bad flag is one line on stderr
+  const { loadModel, saveModel } = await import('../../src/model/modelFile.ts');
+  const { selectBackend } = await import('../../src/model/backend.ts');
+  const { checkpointPathFor } = await import('../../src/train/checkpoint.ts');
+  const { jsonlSink, logPathFor } = await import('../../src/train/log.ts');
+  const { train } = await import('../../src/train/trainer.ts');
+  const init = o.initFrom !== undefined ? { model: loadModel(o.initFrom), file: o.initFrom } : undefined;
+  const backend = await selectBackend(o.backend ?? 'auto');
+
+  const checkpointPath = checkpointPathFor(out);
+  const resuming = Boolean(o.resume) && fs.existsSync(checkpointPath);
+  const log = jsonlSink(logPathFor(out), !resuming);
+  const progress = createProgress({ total: flags.steps, lineEvery: Math.max(flags.logEvery, 100) });
+  let interrupted = false;
+  const onSigint = () => {
+    if (interrupted) process.exit(130); // a second Ctrl-C: give up on the checkpoint
+    interrupted = true;
+  };
+  process.on('SIGINT', onSigint);
+  io.err(`training ${program.name} on backend ${backend}\n`);
+  try {
+    const result = await train(
+      { program, flags, init, checkpointPath, resume: Boolean(o.resume) },
+      {
+        onProgress: (p) => progress.update(p),
+        onRecord: log,
+        shouldStop: () => interrupted,
+        onNote: (m) => io.err(`${m}\n`),
+      },
+    );
+    progress.stop();
+    if (result.status === 'interrupted') {
+      io.err(`interrupted at step ${result.steps}: checkpoint saved to ${checkpointPath}; continue with --resume\n`);
+      return 130;
+    }
+    saveModel(out, result.model);
+    const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
+    const lengths = Object.entries(result.lengthAcc).map(([len, acc]) => `  length ${len}: ${pct(acc)}\n`);
+    io.out(
+      `trained ${program.name} → ${out}\n` +
+        `  ${result.steps} steps (${result.status}), ${result.wallTimeS.toFixed(1)} s, ${Math.round(result.tokensPerSec)} tokens/s on ${result.backend}\n` +
+        `  exact match: train ${pct(result.trainAcc)}, test ${pct(result.testAcc)}\n` +
+        lengths.join('') +
+        `  log: ${logPathFor(out)}\n`,
+    );
+    return 0;
+  } finally {
+    progress.stop();
+    process.off('SIGINT', onSigint);
+  }
+}
+
+export function register(program: Command): void {
+  program
+    .command('train')
+    .summary('train a learned transformer on the task a RASP program defines')
+    .description(
+      'Train a learned transformer on the input/output behaviour of a RASP program: inputs of every length in ' +
+        '[--min-len, --max-len], labels from the reference evaluator, undefined outputs left out of the loss. ' +
+        'Progress goes to stderr, metrics to <out>.train.jsonl, checkpoints to <out>.ckpt (Ctrl-C saves one; --resume continues).',
+    )
+    .argument('<program>', 'a .rasp file or a library program name')
+    .addOption(vocabOption())
+    .option('--min-len <n>', 'shortest training input', '1')
+    .addOption(maxLenOption())
+    .option('--layers <n>', 'layers')
+    .option('--heads <n>', 'attention heads per layer')
+    .option('--d-model <n>', 'residual width')
+    .option('--d-head <n>', 'width per head (default d-model / heads)')
+    .option('--d-mlp <n>', 'MLP hidden width (default 4 × d-model)')
+    .option('--attn-only', 'no MLPs')
+    .option('--layernorm', 'layer norm before each sublayer and the unembedding')
+    .option('--causal', 'causal attention mask')
+    .addOption(new Option('--act <fn>', 'MLP activation').choices(['relu', 'gelu']))
+    .option('--steps <n>', 'optimisation steps', String(DEFAULT_FLAGS.steps))
+    .option('--batch <n>', 'sequences per step', String(DEFAULT_FLAGS.batch))
+    .option('--lr <x>', 'peak learning rate', String(DEFAULT_FLAGS.lr))
+    .option('--weight-decay <x>', 'AdamW decoupled weight decay', String(DEFAULT_FLAGS.weightDecay))
+    .option('--warmup <n>', 'linear warm-up steps (default 5% of steps, at most 200)')
+    .addOption(new Option('--decay <shape>', 'learning-rate decay after warm-up').choices(['cosine', 'linear', 'constant']).default('cosine'))
+    .option('--clip <x>', 'clip gradients to this global norm (0: off)', String(DEFAULT_FLAGS.clipNorm))
+    .addOption(seedOption())
+    .option('--and-mask <t>', 'AND-mask gradients across length environments with agreement threshold t in (0, 1]')
+    .option('--init-from <model>', 'start from this (e.g. compiled) model: its architecture, vocabulary and output')
+    .option('--target-acc <x>', 'stop once held-out exact match reaches x')
+    .option('--test-lengths <list>', 'also measure exact match at these input lengths, comma-separated')
+    .option('--test-size <n>', 'held-out sequences per test set', String(DEFAULT_FLAGS.testSize))
+    .option('--eval-every <n>', 'steps between held-out evaluations', String(DEFAULT_FLAGS.evalEvery))
+    .option('--log-every <n>', 'steps between log records', String(DEFAULT_FLAGS.logEvery))
+    .option('--checkpoint-every <n>', 'steps between checkpoints', String(DEFAULT_FLAGS.checkpointEvery))
+    .option('--resume', 'continue from the checkpoint beside the output')
+    .addOption(backendOption())
+    .addOption(new Option('-o, --out <path>', 'where to save the learned model (.safetensors); the log and checkpoint go beside it').makeOptionMandatory())
+    .addOption(outputNameOption())
+    .addHelpText(
+      'after',
+      '\nExamples:\n' +
+        '  $ rasplab train reverse --vocab a,b,c,d,e --max-len 8 --layers 2 --heads 2 --d-model 64 --target-acc 0.99 -o reverse.learned.safetensors\n' +
+        '  $ rasplab train hist --vocab a,b,c --max-len 8 --layers 1 --heads 1 --d-model 32 --test-lengths 9,10 -o hist.safetensors\n' +
+        '  $ rasplab train reverse --init-from reverse.safetensors --steps 500 --lr 1e-4 -o tuned.safetensors\n' +
+        '  $ rasplab verify reverse.learned.safetensors',
+    )
+    .action(async (programArg: string, o: RawTrainOptions, cmd: Command) => {
+      const code = await runTrain(programArg, o, ioOf(cmd));
+      if (code !== 0) setExitCode(cmd, code);
+    });
+}

@@ -1,0 +1,90 @@
+/**
+ * The `rasplab` command. main() never calls process.exit: it returns the exit code, and writes
+ * through `io`, so tests run it in-process. Each command registers itself from cli/commands/;
+ * heavy modules (tfjs, the compiler) are imported inside the actions, so --help starts fast.
+ */
+import { readFileSync } from 'node:fs';
+import { Command } from 'commander';
+import { register as registerCompile } from './commands/compile.ts';
+import { register as registerEval } from './commands/eval.ts';
+import { register as registerInspect } from './commands/inspect.ts';
+import { register as registerRun } from './commands/run.ts';
+import { register as registerTrain } from './commands/train.ts';
+import { register as registerVerify } from './commands/verify.ts';
+import { register as registerAblate } from './commands/ablate.ts';
+import { register as registerAttention } from './commands/attention.ts';
+import { register as registerCompare } from './commands/compare.ts';
+import { register as registerNeurons } from './commands/neurons.ts';
+import { register as registerPatch } from './commands/patch.ts';
+import { register as registerProbe } from './commands/probe.ts';
+import { register as registerPrune } from './commands/prune.ts';
+import { exitCodeOf, reportError } from './errors.ts';
+import { processIo, type CliIo } from './format/output.ts';
+import { libraryPrograms } from './resolveProgram.ts';
+
+function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version?: string };
+  return pkg.version ?? '0.0.0';
+}
+
+/** The root command with every subcommand registered, writing through `io`. */
+export function buildProgram(io: CliIo = processIo): Command {
+  const program = new Command('rasplab');
+  // Settings first: commander copies them into each subcommand when it is created.
+  program
+    .description(
+      'A transformer-interpretability workbench: run RASP programs, compile them to exact transformer ' +
+        'weights, run, inspect and verify the models.',
+    )
+    .version(version(), '-V, --version', 'print the version')
+    .helpOption('-h, --help', 'show help for a command')
+    .helpCommand('help [command]', 'show help for a command')
+    .configureOutput({
+      writeOut: io.out,
+      writeErr: io.err,
+      // Errors are printed once, by main(), in our own format.
+      outputError: () => {},
+    })
+    .exitOverride()
+    .showSuggestionAfterError(true)
+    .addHelpText('after', () => {
+      const names = libraryPrograms();
+      return (
+        `\nProgram library (use the name as PROGRAM): ${names.length ? names.join(', ') : '(none found)'}\n` +
+        '\nExamples:\n' +
+        '  $ rasplab eval reverse --input "a b c d" --trace\n' +
+        '  $ rasplab compile reverse --vocab a,b,c,d --max-len 8 -o reverse.safetensors\n' +
+        '  $ rasplab run reverse.safetensors --input "a b c d"\n' +
+        '  $ rasplab verify reverse.safetensors\n' +
+        '  $ rasplab inspect reverse.safetensors'
+      );
+    });
+
+  registerEval(program);
+  registerCompile(program);
+  registerRun(program);
+  registerInspect(program);
+  registerVerify(program);
+  registerTrain(program);
+  registerAblate(program);
+  registerAttention(program);
+  registerCompare(program);
+  registerNeurons(program);
+  registerPatch(program);
+  registerProbe(program);
+  registerPrune(program);
+  return program;
+}
+
+/** Runs `rasplab` with `argv` (the arguments after the command name); resolves to the exit code. */
+export async function main(argv: readonly string[], io: CliIo = processIo): Promise<number> {
+  const program = buildProgram(io);
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return exitCodeOf(program);
+  } catch (e) {
+    const report = reportError(e);
+    if (report.text) io.err(report.text);
+    return report.exitCode;
+  }
+}

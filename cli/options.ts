@@ -1,0 +1,129 @@
+/**
+ * Flags shared by several commands, and the parsing of what people type into Values:
+ * vocabularies (`--vocab a,b,c`), input sequences (`--input "a b c"`), lengths and seeds.
+ * Every bad value becomes a UserError naming the flag and the value.
+ */
+import { existsSync, statSync } from 'node:fs';
+import { resolve as resolvePath } from 'node:path';
+import { Option } from 'commander';
+import { UserError } from '../src/rasp/errors.ts';
+import { formatValue, parseToken, valueKey, type Value } from '../src/rasp/values.ts';
+
+function looksNumeric(text: string): boolean {
+  return text.trim() !== '' && !Number.isNaN(Number(text));
+}
+
+/** "a,b,c" or "a b c" (or both) → values; all numbers when every item reads as a number. */
+export function parseVocab(text: string): Value[] {
+  const items = text
+    .split(/[,\s]+/)
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
+  if (items.length === 0) throw new UserError(`--vocab is empty; list the tokens, e.g. --vocab a,b,c`);
+  const numeric = items.every(looksNumeric);
+  const values = items.map((s) => parseToken(s, numeric));
+  const seen = new Set<string>();
+  for (const v of values) {
+    if (seen.has(valueKey(v))) throw new UserError(`--vocab lists '${formatValue(v)}' twice`);
+    seen.add(valueKey(v));
+  }
+  return values;
+}
+
+export function parsePositiveInt(flag: string): (text: string) => number {
+  return (text) => {
+    const n = Number(text);
+    if (!/^\s*\d+\s*$/.test(text) || !Number.isSafeInteger(n) || n <= 0)
+      throw new UserError(`${flag} must be a positive integer, got '${text}'`);
+    return n;
+  };
+}
+
+export function parseNonNegativeInt(flag: string): (text: string) => number {
+  return (text) => {
+    const n = Number(text);
+    if (!/^\s*\d+\s*$/.test(text) || !Number.isSafeInteger(n))
+      throw new UserError(`${flag} must be a non-negative integer, got '${text}'`);
+    return n;
+  };
+}
+
+export function vocabText(vocab: readonly Value[]): string {
+  return `{${vocab.map(formatValue).join(', ')}}`;
+}
+
+/** The one value of `vocab` a token's text stands for, if any (text may name a number or a string). */
+function matchToken(text: string, vocab: readonly Value[]): Value | undefined {
+  for (const v of vocab) if (typeof v === 'string' && v === text) return v;
+  if (looksNumeric(text)) for (const v of vocab) if (typeof v === 'number' && v === Number(text)) return v;
+  for (const v of vocab) if (typeof v === 'boolean' && formatValue(v) === text) return v;
+  return undefined;
+}
+
+/**
+ * Splits `--input` on whitespace and reads each token as a value of the vocabulary. Without a
+ * vocabulary, tokens are numbers when every one of them reads as a number, else strings.
+ */
+export function parseInput(text: string, vocab?: readonly Value[]): Value[] {
+  const words = text.split(/\s+/).filter((w) => w !== '');
+  if (words.length === 0) throw new UserError(`--input is empty; give space-separated tokens, e.g. --input "a b c"`);
+  if (!vocab) {
+    const numeric = words.every(looksNumeric);
+    return words.map((w) => parseToken(w, numeric));
+  }
+  return words.map((w, i) => {
+    const v = matchToken(w, vocab);
+    if (v === undefined)
+      throw new UserError(`input token ${i} '${w}' is not in the vocabulary ${vocabText(vocab)}`);
+    return v;
+  });
+}
+
+export function checkLength(input: readonly Value[], maxLen: number | undefined, what = 'max-len'): void {
+  if (maxLen !== undefined && input.length > maxLen)
+    throw new UserError(`input has ${input.length} tokens but ${what} is ${maxLen}`);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Option factories (fresh objects: commander options must not be shared between commands)
+// ---------------------------------------------------------------------------------------------
+
+export const vocabOption = (): Option =>
+  new Option(
+    '--vocab <tokens>',
+    "input vocabulary, comma- or space-separated (e.g. a,b,c or 1,2,3); numbers when every item is one; overrides the program's '# vocab:' header",
+  ).argParser(parseVocab);
+
+export const maxLenOption = (): Option =>
+  new Option('--max-len <n>', "longest input in tokens; overrides the program's '# max-len:' header").argParser(
+    parsePositiveInt('--max-len'),
+  );
+
+export const programOption = (): Option =>
+  new Option('--program <program>', 'RASP program: a .rasp file or a library name such as reverse (see `rasplab --help`)');
+
+export const jsonOption = (): Option => new Option('--json', 'print one JSON object instead of text');
+
+export const BACKENDS = ['auto', 'tensorflow', 'wasm', 'cpu'] as const;
+export type BackendChoice = (typeof BACKENDS)[number];
+
+export const backendOption = (): Option =>
+  new Option('--backend <name>', 'tfjs backend: tensorflow (tfjs-node), wasm or cpu; auto takes the fastest available')
+    .choices(BACKENDS)
+    .default('auto');
+
+export const seedOption = (): Option =>
+  new Option('--seed <n>', 'random seed: the same seed gives the same inputs and numbers')
+    .argParser(parseNonNegativeInt('--seed'))
+    .default(0);
+
+export const outputNameOption = (): Option =>
+  new Option('--output <name>', 'the s-op to use as the output (default: the last assignment in the file)');
+
+/** The absolute path of an existing model file; a UserError naming it otherwise. */
+export function existingModelPath(spec: string, cwd: string = process.cwd()): string {
+  const path = resolvePath(cwd, spec);
+  if (!existsSync(path)) throw new UserError(`no such model file: ${spec}`);
+  if (!statSync(path).isFile()) throw new UserError(`not a model file (a directory): ${spec}`);
+  return path;
+}

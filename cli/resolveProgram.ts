@@ -1,0 +1,75 @@
+/**
+ * Which .rasp file a PROGRAM argument means: a path to a file, else a name from the program library
+ * (fixtures/programs/NAME.rasp), e.g. `reverse`. Unknown names get a "did you mean" from the library.
+ */
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { basename, isAbsolute, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { closest } from 'fastest-levenshtein';
+import { isSOp } from '../src/rasp/ast.ts';
+import { UserError } from '../src/rasp/errors.ts';
+import type { Program } from '../src/rasp/program.ts';
+
+export const LIBRARY_DIR = fileURLToPath(new URL('../fixtures/programs/', import.meta.url));
+
+/** The library's program names, sorted. */
+export function libraryPrograms(dir: string = LIBRARY_DIR): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.rasp'))
+    .map((f) => basename(f, '.rasp'))
+    .sort();
+}
+
+function isFile(path: string): boolean {
+  return existsSync(path) && statSync(path).isFile();
+}
+
+/** The path of the .rasp file `spec` names; a UserError when there is none. */
+export function resolveProgramPath(spec: string, opts: { cwd?: string; libraryDir?: string } = {}): string {
+  const cwd = opts.cwd ?? process.cwd();
+  const dir = opts.libraryDir ?? LIBRARY_DIR;
+  const asPath = isAbsolute(spec) ? spec : resolve(cwd, spec);
+  if (isFile(asPath)) return asPath;
+  // Only bare names go to the library, so a mistyped path is reported as a missing file.
+  if (!/[\\/]/.test(spec)) {
+    const name = spec.endsWith('.rasp') ? spec.slice(0, -'.rasp'.length) : spec;
+    const fromLibrary = resolve(dir, `${name}.rasp`);
+    if (isFile(fromLibrary)) return fromLibrary;
+    const names = libraryPrograms(dir);
+    const hint = names.length ? ` (did you mean '${closest(name, names)}'?)` : '';
+    throw new UserError(
+      `no program file '${spec}' and no library program named '${name}'${hint}; library: ${names.join(', ') || '(empty)'}`,
+    );
+  }
+  throw new UserError(`no such program file: ${spec}`);
+}
+
+/** The program with `output` as its output s-op (by name), or the file's own output when absent. */
+export function withOutput(program: Program, output: string | undefined): Program {
+  if (output === undefined) return program;
+  const node = program.named.get(output);
+  if (!node) {
+    const names = [...program.named.keys()];
+    const hint = names.length ? ` (did you mean '${closest(output, names)}'?)` : '';
+    throw new UserError(`--output: ${program.file ?? program.name} has no s-op named '${output}'${hint}`);
+  }
+  if (!isSOp(node)) throw new UserError(`--output: '${output}' is a selector, not an s-op; name an s-op`);
+  return { ...program, output: node };
+}
+
+/** Loads the program `spec` names (the parser is imported here, lazily, so --help stays fast). */
+export async function resolveProgram(spec: string, opts: { output?: string; cwd?: string } = {}): Promise<Program> {
+  const path = resolveProgramPath(spec, opts);
+  const { loadProgram } = await import('../src/rasp/load.ts');
+  return withOutput(loadProgram(path), opts.output);
+}
+
+/** Parses program text kept elsewhere (a model file's labels), under the name it had. */
+export async function programFromSource(
+  source: string,
+  opts: { file: string; output?: string },
+): Promise<Program> {
+  const { parseProgram } = await import('../src/rasp/load.ts');
+  return withOutput(parseProgram(source, { file: opts.file }), opts.output);
+}

@@ -1,0 +1,76 @@
+/**
+ * Probe throughput: wall time of a full ablation sweep (every head, sublayer and layer; zero, mean
+ * and resample) and of a full patching sweep (every layer's resid_pre and every component) for a
+ * 4-layer model over 1,000 inputs.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { ablationSweep } from '../../probes/ablation.ts';
+import { makeCorruptions } from '../../probes/corruptions.ts';
+import { patchSweep } from '../../probes/patching.ts';
+import { makeProbeSet } from '../../probes/probeSet.ts';
+import { makeRng } from '../../src/rasp/random.ts';
+import { BOS, FORMAT_VERSION, type ModelConfig, type ModelData, type WeightArray } from '../../src/model/types.ts';
+import { reverse } from '../compiler/programs.ts';
+
+/** A 4-layer model with seeded random weights (what a learned model looks like before training). */
+function randomModel(vocab: string[], maxLen: number): ModelData {
+  const layers = Array.from({ length: 4 }, () => ({ nHeads: 4, dHead: 8, dMlp: 64 }));
+  const config: ModelConfig = {
+    formatVersion: FORMAT_VERSION,
+    dModel: 32,
+    nCtx: maxLen + 1,
+    vocab: [BOS, ...vocab],
+    layers,
+    output: { encoding: 'categorical', values: vocab },
+    normalization: 'none',
+    causal: false,
+    actFn: 'relu',
+    attnScale: Math.sqrt(8),
+    origin: 'learned',
+  };
+  const rng = makeRng(7);
+  const w = (shape: number[], scale: number): WeightArray => ({
+    shape,
+    data: Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => (rng.next() * 2 - 1) * scale),
+  });
+  const D = config.dModel;
+  const weights = new Map<string, WeightArray>([
+    ['embed.W_E', w([vocab.length + 1, D], 1)],
+    ['pos_embed.W_pos', w([config.nCtx, D], 1)],
+    ['unembed.W_U', w([D, vocab.length], 0.3)],
+    ['unembed.b_U', w([vocab.length], 0)],
+  ]);
+  layers.forEach((L, l) => {
+    for (const n of ['Q', 'K', 'V']) {
+      weights.set(`blocks.${l}.attn.W_${n}`, w([L.nHeads, D, L.dHead], 0.3));
+      weights.set(`blocks.${l}.attn.b_${n}`, w([L.nHeads, L.dHead], 0));
+    }
+    weights.set(`blocks.${l}.attn.W_O`, w([L.nHeads, L.dHead, D], 0.3));
+    weights.set(`blocks.${l}.attn.b_O`, w([D], 0));
+    weights.set(`blocks.${l}.mlp.W_in`, w([D, L.dMlp], 0.3));
+    weights.set(`blocks.${l}.mlp.b_in`, w([L.dMlp], 0.1));
+    weights.set(`blocks.${l}.mlp.W_out`, w([L.dMlp, D], 0.3));
+    weights.set(`blocks.${l}.mlp.b_out`, w([D], 0));
+  });
+  return { config, labels: { residual: [], heads: [], mlps: [] }, weights };
+}
+
+export default async function run(): Promise<void> {
+  const vocab = ['a', 'b', 'c', 'd'];
+  const prog = reverse();
+  const model = randomModel(vocab, 8);
+  const task = { vocab, minLen: 1, maxLen: 8 };
+  const set = makeProbeSet(prog, { ...task, n: 1000, seed: 0 });
+  const rows: [string, string][] = [];
+  const time = async (what: string, f: () => Promise<number>) => {
+    const t0 = performance.now();
+    const n = await f();
+    const s = (performance.now() - t0) / 1000;
+    rows.push([what, `${s.toFixed(2)} s (${n} runs over ${set.inputs.length} inputs, ${(s / n).toFixed(3)} s/run)`]);
+  };
+  console.log(`backend: ${tf.getBackend()}`);
+  await time('ablation sweep (zero, mean, resample)', async () => (await ablationSweep(model, set, { modes: ['zero', 'mean', 'resample'] })).components.length);
+  const pairs = makeCorruptions(prog, set, 'token', task, 0);
+  await time('patching sweep (resid_pre + components)', async () => (await patchSweep(model, pairs)).length);
+  for (const [k, v] of rows) console.log(`  ${k.padEnd(42)} ${v}`);
+}

@@ -1,0 +1,127 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { cli, reverseBody, tempDir } from './harness.ts';
+import { LIBRARY_DIR } from '../../cli/resolveProgram.ts';
+import { loadProgram } from '../../src/rasp/load.ts';
+import { evaluate } from '../../src/rasp/evaluate.ts';
+import { traceProgram } from '../../src/rasp/trace.ts';
+import { isSOp } from '../../src/rasp/ast.ts';
+import { formatValue } from '../../src/rasp/values.ts';
+
+const tmp = tempDir();
+afterAll(() => tmp.cleanup());
+
+// reverse.rasp's header: vocab 1 2 3, max-len 5.
+const input = [1, 2, 3, 3, 2];
+const inputText = input.join(' ');
+const reversed = [...input].reverse();
+
+/** A user error: exit 2 and one line on stderr, no stack. */
+function expectUserError(r: { code: number; err: string; out: string }, ...parts: (string | RegExp)[]): void {
+  expect(r.code).toBe(2);
+  expect(r.err.startsWith('rasplab: ')).toBe(true);
+  expect(r.err.trimEnd().split('\n')).toHaveLength(1);
+  expect(r.err).not.toMatch(/\n\s+at /);
+  for (const p of parts) expect(r.err).toMatch(p);
+}
+
+describe('rasplab eval', () => {
+  it('prints the reversed input for the library program `reverse`', async () => {
+    const r = await cli('eval', 'reverse', '--input', inputText);
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.out.trim()).toBe(reversed.join(' '));
+  });
+
+  it('--json prints {output}', async () => {
+    const r = await cli('eval', 'reverse', '--input', inputText, '--json');
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.out)).toEqual({ output: reversed });
+  });
+
+  it('--trace --json gives every traced node, as traceProgram computes it', async () => {
+    const r = await cli('eval', 'reverse', '--input', inputText, '--trace', '--json');
+    expect(r.code).toBe(0);
+    const got = JSON.parse(r.out) as { output: unknown; trace: Record<string, unknown> };
+    const rows = traceProgram(loadProgram(join(LIBRARY_DIR, 'reverse.rasp')), input);
+    expect(Object.keys(got.trace).sort()).toEqual([...new Set(rows.map((x) => x.name))].sort());
+    for (const row of rows) expect(got.trace[row.name]).toEqual(row.values);
+    expect(got.output).toEqual(reversed);
+  });
+
+  it('--trace prints one table row per traced s-op with its values, then the output', async () => {
+    const r = await cli('eval', 'reverse', '--input', inputText, '--trace');
+    expect(r.code).toBe(0);
+    const lines = r.out.trimEnd().split('\n');
+    expect(lines.at(-1)).toBe(reversed.join(' '));
+    const rows = traceProgram(loadProgram(join(LIBRARY_DIR, 'reverse.rasp')), input);
+    for (const row of rows.filter((x) => x.kind === 'sop')) {
+      const line = lines.find((l) => l.split('│')[1]?.trim() === row.name);
+      expect(line, `row ${row.name}`).toBeDefined();
+      const cells = line!.split('│').slice(2, -1).map((c) => c.trim());
+      expect(cells).toEqual((row.values as (string | number | boolean | null)[]).map(formatValue));
+    }
+  });
+
+  it('--output picks another named s-op', async () => {
+    const prog = loadProgram(join(LIBRARY_DIR, 'reverse.rasp'));
+    const [name, node] = [...prog.named].find(([n, x]) => isSOp(x) && x !== prog.output && n !== 'tokens')!;
+    if (!isSOp(node)) throw new Error('unreachable');
+    const r = await cli('eval', 'reverse', '--input', inputText, '--output', name, '--json');
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.out).output).toEqual(evaluate(node, input));
+  });
+
+  it('--output with an unknown name is a user error', async () => {
+    expectUserError(await cli('eval', 'reverse', '--input', inputText, '--output', 'nosuch'), /no s-op named 'nosuch'/);
+  });
+
+  describe('header defaults and flags', () => {
+    const file = tmp.file('rev3.rasp', `# vocab: a b c\n# max-len: 3\n${reverseBody()}`);
+
+    it('a token outside the header vocabulary names the token and the vocabulary', async () => {
+      expectUserError(await cli('eval', file, '--input', 'a b d'), /'d'/, /\{a, b, c\}/);
+    });
+    it('--vocab overrides the header', async () => {
+      const r = await cli('eval', file, '--input', 'a b d', '--vocab', 'a,b,c,d', '--json');
+      expect(r.code).toBe(0);
+      expect(JSON.parse(r.out).output).toEqual(['d', 'b', 'a']);
+    });
+    it('an input longer than the header max-len is refused', async () => {
+      expectUserError(await cli('eval', file, '--input', 'a b c a'), /4 tokens/, /max-len is 3/);
+    });
+    it('--max-len overrides the header', async () => {
+      const r = await cli('eval', file, '--input', 'a b c a', '--max-len', '5', '--json');
+      expect(r.code).toBe(0);
+      expect(JSON.parse(r.out).output).toEqual(['a', 'c', 'b', 'a']);
+    });
+    it('a numeric vocabulary makes numeric tokens numbers', async () => {
+      const nums = tmp.file('revnum.rasp', `# vocab: 1 2 3\n${reverseBody()}`);
+      const r = await cli('eval', nums, '--input', '3 1 2', '--json');
+      expect(r.code).toBe(0);
+      expect(JSON.parse(r.out).output).toEqual([2, 1, 3]);
+    });
+  });
+
+  describe('user errors', () => {
+    it('an unknown program file', async () => {
+      expectUserError(await cli('eval', join(tmp.dir, 'missing.rasp'), '--input', 'a'), /no such program file/, /missing\.rasp/);
+    });
+    it('an unknown library name suggests the closest one', async () => {
+      expectUserError(await cli('eval', 'revers', '--input', 'a'), /did you mean 'reverse'/);
+    });
+    it('a syntax error names file:line:col', async () => {
+      const bad = tmp.file('bad.rasp', 'x = select(indices, indices, ==);\ny = aggregate(x, ;\n');
+      expectUserError(await cli('eval', bad, '--input', 'a'), /bad\.rasp:2:\d+: /);
+    });
+    it('a missing --input is a usage error', async () => {
+      expectUserError(await cli('eval', 'reverse'), /--input/);
+    });
+    it('an unknown flag is a usage error', async () => {
+      expectUserError(await cli('eval', 'reverse', '--input', 'a', '--bogus'), /unknown option '--bogus'/);
+    });
+    it('a bad --max-len', async () => {
+      expectUserError(await cli('eval', 'reverse', '--input', 'a', '--max-len', 'zero'), /--max-len must be a positive integer/);
+    });
+  });
+});
