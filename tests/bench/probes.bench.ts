@@ -3,12 +3,12 @@
  * and resample) and of a full patching sweep (every layer's resid_pre and every component) for a
  * 4-layer model over 1,000 inputs.
  */
-import * as tf from '@tensorflow/tfjs';
 import { ablationSweep } from '../../probes/ablation.ts';
 import { makeCorruptions } from '../../probes/corruptions.ts';
 import { patchSweep } from '../../probes/patching.ts';
 import { makeProbeSet } from '../../probes/probeSet.ts';
 import { makeRng } from '../../src/rasp/random.ts';
+import { selectBackend } from '../../src/model/backend.ts';
 import { BOS, FORMAT_VERSION, type ModelConfig, type ModelData, type WeightArray } from '../../src/model/types.ts';
 import { reverse } from '../compiler/programs.ts';
 
@@ -68,7 +68,7 @@ export default async function run(): Promise<void> {
     const s = (performance.now() - t0) / 1000;
     rows.push([what, `${s.toFixed(2)} s (${n} runs over ${set.inputs.length} inputs, ${(s / n).toFixed(3)} s/run)`]);
   };
-  console.log(`backend: ${tf.getBackend()}`);
+  console.log(`backend: ${await selectBackend(process.env.RASPLAB_BACKEND ?? 'auto')}`);
   await time('ablation sweep (zero, mean, resample)', async () => (await ablationSweep(model, set, { modes: ['zero', 'mean', 'resample'] })).components.length);
   const pairs = makeCorruptions(prog, set, 'token', task, 0);
   await time('patching sweep (resid_pre + components)', async () => (await patchSweep(model, pairs)).length);
