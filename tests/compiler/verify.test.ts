@@ -1,30 +1,20 @@
 /**
- * End to end through the other helpers' modules: the tfjs forward pass (BOS invariant on its cache),
- * verifyModel, and the library's .rasp files. Each part runs once the module it needs is in the tree.
+ * End to end: compiled programs through verifyModel, the tfjs forward pass (BOS invariant on its
+ * cache), and the library's .rasp files.
  */
-import { existsSync, readdirSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { compile } from '../../compiler/index.ts';
-import { RaspError } from '../../src/rasp/errors.ts';
+import { LIBRARY_DIR } from '../../cli/resolveProgram.ts';
+import { verifyModel } from '../../probes/verify.ts';
+import { loadProgram } from '../../src/rasp/load.ts';
 import type { Program } from '../../src/rasp/program.ts';
 import type { Value } from '../../src/rasp/values.ts';
-import type { ModelData } from '../../src/model/types.ts';
+import { forward } from '../../src/model/forward.ts';
+import { paramsFromModel } from '../../src/model/params.ts';
 import * as P from './programs.ts';
-
-const root = join(import.meta.dirname, '..', '..');
-const has = (...files: string[]) => files.every((f) => existsSync(join(root, f)));
-/** Imports a module another helper writes (by a computed path, so this file typechecks before it exists). */
-const load = <T>(file: string): Promise<T> => import(join(root, file)) as Promise<T>;
-
-interface VerifyResult {
-  checked: number;
-  exhaustive: boolean;
-  agreement: number;
-  maxAbsError: number;
-  firstMismatch: unknown;
-}
-type VerifyFn = (m: ModelData, p: Program, o: { vocab: readonly Value[]; maxLen: number; minLen?: number }) => VerifyResult | Promise<VerifyResult>;
 
 const PROGRAMS: [string, () => Program, Value[]][] = [
   ['reverse', P.reverse, [1, 2, 3]],
@@ -36,10 +26,9 @@ const PROGRAMS: [string, () => Program, Value[]][] = [
   ['aggregate default', P.previousOrZero, [1, 2, 3]],
 ];
 
-describe.runIf(has('probes/verify.ts'))('verifyModel on compiled programs', () => {
+describe('verifyModel on compiled programs', () => {
   for (const [name, make, vocab] of PROGRAMS)
     it(`${name}: agreement 1, exhaustively at vocab 3, max length 5`, async () => {
-      const { verifyModel } = await load<{ verifyModel: VerifyFn }>('probes/verify.ts');
       const p = make();
       const { model } = compile(p, { vocab, maxLen: 5 });
       const r = await verifyModel(model, p, { vocab, maxLen: 5 });
@@ -50,14 +39,8 @@ describe.runIf(has('probes/verify.ts'))('verifyModel on compiled programs', () =
     });
 });
 
-describe.runIf(has('src/model/forward.ts', 'src/model/params.ts'))('BOS invariant on the tfjs forward pass cache', () => {
+describe('BOS invariant on the tfjs forward pass cache', () => {
   it('every s-op direction is 0 at BOS in every resid hook', async () => {
-    const tf = await import('@tensorflow/tfjs');
-    type Tensor = import('@tensorflow/tfjs').Tensor;
-    const { forward } = await load<{
-      forward: (c: unknown, p: unknown, i: { tokens: Tensor; lengths?: number[] }, o: { cache: boolean }) => { cache: Map<string, Tensor> };
-    }>('src/model/forward.ts');
-    const { paramsFromModel } = await load<{ paramsFromModel: (m: ModelData) => Map<string, Tensor> }>('src/model/params.ts');
     const { model } = compile(P.reverse(), { vocab: [1, 2, 3], maxLen: 4 });
     const params = paramsFromModel(model);
     const sopDirs = model.labels.residual.filter((d) => d.sop !== 'bos' && !d.sop.includes(':')).map((d) => d.index);
@@ -77,23 +60,17 @@ describe.runIf(has('src/model/forward.ts', 'src/model/params.ts'))('BOS invarian
   });
 });
 
-describe.runIf(has('src/rasp/load.ts', 'probes/verify.ts') && existsSync(join(root, 'fixtures/programs')))('library .rasp programs', () => {
-  const files = existsSync(join(root, 'fixtures/programs')) ? readdirSync(join(root, 'fixtures/programs')).filter((f) => f.endsWith('.rasp')) : [];
+describe('library .rasp programs', () => {
+  const files = readdirSync(LIBRARY_DIR).filter((f) => f.endsWith('.rasp'));
+  it('are all here', () => expect(files.length).toBeGreaterThanOrEqual(21));
   for (const f of files)
-    it(`${f} compiles (or is refused with a RaspError) and verifies`, async () => {
-      const { loadProgram } = await load<{ loadProgram: (path: string) => Program }>('src/rasp/load.ts');
-      const { verifyModel } = await load<{ verifyModel: VerifyFn }>('probes/verify.ts');
-      const p = loadProgram(join(root, 'fixtures/programs', f));
+    it(`${f} compiles and agrees with the evaluator on every input up to length 4`, async () => {
+      const p = loadProgram(join(LIBRARY_DIR, f));
       const vocab = p.vocab ?? [1, 2, 3];
       const maxLen = Math.min(p.maxLen ?? 4, 4);
-      let model: ModelData;
-      try {
-        model = compile(p, { vocab, maxLen }).model;
-      } catch (e) {
-        expect(e).toBeInstanceOf(RaspError);
-        return;
-      }
+      const { model } = compile(p, { vocab, maxLen });
       const r = await verifyModel(model, p, { vocab, maxLen });
+      expect(r.exhaustive).toBe(true);
       expect(r.firstMismatch).toBeNull();
       expect(r.agreement).toBe(1);
     });
