@@ -1,0 +1,158 @@
+/**
+ * Compiler benchmark, per library program: compile time (median of 5, after a warm-up), forward
+ * throughput (sequences per second at batch 256, on the fastest backend), the model's size beside
+ * tracr's figures (tests/support/tracrAnchors.ts) at max length 5 and 10, then verification at a
+ * larger size (max length 8), and the differential property over more random programs than the
+ * test suite runs.
+ */
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import fc from 'fast-check';
+import { compile } from '../../compiler/index.ts';
+import { LIBRARY_DIR, libraryPrograms } from '../../cli/resolveProgram.ts';
+import { renderTable } from '../../cli/format/table.ts';
+import { verifyModel } from '../../probes/verify.ts';
+import { selectBackend } from '../../src/model/backend.ts';
+import { forward } from '../../src/model/forward.ts';
+import { disposeParams, paramsFromModel } from '../../src/model/params.ts';
+import type { ModelData } from '../../src/model/types.ts';
+import { loadProgram } from '../../src/rasp/load.ts';
+import type { Program } from '../../src/rasp/program.ts';
+import { makeRng } from '../../src/rasp/random.ts';
+import { evaluate } from '../../src/rasp/evaluate.ts';
+import { enumerateInputs } from '../../src/rasp/inputs.ts';
+import type { MaybeValue } from '../../src/rasp/values.ts';
+import { arbitraryCompilable } from '../support/arbitraryCompilable.ts';
+import { TRACR_ANCHORS } from '../support/tracrAnchors.ts';
+import { denseForward } from '../compiler/denseForward.ts';
+
+const BATCH = 256;
+
+function medianMs(reps: number, fn: () => void): number {
+  fn();
+  const t: number[] = [];
+  for (let i = 0; i < reps; i++) {
+    const t0 = performance.now();
+    fn();
+    t.push(performance.now() - t0);
+  }
+  return t.sort((a, b) => a - b)[Math.floor(reps / 2)];
+}
+
+/** Sequences per second of the forward pass on full-length random inputs, batch 256, read back each time. */
+function forwardThroughput(model: ModelData, maxLen: number): number {
+  const params = paramsFromModel(model);
+  const rng = makeRng(1);
+  const V = model.config.vocab.length;
+  const ids = new Int32Array(BATCH * (maxLen + 1));
+  for (let r = 0; r < BATCH; r++) for (let p = 1; p <= maxLen; p++) ids[r * (maxLen + 1) + p] = 1 + rng.int(V - 1);
+  const once = () =>
+    tf.tidy(() => forward(model.config, params, { tokens: tf.tensor2d(ids, [BATCH, maxLen + 1], 'int32') }, { cache: false }).logits.dataSync());
+  try {
+    once();
+    let n = 0;
+    const t0 = performance.now();
+    while (performance.now() - t0 < 400 || n < 3) {
+      once();
+      n++;
+    }
+    return (n * BATCH * 1000) / (performance.now() - t0);
+  } finally {
+    disposeParams(params);
+  }
+}
+
+function sizesTable(): void {
+  const head = ['program', 'len', 'compile ms', 'tracr ms', 'speed-up', 'seq/s (b256)', 'layers', 'tracr', 'heads', 'tracr', 'mlp hidden', 'tracr', 'resid', 'tracr', 'params'];
+  const rows: (string | number)[][] = [];
+  for (const name of libraryPrograms()) {
+    const program = loadProgram(join(LIBRARY_DIR, `${name}.rasp`));
+    for (const maxLen of [5, 10] as const) {
+      let stats;
+      let model: ModelData;
+      try {
+        ({ model, stats } = compile(program, { vocab: program.vocab!, maxLen }));
+      } catch (e) {
+        rows.push([name, maxLen, `refused: ${(e as Error).message}`, ...head.slice(3).map(() => '')]);
+        continue;
+      }
+      const ms = medianMs(5, () => compile(program, { vocab: program.vocab!, maxLen }));
+      const t = TRACR_ANCHORS[name]?.byMaxLen[maxLen];
+      const seqs = forwardThroughput(model, maxLen);
+      rows.push([
+        name,
+        maxLen,
+        ms.toFixed(1),
+        t ? t.compileMs.toFixed(1) : '',
+        t ? `${(t.compileMs / ms).toFixed(1)}×` : '',
+        Math.round(seqs),
+        stats.layers,
+        t?.layers ?? '',
+        stats.heads,
+        t?.heads ?? '',
+        stats.mlpHidden.join(','),
+        t ? t.mlpHidden.join(',') : '',
+        stats.residualWidth,
+        t?.residual ?? '',
+        stats.params,
+      ]);
+    }
+  }
+  console.log('compile time, forward throughput and size (tracr: shared/anchors/tracr.md; tracr ms excludes its assembly step)');
+  console.log(renderTable({ head, rows, compact: true }));
+}
+
+function verifyLarger(): void {
+  const rows: (string | number)[][] = [];
+  for (const name of libraryPrograms()) {
+    const program: Program = loadProgram(join(LIBRARY_DIR, `${name}.rasp`));
+    const maxLen = 8;
+    const vocab = program.vocab!;
+    const t0 = performance.now();
+    const { model } = compile(program, { vocab, maxLen });
+    const r = verifyModel(model, program, { vocab, maxLen, samples: 10_000 });
+    rows.push([name, vocab.length, maxLen, r.checked, r.exhaustive ? 'yes' : 'no', `${(100 * r.agreement).toFixed(2)}%`, r.maxAbsError.toExponential(1), Math.round(performance.now() - t0)]);
+  }
+  console.log('verification at max length 8 (every input up to 100,000 of them, else 10,000 sampled)');
+  console.log(renderTable({ head: ['program', 'vocab', 'max len', 'checked', 'exhaustive', 'agreement', 'max abs err', 'ms'], rows, compact: true }));
+  if (rows.some((r) => r[5] !== '100.00%')) process.exitCode = 1;
+}
+
+function differential(runs: number): void {
+  let programs = 0;
+  let inputs = 0;
+  const t0 = performance.now();
+  const result = fc.check(
+    fc.property(arbitraryCompilable, (c) => {
+      programs++;
+      const { model } = compile(c.program, { vocab: c.vocab, maxLen: c.maxLen });
+      const numerical = model.config.output.encoding === 'numerical';
+      for (const input of enumerateInputs(c.vocab, 1, c.maxLen)) {
+        let want: MaybeValue[];
+        try {
+          want = evaluate(c.program.output, input);
+        } catch {
+          continue;
+        }
+        inputs++;
+        const got = denseForward(model, input).output;
+        const ok = want.every((w, i) => (numerical ? w === null || Math.abs(Number(w) - Number(got[i])) <= 1e-3 : w === got[i]));
+        if (!ok) return false;
+      }
+      return true;
+    }),
+    { numRuns: runs, seed: 424242 },
+  );
+  const s = (performance.now() - t0) / 1000;
+  console.log(
+    `differential property: ${programs} random programs, ${inputs} inputs, ${result.failed ? `FAILED (seed ${result.seed}, path ${result.counterexamplePath})` : 'all agree'} in ${s.toFixed(1)} s`,
+  );
+  if (result.failed) process.exitCode = 1;
+}
+
+export default async function run(): Promise<void> {
+  console.log(`backend: ${await selectBackend(process.env.RASPLAB_BACKEND ?? 'auto')}`);
+  sizesTable();
+  verifyLarger();
+  differential(Number(process.env.RASPLAB_BENCH_PROGRAMS ?? 3000));
+}
