@@ -9,6 +9,7 @@ import { closest } from 'fastest-levenshtein';
 import { isSOp } from '../src/rasp/ast.ts';
 import { UserError } from '../src/rasp/errors.ts';
 import type { Program } from '../src/rasp/program.ts';
+import type { ModelData } from '../src/model/types.ts';
 
 export const LIBRARY_DIR = fileURLToPath(new URL('../fixtures/programs/', import.meta.url));
 
@@ -72,4 +73,20 @@ export async function programFromSource(
 ): Promise<Program> {
   const { parseProgram } = await import('../src/rasp/load.ts');
   return withOutput(parseProgram(source, { file: opts.file }), opts.output);
+}
+
+/**
+ * The program a command runs a model against: the one the user named, else the source the model
+ * file recorded. `howToName` tells the user how to name one when the file records none.
+ */
+export async function programForModel(
+  model: ModelData,
+  modelSpec: string,
+  spec: string | undefined,
+  opts: { output?: string; howToName: string },
+): Promise<Program> {
+  if (spec !== undefined) return resolveProgram(spec, { output: opts.output });
+  const rec = model.labels.program;
+  if (!rec?.source) throw new UserError(`${modelSpec} records no program source; ${opts.howToName}`);
+  return programFromSource(rec.source, { file: rec.file ? basename(rec.file) : `${rec.name}.rasp`, output: opts.output ?? rec.output });
 }

@@ -3,7 +3,6 @@
  * Also home of what every probe command shares: loading the model and its program, the probe set,
  * and the common flags.
  */
-import { basename } from 'node:path';
 import { Command, Option } from 'commander';
 import { UserError } from '../../src/rasp/errors.ts';
 import type { Program } from '../../src/rasp/program.ts';
@@ -13,7 +12,7 @@ import { formatJson } from '../format/json.ts';
 import { ioOf, type CliIo } from '../format/output.ts';
 import { renderTable } from '../format/table.ts';
 import { backendOption, existingModelPath, jsonOption, parsePositiveInt, programOption, seedOption, type BackendChoice } from '../options.ts';
-import { programFromSource, resolveProgram } from '../resolveProgram.ts';
+import { programForModel } from '../resolveProgram.ts';
 
 export interface ProbeFlags {
   readonly program?: string;
@@ -39,11 +38,8 @@ export async function loadModelArg(spec: string): Promise<ModelData> {
 }
 
 /** The program given with --program, else the one the model file recorded. */
-export async function programOf(model: ModelData, modelSpec: string, spec: string | undefined): Promise<Program> {
-  if (spec !== undefined) return resolveProgram(spec);
-  const rec = model.labels.program;
-  if (!rec?.source) throw new UserError(`${modelSpec} records no program source; name one with --program PROGRAM`);
-  return programFromSource(rec.source, { file: rec.file ? basename(rec.file) : `${rec.name}.rasp`, output: rec.output });
+export function programOf(model: ModelData, modelSpec: string, spec: string | undefined): Promise<Program> {
+  return programForModel(model, modelSpec, spec, { howToName: 'name one with --program PROGRAM' });
 }
 
 export interface ProbeContext {

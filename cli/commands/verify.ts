@@ -3,12 +3,9 @@
  * every input when there are at most --samples of them, else --samples random ones (seeded).
  * Exit code 1 when any checked input disagrees.
  */
-import { basename } from 'node:path';
 import { Command, Option } from 'commander';
 import { UserError } from '../../src/rasp/errors.ts';
-import type { Program } from '../../src/rasp/program.ts';
 import { formatValue, type MaybeValue } from '../../src/rasp/values.ts';
-import type { ModelData } from '../../src/model/types.ts';
 import { EXIT_FAILED, setExitCode } from '../errors.ts';
 import { formatJson } from '../format/json.ts';
 import { ioOf, println } from '../format/output.ts';
@@ -22,27 +19,16 @@ import {
   seedOption,
   type BackendChoice,
 } from '../options.ts';
-import { programFromSource, resolveProgram } from '../resolveProgram.ts';
+import { programForModel } from '../resolveProgram.ts';
 
 interface VerifyFlags {
   readonly samples: number;
   readonly seed: number;
-  readonly minLen: number;
+  readonly minLen?: number;
+  readonly maxLen?: number;
   readonly output?: string;
   readonly json?: boolean;
   readonly backend: BackendChoice;
-}
-
-/** The program to check against: the one given, else the source the model file recorded. */
-async function programFor(model: ModelData, modelSpec: string, spec: string | undefined, output: string | undefined): Promise<Program> {
-  if (spec !== undefined) return resolveProgram(spec, { output });
-  const recorded = model.labels.program;
-  if (!recorded?.source)
-    throw new UserError(`${modelSpec} records no program source; name the program: rasplab verify ${modelSpec} PROGRAM`);
-  return programFromSource(recorded.source, {
-    file: recorded.file ? basename(recorded.file) : `${recorded.name}.rasp`,
-    output: output ?? recorded.output,
-  });
 }
 
 // Restated here so that --help does not load the probes; the verify tests pin it to probes/verify.ts.
@@ -57,7 +43,8 @@ export function register(program: Command): void {
     .summary('check that a model agrees with its RASP program')
     .description(
       "Check a saved model against a RASP program's reference evaluator over the model's vocabulary and " +
-        `lengths --min-len..n_ctx-1: every input when there are at most ${EXHAUSTIVE_TEXT} of them (exhaustive), ` +
+        'the lengths it was built or trained for (a learned model: its training lengths; a compiled one: 1..n_ctx-1; ' +
+        `--min-len/--max-len choose others, up to n_ctx-1): every input when there are at most ${EXHAUSTIVE_TEXT} of them (exhaustive), ` +
         'else --samples random inputs drawn with --seed. PROGRAM defaults to the program recorded in the model file. ' +
         'Prints the exact-match agreement, the largest absolute error of numerical outputs and the first ' +
         'disagreeing input; exits with code 1 when agreement is below 100%.',
@@ -66,7 +53,8 @@ export function register(program: Command): void {
     .argument('[program]', 'a .rasp file or library name (default: the program recorded in the model)')
     .addOption(new Option('--samples <n>', `how many random inputs to check when the input space is larger than ${EXHAUSTIVE_TEXT}`).argParser(parsePositiveInt('--samples')).default(10000))
     .addOption(seedOption())
-    .addOption(new Option('--min-len <n>', 'shortest input checked').argParser(parsePositiveInt('--min-len')).default(1))
+    .addOption(new Option('--min-len <n>', "shortest input checked (default: the model's shortest)").argParser(parsePositiveInt('--min-len')))
+    .addOption(new Option('--max-len <n>', "longest input checked (default: the model's longest; up to n_ctx-1)").argParser(parsePositiveInt('--max-len')))
     .addOption(outputNameOption())
     .addOption(jsonOption())
     .addOption(backendOption())
@@ -74,22 +62,31 @@ export function register(program: Command): void {
       'after',
       '\nExamples:\n' +
         '  $ rasplab verify reverse.safetensors\n' +
-        '  $ rasplab verify model.safetensors sort --samples 2000 --seed 1 --json',
+        '  $ rasplab verify model.safetensors sort --samples 2000 --seed 1 --json\n' +
+        '  $ rasplab verify learned.safetensors --min-len 9 --max-len 10   # lengths never seen in training',
     )
     .action(async (modelSpec: string, programSpec: string | undefined, flags: VerifyFlags, cmd: Command) => {
       const io = ioOf(cmd);
       const path = existingModelPath(modelSpec);
       const { loadModel } = await import('../../src/model/modelFile.ts');
       const model = await loadModel(path);
-      const prog = await programFor(model, modelSpec, programSpec, flags.output);
-      const vocab = model.config.vocab.slice(1); // index 0 is BOS
-      const maxLen = model.config.nCtx - 1;
-      if (flags.minLen > maxLen) throw new UserError(`--min-len ${flags.minLen} is longer than the model's max length ${maxLen}`);
+      const prog = await programForModel(model, modelSpec, programSpec, {
+        output: flags.output,
+        howToName: `name the program: rasplab verify ${modelSpec} PROGRAM`,
+      });
+      const { modelTask } = await import('../../probes/probeSet.ts');
+      const task = modelTask(model);
+      const vocab = task.vocab;
+      const capacity = model.config.nCtx - 1;
+      const maxLen = flags.maxLen ?? task.maxLen;
+      const minLen = flags.minLen ?? Math.min(task.minLen, maxLen);
+      if (maxLen > capacity) throw new UserError(`--max-len ${maxLen} is longer than the model's context allows (${capacity} tokens)`);
+      if (minLen > maxLen) throw new UserError(`--min-len ${minLen} is longer than the longest input checked (${maxLen})`);
 
       const { selectBackend } = await import('../../src/model/backend.ts');
       const backend = await selectBackend(flags.backend);
       const { verifyModel } = await import('../../probes/verify.ts');
-      const r = await verifyModel(model, prog, { vocab, maxLen, minLen: flags.minLen, samples: flags.samples, seed: flags.seed });
+      const r = await verifyModel(model, prog, { vocab, maxLen, minLen, samples: flags.samples, seed: flags.seed });
       if (r.agreement < 1) setExitCode(cmd, EXIT_FAILED);
 
       if (flags.json) {
@@ -108,7 +105,7 @@ export function register(program: Command): void {
       const numerical = model.config.output.encoding === 'numerical';
       const pairs: [string, string][] = [
         ['program', `${prog.name} (output ${prog.output.name ?? '?'})`],
-        ['checked', `${r.checked} inputs, lengths ${flags.minLen}–${maxLen}, ${r.exhaustive ? 'exhaustive' : `sampled (seed ${flags.seed})`}`],
+        ['checked', `${r.checked} inputs, lengths ${minLen}–${maxLen}, ${r.exhaustive ? 'exhaustive' : `sampled (seed ${flags.seed})`}`],
         ['agreement', `${(100 * r.agreement).toFixed(2)}% exact match`],
       ];
       if (numerical) pairs.push(['max abs error', r.maxAbsError === null || r.maxAbsError === undefined ? '-' : String(r.maxAbsError)]);
