@@ -11,7 +11,7 @@ import { encodeProbeSet } from './batches.ts';
 import { headSimilarity, matchHeads, type HeadMatch, type HeadSimilarity } from './headSimilarity.ts';
 import { linearProbes } from './linearProbe.ts';
 import { neuronStats, type LayerNeuronSummary } from './neurons.ts';
-import { makeProbeSet, modelTask, type ProbeSet, type ProbeTask } from './probeSet.ts';
+import { makeProbeSet, sharedTask, type ProbeSet, type ProbeTask } from './probeSet.ts';
 import { pruningCurve, type PruneCurve } from './pruning.ts';
 import { batchLogits, withModel } from './runner.ts';
 import { predictions } from './score.ts';
@@ -88,15 +88,6 @@ async function agreementOn(a: ModelData, b: ModelData, set: ProbeSet, task: Prob
     aExact: share((i) => eq(oa[i], key(a, set.expected[i]))),
     bExact: share((i) => eq(ob[i], key(b, set.expected[i]))),
   };
-}
-
-/** The task both models accept: A's vocabulary, the lengths both were built or trained for. */
-function sharedTask(a: ModelData, b: ModelData): { task: ProbeTask; beyond: ProbeTask | null } {
-  const ta = modelTask(a);
-  const tb = modelTask(b);
-  const task = { vocab: ta.vocab, minLen: Math.max(ta.minLen, tb.minLen), maxLen: Math.min(ta.maxLen, tb.maxLen) };
-  const capacity = Math.min(a.config.nCtx, b.config.nCtx) - 1;
-  return { task, beyond: capacity > task.maxLen ? { vocab: ta.vocab, minLen: task.maxLen + 1, maxLen: capacity } : null };
 }
 
 export async function compareModels(a: ModelData, b: ModelData, program: Program, opts: CompareOptions = {}): Promise<CompareReport> {

@@ -41,6 +41,18 @@ export function modelTask(model: ModelData): ProbeTask {
   };
 }
 
+/**
+ * The task two models both accept: A's vocabulary and the lengths both were built or trained for;
+ * `beyond` is the lengths past that range that both contexts still hold (null when none).
+ */
+export function sharedTask(a: ModelData, b: ModelData): { task: ProbeTask; beyond: ProbeTask | null } {
+  const ta = modelTask(a);
+  const tb = modelTask(b);
+  const task = { vocab: ta.vocab, minLen: Math.max(ta.minLen, tb.minLen), maxLen: Math.min(ta.maxLen, tb.maxLen) };
+  const capacity = Math.min(a.config.nCtx, b.config.nCtx) - 1;
+  return { task, beyond: capacity > task.maxLen ? { vocab: ta.vocab, minLen: task.maxLen + 1, maxLen: capacity } : null };
+}
+
 export function makeProbeSet(program: Program, opts: ProbeSetOptions): ProbeSet {
   const total = countInputs(opts.vocab.length, opts.minLen, opts.maxLen);
   if (total <= opts.n) {

@@ -41,6 +41,9 @@ export function register(program: Command): void {
         const model = await loadModelArg(modelSpec);
         const input = parseInput(flags.input, model.config.vocab.slice(1));
         checkLength(input, model.config.nCtx - 1, "the model's max length (n_ctx - 1)");
+        const { selectBackend } = await import('../../src/model/backend.ts');
+        const backend = await selectBackend(flags.backend);
+        if (!flags.json) io.err(`backend: ${backend}\n`);
         const { attentionPatterns } = await import('../../probes/attention.ts');
         const [r] = await attentionPatterns(model, [input]);
         if (flags.json) return void io.out(formatJson(r));
@@ -52,12 +55,12 @@ export function register(program: Command): void {
         }
         return;
       }
-      const ctx = await probeContext(modelSpec, flags, c);
       if (flags.against === undefined) {
         const { UserError } = await import('../../src/rasp/errors.ts');
         throw new UserError('give --input "TOKENS" to see patterns, or --against OTHER.safetensors to match heads');
       }
       const other = await loadModelArg(flags.against);
+      const ctx = await probeContext(modelSpec, flags, c, other);
       const { headSimilarity, matchHeads } = await import('../../probes/headSimilarity.ts');
       const sim = await headSimilarity(ctx.model, other, ctx.set.inputs);
       const matches = matchHeads(sim, ctx.model, flags.threshold);

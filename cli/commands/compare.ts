@@ -23,8 +23,8 @@ export function register(program: Command): void {
   addProbeOptions(cmd, 300)
     .addHelpText('after', '\nExamples:\n  $ rasplab compare reverse.safetensors learned.safetensors\n  $ rasplab compare a.safetensors b.safetensors --program sort --json')
     .action(async (aSpec: string, bSpec: string, flags: ProbeFlags, c: Command) => {
-      const ctx = await probeContext(aSpec, flags, c);
       const b = await loadModelArg(bSpec);
+      const ctx = await probeContext(aSpec, flags, c, b);
       const { compareModels } = await import('../../probes/compare.ts');
       const r = await compareModels(ctx.model, b, ctx.program, { samples: flags.samples, seed: flags.seed });
       if (flags.json) return void ctx.io.out(formatJson(r));

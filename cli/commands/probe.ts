@@ -51,15 +51,18 @@ export interface ProbeContext {
   readonly backend: string;
 }
 
-/** Everything a probe command starts from. */
-export async function probeContext(modelSpec: string, flags: ProbeFlags, cmd: Command): Promise<ProbeContext> {
+/**
+ * Everything a probe command starts from. With `against` (a second model), the probe inputs are
+ * from the lengths both models were built or trained for.
+ */
+export async function probeContext(modelSpec: string, flags: ProbeFlags, cmd: Command, against?: ModelData): Promise<ProbeContext> {
   const io = ioOf(cmd);
   const model = await loadModelArg(modelSpec);
   const program = await programOf(model, modelSpec, flags.program);
   const { selectBackend } = await import('../../src/model/backend.ts');
   const backend = await selectBackend(flags.backend);
-  const { makeProbeSet, modelTask } = await import('../../probes/probeSet.ts');
-  const task = modelTask(model);
+  const { makeProbeSet, modelTask, sharedTask } = await import('../../probes/probeSet.ts');
+  const task = against ? sharedTask(model, against).task : modelTask(model);
   const set = makeProbeSet(program, { ...task, n: flags.samples, seed: flags.seed });
   if (set.inputs.length === 0) throw new UserError(`program '${program.name}' accepts none of the model's inputs`);
   if (!flags.json) io.err(`backend: ${backend}; ${set.inputs.length} inputs${set.exhaustive ? ' (all)' : ` (seed ${flags.seed})`}\n`);
