@@ -102,6 +102,6 @@ export function register(program: Command): void {
         v.firstDecodable === null ? '-' : String(v.firstDecodable),
         ...(ctx.model.config.origin === 'compiled' ? [v.compiledPoint === null || v.compiledPoint === undefined ? '-' : String(v.compiledPoint)] : []),
       ]);
-      ctx.io.out(renderTable({ head, rows }));
+      ctx.io.out(renderTable({ head, rows, compact: true }));
     });
 }
