@@ -4,9 +4,8 @@
  * seeded generator, one stream per weight name, so a seed gives the same weights on every backend
  * and adding a weight does not shift the others.
  */
-import * as tf from '@tensorflow/tfjs';
 import { makeRng, type Rng } from '../rasp/random.ts';
-import type { Params } from './params.ts';
+import { paramsFromModel, type Params } from './params.ts';
 import { expectedShapes } from './shapes.ts';
 import type { ModelConfig, WeightArray } from './types.ts';
 
@@ -44,13 +43,5 @@ export function initWeights(config: ModelConfig, seed: number): Map<string, Weig
 }
 
 export function initParams(config: ModelConfig, seed: number, opts: { trainable?: boolean } = {}): Params {
-  const params: Params = new Map();
-  for (const [name, w] of initWeights(config, seed)) {
-    const t = tf.tensor(w.data, [...w.shape], 'float32');
-    if (opts.trainable) {
-      params.set(name, tf.variable(t, true));
-      t.dispose();
-    } else params.set(name, t);
-  }
-  return params;
+  return paramsFromModel({ weights: initWeights(config, seed) }, opts);
 }

@@ -14,7 +14,7 @@
  *   selector_width: how many keys each query selects.
  * Errors carry the node's source location when it has one.
  */
-import type { AggregateNode, MapNode, RaspNode, Selector, SOp } from './ast.ts';
+import { children, type AggregateNode, type MapNode, type RaspNode, type Selector, type SOp } from './ast.ts';
 import { encodingOf } from './encoding.ts';
 import { RaspError } from './errors.ts';
 import type { Program } from './program.ts';
@@ -60,7 +60,7 @@ export class Evaluator {
         continue;
       }
       stack.push({ node: top.node, ready: true });
-      for (const c of childrenOf(top.node)) if (!this.memo.has(c.id)) stack.push({ node: c, ready: false });
+      for (const c of children(top.node)) if (!this.memo.has(c.id)) stack.push({ node: c, ready: false });
     }
     return this.memo.get(node.id)!;
   }
@@ -183,26 +183,6 @@ export class Evaluator {
       }
     }
     return first;
-  }
-}
-
-function childrenOf(n: RaspNode): RaspNode[] {
-  switch (n.kind) {
-    case 'map':
-      return [...n.inputs];
-    case 'aggregate':
-      return [n.selector, n.sop];
-    case 'selectorWidth':
-      return [n.selector];
-    case 'select':
-      return [n.keys, n.queries];
-    case 'selectAnd':
-    case 'selectOr':
-      return [n.left, n.right];
-    case 'selectNot':
-      return [n.inner];
-    default:
-      return [];
   }
 }
 

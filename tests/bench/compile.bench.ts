@@ -19,25 +19,12 @@ import type { ModelData } from '../../src/model/types.ts';
 import { loadProgram } from '../../src/rasp/load.ts';
 import type { Program } from '../../src/rasp/program.ts';
 import { makeRng } from '../../src/rasp/random.ts';
-import { evaluate } from '../../src/rasp/evaluate.ts';
-import { enumerateInputs } from '../../src/rasp/inputs.ts';
-import type { MaybeValue } from '../../src/rasp/values.ts';
 import { arbitraryCompilable } from '../support/arbitraryCompilable.ts';
 import { TRACR_ANCHORS } from '../support/tracrAnchors.ts';
-import { denseForward } from '../compiler/denseForward.ts';
+import { firstDisagreement } from '../support/differential.ts';
+import { medianMs } from './timing.ts';
 
 const BATCH = 256;
-
-function medianMs(reps: number, fn: () => void): number {
-  fn();
-  const t: number[] = [];
-  for (let i = 0; i < reps; i++) {
-    const t0 = performance.now();
-    fn();
-    t.push(performance.now() - t0);
-  }
-  return t.sort((a, b) => a - b)[Math.floor(reps / 2)];
-}
 
 /** Sequences per second of the forward pass on full-length random inputs, batch 256, read back each time. */
 function forwardThroughput(model: ModelData, maxLen: number): number {
@@ -125,21 +112,9 @@ function differential(runs: number): void {
   const result = fc.check(
     fc.property(arbitraryCompilable, (c) => {
       programs++;
-      const { model } = compile(c.program, { vocab: c.vocab, maxLen: c.maxLen });
-      const numerical = model.config.output.encoding === 'numerical';
-      for (const input of enumerateInputs(c.vocab, 1, c.maxLen)) {
-        let want: MaybeValue[];
-        try {
-          want = evaluate(c.program.output, input);
-        } catch {
-          continue;
-        }
-        inputs++;
-        const got = denseForward(model, input).output;
-        const ok = want.every((w, i) => (numerical ? w === null || Math.abs(Number(w) - Number(got[i])) <= 1e-3 : w === got[i]));
-        if (!ok) return false;
-      }
-      return true;
+      const r = firstDisagreement(c);
+      inputs += r.checked;
+      return r.mismatch === null;
     }),
     { numRuns: runs, seed: 424242 },
   );

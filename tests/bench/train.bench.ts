@@ -21,6 +21,7 @@ import { DEFAULT_FLAGS, learnedConfig, type ArchFlags, type TrainFlags } from '.
 import { programOutputSpec } from '../../src/train/outputSpec.ts';
 import { disposeState, prepareTraining, trainStep, type StepContext, type TrainState } from '../../src/train/step.ts';
 import { train } from '../../src/train/trainer.ts';
+import { medianMs } from './timing.ts';
 
 function named(name: string, output: SOp): Program {
   const o = output.named(name);
@@ -72,18 +73,6 @@ function measureThroughput(arch: ArchFlags, budgetMs: number, minSteps = 5): Thr
   return { tokensPerSec: (tokens * 1000) / ms, msPerStep: ms / steps, flopsPerSec: (flops * 1000) / ms };
 }
 
-/** Median of `reps` timings of `fn` (after one warm-up call), in ms. */
-function median(reps: number, fn: () => void): number {
-  fn();
-  const times: number[] = [];
-  for (let i = 0; i < reps; i++) {
-    const t0 = performance.now();
-    fn();
-    times.push(performance.now() - t0);
-  }
-  return times.sort((a, b) => a - b)[Math.floor(reps / 2)];
-}
-
 /** Where one step's time goes: forward+loss, forward+backward (gradients read back), and the whole step (AdamW on top). */
 function stepBreakdown(arch: ArchFlags, reps: number): { forward: number; backward: number; update: number; total: number } {
   const { ctx, state, spec, config } = setup(arch);
@@ -96,13 +85,13 @@ function stepBreakdown(arch: ArchFlags, reps: number): { forward: number; backwa
     return maskedLoss(config.output, forward(config, p, { tokens: tokensT, lengths: b.lengths }, { cache: false }).logits, targets);
   };
   installFastGradients();
-  const fwd = median(reps, () => tf.tidy(() => lossOf(state.params)).dataSync());
-  const fb = median(reps, () => {
+  const fwd = medianMs(reps, () => tf.tidy(() => lossOf(state.params)).dataSync());
+  const fb = medianMs(reps, () => {
     const g = tf.tidy(() => tf.valueAndGrads((...ts: tf.Tensor[]) => lossOf(ts))(state.params));
     g.grads.forEach((x) => x.dataSync());
     tf.dispose([g.value, ...g.grads]);
   });
-  const total = median(reps, () => trainStep(ctx, state, ex, 1e-3));
+  const total = medianMs(reps, () => trainStep(ctx, state, ex, 1e-3));
   disposeTargets(targets);
   tokensT.dispose();
   disposeState(state);
