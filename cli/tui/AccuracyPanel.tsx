@@ -1,0 +1,74 @@
+/**
+ * Accuracy on the fixed probe set under the current ablations: exact match and token accuracy
+ * (with the unablated figure beside them when something is ablated), then accuracy per position.
+ */
+import { Box, Text } from 'ink';
+import type { AccuracyView } from './engine.ts';
+import { Spinner } from './Spinner.tsx';
+import { fit, pct } from './text.ts';
+
+export interface AccuracyPanelProps {
+  readonly view?: AccuracyView;
+  readonly pending: boolean;
+  readonly ablating: boolean;
+  readonly width: number;
+  readonly error?: string;
+}
+
+const shade = (x: number) => (Number.isNaN(x) ? undefined : x >= 0.995 ? 'green' : x >= 0.5 ? 'yellow' : 'red');
+
+/** Per-position accuracies as whole percents, 4 columns each; with a "pos%" lead when it fits. */
+export function positionCells(perPosition: readonly number[], width: number): { lead: string; cells: string[] } {
+  const cells = perPosition.map((x) => (Number.isNaN(x) ? '-' : String(Math.round(100 * x))).padStart(3));
+  const lead = 'pos% ';
+  const fits = lead.length + cells.length * 4 <= width;
+  return { lead: fits ? lead : '', cells };
+}
+
+/** "exact 3.0% (100.0%)  token 19.8% (100.0%)": the unablated figures in brackets, dropped when they do not fit. */
+export function summaryLine(view: AccuracyView, ablating: boolean, width: number): string {
+  const was = (now: number, base: number) => (ablating && now !== base ? ` (${pct(base)})` : '');
+  const exact = `exact ${pct(view.exactMatch)}`;
+  const token = `token ${pct(view.tokenAccuracy)}`;
+  const variants = [
+    `${exact}${was(view.exactMatch, view.baseline.exactMatch)}  ${token}${was(view.tokenAccuracy, view.baseline.tokenAccuracy)}`,
+    `${exact}${was(view.exactMatch, view.baseline.exactMatch)}  ${token}`,
+    `${exact}  ${token}`,
+  ];
+  return variants.find((v) => v.length <= width) ?? fit(variants[2], width);
+}
+
+export function AccuracyPanel({ view, pending, ablating, width, error }: AccuracyPanelProps) {
+  const summary = view ? summaryLine(view, ablating, width - 2) : 'accuracy: computing';
+  const pos = view ? positionCells(view.perPosition, width) : null;
+  return (
+    <Box flexDirection="column" width={width} height={2} overflow="hidden">
+      <Box>
+        <Text bold={!!view} dimColor={pending}>
+          {fit(summary, width - 2)}
+        </Text>
+        {pending ? (
+          <Text>
+            {' '}
+            <Spinner />
+          </Text>
+        ) : null}
+      </Box>
+      {error ? (
+        <Text color="red">{fit(error, width)}</Text>
+      ) : pos ? (
+        <Box>
+          <Text dimColor>{pos.lead}</Text>
+          {pos.cells.map((c, i) => (
+            <Text key={i} color={shade(view!.perPosition[i])} dimColor={pending}>
+              {c}
+              {i < pos.cells.length - 1 ? ' ' : ''}
+            </Text>
+          ))}
+        </Box>
+      ) : (
+        <Text> </Text>
+      )}
+    </Box>
+  );
+}

@@ -1,0 +1,88 @@
+/**
+ * The model as a tree: layers → heads and the MLP → its neurons. A node's id is the component's
+ * text form (probes/components.ts: "L1", "1.0", "mlp0", "mlp0.n12"), so a selected node is also
+ * the thing space ablates. Layers start open; an MLP's neurons are listed only when it is opened.
+ */
+import type { ModelConfig, ModelLabels } from '../../src/model/types.ts';
+
+export type NodeKind = 'layer' | 'head' | 'mlp' | 'neuron';
+
+export interface TreeRow {
+  readonly id: string;
+  readonly kind: NodeKind;
+  readonly depth: number;
+  /** Short name: "L0", "head 1.0", "mlp0 ×118", "n12". */
+  readonly name: string;
+  /** What the component implements (compiled models), else "(unlabelled)" or a summary. */
+  readonly label: string;
+  /** Whether it has children to open (layers, MLPs). */
+  readonly foldable: boolean;
+  readonly open: boolean;
+  /** The id of the row it belongs to. */
+  readonly parent?: string;
+}
+
+export interface TreeModel {
+  readonly config: ModelConfig;
+  readonly labels: ModelLabels;
+}
+
+export const UNLABELLED = '(unlabelled)';
+
+export function headLabel(m: TreeModel, layer: number, head: number): string {
+  const l = m.labels.heads.find((x) => x.layer === layer && x.head === head);
+  return l ? `${l.expr} → ${l.writes}` : UNLABELLED;
+}
+
+function mlpLabels(m: TreeModel, layer: number) {
+  return m.labels.mlps.filter((x) => x.layer === layer).sort((a, b) => a.neurons[0] - b.neurons[0]);
+}
+
+export function mlpLabel(m: TreeModel, layer: number): string {
+  const ls = mlpLabels(m, layer);
+  return ls.length ? ls.map((x) => `${x.expr} → ${x.writes}`).join('; ') : UNLABELLED;
+}
+
+/**
+ * The label of the MLP range a neuron belongs to; '' when it has none, or when the MLP has one
+ * range only (its row says it already, and a hundred copies of it would hide the neurons).
+ */
+export function neuronLabel(m: TreeModel, layer: number, neuron: number): string {
+  const ls = mlpLabels(m, layer);
+  const l = ls.find((x) => neuron >= x.neurons[0] && neuron < x.neurons[1]);
+  return l && ls.length > 1 ? `${l.expr} → ${l.writes}` : '';
+}
+
+/** Layers are open at the start. */
+export function initiallyOpen(config: ModelConfig): string[] {
+  return config.layers.map((_, l) => `L${l}`);
+}
+
+/** The visible rows given which nodes are open. */
+export function treeRows(m: TreeModel, open: ReadonlySet<string>): TreeRow[] {
+  const rows: TreeRow[] = [];
+  m.config.layers.forEach((L, l) => {
+    const layerId = `L${l}`;
+    const layerOpen = open.has(layerId);
+    const parts = [L.nHeads ? `${L.nHeads} head${L.nHeads === 1 ? '' : 's'}` : '', L.dMlp ? `MLP ${L.dMlp}` : ''].filter(Boolean);
+    rows.push({ id: layerId, kind: 'layer', depth: 0, name: `L${l}`, label: `layer ${l}: ${parts.join(', ') || 'empty'}`, foldable: true, open: layerOpen });
+    if (!layerOpen) return;
+    for (let h = 0; h < L.nHeads; h++)
+      rows.push({ id: `${l}.${h}`, kind: 'head', depth: 1, name: `head ${l}.${h}`, label: headLabel(m, l, h), foldable: false, open: false, parent: layerId });
+    if (L.dMlp === 0) return;
+    const mlpId = `mlp${l}`;
+    const mlpOpen = open.has(mlpId);
+    rows.push({ id: mlpId, kind: 'mlp', depth: 1, name: `mlp${l} ×${L.dMlp}`, label: mlpLabel(m, l), foldable: true, open: mlpOpen, parent: layerId });
+    if (!mlpOpen) return;
+    for (let n = 0; n < L.dMlp; n++)
+      rows.push({ id: `${mlpId}.n${n}`, kind: 'neuron', depth: 2, name: `n${n}`, label: neuronLabel(m, l, n), foldable: false, open: false, parent: mlpId });
+  });
+  return rows;
+}
+
+/** The first of `height` rows to show so that `selected` stays in view, near the middle. */
+export function viewportStart(total: number, selected: number, height: number): number {
+  if (total <= height) return 0;
+  const start = selected - Math.floor(height / 2);
+  return Math.max(0, Math.min(start, total - height));
+}
