@@ -18,6 +18,7 @@ import { register as registerNeurons } from './commands/neurons.ts';
 import { register as registerPatch } from './commands/patch.ts';
 import { register as registerProbe } from './commands/probe.ts';
 import { register as registerPrune } from './commands/prune.ts';
+import { register as registerTui } from './commands/tui.ts';
 import { exitCodeOf, reportError } from './errors.ts';
 import { processIo, type CliIo } from './format/output.ts';
 import { libraryPrograms } from './resolveProgram.ts';
@@ -73,6 +74,7 @@ export function buildProgram(io: CliIo = processIo): Command {
   registerPatch(program);
   registerProbe(program);
   registerPrune(program);
+  registerTui(program);
   return program;
 }
 

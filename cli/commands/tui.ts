@@ -1,0 +1,52 @@
+/**
+ * `rasplab tui MODEL [--vs OTHER] [--program P]`: the interactive terminal UI — ablate components
+ * of one model (or of two side by side) and watch accuracy, the output on an input, and attention.
+ */
+import { Command, Option } from 'commander';
+import { UserError } from '../../src/rasp/errors.ts';
+import { backendOption, parsePositiveInt, programOption, seedOption, type BackendChoice } from '../options.ts';
+
+interface TuiFlags {
+  readonly vs?: string;
+  readonly program?: string;
+  readonly samples: number;
+  readonly seed: number;
+  readonly backend: BackendChoice;
+}
+
+export function register(program: Command): void {
+  program
+    .command('tui')
+    .summary('interactive terminal UI: ablate heads and MLPs and watch what breaks')
+    .description(
+      'Browse the model as a tree (layers → heads, MLP → neurons, with the RASP expression each compiled component implements), ablate components ' +
+        '(zero, mean or resample) and watch exact match and per-position accuracy on a fixed probe set, the output on an input against the program\'s, ' +
+        "and the selected head's attention as a heatmap. With --vs, a second model sits beside the first with its own ablations. Press ? inside for every key.",
+    )
+    .argument('<model>', 'a .safetensors model file written by rasplab')
+    .addOption(new Option('--vs <other>', 'a second model file of the same task, shown side by side'))
+    .addOption(programOption().default(undefined, "the program recorded in the model file"))
+    .addOption(new Option('--samples <n>', 'probe inputs: all of them when there are at most this many, else this many random ones').argParser(parsePositiveInt('--samples')).default(200))
+    .addOption(seedOption())
+    .addOption(backendOption())
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ rasplab tui fixtures/models/reverse.compiled.safetensors\n  $ rasplab tui fixtures/models/reverse.compiled.safetensors --vs fixtures/models/reverse.learned.safetensors',
+    )
+    .action(async (modelSpec: string, flags: TuiFlags) => {
+      const { prepareSession } = await import('../tui/session.ts');
+      const session = await prepareSession(modelSpec, flags);
+      const notTty = !process.stdout.isTTY ? 'stdout' : !process.stdin.isTTY ? 'stdin' : null;
+      if (notTty) throw new UserError(`the terminal UI needs an interactive terminal, but ${notTty} is not a TTY (for scripts use rasplab ablate or attention)`);
+      const { selectBackend } = await import('../../src/model/backend.ts');
+      const backend = await selectBackend(flags.backend);
+      const { createEngine } = await import('../tui/engine.ts');
+      const engine = createEngine(session.models.map((m) => m.data), session.set, { seed: flags.seed });
+      try {
+        const { startTui } = await import('../tui/start.tsx');
+        await startTui({ ...session, engine, seed: flags.seed, backend });
+      } finally {
+        engine.dispose();
+      }
+    });
+}
