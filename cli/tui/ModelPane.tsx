@@ -10,6 +10,7 @@ import type { AblationMode } from '../../probes/ablation.ts';
 import { AccuracyPanel } from './AccuracyPanel.tsx';
 import { specKey, type Engine } from './engine.ts';
 import { Heatmap } from './Heatmap.tsx';
+import { heatTitle } from './heatmap.ts';
 import type { Layout } from './layout.ts';
 import { ModelTree } from './ModelTree.tsx';
 import type { SideState } from './state.ts';
@@ -58,13 +59,14 @@ export function ModelPane(p: ModelPaneProps) {
   const head = side.head ? side.head.split('.').map(Number) : null;
   const pattern = head ? view.value?.heads.find((h) => h.layer === head[0] && h.head === head[1])?.pattern : undefined;
   const heatLabels = ['BOS', ...(view.value?.input ?? input).map(formatValue)];
+  const heatWidth = lay.wide ? w - lay.treeWidth - 1 : w;
   const heat = (
     <Heatmap
       pattern={pattern}
       labels={heatLabels}
       corner={side.head ?? ''}
-      title={lay.heatTitle && head ? `attention of head ${side.head}: ${headLabel(p.model, head[0], head[1])}` : undefined}
-      width={lay.wide ? w - lay.treeWidth - 1 : w}
+      title={lay.heatTitle && head ? heatTitle(side.head!, headLabel(p.model, head[0], head[1]), heatWidth) : undefined}
+      width={heatWidth}
       rows={lay.heatRows}
       empty={head ? undefined : 'this model has no attention heads'}
     />

@@ -36,3 +36,9 @@ export function headerLine(labels: readonly string[], corner: string, width: num
   const key = (l: string, i: number) => (i === 0 ? axisLabel(l) : [...l].slice(0, CELL - 1).join('')).padStart(CELL);
   return corner.padEnd(width) + labels.map(key).join('');
 }
+
+/** The heatmap's title: the longest wording that fits (the corner names the head anyway). */
+export function heatTitle(head: string, label: string, width: number): string {
+  const options = [`attention of head ${head}: ${label}`, `head ${head}: ${label}`, label];
+  return options.find((t) => [...t].length <= width) ?? options[0];
+}

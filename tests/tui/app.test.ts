@@ -74,7 +74,7 @@ describe('the terminal UI on the compiled reverse model', () => {
   it("draws the selected head's attention with token labels on both axes", async () => {
     ui = await mount();
     await ui.press('e' + KEY.backspace.repeat(30) + 'a b c' + KEY.enter, (f) => /model +c b a/.test(f), 'input a b c');
-    const f = await ui.press(KEY.end, (x) => x.includes('attention of head 1.0') && /1\.0 BOS {2}a {2}b {2}c/.test(x), 'the flip head');
+    const f = await ui.press(KEY.end, (x) => x.includes('aggregate(flip, tokens) → reverse\n') && /1\.0 BOS {2}a {2}b {2}c/.test(x), 'the flip head');
     // Query a (position 1) attends to key c (position 3), and so on: the flip.
     expect(f).toMatch(/ {2}a {3}· {2}· {2}·100/);
     expect(f).toMatch(/ {2}b {3}· {2}·100 {2}·/);

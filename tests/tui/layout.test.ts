@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { axisLabel, headerLine, heatCell, labelWidth } from '../../cli/tui/heatmap.ts';
+import { axisLabel, headerLine, heatCell, heatTitle, labelWidth } from '../../cli/tui/heatmap.ts';
 import { FRAME_ROWS, heatmapWidth, layout, PANE_HEAD_ROWS } from '../../cli/tui/layout.ts';
 import { viewportStart } from '../../cli/tui/tree.ts';
 
@@ -51,5 +51,11 @@ describe('heatmap cells', () => {
     const w = labelWidth(labels, '1.0');
     expect(w).toBe(4);
     expect(headerLine(labels, '1.0', w)).toBe('1.0 BOS  a lo');
+  });
+
+  it('titles the map with the longest wording that fits', () => {
+    expect(heatTitle('1.0', 'x → y', 80)).toBe('attention of head 1.0: x → y');
+    expect(heatTitle('1.0', 'x → y', 15)).toBe('head 1.0: x → y');
+    expect(heatTitle('1.0', 'x → y', 6)).toBe('x → y');
   });
 });
