@@ -19,6 +19,7 @@ import { register as registerPatch } from './commands/patch.ts';
 import { register as registerProbe } from './commands/probe.ts';
 import { register as registerPrune } from './commands/prune.ts';
 import { register as registerTui } from './commands/tui.ts';
+import { register as registerReport } from './commands/report.ts';
 import { exitCodeOf, reportError } from './errors.ts';
 import { processIo, type CliIo } from './format/output.ts';
 import { libraryPrograms } from './resolveProgram.ts';
@@ -75,6 +76,7 @@ export function buildProgram(io: CliIo = processIo): Command {
   registerProbe(program);
   registerPrune(program);
   registerTui(program);
+  registerReport(program);
   return program;
 }
 

@@ -1,0 +1,73 @@
+/**
+ * `rasplab report A [B] [--html FILE] [--svg DIR]`: a self-contained HTML report of one model, or
+ * of two side by side (attention, ablation, pruning, probes, training curve, comparison tables).
+ */
+import { basename } from 'node:path';
+import { Command, Option } from 'commander';
+import type { Value } from '../../src/rasp/values.ts';
+import { formatJson } from '../format/json.ts';
+import { ioOf, println } from '../format/output.ts';
+import { checkLength, existingModelPath, parseInput } from '../options.ts';
+import { addProbeOptions, loadModelArg, programOf, type ProbeFlags } from './probe.ts';
+
+export const DEFAULT_REPORT = 'rasplab-report.html';
+
+interface ReportFlags extends ProbeFlags {
+  readonly html?: string;
+  readonly svg?: string;
+  readonly input?: string[];
+}
+
+const collectInputs = (text: string, prev: string[] | undefined): string[] => [...(prev ?? []), text];
+
+export function register(program: Command): void {
+  const cmd = program
+    .command('report')
+    .summary('an HTML report (d3 SVG figures) of one model, or two side by side')
+    .description(
+      'Probe one model, or compare two (typically compiled A and learned B), and write a self-contained HTML page: attention heatmaps per head, ' +
+        'the ablation profile, pruning curves for every method, linear-probe accuracy per layer for each program variable, the training curve ' +
+        '(from <model>.train.jsonl beside a learned model) and tables comparing the two. The page needs no network: CSS and SVG are inline, there are no scripts.',
+    )
+    .argument('<a>', 'a .safetensors model file (the first, typically compiled)')
+    .argument('[b]', 'a second model file to compare with (typically learned)');
+  addProbeOptions(cmd, 300)
+    .addOption(new Option('--html <file>', `where to write the HTML page (default ${DEFAULT_REPORT}, unless only --svg or --json is given)`))
+    .addOption(new Option('--svg <dir>', 'also write each figure as its own .svg file into this folder'))
+    .addOption(new Option('--input <tokens>', 'an input to draw attention on, e.g. "a b c" (repeat for several; default: two examples)').argParser(collectInputs))
+    .addHelpText(
+      'after',
+      '\nExamples:\n' +
+        '  $ rasplab report reverse.safetensors learned.safetensors --html report.html\n' +
+        '  $ rasplab report learned.safetensors --program reverse --svg figures/\n' +
+        '  $ rasplab report a.safetensors b.safetensors --input "a b c d" --samples 1000 --seed 1',
+    )
+    .action(async (aSpec: string, bSpec: string | undefined, flags: ReportFlags, c: Command) => {
+      const io = ioOf(c);
+      const specs = bSpec === undefined ? [aSpec] : [aSpec, bSpec];
+      const models = await Promise.all(specs.map(loadModelArg));
+      const program = await programOf(models[0], aSpec, flags.program);
+      const { collectReport, sharedTask } = await import('../report/collect.ts');
+      const { trainingCurveFor } = await import('../report/trainingLog.ts');
+      const task = sharedTask(models);
+      const examples = flags.input?.map((t): Value[] => {
+        const input = parseInput(t, task.vocab);
+        checkLength(input, task.maxLen);
+        return input;
+      });
+      const { selectBackend } = await import('../../src/model/backend.ts');
+      const backend = await selectBackend(flags.backend);
+      if (!flags.json) io.err(`backend: ${backend}\n`);
+      const data = await collectReport(
+        specs.map((s, i) => ({ model: models[i], file: basename(s), training: trainingCurveFor(existingModelPath(s)) })),
+        program,
+        { samples: flags.samples, seed: flags.seed, backend, examples, onStage: flags.json ? undefined : (what) => io.err(`  ${what}…\n`) },
+      );
+      const html = flags.html ?? (flags.svg === undefined && !flags.json ? DEFAULT_REPORT : undefined);
+      const { writeReport } = await import('../report/write.ts');
+      const written = writeReport(data, { html, svgDir: flags.svg });
+      if (flags.json) return void io.out(formatJson(data));
+      if (written.html) println(io.out, `report → ${written.html} (${written.figures} figures)`);
+      if (flags.svg !== undefined) println(io.out, `figures → ${written.svgFiles.length} .svg files in ${flags.svg}`);
+    });
+}

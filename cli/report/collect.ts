@@ -1,0 +1,184 @@
+/**
+ * Gathers everything a report shows into one ReportData: for two models, compareModels (outputs,
+ * head matching, ablation profiles, global pruning, neurons) plus what it does not keep (every
+ * pruning method, per-layer probe accuracy, attention on example inputs, lengths beyond training);
+ * for one model, the same per-model probes on its own.
+ */
+import type { Program } from '../../src/rasp/program.ts';
+import { UserError } from '../../src/rasp/errors.ts';
+import { formatValue, valueKey, type Value } from '../../src/rasp/values.ts';
+import type { ModelData } from '../../src/model/types.ts';
+import { ablationSweep } from '../../probes/ablation.ts';
+import { attentionPatterns } from '../../probes/attention.ts';
+import { compareModels } from '../../probes/compare.ts';
+import { linearProbes } from '../../probes/linearProbe.ts';
+import { neuronStats } from '../../probes/neurons.ts';
+import { makeProbeSet, modelTask, type ProbeSet, type ProbeTask } from '../../probes/probeSet.ts';
+import { PRUNE_METHODS, pruningCurve, type PruneCurve } from '../../probes/pruning.ts';
+import type { LengthResult, ModelSection, ReportData, TrainingCurve, VariableAccuracy } from './data.ts';
+
+export interface ReportModel {
+  readonly model: ModelData;
+  /** The file's base name, shown in the report. */
+  readonly file: string;
+  readonly training: TrainingCurve | null;
+}
+
+export interface CollectOptions {
+  readonly samples: number;
+  readonly seed: number;
+  /** The backend the probes run on (already selected), recorded in the report. */
+  readonly backend: string;
+  /** Inputs whose attention patterns are drawn (default: exampleInputs of the task). */
+  readonly examples?: readonly Value[][];
+  /** Logistic-refinement steps of the linear probes. */
+  readonly probeSteps?: number;
+  /** Told what is being computed, for progress notes. */
+  readonly onStage?: (what: string) => void;
+}
+
+/**
+ * The inputs both models accept: A's vocabulary and the lengths both were built or trained for
+ * (the same rule compareModels follows, so every figure is drawn from its probe set).
+ */
+export function sharedTask(models: readonly ModelData[]): ProbeTask {
+  const tasks = models.map(modelTask);
+  return { vocab: tasks[0].vocab, minLen: Math.max(...tasks.map((t) => t.minLen)), maxLen: Math.min(...tasks.map((t) => t.maxLen)) };
+}
+
+/** Two short inputs to draw attention on: the vocabulary in order, then a longer one cycling it from its middle. */
+export function exampleInputs(task: ProbeTask): Value[][] {
+  const { vocab, maxLen } = task;
+  const n1 = Math.max(task.minLen, Math.min(maxLen, vocab.length, 6));
+  const first = Array.from({ length: n1 }, (_, i) => vocab[i % vocab.length]);
+  if (maxLen <= n1) return [first];
+  const shift = Math.floor(vocab.length / 2);
+  return [first, Array.from({ length: maxLen }, (_, i) => vocab[(i * 2 + shift) % vocab.length])];
+}
+
+const paramCount = (m: ModelData): number => [...m.weights.values()].reduce((s, w) => s + w.data.length, 0);
+
+/** Exact match on every length the model can hold but was not trained on (empty for compiled models). */
+async function beyondTraining(m: ModelData, program: Program, trained: ProbeTask, opts: CollectOptions): Promise<LengthResult[]> {
+  const out: LengthResult[] = [];
+  for (let length = trained.maxLen + 1; length <= m.config.nCtx - 1; length++) {
+    const set = makeProbeSet(program, { vocab: trained.vocab, minLen: length, maxLen: length, n: opts.samples, seed: opts.seed });
+    if (set.inputs.length === 0) continue;
+    // A sweep over no components is just the unablated model scored on the set.
+    const { baseline } = await ablationSweep(m, set, { components: [] });
+    out.push({ length, inputs: set.inputs.length, exactMatch: baseline.exactMatch });
+  }
+  return out;
+}
+
+async function probeAccuracy(m: ModelData, program: Program, set: ProbeSet, opts: CollectOptions): Promise<VariableAccuracy[]> {
+  const r = await linearProbes(m, program, set, { seed: opts.seed, steps: opts.probeSteps });
+  return r.variables.map((v) => ({ variable: v.variable, accuracy: v.points.map((p) => p.accuracy), firstDecodable: v.firstDecodable }));
+}
+
+interface Precomputed {
+  readonly ablation?: ModelSection['ablation'];
+  readonly globalPruning?: PruneCurve;
+  readonly neurons?: ModelSection['neurons'];
+}
+
+async function modelSection(
+  rm: ReportModel,
+  name: string,
+  program: Program,
+  set: ProbeSet,
+  examples: readonly Value[][],
+  opts: CollectOptions,
+  pre: Precomputed,
+): Promise<ModelSection> {
+  const m = rm.model;
+  const stage = (what: string) => opts.onStage?.(`${name}: ${what}`);
+  stage('ablations');
+  const ablation = pre.ablation ?? (await ablationSweep(m, set, { modes: ['zero', 'mean'], seed: opts.seed }));
+  stage('pruning');
+  const pruning: PruneCurve[] = [];
+  for (const method of PRUNE_METHODS)
+    pruning.push(method === 'global' && pre.globalPruning ? pre.globalPruning : await pruningCurve(m, set, method));
+  stage('linear probes');
+  const probes = await probeAccuracy(m, program, set, opts);
+  const neurons = pre.neurons ?? (await neuronStats(m, set)).layers;
+  stage('attention and longer inputs');
+  const attention = await attentionPatterns(m, examples);
+  const own = modelTask(m);
+  const beyond = await beyondTraining(m, program, own, opts);
+  return {
+    name,
+    file: rm.file,
+    origin: m.config.origin,
+    layers: m.config.layers.length,
+    headsPerLayer: m.config.layers.map((L) => L.nHeads),
+    dModel: m.config.dModel,
+    dMlp: m.config.layers.map((L) => L.dMlp),
+    nCtx: m.config.nCtx,
+    params: paramCount(m),
+    lengths: [own.minLen, own.maxLen],
+    exactMatch: ablation.baseline.exactMatch,
+    headLabels: Object.fromEntries(m.labels.heads.map((h) => [`${h.layer}.${h.head}`, h.expr])),
+    attention,
+    ablation,
+    pruning,
+    probes,
+    neurons,
+    beyond,
+    training: rm.training,
+  };
+}
+
+/** "compiled" and "learned"; two models of one origin become "compiled A" / "compiled B". */
+export function modelNames(models: readonly ModelData[]): string[] {
+  const origins = models.map((m) => m.config.origin);
+  const alike = origins.length === 2 && origins[0] === origins[1];
+  return origins.map((o, i) => (alike ? `${o} ${'AB'[i]}` : o));
+}
+
+/** B must take every token of A's vocabulary (the probe inputs are drawn from it). */
+function checkVocabularies(models: readonly ReportModel[]): void {
+  if (models.length < 2) return;
+  const [a, b] = models;
+  const has = new Set(b.model.config.vocab.map(valueKey));
+  const missing = a.model.config.vocab.filter((v) => !has.has(valueKey(v)));
+  if (missing.length)
+    throw new UserError(`${b.file} does not know token${missing.length > 1 ? 's' : ''} ${missing.map((v) => `'${formatValue(v)}'`).join(', ')} of ${a.file}'s vocabulary`);
+}
+
+/** Runs every probe a report needs on one model or a pair (A first). */
+export async function collectReport(models: readonly ReportModel[], program: Program, opts: CollectOptions): Promise<ReportData> {
+  if (models.length < 1 || models.length > 2) throw new Error(`a report covers one or two models, got ${models.length}`);
+  const data = models.map((r) => r.model);
+  const task = sharedTask(data);
+  checkVocabularies(models);
+  const set = makeProbeSet(program, { ...task, n: opts.samples, seed: opts.seed });
+  if (set.inputs.length === 0) throw new UserError(`program '${program.name}' accepts none of the models' inputs (lengths ${task.minLen}–${task.maxLen})`);
+  const examples = opts.examples ?? exampleInputs(task);
+  const names = modelNames(data);
+  let comparison: ReportData['comparison'] = null;
+  const pre: Precomputed[] = models.map(() => ({}));
+  if (models.length === 2) {
+    opts.onStage?.('comparing the two models');
+    const c = await compareModels(data[0], data[1], program, { samples: opts.samples, seed: opts.seed, probeSteps: opts.probeSteps });
+    comparison = { outputs: c.outputs, matches: c.heads.matches };
+    pre[0] = { ablation: c.ablation.a, globalPruning: c.pruning.a, neurons: c.neurons.a };
+    pre[1] = { ablation: c.ablation.b, globalPruning: c.pruning.b, neurons: c.neurons.b };
+  }
+  const sections: ModelSection[] = [];
+  for (let i = 0; i < models.length; i++) sections.push(await modelSection(models[i], names[i], program, set, examples, opts, pre[i]));
+  return {
+    program: program.name,
+    settings: {
+      samples: opts.samples,
+      seed: opts.seed,
+      backend: opts.backend,
+      inputs: set.inputs.length,
+      exhaustive: set.exhaustive,
+      lengths: [task.minLen, task.maxLen],
+      vocab: task.vocab,
+    },
+    models: sections,
+    comparison,
+  };
+}

@@ -1,0 +1,88 @@
+/**
+ * Everything a report shows, as one plain (JSON-safe) object: collect.ts fills it from probes, the
+ * figure functions and html.ts only read it. Tests build reports from it without running a model.
+ */
+import type { Value } from '../../src/rasp/values.ts';
+import type { AblationProfile } from '../../probes/ablation.ts';
+import type { InputAttention } from '../../probes/attention.ts';
+import type { OutputAgreement } from '../../probes/compare.ts';
+import type { HeadMatch } from '../../probes/headSimilarity.ts';
+import type { LayerNeuronSummary } from '../../probes/neurons.ts';
+import type { PruneCurve } from '../../probes/pruning.ts';
+
+/** The metrics log beside a learned model (`<model>.train.jsonl`), reduced to the curves. */
+export interface TrainingCurve {
+  /** The log's file name. */
+  readonly source: string;
+  /** Training loss (and the batch's exact match when logged) per logged step. */
+  readonly steps: readonly { readonly step: number; readonly loss: number; readonly trainAcc?: number }[];
+  /** Held-out exact match per evaluation, step 0 included. */
+  readonly evals: readonly { readonly step: number; readonly testAcc: number }[];
+}
+
+export interface VariableAccuracy {
+  readonly variable: string;
+  /** Held-out accuracy at read point 0..L (0: embeddings, k: after layer k−1, L: the final residual). */
+  readonly accuracy: readonly number[];
+  readonly firstDecodable: number | null;
+}
+
+/** How a model does on input lengths beyond those it was trained on (but within its context). */
+export interface LengthResult {
+  readonly length: number;
+  readonly inputs: number;
+  readonly exactMatch: number;
+}
+
+export interface ModelSection {
+  /** What the report calls the model: "compiled" or "learned" (with a suffix when both are alike). */
+  readonly name: string;
+  /** The model file's base name. */
+  readonly file: string;
+  readonly origin: 'compiled' | 'learned';
+  readonly layers: number;
+  readonly headsPerLayer: readonly number[];
+  readonly dModel: number;
+  readonly dMlp: readonly number[];
+  readonly nCtx: number;
+  readonly params: number;
+  /** Input lengths the model was built or trained for. */
+  readonly lengths: readonly [number, number];
+  /** Exact match on the report's probe set (the unablated baseline). */
+  readonly exactMatch: number;
+  /** What each compiled head implements ("layer.head" → RASP expression). */
+  readonly headLabels: Readonly<Record<string, string>>;
+  readonly attention: readonly InputAttention[];
+  readonly ablation: AblationProfile;
+  readonly pruning: readonly PruneCurve[];
+  readonly probes: readonly VariableAccuracy[];
+  readonly neurons: readonly LayerNeuronSummary[];
+  readonly beyond: readonly LengthResult[];
+  readonly training: TrainingCurve | null;
+}
+
+/** What only a pair of models has: output agreement and the head-by-head match (compareModels). */
+export interface PairComparison {
+  readonly outputs: { readonly inRange: OutputAgreement; readonly outOfRange: OutputAgreement | null };
+  readonly matches: readonly HeadMatch[];
+}
+
+export interface ReportData {
+  readonly program: string;
+  readonly settings: {
+    readonly samples: number;
+    readonly seed: number;
+    readonly backend: string;
+    /** Probe inputs used, and whether they are every input of the task. */
+    readonly inputs: number;
+    readonly exhaustive: boolean;
+    readonly lengths: readonly [number, number];
+    readonly vocab: readonly Value[];
+  };
+  /** One model, or two side by side (A first: typically compiled). */
+  readonly models: readonly ModelSection[];
+  readonly comparison: PairComparison | null;
+}
+
+/** "1.0" for head 0 of layer 1, as the CLI writes heads. */
+export const headKey = (h: { readonly layer: number; readonly head: number }): string => `${h.layer}.${h.head}`;

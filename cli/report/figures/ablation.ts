@@ -1,0 +1,109 @@
+/**
+ * The ablation profile as bars: for each component (head, attention or MLP sublayer, layer) the
+ * exact match left when it is ablated, one bar per model, one panel per ablation mode. Dashed
+ * lines mark each model's unablated exact match.
+ */
+import { format, scaleBand, scaleLinear } from 'd3';
+import { axisBottom, scaleTicks } from '../axes.ts';
+import { legend } from '../legend.ts';
+import { MUTED } from '../palette.ts';
+import { el, label, tooltip, translate, svgDocument, type Figure } from '../svg.ts';
+
+export interface AblationBars {
+  readonly name: string;
+  readonly color: string;
+  /** Exact match of the unablated model. */
+  readonly baseline: number;
+  readonly results: readonly { readonly component: string; readonly mode: string; readonly exactMatch: number }[];
+}
+
+const KIND_ORDER: Record<string, number> = { head: 0, attn: 1, mlp: 2, layer: 3 };
+
+/** Sort key: by layer, then heads, attention, MLP, the whole layer. */
+function componentKey(c: string): [number, number, number] {
+  let m = c.match(/^(\d+)\.(\d+)$/);
+  if (m) return [+m[1], KIND_ORDER.head, +m[2]];
+  m = c.match(/^(attn|mlp)(\d+)$/);
+  if (m) return [+m[2], KIND_ORDER[m[1]], 0];
+  m = c.match(/^L(\d+)$/);
+  if (m) return [+m[1], KIND_ORDER.layer, 0];
+  return [Infinity, 0, 0];
+}
+
+export function orderComponents(names: Iterable<string>): string[] {
+  return [...new Set(names)].sort((a, b) => {
+    const ka = componentKey(a);
+    const kb = componentKey(b);
+    return ka[0] - kb[0] || ka[1] - kb[1] || ka[2] - kb[2] || a.localeCompare(b);
+  });
+}
+
+const pct = format('.0%');
+const pct1 = format('.1%');
+
+function panel(mode: string, models: readonly AblationBars[], components: readonly string[], x: number, y: number, w: number): { svg: string; height: number } {
+  const left = 56;
+  const plotW = w - left - 44;
+  const row = Math.max(14, 9 * models.length + 6);
+  const plotH = components.length * row;
+  const sy = scaleBand<string>().domain(components).range([0, plotH]).paddingInner(0.25).paddingOuter(0.1);
+  const inner = scaleBand<string>().domain(models.map((m) => m.name)).range([0, sy.bandwidth()]).padding(0.08);
+  const sx = scaleLinear().domain([0, 1]).range([0, plotW]);
+  const bars: string[] = [];
+  for (const c of components)
+    for (const m of models) {
+      const r = m.results.find((q) => q.component === c && q.mode === mode);
+      if (!r) continue;
+      const by = sy(c)! + inner(m.name)!;
+      bars.push(
+        el(
+          'g',
+          { class: 'bar-group' },
+          el('rect', { class: 'bar', x: 0, y: by, width: Math.max(0.5, sx(r.exactMatch)), height: inner.bandwidth(), fill: m.color }, tooltip(`${m.name}, ${c} (${mode}): ${pct1(r.exactMatch)} exact`)),
+          label(sx(r.exactMatch) + 3, by + inner.bandwidth() / 2, pct(r.exactMatch), { 'dominant-baseline': 'middle', 'font-size': 9, fill: MUTED }),
+        ),
+      );
+    }
+  const names = components.map((c) => label(-6, sy(c)! + sy.bandwidth() / 2, c, { 'text-anchor': 'end', 'dominant-baseline': 'middle' }));
+  const baselines = models.map((m) =>
+    el('line', { class: 'baseline', x1: sx(m.baseline), x2: sx(m.baseline), y1: 0, y2: plotH, stroke: m.color, 'stroke-dasharray': '4 3', 'stroke-width': 1.5 }, tooltip(`${m.name} unablated: ${pct1(m.baseline)}`)),
+  );
+  const svg = el(
+    'g',
+    { class: 'panel', transform: translate(x, y) },
+    label(left + plotW / 2, 12, `${mode} ablation`, { 'text-anchor': 'middle', 'font-weight': 600 }),
+    el(
+      'g',
+      { transform: translate(left, 22) },
+      axisBottom({ ticks: scaleTicks(sx, 5, pct), range: [0, plotW], title: 'exact match when ablated', grid: plotH }, plotH),
+      ...names,
+      ...bars,
+      ...baselines,
+    ),
+  );
+  return { svg, height: 22 + plotH + 40 };
+}
+
+export function ablationFigure(models: readonly AblationBars[]): Figure {
+  const modes = [...new Set(models.flatMap((m) => m.results.map((r) => r.mode)))];
+  const components = orderComponents(models.flatMap((m) => m.results.map((r) => r.component)));
+  const panelW = 380;
+  const top = 62;
+  const drawn = modes.map((mode, i) => panel(mode, models, components, 16 + i * (panelW + 16), top, panelW));
+  const width = Math.max(32 + modes.length * (panelW + 16), 420);
+  const height = top + Math.max(0, ...drawn.map((d) => d.height)) + 6;
+  const title = 'Ablation profile';
+  const body =
+    label(16, 20, title, { 'font-size': 14, 'font-weight': 700 }) +
+    label(16, 38, 'exact match left when one component is knocked out; dashed: unablated', { fill: MUTED }) +
+    legend(models.map((m) => ({ name: m.name, color: m.color, box: true })), 16, 54) +
+    drawn.map((d) => d.svg).join('');
+  return {
+    id: 'ablation',
+    title,
+    caption:
+      'Each bar is the share of probe inputs still answered exactly right with one component ablated: zero (it writes nothing) or mean (it writes its average output). ' +
+      'Short bars mark the components a model cannot do without.',
+    svg: svgDocument({ width, height, title, description: `Exact match per ablated component for ${models.map((m) => m.name).join(' and ')}, modes ${modes.join(', ')}.`, body }),
+  };
+}

@@ -1,0 +1,96 @@
+/**
+ * Small hand-made report data (no model is run): a compiled model with heads 0.0 and 1.0 and a
+ * learned one with two heads in each of two layers, on inputs of length 3, so tests know exactly
+ * how many cells, bars and lines each figure must draw.
+ */
+import type { ModelSection, ReportData, TrainingCurve } from '../../cli/report/data.ts';
+
+/** A row-stochastic pattern over n positions that puts `w` on key `k(q)` and the rest on BOS. */
+function pattern(n: number, k: (q: number) => number, w: number): number[][] {
+  return Array.from({ length: n }, (_, q) => Array.from({ length: n }, (_, j) => (j === k(q) ? w : 0) + (j === 0 ? 1 - w : 0)));
+}
+
+export const INPUT = ['a', 'b', 'c'];
+const N = INPUT.length + 1;
+const flip = (q: number) => (q === 0 ? 0 : N - q);
+
+function section(origin: 'compiled' | 'learned', heads: { layer: number; head: number }[], training: TrainingCurve | null): ModelSection {
+  const components = [...heads.map((h) => `${h.layer}.${h.head}`), 'attn0', 'mlp0', 'L0', 'attn1', 'L1'];
+  const score = (i: number) => ({ exactMatch: (i % 5) / 5, tokenAccuracy: 0.5, loss: 1, perPosition: [0.5, Number.NaN] });
+  return {
+    name: origin,
+    file: `rev.${origin}.safetensors`,
+    origin,
+    layers: 2,
+    headsPerLayer: origin === 'compiled' ? [1, 1] : [2, 2],
+    dModel: origin === 'compiled' ? 20 : 16,
+    dMlp: origin === 'compiled' ? [30, 0] : [32, 32],
+    nCtx: origin === 'compiled' ? 4 : 5,
+    params: 1234,
+    lengths: [1, 3],
+    exactMatch: origin === 'compiled' ? 1 : 0.95,
+    headLabels: origin === 'compiled' ? { '0.0': 'length', '1.0': 'aggregate(flip, tokens)' } : {},
+    attention: [{ input: INPUT, heads: heads.map((h) => ({ ...h, pattern: pattern(N, h.layer === 1 ? flip : () => 0, 0.9) })) }],
+    ablation: {
+      baseline: { exactMatch: origin === 'compiled' ? 1 : 0.95, tokenAccuracy: 1, loss: 0, perPosition: [1, 1, 1] },
+      components: ['zero', 'mean'].flatMap((mode) => components.map((component, i) => ({ component, mode: mode as 'zero' | 'mean', ...score(i) }))),
+    },
+    pruning: (['global', 'per-matrix', 'heads', 'neurons'] as const).map((method) => ({
+      method,
+      points: [0, 0.5, 0.9].map((sparsity) => ({ sparsity, zeros: sparsity, exactMatch: 1 - sparsity, tokenAccuracy: 1 - sparsity / 2, loss: sparsity })),
+    })),
+    probes: [
+      { variable: 'tokens', accuracy: [1, 1, 1], firstDecodable: 0 },
+      { variable: 'opp_index', accuracy: [0.3, origin === 'compiled' ? 1 : 0.7, 1], firstDecodable: origin === 'compiled' ? 1 : 2 },
+      { variable: 'reverse', accuracy: [0.3, 0.4, 1], firstDecodable: 2 },
+    ],
+    neurons: [{ layer: 0, dMlp: 30, dead: 3, meanFractionActive: 0.4 }],
+    beyond: origin === 'learned' ? [{ length: 4, inputs: 20, exactMatch: 0.25 }] : [],
+    training,
+  };
+}
+
+export const TRAINING: TrainingCurve = {
+  source: 'rev.learned.train.jsonl',
+  steps: [10, 20, 30, 40].map((step) => ({ step, loss: 2 / step, trainAcc: step / 40 })),
+  evals: [
+    { step: 0, testAcc: 0 },
+    { step: 20, testAcc: 0.5 },
+    { step: 40, testAcc: 1 },
+  ],
+};
+
+export const COMPILED_HEADS = [
+  { layer: 0, head: 0 },
+  { layer: 1, head: 0 },
+];
+export const LEARNED_HEADS = [
+  { layer: 0, head: 0 },
+  { layer: 0, head: 1 },
+  { layer: 1, head: 0 },
+  { layer: 1, head: 1 },
+];
+
+export function sampleReport(): ReportData {
+  return {
+    program: 'reverse',
+    settings: { samples: 50, seed: 0, backend: 'cpu', inputs: 39, exhaustive: true, lengths: [1, 3], vocab: ['a', 'b', 'c'] },
+    models: [section('compiled', COMPILED_HEADS, null), section('learned', LEARNED_HEADS, TRAINING)],
+    comparison: {
+      outputs: {
+        inRange: { minLen: 1, maxLen: 3, inputs: 39, agreement: 0.95, aExact: 1, bExact: 0.95 },
+        outOfRange: null,
+      },
+      matches: [
+        { head: { layer: 0, head: 0 }, expr: 'length', best: { layer: 0, head: 1 }, similarity: 0.97, matched: true },
+        { head: { layer: 1, head: 0 }, expr: 'aggregate(flip, tokens)', best: { layer: 1, head: 1 }, similarity: 0.93, matched: true },
+      ],
+    },
+  };
+}
+
+/** The same data with only the learned model, as `rasplab report learned.safetensors` gives it. */
+export function sampleSingleReport(): ReportData {
+  const d = sampleReport();
+  return { ...d, models: [d.models[1]], comparison: null };
+}
