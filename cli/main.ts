@@ -20,6 +20,7 @@ import { register as registerProbe } from './commands/probe.ts';
 import { register as registerPrune } from './commands/prune.ts';
 import { register as registerTui } from './commands/tui.ts';
 import { register as registerReport } from './commands/report.ts';
+import { register as registerDemo } from './commands/demo.ts';
 import { exitCodeOf, reportError } from './errors.ts';
 import { processIo, type CliIo } from './format/output.ts';
 import { libraryPrograms } from './resolveProgram.ts';
@@ -77,6 +78,7 @@ export function buildProgram(io: CliIo = processIo): Command {
   registerPrune(program);
   registerTui(program);
   registerReport(program);
+  registerDemo(program);
   return program;
 }
 
