@@ -45,7 +45,7 @@ function outputsTable(d: ReportData): string {
   const c = d.comparison!;
   const [a, b] = d.models;
   const rows = [c.outputs.inRange, c.outputs.outOfRange].flatMap((o, i) =>
-    o ? [[i === 0 ? 'trained' : 'beyond', `${o.minLen}–${o.maxLen}`, o.inputs, pct(o.agreement), pct(o.aExact), pct(o.bExact)]] : [],
+    o ? [[i === 0 ? 'trained' : 'beyond', o.minLen === o.maxLen ? String(o.minLen) : `${o.minLen}–${o.maxLen}`, o.inputs, pct(o.agreement), pct(o.aExact), pct(o.bExact)]] : [],
   );
   return htmlTable('Outputs', ['lengths', 'range', 'inputs', `${a.name} = ${b.name}`, `${a.name} exact`, `${b.name} exact`], rows);
 }
