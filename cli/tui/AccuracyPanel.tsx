@@ -57,7 +57,8 @@ export function AccuracyPanel({ view, pending, ablating, width, error }: Accurac
       {error ? (
         <Text color="red">{fit(error, width)}</Text>
       ) : pos ? (
-        <Box>
+        // One text with inline colours, so a narrow pane cuts the line instead of wrapping cells.
+        <Text wrap="truncate-end">
           <Text dimColor>{pos.lead}</Text>
           {pos.cells.map((c, i) => (
             <Text key={i} color={shade(view!.perPosition[i])} dimColor={pending}>
@@ -65,7 +66,7 @@ export function AccuracyPanel({ view, pending, ablating, width, error }: Accurac
               {i < pos.cells.length - 1 ? ' ' : ''}
             </Text>
           ))}
-        </Box>
+        </Text>
       ) : (
         <Text> </Text>
       )}
