@@ -6,6 +6,7 @@
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { Command, Option } from 'commander';
+import { UserError } from '../../src/rasp/errors.ts';
 import { setExitCode } from '../errors.ts';
 import { ioOf } from '../format/output.ts';
 import { backendOption, parsePositiveInt, seedOption, type BackendChoice } from '../options.ts';
@@ -21,6 +22,14 @@ interface DemoFlags {
   readonly maxLen: number;
   readonly steps: number;
   readonly samples: number;
+}
+
+function makeFolder(dir: string, flag: string): void {
+  try {
+    mkdirSync(dir, { recursive: true });
+  } catch (e) {
+    throw new UserError(`${flag} ${dir}: cannot make the folder (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
+  }
 }
 
 export function register(program: Command): void {
@@ -58,7 +67,9 @@ export function register(program: Command): void {
       const program = await resolveProgram(settings.program);
       const paths = demoPaths(settings, program, flags.cache);
       if (flags.fresh) rmSync(paths.dir, { recursive: true, force: true });
-      mkdirSync(paths.dir, { recursive: true });
+      makeFolder(paths.dir, '--cache');
+      const outDir = resolve(flags.out);
+      makeFolder(outDir, '--out'); // before training, so a bad --out costs nothing
       const { selectBackend } = await import('../../src/model/backend.ts');
       const backend = await selectBackend(flags.backend);
       io.err(`rasplab demo: ${settings.program}, vocabulary ${settings.vocab.join(' ')}, training lengths 1–${settings.maxLen} (compiled up to ${settings.maxLen + 1}), backend ${backend}\n`);
@@ -83,8 +94,7 @@ export function register(program: Command): void {
         program,
         { samples: flags.samples, seed: flags.seed, backend, onStage: (what) => io.err(`  ${what}…\n`) },
       );
-      const reportPath = join(resolve(flags.out), DEFAULT_REPORT);
-      mkdirSync(resolve(flags.out), { recursive: true });
+      const reportPath = join(outDir, DEFAULT_REPORT);
       writeReport(data, { html: reportPath });
       io.out(demoSummary(data, { compiled, learned, report: reportPath, cwd: process.cwd() }));
       io.err(`done in ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);

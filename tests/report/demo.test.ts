@@ -54,4 +54,11 @@ describe('rasplab demo', () => {
     expect(body(fresh.out)).toBe(body(first.out));
     expect(readdirSync(cache)).toHaveLength(1);
   });
+
+  it('names a folder it cannot make, before any training', async () => {
+    const file = t.file('a-file', 'x');
+    const r = await cli('demo', '--out', join(file, 'sub'), '--cache', cache, ...QUICK);
+    expect(r.code).toBe(2);
+    expect(r.err).toBe(`rasplab: --out ${join(file, 'sub')}: cannot make the folder (ENOTDIR)\n`);
+  });
 });
