@@ -95,11 +95,11 @@ export function attentionFigure(f: AttentionFigureInput): Figure {
     }
     y += 6;
   }
-  const width = Math.max(margin * 2 + perRow * blockW + (perRow - 1) * GAP, 420);
+  const width = Math.max(margin * 2 + perRow * blockW + (perRow - 1) * GAP, 580); // room for the title and the colour key
   const title = `Attention on “${f.input.map(formatValue).join(' ')}”`;
   const header =
     label(margin, 20, title, { 'font-size': 14, 'font-weight': 700 }) +
-    label(margin, 38, 'each grid: query position (rows) attends to key position (columns); BOS is position 0', { fill: MUTED }) +
+    label(margin, 38, 'rows: query positions; columns: key positions; BOS is position 0', { fill: MUTED }) +
     colourKey(width - margin - 6 * 26, 14);
   const svg = svgDocument({
     width,
