@@ -1,0 +1,49 @@
+/**
+ * "This model (optionally with components ablated) agrees with that one": both models' outputs
+ * on each input, compared where the program's output is defined. The other model's weights stay
+ * tensors for the whole check.
+ */
+import { paramsFromModel } from '../../src/model/params.ts';
+import type { ModelData } from '../../src/model/types.ts';
+import { formatValue, valueKey, type Value } from '../../src/rasp/values.ts';
+import { labelInput } from '../../src/train/dataset.ts';
+import type { LiveModel } from '../runner.ts';
+import { componentList, type AgreementClaim } from './claims.ts';
+import { claimError, type Checker, type ClaimContext } from './checker.ts';
+import { firstDifference, runInput, seqText } from './single.ts';
+import { singleAblation, type SingleAblation } from './singleAblation.ts';
+
+export function agreementChecker(ctx: ClaimContext, claim: AgreementClaim): Checker<Value[]> {
+  const other: ModelData = typeof claim.agrees === 'string' ? ctx.loadModel(claim.agrees) : claim.agrees;
+  const name = typeof claim.agrees === 'string' ? claim.agrees : 'the other model';
+  const known = new Set(other.config.vocab.slice(1).map(valueKey));
+  const missing = ctx.domain.vocab.filter((v) => !known.has(valueKey(v)));
+  if (missing.length) throw claimError(ctx, 'agrees', `${name} has no token ${missing.map(formatValue).join(', ')} in its vocabulary`);
+  const abl: SingleAblation | undefined = claim.ablate !== undefined ? singleAblation(ctx, 'ablate', componentList(claim.ablate), claim.mode ?? 'zero') : undefined;
+  if (!abl && claim.mode !== undefined) throw claimError(ctx, 'mode', "give 'ablate' with a mode");
+  const live: LiveModel = { config: other.config, params: paramsFromModel(other), data: other };
+  const domain = { ...ctx.domain, maxLen: Math.min(ctx.domain.maxLen, other.config.nCtx - 1) };
+  const config = ctx.live.config;
+  return {
+    domain,
+    extra: abl?.extra,
+    check(input, extra) {
+      const defined = labelInput(ctx.program, [...input]) ?? input.map(() => null);
+      const partner = abl?.mode === 'resample' ? abl.partnerOf(input, extra) : undefined;
+      if (partner && labelInput(ctx.program, partner) === null) return { ok: true, skip: true, observed: '', expected: '' };
+      const mine = abl ? abl.withHooks(input, extra, (hooks) => runInput(ctx.live, input, { hooks }).output) : runInput(ctx.live, input).output;
+      const theirs = runInput(live, input).output;
+      const at = firstDifference(config, mine, theirs, defined);
+      const ablated = abl ? ` with ${abl.components} ${abl.mode}-ablated${partner ? ` (resampled from ${seqText(partner)})` : ''}` : '';
+      return {
+        ok: at < 0,
+        observed: `this model${ablated}: ${seqText(mine)}${at >= 0 ? ` (differs at position ${at})` : ''}`,
+        expected: `${name}: ${seqText(theirs)}`,
+      };
+    },
+    dispose() {
+      abl?.dispose();
+      for (const t of live.params.values()) t.dispose();
+    },
+  };
+}

@@ -1,0 +1,162 @@
+/**
+ * Hypothesis files (YAML, or JSON, which YAML reads too): a list of claims, or a mapping with
+ * `claims:` and optionally `program:` (a library name or a .rasp path, relative to the file).
+ * Each claim is a mapping whose kind is the key that states it (head, ablate, neuron, encodes,
+ * invariant, agrees). Everything is checked here that can be without the model: a mistake is a
+ * UserError naming the file, the claim's number and key, and what is wrong.
+ */
+import { readFileSync } from 'node:fs';
+import { dirname, isAbsolute, resolve } from 'node:path';
+import { parseDocument } from 'yaml';
+import { UserError } from '../../src/rasp/errors.ts';
+import { ABLATION_MODES } from '../ablation.ts';
+import { CLAIM_KINDS, MATCH_RULES, OUTPUT_EFFECTS, OUTPUT_RELATIONS, TRANSFORMS, type Claim, type ClaimKind } from './claims.ts';
+
+export interface HypothesisFile {
+  readonly file: string;
+  /** The program the file names (as written), if any. */
+  readonly program?: string;
+  readonly claims: Claim[];
+}
+
+type Check = (v: unknown) => string | null;
+
+const COMMON: Record<string, Check> = { name: isString, minLen: isCount, maxLen: isCount };
+
+/** Per kind: its keys and what each must hold. The kind's own key comes first. */
+const KEYS: Record<ClaimKind, Record<string, Check>> = {
+  head: { head: isHead, implements: isString, match: oneOf(MATCH_RULES), threshold: isFraction },
+  ablate: { ablate: isComponents, output: oneOf(OUTPUT_EFFECTS), mode: oneOf(ABLATION_MODES) },
+  neuron: { neuron: isString, tracks: isString, above: isNumber },
+  encodes: { encodes: isString, at: isPoint, directions: isDirections, fit: isPositive },
+  invariant: { invariant: oneOf(TRANSFORMS), outputs: oneOf(OUTPUT_RELATIONS) },
+  agrees: { agrees: isString, ablate: isComponents, mode: oneOf(ABLATION_MODES) },
+};
+
+const REQUIRED: Record<ClaimKind, readonly string[]> = {
+  head: ['head', 'implements'],
+  ablate: ['ablate', 'output'],
+  neuron: ['neuron', 'tracks'],
+  encodes: ['encodes', 'at'],
+  invariant: ['invariant'],
+  agrees: ['agrees'],
+};
+
+const shown = (v: unknown): string => (typeof v === 'string' ? JSON.stringify(v) : Array.isArray(v) ? 'a list' : v !== null && typeof v === 'object' ? 'a mapping' : String(v));
+
+function isString(v: unknown): string | null {
+  return typeof v === 'string' && v.trim() !== '' ? null : `must be a non-empty string, got ${shown(v)}`;
+}
+function isHead(v: unknown): string | null {
+  if (typeof v === 'number') return `must be a string such as "1.0" (quote it: YAML reads 1.0 as the number ${v})`;
+  return isString(v);
+}
+function isNumber(v: unknown): string | null {
+  return typeof v === 'number' && Number.isFinite(v) ? null : `must be a number, got ${shown(v)}`;
+}
+function isFraction(v: unknown): string | null {
+  return typeof v === 'number' && v > 0 && v <= 1 ? null : `must be a number in (0, 1], got ${shown(v)}`;
+}
+function isCount(v: unknown): string | null {
+  return Number.isInteger(v) && (v as number) >= 0 ? null : `must be a non-negative integer, got ${shown(v)}`;
+}
+function isPositive(v: unknown): string | null {
+  return Number.isInteger(v) && (v as number) > 0 ? null : `must be a positive integer, got ${shown(v)}`;
+}
+function isPoint(v: unknown): string | null {
+  return typeof v === 'string' || (Number.isInteger(v) && (v as number) >= 0)
+    ? null
+    : `must be a hook name (blocks.1.hook_resid_pre) or a read point number, got ${shown(v)}`;
+}
+function isComponents(v: unknown): string | null {
+  if (typeof v === 'string') return isString(v);
+  if (Array.isArray(v) && v.length > 0 && v.every((x) => typeof x === 'string')) return null;
+  return `must be a component (1.0, attn1, mlp0, L1, mlp0.n12) or a list of them, got ${shown(v)}`;
+}
+function isDirections(v: unknown): string | null {
+  if (typeof v === 'string' && /^\s*\d+\s*-\s*\d+\s*$/.test(v)) return null;
+  if (Array.isArray(v) && v.length > 0 && v.every((x) => Number.isInteger(x) && x >= 0)) return null;
+  return `must be a list of direction numbers or a range such as "17-26", got ${shown(v)}`;
+}
+function oneOf(options: readonly string[]): Check {
+  return (v) => (typeof v === 'string' && options.includes(v) ? null : `must be one of ${options.join(', ')}, got ${shown(v)}`);
+}
+
+/** "17-26" → 17..26. */
+function expandDirections(v: unknown): number[] {
+  if (Array.isArray(v)) return v as number[];
+  const [a, b] = String(v).split('-').map((s) => Number(s.trim()));
+  return Array.from({ length: Math.max(0, b - a + 1) }, (_, i) => a + i);
+}
+
+function parseClaim(raw: unknown, at: string, baseDir: string): Claim {
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw new UserError(`${at}: a claim must be a mapping (key: value), got ${shown(raw)}`);
+  const obj = raw as Record<string, unknown>;
+  const where = typeof obj.name === 'string' ? `${at} (${obj.name})` : at;
+  // agrees first: an agreement claim may carry `ablate` too.
+  const kinds = CLAIM_KINDS.filter((k) => k in obj && !(k === 'ablate' && 'agrees' in obj));
+  if (kinds.length !== 1)
+    throw new UserError(
+      kinds.length === 0
+        ? `${where}: say what is claimed with one of the keys ${CLAIM_KINDS.join(', ')} (found ${Object.keys(obj).join(', ') || 'no keys'})`
+        : `${where}: one claim per entry; this one has ${kinds.join(' and ')}`,
+    );
+  const kind = kinds[0];
+  const allowed = { ...KEYS[kind], ...COMMON };
+  for (const [key, value] of Object.entries(obj)) {
+    const check = allowed[key];
+    if (!check) throw new UserError(`${where}: unknown key '${key}' in this '${kind}' claim (its keys: ${Object.keys(allowed).join(', ')})`);
+    const bad = check(value);
+    if (bad) throw new UserError(`${where}: '${key}' ${bad}`);
+  }
+  for (const key of REQUIRED[kind]) if (!(key in obj)) throw new UserError(`${where}: this '${kind}' claim needs '${key}'`);
+  if (typeof obj.minLen === 'number' && typeof obj.maxLen === 'number' && obj.minLen > obj.maxLen)
+    throw new UserError(`${where}: 'minLen' ${obj.minLen} is above 'maxLen' ${obj.maxLen}`);
+  const claim: Record<string, unknown> = { ...obj };
+  if (kind === 'encodes' && obj.directions !== undefined) claim.directions = expandDirections(obj.directions);
+  if (kind === 'agrees') {
+    const p = String(obj.agrees);
+    claim.agrees = isAbsolute(p) ? p : resolve(baseDir, p);
+  }
+  return claim as unknown as Claim;
+}
+
+/** Parses hypothesis text; `file` names it in messages and anchors relative paths. */
+export function parseHypotheses(text: string, file: string): HypothesisFile {
+  const doc = parseDocument(text);
+  if (doc.errors.length) {
+    const e = doc.errors[0];
+    const pos = e.linePos?.[0];
+    throw new UserError(`${file}${pos ? `:${pos.line}:${pos.col}` : ''}: ${e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')}`);
+  }
+  const top = doc.toJS() as unknown;
+  let list: unknown;
+  let program: string | undefined;
+  if (Array.isArray(top)) list = top;
+  else if (top !== null && typeof top === 'object') {
+    const obj = top as Record<string, unknown>;
+    const extra = Object.keys(obj).filter((k) => k !== 'claims' && k !== 'program');
+    if (extra.length) throw new UserError(`${file}: unknown top-level key '${extra[0]}' (keys: program, claims)`);
+    if (obj.program !== undefined && (typeof obj.program !== 'string' || obj.program.trim() === ''))
+      throw new UserError(`${file}: 'program' must be a library name or a .rasp path, got ${shown(obj.program)}`);
+    program = obj.program as string | undefined;
+    list = obj.claims;
+    if (list === undefined) throw new UserError(`${file}: no 'claims:' list`);
+  } else throw new UserError(`${file}: expected a list of claims, or a mapping with 'claims:'`);
+  if (!Array.isArray(list)) throw new UserError(`${file}: 'claims' must be a list, got ${shown(list)}`);
+  if (list.length === 0) throw new UserError(`${file}: the file makes no claims`);
+  const baseDir = dirname(resolve(file));
+  return { file, ...(program !== undefined ? { program } : {}), claims: list.map((c, i) => parseClaim(c, `${file}: claim ${i + 1}`, baseDir)) };
+}
+
+/** Reads and parses a hypothesis file. */
+export function loadHypotheses(path: string): HypothesisFile {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    const code = (e as { code?: string }).code;
+    throw new UserError(`cannot read hypothesis file '${path}': ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : String(e)}`);
+  }
+  return parseHypotheses(text, path);
+}

@@ -1,0 +1,54 @@
+/**
+ * Hypotheses proposed from a compiled model's labels: each compiled head's selector, claimed of
+ * each head of another (typically learned) model of the same program. Checking them says which
+ * learned heads do which compiled head's job.
+ */
+import { RaspError } from '../../src/rasp/errors.ts';
+import { parseSelectorExpression } from '../../src/rasp/expression.ts';
+import type { Program } from '../../src/rasp/program.ts';
+import type { HeadRef, ModelData } from '../../src/model/types.ts';
+import type { HeadClaim, MatchRule } from './claims.ts';
+
+export interface ProposedClaim extends HeadClaim {
+  /** The compiled head whose selector is claimed. */
+  readonly from: HeadRef;
+}
+
+export interface Proposal {
+  readonly claims: ProposedClaim[];
+  /** Compiled heads whose selector could not be read in the program's scope. */
+  readonly skipped: { readonly from: HeadRef; readonly selector: string; readonly reason: string }[];
+}
+
+/** Label text as `.rasp` reads it: the compiler writes the always-true predicate as TRUE. */
+export function selectorText(label: string): string {
+  return label.replace(/\bTRUE\b/g, 'True').replace(/\bFALSE\b/g, 'False');
+}
+
+const headsOf = (m: ModelData): HeadRef[] => m.config.layers.flatMap((L, layer) => Array.from({ length: L.nHeads }, (_, head) => ({ layer, head })));
+
+export function proposeFromLabels(compiled: ModelData, target: ModelData, program: Program, opts: { match?: MatchRule; threshold?: number } = {}): Proposal {
+  const claims: ProposedClaim[] = [];
+  const skipped: Proposal['skipped'][number][] = [];
+  for (const label of compiled.labels.heads) {
+    const from = { layer: label.layer, head: label.head };
+    const implementsText = selectorText(label.selector);
+    try {
+      parseSelectorExpression(program, implementsText, { file: 'label' });
+    } catch (e) {
+      if (!(e instanceof RaspError)) throw e;
+      skipped.push({ from, selector: label.selector, reason: e.detail });
+      continue;
+    }
+    for (const h of headsOf(target))
+      claims.push({
+        name: `compiled ${from.layer}.${from.head}`,
+        head: `${h.layer}.${h.head}`,
+        implements: implementsText,
+        from,
+        ...(opts.match ? { match: opts.match } : {}),
+        ...(opts.threshold !== undefined ? { threshold: opts.threshold } : {}),
+      });
+  }
+  return { claims, skipped };
+}

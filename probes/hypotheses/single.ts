@@ -1,0 +1,63 @@
+/**
+ * One input through a live model: what each property run needs. The forward pass goes through
+ * probes/runner.ts; logits and the asked-for activations are read back and every tensor freed.
+ * Also how outputs are compared: categorical values exactly, numerical ones within the training
+ * tolerance, at the positions where the program's output is defined.
+ */
+import type { HookName, ModelConfig } from '../../src/model/types.ts';
+import { decodeLogitArray } from '../../src/model/tokenize.ts';
+import { formatValue, valuesEqual, type MaybeValue, type Value } from '../../src/rasp/values.ts';
+import { NUMERIC_TOLERANCE } from '../../src/train/metrics.ts';
+import { unlabelled } from '../attention.ts';
+import { encodeProbeSet } from '../batches.ts';
+import { disposeRun, runBatch, type Hooks, type LiveModel } from '../runner.ts';
+import type { Batch } from '../../src/train/dataset.ts';
+
+export interface SingleRun {
+  /** Positions, BOS included (input length + 1). */
+  readonly nPos: number;
+  readonly logits: Float32Array;
+  readonly acts: ReadonlyMap<HookName, Float32Array>;
+  /** The model's output per input position. */
+  readonly output: MaybeValue[];
+}
+
+export function singleBatch(config: ModelConfig, input: readonly Value[]): Batch {
+  return encodeProbeSet(config, unlabelled([[...input]])).batches[0];
+}
+
+export function runInput(m: LiveModel, input: readonly Value[], opts: { hooks?: Hooks; cache?: readonly HookName[] } = {}): SingleRun {
+  const b = singleBatch(m.config, input);
+  const r = runBatch(m, b, opts);
+  try {
+    const acts = new Map<HookName, Float32Array>();
+    for (const h of opts.cache ?? []) {
+      const t = r.cache.get(h);
+      if (!t) throw new Error(`the forward pass cached no ${h}`);
+      acts.set(h, t.dataSync() as Float32Array);
+    }
+    const logits = r.logits.dataSync() as Float32Array;
+    return { nPos: b.nPos, logits, acts, output: decodeLogitArray(m.config, logits, b.nPos, b.lengths)[0] };
+  } finally {
+    disposeRun(r);
+  }
+}
+
+export function sameValue(config: ModelConfig, a: MaybeValue, b: MaybeValue): boolean {
+  if (config.output.encoding === 'numerical' && typeof a === 'number' && typeof b === 'number') return Math.abs(a - b) <= NUMERIC_TOLERANCE;
+  return valuesEqual(a, b);
+}
+
+/** The first position where both are compared (`defined[i]` not null) and differ; -1 if none. */
+export function firstDifference(config: ModelConfig, a: readonly MaybeValue[], b: readonly MaybeValue[], defined: readonly MaybeValue[]): number {
+  for (let i = 0; i < defined.length; i++) if (defined[i] !== null && !sameValue(config, a[i], b[i])) return i;
+  return -1;
+}
+
+/** "a b c", undefined as "-", numbers to 3 decimals. */
+export function seqText(xs: readonly MaybeValue[]): string {
+  return xs.map((v) => (typeof v === 'number' && !Number.isInteger(v) ? v.toFixed(3) : formatValue(v))).join(' ');
+}
+
+/** "2:c" — an input position and its token. */
+export const keyText = (input: readonly Value[], k: number): string => `${k}:${formatValue(input[k])}`;
