@@ -18,6 +18,7 @@ import { register as registerNeurons } from './commands/neurons.ts';
 import { register as registerPatch } from './commands/patch.ts';
 import { register as registerProbe } from './commands/probe.ts';
 import { register as registerPrune } from './commands/prune.ts';
+import { register as registerCheck } from './commands/check.ts';
 import { register as registerTui } from './commands/tui.ts';
 import { register as registerReport } from './commands/report.ts';
 import { register as registerDemo } from './commands/demo.ts';
@@ -76,6 +77,7 @@ export function buildProgram(io: CliIo = processIo): Command {
   registerPatch(program);
   registerProbe(program);
   registerPrune(program);
+  registerCheck(program);
   registerTui(program);
   registerReport(program);
   registerDemo(program);
