@@ -11,8 +11,9 @@ import { encodeProbeSet, type ProbeBatches } from './batches.ts';
 import { allComponents, formatComponent, hookSites, type ComponentRef } from './components.ts';
 import { replacementHooks, type Site } from './intervene.ts';
 import type { ProbeSet } from './probeSet.ts';
-import { batchLogits, withModel, type Hooks, type LiveModel } from './runner.ts';
-import { ScoreTally, type Score } from './score.ts';
+import { withModel, type Hooks, type LiveModel } from './runner.ts';
+import type { Score } from './score.ts';
+import { scoreBatches } from './scoreRuns.ts';
 import { batchCaches, disposeCaches, meanActivations, resamplePartners } from './sources.ts';
 
 export const ABLATION_MODES = ['zero', 'mean', 'resample'] as const;
@@ -79,12 +80,6 @@ class Ablator {
   }
 }
 
-async function scoreWith(m: LiveModel, data: ProbeBatches, hooksFor: (batch: number) => Hooks | undefined): Promise<Score> {
-  const tally = new ScoreTally(m.config.output);
-  for (let i = 0; i < data.batches.length; i++) tally.add(data.batches[i], await batchLogits(m, data.batches[i], hooksFor(i)));
-  return tally.result();
-}
-
 const sitesOf = (m: LiveModel, cs: readonly ComponentRef[]): Site[] => cs.flatMap((c) => hookSites(c, m.config));
 
 async function runAblations(
@@ -98,11 +93,11 @@ async function runAblations(
     const hooks = [...new Set(jobs.flatMap((j) => sitesOf(m, j.components).map((s) => s.hook)))];
     const ablator = new Ablator(m, data, set, opts, hooks);
     try {
-      const baseline = await scoreWith(m, data, () => undefined);
+      const baseline = await scoreBatches(m, data);
       const components: AblationResult[] = [];
       for (const job of jobs) {
         const sites = sitesOf(m, job.components);
-        const s = await scoreWith(m, data, (b) => ablator.hooksFor(sites, job.mode, b));
+        const s = await scoreBatches(m, data, (b) => ablator.hooksFor(sites, job.mode, b));
         components.push({ component: job.components.map(formatComponent).join('+'), mode: job.mode, ...s });
       }
       return { baseline, components };

@@ -9,7 +9,7 @@ import type { ModelData } from '../src/model/types.ts';
 import { ablationSweep, type AblationProfile } from './ablation.ts';
 import { encodeProbeSet } from './batches.ts';
 import { headSimilarity, matchHeads, type HeadMatch, type HeadSimilarity } from './headSimilarity.ts';
-import { linearProbes } from './linearProbe.ts';
+import { linearProbes, type LinearProbeReport } from './linearProbe.ts';
 import { neuronStats, type LayerNeuronSummary } from './neurons.ts';
 import { makeProbeSet, sharedTask, type ProbeSet, type ProbeTask } from './probeSet.ts';
 import { pruningCurve, type PruneCurve } from './pruning.ts';
@@ -34,6 +34,8 @@ export interface CompareReport {
   readonly heads: { readonly similarity: HeadSimilarity; readonly matches: HeadMatch[] };
   readonly ablation: { readonly a: AblationProfile; readonly b: AblationProfile };
   readonly decodable: { readonly variable: string; readonly a: number | null; readonly b: number | null }[];
+  /** Both models' linear probes in full (per read point), which `decodable` summarises. */
+  readonly probes: { readonly a: LinearProbeReport; readonly b: LinearProbeReport };
   readonly pruning: { readonly a: PruneCurve; readonly b: PruneCurve };
   readonly neurons: { readonly a: LayerNeuronSummary[]; readonly b: LayerNeuronSummary[] };
 }
@@ -113,6 +115,7 @@ export async function compareModels(a: ModelData, b: ModelData, program: Program
       a: v.firstDecodable,
       b: pb.variables.find((w) => w.variable === v.variable)?.firstDecodable ?? null,
     })),
+    probes: { a: pa, b: pb },
     pruning: { a: await pruningCurve(a, set, 'global', { batchSize: bs }), b: await pruningCurve(b, set, 'global', { batchSize: bs }) },
     neurons: { a: (await neuronStats(a, set, { batchSize: bs })).layers, b: (await neuronStats(b, set, { batchSize: bs })).layers },
   };

@@ -46,11 +46,15 @@ export function modelTask(model: ModelData): ProbeTask {
  * `beyond` is the lengths past that range that both contexts still hold (null when none).
  */
 export function sharedTask(a: ModelData, b: ModelData): { task: ProbeTask; beyond: ProbeTask | null } {
-  const ta = modelTask(a);
-  const tb = modelTask(b);
-  const task = { vocab: ta.vocab, minLen: Math.max(ta.minLen, tb.minLen), maxLen: Math.min(ta.maxLen, tb.maxLen) };
+  const task = commonTask([a, b]);
   const capacity = Math.min(a.config.nCtx, b.config.nCtx) - 1;
-  return { task, beyond: capacity > task.maxLen ? { vocab: ta.vocab, minLen: task.maxLen + 1, maxLen: capacity } : null };
+  return { task, beyond: capacity > task.maxLen ? { vocab: task.vocab, minLen: task.maxLen + 1, maxLen: capacity } : null };
+}
+
+/** The first model's vocabulary and the lengths every model was built or trained for (minLen > maxLen: none). */
+export function commonTask(models: readonly ModelData[]): ProbeTask {
+  const tasks = models.map(modelTask);
+  return { vocab: tasks[0].vocab, minLen: Math.max(...tasks.map((t) => t.minLen)), maxLen: Math.min(...tasks.map((t) => t.maxLen)) };
 }
 
 export function makeProbeSet(program: Program, opts: ProbeSetOptions): ProbeSet {

@@ -5,10 +5,8 @@
  * or neurons (ranked by ‖W_in[:, n]‖·‖W_out[n, :]‖). Each curve pairs a sparsity with a score.
  */
 import type { ModelData, WeightArray } from '../src/model/types.ts';
-import { encodeProbeSet } from './batches.ts';
 import type { ProbeSet } from './probeSet.ts';
-import { batchLogits, withModel } from './runner.ts';
-import { ScoreTally, type Score } from './score.ts';
+import { scoreModel } from './scoreRuns.ts';
 
 export type PruneMethod = 'global' | 'per-matrix' | 'heads' | 'neurons';
 export const PRUNE_METHODS: readonly PruneMethod[] = ['global', 'per-matrix', 'heads', 'neurons'];
@@ -119,14 +117,6 @@ function structuredUnits(model: ModelData, method: 'heads' | 'neurons'): Unit[] 
   return out;
 }
 
-async function scoreModel(model: ModelData, set: ProbeSet, batchSize?: number): Promise<Score> {
-  return withModel(model, async (m) => {
-    const tally = new ScoreTally(m.config.output);
-    for (const b of encodeProbeSet(m.config, set, { batchSize }).batches) tally.add(b, await batchLogits(m, b));
-    return tally.result();
-  });
-}
-
 /** Accuracy against sparsity for one method. */
 export async function pruningCurve(
   model: ModelData,
@@ -137,7 +127,7 @@ export async function pruningCurve(
   const points: PrunePoint[] = [];
   for (const sparsity of opts.sparsities ?? DEFAULT_SPARSITIES) {
     const pruned = pruneModel(model, method, sparsity);
-    const s = await scoreModel(pruned, set, opts.batchSize);
+    const s = await scoreModel(pruned, set, opts);
     points.push({ sparsity, zeros: zeroShare(pruned), exactMatch: s.exactMatch, tokenAccuracy: s.tokenAccuracy, loss: s.loss });
   }
   return { method, points };

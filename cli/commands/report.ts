@@ -47,9 +47,10 @@ export function register(program: Command): void {
       const specs = bSpec === undefined ? [aSpec] : [aSpec, bSpec];
       const models = await Promise.all(specs.map(loadModelArg));
       const program = await programOf(models[0], aSpec, flags.program);
-      const { collectReport, sharedTask } = await import('../report/collect.ts');
+      const { collectReport } = await import('../report/collect.ts');
+      const { commonTask } = await import('../../probes/probeSet.ts');
       const { trainingCurveFor } = await import('../report/trainingLog.ts');
-      const task = sharedTask(models);
+      const task = commonTask(models);
       const examples = flags.input?.map((t): Value[] => {
         const input = parseInput(t, task.vocab);
         checkLength(input, task.maxLen);

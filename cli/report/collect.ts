@@ -11,9 +11,10 @@ import type { ModelData } from '../../src/model/types.ts';
 import { ablationSweep } from '../../probes/ablation.ts';
 import { attentionPatterns } from '../../probes/attention.ts';
 import { compareModels } from '../../probes/compare.ts';
-import { linearProbes } from '../../probes/linearProbe.ts';
+import { linearProbes, type LinearProbeReport } from '../../probes/linearProbe.ts';
 import { neuronStats } from '../../probes/neurons.ts';
-import { makeProbeSet, modelTask, type ProbeSet, type ProbeTask } from '../../probes/probeSet.ts';
+import { commonTask, makeProbeSet, modelTask, type ProbeSet, type ProbeTask } from '../../probes/probeSet.ts';
+import { scoreModel } from '../../probes/scoreRuns.ts';
 import { PRUNE_METHODS, pruningCurve, type PruneCurve } from '../../probes/pruning.ts';
 import type { LengthResult, ModelSection, ReportData, TrainingCurve, VariableAccuracy } from './data.ts';
 
@@ -37,15 +38,6 @@ export interface CollectOptions {
   readonly onStage?: (what: string) => void;
 }
 
-/**
- * The inputs both models accept: A's vocabulary and the lengths both were built or trained for
- * (the same rule compareModels follows, so every figure is drawn from its probe set).
- */
-export function sharedTask(models: readonly ModelData[]): ProbeTask {
-  const tasks = models.map(modelTask);
-  return { vocab: tasks[0].vocab, minLen: Math.max(...tasks.map((t) => t.minLen)), maxLen: Math.min(...tasks.map((t) => t.maxLen)) };
-}
-
 /** Two short inputs to draw attention on: the vocabulary in order, then a longer one cycling it from its middle. */
 export function exampleInputs(task: ProbeTask): Value[][] {
   const { vocab, maxLen } = task;
@@ -64,15 +56,14 @@ async function beyondTraining(m: ModelData, program: Program, trained: ProbeTask
   for (let length = trained.maxLen + 1; length <= m.config.nCtx - 1; length++) {
     const set = makeProbeSet(program, { vocab: trained.vocab, minLen: length, maxLen: length, n: opts.samples, seed: opts.seed });
     if (set.inputs.length === 0) continue;
-    // A sweep over no components is just the unablated model scored on the set.
-    const { baseline } = await ablationSweep(m, set, { components: [] });
-    out.push({ length, inputs: set.inputs.length, exactMatch: baseline.exactMatch });
+    const { exactMatch } = await scoreModel(m, set);
+    out.push({ length, inputs: set.inputs.length, exactMatch });
   }
   return out;
 }
 
-async function probeAccuracy(m: ModelData, program: Program, set: ProbeSet, opts: CollectOptions): Promise<VariableAccuracy[]> {
-  const r = await linearProbes(m, program, set, { seed: opts.seed, steps: opts.probeSteps });
+async function probeAccuracy(m: ModelData, program: Program, set: ProbeSet, opts: CollectOptions, pre?: LinearProbeReport): Promise<VariableAccuracy[]> {
+  const r = pre ?? (await linearProbes(m, program, set, { seed: opts.seed, steps: opts.probeSteps }));
   return r.variables.map((v) => ({ variable: v.variable, accuracy: v.points.map((p) => p.accuracy), firstDecodable: v.firstDecodable }));
 }
 
@@ -80,6 +71,7 @@ interface Precomputed {
   readonly ablation?: ModelSection['ablation'];
   readonly globalPruning?: PruneCurve;
   readonly neurons?: ModelSection['neurons'];
+  readonly probes?: LinearProbeReport;
 }
 
 async function modelSection(
@@ -100,7 +92,7 @@ async function modelSection(
   for (const method of PRUNE_METHODS)
     pruning.push(method === 'global' && pre.globalPruning ? pre.globalPruning : await pruningCurve(m, set, method));
   stage('linear probes');
-  const probes = await probeAccuracy(m, program, set, opts);
+  const probes = await probeAccuracy(m, program, set, opts, pre.probes);
   const neurons = pre.neurons ?? (await neuronStats(m, set)).layers;
   stage('attention and longer inputs');
   const attention = await attentionPatterns(m, examples);
@@ -150,7 +142,8 @@ function checkVocabularies(models: readonly ReportModel[]): void {
 export async function collectReport(models: readonly ReportModel[], program: Program, opts: CollectOptions): Promise<ReportData> {
   if (models.length < 1 || models.length > 2) throw new Error(`a report covers one or two models, got ${models.length}`);
   const data = models.map((r) => r.model);
-  const task = sharedTask(data);
+  // The lengths both models were built or trained for: compareModels probes the same set.
+  const task = commonTask(data);
   checkVocabularies(models);
   const set = makeProbeSet(program, { ...task, n: opts.samples, seed: opts.seed });
   if (set.inputs.length === 0) throw new UserError(`program '${program.name}' accepts none of the models' inputs (lengths ${task.minLen}–${task.maxLen})`);
@@ -162,8 +155,8 @@ export async function collectReport(models: readonly ReportModel[], program: Pro
     opts.onStage?.('comparing the two models');
     const c = await compareModels(data[0], data[1], program, { samples: opts.samples, seed: opts.seed, probeSteps: opts.probeSteps });
     comparison = { outputs: c.outputs, matches: c.heads.matches };
-    pre[0] = { ablation: c.ablation.a, globalPruning: c.pruning.a, neurons: c.neurons.a };
-    pre[1] = { ablation: c.ablation.b, globalPruning: c.pruning.b, neurons: c.neurons.b };
+    pre[0] = { ablation: c.ablation.a, globalPruning: c.pruning.a, neurons: c.neurons.a, probes: c.probes.a };
+    pre[1] = { ablation: c.ablation.b, globalPruning: c.pruning.b, neurons: c.neurons.b, probes: c.probes.b };
   }
   const sections: ModelSection[] = [];
   for (let i = 0; i < models.length; i++) sections.push(await modelSection(models[i], names[i], program, set, examples, opts, pre[i]));

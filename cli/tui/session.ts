@@ -10,7 +10,7 @@ import type { Program } from '../../src/rasp/program.ts';
 import { valueKey } from '../../src/rasp/values.ts';
 import type { ModelData } from '../../src/model/types.ts';
 import { encodeProbeSet } from '../../probes/batches.ts';
-import { makeProbeSet, modelTask, type ProbeSet, type ProbeTask } from '../../probes/probeSet.ts';
+import { commonTask, makeProbeSet, modelTask, type ProbeSet, type ProbeTask } from '../../probes/probeSet.ts';
 import { loadModelArg, programOf } from '../commands/probe.ts';
 import { vocabText } from '../options.ts';
 import type { TuiModel } from './App.tsx';
@@ -34,10 +34,9 @@ const sameVocab = (a: ModelData, b: ModelData) =>
 
 /** The lengths every model takes. */
 function sharedTask(models: readonly ModelData[], specs: readonly string[]): ProbeTask {
-  const tasks = models.map(modelTask);
-  const task = { vocab: tasks[0].vocab, minLen: Math.max(...tasks.map((t) => t.minLen)), maxLen: Math.min(...tasks.map((t) => t.maxLen)) };
+  const task = commonTask(models);
   if (task.minLen > task.maxLen)
-    throw new UserError(`${specs.join(' and ')} share no input length (${tasks.map((t) => `${t.minLen}–${t.maxLen}`).join(' vs ')})`);
+    throw new UserError(`${specs.join(' and ')} share no input length (${models.map(modelTask).map((t) => `${t.minLen}–${t.maxLen}`).join(' vs ')})`);
   return task;
 }
 
