@@ -57,7 +57,7 @@ export function register(program: Command): void {
         'a query that selects nothing must attend BOS); ablating components leaves the output unchanged or changes it; a neuron is active iff a RASP predicate holds; ' +
         'a residual read point encodes a variable linearly; the output is invariant under a transformation (permute, reverse, relabel); the model agrees with another. ' +
         'A failing claim is shrunk to a minimal counterexample (shortest input, earliest tokens) and printed with what the model did, what the claim expected and the command that replays it. ' +
-        'With --from-labels COMPILED, each head of the compiled model\'s selector is claimed of every head of MODEL. Exit code 1 when a claim fails.',
+        "With --from-labels COMPILED, each compiled head's selector is claimed of every head of MODEL, and the table says which hold. Exit code 1 when a claim fails.",
     )
     .argument('<model>', 'a .safetensors model file written by rasplab')
     .argument('[hypotheses]', 'a .yaml / .json file of claims (see README, "Circuit hypotheses")')
@@ -83,6 +83,7 @@ export function register(program: Command): void {
       if (flags.fromLabels !== undefined && hypSpec !== undefined) throw new UserError('give a HYPOTHESES file or --from-labels COMPILED, not both');
       if (flags.fromLabels === undefined && hypSpec === undefined) throw new UserError('name a HYPOTHESES file (rasplab check MODEL HYPOTHESES) or give --from-labels COMPILED');
       if (flags.path !== undefined && flags.claim === undefined) throw new UserError('--path replays one claim: give --claim N with it');
+      if (flags.fromLabels !== undefined && flags.claim !== undefined) throw new UserError('--claim picks a claim of a HYPOTHESES file; --from-labels checks every proposal');
       if (flags.fromLabels === undefined && (flags.match !== undefined || flags.threshold !== undefined)) throw new UserError('--match and --threshold go with --from-labels; a hypothesis file states them per claim');
       const model = await loadModelArg(modelSpec);
       const runner = await import('../../probes/hypotheses/runner.ts');

@@ -21,13 +21,19 @@ export function formatClaimReport(r: ClaimReport, replay: string): string {
   const head = `claim ${r.index + 1}${r.name ? ` (${r.name})` : ''}: ${r.passed ? 'passed' : 'FAILED'}  ${r.claim}`;
   if (r.passed) return `${head}\n  ${r.runs} runs${r.skipped ? `, ${r.skipped} skipped` : ''}\n`;
   const rows: [string, string][] = [
-    ['counterexample', `${inputText(r.counterexample ?? [])}   (length ${r.counterexample?.length ?? 0}; found after ${r.runs} run${r.runs === 1 ? '' : 's'}, ${r.shrinks} shrink${r.shrinks === 1 ? '' : 's'})`],
+    ['counterexample', `${inputText(r.counterexample ?? [])}   (${minimality(r)}; found after ${r.runs} run${r.runs === 1 ? '' : 's'}, ${r.shrinks} shrink${r.shrinks === 1 ? '' : 's'})`],
     ['observed', r.observed ?? ''],
     ['expected', r.expected ?? ''],
     ['replay', replay],
   ];
   const w = Math.max(...rows.map(([k]) => k.length));
   return `${head}\n${rows.map(([k, v]) => `  ${k.padEnd(w)}  ${v}`).join('\n')}\n`;
+}
+
+/** "length 2, minimal" or "length 5, no token can be dropped or lowered". */
+function minimality(r: ClaimReport): string {
+  const n = r.counterexample?.length ?? 0;
+  return r.minimal ? `length ${n}, minimal` : `length ${n}; no token can be dropped or lowered`;
 }
 
 export function formatSummary(reports: readonly ClaimReport[]): string {

@@ -4,18 +4,29 @@
  * tensors for the whole check.
  */
 import { paramsFromModel } from '../../src/model/params.ts';
+import { isUserError } from '../../src/rasp/errors.ts';
 import type { ModelData } from '../../src/model/types.ts';
 import { formatValue, valueKey, type Value } from '../../src/rasp/values.ts';
 import { labelInput } from '../../src/train/dataset.ts';
 import type { LiveModel } from '../runner.ts';
-import { componentList, type AgreementClaim } from './claims.ts';
+import { componentList, otherModelName, type AgreementClaim } from './claims.ts';
 import { claimError, type Checker, type ClaimContext } from './checker.ts';
 import { firstDifference, runInput, seqText } from './single.ts';
 import { singleAblation, type SingleAblation } from './singleAblation.ts';
 
+function otherModel(ctx: ClaimContext, claim: AgreementClaim): ModelData {
+  if (typeof claim.agrees !== 'string') return claim.agrees;
+  try {
+    return ctx.loadModel(claim.agrees);
+  } catch (e) {
+    if (isUserError(e)) throw claimError(ctx, 'agrees', e.message);
+    throw e;
+  }
+}
+
 export function agreementChecker(ctx: ClaimContext, claim: AgreementClaim): Checker<Value[]> {
-  const other: ModelData = typeof claim.agrees === 'string' ? ctx.loadModel(claim.agrees) : claim.agrees;
-  const name = typeof claim.agrees === 'string' ? claim.agrees : 'the other model';
+  const other = otherModel(ctx, claim);
+  const name = otherModelName(claim);
   const known = new Set(other.config.vocab.slice(1).map(valueKey));
   const missing = ctx.domain.vocab.filter((v) => !known.has(valueKey(v)));
   if (missing.length) throw claimError(ctx, 'agrees', `${name} has no token ${missing.map(formatValue).join(', ')} in its vocabulary`);

@@ -112,6 +112,9 @@ export function claimKind(c: Claim): ClaimKind {
   return 'invariant';
 }
 
+/** The other model of an agreement claim as messages name it: its file's name. */
+export const otherModelName = (c: AgreementClaim): string => (typeof c.agrees === 'string' ? (c.agrees.split(/[\\/]/).at(-1) ?? c.agrees) : 'the other model');
+
 export const componentList = (c: string | readonly string[] | undefined): string[] => (c === undefined ? [] : typeof c === 'string' ? [c] : [...c]);
 
 /** One line that says what the claim claims. */
@@ -127,7 +130,7 @@ function lengthsText(min: number | undefined, max: number | undefined): string {
 
 function describeBody(c: Claim): string {
   if ('agrees' in c) {
-    const other = typeof c.agrees === 'string' ? c.agrees : 'the other model';
+    const other = otherModelName(c);
     const abl = componentList(c.ablate);
     return `${abl.length ? `with ${abl.join('+')} ${c.mode ?? 'zero'}-ablated, ` : ''}agrees with ${other}`;
   }

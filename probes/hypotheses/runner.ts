@@ -40,6 +40,12 @@ export interface ClaimReport {
   readonly seed: number;
   /** The shrunk failing input (null when the claim held). */
   readonly counterexample: Value[] | null;
+  /**
+   * Whether the counterexample is proven minimal: every shorter input, and every as long one
+   * earlier in vocabulary order, was tried and holds. Else no single token of it can be dropped
+   * or lowered (too many inputs come before it to try them all).
+   */
+  readonly minimal?: boolean;
   /** What the model did on it, and what the claim expected. */
   readonly observed?: string;
   readonly expected?: string;
@@ -69,6 +75,7 @@ export interface RunOutcome {
   readonly shrinks: number;
   readonly seed: number;
   readonly counterexample: Value[] | null;
+  readonly minimal?: boolean;
   readonly observed?: string;
   readonly expected?: string;
   readonly path: string | null;
@@ -94,7 +101,7 @@ export function runChecker(program: Program, checker: Checker, opts: RunOptions 
   if (checker.check(shrunk, extra).ok) throw asError(`the claim failed on ${shrunk.join(' ')} but holds when checked again`);
   const min = minimiseCounterexample(checker, shrunk, extra, (x) => labelInput(program, x) !== null);
   const r = checker.check(min.input, extra);
-  return { ...base, shrinks: base.shrinks + min.steps, passed: false, counterexample: min.input, observed: r.observed, expected: r.expected };
+  return { ...base, shrinks: base.shrinks + min.steps, passed: false, counterexample: min.input, minimal: min.minimal, observed: r.observed, expected: r.expected };
 }
 
 export interface CheckClaimsOptions extends RunOptions, PrepareOptions {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { LIBRARY_DIR } from '../../cli/resolveProgram.ts';
 import { cli, tempDir } from '../cli/harness.ts';
-import { COMPILED_REVERSE, FIXTURES } from './support.ts';
+import { COMPILED_REVERSE, FIXTURES, LEARNED_REVERSE } from './support.ts';
 
 const tmp = tempDir();
 afterAll(() => tmp.cleanup());
@@ -29,11 +29,23 @@ describe('rasplab check', () => {
     expect(r.err).toMatch(/^backend: \w+; program reverse; 40 runs per claim, seed 0\n$/);
   });
 
+  it('the learned example files: every claim of one holds, every claim of the other fails', async () => {
+    const hyp = (f: string) => join(FIXTURES, 'hypotheses', f);
+    const good = await cli('check', LEARNED_REVERSE, hyp('reverse.learned.yaml'), '--runs', '100');
+    expect(good.code, good.out).toBe(0);
+    const bad = await cli('check', LEARNED_REVERSE, hyp('reverse.learned.false.yaml'), '--json');
+    expect(bad.code).toBe(1);
+    const claims = JSON.parse(bad.out).claims as { passed: boolean; counterexample: string[]; minimal: boolean }[];
+    expect(claims.map((c) => c.passed)).toEqual([false, false, false]);
+    expect(claims[0]).toMatchObject({ minimal: true });
+    expect(claims[0].counterexample).toHaveLength(4);
+  });
+
   it('prints a failure with its shrunk counterexample, what happened, and a replay command that reproduces it', async () => {
     const r = await cli('check', COMPILED_REVERSE, falseClaims, ...runs, '--seed', '5');
     expect(r.code).toBe(1);
     expect(r.out).toContain('claim 2 (identity): FAILED  head 1.0 implements select(indices, indices, ==)');
-    expect(field(r.out, 'counterexample')).toMatch(/^a a {3}\(length 2; found after \d+ runs?, \d+ shrinks?\)$/);
+    expect(field(r.out, 'counterexample')).toMatch(/^a a {3}\(length 2, minimal; found after \d+ runs?, \d+ shrinks?\)$/);
     expect(field(r.out, 'observed')).toBe('query 0:a attends BOS 0.00, 0:a 0.00, 1:a 1.00');
     expect(field(r.out, 'expected')).toBe('mass ≥ 0.5 on 0:a');
     const replay = field(r.out, 'replay')!;
@@ -76,6 +88,7 @@ describe('rasplab check', () => {
   it('usage mistakes are one line with exit code 2', async () => {
     const bad = tmp.file('bad.yaml', 'claims:\n  - { head: "1.0", implements: flip\n');
     const shape = tmp.file('shape.yaml', '- { head: "3.1", implements: flip }\n');
+    const other = tmp.file('other.yaml', '- { agrees: missing.safetensors }\n');
     const cases: [string[], RegExp][] = [
       [['check', COMPILED_REVERSE], /name a HYPOTHESES file .* or give --from-labels COMPILED/],
       [['check', COMPILED_REVERSE, falseClaims, '--from-labels', COMPILED_REVERSE], /not both/],
@@ -85,6 +98,7 @@ describe('rasplab check', () => {
       [['check', COMPILED_REVERSE, bad], /bad\.yaml:\d+:\d+: /],
       [['check', COMPILED_REVERSE, shape], /shape\.yaml: claim 1: 'head': component 3\.1: the model has 2 layers/],
       [['check', 'nope.safetensors', falseClaims], /no such model file: nope\.safetensors/],
+      [['check', COMPILED_REVERSE, other], /other\.yaml: claim 1: 'agrees': \S+missing\.safetensors: cannot read model file/],
       [['check', COMPILED_REVERSE, 'nope.yaml'], /cannot read hypothesis file 'nope\.yaml': no such file/],
     ];
     for (const [argv, msg] of cases) {

@@ -22,10 +22,29 @@ describe('minimising a counterexample', () => {
   });
 
   it('keeps to the domain and to valid inputs', () => {
-    expect(minimiseCounterexample(checker((x) => x.includes('c'), 2), ['b', 'c', 'd'], undefined, () => true).input).toEqual(['c', 'a']);
+    expect(minimiseCounterexample(checker((x) => x.includes('c'), 2), ['b', 'c', 'd'], undefined, () => true).input).toEqual(['a', 'c']);
     // Inputs with a 'b' are invalid: the token may not be lowered through them.
     expect(min((x) => x.includes('c'), ['d', 'c'], (x) => !x.includes('b'))).toEqual(['c']);
     expect(min((x) => x.length === 2, ['d', 'd'], (x) => !x.includes('b'))).toEqual(['a', 'a']);
+  });
+
+  it('is the first failing input in shortest-then-earliest order when few enough come before it', () => {
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom(...vocab), { minLength: 1, maxLength: 4 }), fc.constantFrom(...vocab), fc.constantFrom(...vocab), (x, t, u) => {
+        const fails = (y: readonly Value[]) => y.includes(t) && y.at(-1) === u;
+        if (!fails(x)) return;
+        const m = minimiseCounterexample(checker(fails), x, undefined, () => true);
+        expect(m.minimal).toBe(true);
+        expect(m.input).toEqual(t === u ? [t] : [t, u]);
+      }),
+      { seed: 6 },
+    );
+  });
+
+  it('beyond the budget it says the result is only locally minimal', () => {
+    const long = Array.from({ length: 8 }, () => 'd');
+    const m = minimiseCounterexample(checker((x) => x.length === 8 && x[7] === 'd'), long, undefined, () => true);
+    expect(m).toMatchObject({ input: ['a', 'a', 'a', 'a', 'a', 'a', 'a', 'd'], minimal: false });
   });
 
   it('the result still fails, is no longer than the start, and no single removal or lowering fails', () => {
