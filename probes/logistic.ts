@@ -21,10 +21,13 @@ export function trainLogistic(
 ): LogisticFit {
   const steps = opts.steps ?? 200;
   const l2 = opts.l2 ?? 1e-4;
-  const W = tf.variable(tf.tensor2d(init.W, [d, k]));
-  const b = tf.variable(tf.tensor1d(init.b));
-  const x = tf.tensor2d(X, [n, d]);
-  const y = tf.oneHot(tf.tensor1d(labels, 'int32'), k);
+  // tf.variable copies its initial value, and oneHot its indices: tidy frees those originals.
+  const [W, b, x, y] = tf.tidy(() => [
+    tf.variable(tf.tensor2d(init.W, [d, k])),
+    tf.variable(tf.tensor1d(init.b)),
+    tf.tensor2d(X, [n, d]),
+    tf.oneHot(tf.tensor1d(labels, 'int32'), k),
+  ]);
   const opt = tf.train.adam(opts.learningRate ?? 0.05);
   try {
     for (let s = 0; s < steps; s++) {
