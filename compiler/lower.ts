@@ -212,7 +212,7 @@ class Lowerer {
       ov: widthOv(tempDir),
       label: {
         expr: this.describe(i),
-        selector: n.kind === 'length' ? 'select(tokens, tokens, TRUE)' : this.describe(this.graph.nodes[i].inputs[0]),
+        selector: n.kind === 'length' ? 'select(tokens, tokens, True)' : this.describe(this.graph.nodes[i].inputs[0]),
         writes: this.name(i),
         kind: 'selector-width',
       },

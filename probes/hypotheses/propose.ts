@@ -20,11 +20,6 @@ export interface Proposal {
   readonly skipped: { readonly from: HeadRef; readonly selector: string; readonly reason: string }[];
 }
 
-/** Label text as `.rasp` reads it: the compiler writes the always-true predicate as TRUE. */
-export function selectorText(label: string): string {
-  return label.replace(/\bTRUE\b/g, 'True').replace(/\bFALSE\b/g, 'False');
-}
-
 const headsOf = (m: ModelData): HeadRef[] => m.config.layers.flatMap((L, layer) => Array.from({ length: L.nHeads }, (_, head) => ({ layer, head })));
 
 export function proposeFromLabels(compiled: ModelData, target: ModelData, program: Program, opts: { match?: MatchRule; threshold?: number } = {}): Proposal {
@@ -32,7 +27,7 @@ export function proposeFromLabels(compiled: ModelData, target: ModelData, progra
   const skipped: Proposal['skipped'][number][] = [];
   for (const label of compiled.labels.heads) {
     const from = { layer: label.layer, head: label.head };
-    const implementsText = selectorText(label.selector);
+    const implementsText = label.selector;
     try {
       parseSelectorExpression(program, implementsText, { file: 'label' });
     } catch (e) {

@@ -3,6 +3,7 @@ import { compile } from '../../compiler/index.ts';
 import { and, indices, or, select, selectorWidth, tokens } from '../../src/rasp/builder.ts';
 import { RaspError } from '../../src/rasp/errors.ts';
 import { evaluate } from '../../src/rasp/evaluate.ts';
+import { parseSelectorExpression } from '../../src/rasp/expression.ts';
 import { enumerateInputs } from '../../src/rasp/inputs.ts';
 import type { Program } from '../../src/rasp/program.ts';
 import type { MaybeValue, Value } from '../../src/rasp/values.ts';
@@ -155,5 +156,15 @@ describe('refusals', () => {
     const p = P.program('w', selectorWidth(and(select(tokens, tokens, '=='), select(indices, indices, '<'))));
     const { model } = compile(p, { vocab: [1, 2], maxLen: 4 });
     expect(mismatches(model, p, [1, 2], 4).bad).toEqual([]);
+  });
+});
+
+describe('labels are RASP', () => {
+  it("the length head's selector label parses in the program's scope", () => {
+    const p = P.reverseBuiltinLength();
+    const { model } = compile(p, { vocab: [1, 2, 3], maxLen: 4 });
+    const width = model.labels.heads.find((h) => h.kind === 'selector-width')!;
+    expect(width.selector).toBe('select(tokens, tokens, True)');
+    expect(() => parseSelectorExpression(p, width.selector, { file: 'label' })).not.toThrow();
   });
 });
