@@ -1,13 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ablate, ablationSweep } from '../../probes/ablation.ts';
 import { parseComponent } from '../../probes/components.ts';
 import { makeProbeSet } from '../../probes/probeSet.ts';
 import { reverse } from '../compiler/programs.ts';
 import { compiled, constantBaseline, withUnrelatedHead } from './fixtures.ts';
-
-vi.mock('../../src/model/forward.ts', () => import('./standin/forward.ts'));
-vi.mock('../../src/model/params.ts', () => import('./standin/forward.ts'));
 
 const vocab = ['a', 'b', 'c'];
 const prog = reverse();
