@@ -42,6 +42,10 @@ export function register(program: Command): void {
       const backend = await selectBackend(flags.backend);
       const { createEngine } = await import('../tui/engine.ts');
       const engine = createEngine(session.models.map((m) => m.data), session.set, { seed: flags.seed });
+      // Ink decides when it is imported whether it runs in CI (CI=true, as containers and CI shells
+      // set), and then draws only the final frame: a blank screen here, where we know there is a TTY.
+      delete process.env.CI;
+      delete process.env.CONTINUOUS_INTEGRATION;
       try {
         const { startTui } = await import('../tui/start.tsx');
         await startTui({ ...session, engine, seed: flags.seed, backend });
