@@ -27,9 +27,17 @@ import { formatValue, isNumeric, valuesEqual, type Value } from './values.ts';
 
 const COMPARISON_SET: ReadonlySet<string> = new Set(['==', '!=', '<', '<=', '>', '>=']);
 
-/** Integers unchanged (exact up to 2^53); other numbers rounded to 12 significant digits; -0 as 0. */
+/**
+ * Below this magnitude a number is 0: what is left when sums that cancel (0.3 - 0.1 - 0.1 - 0.1)
+ * are added in different orders, whose sign and size depend on the order. Without it the
+ * evaluator (position order) and value-set inference (any order) could list different numbers.
+ */
+const ZERO_BELOW = 1e-12;
+
+/** Integers unchanged (exact up to 2^53); numbers below 1e-12 in size as 0; others rounded to 12 significant digits; -0 as 0. */
 export function canonicalNumber(x: number): number {
   if (Number.isInteger(x)) return x === 0 ? 0 : x;
+  if (Math.abs(x) < ZERO_BELOW) return 0;
   return Number(x.toPrecision(12));
 }
 
