@@ -3,7 +3,6 @@
  * Flags become `TrainFlags` here; every check and the run itself live in src/train (imported lazily,
  * so `--help` does not load tfjs).
  */
-import * as fs from 'node:fs';
 import { resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { UserError } from '../../src/rasp/errors.ts';
@@ -12,7 +11,7 @@ import { DEFAULT_FLAGS, validateTrainFlags, type ArchFlags, type TrainFlags } fr
 import { setExitCode } from '../errors.ts';
 import { ioOf, type CliIo } from '../format/output.ts';
 import { backendOption, maxLenOption, outputNameOption, seedOption, vocabOption, type BackendChoice } from '../options.ts';
-import { createProgress } from '../progress.ts';
+import { trainAtTerminal } from '../trainRun.ts';
 import { resolveProgram } from '../resolveProgram.ts';
 
 /** Options as commander hands them over (strings where the user typed them). */
@@ -118,53 +117,25 @@ async function runTrain(programArg: string, o: RawTrainOptions, io: CliIo): Prom
   validateTrainFlags(flags); // before any work or output: a bad flag is one line on stderr
   const { loadModel, saveModel } = await import('../../src/model/modelFile.ts');
   const { selectBackend } = await import('../../src/model/backend.ts');
-  const { checkpointPathFor } = await import('../../src/train/checkpoint.ts');
-  const { jsonlSink, logPathFor } = await import('../../src/train/log.ts');
-  const { train } = await import('../../src/train/trainer.ts');
   const init = o.initFrom !== undefined ? { model: loadModel(o.initFrom), file: o.initFrom } : undefined;
   const backend = await selectBackend(o.backend ?? 'auto');
-
-  const checkpointPath = checkpointPathFor(out);
-  const resuming = Boolean(o.resume) && fs.existsSync(checkpointPath);
-  const log = jsonlSink(logPathFor(out), !resuming);
-  const progress = createProgress({ total: flags.steps, lineEvery: Math.max(flags.logEvery, 100) });
-  let interrupted = false;
-  const onSigint = () => {
-    if (interrupted) process.exit(130); // a second Ctrl-C: give up on the checkpoint
-    interrupted = true;
-  };
-  process.on('SIGINT', onSigint);
   io.err(`training ${program.name} on backend ${backend}\n`);
-  try {
-    const result = await train(
-      { program, flags, init, checkpointPath, resume: Boolean(o.resume) },
-      {
-        onProgress: (p) => progress.update(p),
-        onRecord: log,
-        shouldStop: () => interrupted,
-        onNote: (m) => io.err(`${m}\n`),
-      },
-    );
-    progress.stop();
-    if (result.status === 'interrupted') {
-      io.err(`interrupted at step ${result.steps}: checkpoint saved to ${checkpointPath}; continue with --resume\n`);
-      return 130;
-    }
-    saveModel(out, result.model);
-    const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
-    const lengths = Object.entries(result.lengthAcc).map(([len, acc]) => `  length ${len}: ${pct(acc)}\n`);
-    io.out(
-      `trained ${program.name} → ${out}\n` +
-        `  ${result.steps} steps (${result.status}), ${result.wallTimeS.toFixed(1)} s, ${Math.round(result.tokensPerSec)} tokens/s on ${result.backend}\n` +
-        `  exact match: train ${pct(result.trainAcc)}, test ${pct(result.testAcc)}\n` +
-        lengths.join('') +
-        `  log: ${logPathFor(out)}\n`,
-    );
-    return 0;
-  } finally {
-    progress.stop();
-    process.off('SIGINT', onSigint);
+  const { result, checkpointPath, logPath } = await trainAtTerminal({ program, flags, init }, out, { resume: Boolean(o.resume), io });
+  if (result.status === 'interrupted') {
+    io.err(`interrupted at step ${result.steps}: checkpoint saved to ${checkpointPath}; continue with --resume\n`);
+    return 130;
   }
+  saveModel(out, result.model);
+  const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
+  const lengths = Object.entries(result.lengthAcc).map(([len, acc]) => `  length ${len}: ${pct(acc)}\n`);
+  io.out(
+    `trained ${program.name} → ${out}\n` +
+      `  ${result.steps} steps (${result.status}), ${result.wallTimeS.toFixed(1)} s, ${Math.round(result.tokensPerSec)} tokens/s on ${result.backend}\n` +
+      `  exact match: train ${pct(result.trainAcc)}, test ${pct(result.testAcc)}\n` +
+      lengths.join('') +
+      `  log: ${logPath}\n`,
+  );
+  return 0;
 }
 
 export function register(program: Command): void {

@@ -8,7 +8,7 @@ import { UserError } from '../../src/rasp/errors.ts';
 import type { Program } from '../../src/rasp/program.ts';
 import type { ModelData } from '../../src/model/types.ts';
 import type { CliIo } from '../format/output.ts';
-import { createProgress } from '../progress.ts';
+import { trainAtTerminal } from '../trainRun.ts';
 import { compiledMaxLen, demoTrainFlags, type DemoPaths, type DemoSettings } from './settings.ts';
 
 export interface Built {
@@ -41,35 +41,15 @@ export async function learnedModel(program: Program, s: DemoSettings, paths: Dem
   if (existsSync(paths.learned)) return { model: await loadCached(paths.learned), path: paths.learned, cached: true };
   const { saveModel } = await import('../../src/model/modelFile.ts');
   const { checkpointPathFor } = await import('../../src/train/checkpoint.ts');
-  const { jsonlSink, logPathFor } = await import('../../src/train/log.ts');
-  const { train } = await import('../../src/train/trainer.ts');
-  const flags = demoTrainFlags(s);
-  const checkpointPath = checkpointPathFor(paths.learned);
-  const resuming = existsSync(checkpointPath);
-  const log = jsonlSink(logPathFor(paths.learned), !resuming);
-  const progress = createProgress({ total: flags.steps, lineEvery: Math.max(flags.logEvery, 100) });
-  let interrupted = false;
-  const onSigint = () => {
-    if (interrupted) process.exit(130); // a second Ctrl-C: give up on the checkpoint
-    interrupted = true;
-  };
-  process.on('SIGINT', onSigint);
-  try {
-    const result = await train(
-      { program, flags, checkpointPath, resume: resuming },
-      { onProgress: (p) => progress.update(p), onRecord: log, shouldStop: () => interrupted, onNote: (m) => io.err(`${m}\n`) },
-    );
-    progress.stop();
-    if (result.status === 'interrupted') {
-      io.err(`interrupted at step ${result.steps}; run \`rasplab demo\` again to continue from there\n`);
-      return null;
-    }
-    saveModel(paths.learned, result.model);
-    rmSync(checkpointPath, { force: true });
-    io.err(`trained in ${result.steps} steps (${result.wallTimeS.toFixed(1)} s): held-out exact match ${(100 * result.testAcc).toFixed(1)}%\n`);
-    return { model: result.model, path: paths.learned, cached: false };
-  } finally {
-    progress.stop();
-    process.off('SIGINT', onSigint);
+  // A demo stopped with Ctrl-C left a checkpoint: continue it.
+  const resume = existsSync(checkpointPathFor(paths.learned));
+  const { result, checkpointPath } = await trainAtTerminal({ program, flags: demoTrainFlags(s) }, paths.learned, { resume, io });
+  if (result.status === 'interrupted') {
+    io.err(`interrupted at step ${result.steps}; run \`rasplab demo\` again to continue from there\n`);
+    return null;
   }
+  saveModel(paths.learned, result.model);
+  rmSync(checkpointPath, { force: true });
+  io.err(`trained in ${result.steps} steps (${result.wallTimeS.toFixed(1)} s): held-out exact match ${(100 * result.testAcc).toFixed(1)}%\n`);
+  return { model: result.model, path: paths.learned, cached: false };
 }
