@@ -245,6 +245,18 @@ export async function train(req: TrainRequest, hooks: TrainHooks = {}): Promise<
     for (const { len, batches } of lengthBatches) lengthAcc[len] = exactMatch(await accuracyOf(batches));
     const wallTimeS = elapsedS();
     const tokensPerSec = trainMs > 0 ? (tokens * 1000) / trainMs : 0;
+    // What the run achieved: returned, and kept in the model file's training metadata.
+    const outcome = {
+      status,
+      initialTestAcc,
+      trainAcc,
+      testAcc: exactMatch(testAcc),
+      testTokenAcc: tokenAccuracy(testAcc),
+      lengthAcc,
+      finalLoss: lastLoss,
+      tokensPerSec,
+      wallTimeS,
+    };
 
     const training: TrainingInfo = {
       program: req.program.name,
@@ -266,33 +278,11 @@ export async function train(req: TrainRequest, hooks: TrainHooks = {}): Promise<
       testLengths: f.testLengths,
       testSize: f.testSize,
       initFrom: req.init?.file ?? null,
-      status,
-      initialTestAcc,
-      trainAcc,
-      testAcc: exactMatch(testAcc),
-      testTokenAcc: tokenAccuracy(testAcc),
-      lengthAcc,
-      finalLoss: lastLoss,
-      tokensPerSec,
-      wallTimeS,
+      ...outcome,
     };
     const model: ModelData = { config, labels, training, weights: new Map(names.map((n, i) => [n, { shape: shapes[i], data: state.values[i].slice() }])) };
     record({ type: 'end', status, steps: step, trainAcc, testAcc: exactMatch(testAcc), lengthAcc, wallTimeS, tokensPerSec, backend });
-    return {
-      model,
-      status,
-      steps: step,
-      initialTestAcc,
-      trainAcc,
-      testAcc: exactMatch(testAcc),
-      testTokenAcc: tokenAccuracy(testAcc),
-      lengthAcc,
-      finalLoss: lastLoss,
-      tokensPerSec,
-      wallTimeS,
-      backend,
-      evals,
-    };
+    return { model, steps: step, backend, evals, ...outcome };
   } finally {
     disposeState(state);
   }
