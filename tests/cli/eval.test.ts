@@ -11,8 +11,8 @@ import { formatValue } from '../../src/rasp/values.ts';
 const tmp = tempDir();
 afterAll(() => tmp.cleanup());
 
-// reverse.rasp's header: vocab 1 2 3, max-len 5.
-const input = [1, 2, 3, 3, 2];
+// reverse.rasp's header: vocab a b c d e, max-len 5.
+const input = ['a', 'b', 'c', 'c', 'e'];
 const inputText = input.join(' ');
 const reversed = [...input].reverse();
 

@@ -15,7 +15,7 @@ import { libraryNames, libraryPath, readHeader } from '../support/libraryExample
 type Reference = (xs: readonly Value[]) => MaybeValue[];
 
 /** Inputs tried exhaustively when the vocabulary and max-len allow at most this many. */
-const EXHAUSTIVE_LIMIT = 2000;
+const EXHAUSTIVE_LIMIT = 5000;
 
 function counts(xs: readonly Value[]): Map<Value, number> {
   const m = new Map<Value, number>();

@@ -51,3 +51,8 @@ export const TRACR_ANCHORS: Readonly<Record<string, TracrAnchor>> = {
   },
   count_less_freq: { tracrName: 'count_less_freq(2)', vocab: ['a', 'b', 'c'], byMaxLen: { 5: f(2, 2, [12, 12], 19, 10.0), 10: f(2, 2, [22, 22], 29, 18.7) } },
 };
+
+/** The anchor's vocabulary as values: numbers when every token is one (as `--vocab` reads it). */
+export function tracrVocab(anchor: TracrAnchor): (string | number)[] {
+  return anchor.vocab.every((t) => !Number.isNaN(Number(t))) ? anchor.vocab.map(Number) : [...anchor.vocab];
+}
