@@ -4,7 +4,6 @@ import {
   aggregate,
   and,
   constant,
-  expr,
   indices,
   length,
   map,
@@ -20,12 +19,8 @@ import { RaspError } from '../../src/rasp/errors.ts';
 import { evaluate, evaluateProgram, evaluateSelector, Evaluator } from '../../src/rasp/evaluate.ts';
 import type { Program } from '../../src/rasp/program.ts';
 import type { Value } from '../../src/rasp/values.ts';
+import { x, y, k, bin, un } from '../support/exprShorthand.ts';
 
-const x = expr.param(0);
-const y = expr.param(1);
-const k = expr.const;
-const bin = expr.binary;
-const un = expr.unary;
 const chars = (s: string): Value[] => s.split(' ');
 const loc = { file: 'prog.rasp', line: 4, col: 9 };
 

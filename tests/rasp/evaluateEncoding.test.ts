@@ -3,7 +3,6 @@ import {
   aggregate,
   categorical,
   constant,
-  expr,
   indices,
   length,
   map,
@@ -14,12 +13,8 @@ import {
   zipmap,
 } from '../../src/rasp/builder.ts';
 import { encodingOf, inferEncodings } from '../../src/rasp/encoding.ts';
+import { x, y, k, bin, un } from '../support/exprShorthand.ts';
 
-const x = expr.param(0);
-const y = expr.param(1);
-const k = expr.const;
-const bin = expr.binary;
-const un = expr.unary;
 const all = select(indices, indices, 'TRUE');
 
 describe('encoding inference', () => {

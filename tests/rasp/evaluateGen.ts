@@ -9,7 +9,6 @@ import {
   aggregate,
   and,
   constant,
-  expr,
   indices,
   length,
   map,
@@ -21,12 +20,8 @@ import {
   tokens,
   zipmap,
 } from '../../src/rasp/builder.ts';
+import { x, y, k, bin, un } from '../support/exprShorthand.ts';
 
-const x = expr.param(0);
-const y = expr.param(1);
-const k = expr.const;
-const bin = expr.binary;
-const un = expr.unary;
 
 export const UNARY: readonly ScalarExpr[] = [
   bin('+', x, k(1)),

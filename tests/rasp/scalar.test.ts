@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { fc, test } from '@fast-check/vitest';
 import type { ScalarExpr, ScalarFn } from '../../src/rasp/ast.ts';
-import { expr } from '../../src/rasp/builder.ts';
 import { RaspError } from '../../src/rasp/errors.ts';
 import {
   applyScalarFn,
@@ -13,12 +12,8 @@ import {
   pythonRound,
 } from '../../src/rasp/scalar.ts';
 import type { Value } from '../../src/rasp/values.ts';
+import { x, y, k, bin, un } from '../support/exprShorthand.ts';
 
-const x = expr.param(0);
-const y = expr.param(1);
-const k = expr.const;
-const bin = expr.binary;
-const un = expr.unary;
 const fn = (body: ScalarExpr, arity = 1): ScalarFn => ({ kind: 'expr', arity, body });
 const run = (body: ScalarExpr, ...args: Value[]) => applyScalarFn(fn(body, Math.max(1, args.length)), args);
 

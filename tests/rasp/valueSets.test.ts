@@ -20,11 +20,8 @@ import { canonicalNumber } from '../../src/rasp/scalar.ts';
 import { formatValueSet, inferValueSets, type ValueSet } from '../../src/rasp/valueSets.ts';
 import { sortedUnique, valueKey, type Value } from '../../src/rasp/values.ts';
 import { buildProgram, inputArb, MAX_LEN, stepsArb, VOCAB } from './evaluateGen.ts';
+import { x, y, k, bin } from '../support/exprShorthand.ts';
 
-const x = expr.param(0);
-const y = expr.param(1);
-const k = expr.const;
-const bin = expr.binary;
 const all = select(indices, indices, 'TRUE');
 const abc = ['a', 'b', 'c'];
 
