@@ -43,8 +43,12 @@ export interface AblationOptions {
   readonly batchSize?: number;
 }
 
-/** Replacement activations for the ablation modes, computed once and shared by every component. */
-class Ablator {
+/**
+ * Replacement activations for the ablation modes, computed once and shared by every component:
+ * for `data` (the batches of `set`), the position-wise means over the reference set, or each
+ * input's resampled partner's activations. Also the view of single inputs (ablatedRun.ts).
+ */
+export class Ablator {
   private means?: Map<HookName, tf.Tensor>;
   private resampled?: Map<HookName, tf.Tensor>[];
 

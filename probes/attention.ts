@@ -3,7 +3,7 @@
  * included), read from `hook_pattern` in batched forward passes.
  */
 import type { Value } from '../src/rasp/values.ts';
-import type { HeadRef, HookName, ModelData } from '../src/model/types.ts';
+import type { HeadRef, HookName, ModelConfig, ModelData } from '../src/model/types.ts';
 import { encodeProbeSet } from './batches.ts';
 import type { ProbeSet } from './probeSet.ts';
 import { batchActivations, withModel, type LiveModel } from './runner.ts';
@@ -49,6 +49,22 @@ export async function forEachPatternBatch(
   }
 }
 
+/**
+ * Every head's pattern for row `r` of a batch, cut to its first `n` positions (BOS included), from
+ * the [batch, head, q, k] patterns per layer with `P` positions.
+ */
+export function rowPatterns(config: ModelConfig, patterns: ReadonlyMap<number, Float32Array>, r: number, P: number, n: number): HeadPattern[] {
+  const heads: HeadPattern[] = [];
+  for (const [layer, data] of patterns) {
+    const H = config.layers[layer].nHeads;
+    for (let head = 0; head < H; head++) {
+      const base = (r * H + head) * P * P;
+      heads.push({ layer, head, pattern: Array.from({ length: n }, (_, q) => Array.from(data.subarray(base + q * P, base + q * P + n))) });
+    }
+  }
+  return heads;
+}
+
 /** Every head's pattern on each input. */
 export async function attentionPatterns(model: ModelData, inputs: readonly Value[][], opts: { batchSize?: number } = {}): Promise<InputAttention[]> {
   return withModel(model, async (m) => {
@@ -57,19 +73,7 @@ export async function attentionPatterns(model: ModelData, inputs: readonly Value
       m,
       inputs,
       (patterns, rows, P) => {
-        rows.forEach((input, r) => {
-          const n = input.length + 1;
-          const heads: HeadPattern[] = [];
-          for (const [layer, data] of patterns) {
-            const H = m.config.layers[layer].nHeads;
-            for (let head = 0; head < H; head++) {
-              const base = (r * H + head) * P * P;
-              const pattern = Array.from({ length: n }, (_, q) => Array.from(data.subarray(base + q * P, base + q * P + n)));
-              heads.push({ layer, head, pattern });
-            }
-          }
-          out.push({ input, heads });
-        });
+        rows.forEach((input, r) => out.push({ input, heads: rowPatterns(m.config, patterns, r, P, input.length + 1) }));
       },
       opts,
     );
