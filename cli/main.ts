@@ -24,6 +24,7 @@ import { register as registerReport } from './commands/report.ts';
 import { register as registerDemo } from './commands/demo.ts';
 import { exitCodeOf, reportError } from './errors.ts';
 import { processIo, type CliIo } from './format/output.ts';
+import { closeModels } from './openModel.ts';
 import { libraryPrograms } from './resolveProgram.ts';
 
 function version(): string {
@@ -96,5 +97,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
     const report = reportError(e);
     if (report.text) io.err(report.text);
     return report.exitCode;
+  } finally {
+    closeModels();
   }
 }

@@ -2,17 +2,16 @@
  * What a model does on a few inputs while components are ablated: its output and every head's
  * attention pattern. The replacements follow probes/ablation.ts (zero; the position-wise mean over
  * a reference set; the activation on another reference input of the same length), so the view of
- * one input agrees with the scores `ablate` reports. It takes a LiveModel so that a caller who
- * recomputes often (the terminal UI) turns the weights into tensors once.
+ * one input agrees with the scores `ablate` reports.
  */
 import type { MaybeValue, Value } from '../src/rasp/values.ts';
-import { decodeLogitArray } from '../src/model/tokenize.ts';
+import type { LoadedModel } from '../src/model/loadedModel.ts';
+import { decodeOutputs } from '../src/model/scoring.ts';
 import { Ablator, type AblationMode } from './ablation.ts';
 import { attentionLayers, patternHook, rowPatterns, unlabelled, type HeadPattern } from './attention.ts';
 import { encodeProbeSet } from './batches.ts';
 import { hookSites, type ComponentRef } from './components.ts';
 import type { ProbeSet } from './probeSet.ts';
-import { batchActivations, type LiveModel } from './runner.ts';
 
 export interface AblatedRun {
   readonly input: Value[];
@@ -33,7 +32,7 @@ const longest = (xs: readonly (readonly Value[])[]) => xs.reduce((n, x) => Math.
 
 /** The model on `inputs` with `components` ablated together in `mode`. */
 export async function ablatedRun(
-  m: LiveModel,
+  m: LoadedModel,
   inputs: readonly Value[][],
   components: readonly ComponentRef[],
   mode: AblationMode,
@@ -47,14 +46,14 @@ export async function ablatedRun(
   const data = encodeProbeSet(m.config, set, { nPos });
   const ablator = new Ablator(m, data, set, opts, [...new Set(sites.map((s) => s.hook))]);
   try {
-    const layers = attentionLayers(m.data);
+    const layers = attentionLayers(m);
     const out: AblatedRun[] = [];
     for (let i = 0; i < data.batches.length; i++) {
       const b = data.batches[i];
       const intervene = sites.length ? ablator.hooksFor(sites, mode, i) : undefined;
-      const { logits, acts } = await batchActivations(m, b, layers.map(patternHook), intervene);
+      const { logits, acts } = await m.activations(b, layers.map(patternHook), { hooks: intervene });
       const patterns = new Map(layers.map((l) => [l, acts.get(patternHook(l))!.data]));
-      const outputs = decodeLogitArray(m.config, logits, b.nPos, b.lengths);
+      const outputs = decodeOutputs(m.config, logits, b.nPos, b.lengths);
       for (let r = 0; r < b.size; r++)
         out.push({ input: inputs[out.length], output: outputs[r], heads: rowPatterns(m.config, patterns, r, b.nPos, b.lengths[r]) });
     }

@@ -6,13 +6,13 @@
  */
 import type * as tf from '@tensorflow/tfjs';
 import { makeRng } from '../src/rasp/random.ts';
-import type { HookName, ModelData } from '../src/model/types.ts';
+import type { HookName, Hooks } from '../src/model/hooks.ts';
+import type { ActivationCache, LoadedModel } from '../src/model/loadedModel.ts';
+import type { Score } from '../src/model/scoring.ts';
 import { encodeProbeSet, type ProbeBatches } from './batches.ts';
 import { allComponents, formatComponent, hookSites, type ComponentRef } from './components.ts';
 import { replacementHooks, type Site } from './intervene.ts';
 import type { ProbeSet } from './probeSet.ts';
-import { withModel, type Hooks, type LiveModel } from './runner.ts';
-import type { Score } from './score.ts';
 import { scoreBatches } from './scoreRuns.ts';
 import { batchCaches, disposeCaches, meanActivations, resamplePartners } from './sources.ts';
 
@@ -50,10 +50,10 @@ export interface AblationOptions {
  */
 export class Ablator {
   private means?: Map<HookName, tf.Tensor>;
-  private resampled?: Map<HookName, tf.Tensor>[];
+  private resampled?: ActivationCache[];
 
   constructor(
-    private readonly m: LiveModel,
+    private readonly m: LoadedModel,
     private readonly data: ProbeBatches,
     private readonly set: ProbeSet,
     private readonly opts: AblationOptions,
@@ -84,31 +84,29 @@ export class Ablator {
   }
 }
 
-const sitesOf = (m: LiveModel, cs: readonly ComponentRef[]): Site[] => cs.flatMap((c) => hookSites(c, m.config));
+const sitesOf = (m: LoadedModel, cs: readonly ComponentRef[]): Site[] => cs.flatMap((c) => hookSites(c, m.config));
 
 async function runAblations(
-  model: ModelData,
+  m: LoadedModel,
   set: ProbeSet,
   jobs: readonly { components: readonly ComponentRef[]; mode: AblationMode }[],
   opts: AblationOptions,
 ): Promise<AblationProfile> {
-  return withModel(model, async (m) => {
-    const data = encodeProbeSet(m.config, set, { batchSize: opts.batchSize, nPos: maxRefPos(opts) });
-    const hooks = [...new Set(jobs.flatMap((j) => sitesOf(m, j.components).map((s) => s.hook)))];
-    const ablator = new Ablator(m, data, set, opts, hooks);
-    try {
-      const baseline = await scoreBatches(m, data);
-      const components: AblationResult[] = [];
-      for (const job of jobs) {
-        const sites = sitesOf(m, job.components);
-        const s = await scoreBatches(m, data, (b) => ablator.hooksFor(sites, job.mode, b));
-        components.push({ component: job.components.map(formatComponent).join('+'), mode: job.mode, ...s });
-      }
-      return { baseline, components };
-    } finally {
-      ablator.dispose();
+  const data = encodeProbeSet(m.config, set, { batchSize: opts.batchSize, nPos: maxRefPos(opts) });
+  const hooks = [...new Set(jobs.flatMap((j) => sitesOf(m, j.components).map((s) => s.hook)))];
+  const ablator = new Ablator(m, data, set, opts, hooks);
+  try {
+    const baseline = await scoreBatches(m, data);
+    const components: AblationResult[] = [];
+    for (const job of jobs) {
+      const sites = sitesOf(m, job.components);
+      const s = await scoreBatches(m, data, (b) => ablator.hooksFor(sites, job.mode, b));
+      components.push({ component: job.components.map(formatComponent).join('+'), mode: job.mode, ...s });
     }
-  });
+    return { baseline, components };
+  } finally {
+    ablator.dispose();
+  }
 }
 
 /** Reference inputs may be longer than the probe set's: every batch gets room for both. */
@@ -119,7 +117,7 @@ function maxRefPos(opts: AblationOptions): number | undefined {
 
 /** Ablates the given components together in one mode. */
 export async function ablate(
-  model: ModelData,
+  model: LoadedModel,
   set: ProbeSet,
   components: readonly ComponentRef[],
   mode: AblationMode,
@@ -138,7 +136,7 @@ export interface SweepOptions extends AblationOptions {
 }
 
 /** Ablates every component, one at a time, in each mode: the model's ablation profile. */
-export async function ablationSweep(model: ModelData, set: ProbeSet, opts: SweepOptions = {}): Promise<AblationProfile> {
+export async function ablationSweep(model: LoadedModel, set: ProbeSet, opts: SweepOptions = {}): Promise<AblationProfile> {
   const comps = opts.components ?? allComponents(model.config, { neurons: opts.neurons });
   const modes = opts.modes ?? ['zero'];
   const jobs = modes.flatMap((mode) => comps.map((c) => ({ components: [c], mode })));

@@ -3,10 +3,11 @@
  * included), read from `hook_pattern` in batched forward passes.
  */
 import type { Value } from '../src/rasp/values.ts';
-import type { HeadRef, HookName, ModelConfig, ModelData } from '../src/model/types.ts';
+import { layerHook, type HookName } from '../src/model/hooks.ts';
+import type { LoadedModel } from '../src/model/loadedModel.ts';
+import type { HeadRef, ModelConfig, ModelData } from '../src/model/types.ts';
 import { encodeProbeSet } from './batches.ts';
 import type { ProbeSet } from './probeSet.ts';
-import { batchActivations, withModel, type LiveModel } from './runner.ts';
 
 export interface HeadPattern extends HeadRef {
   /** [query][key], positions 0..length (0 is BOS). */
@@ -23,7 +24,7 @@ export function unlabelled(inputs: readonly Value[][]): ProbeSet {
   return { inputs, expected: inputs.map((x) => x.map(() => null)), exhaustive: false };
 }
 
-export const patternHook = (layer: number): HookName => `blocks.${layer}.attn.hook_pattern`;
+export const patternHook = (layer: number): HookName => layerHook(layer, 'attn.hook_pattern');
 
 export function attentionLayers(model: ModelData): number[] {
   return model.config.layers.flatMap((L, l) => (L.nHeads > 0 ? [l] : []));
@@ -34,16 +35,16 @@ export function attentionLayers(model: ModelData): number[] {
  * batch's inputs. Lets callers reduce over large probe sets without holding every pattern.
  */
 export async function forEachPatternBatch(
-  m: LiveModel,
+  m: LoadedModel,
   inputs: readonly Value[][],
   visit: (patterns: Map<number, Float32Array>, rows: readonly Value[][], nPos: number) => void,
   opts: { batchSize?: number; nPos?: number } = {},
 ): Promise<void> {
-  const layers = m.config.layers.flatMap((L, l) => (L.nHeads > 0 ? [l] : []));
+  const layers = attentionLayers(m);
   const pb = encodeProbeSet(m.config, unlabelled(inputs), opts);
   let row = 0;
   for (const b of pb.batches) {
-    const { acts } = await batchActivations(m, b, layers.map(patternHook));
+    const { acts } = await m.activations(b, layers.map(patternHook));
     visit(new Map(layers.map((l) => [l, acts.get(patternHook(l))!.data])), inputs.slice(row, row + b.size), pb.nPos);
     row += b.size;
   }
@@ -66,17 +67,15 @@ export function rowPatterns(config: ModelConfig, patterns: ReadonlyMap<number, F
 }
 
 /** Every head's pattern on each input. */
-export async function attentionPatterns(model: ModelData, inputs: readonly Value[][], opts: { batchSize?: number } = {}): Promise<InputAttention[]> {
-  return withModel(model, async (m) => {
-    const out: InputAttention[] = [];
-    await forEachPatternBatch(
-      m,
-      inputs,
-      (patterns, rows, P) => {
-        rows.forEach((input, r) => out.push({ input, heads: rowPatterns(m.config, patterns, r, P, input.length + 1) }));
-      },
-      opts,
-    );
-    return out;
-  });
+export async function attentionPatterns(m: LoadedModel, inputs: readonly Value[][], opts: { batchSize?: number } = {}): Promise<InputAttention[]> {
+  const out: InputAttention[] = [];
+  await forEachPatternBatch(
+    m,
+    inputs,
+    (patterns, rows, P) => {
+      rows.forEach((input, r) => out.push({ input, heads: rowPatterns(m.config, patterns, r, P, input.length + 1) }));
+    },
+    opts,
+  );
+  return out;
 }

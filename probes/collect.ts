@@ -2,10 +2,10 @@
  * Activations at real-token positions (BOS and padding dropped) over a probe set, flattened to
  * samples: what neuron statistics and linear probes work on.
  */
-import type { HookName, ModelData } from '../src/model/types.ts';
+import type { HookName } from '../src/model/hooks.ts';
+import type { LoadedModel } from '../src/model/loadedModel.ts';
 import { encodeProbeSet } from './batches.ts';
 import type { ProbeSet } from './probeSet.ts';
-import { batchActivations, withModel } from './runner.ts';
 
 export interface Sample {
   /** Index into the probe set's inputs. */
@@ -22,7 +22,7 @@ export interface PositionActivations {
 
 /** The given hooks' activations (each [batch, pos, width]) at every real-token position. */
 export async function collectPositions(
-  model: ModelData,
+  model: LoadedModel,
   set: ProbeSet,
   hooks: readonly HookName[],
   opts: { batchSize?: number } = {},
@@ -30,23 +30,21 @@ export async function collectPositions(
   const samples: Sample[] = [];
   set.inputs.forEach((x, input) => x.forEach((_, position) => samples.push({ input, position })));
   const acts = new Map<HookName, { width: number; values: Float32Array }>();
-  await withModel(model, async (m) => {
-    const pb = encodeProbeSet(m.config, set, opts);
-    let first = 0;
-    for (const b of pb.batches) {
-      const got = (await batchActivations(m, b, hooks)).acts;
-      let s = first;
-      for (const h of hooks) {
-        const { data, shape } = got.get(h)!;
-        const width = shape[shape.length - 1];
-        let entry = acts.get(h);
-        if (!entry) acts.set(h, (entry = { width, values: new Float32Array(samples.length * width) }));
-        s = first;
-        for (let r = 0; r < b.size; r++)
-          for (let p = 1; p < b.lengths[r]; p++, s++) entry.values.set(data.subarray((r * b.nPos + p) * width, (r * b.nPos + p + 1) * width), s * width);
-      }
-      first = s;
+  const pb = encodeProbeSet(model.config, set, opts);
+  let first = 0;
+  for (const b of pb.batches) {
+    const got = (await model.activations(b, hooks)).acts;
+    let s = first;
+    for (const h of hooks) {
+      const { data, shape } = got.get(h)!;
+      const width = shape[shape.length - 1];
+      let entry = acts.get(h);
+      if (!entry) acts.set(h, (entry = { width, values: new Float32Array(samples.length * width) }));
+      s = first;
+      for (let r = 0; r < b.size; r++)
+        for (let p = 1; p < b.lengths[r]; p++, s++) entry.values.set(data.subarray((r * b.nPos + p) * width, (r * b.nPos + p + 1) * width), s * width);
     }
-  });
+    first = s;
+  }
   return { samples, acts };
 }

@@ -5,7 +5,9 @@
  * their pruning curves and neuron sparsity.
  */
 import type { Program } from '../src/rasp/program.ts';
-import type { ModelData } from '../src/model/types.ts';
+import type { LoadedModel } from '../src/model/loadedModel.ts';
+import { decodeOutputs, outputMatches } from '../src/model/scoring.ts';
+import type { MaybeValue } from '../src/rasp/values.ts';
 import { ablationSweep, type AblationProfile } from './ablation.ts';
 import { encodeProbeSet } from './batches.ts';
 import { headSimilarity, matchHeads, type HeadMatch, type HeadSimilarity } from './headSimilarity.ts';
@@ -13,9 +15,6 @@ import { linearProbes, type LinearProbeReport } from './linearProbe.ts';
 import { neuronStats, type LayerNeuronSummary } from './neurons.ts';
 import { makeProbeSet, sharedTask, type ProbeSet, type ProbeTask } from './probeSet.ts';
 import { pruningCurve, type PruneCurve } from './pruning.ts';
-import { batchLogits, withModel } from './runner.ts';
-import { predictions } from './score.ts';
-import { NUMERIC_TOLERANCE } from '../src/train/metrics.ts';
 
 export interface OutputAgreement {
   readonly minLen: number;
@@ -48,51 +47,35 @@ export interface CompareOptions {
   readonly probeSteps?: number;
 }
 
-/** Each input's outputs at its defined positions, as comparable keys (numbers rounded to the tolerance). */
-async function outputsOf(model: ModelData, set: ProbeSet, batchSize?: number): Promise<string[][]> {
-  return withModel(model, async (m) => {
-    const out: string[][] = [];
-    const spec = m.config.output;
-    let row = 0;
-    for (const b of encodeProbeSet(m.config, set, { batchSize }).batches) {
-      const pred = predictions(spec, b, await batchLogits(m, b));
-      pred.forEach((p, r) => {
-        const expected = set.expected[row + r];
-        out.push(
-          expected.map((y, i) =>
-            y === null ? '-' : spec.encoding === 'categorical' ? String(spec.values[p[i + 1]]) : String(Math.round(p[i + 1] / NUMERIC_TOLERANCE)),
-          ),
-        );
-      });
-      row += b.size;
-    }
-    return out;
-  });
+/** Each input's outputs (BOS dropped). */
+async function outputsOf(m: LoadedModel, set: ProbeSet, batchSize?: number): Promise<MaybeValue[][]> {
+  const out: MaybeValue[][] = [];
+  for (const b of encodeProbeSet(m.config, set, { batchSize }).batches) out.push(...decodeOutputs(m.config, await m.logits(b), b.nPos, b.lengths));
+  return out;
 }
 
-function key(model: ModelData, expected: ProbeSet['expected'][number]): string[] {
-  return expected.map((y) =>
-    y === null ? '-' : model.config.output.encoding === 'categorical' ? String(y) : String(Math.round(Number(y) / NUMERIC_TOLERANCE)),
-  );
+/** Whether two output sequences agree at every position where the program's output is defined. */
+function agreeWhereDefined(m: LoadedModel, expected: readonly MaybeValue[], x: readonly MaybeValue[], y: readonly MaybeValue[]): boolean {
+  return expected.every((e, i) => e === null || outputMatches(m.config.output, x[i], y[i]));
 }
 
-async function agreementOn(a: ModelData, b: ModelData, set: ProbeSet, task: ProbeTask, batchSize?: number): Promise<OutputAgreement> {
+async function agreementOn(a: LoadedModel, b: LoadedModel, set: ProbeSet, task: ProbeTask, batchSize?: number): Promise<OutputAgreement> {
   const oa = await outputsOf(a, set, batchSize);
   const ob = await outputsOf(b, set, batchSize);
-  const eq = (x: string[], y: string[]) => x.every((v, i) => v === y[i]);
   const n = set.inputs.length;
   const share = (f: (i: number) => boolean) => (n ? set.inputs.filter((_, i) => f(i)).length / n : 0);
+  const exact = (m: LoadedModel, out: MaybeValue[][]) => share((i) => agreeWhereDefined(m, set.expected[i], set.expected[i], out[i]));
   return {
     minLen: task.minLen,
     maxLen: task.maxLen,
     inputs: n,
-    agreement: share((i) => eq(oa[i], ob[i])),
-    aExact: share((i) => eq(oa[i], key(a, set.expected[i]))),
-    bExact: share((i) => eq(ob[i], key(b, set.expected[i]))),
+    agreement: share((i) => agreeWhereDefined(a, set.expected[i], oa[i], ob[i])),
+    aExact: exact(a, oa),
+    bExact: exact(b, ob),
   };
 }
 
-export async function compareModels(a: ModelData, b: ModelData, program: Program, opts: CompareOptions = {}): Promise<CompareReport> {
+export async function compareModels(a: LoadedModel, b: LoadedModel, program: Program, opts: CompareOptions = {}): Promise<CompareReport> {
   const n = opts.samples ?? 500;
   const seed = opts.seed ?? 0;
   const bs = opts.batchSize;
@@ -101,8 +84,8 @@ export async function compareModels(a: ModelData, b: ModelData, program: Program
   const inRange = await agreementOn(a, b, set, task, bs);
   const outOfRange = beyond ? await agreementOn(a, b, makeProbeSet(program, { ...beyond, n, seed }), beyond, bs) : null;
   const similarity = await headSimilarity(a, b, set.inputs, { batchSize: bs });
-  const sweep = (m: ModelData) => ablationSweep(m, set, { modes: ['zero', 'mean'], seed, batchSize: bs });
-  const probes = (m: ModelData) => linearProbes(m, program, set, { seed, steps: opts.probeSteps, batchSize: bs });
+  const sweep = (m: LoadedModel) => ablationSweep(m, set, { modes: ['zero', 'mean'], seed, batchSize: bs });
+  const probes = (m: LoadedModel) => linearProbes(m, program, set, { seed, steps: opts.probeSteps, batchSize: bs });
   const pa = await probes(a);
   const pb = await probes(b);
   return {

@@ -5,7 +5,8 @@
  * W_O), so replacing a head's slice there removes exactly that head's write to the residual.
  */
 import { UserError } from '../src/rasp/errors.ts';
-import type { HookName, ModelConfig } from '../src/model/types.ts';
+import { axisOf, layerHook, type HookName } from '../src/model/hooks.ts';
+import type { ModelConfig } from '../src/model/types.ts';
 
 export type ComponentRef =
   | { readonly kind: 'head'; readonly layer: number; readonly head: number }
@@ -92,18 +93,23 @@ export interface HookSite {
   readonly slice?: { readonly axis: number; readonly index: number };
 }
 
+/** The slice of one head or neuron along its axis of the hook (axes from the hook table). */
+function sliceSite(hook: HookName, axis: 'head' | 'neuron', index: number): HookSite {
+  return { hook, slice: { axis: axisOf(hook, axis), index } };
+}
+
 export function hookSites(c: ComponentRef, config: ModelConfig): HookSite[] {
   const l = c.layer;
   const L = config.layers[l];
   switch (c.kind) {
     case 'head':
-      return [{ hook: `blocks.${l}.attn.hook_z`, slice: { axis: 2, index: c.head } }];
+      return [sliceSite(layerHook(l, 'attn.hook_z'), 'head', c.head)];
     case 'attn':
       return [{ hook: `blocks.${l}.hook_attn_out` }];
     case 'mlp':
       return [{ hook: `blocks.${l}.hook_mlp_out` }];
     case 'neuron':
-      return [{ hook: `blocks.${l}.mlp.hook_post`, slice: { axis: 2, index: c.neuron } }];
+      return [sliceSite(layerHook(l, 'mlp.hook_post'), 'neuron', c.neuron)];
     case 'layer': {
       const sites: HookSite[] = [];
       if (L && L.nHeads > 0) sites.push({ hook: `blocks.${l}.hook_attn_out` });

@@ -10,7 +10,7 @@ import { Evaluator } from '../src/rasp/evaluate.ts';
 import type { Program } from '../src/rasp/program.ts';
 import { makeRng, type Rng } from '../src/rasp/random.ts';
 import { valuesEqual, type MaybeValue, type Value } from '../src/rasp/values.ts';
-import { labelInput } from '../src/train/dataset.ts';
+import { labelInput } from '../src/rasp/examples.ts';
 import type { ProbeSet, ProbeTask } from './probeSet.ts';
 
 /** 'token': one position's token; 'length': one token added or dropped; 'variable:NAME': a token change that alters NAME. */

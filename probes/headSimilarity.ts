@@ -7,9 +7,10 @@
  * enough to say the second model has a head doing that job.
  */
 import type { Value } from '../src/rasp/values.ts';
+import { DEFAULT_BATCH_SIZE } from '../src/model/batch.ts';
+import type { LoadedModel } from '../src/model/loadedModel.ts';
 import type { HeadRef, ModelData } from '../src/model/types.ts';
 import { forEachPatternBatch } from './attention.ts';
-import { withModel } from './runner.ts';
 
 export interface HeadSimilarity {
   readonly headsA: HeadRef[];
@@ -48,17 +49,15 @@ export function jsSimilarity(p: Float32Array, pOff: number, q: Float32Array, qOf
 
 type Patterns = { patterns: Map<number, Float32Array>; nPos: number };
 
-async function collect(model: ModelData, inputs: readonly Value[][], batchSize?: number): Promise<Patterns[]> {
-  return withModel(model, async (m) => {
-    const out: Patterns[] = [];
-    await forEachPatternBatch(m, inputs, (patterns, _rows, nPos) => out.push({ patterns, nPos }), { batchSize });
-    return out;
-  });
+async function collect(m: LoadedModel, inputs: readonly Value[][], batchSize?: number): Promise<Patterns[]> {
+  const out: Patterns[] = [];
+  await forEachPatternBatch(m, inputs, (patterns, _rows, nPos) => out.push({ patterns, nPos }), { batchSize });
+  return out;
 }
 
 /** Mean 1 − JSD between every head of A and every head of B on `inputs` (which both models must accept). */
-export async function headSimilarity(a: ModelData, b: ModelData, inputs: readonly Value[][], opts: { batchSize?: number } = {}): Promise<HeadSimilarity> {
-  const bs = opts.batchSize ?? 256;
+export async function headSimilarity(a: LoadedModel, b: LoadedModel, inputs: readonly Value[][], opts: { batchSize?: number } = {}): Promise<HeadSimilarity> {
+  const bs = opts.batchSize ?? DEFAULT_BATCH_SIZE;
   const pa = await collect(a, inputs, bs);
   const pb = await collect(b, inputs, bs);
   const ha = heads(a);

@@ -5,18 +5,12 @@
  * (zero, a reference mean, or another run's activation).
  */
 import * as tf from '@tensorflow/tfjs';
-import type { HookName } from '../src/model/types.ts';
+import { positionAxis, type HookName, type Hooks } from '../src/model/hooks.ts';
 import type { HookSite } from './components.ts';
-import type { Hooks } from './runner.ts';
 
 export interface Site extends HookSite {
   /** Only this position (BOS = 0); absent: every position. */
   readonly position?: number;
-}
-
-/** Which axis of a hook's activation is the (query) position. */
-export function positionAxis(hook: HookName): number {
-  return hook.endsWith('hook_pattern') || hook.endsWith('hook_attn_scores') ? 2 : 1;
 }
 
 /** The hook's value for a site: a replacement tensor broadcastable to the activation, or null for zero. */

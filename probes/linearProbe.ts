@@ -4,7 +4,9 @@
  * variables get a logistic-regression probe (started from the least-squares fit), numerical ones a
  * least-squares fit read as its nearest seen value. Accuracy is measured on held-out inputs.
  */
-import type { HookName, ModelData } from '../src/model/types.ts';
+import { layerHook, type HookName } from '../src/model/hooks.ts';
+import type { LoadedModel } from '../src/model/loadedModel.ts';
+import type { ModelData } from '../src/model/types.ts';
 import type { Program } from '../src/rasp/program.ts';
 import { makeRng } from '../src/rasp/random.ts';
 import { valueKey, type MaybeValue } from '../src/rasp/values.ts';
@@ -55,7 +57,7 @@ export interface LinearProbeOptions {
 
 export function readPoints(model: ModelData): HookName[] {
   const L = model.config.layers.length;
-  return [...model.config.layers.map((_, l): HookName => `blocks.${l}.hook_resid_pre`), `blocks.${L - 1}.hook_resid_post`];
+  return [...model.config.layers.map((_, l) => layerHook(l, 'hook_resid_pre')), layerHook(L - 1, 'hook_resid_post')];
 }
 
 /** Standardises columns with the training rows' mean and spread; constant columns become 0. Adds a bias column. */
@@ -163,7 +165,7 @@ function probeVariable(
 }
 
 /** Probes every variable of `program` at every read point of `model`. */
-export async function linearProbes(model: ModelData, program: Program, set: ProbeSet, opts: LinearProbeOptions = {}): Promise<LinearProbeReport> {
+export async function linearProbes(model: LoadedModel, program: Program, set: ProbeSet, opts: LinearProbeOptions = {}): Promise<LinearProbeReport> {
   const hooks = readPoints(model);
   const { samples, acts } = await collectPositions(model, set, hooks, opts);
   const split = splitSamples(samples, set.inputs.length, opts.testFraction ?? 0.3, opts.seed ?? 0);

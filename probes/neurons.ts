@@ -7,7 +7,8 @@
  */
 import type { MaybeValue, Value } from '../src/rasp/values.ts';
 import { valueKey } from '../src/rasp/values.ts';
-import type { HookName, ModelData } from '../src/model/types.ts';
+import { layerHook, type HookName } from '../src/model/hooks.ts';
+import type { LoadedModel } from '../src/model/loadedModel.ts';
 import { collectPositions } from './collect.ts';
 import type { ProbeSet } from './probeSet.ts';
 import { bestThresholdAccuracy, mutualInformation } from './stats.ts';
@@ -50,15 +51,15 @@ export interface NeuronActivations {
   readonly samples: { readonly input: number; readonly position: number }[];
 }
 
-export async function neuronActivations(model: ModelData, set: ProbeSet, opts: { batchSize?: number } = {}): Promise<NeuronActivations> {
+export async function neuronActivations(model: LoadedModel, set: ProbeSet, opts: { batchSize?: number } = {}): Promise<NeuronActivations> {
   const layers = model.config.layers.flatMap((L, layer) => (L.dMlp > 0 ? [{ layer, dMlp: L.dMlp }] : []));
-  const hook = (l: number): HookName => `blocks.${l}.mlp.hook_post`;
+  const hook = (l: number): HookName => layerHook(l, 'mlp.hook_post');
   const { samples, acts } = await collectPositions(model, set, layers.map((l) => hook(l.layer)), opts);
   return { layers: layers.map((l) => ({ ...l, values: acts.get(hook(l.layer))!.values })), samples };
 }
 
 export async function neuronStats(
-  model: ModelData,
+  model: LoadedModel,
   set: ProbeSet,
   opts: { batchSize?: number; threshold?: number; topK?: number; acts?: NeuronActivations } = {},
 ): Promise<NeuronReport> {

@@ -9,14 +9,16 @@
  * Exact-match recovery does the same with the fraction of inputs whose whole output (positions both
  * reach) matches the clean answer.
  */
-import type { HookName, ModelConfig, ModelData } from '../src/model/types.ts';
+import type { Batch } from '../src/model/batch.ts';
+import { layerHook, type HookName, type Hooks } from '../src/model/hooks.ts';
+import type { ActivationCache, LoadedModel } from '../src/model/loadedModel.ts';
+import { argmax, NUMERIC_TOLERANCE, outputWidth } from '../src/model/scoring.ts';
+import type { ModelConfig } from '../src/model/types.ts';
 import { valueKey, type MaybeValue } from '../src/rasp/values.ts';
-import type { Batch } from '../src/train/dataset.ts';
 import { encodeProbeSet, type ProbeBatches } from './batches.ts';
 import { allComponents, formatComponent, hookSites, type ComponentRef } from './components.ts';
 import type { CorruptPairs } from './corruptions.ts';
 import { replacementHooks, type Site } from './intervene.ts';
-import { batchLogits, withModel, type Hooks, type LiveModel } from './runner.ts';
 import { batchCaches, disposeCaches } from './sources.ts';
 
 export interface PatchMetrics {
@@ -72,7 +74,7 @@ class Tally {
   add(b: Batch, logits: Float32Array, firstRow: number): void {
     const out = this.config.output;
     const cls = out.encoding === 'categorical' ? new Map(out.values.map((v, i) => [valueKey(v), i])) : null;
-    const dOut = cls ? cls.size : 1;
+    const dOut = outputWidth(out);
     for (let r = 0; r < b.size; r++) {
       const pair = firstRow + r;
       let all = true;
@@ -82,9 +84,7 @@ class Tally {
         const yx = this.t.corrupt[pair][p - 1];
         if (cls) {
           const a = cls.get(valueKey(yc))!;
-          let best = 0;
-          for (let c = 1; c < dOut; c++) if (logits[base + c] > logits[base + best]) best = c;
-          if (best !== a) all = false;
+          if (argmax(logits, base, dOut) !== a) all = false;
           const a2 = yx === null ? undefined : cls.get(valueKey(yx));
           if (a2 !== undefined && a2 !== a) {
             this.ldSum += logits[base + a] - logits[base + a2];
@@ -92,7 +92,7 @@ class Tally {
           }
         } else {
           const err = Math.abs(logits[base] - Number(yc));
-          if (err > 0.05) all = false;
+          if (err > NUMERIC_TOLERANCE) all = false;
           if (yx !== null && Number(yx) !== Number(yc)) {
             this.ldSum -= err;
             this.ldCount++;
@@ -115,7 +115,7 @@ const ratio = (p: number, c: number, clean: number): number => (Math.abs(clean -
 
 /** One prepared patching experiment: clean activations cached, clean and corrupt runs scored. */
 class Patcher {
-  private caches: Map<HookName, import('@tensorflow/tfjs').Tensor>[] = [];
+  private caches: ActivationCache[] = [];
   private cleanT!: Tally;
   private corruptT!: Tally;
   readonly cleanB: ProbeBatches;
@@ -123,7 +123,7 @@ class Patcher {
   private readonly targets: Targets;
 
   constructor(
-    private readonly m: LiveModel,
+    private readonly m: LoadedModel,
     pairs: CorruptPairs,
     batchSize: number | undefined,
   ) {
@@ -143,7 +143,7 @@ class Patcher {
     const t = new Tally(this.m.config, this.targets);
     let row = 0;
     for (let i = 0; i < pb.batches.length; i++) {
-      t.add(pb.batches[i], await batchLogits(this.m, pb.batches[i], hooksFor(i)), row);
+      t.add(pb.batches[i], await this.m.logits(pb.batches[i], { hooks: hooksFor(i) }), row);
       row += pb.batches[i].size;
     }
     return t;
@@ -167,25 +167,23 @@ class Patcher {
 }
 
 async function withPatcher<T>(
-  model: ModelData,
+  m: LoadedModel,
   pairs: CorruptPairs,
   hooks: readonly HookName[],
   batchSize: number | undefined,
-  fn: (p: Patcher, m: LiveModel) => Promise<T>,
+  fn: (p: Patcher) => Promise<T>,
 ): Promise<T> {
-  return withModel(model, async (m) => {
-    const p = new Patcher(m, pairs, batchSize);
-    try {
-      await p.init(hooks);
-      return await fn(p, m);
-    } finally {
-      p.dispose();
-    }
-  });
+  const p = new Patcher(m, pairs, batchSize);
+  try {
+    await p.init(hooks);
+    return await fn(p);
+  } finally {
+    p.dispose();
+  }
 }
 
 /** Patches the clean activation into the given sites (together) on every corrupted input. */
-export async function patch(model: ModelData, pairs: CorruptPairs, sites: readonly Site[], opts: { batchSize?: number } = {}): Promise<PatchResult> {
+export async function patch(model: LoadedModel, pairs: CorruptPairs, sites: readonly Site[], opts: { batchSize?: number } = {}): Promise<PatchResult> {
   const hooks = [...new Set(sites.map((s) => s.hook))];
   return withPatcher(model, pairs, hooks, opts.batchSize, async (p) => ({
     site: sites.map((s) => siteText(s)).join('+'),
@@ -202,12 +200,12 @@ export interface PatchSweepOptions {
 }
 
 /** Patches every component (and every layer's resid_pre), one at a time, optionally per position. */
-export async function patchSweep(model: ModelData, pairs: CorruptPairs, opts: PatchSweepOptions = {}): Promise<PatchResult[]> {
+export async function patchSweep(model: LoadedModel, pairs: CorruptPairs, opts: PatchSweepOptions = {}): Promise<PatchResult[]> {
   const config = model.config;
   const comps = opts.components ?? allComponents(config, { layers: false });
   const jobs: { name: string; layer: number; sites: Site[]; comp?: ComponentRef }[] = [];
   config.layers.forEach((_, l) => {
-    const hook: HookName = `blocks.${l}.hook_resid_pre`;
+    const hook = layerHook(l, 'hook_resid_pre');
     jobs.push({ name: hook, layer: l, sites: [{ hook }] });
   });
   for (const c of comps) jobs.push({ name: formatComponent(c), layer: c.layer, sites: hookSites(c, config), comp: c });

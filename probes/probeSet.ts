@@ -8,7 +8,7 @@ import type { Program } from '../src/rasp/program.ts';
 import { makeRng } from '../src/rasp/random.ts';
 import type { MaybeValue, Value } from '../src/rasp/values.ts';
 import type { ModelData } from '../src/model/types.ts';
-import { labelInput, sampleExamples } from '../src/train/dataset.ts';
+import { labelInput, sampleExamples } from '../src/rasp/examples.ts';
 
 export interface ProbeTask {
   /** Input tokens (BOS excluded). */

@@ -4,6 +4,7 @@
  * within each matrix (per matrix); structured pruning removes whole heads (ranked by ‖W_V‖·‖W_O‖)
  * or neurons (ranked by ‖W_in[:, n]‖·‖W_out[n, :]‖). Each curve pairs a sparsity with a score.
  */
+import { LoadedModel } from '../src/model/loadedModel.ts';
 import type { ModelData, WeightArray } from '../src/model/types.ts';
 import type { ProbeSet } from './probeSet.ts';
 import { scoreModel } from './scoreRuns.ts';
@@ -36,7 +37,7 @@ function zeroed(model: ModelData, drop: Map<string, (i: number) => boolean>): Mo
     const w = model.weights.get(name)!;
     weights.set(name, { shape: w.shape, data: w.data.map((v, i) => (f(i) ? 0 : v)) });
   }
-  return { ...model, weights };
+  return { config: model.config, labels: model.labels, training: model.training, weights };
 }
 
 /** The |w| below which a share `s` of `values` lies (every weight at or under it is dropped). */
@@ -119,7 +120,7 @@ function structuredUnits(model: ModelData, method: 'heads' | 'neurons'): Unit[] 
 
 /** Accuracy against sparsity for one method. */
 export async function pruningCurve(
-  model: ModelData,
+  model: LoadedModel,
   set: ProbeSet,
   method: PruneMethod,
   opts: { sparsities?: readonly number[]; batchSize?: number } = {},
@@ -127,7 +128,8 @@ export async function pruningCurve(
   const points: PrunePoint[] = [];
   for (const sparsity of opts.sparsities ?? DEFAULT_SPARSITIES) {
     const pruned = pruneModel(model, method, sparsity);
-    const s = await scoreModel(pruned, set, opts);
+    // A pruned copy has weights of its own: loaded for its score, freed right after.
+    const s = await LoadedModel.use(pruned, (m) => scoreModel(m, set, opts));
     points.push({ sparsity, zeros: zeroShare(pruned), exactMatch: s.exactMatch, tokenAccuracy: s.tokenAccuracy, loss: s.loss });
   }
   return { method, points };

@@ -1,21 +1,21 @@
 /**
  * A model scored on a probe set, with or without interventions: the one loop that ablation,
- * pruning and the reports share.
+ * pruning and the reports share (what "correct" means is src/model/scoring.ts's).
  */
-import type { ModelData } from '../src/model/types.ts';
+import type { Hooks } from '../src/model/hooks.ts';
+import type { LoadedModel } from '../src/model/loadedModel.ts';
+import { ScoreTally, type Score } from '../src/model/scoring.ts';
 import { encodeProbeSet, type ProbeBatches } from './batches.ts';
 import type { ProbeSet } from './probeSet.ts';
-import { batchLogits, withModel, type Hooks, type LiveModel } from './runner.ts';
-import { ScoreTally, type Score } from './score.ts';
 
 /** Scores the batches, running batch i with `hooksFor(i)` (undefined: the unmodified model). */
-export async function scoreBatches(m: LiveModel, data: ProbeBatches, hooksFor: (batch: number) => Hooks | undefined = () => undefined): Promise<Score> {
+export async function scoreBatches(m: LoadedModel, data: ProbeBatches, hooksFor: (batch: number) => Hooks | undefined = () => undefined): Promise<Score> {
   const tally = new ScoreTally(m.config.output);
-  for (let i = 0; i < data.batches.length; i++) tally.add(data.batches[i], await batchLogits(m, data.batches[i], hooksFor(i)));
+  for (let i = 0; i < data.batches.length; i++) tally.add(data.batches[i], await m.logits(data.batches[i], { hooks: hooksFor(i) }));
   return tally.result();
 }
 
 /** The model as it is, scored on the set. */
-export function scoreModel(model: ModelData, set: ProbeSet, opts: { batchSize?: number } = {}): Promise<Score> {
-  return withModel(model, (m) => scoreBatches(m, encodeProbeSet(m.config, set, opts)));
+export function scoreModel(model: LoadedModel, set: ProbeSet, opts: { batchSize?: number } = {}): Promise<Score> {
+  return scoreBatches(model, encodeProbeSet(model.config, set, opts));
 }

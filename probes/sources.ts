@@ -4,15 +4,15 @@
  * patching). Tensors returned here are kept until the caller disposes them.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { HookName } from '../src/model/types.ts';
+import { positionAxis, type HookName, type Hooks } from '../src/model/hooks.ts';
+import type { ActivationCache, LoadedModel } from '../src/model/loadedModel.ts';
 import type { Value } from '../src/rasp/values.ts';
 import type { Rng } from '../src/rasp/random.ts';
 import type { ProbeBatches } from './batches.ts';
-import { positionAxis, validMask } from './intervene.ts';
-import { runBatch, type Hooks, type LiveModel } from './runner.ts';
+import { validMask } from './intervene.ts';
 
 /** Mean activation at each position over the set's valid positions: [1, ...] broadcastable to a batch. */
-export function meanActivations(m: LiveModel, ref: ProbeBatches, hooks: readonly HookName[]): Map<HookName, tf.Tensor> {
+export function meanActivations(m: LoadedModel, ref: ProbeBatches, hooks: readonly HookName[]): Map<HookName, tf.Tensor> {
   const sums = new Map<HookName, tf.Tensor>();
   const counts = new Map<HookName, tf.Tensor>();
   const acc = (map: Map<HookName, tf.Tensor>, h: HookName, t: tf.Tensor) => {
@@ -24,7 +24,7 @@ export function meanActivations(m: LiveModel, ref: ProbeBatches, hooks: readonly
     }
   };
   for (const b of ref.batches) {
-    const r = runBatch(m, b, { cache: hooks });
+    const r = m.runWithCache(b, { names: hooks });
     for (const h of hooks) {
       const act = r.cache.get(h);
       if (!act) throw new Error(`the forward pass cached no ${h}`);
@@ -37,8 +37,7 @@ export function meanActivations(m: LiveModel, ref: ProbeBatches, hooks: readonly
       acc(sums, h, s);
       acc(counts, h, c);
     }
-    r.logits.dispose();
-    for (const t of r.cache.values()) t.dispose();
+    r.dispose();
   }
   const means = new Map<HookName, tf.Tensor>();
   for (const h of hooks) {
@@ -52,15 +51,15 @@ export function meanActivations(m: LiveModel, ref: ProbeBatches, hooks: readonly
 }
 
 /** Cached activations of every batch (run with optional hooks), kept as tensors: [batch][hook]. */
-export function batchCaches(m: LiveModel, pb: ProbeBatches, hooks: readonly HookName[], intervene?: Hooks): Map<HookName, tf.Tensor>[] {
+export function batchCaches(m: LoadedModel, pb: ProbeBatches, hooks: readonly HookName[], intervene?: Hooks): ActivationCache[] {
   return pb.batches.map((b) => {
-    const r = runBatch(m, b, { cache: hooks, hooks: intervene });
+    const r = m.runWithCache(b, { names: hooks, hooks: intervene });
     r.logits.dispose();
     return r.cache;
   });
 }
 
-export function disposeCaches(caches: readonly Map<HookName, tf.Tensor>[]): void {
+export function disposeCaches(caches: readonly ActivationCache[]): void {
   for (const c of caches) for (const t of c.values()) t.dispose();
 }
 

@@ -5,25 +5,26 @@
  *
  * Comparison rules:
  *  - categorical outputs must be equal (RASP equality: True == 1);
- *  - numerical outputs must be within NUMERIC_TOLERANCE;
+ *  - numerical outputs must be within VERIFY_TOLERANCE (stricter than the scoring default: a
+ *    compiled model computes its numbers exactly, up to float32 rounding);
  *  - a position where the program's output is undefined (null) agrees whatever the model says:
  *    the model has no way to say "undefined", and the trainer masks those positions too;
  *  - inputs the evaluator refuses (it throws, e.g. a categorical aggregate that mixes values) are
  *    counted in `rejected` and not compared.
  */
-import { disposeParams, paramsFromModel } from '../src/model/params.ts';
-import { runModel } from '../src/model/run.ts';
-import type { ModelData } from '../src/model/types.ts';
+import type { LoadedModel } from '../src/model/loadedModel.ts';
+import { outputMatches } from '../src/model/scoring.ts';
+import type { OutputSpec } from '../src/model/types.ts';
 import { isUserError } from '../src/rasp/errors.ts';
 import { evaluateProgram } from '../src/rasp/evaluate.ts';
 import { countInputs, enumerateInputs, sampleInput } from '../src/rasp/inputs.ts';
 import type { Program } from '../src/rasp/program.ts';
 import { makeRng } from '../src/rasp/random.ts';
-import { valuesEqual, type MaybeValue, type Value } from '../src/rasp/values.ts';
+import type { MaybeValue, Value } from '../src/rasp/values.ts';
 
 export const EXHAUSTIVE_LIMIT = 100_000;
 export const DEFAULT_SAMPLES = 10_000;
-export const NUMERIC_TOLERANCE = 1e-3;
+export const VERIFY_TOLERANCE = 1e-3;
 /** Inputs evaluated and run per round: bounds memory for large exhaustive checks. */
 const CHUNK = 4096;
 
@@ -55,14 +56,11 @@ export interface VerifyResult {
 }
 
 /** Whether one output position agrees, per the rules above; also the numerical error it contributes. */
-export function positionAgrees(expected: MaybeValue, got: MaybeValue, numerical: boolean): { ok: boolean; absError: number } {
-  if (expected === null) return { ok: true, absError: 0 };
-  if (numerical) {
-    if (typeof got !== 'number' || typeof expected === 'string') return { ok: false, absError: Infinity };
-    const err = Math.abs(got - Number(expected));
-    return { ok: err <= NUMERIC_TOLERANCE, absError: Number.isNaN(err) ? Infinity : err };
-  }
-  return { ok: valuesEqual(expected, got), absError: 0 };
+export function positionAgrees(output: OutputSpec, expected: MaybeValue, got: MaybeValue): { ok: boolean; absError: number } {
+  const ok = outputMatches(output, expected, got, VERIFY_TOLERANCE);
+  if (expected === null || output.encoding === 'categorical') return { ok, absError: 0 };
+  const err = typeof got === 'number' && typeof expected !== 'string' ? Math.abs(got - Number(expected)) : Number.NaN;
+  return { ok, absError: Number.isNaN(err) ? Infinity : err };
 }
 
 function* inputsToCheck(o: VerifyOptions, minLen: number): Generator<Value[]> {
@@ -75,50 +73,45 @@ function* inputsToCheck(o: VerifyOptions, minLen: number): Generator<Value[]> {
   for (let i = 0; i < n; i++) yield sampleInput(rng, o.vocab, minLen, o.maxLen);
 }
 
-export function verifyModel(model: ModelData, program: Program, opts: VerifyOptions): VerifyResult {
+export function verifyModel(model: LoadedModel, program: Program, opts: VerifyOptions): VerifyResult {
   const minLen = opts.minLen ?? 1;
   const exhaustive = countInputs(opts.vocab.length, minLen, opts.maxLen) <= EXHAUSTIVE_LIMIT;
   const numerical = model.config.output.encoding === 'numerical';
-  const params = paramsFromModel(model);
   let checked = 0;
   let agreeing = 0;
   let rejected = 0;
   let maxAbsError = 0;
   let firstMismatch: Mismatch | null = null;
-  try {
-    const pending: { input: Value[]; expected: MaybeValue[] }[] = [];
-    const flush = () => {
-      const outputs = runModel({ config: model.config, params }, pending.map((p) => p.input), { batchSize: opts.batchSize });
-      pending.forEach(({ input, expected }, i) => {
-        const got = outputs[i];
-        let ok = got.length === expected.length;
-        for (let p = 0; p < expected.length; p++) {
-          const r = positionAgrees(expected[p], got[p] ?? null, numerical);
-          ok &&= r.ok;
-          if (numerical && expected[p] !== null) maxAbsError = Math.max(maxAbsError, r.absError);
-        }
-        checked++;
-        if (ok) agreeing++;
-        else firstMismatch ??= { input, expected, got };
-      });
-      pending.length = 0;
-    };
-    for (const input of inputsToCheck(opts, minLen)) {
-      let expected: MaybeValue[];
-      try {
-        expected = evaluateProgram(program, input);
-      } catch (e) {
-        // The program's own failures (RaspError) reject the input; anything else is a bug to surface.
-        if (!isUserError(e)) throw e;
-        rejected++;
-        continue;
+  const pending: { input: Value[]; expected: MaybeValue[] }[] = [];
+  const flush = () => {
+    const outputs = model.outputs(pending.map((p) => p.input), { batchSize: opts.batchSize });
+    pending.forEach(({ input, expected }, i) => {
+      const got = outputs[i];
+      let ok = got.length === expected.length;
+      for (let p = 0; p < expected.length; p++) {
+        const r = positionAgrees(model.config.output, expected[p], got[p] ?? null);
+        ok &&= r.ok;
+        if (numerical && expected[p] !== null) maxAbsError = Math.max(maxAbsError, r.absError);
       }
-      pending.push({ input, expected });
-      if (pending.length >= CHUNK) flush();
+      checked++;
+      if (ok) agreeing++;
+      else firstMismatch ??= { input, expected, got };
+    });
+    pending.length = 0;
+  };
+  for (const input of inputsToCheck(opts, minLen)) {
+    let expected: MaybeValue[];
+    try {
+      expected = evaluateProgram(program, input);
+    } catch (e) {
+      // The program's own failures (RaspError) reject the input; anything else is a bug to surface.
+      if (!isUserError(e)) throw e;
+      rejected++;
+      continue;
     }
-    if (pending.length) flush();
-  } finally {
-    disposeParams(params);
+    pending.push({ input, expected });
+    if (pending.length >= CHUNK) flush();
   }
+  if (pending.length) flush();
   return { checked, exhaustive, agreement: checked === 0 ? 1 : agreeing / checked, maxAbsError, firstMismatch, rejected };
 }

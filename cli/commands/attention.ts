@@ -9,6 +9,7 @@ import { formatJson } from '../format/json.ts';
 import { println } from '../format/output.ts';
 import { renderTable } from '../format/table.ts';
 import { checkLength, parseInput } from '../options.ts';
+import { openModel } from '../openModel.ts';
 import { addProbeOptions, loadModelArg, probeContext, type ProbeFlags } from './probe.ts';
 
 interface AttentionFlags extends ProbeFlags {
@@ -45,7 +46,7 @@ export function register(program: Command): void {
         const backend = await selectBackend(flags.backend);
         if (!flags.json) io.err(`backend: ${backend}\n`);
         const { attentionPatterns } = await import('../../probes/attention.ts');
-        const [r] = await attentionPatterns(model, [input]);
+        const [r] = await attentionPatterns(await openModel(model), [input]);
         if (flags.json) return void io.out(formatJson(r));
         const labels = ['BOS', ...input.map(formatValue)];
         for (const h of r.heads) {
@@ -62,7 +63,7 @@ export function register(program: Command): void {
       const other = await loadModelArg(flags.against);
       const ctx = await probeContext(modelSpec, flags, c, other);
       const { headSimilarity, matchHeads } = await import('../../probes/headSimilarity.ts');
-      const sim = await headSimilarity(ctx.model, other, ctx.set.inputs);
+      const sim = await headSimilarity(ctx.model, await openModel(other), ctx.set.inputs);
       const matches = matchHeads(sim, ctx.model, flags.threshold);
       if (flags.json) return void ctx.io.out(formatJson({ similarity: sim, matches }));
       ctx.io.out(renderTable({ head: ['', ...sim.headsB.map(ref)], rows: sim.similarity.map((row, i) => [ref(sim.headsA[i]), ...row.map((x) => x.toFixed(3))]), compact: true }));

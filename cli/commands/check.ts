@@ -16,6 +16,7 @@ import { formatClaimReport, formatProposals, formatSummary, replayCommand, type 
 import { formatJson } from '../format/json.ts';
 import { ioOf } from '../format/output.ts';
 import { backendOption, jsonOption, parsePositiveInt, programOption, seedOption, type BackendChoice } from '../options.ts';
+import { openModel } from '../openModel.ts';
 import { resolveProgram } from '../resolveProgram.ts';
 import { loadModelArg, programOf } from './probe.ts';
 
@@ -98,7 +99,7 @@ export function register(program: Command): void {
         if (proposal.claims.length === 0) throw new UserError(`${flags.fromLabels} labels no head whose selector can be checked of ${modelSpec}`);
         const backend = await selectBackend(flags.backend);
         const note = once(() => !flags.json && io.err(`backend: ${backend}; ${proposal.claims.length} proposed claims, ${flags.runs} runs each, seed ${flags.seed}\n`));
-        const reports = await runner.checkClaims(model, prog, proposal.claims, { ...opts, onReport: note });
+        const reports = await runner.checkClaims(await openModel(model), prog, proposal.claims, { ...opts, onReport: note });
         const rows: ProposalRow[] = reports.map((r, i) => ({ from: proposal.claims[i].from, head: proposal.claims[i].head, selector: proposal.claims[i].implements, report: r }));
         const heldBy = compiled.labels.heads.map((h) => rows.filter((r) => r.from.layer === h.layer && r.from.head === h.head && r.report.passed).map((r) => r.head));
         if (heldBy.some((hs, i) => hs.length === 0 && !proposal.skipped.some((s) => s.from.layer === compiled.labels.heads[i].layer && s.from.head === compiled.labels.heads[i].head)))
@@ -123,7 +124,7 @@ export function register(program: Command): void {
       const base = ['check', modelSpec, hypSpec!, ...(flags.program !== undefined ? ['--program', flags.program] : []), ...(flags.runs !== DEFAULT_RUNS_SHOWN ? ['--runs', String(flags.runs)] : [])];
       const reports: ClaimReport[] = [];
       // Claims are prepared (and validated) together; each is printed as soon as it has run.
-      const got = await runner.checkClaims(model, prog, picked.map((i) => hyp.claims[i]), {
+      const got = await runner.checkClaims(await openModel(model), prog, picked.map((i) => hyp.claims[i]), {
         ...opts,
         where: hypSpec,
         indices: picked,

@@ -5,6 +5,7 @@ import { Command } from 'commander';
 import { formatJson } from '../format/json.ts';
 import { println } from '../format/output.ts';
 import { renderTable } from '../format/table.ts';
+import { openModel } from '../openModel.ts';
 import { addProbeOptions, loadModelArg, pct, probeContext, type ProbeFlags } from './probe.ts';
 
 const ref = (h: { layer: number; head: number } | null) => (h ? `${h.layer}.${h.head}` : '-');
@@ -26,7 +27,7 @@ export function register(program: Command): void {
       const b = await loadModelArg(bSpec);
       const ctx = await probeContext(aSpec, flags, c, b);
       const { compareModels } = await import('../../probes/compare.ts');
-      const r = await compareModels(ctx.model, b, ctx.program, { samples: flags.samples, seed: flags.seed });
+      const r = await compareModels(ctx.model, await openModel(b), ctx.program, { samples: flags.samples, seed: flags.seed });
       if (flags.json) return void ctx.io.out(formatJson(r));
       const out = ctx.io.out;
       const agree = (o: typeof r.outputs.inRange | null, what: string) =>

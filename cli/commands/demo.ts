@@ -10,6 +10,7 @@ import { UserError } from '../../src/rasp/errors.ts';
 import { setExitCode } from '../errors.ts';
 import { ioOf } from '../format/output.ts';
 import { backendOption, parsePositiveInt, seedOption, type BackendChoice } from '../options.ts';
+import { openModel } from '../openModel.ts';
 import { CACHE_DIR, DEMO_DEFAULTS } from '../demo/settings.ts';
 import { DEFAULT_REPORT } from './report.ts';
 
@@ -88,8 +89,8 @@ export function register(program: Command): void {
       const { demoSummary } = await import('../demo/summary.ts');
       const data = await collectReport(
         [
-          { model: compiled.model, file: basename(compiled.path), training: null },
-          { model: learned.model, file: basename(learned.path), training: trainingCurveFor(learned.path) },
+          { model: await openModel(compiled.model), file: basename(compiled.path), training: null },
+          { model: await openModel(learned.model), file: basename(learned.path), training: trainingCurveFor(learned.path) },
         ],
         program,
         { samples: flags.samples, seed: flags.seed, backend, onStage: (what) => io.err(`  ${what}…\n`) },

@@ -4,7 +4,7 @@
  */
 import { Command, Option } from 'commander';
 import { UserError } from '../../src/rasp/errors.ts';
-import type { HookName } from '../../src/model/types.ts';
+import { parseHookName, type HookName } from '../../src/model/hooks.ts';
 import type { Site } from '../../probes/intervene.ts';
 import type { PatchResult } from '../../probes/patching.ts';
 import { formatJson } from '../format/json.ts';
@@ -22,14 +22,12 @@ interface PatchFlags extends ProbeFlags {
 }
 
 const collect = (v: string, prev: string[]) => [...prev, v];
-const HOOK = /^(hook_embed|hook_pos_embed|blocks\.\d+\.(hook_(resid_pre|resid_mid|resid_post|attn_out|mlp_out)|attn\.hook_(q|k|v|z|result|pattern|attn_scores)|mlp\.hook_(pre|post)))$/;
-
 /** "blocks.1.hook_resid_pre@2" → a site (position after @, BOS = 0). */
 function parseSite(text: string, layers: number): Site {
   const [hook, pos] = text.split('@');
-  if (!HOOK.test(hook)) throw new UserError(`--site '${text}': '${hook}' is not a hook point (e.g. blocks.1.hook_resid_pre, blocks.0.attn.hook_z)`);
-  const l = hook.match(/^blocks\.(\d+)\./);
-  if (l && Number(l[1]) >= layers) throw new UserError(`--site '${text}': the model has ${layers} layers`);
+  const parsed = parseHookName(hook);
+  if (!parsed) throw new UserError(`--site '${text}': '${hook}' is not a hook point (e.g. blocks.1.hook_resid_pre, blocks.0.attn.hook_z)`);
+  if (parsed.layer !== undefined && parsed.layer >= layers) throw new UserError(`--site '${text}': the model has ${layers} layers`);
   if (pos !== undefined && !/^\d+$/.test(pos)) throw new UserError(`--site '${text}': the position after @ must be a number (BOS is 0)`);
   return { hook: hook as HookName, ...(pos !== undefined ? { position: Number(pos) } : {}) };
 }

@@ -6,12 +6,14 @@
 import { Command, Option } from 'commander';
 import { UserError } from '../../src/rasp/errors.ts';
 import type { Program } from '../../src/rasp/program.ts';
+import type { LoadedModel } from '../../src/model/loadedModel.ts';
 import type { ModelData } from '../../src/model/types.ts';
 import type { ProbeSet, ProbeTask } from '../../probes/probeSet.ts';
 import { formatJson } from '../format/json.ts';
 import { ioOf, type CliIo } from '../format/output.ts';
 import { renderTable } from '../format/table.ts';
 import { backendOption, existingModelPath, jsonOption, parsePositiveInt, programOption, seedOption, type BackendChoice } from '../options.ts';
+import { openModel } from '../openModel.ts';
 import { programForModel } from '../resolveProgram.ts';
 
 export interface ProbeFlags {
@@ -44,7 +46,7 @@ export function programOf(model: ModelData, modelSpec: string, spec: string | un
 
 export interface ProbeContext {
   readonly io: CliIo;
-  readonly model: ModelData;
+  readonly model: LoadedModel;
   readonly program: Program;
   readonly task: ProbeTask;
   readonly set: ProbeSet;
@@ -57,10 +59,11 @@ export interface ProbeContext {
  */
 export async function probeContext(modelSpec: string, flags: ProbeFlags, cmd: Command, against?: ModelData): Promise<ProbeContext> {
   const io = ioOf(cmd);
-  const model = await loadModelArg(modelSpec);
-  const program = await programOf(model, modelSpec, flags.program);
+  const data = await loadModelArg(modelSpec);
+  const program = await programOf(data, modelSpec, flags.program);
   const { selectBackend } = await import('../../src/model/backend.ts');
   const backend = await selectBackend(flags.backend);
+  const model = await openModel(data);
   const { makeProbeSet, modelTask, sharedTask } = await import('../../probes/probeSet.ts');
   const task = against ? sharedTask(model, against).task : modelTask(model);
   const set = makeProbeSet(program, { ...task, n: flags.samples, seed: flags.seed });

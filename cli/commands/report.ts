@@ -8,6 +8,7 @@ import type { Value } from '../../src/rasp/values.ts';
 import { formatJson } from '../format/json.ts';
 import { ioOf, println } from '../format/output.ts';
 import { checkLength, existingModelPath, parseInput } from '../options.ts';
+import { openModel } from '../openModel.ts';
 import { addProbeOptions, loadModelArg, programOf, type ProbeFlags } from './probe.ts';
 
 export const DEFAULT_REPORT = 'rasplab-report.html';
@@ -59,8 +60,9 @@ export function register(program: Command): void {
       const { selectBackend } = await import('../../src/model/backend.ts');
       const backend = await selectBackend(flags.backend);
       if (!flags.json) io.err(`backend: ${backend}\n`);
+      const loaded = await Promise.all(models.map(openModel));
       const data = await collectReport(
-        specs.map((s, i) => ({ model: models[i], file: basename(s), training: trainingCurveFor(existingModelPath(s)) })),
+        specs.map((s, i) => ({ model: loaded[i], file: basename(s), training: trainingCurveFor(existingModelPath(s)) })),
         program,
         { samples: flags.samples, seed: flags.seed, backend, examples, onStage: flags.json ? undefined : (what) => io.err(`  ${what}…\n`) },
       );

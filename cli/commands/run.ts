@@ -7,6 +7,7 @@ import { formatValue, type Value } from '../../src/rasp/values.ts';
 import { formatJson } from '../format/json.ts';
 import { ioOf, println } from '../format/output.ts';
 import { backendOption, checkLength, existingModelPath, jsonOption, parseInput, type BackendChoice } from '../options.ts';
+import { openModel } from '../openModel.ts';
 
 interface RunFlags {
   readonly input: string;
@@ -45,8 +46,7 @@ export function register(program: Command): void {
 
       const { selectBackend } = await import('../../src/model/backend.ts');
       const backend = await selectBackend(flags.backend);
-      const { runModel } = await import('../../src/model/run.ts');
-      const [output] = await runModel(model, [input]);
+      const [output] = (await openModel(model)).outputs([input]);
 
       if (flags.json) {
         io.out(formatJson({ output, backend }));

@@ -41,7 +41,8 @@ export function register(program: Command): void {
       const { selectBackend } = await import('../../src/model/backend.ts');
       const backend = await selectBackend(flags.backend);
       const { createEngine } = await import('../tui/engine.ts');
-      const engine = createEngine(session.models.map((m) => m.data), session.set, { seed: flags.seed });
+      const { LoadedModel } = await import('../../src/model/loadedModel.ts');
+      const engine = createEngine(session.models.map((m) => LoadedModel.from(m.data)), session.set, { seed: flags.seed });
       // Ink decides when it is imported whether it runs in CI (CI=true, as containers and CI shells
       // set), and then draws only the final frame: a blank screen here, where we know there is a TTY.
       delete process.env.CI;

@@ -19,6 +19,7 @@ import {
   seedOption,
   type BackendChoice,
 } from '../options.ts';
+import { openModel } from '../openModel.ts';
 import { programForModel } from '../resolveProgram.ts';
 
 interface VerifyFlags {
@@ -86,7 +87,7 @@ export function register(program: Command): void {
       const { selectBackend } = await import('../../src/model/backend.ts');
       const backend = await selectBackend(flags.backend);
       const { verifyModel } = await import('../../probes/verify.ts');
-      const r = await verifyModel(model, prog, { vocab, maxLen, minLen, samples: flags.samples, seed: flags.seed });
+      const r = verifyModel(await openModel(model), prog, { vocab, maxLen, minLen, samples: flags.samples, seed: flags.seed });
       if (r.agreement < 1) setExitCode(cmd, EXIT_FAILED);
 
       if (flags.json) {

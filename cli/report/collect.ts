@@ -7,6 +7,7 @@
 import type { Program } from '../../src/rasp/program.ts';
 import { UserError } from '../../src/rasp/errors.ts';
 import { formatValue, valueKey, type Value } from '../../src/rasp/values.ts';
+import type { LoadedModel } from '../../src/model/loadedModel.ts';
 import type { ModelData } from '../../src/model/types.ts';
 import { ablationSweep } from '../../probes/ablation.ts';
 import { attentionPatterns } from '../../probes/attention.ts';
@@ -19,7 +20,7 @@ import { PRUNE_METHODS, pruningCurve, type PruneCurve } from '../../probes/pruni
 import type { LengthResult, ModelSection, ReportData, TrainingCurve, VariableAccuracy } from './data.ts';
 
 export interface ReportModel {
-  readonly model: ModelData;
+  readonly model: LoadedModel;
   /** The file's base name, shown in the report. */
   readonly file: string;
   readonly training: TrainingCurve | null;
@@ -51,7 +52,7 @@ export function exampleInputs(task: ProbeTask): Value[][] {
 const paramCount = (m: ModelData): number => [...m.weights.values()].reduce((s, w) => s + w.data.length, 0);
 
 /** Exact match on every length the model can hold but was not trained on (empty for compiled models). */
-async function beyondTraining(m: ModelData, program: Program, trained: ProbeTask, opts: CollectOptions): Promise<LengthResult[]> {
+async function beyondTraining(m: LoadedModel, program: Program, trained: ProbeTask, opts: CollectOptions): Promise<LengthResult[]> {
   const out: LengthResult[] = [];
   for (let length = trained.maxLen + 1; length <= m.config.nCtx - 1; length++) {
     const set = makeProbeSet(program, { vocab: trained.vocab, minLen: length, maxLen: length, n: opts.samples, seed: opts.seed });
@@ -62,7 +63,7 @@ async function beyondTraining(m: ModelData, program: Program, trained: ProbeTask
   return out;
 }
 
-async function probeAccuracy(m: ModelData, program: Program, set: ProbeSet, opts: CollectOptions, pre?: LinearProbeReport): Promise<VariableAccuracy[]> {
+async function probeAccuracy(m: LoadedModel, program: Program, set: ProbeSet, opts: CollectOptions, pre?: LinearProbeReport): Promise<VariableAccuracy[]> {
   const r = pre ?? (await linearProbes(m, program, set, { seed: opts.seed, steps: opts.probeSteps }));
   return r.variables.map((v) => ({ variable: v.variable, accuracy: v.points.map((p) => p.accuracy), firstDecodable: v.firstDecodable }));
 }

@@ -7,7 +7,7 @@ import { Box, Text, useApp, useInput, useStdout, type Key } from 'ink';
 import { useEffect, useMemo, useReducer, useState } from 'react';
 import type { Program } from '../../src/rasp/program.ts';
 import { formatValue } from '../../src/rasp/values.ts';
-import { labelInput } from '../../src/train/dataset.ts';
+import { labelInput } from '../../src/rasp/examples.ts';
 import type { ModelData } from '../../src/model/types.ts';
 import type { ProbeTask } from '../../probes/probeSet.ts';
 import { makeContext } from './context.ts';

@@ -7,7 +7,7 @@ import { UserError } from '../../src/rasp/errors.ts';
 import type { Program } from '../../src/rasp/program.ts';
 import { makeRng } from '../../src/rasp/random.ts';
 import type { Value } from '../../src/rasp/values.ts';
-import { labelInput, sampleExamples } from '../../src/train/dataset.ts';
+import { labelInput, sampleExamples } from '../../src/rasp/examples.ts';
 import type { ProbeTask } from '../../probes/probeSet.ts';
 import { parseInput } from '../options.ts';
 import type { TuiContext } from './state.ts';

@@ -1,19 +1,17 @@
 /**
  * What the terminal UI computes, as a plain async API (no React): accuracy on the fixed probe set
  * under a set of ablations (probes/ablation.ts `ablate`), and the model's output and attention
- * patterns on the current input under the same ablations (probes/ablatedRun.ts, on weights kept
- * as tensors for the engine's lifetime). Jobs run one at a time, each after a turn of the event
+ * patterns on the current input under the same ablations (probes/ablatedRun.ts), on models loaded
+ * once and owned by the engine (dispose() frees them). Jobs run one at a time, each after a turn of the event
  * loop so the UI can draw its spinner and take keys first; a job whose signal was aborted while it
  * waited is skipped. Results are memoised: undoing an ablation shows the old numbers at once.
  */
 import type { Value } from '../../src/rasp/values.ts';
-import type { ModelData } from '../../src/model/types.ts';
-import { disposeParams, paramsFromModel } from '../../src/model/params.ts';
+import type { LoadedModel } from '../../src/model/loadedModel.ts';
 import { ablate, type AblationMode } from '../../probes/ablation.ts';
 import { ablatedRun, type AblatedRun } from '../../probes/ablatedRun.ts';
 import { parseComponent } from '../../probes/components.ts';
 import type { ProbeSet } from '../../probes/probeSet.ts';
-import type { LiveModel } from '../../probes/runner.ts';
 
 export interface Accuracy {
   readonly exactMatch: number;
@@ -69,8 +67,9 @@ function remember<T>(memo: Map<string, T>, key: string, value: T): T {
 
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
-export function createEngine(models: readonly ModelData[], set: ProbeSet, opts: { seed: number }): Engine {
-  let live: LiveModel[] | null = models.map((data) => ({ config: data.config, params: paramsFromModel(data), data }));
+/** The engine owns `models`: dispose() frees them. */
+export function createEngine(models: readonly LoadedModel[], set: ProbeSet, opts: { seed: number }): Engine {
+  let live: readonly LoadedModel[] | null = models;
   const accMemo = new Map<string, AccuracyView>();
   const viewMemo = new Map<string, InputView>();
   let tail: Promise<unknown> = Promise.resolve();
@@ -98,7 +97,7 @@ export function createEngine(models: readonly ModelData[], set: ProbeSet, opts: 
       const hit = accMemo.get(key);
       if (hit) return Promise.resolve(hit);
       return enqueue(signal, async () => {
-        const r = await ablate(models[model], set, refs(model, spec), spec.mode, { seed: opts.seed });
+        const r = await ablate(live![model], set, refs(model, spec), spec.mode, { seed: opts.seed });
         const pick = (s: Accuracy): Accuracy => ({ exactMatch: s.exactMatch, tokenAccuracy: s.tokenAccuracy, perPosition: s.perPosition });
         return remember(accMemo, key, { ...pick(r), baseline: pick(r.baseline) });
       });
@@ -115,7 +114,7 @@ export function createEngine(models: readonly ModelData[], set: ProbeSet, opts: 
     cachedAccuracy: (model, spec) => accMemo.get(accKey(model, spec)),
     cachedInputView: (model, input, spec) => viewMemo.get(viewKey(model, input, spec)),
     dispose() {
-      for (const m of live ?? []) disposeParams(m.params);
+      for (const m of live ?? []) m.dispose();
       live = null;
     },
   };

@@ -1,14 +1,13 @@
 /**
  * "This model (optionally with components ablated) agrees with that one": both models' outputs
- * on each input, compared where the program's output is defined. The other model's weights stay
- * tensors for the whole check.
+ * on each input, compared where the program's output is defined. The other model stays loaded
+ * for the whole check.
  */
-import { paramsFromModel } from '../../src/model/params.ts';
+import { LoadedModel } from '../../src/model/loadedModel.ts';
 import { isUserError } from '../../src/rasp/errors.ts';
 import type { ModelData } from '../../src/model/types.ts';
 import { formatValue, valueKey, type Value } from '../../src/rasp/values.ts';
-import { labelInput } from '../../src/train/dataset.ts';
-import type { LiveModel } from '../runner.ts';
+import { labelInput } from '../../src/rasp/examples.ts';
 import { componentList, otherModelName, type AgreementClaim } from './claims.ts';
 import { claimError, type Checker, type ClaimContext } from './checker.ts';
 import { firstDifference, runInput, seqText } from './single.ts';
@@ -32,9 +31,9 @@ export function agreementChecker(ctx: ClaimContext, claim: AgreementClaim): Chec
   if (missing.length) throw claimError(ctx, 'agrees', `${name} has no token ${missing.map(formatValue).join(', ')} in its vocabulary`);
   const abl: SingleAblation | undefined = claim.ablate !== undefined ? singleAblation(ctx, 'ablate', componentList(claim.ablate), claim.mode ?? 'zero') : undefined;
   if (!abl && claim.mode !== undefined) throw claimError(ctx, 'mode', "give 'ablate' with a mode");
-  const live: LiveModel = { config: other.config, params: paramsFromModel(other), data: other };
+  const live = LoadedModel.from(other);
   const domain = { ...ctx.domain, maxLen: Math.min(ctx.domain.maxLen, other.config.nCtx - 1) };
-  const config = ctx.live.config;
+  const config = ctx.model.config;
   return {
     domain,
     extra: abl?.extra,
@@ -42,7 +41,7 @@ export function agreementChecker(ctx: ClaimContext, claim: AgreementClaim): Chec
       const defined = labelInput(ctx.program, [...input]) ?? input.map(() => null);
       const partner = abl?.mode === 'resample' ? abl.partnerOf(input, extra) : undefined;
       if (partner && labelInput(ctx.program, partner) === null) return { ok: true, skip: true, observed: '', expected: '' };
-      const mine = abl ? abl.withHooks(input, extra, (hooks) => runInput(ctx.live, input, { hooks }).output) : runInput(ctx.live, input).output;
+      const mine = abl ? abl.withHooks(input, extra, (hooks) => runInput(ctx.model, input, { hooks }).output) : runInput(ctx.model, input).output;
       const theirs = runInput(live, input).output;
       const at = firstDifference(config, mine, theirs, defined);
       const ablated = abl ? ` with ${abl.components} ${abl.mode}-ablated${partner ? ` (resampled from ${seqText(partner)})` : ''}` : '';
@@ -54,7 +53,7 @@ export function agreementChecker(ctx: ClaimContext, claim: AgreementClaim): Chec
     },
     dispose() {
       abl?.dispose();
-      for (const t of live.params.values()) t.dispose();
+      live.dispose();
     },
   };
 }

@@ -8,8 +8,8 @@ import { isUserError, RaspError } from '../../src/rasp/errors.ts';
 import { Evaluator } from '../../src/rasp/evaluate.ts';
 import { parseSOpExpression } from '../../src/rasp/expression.ts';
 import { formatValue, valuesEqual, type MaybeValue, type Value } from '../../src/rasp/values.ts';
-import { hookNames } from '../../src/model/forward.ts';
-import type { HookName, ModelConfig } from '../../src/model/types.ts';
+import { hasHook, isResidualHook, parseHookName, type HookName } from '../../src/model/hooks.ts';
+import type { ModelConfig } from '../../src/model/types.ts';
 import { collectPositions } from '../collect.ts';
 import { readPoints } from '../linearProbe.ts';
 import { makeProbeSet } from '../probeSet.ts';
@@ -21,7 +21,6 @@ import { keyText, runInput } from './single.ts';
 export const DEFAULT_FIT_INPUTS = 512;
 
 /** Hook points whose activation is a residual-stream vector [batch, pos, d_model]. */
-const RESIDUAL_HOOK = /^(blocks\.\d+\.(hook_resid_pre|hook_resid_mid|hook_resid_post|hook_attn_out|hook_mlp_out)|hook_embed|hook_pos_embed|ln_final\.hook_normalized)$/;
 
 function valuesOn(node: SOp, input: readonly Value[]): MaybeValue[] {
   try {
@@ -33,16 +32,16 @@ function valuesOn(node: SOp, input: readonly Value[]): MaybeValue[] {
 }
 
 function resolvePoint(ctx: ClaimContext, at: string | number): HookName {
-  const points = readPoints(ctx.live.data);
+  const points = readPoints(ctx.model);
   if (typeof at === 'number') {
     if (!Number.isInteger(at) || at < 0 || at >= points.length)
       throw claimError(ctx, 'at', `read point ${at} does not exist: 0..${points.length - 1} (i: resid_pre of layer i, ${points.length - 1}: the final resid_post)`);
     return points[at];
   }
-  const names = hookNames(ctx.live.config) as string[];
-  if (!RESIDUAL_HOOK.test(at) || !names.includes(at))
+  const hook = parseHookName(at) ? (at as HookName) : null;
+  if (!hook || !isResidualHook(hook) || !hasHook(ctx.model.config, hook))
     throw claimError(ctx, 'at', `'${at}' is not a residual hook of this model (e.g. ${points.join(', ')})`);
-  return at as HookName;
+  return hook;
 }
 
 function resolveDirections(ctx: ClaimContext, claim: EncodesClaim, config: ModelConfig): number[] {
@@ -53,19 +52,19 @@ function resolveDirections(ctx: ClaimContext, claim: EncodesClaim, config: Model
     if (claim.directions.length === 0) throw claimError(ctx, 'directions', 'name at least one direction');
     return [...claim.directions];
   }
-  const own = ctx.live.data.labels.residual.filter((d) => d.sop === claim.encodes.trim()).map((d) => d.index);
+  const own = ctx.model.labels.residual.filter((d) => d.sop === claim.encodes.trim()).map((d) => d.index);
   return own.length ? own : Array.from({ length: D }, (_, i) => i);
 }
 
 export async function encodesChecker(ctx: ClaimContext, claim: EncodesClaim): Promise<Checker> {
-  const config = ctx.live.config;
+  const config = ctx.model.config;
   const hook = resolvePoint(ctx, claim.at);
   const dirs = resolveDirections(ctx, claim, config);
   const node = claimRasp(ctx, 'encodes', (file) => parseSOpExpression(ctx.program, claim.encodes, { file }));
   const nFit = claim.fit ?? DEFAULT_FIT_INPUTS;
   if (!Number.isInteger(nFit) || nFit <= 0) throw claimError(ctx, 'fit', `must be a positive integer, got ${nFit}`);
   const set = makeProbeSet(ctx.program, { ...ctx.domain, n: nFit, seed: ctx.seed });
-  const { samples, acts } = await collectPositions(ctx.live.data, set, [hook]);
+  const { samples, acts } = await collectPositions(ctx.model, set, [hook]);
   const { width, values } = acts.get(hook)!;
   const rows = set.inputs.map((x) => valuesOn(node, x));
   const keep = samples.flatMap((s, i) => (rows[s.input][s.position] === null ? [] : [i]));
@@ -79,7 +78,7 @@ export async function encodesChecker(ctx: ClaimContext, claim: EncodesClaim): Pr
   return {
     domain: ctx.domain,
     check(input) {
-      const run = runInput(ctx.live, input, { cache: [hook] });
+      const run = runInput(ctx.model, input, { cache: [hook] });
       const a = run.acts.get(hook)!;
       const want = valuesOn(node, input);
       for (let i = 0; i < input.length; i++) {

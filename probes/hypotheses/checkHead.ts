@@ -58,11 +58,11 @@ export function headChecker(ctx: ClaimContext, claim: HeadClaim): Checker {
   if (!(threshold > 0 && threshold <= 1)) throw claimError(ctx, 'threshold', `must be in (0, 1], got ${threshold}`);
   const selector = claimRasp(ctx, 'implements', (file) => parseSelectorExpression(ctx.program, claim.implements, { file }));
   const hook = patternHook(ref.layer);
-  const H = ctx.live.config.layers[ref.layer].nHeads;
+  const H = ctx.model.config.layers[ref.layer].nHeads;
   return {
     domain: ctx.domain,
     check(input) {
-      const run = runInput(ctx.live, input, { cache: [hook] });
+      const run = runInput(ctx.model, input, { cache: [hook] });
       const P = run.nPos;
       const data = run.acts.get(hook)!; // [1, H, P, P]
       const matrix = new Evaluator(input).selector(selector);

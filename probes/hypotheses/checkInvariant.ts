@@ -6,7 +6,7 @@
  */
 import type fc from 'fast-check';
 import { valueKey, type MaybeValue, type Value } from '../../src/rasp/values.ts';
-import { labelInput } from '../../src/train/dataset.ts';
+import { labelInput } from '../../src/rasp/examples.ts';
 import { OUTPUT_RELATIONS, TRANSFORMS, type InvarianceClaim, type Transform } from './claims.ts';
 import { claimError, type Checker, type ClaimContext } from './checker.ts';
 import { permutationKeys, permutationOf } from './inputs.ts';
@@ -40,7 +40,7 @@ export function invariantChecker(ctx: ClaimContext, claim: InvarianceClaim): Che
   const { vocab, maxLen } = ctx.domain;
   const extra: fc.Arbitrary<number[]> | undefined =
     claim.invariant === 'permute' ? permutationKeys(maxLen) : claim.invariant === 'relabel' ? permutationKeys(vocab.length) : undefined;
-  const config = ctx.live.config;
+  const config = ctx.model.config;
   return {
     domain: ctx.domain,
     extra,
@@ -48,8 +48,8 @@ export function invariantChecker(ctx: ClaimContext, claim: InvarianceClaim): Che
       const t = transform(claim.invariant, vocab, input, keys);
       const defined = labelInput(ctx.program, t.input);
       if (defined === null) return { ok: true, skip: true, observed: '', expected: '' };
-      const before = runInput(ctx.live, input).output;
-      const after = runInput(ctx.live, t.input).output;
+      const before = runInput(ctx.model, input).output;
+      const after = runInput(ctx.model, t.input).output;
       const want = relation === 'same' ? before : t.follow(before);
       const at = firstDifference(config, after, want, defined);
       const observed = `on ${seqText(t.input)} (${t.text}) the output is ${seqText(after)}; on the input it is ${seqText(before)}`;

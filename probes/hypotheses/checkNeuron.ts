@@ -6,7 +6,7 @@ import { Evaluator } from '../../src/rasp/evaluate.ts';
 import { parseSOpExpression } from '../../src/rasp/expression.ts';
 import { truthy } from '../../src/rasp/scalar.ts';
 import { formatValue } from '../../src/rasp/values.ts';
-import type { HookName } from '../../src/model/types.ts';
+import { layerHook, type HookName } from '../../src/model/hooks.ts';
 import type { NeuronClaim } from './claims.ts';
 import { claimComponent, claimError, claimRasp, type Checker, type ClaimContext } from './checker.ts';
 import { keyText, runInput } from './single.ts';
@@ -17,12 +17,12 @@ export function neuronChecker(ctx: ClaimContext, claim: NeuronClaim): Checker {
   const above = claim.above ?? 0;
   if (!Number.isFinite(above)) throw claimError(ctx, 'above', `must be a number, got ${above}`);
   const predicate = claimRasp(ctx, 'tracks', (file) => parseSOpExpression(ctx.program, claim.tracks, { file }));
-  const hook: HookName = `blocks.${ref.layer}.mlp.hook_post`;
-  const D = ctx.live.config.layers[ref.layer].dMlp;
+  const hook: HookName = layerHook(ref.layer, 'mlp.hook_post');
+  const D = ctx.model.config.layers[ref.layer].dMlp;
   return {
     domain: ctx.domain,
     check(input) {
-      const run = runInput(ctx.live, input, { cache: [hook] });
+      const run = runInput(ctx.model, input, { cache: [hook] });
       const acts = run.acts.get(hook)!; // [1, P, d_mlp]
       const values = new Evaluator(input).sop(predicate);
       for (let i = 0; i < input.length; i++) {

@@ -10,7 +10,7 @@ import type { ModelConfig, ModelData } from '../../src/model/types.ts';
 import type { Program } from '../../src/rasp/program.ts';
 import type { Value } from '../../src/rasp/values.ts';
 import { checkComponent, formatComponent, parseComponent, type ComponentRef } from '../components.ts';
-import type { LiveModel } from '../runner.ts';
+import type { LoadedModel } from '../../src/model/loadedModel.ts';
 import type { InputDomain } from './inputs.ts';
 
 export interface CheckOutcome {
@@ -34,7 +34,7 @@ export interface Checker<X = unknown> {
 
 /** What a checker is prepared from. */
 export interface ClaimContext {
-  readonly live: LiveModel;
+  readonly model: LoadedModel;
   readonly program: Program;
   /** The claim's inputs: the model's task narrowed by the claim's lengths. */
   readonly domain: InputDomain;
@@ -60,7 +60,7 @@ export function shapeText(config: ModelConfig): string {
 
 /** Parses a component of the claim and checks the model has it; the error names the claim, key and shape. */
 export function claimComponent(ctx: ClaimContext, key: string, text: unknown, kinds?: readonly ComponentRef['kind'][]): ComponentRef {
-  const config = ctx.live.config;
+  const config = ctx.model.config;
   let c: ComponentRef;
   try {
     c = parseComponent(String(text));

@@ -1,20 +1,19 @@
 /**
- * Circuit hypotheses in your own test suite. A prepared claim keeps the model's weights as tensors
- * until disposed and checks one input at a time, so it fits `test.prop` from @fast-check/vitest:
+ * Circuit hypotheses in your own test suite. A prepared claim runs a loaded model and checks one
+ * input at a time, so it fits `test.prop` from @fast-check/vitest:
  *
+ *   const model = LoadedModel.from(loadModel('reverse.safetensors'));
  *   const flip = await prepareClaim(model, program, { head: '1.0', implements: 'flip' });
- *   afterAll(() => flip.dispose());
+ *   afterAll(() => (flip.dispose(), model.dispose()));
  *   test.prop([inputsOf(program, { vocab, maxLen: 5 })])('head 1.0 implements flip', (input) => flip.assert(input));
  *
  * Claims whose cases need more than the input (resample ablation's partner, a permutation) take
  * it as the second argument; `test.prop([flip.cases()])` generates both.
  */
 import type fc from 'fast-check';
-import { paramsFromModel } from '../../src/model/params.ts';
-import type { ModelData } from '../../src/model/types.ts';
+import type { LoadedModel } from '../../src/model/loadedModel.ts';
 import type { Program } from '../../src/rasp/program.ts';
 import { formatValue, type Value } from '../../src/rasp/values.ts';
-import type { LiveModel } from '../runner.ts';
 import type { CheckOutcome } from './checker.ts';
 import { describeClaim, type Claim } from './claims.ts';
 import type { InputDomain } from './inputs.ts';
@@ -39,23 +38,12 @@ export interface PreparedClaim {
   cases(): fc.Arbitrary<[Value[], unknown]>;
   /** The claim as a fast-check property, for fc.assert / fc.check. */
   property(): fc.IProperty<[[Value[], unknown]]>;
-  /** Frees the model's tensors and the claim's own. */
+  /** Frees the claim's own tensors (the model stays loaded: it is the caller's). */
   dispose(): void;
 }
 
-export async function prepareClaim(model: ModelData, program: Program, claim: Claim, opts: PrepareOptions = {}): Promise<PreparedClaim> {
-  const live: LiveModel = { config: model.config, params: paramsFromModel(model), data: model };
-  const freeModel = () => {
-    for (const t of live.params.values()) t.dispose();
-  };
-  let checker;
-  try {
-    checker = await prepareChecker(live, program, claim, claimLabel(0, claim), opts);
-  } catch (e) {
-    freeModel();
-    throw e;
-  }
-  const k = checker;
+export async function prepareClaim(model: LoadedModel, program: Program, claim: Claim, opts: PrepareOptions = {}): Promise<PreparedClaim> {
+  const k = await prepareChecker(model, program, claim, claimLabel(0, claim), opts);
   return {
     claim,
     domain: k.domain,
@@ -69,7 +57,6 @@ export async function prepareClaim(model: ModelData, program: Program, claim: Cl
     property: () => checkerProperty(program, k),
     dispose() {
       k.dispose();
-      freeModel();
     },
   };
 }

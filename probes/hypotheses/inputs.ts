@@ -8,7 +8,7 @@ import fc from 'fast-check';
 import { UserError } from '../../src/rasp/errors.ts';
 import type { Program } from '../../src/rasp/program.ts';
 import type { Value } from '../../src/rasp/values.ts';
-import { labelInput } from '../../src/train/dataset.ts';
+import { labelInput } from '../../src/rasp/examples.ts';
 
 export interface InputDomain {
   readonly vocab: readonly Value[];

@@ -6,7 +6,7 @@ import { UserError } from '../../src/rasp/errors.ts';
 import type { ModelData } from '../../src/model/types.ts';
 import type { Program } from '../../src/rasp/program.ts';
 import { modelTask } from '../probeSet.ts';
-import type { LiveModel } from '../runner.ts';
+import type { LoadedModel } from '../../src/model/loadedModel.ts';
 import { ablationChecker } from './checkAblation.ts';
 import { agreementChecker } from './checkAgreement.ts';
 import { encodesChecker } from './checkEncodes.ts';
@@ -42,11 +42,11 @@ export function claimDomain(model: ModelData, claim: Claim, label: string, base?
   return { vocab: task.vocab, minLen, maxLen };
 }
 
-export async function prepareChecker(live: LiveModel, program: Program, claim: Claim, label: string, opts: PrepareOptions = {}): Promise<Checker> {
+export async function prepareChecker(model: LoadedModel, program: Program, claim: Claim, label: string, opts: PrepareOptions = {}): Promise<Checker> {
   const ctx: ClaimContext = {
-    live,
+    model,
     program,
-    domain: claimDomain(live.data, claim, label, opts.domain),
+    domain: claimDomain(model, claim, label, opts.domain),
     seed: opts.seed ?? 0,
     label,
     loadModel: opts.loadModel ?? (await import('../../src/model/modelFile.ts')).loadModel,

@@ -5,15 +5,14 @@
  * did there. The seed (and fast-check's path, for the shrunk case) replay it exactly.
  */
 import fc from 'fast-check';
-import type { ModelData } from '../../src/model/types.ts';
+import type { LoadedModel } from '../../src/model/loadedModel.ts';
 import type { Program } from '../../src/rasp/program.ts';
 import type { Value } from '../../src/rasp/values.ts';
-import { withModel } from '../runner.ts';
 import type { Checker } from './checker.ts';
 import { claimKind, describeClaim, type Claim, type ClaimKind } from './claims.ts';
 import { validInputs } from './inputs.ts';
 import { minimiseCounterexample } from './minimise.ts';
-import { labelInput } from '../../src/train/dataset.ts';
+import { labelInput } from '../../src/rasp/examples.ts';
 import { claimLabel, prepareChecker, type PrepareOptions } from './prepare.ts';
 
 export const DEFAULT_RUNS = 1000;
@@ -115,26 +114,24 @@ export interface CheckClaimsOptions extends RunOptions, PrepareOptions {
 
 /**
  * Checks every claim against the model. All claims are prepared (and so validated) before any runs;
- * the model's weights are tensors throughout, and everything is freed at the end.
+ * everything the checkers made is freed at the end (the model stays loaded: it is the caller's).
  */
-export async function checkClaims(model: ModelData, program: Program, claims: readonly Claim[], opts: CheckClaimsOptions = {}): Promise<ClaimReport[]> {
-  return withModel(model, async (live) => {
-    const checkers: Checker[] = [];
-    try {
-      const indexOf = (i: number) => opts.indices?.[i] ?? i;
-      for (const [i, c] of claims.entries()) checkers.push(await prepareChecker(live, program, c, claimLabel(indexOf(i), c, opts.where), opts));
-      return claims.map((c, i) => {
-        const r: ClaimReport = { index: indexOf(i), ...(c.name ? { name: c.name } : {}), kind: claimKind(c), claim: describeClaim(c), ...runChecker(program, checkers[i], opts) };
-        opts.onReport?.(r);
-        return r;
-      });
-    } finally {
-      for (const k of checkers) k.dispose();
-    }
-  });
+export async function checkClaims(model: LoadedModel, program: Program, claims: readonly Claim[], opts: CheckClaimsOptions = {}): Promise<ClaimReport[]> {
+  const checkers: Checker[] = [];
+  try {
+    const indexOf = (i: number) => opts.indices?.[i] ?? i;
+    for (const [i, c] of claims.entries()) checkers.push(await prepareChecker(model, program, c, claimLabel(indexOf(i), c, opts.where), opts));
+    return claims.map((c, i) => {
+      const r: ClaimReport = { index: indexOf(i), ...(c.name ? { name: c.name } : {}), kind: claimKind(c), claim: describeClaim(c), ...runChecker(program, checkers[i], opts) };
+      opts.onReport?.(r);
+      return r;
+    });
+  } finally {
+    for (const k of checkers) k.dispose();
+  }
 }
 
 /** One claim. */
-export async function checkClaim(model: ModelData, program: Program, claim: Claim, opts: CheckClaimsOptions = {}): Promise<ClaimReport> {
+export async function checkClaim(model: LoadedModel, program: Program, claim: Claim, opts: CheckClaimsOptions = {}): Promise<ClaimReport> {
   return (await checkClaims(model, program, [claim], opts))[0];
 }

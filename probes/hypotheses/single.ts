@@ -1,17 +1,17 @@
 /**
- * One input through a live model: what each property run needs. The forward pass goes through
- * probes/runner.ts; logits and the asked-for activations are read back and every tensor freed.
+ * One input through a loaded model: what each property run needs. Logits and the asked-for
+ * activations are read back and every tensor freed.
  * Also how outputs are compared: categorical values exactly, numerical ones within the training
  * tolerance, at the positions where the program's output is defined.
  */
-import type { HookName, ModelConfig } from '../../src/model/types.ts';
-import { decodeLogitArray } from '../../src/model/tokenize.ts';
+import type { Batch } from '../../src/model/batch.ts';
+import type { HookName, Hooks } from '../../src/model/hooks.ts';
+import type { LoadedModel } from '../../src/model/loadedModel.ts';
+import { decodeOutputs, outputMatches } from '../../src/model/scoring.ts';
+import type { ModelConfig } from '../../src/model/types.ts';
 import { formatValue, valuesEqual, type MaybeValue, type Value } from '../../src/rasp/values.ts';
-import { NUMERIC_TOLERANCE } from '../../src/train/metrics.ts';
 import { unlabelled } from '../attention.ts';
 import { encodeProbeSet } from '../batches.ts';
-import { disposeRun, runBatch, type Hooks, type LiveModel } from '../runner.ts';
-import type { Batch } from '../../src/train/dataset.ts';
 
 export interface SingleRun {
   /** Positions, BOS included (input length + 1). */
@@ -26,9 +26,9 @@ export function singleBatch(config: ModelConfig, input: readonly Value[]): Batch
   return encodeProbeSet(config, unlabelled([[...input]])).batches[0];
 }
 
-export function runInput(m: LiveModel, input: readonly Value[], opts: { hooks?: Hooks; cache?: readonly HookName[] } = {}): SingleRun {
+export function runInput(m: LoadedModel, input: readonly Value[], opts: { hooks?: Hooks; cache?: readonly HookName[] } = {}): SingleRun {
   const b = singleBatch(m.config, input);
-  const r = runBatch(m, b, opts);
+  const r = m.runWithCache(b, { names: opts.cache ?? [], hooks: opts.hooks });
   try {
     const acts = new Map<HookName, Float32Array>();
     for (const h of opts.cache ?? []) {
@@ -37,14 +37,14 @@ export function runInput(m: LiveModel, input: readonly Value[], opts: { hooks?: 
       acts.set(h, t.dataSync() as Float32Array);
     }
     const logits = r.logits.dataSync() as Float32Array;
-    return { nPos: b.nPos, logits, acts, output: decodeLogitArray(m.config, logits, b.nPos, b.lengths)[0] };
+    return { nPos: b.nPos, logits, acts, output: decodeOutputs(m.config, logits, b.nPos, b.lengths)[0] };
   } finally {
-    disposeRun(r);
+    r.dispose();
   }
 }
 
 export function sameValue(config: ModelConfig, a: MaybeValue, b: MaybeValue): boolean {
-  if (config.output.encoding === 'numerical' && typeof a === 'number' && typeof b === 'number') return Math.abs(a - b) <= NUMERIC_TOLERANCE;
+  if (config.output.encoding === 'numerical' && typeof a === 'number' && typeof b === 'number') return outputMatches(config.output, a, b);
   return valuesEqual(a, b);
 }
 

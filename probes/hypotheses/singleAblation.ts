@@ -6,14 +6,13 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import fc from 'fast-check';
-import type { HookName } from '../../src/model/types.ts';
+import { positionAxis, type HookName, type Hooks } from '../../src/model/hooks.ts';
 import type { Value } from '../../src/rasp/values.ts';
 import { ABLATION_MODES, type AblationMode } from '../ablation.ts';
 import { encodeProbeSet } from '../batches.ts';
 import { formatComponent, hookSites } from '../components.ts';
-import { positionAxis, replacementHooks } from '../intervene.ts';
+import { replacementHooks } from '../intervene.ts';
 import { makeProbeSet } from '../probeSet.ts';
-import { disposeRun, runBatch, type Hooks } from '../runner.ts';
 import { meanActivations } from '../sources.ts';
 import { claimComponent, claimError, type ClaimContext } from './checker.ts';
 import { tokenOf } from './inputs.ts';
@@ -44,7 +43,7 @@ function firstPositions(t: tf.Tensor, hook: HookName, size: number): tf.Tensor {
 export function singleAblation(ctx: ClaimContext, key: string, texts: readonly string[], mode: AblationMode): SingleAblation {
   if (!ABLATION_MODES.includes(mode)) throw claimError(ctx, 'mode', `must be one of ${ABLATION_MODES.join(', ')}, got '${mode}'`);
   if (texts.length === 0) throw claimError(ctx, key, 'name at least one component');
-  const m = ctx.live;
+  const m = ctx.model;
   const comps = texts.map((t) => claimComponent(ctx, key, t));
   const sites = comps.flatMap((c) => hookSites(c, m.config));
   const hooks = [...new Set(sites.map((s) => s.hook))];
@@ -66,11 +65,11 @@ export function singleAblation(ctx: ClaimContext, key: string, texts: readonly s
       if (mode === 'mean') return fn(replacementHooks(sites, (h) => firstPositions(means!.get(h)!, h, P)));
       const partner = partnerOf(input, extra);
       if (partner.length !== input.length) throw new Error('resample ablation needs a partner of the same length');
-      const r = runBatch(m, singleBatch(m.config, partner), { cache: hooks });
+      const r = m.runWithCache(singleBatch(m.config, partner), { names: hooks });
       try {
         return fn(replacementHooks(sites, (h) => r.cache.get(h)!));
       } finally {
-        disposeRun(r);
+        r.dispose();
       }
     },
     dispose() {

@@ -12,14 +12,15 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { attention, attentionMask } from './attention.ts';
-import { HookPoints, type ForwardOptions, type HookFn } from './hooks.ts';
+import { HookPoints, type ForwardOptions } from './hookPoints.ts';
+import type { HookName } from './hooks.ts';
 import { layerNorm } from './layerNorm.ts';
 import { mlp } from './mlp.ts';
 import type { Params } from './params.ts';
 import { dVocabOut } from './shapes.ts';
-import type { HookName, ModelConfig } from './types.ts';
+import type { ModelConfig } from './types.ts';
 
-export type { ForwardOptions, HookFn } from './hooks.ts';
+export type { ForwardOptions } from './hookPoints.ts';
 
 export interface ForwardInput {
   /** int32 [batch, pos]; position 0 holds BOS. */
@@ -89,22 +90,3 @@ export function forward(config: ModelConfig, params: Params, input: ForwardInput
   const logits = tf.reshape(tf.add(tf.matMul(tf.reshape(final, [B * P, D]) as tf.Tensor2D, w('unembed.W_U') as tf.Tensor2D), w('unembed.b_U')), [B, P, O]) as tf.Tensor3D;
   return { logits, cache: hooks.cache };
 }
-
-/** Every hook point a forward pass of this config offers, in the order they fire. */
-export function hookNames(config: ModelConfig): HookName[] {
-  const names: HookName[] = ['hook_embed', 'hook_pos_embed'];
-  config.layers.forEach((L, l) => {
-    names.push(`blocks.${l}.hook_resid_pre`);
-    if (L.nHeads > 0)
-      for (const h of ['hook_q', 'hook_k', 'hook_v', 'hook_attn_scores', 'hook_pattern', 'hook_z', 'hook_result'] as const)
-        names.push(`blocks.${l}.attn.${h}`);
-    names.push(`blocks.${l}.hook_attn_out`, `blocks.${l}.hook_resid_mid`);
-    if (L.dMlp > 0) names.push(`blocks.${l}.mlp.hook_pre`, `blocks.${l}.mlp.hook_post`);
-    names.push(`blocks.${l}.hook_mlp_out`, `blocks.${l}.hook_resid_post`);
-  });
-  names.push('ln_final.hook_normalized');
-  return names;
-}
-
-/** Re-exported for callers that build hooks without importing hooks.ts. */
-export type Hooks = Partial<Record<HookName, HookFn>>;

@@ -125,23 +125,3 @@ export interface WeightArray {
   readonly shape: readonly number[];
   readonly data: Float32Array;
 }
-
-/** The hook points of the forward pass, TransformerLens's names. */
-export type HookName =
-  | 'hook_embed'
-  | 'hook_pos_embed'
-  | `blocks.${number}.hook_resid_pre`
-  | `blocks.${number}.attn.hook_q`
-  | `blocks.${number}.attn.hook_k`
-  | `blocks.${number}.attn.hook_v`
-  | `blocks.${number}.attn.hook_attn_scores`
-  | `blocks.${number}.attn.hook_pattern`
-  | `blocks.${number}.attn.hook_z`
-  | `blocks.${number}.attn.hook_result`
-  | `blocks.${number}.hook_attn_out`
-  | `blocks.${number}.hook_resid_mid`
-  | `blocks.${number}.mlp.hook_pre`
-  | `blocks.${number}.mlp.hook_post`
-  | `blocks.${number}.hook_mlp_out`
-  | `blocks.${number}.hook_resid_post`
-  | 'ln_final.hook_normalized';

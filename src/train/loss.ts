@@ -5,7 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { OutputSpec } from '../model/types.ts';
-import type { Batch } from './dataset.ts';
+import type { Batch } from '../model/batch.ts';
 
 /** The label side of a batch as tensors, built once per batch and reused by loss and metrics. */
 export interface Targets {

@@ -7,7 +7,9 @@ import * as tf from '@tensorflow/tfjs';
 import { forward } from '../model/forward.ts';
 import type { ModelConfig } from '../model/types.ts';
 import { andMaskGradients } from './andMask.ts';
-import { encodeBatch, splitByLength, type Example } from './dataset.ts';
+import { batchTokens, encodeBatch } from '../model/batch.ts';
+import type { Example } from '../rasp/examples.ts';
+import { splitByLength } from './dataset.ts';
 import { installFastGradients } from './fastGrads.ts';
 import { batchTargets, disposeTargets, maskedLoss } from './loss.ts';
 import { adamWUpdate, decays, initAdamW, type AdamWConfig, type AdamWState } from './optimizer.ts';
@@ -83,7 +85,7 @@ function lossAndGrads(ctx: StepContext, params: readonly tf.Tensor[], examples: 
   const targets = batchTargets(ctx.config.output, b);
   try {
     return tf.tidy(() => {
-      const tokens = tf.tensor2d(b.tokens, [b.size, b.nPos], 'int32');
+      const tokens = batchTokens(b);
       const f = (...ts: tf.Tensor[]) => {
         const p = new Map(ctx.names.map((n, i) => [n, ts[i]]));
         const { logits } = forward(ctx.config, p, { tokens, lengths: b.lengths }, { cache: false });

@@ -23,6 +23,7 @@ import { arbitraryCompilable } from '../support/arbitraryCompilable.ts';
 import { TRACR_ANCHORS, tracrVocab } from '../support/tracrAnchors.ts';
 import { firstDisagreement } from '../support/differential.ts';
 import { medianMs } from './timing.ts';
+import { LoadedModel } from '../../src/model/loadedModel.ts';
 
 const BATCH = 256;
 
@@ -100,7 +101,9 @@ function verifyLarger(): void {
     const vocab = program.vocab!;
     const t0 = performance.now();
     const { model } = compile(program, { vocab, maxLen });
-    const r = verifyModel(model, program, { vocab, maxLen, samples: 10_000 });
+    const m = LoadedModel.from(model);
+    const r = verifyModel(m, program, { vocab, maxLen, samples: 10_000 });
+    m.dispose();
     rows.push([name, vocab.length, maxLen, r.checked, r.exhaustive ? 'yes' : 'no', `${(100 * r.agreement).toFixed(2)}%`, r.maxAbsError.toExponential(1), Math.round(performance.now() - t0)]);
   }
   console.log('verification at max length 8 (every input up to 100,000 of them, else 10,000 sampled)');

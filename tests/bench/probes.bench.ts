@@ -11,6 +11,7 @@ import { makeRng } from '../../src/rasp/random.ts';
 import { selectBackend } from '../../src/model/backend.ts';
 import { BOS, FORMAT_VERSION, type ModelConfig, type ModelData, type WeightArray } from '../../src/model/types.ts';
 import { reverse } from '../compiler/programs.ts';
+import { LoadedModel } from '../../src/model/loadedModel.ts';
 
 /** A 4-layer model with seeded random weights (what a learned model looks like before training). */
 function randomModel(vocab: string[], maxLen: number): ModelData {
@@ -69,8 +70,10 @@ export default async function run(): Promise<void> {
     rows.push([what, `${s.toFixed(2)} s (${n} runs over ${set.inputs.length} inputs, ${(s / n).toFixed(3)} s/run)`]);
   };
   console.log(`backend: ${await selectBackend(process.env.RASPLAB_BACKEND ?? 'auto')}`);
-  await time('ablation sweep (zero, mean, resample)', async () => (await ablationSweep(model, set, { modes: ['zero', 'mean', 'resample'] })).components.length);
+  const loaded = LoadedModel.from(model);
+  await time('ablation sweep (zero, mean, resample)', async () => (await ablationSweep(loaded, set, { modes: ['zero', 'mean', 'resample'] })).components.length);
   const pairs = makeCorruptions(prog, set, 'token', task, 0);
-  await time('patching sweep (resid_pre + components)', async () => (await patchSweep(model, pairs)).length);
+  await time('patching sweep (resid_pre + components)', async () => (await patchSweep(loaded, pairs)).length);
+  loaded.dispose();
   for (const [k, v] of rows) console.log(`  ${k.padEnd(42)} ${v}`);
 }

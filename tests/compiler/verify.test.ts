@@ -15,6 +15,7 @@ import type { Value } from '../../src/rasp/values.ts';
 import { forward } from '../../src/model/forward.ts';
 import { paramsFromModel } from '../../src/model/params.ts';
 import * as P from './programs.ts';
+import { loaded } from '../support/loaded.ts';
 
 const PROGRAMS: [string, () => Program, Value[]][] = [
   ['reverse', P.reverse, [1, 2, 3]],
@@ -31,7 +32,7 @@ describe('verifyModel on compiled programs', () => {
     it(`${name}: agreement 1, exhaustively at vocab 3, max length 5`, async () => {
       const p = make();
       const { model } = compile(p, { vocab, maxLen: 5 });
-      const r = await verifyModel(model, p, { vocab, maxLen: 5 });
+      const r = await verifyModel(loaded(model), p, { vocab, maxLen: 5 });
       expect(r.firstMismatch).toBeNull();
       expect(r.agreement).toBe(1);
       expect(r.exhaustive).toBe(true);
@@ -69,7 +70,7 @@ describe('library .rasp programs', () => {
       const vocab = p.vocab ?? [1, 2, 3];
       const maxLen = Math.min(p.maxLen ?? 4, 4);
       const { model } = compile(p, { vocab, maxLen });
-      const r = await verifyModel(model, p, { vocab, maxLen });
+      const r = await verifyModel(loaded(model), p, { vocab, maxLen });
       expect(r.exhaustive).toBe(true);
       expect(r.firstMismatch).toBeNull();
       expect(r.agreement).toBe(1);

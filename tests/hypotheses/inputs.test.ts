@@ -2,7 +2,7 @@ import { fc } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
 import { inputsOf, permutationKeys, permutationOf } from '../../probes/hypotheses/inputs.ts';
 import { parseProgram } from '../../src/rasp/load.ts';
-import { labelInput } from '../../src/train/dataset.ts';
+import { labelInput } from '../../src/rasp/examples.ts';
 import { library } from './support.ts';
 
 const reverse = library('reverse');

@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { checkClaim, checkClaims, type Claim } from '../../probes/hypotheses/index.ts';
 import { compiledLibrary, fastBackend } from './support.ts';
+import { loaded } from '../support/loaded.ts';
 
 const RUNS = 100;
 beforeAll(fastBackend);
@@ -13,9 +14,9 @@ describe('invariance claims', () => {
       { invariant: 'reverse', outputs: 'follow' },
       { invariant: 'relabel', outputs: 'same' },
     ];
-    for (const r of await checkClaims(hist.model, hist.program, claims, { numRuns: RUNS, seed: 1 })) expect(r.passed, `${r.claim}: ${r.observed}`).toBe(true);
+    for (const r of await checkClaims(loaded(hist.model), hist.program, claims, { numRuns: RUNS, seed: 1 })) expect(r.passed, `${r.claim}: ${r.observed}`).toBe(true);
     const sort = compiledLibrary('sort');
-    const r = await checkClaim(sort.model, sort.program, { invariant: 'permute', outputs: 'same' }, { numRuns: RUNS, seed: 1 });
+    const r = await checkClaim(loaded(sort.model), sort.program, { invariant: 'permute', outputs: 'same' }, { numRuns: RUNS, seed: 1 });
     expect(r.passed, r.observed).toBe(true);
   });
 
@@ -25,12 +26,12 @@ describe('invariance claims', () => {
       { invariant: 'relabel', outputs: 'follow' },
       { invariant: 'reverse', outputs: 'follow' },
     ];
-    for (const r of await checkClaims(rev.model, rev.program, claims, { numRuns: RUNS, seed: 2 })) expect(r.passed, `${r.claim}: ${r.observed}`).toBe(true);
+    for (const r of await checkClaims(loaded(rev.model), rev.program, claims, { numRuns: RUNS, seed: 2 })) expect(r.passed, `${r.claim}: ${r.observed}`).toBe(true);
   });
 
   it('"reverse ignores the order" fails on a b swapped: the shortest, earliest input with two different tokens', async () => {
     const rev = compiledLibrary('reverse', { vocab: ['a', 'b', 'c'] });
-    const r = await checkClaim(rev.model, rev.program, { invariant: 'permute', outputs: 'same' }, { numRuns: RUNS, seed: 3 });
+    const r = await checkClaim(loaded(rev.model), rev.program, { invariant: 'permute', outputs: 'same' }, { numRuns: RUNS, seed: 3 });
     expect(r.passed).toBe(false);
     expect(r).toMatchObject({ counterexample: ['a', 'b'], minimal: true });
     expect(r.observed).toBe('on b a (positions 1 0) the output is a b; on the input it is b a (differs at position 0)');
@@ -39,7 +40,7 @@ describe('invariance claims', () => {
 
   it('sort is not invariant under renaming tokens: the order of the names matters', async () => {
     const sort = compiledLibrary('sort');
-    const r = await checkClaim(sort.model, sort.program, { invariant: 'relabel', outputs: 'follow' }, { numRuns: RUNS, seed: 4 });
+    const r = await checkClaim(loaded(sort.model), sort.program, { invariant: 'relabel', outputs: 'follow' }, { numRuns: RUNS, seed: 4 });
     expect(r.passed).toBe(false);
     expect(r.counterexample).toHaveLength(2);
   });

@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { checkClaims } from '../../probes/hypotheses/index.ts';
 import { proposeFromLabels } from '../../probes/hypotheses/propose.ts';
 import { COMPILED_REVERSE, compiledLibrary, fastBackend, fixture, LEARNED_REVERSE, library } from './support.ts';
+import { loaded } from '../support/loaded.ts';
 
 beforeAll(fastBackend);
 
@@ -26,7 +27,7 @@ describe('hypotheses proposed from labels', () => {
   it('on a compiled model against itself, each head holds its own selector and not the others', async () => {
     const sort = compiledLibrary('sort');
     const p = proposeFromLabels(sort.model, sort.model, sort.program, { match: 'argmax' });
-    const rs = await checkClaims(sort.model, sort.program, p.claims, { numRuns: 60, seed: 1 });
+    const rs = await checkClaims(loaded(sort.model), sort.program, p.claims, { numRuns: 60, seed: 1 });
     rs.forEach((r, i) => {
       const c = p.claims[i];
       expect(r.passed, `${c.from.layer}.${c.from.head} → ${c.head}`).toBe(`${c.from.layer}.${c.from.head}` === c.head);

@@ -7,6 +7,7 @@ import { DEFAULT_RUNS_SHOWN } from '../../cli/commands/check.ts';
 import type { Value } from '../../src/rasp/values.ts';
 import { withUnrelatedHead } from '../probes/fixtures.ts';
 import { compiledLibrary, fastBackend, library } from './support.ts';
+import { loaded } from '../support/loaded.ts';
 
 beforeAll(fastBackend);
 
@@ -35,15 +36,15 @@ const fake = (fails: (x: readonly Value[]) => boolean, skip: (x: readonly Value[
 
 describe('the runner', () => {
   it('frees every tensor it makes: numTensors does not grow over a check of every kind', async () => {
-    await checkClaims(model, rev.program, everyKind, { numRuns: 5, seed: 0 }); // warm up kernels
+    await checkClaims(loaded(model), rev.program, everyKind, { numRuns: 5, seed: 0 }); // warm up kernels
     const before = tf.memory().numTensors;
-    await checkClaims(model, rev.program, everyKind, { numRuns: 30, seed: 1 });
+    await checkClaims(loaded(model), rev.program, everyKind, { numRuns: 30, seed: 1 });
     expect(tf.memory().numTensors).toBe(before);
   });
 
   it('is reproducible: the same seed gives the same reports, another seed other runs', async () => {
-    const a = await checkClaims(model, rev.program, everyKind, { numRuns: 40, seed: 7 });
-    const b = await checkClaims(model, rev.program, everyKind, { numRuns: 40, seed: 7 });
+    const a = await checkClaims(loaded(model), rev.program, everyKind, { numRuns: 40, seed: 7 });
+    const b = await checkClaims(loaded(model), rev.program, everyKind, { numRuns: 40, seed: 7 });
     expect(b).toEqual(a);
     expect(a.map((r) => r.passed)).toEqual([true, false, true, false, true, true, false, false, true, false]);
     for (const r of a) expect(r.seed).toBe(7);
@@ -68,7 +69,7 @@ describe('the runner', () => {
   it('validates every claim before running any', async () => {
     const bad: Claim[] = [{ head: '1.0', implements: 'flip' }, { head: '1.0', implements: 'nope' }];
     let ran = 0;
-    await expect(checkClaims(model, rev.program, bad, { numRuns: 5, where: 'h.yaml', onReport: () => ran++ })).rejects.toThrow(/^h\.yaml: claim 2: 'implements': column 1: unknown name 'nope'/);
+    await expect(checkClaims(loaded(model), rev.program, bad, { numRuns: 5, where: 'h.yaml', onReport: () => ran++ })).rejects.toThrow(/^h\.yaml: claim 2: 'implements': column 1: unknown name 'nope'/);
     expect(ran).toBe(0);
   });
 

@@ -1,11 +1,11 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { exportTransformerLens } from '../../src/model/exportTL.ts';
-import { runModel } from '../../src/model/run.ts';
 import { expectedShapes } from '../../src/model/shapes.ts';
 import type { ModelConfig, ModelData } from '../../src/model/types.ts';
 import { referenceForward } from '../support/referenceForward.ts';
 import { randomModel, tinyConfig } from '../support/tinyModels.ts';
+import { loaded } from '../support/loaded.ts';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -78,7 +78,7 @@ describe('exportTransformerLens', () => {
     const b = referenceForward(padded, tokens, [5, 3]).logits;
     a.forEach((row, i) => row.forEach((v, p) => v.forEach((x, o) => expect(b[i][p][o]).toBeCloseTo(x, 9))));
     const inputs = [['a', 'b', 'c'], ['c'], ['b', 'b', 'a', 'c', 'a']];
-    expect(runModel(padded, inputs)).toEqual(runModel(m, inputs));
+    expect(loaded(padded).outputs(inputs)).toEqual(loaded(m).outputs(inputs));
   });
 
   it('a model without MLPs exports attn_only and no MLP weights', () => {

@@ -1,8 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { forward, hookNames } from '../../src/model/forward.ts';
+import { forward } from '../../src/model/forward.ts';
+import { hookNames, type HookName } from '../../src/model/hooks.ts';
 import { disposeParams, paramsFromModel } from '../../src/model/params.ts';
-import type { HookName, ModelConfig, ModelData } from '../../src/model/types.ts';
+import type { ModelConfig, ModelData } from '../../src/model/types.ts';
 import { referenceForward } from '../support/referenceForward.ts';
 import { previousTokenModel, randomModel, tinyConfig } from '../support/tinyModels.ts';
 

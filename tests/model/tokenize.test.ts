@@ -2,13 +2,14 @@ import * as tf from '@tensorflow/tfjs';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { formatHeadRef, parseHeadRef } from '../../src/model/headRef.ts';
-import { disposeParams, paramsFromModel } from '../../src/model/params.ts';
-import { runModel } from '../../src/model/run.ts';
-import { decodeLogits, encodeInputs } from '../../src/model/tokenize.ts';
-import { BOS } from '../../src/model/types.ts';
+import { batchTokens, encodeInputs } from '../../src/model/batch.ts';
+import { LoadedModel } from '../../src/model/loadedModel.ts';
+import { decodeOutputs } from '../../src/model/scoring.ts';
+import { BOS, type ModelConfig } from '../../src/model/types.ts';
 import { isUserError } from '../../src/rasp/errors.ts';
 import type { Value } from '../../src/rasp/values.ts';
 import { copyModel, previousTokenModel, randomModel, tinyConfig, valueModel } from '../support/tinyModels.ts';
+import { loaded } from '../support/loaded.ts';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -28,7 +29,9 @@ describe('encodeInputs', () => {
   const config = tinyConfig({ vocab: [BOS, 'a', 1, true, 'x y'], nCtx: 4 });
 
   it('prepends BOS, pads with BOS to the longest row, lengths = n + 1', () => {
-    const { tokens, lengths } = encodeInputs(config, [['a', 1], [], ['x y', 'a', 'a']]);
+    const b = encodeInputs(config, [['a', 1], [], ['x y', 'a', 'a']]);
+    const { lengths } = b;
+    const tokens = batchTokens(b);
     expect(tokens.dtype).toBe('int32');
     expect(tokens.arraySync()).toEqual([
       [0, 1, 2, 0],
@@ -41,7 +44,7 @@ describe('encodeInputs', () => {
 
   it('matches tokens with RASP equality (True == 1) but never maps an input to BOS', () => {
     const c = tinyConfig({ vocab: [BOS, 0, 1] });
-    const { tokens } = encodeInputs(c, [[true, false, 1]]);
+    const tokens = batchTokens(encodeInputs(c, [[true, false, 1]]));
     expect(tokens.arraySync()).toEqual([[0, 2, 1, 2]]);
     tokens.dispose();
     expect(userError(() => encodeInputs(c, [[0, 'BOS']]))).toBe("unknown token 'BOS' at position 1; vocabulary: 0 1");
@@ -59,7 +62,9 @@ describe('encodeInputs', () => {
   });
 });
 
-describe('decodeLogits', () => {
+describe('decodeOutputs', () => {
+  const decodeLogits = (c: ModelConfig, logits: tf.Tensor3D, lengths: number[]) => decodeOutputs(c, logits.dataSync(), logits.shape[1], lengths);
+
   it('categorical: argmax over the output values, BOS and padding dropped', () => {
     const c = tinyConfig({ output: { encoding: 'categorical', values: ['x', 7, false] } });
     const logits = tf.tensor3d([
@@ -78,37 +83,38 @@ describe('decodeLogits', () => {
   });
 });
 
-describe('runModel', () => {
+describe('LoadedModel.outputs', () => {
   it('runs hand-built models: copy, previous token, numerical value', () => {
-    expect(runModel(copyModel(['a', 'b', 'c']), [['c', 'a'], [], ['b', 'b', 'a']])).toEqual([['c', 'a'], [], ['b', 'b', 'a']]);
-    expect(runModel(previousTokenModel(['a', 'b', 'c']), [['c', 'a', 'b', 'b']])).toEqual([['c', 'c', 'a', 'b']]);
-    const out = runModel(valueModel([2, 5, 7], 0.5), [[7, 2]]);
+    expect(loaded(copyModel(['a', 'b', 'c'])).outputs([['c', 'a'], [], ['b', 'b', 'a']])).toEqual([['c', 'a'], [], ['b', 'b', 'a']]);
+    expect(loaded(previousTokenModel(['a', 'b', 'c'])).outputs([['c', 'a', 'b', 'b']])).toEqual([['c', 'c', 'a', 'b']]);
+    const out = loaded(valueModel([2, 5, 7], 0.5)).outputs([[7, 2]]);
     expect(out[0][0]).toBeCloseTo(7.5, 5);
     expect(out[0][1]).toBeCloseTo(2.5, 5);
   });
 
-  it('batching does not change results, and from params leaks nothing (property)', () => {
-    const m = randomModel(tinyConfig(), 21);
-    const params = paramsFromModel(m);
+  it('batching does not change results, and a loaded model leaks nothing (property)', () => {
+    const m = LoadedModel.from(randomModel(tinyConfig(), 21));
     const before = tf.memory().numTensors;
     const input = fc.array(fc.array(fc.constantFrom<Value>('a', 'b', 'c'), { maxLength: 5 }), { minLength: 1, maxLength: 12 });
     fc.assert(
       fc.property(input, fc.integer({ min: 1, max: 5 }), (inputs, batchSize) => {
-        const one = runModel({ config: m.config, params }, inputs);
-        expect(runModel({ config: m.config, params }, inputs, { batchSize })).toEqual(one);
+        const one = m.outputs(inputs);
+        expect(m.outputs(inputs, { batchSize })).toEqual(one);
         // Each row's output does not depend on what else is in its batch (padding is masked).
-        expect(inputs.map((x) => runModel({ config: m.config, params }, [x])[0])).toEqual(one);
+        expect(inputs.map((x) => m.outputs([x])[0])).toEqual(one);
       }),
       { numRuns: 15 },
     );
     expect(tf.memory().numTensors).toBe(before);
-    disposeParams(params);
+    m.dispose();
   });
 
   it('refuses bad tokens before running anything', () => {
+    const m = LoadedModel.from(copyModel(['a']));
     const before = tf.memory().numTensors;
-    expect(userError(() => runModel(copyModel(['a']), [['a'], ['q']]))).toMatch(/unknown token 'q'/);
+    expect(userError(() => m.outputs([['a'], ['q']]))).toMatch(/unknown token 'q'/);
     expect(tf.memory().numTensors).toBe(before);
+    m.dispose();
   });
 });
 

@@ -6,6 +6,7 @@ import { countInputs } from '../../src/rasp/inputs.ts';
 import type { Program } from '../../src/rasp/program.ts';
 import type { SOp } from '../../src/rasp/ast.ts';
 import { copyModel, previousTokenModel, valueModel } from '../support/tinyModels.ts';
+import { loaded } from '../support/loaded.ts';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -17,12 +18,12 @@ const vocab = ['a', 'b', 'c'];
 
 describe('verifyModel', () => {
   it('a copy model computes identity: agreement 1, exhaustive over every input', () => {
-    const r = verifyModel(copyModel(vocab), identity, { vocab, maxLen: 4 });
+    const r = verifyModel(loaded(copyModel(vocab)), identity, { vocab, maxLen: 4 });
     expect(r).toEqual({ checked: countInputs(3, 1, 4), exhaustive: true, agreement: 1, maxAbsError: 0, firstMismatch: null, rejected: 0 });
   });
 
   it('a broken copy model (a and b swapped) reports the first mismatch in enumeration order', () => {
-    const r = verifyModel(copyModel(vocab, { swap: [0, 1] }), identity, { vocab, maxLen: 3 });
+    const r = verifyModel(loaded(copyModel(vocab, { swap: [0, 1] })), identity, { vocab, maxLen: 3 });
     expect(r.firstMismatch).toEqual({ input: ['a'], expected: ['a'], got: ['b'] });
     // Only inputs made of c alone agree: c, cc, ccc.
     expect(r.checked).toBe(3 + 9 + 27);
@@ -30,21 +31,21 @@ describe('verifyModel', () => {
   });
 
   it('minLen is honoured (default 1), and length 0 is allowed', () => {
-    expect(verifyModel(copyModel(vocab), identity, { vocab, minLen: 2, maxLen: 3 }).checked).toBe(9 + 27);
-    expect(verifyModel(copyModel(vocab), identity, { vocab, minLen: 0, maxLen: 1 }).checked).toBe(1 + 3);
+    expect(verifyModel(loaded(copyModel(vocab)), identity, { vocab, minLen: 2, maxLen: 3 }).checked).toBe(9 + 27);
+    expect(verifyModel(loaded(copyModel(vocab)), identity, { vocab, minLen: 0, maxLen: 1 }).checked).toBe(1 + 3);
   });
 
   it('the previous-token model is not identity: the mismatch shows what it does', () => {
-    const r = verifyModel(previousTokenModel(vocab), identity, { vocab, maxLen: 3 });
+    const r = verifyModel(loaded(previousTokenModel(vocab)), identity, { vocab, maxLen: 3 });
     expect(r.firstMismatch).toEqual({ input: ['a', 'b'], expected: ['a', 'b'], got: ['a', 'a'] });
   });
 
   it('numerical outputs: within 1e-3 agree, maxAbsError reported', () => {
     const value = program('value', numerical(map((x) => x, tokens)));
-    const ok = verifyModel(valueModel([1, 2, 3], 0.0004), value, { vocab: [1, 2, 3], maxLen: 3 });
+    const ok = verifyModel(loaded(valueModel([1, 2, 3], 0.0004)), value, { vocab: [1, 2, 3], maxLen: 3 });
     expect(ok.agreement).toBe(1);
     expect(ok.maxAbsError).toBeCloseTo(0.0004, 5);
-    const off = verifyModel(valueModel([1, 2, 3], 0.01), value, { vocab: [1, 2, 3], maxLen: 3 });
+    const off = verifyModel(loaded(valueModel([1, 2, 3], 0.01)), value, { vocab: [1, 2, 3], maxLen: 3 });
     expect(off.agreement).toBe(0);
     expect(off.maxAbsError).toBeCloseTo(0.01, 5);
     expect(off.firstMismatch!.input).toEqual([1]);
@@ -52,7 +53,7 @@ describe('verifyModel', () => {
 
   it('positions where the program is undefined agree whatever the model says', () => {
     const nothing = program('nothing', aggregate(select(tokens, tokens, 'FALSE'), tokens));
-    const r = verifyModel(copyModel(vocab, { swap: [0, 1] }), nothing, { vocab, maxLen: 2 });
+    const r = verifyModel(loaded(copyModel(vocab, { swap: [0, 1] })), nothing, { vocab, maxLen: 2 });
     expect(r.agreement).toBe(1);
     expect(r.firstMismatch).toBeNull();
   });
@@ -60,7 +61,7 @@ describe('verifyModel', () => {
   it('inputs the evaluator refuses are counted in rejected, not compared', () => {
     // 1 / (x - 2) fails on token 2.
     const inv = program('inv', numerical(map((x) => 1 / (Number(x) - 2), tokens)));
-    const r = verifyModel(valueModel([1, 2, 3]), inv, { vocab: [1, 2, 3], maxLen: 2 });
+    const r = verifyModel(loaded(valueModel([1, 2, 3])), inv, { vocab: [1, 2, 3], maxLen: 2 });
     expect(r.rejected).toBe(1 + 5); // [2]; and the 5 two-token inputs containing 2
     expect(r.checked).toBe(12 - 6);
   });
@@ -70,12 +71,12 @@ describe('verifyModel', () => {
     const broken = copyModel(big, { swap: [0, 1] });
     const opts = { vocab: big, maxLen: 6, samples: 300, seed: 5 };
     expect(countInputs(10, 1, 6)).toBeGreaterThan(100_000);
-    const a = verifyModel(broken, identity, opts);
+    const a = verifyModel(loaded(broken), identity, opts);
     expect(a.exhaustive).toBe(false);
     expect(a.checked).toBe(300);
     expect(a.agreement).toBeGreaterThan(0);
     expect(a.agreement).toBeLessThan(1);
-    expect(verifyModel(broken, identity, opts)).toEqual(a);
-    expect(verifyModel(broken, identity, { ...opts, seed: 6 }).firstMismatch).not.toEqual(a.firstMismatch);
+    expect(verifyModel(loaded(broken), identity, opts)).toEqual(a);
+    expect(verifyModel(loaded(broken), identity, { ...opts, seed: 6 }).firstMismatch).not.toEqual(a.firstMismatch);
   });
 });

@@ -5,6 +5,7 @@ import { parseComponent } from '../../probes/components.ts';
 import { makeProbeSet } from '../../probes/probeSet.ts';
 import { reverse } from '../compiler/programs.ts';
 import { compiled, constantBaseline, withUnrelatedHead } from './fixtures.ts';
+import { loaded } from '../support/loaded.ts';
 
 const vocab = ['a', 'b', 'c'];
 const prog = reverse();
@@ -16,25 +17,25 @@ const chance = constantBaseline(set.expected, vocab);
 
 describe('ablation on compiled reverse', () => {
   it('the unablated model is exact', async () => {
-    const r = await ablate(model, set, [], 'zero');
+    const r = await ablate(loaded(model), set, [], 'zero');
     expect(r.baseline.exactMatch).toBe(1);
     expect(r.baseline.tokenAccuracy).toBe(1);
   });
 
   for (const mode of ['zero', 'mean', 'resample'] as const) {
     it(`${mode}-ablating the flip head drops exact match to chance; the unrelated head changes nothing`, async () => {
-      const hit = await ablate(model, set, [{ kind: 'head', layer: flip.layer, head: flip.head }], mode, { seed: 1 });
+      const hit = await ablate(loaded(model), set, [{ kind: 'head', layer: flip.layer, head: flip.head }], mode, { seed: 1 });
       expect(hit.exactMatch).toBeLessThanOrEqual(chance + 0.05);
-      const spare = await ablate(model, set, [parseComponent(`${flip.layer}.1`, model.config)], mode, { seed: 1 });
+      const spare = await ablate(loaded(model), set, [parseComponent(`${flip.layer}.1`, model.config)], mode, { seed: 1 });
       expect(spare.exactMatch).toBe(1);
       expect(spare.loss).toBeCloseTo(hit.baseline.loss, 5);
     });
   }
 
   it('a sweep lists every component in every mode and frees its tensors', async () => {
-    await ablationSweep(model, set, { modes: ['zero'] }); // warm up tfjs kernels
+    await ablationSweep(loaded(model), set, { modes: ['zero'] }); // warm up tfjs kernels
     const before = tf.memory().numTensors;
-    const p = await ablationSweep(model, set, { modes: ['zero', 'mean'] });
+    const p = await ablationSweep(loaded(model), set, { modes: ['zero', 'mean'] });
     expect(tf.memory().numTensors).toBe(before);
     const names = p.components.map((c) => `${c.component}/${c.mode}`);
     expect(names).toContain('0.0/zero');

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { compareModels } from '../../probes/compare.ts';
 import { reverse, sortUnique } from '../compiler/programs.ts';
 import { compiled, withUnrelatedHead } from './fixtures.ts';
+import { loaded } from '../support/loaded.ts';
 
 const vocab = ['a', 'b', 'c'];
 const prog = reverse();
@@ -14,7 +15,7 @@ const b = {
 
 describe('compare', () => {
   it('two models with one circuit agree everywhere and align head for head', async () => {
-    const r = await compareModels(a, b, prog, { samples: 120, probeSteps: 20 });
+    const r = await compareModels(loaded(a), loaded(b), prog, { samples: 120, probeSteps: 20 });
     expect(r.outputs.inRange).toMatchObject({ minLen: 1, maxLen: 3, agreement: 1, aExact: 1, bExact: 1 });
     expect(r.outputs.outOfRange).toMatchObject({ minLen: 4, maxLen: 4, agreement: 1 });
     expect(r.heads.matches.every((m) => m.matched)).toBe(true);
@@ -30,7 +31,7 @@ describe('compare', () => {
 
   it('a model of another program disagrees', async () => {
     const other = compiled(sortUnique(), vocab, 4);
-    const r = await compareModels(a, other, prog, { samples: 60, probeSteps: 0 });
+    const r = await compareModels(loaded(a), loaded(other), prog, { samples: 60, probeSteps: 0 });
     expect(r.outputs.inRange.agreement).toBeLessThan(0.8);
     expect(r.outputs.inRange.bExact).toBe(r.outputs.inRange.agreement);
   });

@@ -6,6 +6,7 @@ import { fracPrevs, hist, reverse } from '../compiler/programs.ts';
 import type { Program } from '../../src/rasp/program.ts';
 import type { Value } from '../../src/rasp/values.ts';
 import { compiled } from './fixtures.ts';
+import { loaded } from '../support/loaded.ts';
 
 /** Whether a variable is a function of each position's token and index over the set (then it may be decodable from the embeddings). */
 function fromEmbeddings(program: Program, inputs: readonly Value[][], name: string): boolean {
@@ -32,7 +33,7 @@ describe('linear probes on compiled models', () => {
       const prog = make();
       const model = compiled(prog, vocab, 5);
       const set = makeProbeSet(prog, { vocab, minLen: 1, maxLen: 5, n: 400, seed: 1 });
-      const r = await linearProbes(model, prog, set, { seed: 2, steps: 60 });
+      const r = await linearProbes(loaded(model), prog, set, { seed: 2, steps: 60 });
       const held = r.variables.filter((v) => v.compiledPoint !== null && v.compiledPoint !== undefined);
       // At least tokens and the program's output are held in directions of their own.
       expect(held.map((v) => v.variable)).toEqual(expect.arrayContaining(['tokens', prog.output.name]));

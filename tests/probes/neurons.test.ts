@@ -6,6 +6,7 @@ import { bestThresholdAccuracy, mutualInformation } from '../../probes/stats.ts'
 import { programVariables } from '../../probes/variables.ts';
 import { hist } from '../compiler/programs.ts';
 import { compiled } from './fixtures.ts';
+import { loaded } from '../support/loaded.ts';
 
 const vocab = ['a', 'b', 'c'];
 const prog = hist();
@@ -26,8 +27,8 @@ describe('threshold statistics', () => {
 
 describe('neurons of compiled hist', () => {
   it('statistics cover every neuron, and dead neurons can be ablated for free', async () => {
-    const acts = await neuronActivations(model, set);
-    const r = await neuronStats(model, set, { acts });
+    const acts = await neuronActivations(loaded(model), set);
+    const r = await neuronStats(loaded(model), set, { acts });
     expect(r.neurons).toHaveLength(model.config.layers[0].dMlp);
     for (const n of r.neurons) {
       expect(n.fractionActive).toBeGreaterThanOrEqual(0);
@@ -39,13 +40,13 @@ describe('neurons of compiled hist', () => {
     expect(live.length).toBeGreaterThan(0);
     // Every neuron of the read-out MLP is needed somewhere or silent: ablating a silent one is free.
     for (const n of r.neurons.filter((x) => x.dead).slice(0, 2)) {
-      const a = await ablate(model, set, [{ kind: 'neuron', layer: n.layer, neuron: n.neuron }], 'zero');
+      const a = await ablate(loaded(model), set, [{ kind: 'neuron', layer: n.layer, neuron: n.neuron }], 'zero');
       expect(a.exactMatch).toBe(1);
     }
   });
 
   it("the read-out MLP's neurons track hist far above baseline", async () => {
-    const acts = await neuronActivations(model, set);
+    const acts = await neuronActivations(loaded(model), set);
     const fits = neuronVariableFits(acts, programVariables(prog, set.inputs));
     const onHist = fits.filter((f) => f.variable === 'hist');
     expect(onHist).toHaveLength(model.config.layers[0].dMlp);

@@ -5,6 +5,7 @@ import { patch, patchSweep } from '../../probes/patching.ts';
 import { makeProbeSet } from '../../probes/probeSet.ts';
 import { reverse } from '../compiler/programs.ts';
 import { compiled } from './fixtures.ts';
+import { loaded } from '../support/loaded.ts';
 
 const vocab = ['a', 'b', 'c'];
 const prog = reverse();
@@ -31,7 +32,7 @@ describe('activation patching on compiled reverse', () => {
   const pairs = makeCorruptions(prog, clean, 'token', task, 2);
 
   it('patching the clean residual back restores the output exactly', async () => {
-    const r = await patch(model, pairs, [{ hook: 'blocks.0.hook_resid_pre' }]);
+    const r = await patch(loaded(model), pairs, [{ hook: 'blocks.0.hook_resid_pre' }]);
     expect(r.logitDiff.clean).toBeGreaterThan(r.logitDiff.corrupt);
     expect(r.recovery).toBeCloseTo(1, 6);
     expect(r.exactMatch.patched).toBe(1);
@@ -40,7 +41,7 @@ describe('activation patching on compiled reverse', () => {
 
   it('the flip head carries the answer; the length head does not matter for a token change', async () => {
     const before = tf.memory().numTensors;
-    const sweep = await patchSweep(model, pairs);
+    const sweep = await patchSweep(loaded(model), pairs);
     expect(tf.memory().numTensors).toBe(before);
     const at = (s: string) => sweep.find((r) => r.site === s)!;
     expect(at('1.0').recovery).toBeCloseTo(1, 4);
@@ -50,7 +51,7 @@ describe('activation patching on compiled reverse', () => {
 
   it('per position: only positions holding the changed token recover', async () => {
     const one = { clean: { ...pairs.clean, inputs: [['a', 'b', 'c']], expected: [['c', 'b', 'a']] }, corrupt: { ...pairs.corrupt, inputs: [['a', 'b', 'b']], expected: [['b', 'b', 'a']] }, skipped: 0 };
-    const sweep = await patchSweep(model, one, { perPosition: true, components: [] });
+    const sweep = await patchSweep(loaded(model), one, { perPosition: true, components: [] });
     const rec = (p: number) => sweep.find((r) => r.site === `blocks.0.hook_resid_pre@${p}`)!.recovery;
     expect(rec(3)).toBeCloseTo(1, 4);
     expect(rec(1)).toBeCloseTo(0, 4);

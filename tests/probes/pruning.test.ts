@@ -3,6 +3,7 @@ import { makeProbeSet } from '../../probes/probeSet.ts';
 import { PRUNE_METHODS, pruneModel, pruningCurve, zeroShare } from '../../probes/pruning.ts';
 import { sortUnique } from '../compiler/programs.ts';
 import { compiled } from './fixtures.ts';
+import { loaded } from '../support/loaded.ts';
 
 const vocab = [1, 2, 3];
 const prog = sortUnique();
@@ -24,7 +25,7 @@ describe('pruning a compiled model', () => {
 
   it('accuracy against sparsity is monotone within noise and ends broken', async () => {
     for (const method of ['global', 'heads'] as const) {
-      const c = await pruningCurve(model, set, method, { sparsities: [0, 0.5, 0.8, 1] });
+      const c = await pruningCurve(loaded(model), set, method, { sparsities: [0, 0.5, 0.8, 1] });
       expect(c.points[0].exactMatch).toBe(1);
       for (let i = 1; i < c.points.length; i++) expect(c.points[i].exactMatch).toBeLessThanOrEqual(c.points[i - 1].exactMatch + 0.05);
       expect(c.points.at(-1)!.exactMatch).toBeLessThan(1);

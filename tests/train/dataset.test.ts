@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { BOS, FORMAT_VERSION, type ModelConfig } from '../../src/model/types.ts';
-import { encodeBatch, splitByLength, testExamples, trainExamples, type DataSpec } from '../../src/train/dataset.ts';
+import { encodeBatch } from '../../src/model/batch.ts';
+import type { DataSpec } from '../../src/rasp/examples.ts';
+import { splitByLength, testExamples, trainExamples } from '../../src/train/dataset.ts';
 import { programOutputSpec } from '../../src/train/outputSpec.ts';
 import { identity, previous, reciprocal } from './programs.ts';
 
@@ -66,7 +68,7 @@ describe('datasets from programs', () => {
 
   it('names a token outside the model vocabulary', () => {
     const config = configFor(spec());
-    expect(() => encodeBatch(config, [{ input: ['z'], output: ['z'] }])).toThrow(/token z is not in the model's vocabulary/);
+    expect(() => encodeBatch(config, [{ input: ['z'], output: ['z'] }])).toThrow(/unknown token 'z' at position 0; vocabulary: /);
   });
 
   it('splits a batch into environments by length', () => {

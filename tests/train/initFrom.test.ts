@@ -5,6 +5,7 @@ import { verifyModel } from '../../probes/verify.ts';
 import { DEFAULT_FLAGS, type TrainFlags } from '../../src/train/options.ts';
 import { train } from '../../src/train/trainer.ts';
 import { identity, previous } from './programs.ts';
+import { loaded } from '../support/loaded.ts';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -20,7 +21,7 @@ describe('--init-from a compiled model', () => {
     const program = make();
     const vocab = ['a', 'b', 'c'];
     const { model } = compile(program, { vocab, maxLen: 4 });
-    const v = verifyModel(model, program, { vocab, maxLen: 4, minLen: 1 });
+    const v = verifyModel(loaded(model), program, { vocab, maxLen: 4, minLen: 1 });
     const r = await train({ program, flags, init: { model, file: 'compiled.safetensors' } });
     expect(r.initialTestAcc).toBe(v.agreement);
     expect(r.model.config.layers).toEqual(model.config.layers);

@@ -6,20 +6,22 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { isUserError } from '../../src/rasp/errors.ts';
 import { loadModel, saveModel } from '../../src/model/modelFile.ts';
 import { initParams } from '../../src/model/init.ts';
-import { runModel } from '../../src/model/run.ts';
 import { verifyModel } from '../../probes/verify.ts';
 import { jsonlSink } from '../../src/train/log.ts';
 import { DEFAULT_FLAGS, learnedConfig, type TrainFlags } from '../../src/train/options.ts';
 import { DEFAULT_ADAMW } from '../../src/train/optimizer.ts';
 import { programOutputSpec } from '../../src/train/outputSpec.ts';
 import { disposeState, prepareTraining, trainStep } from '../../src/train/step.ts';
-import { encodeBatch, trainExamples } from '../../src/train/dataset.ts';
-import { exactMatch, measureAccuracy } from '../../src/train/metrics.ts';
+import { encodeBatch } from '../../src/model/batch.ts';
+import { exactMatch } from '../../src/model/scoring.ts';
+import { trainExamples } from '../../src/train/dataset.ts';
+import { measureAccuracy } from '../../src/train/metrics.ts';
 import { enumerateInputs } from '../../src/rasp/inputs.ts';
 import { evaluateProgram } from '../../src/rasp/evaluate.ts';
 import { paramsFromModel } from '../../src/model/params.ts';
 import { train } from '../../src/train/trainer.ts';
 import { identity, previous } from './programs.ts';
+import { loaded } from '../support/loaded.ts';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -58,8 +60,8 @@ describe('training', () => {
     saveModel(file, r.model);
     const back = loadModel(file);
     expect(back.training?.testAcc).toBe(1);
-    expect(runModel(back, [['a', 'c', 'b']])).toEqual([['a', 'c', 'b']]);
-    const v = verifyModel(back, identity(), { vocab: ['a', 'b', 'c'], minLen: 1, maxLen: 4 });
+    expect(loaded(back).outputs([['a', 'c', 'b']])).toEqual([['a', 'c', 'b']]);
+    const v = verifyModel(loaded(back), identity(), { vocab: ['a', 'b', 'c'], minLen: 1, maxLen: 4 });
     expect(v.agreement).toBe(1);
   });
 
@@ -73,7 +75,7 @@ describe('training', () => {
     const params = paramsFromModel(r.model);
     const acc = await measureAccuracy(r.model.config, params, [encodeBatch(r.model.config, all)]);
     tf.dispose([...params.values()]);
-    const v = verifyModel(r.model, program, { vocab: ['a', 'b', 'c'], minLen: 1, maxLen: 4 });
+    const v = verifyModel(loaded(r.model), program, { vocab: ['a', 'b', 'c'], minLen: 1, maxLen: 4 });
     expect(v.checked).toBe(all.length);
     expect(v.agreement).toBeCloseTo(exactMatch(acc), 12);
   });

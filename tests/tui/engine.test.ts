@@ -1,11 +1,12 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runModel } from '../../src/model/run.ts';
+import { LoadedModel } from '../../src/model/loadedModel.ts';
 import { ablate } from '../../probes/ablation.ts';
 import { ablatedRun } from '../../probes/ablatedRun.ts';
 import { attentionPatterns } from '../../probes/attention.ts';
 import { Superseded, specKey } from '../../cli/tui/engine.ts';
 import { session } from './session.ts';
+import { loaded } from '../support/loaded.ts';
 
 let s: Awaited<ReturnType<typeof session>>;
 beforeAll(async () => {
@@ -23,7 +24,7 @@ describe('the TUI engine', () => {
     expect(hit.exactMatch).toBeLessThan(0.5);
     expect(hit.baseline.exactMatch).toBe(1);
     // The same numbers as the ablation probe itself.
-    const direct = await ablate(s.models[0].data, s.set, [{ kind: 'head', layer: 1, head: 0 }], 'zero', { seed: 3 });
+    const direct = await ablate(loaded(s.models[0].data), s.set, [{ kind: 'head', layer: 1, head: 0 }], 'zero', { seed: 3 });
     expect(hit.exactMatch).toBe(direct.exactMatch);
     expect(hit.perPosition).toEqual(direct.perPosition);
   });
@@ -46,9 +47,9 @@ describe('the TUI engine', () => {
 
   it("unablated, the input view agrees with runModel and attentionPatterns", async () => {
     const v = await s.engine.inputView(0, input, { ablated: [], mode: 'zero' });
-    expect(v.output).toEqual(runModel(s.models[0].data, [input])[0]);
+    expect(v.output).toEqual(loaded(s.models[0].data).outputs([input])[0]);
     expect(v.output).toEqual(['b', 'e', 'c', 'a']);
-    const [ref] = await attentionPatterns(s.models[0].data, [input]);
+    const [ref] = await attentionPatterns(loaded(s.models[0].data), [input]);
     expect(v.heads.map((h) => [h.layer, h.head])).toEqual(ref.heads.map((h) => [h.layer, h.head]));
     v.heads.forEach((h, i) => h.pattern.forEach((row, q) => row.forEach((x, k) => expect(x).toBeCloseTo(ref.heads[i].pattern[q][k], 5))));
   });
@@ -59,7 +60,7 @@ describe('the TUI engine', () => {
       const one = { inputs: [input], expected: [['b', 'e', 'c', 'a']], exhaustive: false };
       if (mode !== 'resample') {
         // Zero and mean replacements do not depend on which input is run, so ablate agrees exactly.
-        const r = await ablate(s.models[0].data, one, [{ kind: 'head', layer: 1, head: 0 }], mode, { reference: s.set });
+        const r = await ablate(loaded(s.models[0].data), one, [{ kind: 'head', layer: 1, head: 0 }], mode, { reference: s.set });
         const right = v.output.map((x, i) => (x === one.expected[0][i] ? 1 : 0));
         expect(r.perPosition).toEqual(right);
       }
@@ -84,16 +85,14 @@ describe('the TUI engine', () => {
   });
 
   it('ablatedRun handles several inputs of different lengths in one call', async () => {
-    const { paramsFromModel, disposeParams } = await import('../../src/model/params.ts');
-    const data = s.models[0].data;
-    const m = { config: data.config, params: paramsFromModel(data), data };
+    const m = LoadedModel.from(s.models[0].data);
     try {
       const xs = [['a'], ['e', 'd', 'c', 'b', 'a']];
-      const r = await ablatedRun(m, xs, [], 'zero', { reference: s.set });
-      expect(r.map((x) => x.output)).toEqual(runModel(data, xs));
+      const r = await ablatedRun(loaded(m), xs, [], 'zero', { reference: s.set });
+      expect(r.map((x) => x.output)).toEqual(m.outputs(xs));
       expect(r.map((x) => x.heads[0].pattern.length)).toEqual([2, 6]);
     } finally {
-      disposeParams(m.params);
+      m.dispose();
     }
   });
 });

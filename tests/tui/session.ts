@@ -2,6 +2,7 @@
 import { fileURLToPath } from 'node:url';
 import { createEngine, type Engine } from '../../cli/tui/engine.ts';
 import { prepareSession, type Session } from '../../cli/tui/session.ts';
+import { LoadedModel } from '../../src/model/loadedModel.ts';
 
 export const COMPILED = fileURLToPath(new URL('../../fixtures/models/reverse.compiled.safetensors', import.meta.url));
 export const LEARNED = fileURLToPath(new URL('../../fixtures/models/reverse.learned.safetensors', import.meta.url));
@@ -10,7 +11,7 @@ export const SEED = 3;
 
 export async function session(opts: { vs?: string; samples?: number } = {}): Promise<Session & { engine: Engine }> {
   const s = await prepareSession(COMPILED, { vs: opts.vs, samples: opts.samples ?? 60, seed: SEED });
-  return { ...s, engine: createEngine(s.models.map((m) => m.data), s.set, { seed: SEED }) };
+  return { ...s, engine: createEngine(s.models.map((m) => LoadedModel.from(m.data)), s.set, { seed: SEED }) };
 }
 
 /** Polls `read` until `ok` holds (Ink settles asynchronously); fails with the last value seen. */
