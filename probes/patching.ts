@@ -12,7 +12,8 @@
 import type { Batch } from '../src/model/batch.ts';
 import { layerHook, type HookName, type Hooks } from '../src/model/hooks.ts';
 import type { ActivationCache, LoadedModel } from '../src/model/loadedModel.ts';
-import { argmax, NUMERIC_TOLERANCE, outputWidth } from '../src/model/scoring.ts';
+import { argmax, NUMERIC_TOLERANCE } from '../src/model/scoring.ts';
+import { outputWidth } from '../src/model/shapes.ts';
 import type { ModelConfig } from '../src/model/types.ts';
 import { valueKey, type MaybeValue } from '../src/rasp/values.ts';
 import { encodeProbeSet, type ProbeBatches } from './batches.ts';

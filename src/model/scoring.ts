@@ -8,13 +8,11 @@
  */
 import { valuesEqual, type MaybeValue } from '../rasp/values.ts';
 import type { Batch } from './batch.ts';
+import { outputWidth } from './shapes.ts';
 import type { ModelConfig, OutputSpec } from './types.ts';
 
 /** How far a numerical output may be from its target and still count as right. */
 export const NUMERIC_TOLERANCE = 0.05;
-
-/** Logits per position: one per class, or the one number of a numerical output. */
-export const outputWidth = (output: OutputSpec): number => (output.encoding === 'categorical' ? output.values.length : 1);
 
 /** Index of the largest of `n` values from `offset` (the first on ties). */
 export function argmax(data: ArrayLike<number>, offset: number, n: number): number {

@@ -2,12 +2,13 @@
  * The weights a config implies, with TransformerLens's names and shapes (see types.ts).
  * One source of truth for loading, initialisation, export and tests.
  */
-import type { ModelConfig } from './types.ts';
+import type { ModelConfig, OutputSpec } from './types.ts';
 
-/** Output width: one logit per categorical value, or a single number. */
-export function dVocabOut(config: ModelConfig): number {
-  return config.output.encoding === 'categorical' ? config.output.values.length : 1;
-}
+/** Logits per position: one per categorical value, or the one number of a numerical output. */
+export const outputWidth = (output: OutputSpec): number => (output.encoding === 'categorical' ? output.values.length : 1);
+
+/** The unembedding's output width (TransformerLens's d_vocab_out). */
+export const dVocabOut = (config: ModelConfig): number => outputWidth(config.output);
 
 export function expectedShapes(config: ModelConfig): Map<string, number[]> {
   const d = config.dModel;

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { forward } from '../../src/model/forward.ts';
-import { hookNames, type HookName } from '../../src/model/hooks.ts';
+import { hookNames, hookShape, type HookName } from '../../src/model/hooks.ts';
 import { disposeParams, paramsFromModel } from '../../src/model/params.ts';
 import type { ModelConfig, ModelData } from '../../src/model/types.ts';
 import { referenceForward } from '../support/referenceForward.ts';
@@ -152,6 +152,8 @@ describe('hooks', () => {
       return [B, P, D];
     };
     for (const [h, s] of shapes) expect(s, h).toEqual(expected(h));
+    // The hook table says the same of every hook.
+    for (const [h, s] of shapes) expect(hookShape(config, h, B, P), h).toEqual(s);
     // Layer 2 has no heads, layer 1 no MLP: their (zero) outputs still show.
     expect(shapes.has('blocks.2.hook_attn_out')).toBe(true);
     expect(shapes.has('blocks.1.hook_mlp_out')).toBe(true);
