@@ -133,12 +133,6 @@ export function hookNames(config: ModelConfig): HookName[] {
   return names;
 }
 
-/** Every hook name a person may type, as a pattern for help texts: `blocks.{l}.attn.hook_z`. */
-export const HOOK_POINT_NAMES: readonly string[] = [
-  ...Object.keys(MODEL_POINTS),
-  ...Object.keys(LAYER_POINTS).map((p) => `blocks.{l}.${p}`),
-];
-
 /** Replaces an activation during a forward pass: its return value (same shape) flows on. */
 export type HookFn = (activation: tf.Tensor, hook: HookName) => tf.Tensor;
 

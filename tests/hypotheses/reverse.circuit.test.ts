@@ -1,16 +1,16 @@
 /**
  * An example of keeping circuit hypotheses in a test suite: claims about the saved reverse models,
- * checked as fast-check properties with @fast-check/vitest. A prepared claim holds the model's
- * weights as tensors until disposed; `assert` checks one input and throws with what the model did
+ * checked as fast-check properties with @fast-check/vitest. The model is loaded once (its weights
+ * stay tensors until disposed) and every prepared claim runs on it; `assert` checks one input and throws with what the model did
  * and what the claim expected, so a failing `test.prop` shows a shrunk counterexample.
  */
 import { fc, test } from '@fast-check/vitest';
 import { afterAll, describe, expect, it } from 'vitest';
 import { checkClaim, inputsOf, prepareClaim } from '../../probes/hypotheses/index.ts';
 import { selectBackend } from '../../src/model/backend.ts';
+import { LoadedModel } from '../../src/model/loadedModel.ts';
 import { loadModel } from '../../src/model/modelFile.ts';
 import { COMPILED_REVERSE, LEARNED_REVERSE, library } from './support.ts';
-import { loaded } from '../support/loaded.ts';
 
 await selectBackend('auto');
 const program = library('reverse');
@@ -19,11 +19,11 @@ const vocab = ['a', 'b', 'c', 'd', 'e'];
 const params = { numRuns: 200, seed: 42 };
 
 describe('compiled reverse', async () => {
-  const model = loadModel(COMPILED_REVERSE);
-  const flip = await prepareClaim(loaded(model), program, { head: '1.0', implements: 'select(indices, opp_index, ==)', match: 'argmax' });
-  const firstPosition = await prepareClaim(loaded(model), program, { neuron: 'mlp0.n0', tracks: 'indices == 0' });
-  const relabel = await prepareClaim(loaded(model), program, { invariant: 'relabel', outputs: 'follow', maxLen: 6 });
-  afterAll(() => [flip, firstPosition, relabel].forEach((c) => c.dispose()));
+  const model = LoadedModel.from(loadModel(COMPILED_REVERSE));
+  const flip = await prepareClaim(model, program, { head: '1.0', implements: 'select(indices, opp_index, ==)', match: 'argmax' });
+  const firstPosition = await prepareClaim(model, program, { neuron: 'mlp0.n0', tracks: 'indices == 0' });
+  const relabel = await prepareClaim(model, program, { invariant: 'relabel', outputs: 'follow', maxLen: 6 });
+  afterAll(() => [flip, firstPosition, relabel, model].forEach((c) => c.dispose()));
 
   test.prop([inputsOf(program, { vocab, maxLen: 6 })], params)('head 1.0 attends the flipped position', (input) => flip.assert(input));
   test.prop([inputsOf(program, { vocab, maxLen: 6 })], params)('neuron mlp0.n0 fires at position 0 only', (input) => firstPosition.assert(input));
@@ -32,10 +32,10 @@ describe('compiled reverse', async () => {
 });
 
 describe('learned reverse', async () => {
-  const model = loadModel(LEARNED_REVERSE);
-  const shortFlip = await prepareClaim(loaded(model), program, { head: '1.0', implements: 'flip', match: 'argmax', maxLen: 3 });
-  const notFlip = await prepareClaim(loaded(model), program, { head: '1.1', implements: 'flip', match: 'argmax' });
-  afterAll(() => [shortFlip, notFlip].forEach((c) => c.dispose()));
+  const model = LoadedModel.from(loadModel(LEARNED_REVERSE));
+  const shortFlip = await prepareClaim(model, program, { head: '1.0', implements: 'flip', match: 'argmax', maxLen: 3 });
+  const notFlip = await prepareClaim(model, program, { head: '1.1', implements: 'flip', match: 'argmax' });
+  afterAll(() => [shortFlip, notFlip, model].forEach((c) => c.dispose()));
 
   test.prop([inputsOf(program, { vocab, maxLen: 3 })], params)('head 1.0 flips inputs of up to 3 tokens', (input) => shortFlip.assert(input));
 
@@ -47,7 +47,7 @@ describe('learned reverse', async () => {
   });
 
   it('on longer inputs head 1.0 sometimes looks elsewhere too (up to 3 tokens it does not, above)', async () => {
-    const r = await checkClaim(loaded(model), program, { head: '1.0', implements: 'flip', match: 'argmax' }, { numRuns: 1000, seed: 0 });
+    const r = await checkClaim(model, program, { head: '1.0', implements: 'flip', match: 'argmax' }, { numRuns: 1000, seed: 0 });
     expect(r.passed).toBe(false);
     expect(r.counterexample!.length).toBeGreaterThanOrEqual(4);
   });
