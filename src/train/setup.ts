@@ -9,7 +9,7 @@ import { paramsFromModel, type Params } from '../model/params.ts';
 import { BOS, type ModelConfig } from '../model/types.ts';
 import { contextLength, learnedConfig } from './options.ts';
 import { programOutputSpec } from './outputSpec.ts';
-import type { TrainRequest } from './trainer.ts';
+import type { TrainRequest } from './request.ts';
 
 /** The input tokens a run draws from: --vocab, else the initial model's, else the program's header. */
 export function resolveVocab(req: TrainRequest): readonly Value[] {

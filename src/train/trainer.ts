@@ -9,28 +9,20 @@
 import * as fs from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
 import { UserError } from '../rasp/errors.ts';
-import type { Program } from '../rasp/program.ts';
 import type { ModelConfig, ModelData, ModelLabels, TrainingInfo } from '../model/types.ts';
 import { loadCheckpoint, saveCheckpoint } from './checkpoint.ts';
 import { encodeBatch, testExamples, trainExamples, type Batch, type DataSpec, type Example } from './dataset.ts';
 import { exactMatch, measureAccuracy, tokenAccuracy, type Accuracy } from './metrics.ts';
 import { DEFAULT_ADAMW, type AdamWConfig } from './optimizer.ts';
-import { validateTrainFlags, type TrainFlags } from './options.ts';
+import { validateTrainFlags } from './options.ts';
 import { outputName } from './outputSpec.ts';
+import type { TrainRequest } from './request.ts';
 import { defaultWarmup, learningRate, type Schedule } from './schedule.ts';
 import { fingerprint, initialParams, mismatchedKeys, resolveConfig, resolveVocab } from './setup.ts';
 import { disposeState, makeState, paramMap, prepareTraining, stepContext, trainStep, type StepContext, type TrainState } from './step.ts';
 
-export interface TrainRequest {
-  readonly program: Program;
-  readonly flags: TrainFlags;
-  /** Start from this model's weights and architecture (e.g. a compiled model) instead of a random init. */
-  readonly init?: { readonly model: ModelData; readonly file: string };
-  /** Where checkpoints go; none written when absent. */
-  readonly checkpointPath?: string;
-  /** Continue from `checkpointPath` if it exists. */
-  readonly resume?: boolean;
-}
+// train() takes a TrainRequest; its callers name the type from here.
+export type { TrainRequest } from './request.ts';
 
 export interface TrainProgress {
   readonly step: number;
