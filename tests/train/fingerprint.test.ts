@@ -76,4 +76,13 @@ describe('checkpoint fingerprints', () => {
     expect(resumed.status).toBe('completed');
     expect(resumed.steps).toBe(10);
   });
+
+  it('the settings the fingerprint compares are the ones the model file records, with what may change between sessions', async () => {
+    const r = await train({ program: identity(), flags: { ...flags, steps: 2 } });
+    // The keys as written up to December 2026 (config and source live elsewhere in the model file).
+    const recorded2026 = ['program', 'vocab', 'minLen', 'maxLen', 'seed', 'steps', 'backend', 'stepsRequested', 'batch', 'lr', 'weightDecay', 'warmup', 'decay', 'clipNorm', 'andMask', 'targetAcc', 'testLengths', 'testSize', 'initFrom'];
+    const outcome = ['status', 'initialTestAcc', 'trainAcc', 'testAcc', 'testTokenAcc', 'lengthAcc', 'finalLoss', 'tokensPerSec', 'wallTimeS'];
+    expect(Object.keys(r.model.training!).sort()).toEqual([...recorded2026, ...outcome].sort());
+    expect(r.model.training).toMatchObject({ program: 'identity', vocab: ['a', 'b', 'c'], lr: flags.lr, andMask: 0.5, initFrom: null, stepsRequested: 2, steps: 2 });
+  });
 });
