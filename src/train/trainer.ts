@@ -18,7 +18,8 @@ import { validateTrainFlags } from './options.ts';
 import { outputName } from './outputSpec.ts';
 import type { TrainRequest } from './request.ts';
 import { defaultWarmup, learningRate, type Schedule } from './schedule.ts';
-import { fingerprint, initialParams, mismatchedKeys, resolveConfig, resolveVocab } from './setup.ts';
+import { fingerprint, mismatchedKeys, recordedSettings, runSettings } from './settings.ts';
+import { initialParams, resolveConfig, resolveVocab } from './setup.ts';
 import { disposeState, makeState, paramMap, prepareTraining, stepContext, trainStep, type StepContext, type TrainState } from './step.ts';
 
 // train() takes a TrainRequest; its callers name the type from here.
@@ -95,7 +96,8 @@ export async function train(req: TrainRequest, hooks: TrainHooks = {}): Promise<
   // A resumed run keeps its warm-up even when --steps changes (the default depends on --steps).
   const warmup = f.warmup ?? (checkpoint?.extra.warmup as number | undefined) ?? defaultWarmup(f.steps);
   const schedule: Schedule = { peak: f.lr, warmup, total: f.steps, decay: f.decay, minRatio: 0.1 };
-  const print = fingerprint(req, config, vocab, warmup);
+  const settings = runSettings(req, config, vocab, warmup);
+  const print = fingerprint(settings);
   if (req.resume && req.checkpointPath) {
     if (checkpoint) {
       if (checkpoint.fingerprint !== print)
@@ -251,25 +253,13 @@ export async function train(req: TrainRequest, hooks: TrainHooks = {}): Promise<
     };
 
     const training: TrainingInfo = {
-      program: req.program.name,
-      vocab,
-      minLen: f.minLen,
-      maxLen: f.maxLen,
-      seed: f.seed,
+      ...recordedSettings(settings),
       steps: step,
       backend,
       stepsRequested: f.steps,
-      batch: f.batch,
-      lr: f.lr,
-      weightDecay: f.weightDecay,
-      warmup,
-      decay: f.decay,
-      clipNorm: f.clipNorm,
-      andMask: f.andMask ?? null,
       targetAcc: f.targetAcc ?? null,
       testLengths: f.testLengths,
       testSize: f.testSize,
-      initFrom: req.init?.file ?? null,
       ...outcome,
     };
     const model: ModelData = { config, labels, training, weights: new Map(names.map((n, i) => [n, { shape: shapes[i], data: state.values[i].slice() }])) };
