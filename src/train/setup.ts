@@ -20,8 +20,8 @@ export function resolveVocab(req: TrainRequest): readonly Value[] {
   if (initVocab) {
     const known = new Set(initVocab.map(valueKey));
     const missing = vocab.filter((v) => !known.has(valueKey(v)));
-    if (missing.length)
-      throw new UserError(`${req.init!.file}: vocabulary lacks ${missing.map(formatValue).join(', ')} (model vocabulary: ${initVocab.map(formatValue).join(', ')})`);
+    const list = (values: readonly Value[]) => values.map(formatValue).join(', ');
+    if (missing.length) throw new UserError(`${req.init!.file}: vocabulary lacks ${list(missing)} (model vocabulary: ${list(initVocab)})`);
   }
   return vocab;
 }

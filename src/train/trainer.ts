@@ -107,7 +107,10 @@ export async function train(req: TrainRequest, hooks: TrainHooks = {}): Promise<
       hooks.onNote?.(`resuming from step ${checkpoint.step} (${req.checkpointPath})`);
       const before = checkpoint.extra.stepsRequested;
       if (before !== f.steps)
-        hooks.onNote?.(`--steps is ${f.steps} where the checkpointed run had ${before}: the learning-rate schedule changes, so the result differs from an uninterrupted run`);
+        hooks.onNote?.(
+          `--steps is ${f.steps} where the checkpointed run had ${before}: ` +
+            'the learning-rate schedule changes, so the result differs from an uninterrupted run',
+        );
     } else hooks.onNote?.(`no checkpoint at ${req.checkpointPath}: starting from step 0`);
   }
 
