@@ -49,10 +49,10 @@ export function sampleExamples(spec: DataSpec, rng: Rng, n: number): Example[] {
     const input = sampleInput(rng, spec.vocab, spec.minLen, spec.maxLen);
     const output = labelInput(spec.program, input);
     if (output === null) {
-      if (++rejects > MAX_REJECTS)
-        throw new UserError(
-          `program '${spec.program.name}' rejects nearly every input of lengths ${spec.minLen}..${spec.maxLen} over [${spec.vocab.map(formatValue).join(', ')}]`,
-        );
+      if (++rejects > MAX_REJECTS) {
+        const inputs = `lengths ${spec.minLen}..${spec.maxLen} over [${spec.vocab.map(formatValue).join(', ')}]`;
+        throw new UserError(`program '${spec.program.name}' rejects nearly every input of ${inputs}`);
+      }
       continue;
     }
     out.push({ input, output });

@@ -1,6 +1,6 @@
 /**
- * What a training request resolves to before any step runs: the vocabulary, the model config, the
- * initial weights, and the fingerprint a checkpoint must match to be resumed.
+ * What a training request resolves to before any step runs: the vocabulary, the model config and
+ * the initial weights.
  */
 import { UserError } from '../rasp/errors.ts';
 import { formatValue, valueKey, type Value } from '../rasp/values.ts';
@@ -9,7 +9,7 @@ import { paramsFromModel, type Params } from '../model/params.ts';
 import { BOS, type ModelConfig } from '../model/types.ts';
 import { contextLength, learnedConfig } from './options.ts';
 import { programOutputSpec } from './outputSpec.ts';
-import type { TrainRequest } from './trainer.ts';
+import type { TrainRequest } from './request.ts';
 
 /** The input tokens a run draws from: --vocab, else the initial model's, else the program's header. */
 export function resolveVocab(req: TrainRequest): readonly Value[] {
@@ -20,8 +20,8 @@ export function resolveVocab(req: TrainRequest): readonly Value[] {
   if (initVocab) {
     const known = new Set(initVocab.map(valueKey));
     const missing = vocab.filter((v) => !known.has(valueKey(v)));
-    if (missing.length)
-      throw new UserError(`${req.init!.file}: vocabulary lacks ${missing.map(formatValue).join(', ')} (model vocabulary: ${initVocab.map(formatValue).join(', ')})`);
+    const list = (values: readonly Value[]) => values.map(formatValue).join(', ');
+    if (missing.length) throw new UserError(`${req.init!.file}: vocabulary lacks ${list(missing)} (model vocabulary: ${list(initVocab)})`);
   }
   return vocab;
 }
@@ -36,37 +36,6 @@ export function resolveConfig(req: TrainRequest, vocab: readonly Value[]): Model
   }
   if (!req.flags.arch) throw new UserError('give the model size (--layers, --heads, --d-model) or --init-from');
   return learnedConfig(req.flags.arch, vocab, nCtx, programOutputSpec(req.program, vocab, nCtx - 1));
-}
-
-/**
- * Everything a resume must agree with, as stable JSON. --steps may change (to extend or shorten a
- * run); the schedule then differs from an uninterrupted run's, and the trainer says so.
- */
-export function fingerprint(req: TrainRequest, config: ModelConfig, vocab: readonly Value[], warmup: number): string {
-  const f = req.flags;
-  return JSON.stringify({
-    program: req.program.name,
-    source: req.program.source ?? null,
-    vocab,
-    minLen: f.minLen,
-    maxLen: f.maxLen,
-    config,
-    batch: f.batch,
-    lr: f.lr,
-    weightDecay: f.weightDecay,
-    warmup,
-    decay: f.decay,
-    clipNorm: f.clipNorm,
-    seed: f.seed,
-    andMask: f.andMask ?? null,
-    initFrom: req.init?.file ?? null,
-  });
-}
-
-export function mismatchedKeys(a: string, b: string): string[] {
-  const x = JSON.parse(a) as Record<string, unknown>;
-  const y = JSON.parse(b) as Record<string, unknown>;
-  return Object.keys({ ...x, ...y }).filter((k) => JSON.stringify(x[k]) !== JSON.stringify(y[k]));
 }
 
 export function initialParams(req: TrainRequest, config: ModelConfig): Params {

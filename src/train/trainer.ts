@@ -9,7 +9,6 @@
 import * as fs from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
 import { UserError } from '../rasp/errors.ts';
-import type { Program } from '../rasp/program.ts';
 import type { ModelConfig, ModelData, ModelLabels, TrainingInfo } from '../model/types.ts';
 import { loadCheckpoint, saveCheckpoint } from './checkpoint.ts';
 import { encodeBatch, type Batch } from '../model/batch.ts';
@@ -18,22 +17,16 @@ import type { DataSpec, Example } from '../rasp/examples.ts';
 import { testExamples, trainExamples } from './dataset.ts';
 import { measureAccuracy } from './metrics.ts';
 import { DEFAULT_ADAMW, type AdamWConfig } from './optimizer.ts';
-import { validateTrainFlags, type TrainFlags } from './options.ts';
+import { validateTrainFlags } from './options.ts';
 import { outputName } from './outputSpec.ts';
+import type { TrainRequest } from './request.ts';
 import { defaultWarmup, learningRate, type Schedule } from './schedule.ts';
-import { fingerprint, initialParams, mismatchedKeys, resolveConfig, resolveVocab } from './setup.ts';
+import { fingerprint, mismatchedKeys, recordedSettings, runSettings } from './settings.ts';
+import { initialParams, resolveConfig, resolveVocab } from './setup.ts';
 import { disposeState, makeState, paramMap, prepareTraining, stepContext, trainStep, type StepContext, type TrainState } from './step.ts';
 
-export interface TrainRequest {
-  readonly program: Program;
-  readonly flags: TrainFlags;
-  /** Start from this model's weights and architecture (e.g. a compiled model) instead of a random init. */
-  readonly init?: { readonly model: ModelData; readonly file: string };
-  /** Where checkpoints go; none written when absent. */
-  readonly checkpointPath?: string;
-  /** Continue from `checkpointPath` if it exists. */
-  readonly resume?: boolean;
-}
+// train() takes a TrainRequest; its callers name the type from here.
+export type { TrainRequest } from './request.ts';
 
 export interface TrainProgress {
   readonly step: number;
@@ -106,7 +99,8 @@ export async function train(req: TrainRequest, hooks: TrainHooks = {}): Promise<
   // A resumed run keeps its warm-up even when --steps changes (the default depends on --steps).
   const warmup = f.warmup ?? (checkpoint?.extra.warmup as number | undefined) ?? defaultWarmup(f.steps);
   const schedule: Schedule = { peak: f.lr, warmup, total: f.steps, decay: f.decay, minRatio: 0.1 };
-  const print = fingerprint(req, config, vocab, warmup);
+  const settings = runSettings(req, config, vocab, warmup);
+  const print = fingerprint(settings);
   if (req.resume && req.checkpointPath) {
     if (checkpoint) {
       if (checkpoint.fingerprint !== print)
@@ -116,7 +110,10 @@ export async function train(req: TrainRequest, hooks: TrainHooks = {}): Promise<
       hooks.onNote?.(`resuming from step ${checkpoint.step} (${req.checkpointPath})`);
       const before = checkpoint.extra.stepsRequested;
       if (before !== f.steps)
-        hooks.onNote?.(`--steps is ${f.steps} where the checkpointed run had ${before}: the learning-rate schedule changes, so the result differs from an uninterrupted run`);
+        hooks.onNote?.(
+          `--steps is ${f.steps} where the checkpointed run had ${before}: ` +
+            'the learning-rate schedule changes, so the result differs from an uninterrupted run',
+        );
     } else hooks.onNote?.(`no checkpoint at ${req.checkpointPath}: starting from step 0`);
   }
 
@@ -262,25 +259,13 @@ export async function train(req: TrainRequest, hooks: TrainHooks = {}): Promise<
     };
 
     const training: TrainingInfo = {
-      program: req.program.name,
-      vocab,
-      minLen: f.minLen,
-      maxLen: f.maxLen,
-      seed: f.seed,
+      ...recordedSettings(settings),
       steps: step,
       backend,
       stepsRequested: f.steps,
-      batch: f.batch,
-      lr: f.lr,
-      weightDecay: f.weightDecay,
-      warmup,
-      decay: f.decay,
-      clipNorm: f.clipNorm,
-      andMask: f.andMask ?? null,
       targetAcc: f.targetAcc ?? null,
       testLengths: f.testLengths,
       testSize: f.testSize,
-      initFrom: req.init?.file ?? null,
       ...outcome,
     };
     const model: ModelData = { config, labels, training, weights: new Map(names.map((n, i) => [n, { shape: shapes[i], data: state.values[i].slice() }])) };

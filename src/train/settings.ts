@@ -1,0 +1,73 @@
+/**
+ * The settings that make a training run the run it is, gathered once. They feed both the checkpoint
+ * fingerprint (a resume must agree with every one of them) and the training metadata of the model
+ * file, so a setting added here is compared on resume and recorded in the file alike.
+ *
+ * The fingerprint is this object's JSON, compared as a string with the one in the checkpoint: the
+ * keys below keep the order rasplab has always written, so existing checkpoints still resume
+ * (tests/train/fingerprint.test.ts holds a copy of the original string).
+ */
+import type { Value } from '../rasp/values.ts';
+import type { ModelConfig } from '../model/types.ts';
+import type { TrainFlags } from './options.ts';
+import type { TrainRequest } from './request.ts';
+
+export interface RunSettings {
+  readonly program: string;
+  readonly source: string | null;
+  readonly vocab: readonly Value[];
+  readonly minLen: number;
+  readonly maxLen: number;
+  readonly config: ModelConfig;
+  readonly batch: number;
+  readonly lr: number;
+  readonly weightDecay: number;
+  readonly warmup: number;
+  readonly decay: TrainFlags['decay'];
+  readonly clipNorm: number;
+  readonly seed: number;
+  readonly andMask: number | null;
+  readonly initFrom: string | null;
+}
+
+/**
+ * --steps is not a setting of the run: it may change on resume (to extend or shorten a run); the
+ * schedule then differs from an uninterrupted run's, and the trainer says so.
+ */
+export function runSettings(req: TrainRequest, config: ModelConfig, vocab: readonly Value[], warmup: number): RunSettings {
+  const f = req.flags;
+  return {
+    program: req.program.name,
+    source: req.program.source ?? null,
+    vocab,
+    minLen: f.minLen,
+    maxLen: f.maxLen,
+    config,
+    batch: f.batch,
+    lr: f.lr,
+    weightDecay: f.weightDecay,
+    warmup,
+    decay: f.decay,
+    clipNorm: f.clipNorm,
+    seed: f.seed,
+    andMask: f.andMask ?? null,
+    initFrom: req.init?.file ?? null,
+  };
+}
+
+export function fingerprint(s: RunSettings): string {
+  return JSON.stringify(s);
+}
+
+/** The settings on which two fingerprints disagree, for the message that refuses a resume. */
+export function mismatchedKeys(a: string, b: string): string[] {
+  const x = JSON.parse(a) as Record<string, unknown>;
+  const y = JSON.parse(b) as Record<string, unknown>;
+  return Object.keys({ ...x, ...y }).filter((k) => JSON.stringify(x[k]) !== JSON.stringify(y[k]));
+}
+
+/** The settings as training metadata: the model file holds the config and the source already (its config, its labels' program). */
+export function recordedSettings(s: RunSettings): Omit<RunSettings, 'config' | 'source'> {
+  const { config: _config, source: _source, ...recorded } = s;
+  return recorded;
+}
