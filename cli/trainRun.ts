@@ -4,7 +4,8 @@
  * the next step with a checkpoint saved (a second Ctrl-C gives up on it).
  */
 import { existsSync } from 'node:fs';
-import type { TrainRequest, TrainResult } from '../src/train/trainer.ts';
+import type { TrainRequest } from '../src/train/request.ts';
+import type { TrainResult } from '../src/train/trainer.ts';
 import type { CliIo } from './format/output.ts';
 import { createProgress } from './progress.ts';
 

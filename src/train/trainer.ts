@@ -25,9 +25,6 @@ import { fingerprint, mismatchedKeys, recordedSettings, runSettings } from './se
 import { initialParams, resolveConfig, resolveVocab } from './setup.ts';
 import { disposeState, makeState, paramMap, prepareTraining, stepContext, trainStep, type StepContext, type TrainState } from './step.ts';
 
-// train() takes a TrainRequest; its callers name the type from here.
-export type { TrainRequest } from './request.ts';
-
 export interface TrainProgress {
   readonly step: number;
   readonly steps: number;

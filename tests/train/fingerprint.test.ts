@@ -7,7 +7,8 @@ import type { Value } from '../../src/rasp/values.ts';
 import type { ModelConfig } from '../../src/model/types.ts';
 import { loadCheckpoint, saveCheckpoint } from '../../src/train/checkpoint.ts';
 import { DEFAULT_FLAGS, type TrainFlags } from '../../src/train/options.ts';
-import { train, type TrainRequest } from '../../src/train/trainer.ts';
+import type { TrainRequest } from '../../src/train/request.ts';
+import { train } from '../../src/train/trainer.ts';
 import { identity } from './programs.ts';
 
 beforeAll(async () => {
