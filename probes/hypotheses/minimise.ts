@@ -40,14 +40,21 @@ export function minimiseCounterexample(checker: Checker, input: readonly Value[]
     changed = false;
     for (let i = 0; i < cur.length; i++) {
       const shorter = [...cur.slice(0, i), ...cur.slice(i + 1)];
-      if (fails(shorter)) (cur = shorter), steps++, (changed = true), i--;
+      if (fails(shorter)) {
+        cur = shorter;
+        steps++;
+        changed = true;
+        i--;
+      }
     }
     for (let i = 0; i < cur.length; i++) {
       const r = rank.get(valueKey(cur[i])) ?? 0;
       for (let j = 0; j < r; j++) {
         const lower = cur.map((v, k) => (k === i ? checker.domain.vocab[j] : v));
         if (fails(lower)) {
-          (cur = lower), steps++, (changed = true);
+          cur = lower;
+          steps++;
+          changed = true;
           break;
         }
       }

@@ -169,7 +169,10 @@ export class LoadedModel implements ModelData {
     const [logits, ...acts] = tf.tidy(() => {
       const r = forward(this.config, params, { tokens: batchTokens(b), lengths: b.lengths }, { cache: want ? (h) => want.has(h) : true, hooks });
       const out: tf.Tensor[] = [r.logits];
-      for (const [h, t] of r.cache) kept.push(h), out.push(t);
+      for (const [h, t] of r.cache) {
+        kept.push(h);
+        out.push(t);
+      }
       return out;
     });
     return { logits: logits as tf.Tensor3D, cache: new Map(kept.map((h, i) => [h, acts[i]])) };

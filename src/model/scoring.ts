@@ -117,10 +117,15 @@ export class ScoreTally {
         }
         scored++;
         const pos = p - 1;
-        while (this.posScored.length <= pos) this.posScored.push(0), this.posRight.push(0);
+        while (this.posScored.length <= pos) {
+          this.posScored.push(0);
+          this.posRight.push(0);
+        }
         this.posScored[pos]++;
-        if (ok) right++, this.posRight[pos]++;
-        else allRight = false;
+        if (ok) {
+          right++;
+          this.posRight[pos]++;
+        } else allRight = false;
       }
       if (allRight) exact++;
     }

@@ -63,7 +63,10 @@ describe('trainingCurveFor', () => {
     expect(c.steps).toHaveLength(lines.length);
     expect(c.steps.map((s) => s.step)).toEqual([...c.steps.map((s) => s.step)].sort((a, b) => a - b));
     for (const s of c.steps) expect(s.loss).toBeGreaterThan(0);
-    for (const e of c.evals) expect(e.testAcc).toBeGreaterThanOrEqual(0), expect(e.testAcc).toBeLessThanOrEqual(1);
+    for (const e of c.evals) {
+      expect(e.testAcc).toBeGreaterThanOrEqual(0);
+      expect(e.testAcc).toBeLessThanOrEqual(1);
+    }
     expect(c.evals[0].step).toBe(0);
   });
 });
