@@ -3,7 +3,7 @@
  * components and report exact match, token accuracy and loss against the unablated model.
  */
 import { Command, Option } from 'commander';
-import type { ComponentRef } from '../../probes/components.ts';
+import type { ComponentRef } from '../../src/model/components.ts';
 import type { AblationMode, AblationResult } from '../../probes/ablation.ts';
 import { formatJson } from '../format/json.ts';
 import { println } from '../format/output.ts';
@@ -44,7 +44,7 @@ export function register(program: Command): void {
     )
     .action(async (modelSpec: string, flags: AblateFlags, c: Command) => {
       const ctx = await probeContext(modelSpec, flags, c);
-      const { parseComponent } = await import('../../probes/components.ts');
+      const { parseComponent } = await import('../../src/model/components.ts');
       const { ablate, ablationSweep, ABLATION_MODES } = await import('../../probes/ablation.ts');
       const picked: ComponentRef[] = [...flags.head, ...flags.component].map((t) => parseComponent(t, ctx.model.config));
       if (!flags.sweep && picked.length === 0) {

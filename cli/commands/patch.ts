@@ -62,7 +62,8 @@ export function register(program: Command): void {
     .action(async (modelSpec: string, flags: PatchFlags, c: Command) => {
       const ctx = await probeContext(modelSpec, flags, c);
       const { makeCorruptions, parseCorruption } = await import('../../probes/corruptions.ts');
-      const { parseComponent, hookSites } = await import('../../probes/components.ts');
+      const { parseComponent } = await import('../../src/model/components.ts');
+      const { hookSites } = await import('../../probes/components.ts');
       const { patch, patchSweep } = await import('../../probes/patching.ts');
       const pairs = makeCorruptions(ctx.program, ctx.set, parseCorruption(flags.corruption), ctx.task, flags.seed);
       if (pairs.clean.inputs.length === 0) throw new UserError(`no input has a '${flags.corruption}' corruption that changes the program's output`);

@@ -11,7 +11,7 @@ import type { ModelData } from '../../src/model/types.ts';
 import { disposeParams, paramsFromModel } from '../../src/model/params.ts';
 import { ablate, type AblationMode } from '../../probes/ablation.ts';
 import { ablatedRun, type AblatedRun } from '../../probes/ablatedRun.ts';
-import { parseComponent } from '../../probes/components.ts';
+import { parseComponent } from '../../src/model/components.ts';
 import type { ProbeSet } from '../../probes/probeSet.ts';
 import type { LiveModel } from '../../probes/runner.ts';
 

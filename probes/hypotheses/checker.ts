@@ -9,7 +9,7 @@ import { UserError, RaspError } from '../../src/rasp/errors.ts';
 import type { ModelConfig, ModelData } from '../../src/model/types.ts';
 import type { Program } from '../../src/rasp/program.ts';
 import type { Value } from '../../src/rasp/values.ts';
-import { checkComponent, formatComponent, parseComponent, type ComponentRef } from '../components.ts';
+import { checkComponent, formatComponent, parseComponent, type ComponentRef } from '../../src/model/components.ts';
 import type { LiveModel } from '../runner.ts';
 import type { InputDomain } from './inputs.ts';
 

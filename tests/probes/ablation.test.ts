@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { ablate, ablationSweep } from '../../probes/ablation.ts';
-import { parseComponent } from '../../probes/components.ts';
+import { parseComponent } from '../../src/model/components.ts';
 import { makeProbeSet } from '../../probes/probeSet.ts';
 import { reverse } from '../compiler/programs.ts';
 import { compiled, constantBaseline, withUnrelatedHead } from './fixtures.ts';
