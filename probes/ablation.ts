@@ -8,7 +8,7 @@ import type * as tf from '@tensorflow/tfjs';
 import { makeRng } from '../src/rasp/random.ts';
 import type { HookName, ModelData } from '../src/model/types.ts';
 import { encodeProbeSet, type ProbeBatches } from './batches.ts';
-import { allComponents, formatComponent, type ComponentRef } from '../src/model/components.ts';
+import { allComponents, type ComponentRef } from '../src/model/components.ts';
 import { hookSites } from './components.ts';
 import { replacementHooks, type Site } from './intervene.ts';
 import type { ProbeSet } from './probeSet.ts';
@@ -21,8 +21,8 @@ export const ABLATION_MODES = ['zero', 'mean', 'resample'] as const;
 export type AblationMode = (typeof ABLATION_MODES)[number];
 
 export interface AblationResult {
-  /** The component(s) ablated, as text ("1.0", "mlp0", "L1+attn0" when several). */
-  readonly component: string;
+  /** The component(s) ablated together (formatComponents writes them as "1.0", "L1+attn0"). */
+  readonly component: readonly ComponentRef[];
   readonly mode: AblationMode;
   readonly exactMatch: number;
   readonly tokenAccuracy: number;
@@ -103,7 +103,7 @@ async function runAblations(
       for (const job of jobs) {
         const sites = sitesOf(m, job.components);
         const s = await scoreBatches(m, data, (b) => ablator.hooksFor(sites, job.mode, b));
-        components.push({ component: job.components.map(formatComponent).join('+'), mode: job.mode, ...s });
+        components.push({ component: job.components, mode: job.mode, ...s });
       }
       return { baseline, components };
     } finally {

@@ -4,7 +4,8 @@
  */
 import { Command, Option } from 'commander';
 import type { ComponentRef } from '../../src/model/components.ts';
-import type { AblationMode, AblationResult } from '../../probes/ablation.ts';
+import type { AblationMode } from '../../probes/ablation.ts';
+import { ablationResultText } from '../format/ablation.ts';
 import { formatJson } from '../format/json.ts';
 import { println } from '../format/output.ts';
 import { renderTable } from '../format/table.ts';
@@ -55,7 +56,7 @@ export function register(program: Command): void {
       const p = flags.sweep
         ? await ablationSweep(ctx.model, ctx.set, { modes, neurons: flags.neurons, seed: flags.seed, components: picked.length ? picked : undefined })
         : await ablate(ctx.model, ctx.set, picked, flags.mode, { seed: flags.seed }).then((r) => ({ baseline: r.baseline, components: [r] }));
-      const rows = p.components.map((r: AblationResult) => ({ component: r.component, mode: r.mode, exactMatch: r.exactMatch, tokenAccuracy: r.tokenAccuracy, loss: r.loss, perPosition: r.perPosition }));
+      const rows = p.components.map(ablationResultText).map((r) => ({ component: r.component, mode: r.mode, exactMatch: r.exactMatch, tokenAccuracy: r.tokenAccuracy, loss: r.loss, perPosition: r.perPosition }));
       if (flags.json) return void ctx.io.out(formatJson({ baseline: p.baseline, components: rows }));
       println(ctx.io.out, `baseline: exact match ${pct(p.baseline.exactMatch)}, token accuracy ${pct(p.baseline.tokenAccuracy)}, loss ${p.baseline.loss.toFixed(4)}`);
       ctx.io.out(
