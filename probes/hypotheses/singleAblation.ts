@@ -10,7 +10,7 @@ import type { HookName } from '../../src/model/types.ts';
 import type { Value } from '../../src/rasp/values.ts';
 import { ABLATION_MODES, type AblationMode } from '../ablation.ts';
 import { encodeProbeSet } from '../batches.ts';
-import { formatComponent } from '../../src/model/components.ts';
+import type { ComponentRef } from '../../src/model/components.ts';
 import { hookSites } from '../components.ts';
 import { positionAxis, replacementHooks } from '../intervene.ts';
 import { makeProbeSet } from '../probeSet.ts';
@@ -24,7 +24,8 @@ import { singleBatch } from './single.ts';
 export const MEAN_REFERENCE_INPUTS = 256;
 
 export interface SingleAblation {
-  readonly components: string;
+  /** The claim's components, read once here. */
+  readonly components: readonly ComponentRef[];
   readonly mode: AblationMode;
   /** For resample: tokens to take the partner input from (cut to the input's length). */
   readonly extra?: fc.Arbitrary<Value[]>;
@@ -57,7 +58,7 @@ export function singleAblation(ctx: ClaimContext, key: string, texts: readonly s
   }
   const partnerOf = (input: readonly Value[], extra: Value[] | undefined) => (extra ?? []).slice(0, input.length);
   return {
-    components: comps.map(formatComponent).join('+'),
+    components: comps,
     mode,
     extra: mode === 'resample' ? fc.array(tokenOf(vocab), { minLength: ctx.domain.maxLen, maxLength: ctx.domain.maxLen }) : undefined,
     partnerOf,
