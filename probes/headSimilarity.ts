@@ -7,6 +7,7 @@
  * enough to say the second model has a head doing that job.
  */
 import type { Value } from '../src/rasp/values.ts';
+import { allHeads } from '../src/model/components.ts';
 import type { HeadRef, ModelData } from '../src/model/types.ts';
 import { forEachPatternBatch } from './attention.ts';
 import { withModel } from './runner.ts';
@@ -31,7 +32,7 @@ export interface HeadMatch {
 
 export const DEFAULT_MATCH_THRESHOLD = 0.9;
 
-const heads = (m: ModelData): HeadRef[] => m.config.layers.flatMap((L, layer) => Array.from({ length: L.nHeads }, (_, head) => ({ layer, head })));
+const heads = (m: ModelData): HeadRef[] => allHeads(m.config);
 
 /** 1 − JSD(p, q) in bits for two distributions given as slices of equal length. */
 export function jsSimilarity(p: Float32Array, pOff: number, q: Float32Array, qOff: number, n: number): number {

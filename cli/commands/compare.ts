@@ -2,13 +2,15 @@
  * `rasplab compare A B [--program P] [--json]`: the alignment summary of two models of one program.
  */
 import { Command } from 'commander';
+import { formatHead } from '../../src/model/components.ts';
+import type { HeadRef } from '../../src/model/types.ts';
 import { ablationProfileText } from '../format/ablation.ts';
 import { formatJson } from '../format/json.ts';
 import { println } from '../format/output.ts';
 import { renderTable } from '../format/table.ts';
 import { addProbeOptions, loadModelArg, pct, probeContext, type ProbeFlags } from './probe.ts';
 
-const ref = (h: { layer: number; head: number } | null) => (h ? `${h.layer}.${h.head}` : '-');
+const ref = (h: HeadRef | null) => (h ? formatHead(h) : '-');
 
 export function register(program: Command): void {
   const cmd = program

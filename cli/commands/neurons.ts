@@ -4,6 +4,7 @@
  */
 import { Command, Option } from 'commander';
 import { formatValue } from '../../src/rasp/values.ts';
+import { formatComponent } from '../../src/model/components.ts';
 import { formatJson } from '../format/json.ts';
 import { println } from '../format/output.ts';
 import { renderTable } from '../format/table.ts';
@@ -41,7 +42,7 @@ export function register(program: Command): void {
         renderTable({
           head: ['neuron', 'active', 'mean', 'max', 'top input (position)'],
           rows: stats.neurons.map((n) => [
-            `mlp${n.layer}.n${n.neuron}`,
+            formatComponent({ kind: 'neuron', layer: n.layer, neuron: n.neuron }),
             pct(n.fractionActive),
             n.mean.toFixed(3),
             n.max.toFixed(3),
@@ -54,7 +55,7 @@ export function register(program: Command): void {
       println(ctx.io.out, 'best variable per neuron:');
       const best = new Map<string, (typeof fits)[number]>();
       for (const f of fits) {
-        const k = `mlp${f.layer}.n${f.neuron}`;
+        const k = formatComponent({ kind: 'neuron', layer: f.layer, neuron: f.neuron });
         const b = best.get(k);
         if (!b || f.accuracy - f.baseline > b.accuracy - b.baseline) best.set(k, f);
       }

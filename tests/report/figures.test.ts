@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { formatComponents, parseComponent } from '../../src/model/components.ts';
 import { ablationFigure, orderComponents } from '../../cli/report/figures/ablation.ts';
 import { attentionFigure } from '../../cli/report/figures/attention.ts';
 import { reportFigures } from '../../cli/report/figures/index.ts';
@@ -8,7 +9,6 @@ import { trainingFigure } from '../../cli/report/figures/training.ts';
 import type { Figure } from '../../cli/report/svg.ts';
 import { COMPILED_HEADS, INPUT, LEARNED_HEADS, sampleReport, sampleSingleReport, TRAINING } from './sampleData.ts';
 import { allText, parseXml, select, type XmlElement } from './xml.ts';
-import { formatComponents, parseComponent } from '../../src/model/components.ts';
 
 /** Parses the figure's SVG and checks what every figure must have: size, title, label, no NaN. */
 function parsed(f: Figure): XmlElement {

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { formatComponents } from '../../src/model/components.ts';
 import { reportFigures } from '../../cli/report/figures/index.ts';
 import { renderReport } from '../../cli/report/html.ts';
 import { reportTables } from '../../cli/report/tables.ts';
 import { sampleReport, sampleSingleReport } from './sampleData.ts';
 import { parseXml, select } from './xml.ts';
-import { formatComponents } from '../../src/model/components.ts';
 
 describe('renderReport', () => {
   const d = sampleReport();

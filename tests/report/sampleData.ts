@@ -3,8 +3,8 @@
  * learned one with two heads in each of two layers, on inputs of length 3, so tests know exactly
  * how many cells, bars and lines each figure must draw.
  */
-import type { ModelSection, ReportData, TrainingCurve } from '../../cli/report/data.ts';
 import { parseComponent } from '../../src/model/components.ts';
+import type { ModelSection, ReportData, TrainingCurve } from '../../cli/report/data.ts';
 
 /** A row-stochastic pattern over n positions that puts `w` on key `k(q)` and the rest on BOS. */
 function pattern(n: number, k: (q: number) => number, w: number): number[][] {

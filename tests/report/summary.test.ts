@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { formatComponents } from '../../src/model/components.ts';
 import { demoSummary, shellPath } from '../../cli/demo/summary.ts';
 import { sampleReport } from './sampleData.ts';
-import { formatComponents } from '../../src/model/components.ts';
 
 const files = {
   compiled: { path: '/work/.rasplab-cache/rev-1/rev.compiled.safetensors', cached: false },

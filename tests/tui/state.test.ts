@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { makeContext } from '../../cli/tui/context.ts';
 import { formatComponent } from '../../src/model/components.ts';
+import { makeContext } from '../../cli/tui/context.ts';
 import { prepareSession, type Session } from '../../cli/tui/session.ts';
 import { initialState, reduce, type Action, type TuiContext, type TuiState } from '../../cli/tui/state.ts';
 import { COMPILED, LEARNED, SEED } from './session.ts';
