@@ -9,7 +9,8 @@ import { ablationResultText } from '../format/ablation.ts';
 import { formatJson } from '../format/json.ts';
 import { println } from '../format/output.ts';
 import { renderTable } from '../format/table.ts';
-import { addProbeOptions, pct, probeContext, type ProbeFlags } from './probe.ts';
+import { pct } from '../format/percent.ts';
+import { addProbeOptions, probeContext, type ProbeFlags } from '../probeContext.ts';
 
 interface AblateFlags extends ProbeFlags {
   readonly head: string[];

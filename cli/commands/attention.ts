@@ -11,7 +11,7 @@ import { formatJson } from '../format/json.ts';
 import { println } from '../format/output.ts';
 import { renderTable } from '../format/table.ts';
 import { checkLength, parseInput } from '../options.ts';
-import { addProbeOptions, loadModelArg, probeContext, type ProbeFlags } from './probe.ts';
+import { addProbeOptions, loadModelArg, probeContext, type ProbeFlags } from '../probeContext.ts';
 
 interface AttentionFlags extends ProbeFlags {
   readonly input?: string;

@@ -18,7 +18,7 @@ import { formatJson } from '../format/json.ts';
 import { ioOf } from '../format/output.ts';
 import { backendOption, jsonOption, parsePositiveInt, programOption, seedOption, type BackendChoice } from '../options.ts';
 import { resolveProgram } from '../resolveProgram.ts';
-import { loadModelArg, programOf } from './probe.ts';
+import { loadModelArg, programOf } from '../probeContext.ts';
 
 interface CheckFlags {
   readonly program?: string;

@@ -8,7 +8,8 @@ import { ablationProfileText } from '../format/ablation.ts';
 import { formatJson } from '../format/json.ts';
 import { println } from '../format/output.ts';
 import { renderTable } from '../format/table.ts';
-import { addProbeOptions, loadModelArg, pct, probeContext, type ProbeFlags } from './probe.ts';
+import { pct } from '../format/percent.ts';
+import { addProbeOptions, loadModelArg, probeContext, type ProbeFlags } from '../probeContext.ts';
 
 const ref = (h: HeadRef | null) => (h ? formatHead(h) : '-');
 

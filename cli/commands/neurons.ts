@@ -9,7 +9,8 @@ import { formatJson } from '../format/json.ts';
 import { println } from '../format/output.ts';
 import { renderTable } from '../format/table.ts';
 import { parsePositiveInt } from '../options.ts';
-import { addProbeOptions, pct, probeContext, type ProbeFlags } from './probe.ts';
+import { pct } from '../format/percent.ts';
+import { addProbeOptions, probeContext, type ProbeFlags } from '../probeContext.ts';
 
 interface NeuronFlags extends ProbeFlags {
   readonly top: number;

@@ -10,7 +10,8 @@ import type { PatchResult } from '../../probes/patching.ts';
 import { formatJson } from '../format/json.ts';
 import { println } from '../format/output.ts';
 import { renderTable } from '../format/table.ts';
-import { addProbeOptions, pct, probeContext, type ProbeFlags } from './probe.ts';
+import { pct } from '../format/percent.ts';
+import { addProbeOptions, probeContext, type ProbeFlags } from '../probeContext.ts';
 
 interface PatchFlags extends ProbeFlags {
   readonly corruption: string;

@@ -9,7 +9,7 @@ import { ablationProfileText } from '../format/ablation.ts';
 import { formatJson } from '../format/json.ts';
 import { ioOf, println } from '../format/output.ts';
 import { checkLength, existingModelPath, parseInput } from '../options.ts';
-import { addProbeOptions, loadModelArg, programOf, type ProbeFlags } from './probe.ts';
+import { addProbeOptions, loadModelArg, programOf, type ProbeFlags } from '../probeContext.ts';
 
 export const DEFAULT_REPORT = 'rasplab-report.html';
 
