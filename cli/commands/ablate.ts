@@ -35,7 +35,7 @@ export function register(program: Command): void {
     .argument('<model>', 'a .safetensors model file written by rasplab');
   addProbeOptions(cmd)
     .addOption(new Option('--head <L.H>', 'a head to ablate, e.g. 1.0 (repeatable)').argParser(collect).default([]))
-    .addOption(new Option('--component <c>', 'a component: 1.0, attn1, mlp0, L1, mlp0.n12 (repeatable)').argParser(collect).default([]))
+    .addOption(new Option('--component <c>', 'a component: 1.0, attn1, mlp0, L1, mlp0.n12, embed (repeatable)').argParser(collect).default([]))
     .addOption(new Option('--mode <mode>', 'ablation mode').choices(['zero', 'mean', 'resample']).default('zero'))
     .addOption(new Option('--sweep', 'ablate every component in turn'))
     .addOption(new Option('--neurons', 'with --sweep: every MLP neuron too'))

@@ -52,7 +52,7 @@ export function register(program: Command): void {
   addProbeOptions(cmd, 200)
     .addOption(new Option('--corruption <kind>', 'token, length or variable:NAME').default('token'))
     .addOption(new Option('--site <hook[@pos]>', 'a hook point, optionally @position (repeatable)').argParser(collect).default([]))
-    .addOption(new Option('--component <c>', 'a component: 1.0, attn1, mlp0, L1, mlp0.n3 (repeatable)').argParser(collect).default([]))
+    .addOption(new Option('--component <c>', 'a component: 1.0, attn1, mlp0, L1, mlp0.n3, embed (repeatable)').argParser(collect).default([]))
     .addOption(new Option('--position <n>', 'with --component: only this position (BOS = 0)').argParser(Number))
     .addOption(new Option('--sweep', "patch every layer's resid_pre and every component in turn"))
     .addOption(new Option('--per-position', 'with --sweep: also each position on its own'))

@@ -1,5 +1,5 @@
 /**
- * Ablation on one input at a time, for claims: the sites of the components (components.ts), the
+ * Ablation on one input at a time, for claims: the sites of the components (probes/components.ts), the
  * replacement hooks (intervene.ts), and where replacements come from — nothing (zero), the
  * position-wise mean over a reference set drawn with the seed (mean), or the activations of a
  * generated partner input of the same length (resample).

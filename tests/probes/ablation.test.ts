@@ -31,6 +31,12 @@ describe('ablation on compiled reverse', () => {
     });
   }
 
+  it('ablating the embeddings leaves the model nothing to read; the result names them as embed', async () => {
+    const r = await ablate(model, set, [parseComponent('embed')], 'zero');
+    expect(r.exactMatch).toBeLessThanOrEqual(chance + 0.05);
+    expect(formatComponents(r.component)).toBe('embed');
+  });
+
   it('a sweep lists every component in every mode and frees its tensors', async () => {
     await ablationSweep(model, set, { modes: ['zero'] }); // warm up tfjs kernels
     const before = tf.memory().numTensors;
