@@ -4,6 +4,7 @@
  */
 import cliProgress from 'cli-progress';
 import type { TrainProgress } from '../src/train/trainer.ts';
+import { pct } from './format/percent.ts';
 
 export interface ProgressView {
   update(p: TrainProgress): void;
@@ -20,7 +21,6 @@ export function formatDuration(s: number): string {
   return h > 0 ? `${h}h${String(m).padStart(2, '0')}m` : m > 0 ? `${m}m${String(sec).padStart(2, '0')}s` : `${sec}s`;
 }
 
-const pct = (x: number | undefined): string => (x === undefined || Number.isNaN(x) ? '-' : `${(100 * x).toFixed(1)}%`);
 const num = (x: number | undefined): string => (x === undefined || Number.isNaN(x) ? '-' : x.toPrecision(4));
 
 /** The plain-text form of one progress report (also the payload of the live bar). */

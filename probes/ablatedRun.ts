@@ -10,7 +10,8 @@ import { decodeOutputs } from '../src/model/scoring.ts';
 import { Ablator, type AblationMode } from './ablation.ts';
 import { attentionLayers, patternHook, rowPatterns, unlabelled, type HeadPattern } from './attention.ts';
 import { encodeProbeSet } from './batches.ts';
-import { hookSites, type ComponentRef } from './components.ts';
+import type { ComponentRef } from '../src/model/components.ts';
+import { hookSites } from './components.ts';
 import type { ProbeSet } from './probeSet.ts';
 
 export interface AblatedRun {

@@ -10,7 +10,8 @@ import type { HookName, Hooks } from '../src/model/hooks.ts';
 import type { ActivationCache, LoadedModel } from '../src/model/loadedModel.ts';
 import type { Score } from '../src/model/scoring.ts';
 import { encodeProbeSet, type ProbeBatches } from './batches.ts';
-import { allComponents, formatComponent, hookSites, type ComponentRef } from './components.ts';
+import { allComponents, type ComponentRef } from '../src/model/components.ts';
+import { hookSites } from './components.ts';
 import { replacementHooks, type Site } from './intervene.ts';
 import type { ProbeSet } from './probeSet.ts';
 import { scoreBatches } from './scoreRuns.ts';
@@ -20,8 +21,8 @@ export const ABLATION_MODES = ['zero', 'mean', 'resample'] as const;
 export type AblationMode = (typeof ABLATION_MODES)[number];
 
 export interface AblationResult {
-  /** The component(s) ablated, as text ("1.0", "mlp0", "L1+attn0" when several). */
-  readonly component: string;
+  /** The component(s) ablated together (formatComponents writes them as "1.0", "L1+attn0"). */
+  readonly component: readonly ComponentRef[];
   readonly mode: AblationMode;
   readonly exactMatch: number;
   readonly tokenAccuracy: number;
@@ -101,7 +102,7 @@ async function runAblations(
     for (const job of jobs) {
       const sites = sitesOf(m, job.components);
       const s = await scoreBatches(m, data, (b) => ablator.hooksFor(sites, job.mode, b));
-      components.push({ component: job.components.map(formatComponent).join('+'), mode: job.mode, ...s });
+      components.push({ component: job.components, mode: job.mode, ...s });
     }
     return { baseline, components };
   } finally {

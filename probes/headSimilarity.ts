@@ -8,6 +8,7 @@
  */
 import type { Value } from '../src/rasp/values.ts';
 import { DEFAULT_BATCH_SIZE } from '../src/model/batch.ts';
+import { allHeads } from '../src/model/components.ts';
 import type { LoadedModel } from '../src/model/loadedModel.ts';
 import type { HeadRef, ModelData } from '../src/model/types.ts';
 import { forEachPatternBatch } from './attention.ts';
@@ -32,7 +33,7 @@ export interface HeadMatch {
 
 export const DEFAULT_MATCH_THRESHOLD = 0.9;
 
-const heads = (m: ModelData): HeadRef[] => m.config.layers.flatMap((L, layer) => Array.from({ length: L.nHeads }, (_, head) => ({ layer, head })));
+const heads = (m: ModelData): HeadRef[] => allHeads(m.config);
 
 /** 1 − JSD(p, q) in bits for two distributions given as slices of equal length. */
 export function jsSimilarity(p: Float32Array, pOff: number, q: Float32Array, qOff: number, n: number): number {

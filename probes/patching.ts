@@ -17,7 +17,8 @@ import { outputWidth } from '../src/model/shapes.ts';
 import type { ModelConfig } from '../src/model/types.ts';
 import { valueKey, type MaybeValue } from '../src/rasp/values.ts';
 import { encodeProbeSet, type ProbeBatches } from './batches.ts';
-import { allComponents, formatComponent, hookSites, type ComponentRef } from './components.ts';
+import { allComponents, formatComponent, type ComponentRef } from '../src/model/components.ts';
+import { hookSites } from './components.ts';
 import type { CorruptPairs } from './corruptions.ts';
 import { replacementHooks, type Site } from './intervene.ts';
 import { batchCaches, disposeCaches } from './sources.ts';
@@ -204,12 +205,12 @@ export interface PatchSweepOptions {
 export async function patchSweep(model: LoadedModel, pairs: CorruptPairs, opts: PatchSweepOptions = {}): Promise<PatchResult[]> {
   const config = model.config;
   const comps = opts.components ?? allComponents(config, { layers: false });
-  const jobs: { name: string; layer: number; sites: Site[]; comp?: ComponentRef }[] = [];
+  const jobs: { name: string; layer?: number; sites: Site[]; comp?: ComponentRef }[] = [];
   config.layers.forEach((_, l) => {
     const hook = layerHook(l, 'hook_resid_pre');
     jobs.push({ name: hook, layer: l, sites: [{ hook }] });
   });
-  for (const c of comps) jobs.push({ name: formatComponent(c), layer: c.layer, sites: hookSites(c, config), comp: c });
+  for (const c of comps) jobs.push({ name: formatComponent(c), layer: c.kind === 'embed' ? undefined : c.layer, sites: hookSites(c, config), comp: c });
   const hooks = [...new Set(jobs.flatMap((j) => j.sites.map((s) => s.hook)))];
   const longest = [...pairs.clean.inputs, ...pairs.corrupt.inputs].reduce((n, x) => Math.max(n, x.length + 1), 1);
   return withPatcher(model, pairs, hooks, opts.batchSize, async (p) => {

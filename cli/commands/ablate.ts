@@ -3,12 +3,14 @@
  * components and report exact match, token accuracy and loss against the unablated model.
  */
 import { Command, Option } from 'commander';
-import type { ComponentRef } from '../../probes/components.ts';
-import type { AblationMode, AblationResult } from '../../probes/ablation.ts';
+import type { ComponentRef } from '../../src/model/components.ts';
+import type { AblationMode } from '../../probes/ablation.ts';
+import { ablationResultText } from '../format/ablation.ts';
 import { formatJson } from '../format/json.ts';
 import { println } from '../format/output.ts';
 import { renderTable } from '../format/table.ts';
-import { addProbeOptions, pct, probeContext, type ProbeFlags } from './probe.ts';
+import { pct } from '../format/percent.ts';
+import { addProbeOptions, probeContext, type ProbeFlags } from '../probeContext.ts';
 
 interface AblateFlags extends ProbeFlags {
   readonly head: string[];
@@ -33,7 +35,7 @@ export function register(program: Command): void {
     .argument('<model>', 'a .safetensors model file written by rasplab');
   addProbeOptions(cmd)
     .addOption(new Option('--head <L.H>', 'a head to ablate, e.g. 1.0 (repeatable)').argParser(collect).default([]))
-    .addOption(new Option('--component <c>', 'a component: 1.0, attn1, mlp0, L1, mlp0.n12 (repeatable)').argParser(collect).default([]))
+    .addOption(new Option('--component <c>', 'a component: 1.0, attn1, mlp0, L1, mlp0.n12, embed (repeatable)').argParser(collect).default([]))
     .addOption(new Option('--mode <mode>', 'ablation mode').choices(['zero', 'mean', 'resample']).default('zero'))
     .addOption(new Option('--sweep', 'ablate every component in turn'))
     .addOption(new Option('--neurons', 'with --sweep: every MLP neuron too'))
@@ -44,7 +46,7 @@ export function register(program: Command): void {
     )
     .action(async (modelSpec: string, flags: AblateFlags, c: Command) => {
       const ctx = await probeContext(modelSpec, flags, c);
-      const { parseComponent } = await import('../../probes/components.ts');
+      const { parseComponent } = await import('../../src/model/components.ts');
       const { ablate, ablationSweep, ABLATION_MODES } = await import('../../probes/ablation.ts');
       const picked: ComponentRef[] = [...flags.head, ...flags.component].map((t) => parseComponent(t, ctx.model.config));
       if (!flags.sweep && picked.length === 0) {
@@ -55,7 +57,7 @@ export function register(program: Command): void {
       const p = flags.sweep
         ? await ablationSweep(ctx.model, ctx.set, { modes, neurons: flags.neurons, seed: flags.seed, components: picked.length ? picked : undefined })
         : await ablate(ctx.model, ctx.set, picked, flags.mode, { seed: flags.seed }).then((r) => ({ baseline: r.baseline, components: [r] }));
-      const rows = p.components.map((r: AblationResult) => ({ component: r.component, mode: r.mode, exactMatch: r.exactMatch, tokenAccuracy: r.tokenAccuracy, loss: r.loss, perPosition: r.perPosition }));
+      const rows = p.components.map(ablationResultText).map((r) => ({ component: r.component, mode: r.mode, exactMatch: r.exactMatch, tokenAccuracy: r.tokenAccuracy, loss: r.loss, perPosition: r.perPosition }));
       if (flags.json) return void ctx.io.out(formatJson({ baseline: p.baseline, components: rows }));
       println(ctx.io.out, `baseline: exact match ${pct(p.baseline.exactMatch)}, token accuracy ${pct(p.baseline.tokenAccuracy)}, loss ${p.baseline.loss.toFixed(4)}`);
       ctx.io.out(

@@ -5,12 +5,14 @@
  */
 import { Command, Option } from 'commander';
 import { formatValue } from '../../src/rasp/values.ts';
+import { formatHead } from '../../src/model/components.ts';
+import type { HeadRef } from '../../src/model/types.ts';
 import { formatJson } from '../format/json.ts';
 import { println } from '../format/output.ts';
 import { renderTable } from '../format/table.ts';
 import { checkLength, parseInput } from '../options.ts';
 import { openModel } from '../openModel.ts';
-import { addProbeOptions, loadModelArg, probeContext, type ProbeFlags } from './probe.ts';
+import { addProbeOptions, loadModelArg, probeContext, type ProbeFlags } from '../probeContext.ts';
 
 interface AttentionFlags extends ProbeFlags {
   readonly input?: string;
@@ -18,7 +20,7 @@ interface AttentionFlags extends ProbeFlags {
   readonly threshold: number;
 }
 
-const ref = (h: { layer: number; head: number } | null) => (h ? `${h.layer}.${h.head}` : '-');
+const ref = (h: HeadRef | null) => (h ? formatHead(h) : '-');
 
 export function register(program: Command): void {
   const cmd = program
@@ -51,7 +53,7 @@ export function register(program: Command): void {
         const labels = ['BOS', ...input.map(formatValue)];
         for (const h of r.heads) {
           const label = model.labels.heads.find((l) => l.layer === h.layer && l.head === h.head);
-          println(io.out, `head ${h.layer}.${h.head}${label ? `  ${label.expr}` : ''}`);
+          println(io.out, `head ${formatHead(h)}${label ? `  ${label.expr}` : ''}`);
           io.out(renderTable({ head: ['q \\ k', ...labels], rows: h.pattern.map((row, q) => [labels[q], ...row.map((x) => x.toFixed(2))]), compact: true }));
         }
         return;

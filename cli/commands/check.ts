@@ -10,6 +10,7 @@ import { Command, Option } from 'commander';
 import type { ClaimReport } from '../../probes/hypotheses/runner.ts';
 import { UserError } from '../../src/rasp/errors.ts';
 import type { Program } from '../../src/rasp/program.ts';
+import { formatHead } from '../../src/model/components.ts';
 import type { ModelData } from '../../src/model/types.ts';
 import { EXIT_FAILED, setExitCode } from '../errors.ts';
 import { formatClaimReport, formatProposals, formatSummary, replayCommand, type ProposalRow } from '../format/check.ts';
@@ -18,7 +19,7 @@ import { ioOf } from '../format/output.ts';
 import { backendOption, jsonOption, parsePositiveInt, programOption, seedOption, type BackendChoice } from '../options.ts';
 import { openModel } from '../openModel.ts';
 import { resolveProgram } from '../resolveProgram.ts';
-import { loadModelArg, programOf } from './probe.ts';
+import { loadModelArg, programOf } from '../probeContext.ts';
 
 interface CheckFlags {
   readonly program?: string;
@@ -105,9 +106,9 @@ export function register(program: Command): void {
         if (heldBy.some((hs, i) => hs.length === 0 && !proposal.skipped.some((s) => s.from.layer === compiled.labels.heads[i].layer && s.from.head === compiled.labels.heads[i].head)))
           setExitCode(cmd, EXIT_FAILED);
         if (flags.json)
-          return void io.out(formatJson({ seed: flags.seed, runs: flags.runs, proposals: rows.map((r) => ({ from: `${r.from.layer}.${r.from.head}`, head: r.head, selector: r.selector, ...jsonReport(r.report) })), skipped: proposal.skipped }));
+          return void io.out(formatJson({ seed: flags.seed, runs: flags.runs, proposals: rows.map((r) => ({ from: formatHead(r.from), head: r.head, selector: r.selector, ...jsonReport(r.report) })), skipped: proposal.skipped }));
         io.out(formatProposals(rows));
-        for (const s of proposal.skipped) io.out(`compiled head ${s.from.layer}.${s.from.head}: selector ${s.selector} skipped (${s.reason})\n`);
+        for (const s of proposal.skipped) io.out(`compiled head ${formatHead(s.from)}: selector ${s.selector} skipped (${s.reason})\n`);
         return;
       }
 

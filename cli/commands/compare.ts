@@ -2,13 +2,17 @@
  * `rasplab compare A B [--program P] [--json]`: the alignment summary of two models of one program.
  */
 import { Command } from 'commander';
+import { formatHead } from '../../src/model/components.ts';
+import type { HeadRef } from '../../src/model/types.ts';
+import { ablationProfileText } from '../format/ablation.ts';
 import { formatJson } from '../format/json.ts';
 import { println } from '../format/output.ts';
 import { renderTable } from '../format/table.ts';
+import { pct } from '../format/percent.ts';
 import { openModel } from '../openModel.ts';
-import { addProbeOptions, loadModelArg, pct, probeContext, type ProbeFlags } from './probe.ts';
+import { addProbeOptions, loadModelArg, probeContext, type ProbeFlags } from '../probeContext.ts';
 
-const ref = (h: { layer: number; head: number } | null) => (h ? `${h.layer}.${h.head}` : '-');
+const ref = (h: HeadRef | null) => (h ? formatHead(h) : '-');
 
 export function register(program: Command): void {
   const cmd = program
@@ -28,7 +32,8 @@ export function register(program: Command): void {
       const ctx = await probeContext(aSpec, flags, c, b);
       const { compareModels } = await import('../../probes/compare.ts');
       const r = await compareModels(ctx.model, await openModel(b), ctx.program, { samples: flags.samples, seed: flags.seed });
-      if (flags.json) return void ctx.io.out(formatJson(r));
+      const ablation = { a: ablationProfileText(r.ablation.a), b: ablationProfileText(r.ablation.b) };
+      if (flags.json) return void ctx.io.out(formatJson({ ...r, ablation }));
       const out = ctx.io.out;
       const agree = (o: typeof r.outputs.inRange | null, what: string) =>
         o ? [what, `${o.minLen}–${o.maxLen}`, o.inputs, pct(o.agreement), pct(o.aExact), pct(o.bExact)] : [what, '-', 0, '-', '-', '-'];
@@ -37,9 +42,9 @@ export function register(program: Command): void {
       println(out, 'heads of A and their best match in B:');
       out(renderTable({ head: ['A head', 'implements', 'B head', 'similarity', 'matched'], rows: r.heads.matches.map((m) => [ref(m.head), m.expr ?? '', ref(m.best), m.similarity.toFixed(3), m.matched ? 'yes' : 'no']), compact: true }));
       println(out, 'ablation (exact match when ablated):');
-      const names = [...new Set([...r.ablation.a.components, ...r.ablation.b.components].map((x) => `${x.component} ${x.mode}`))];
-      const find = (p: typeof r.ablation.a, k: string) => p.components.find((x) => `${x.component} ${x.mode}` === k);
-      out(renderTable({ head: ['component', 'A', 'B'], rows: names.map((k) => [k, pct(find(r.ablation.a, k)?.exactMatch), pct(find(r.ablation.b, k)?.exactMatch)]), compact: true }));
+      const names = [...new Set([...ablation.a.components, ...ablation.b.components].map((x) => `${x.component} ${x.mode}`))];
+      const find = (p: typeof ablation.a, k: string) => p.components.find((x) => `${x.component} ${x.mode}` === k);
+      out(renderTable({ head: ['component', 'A', 'B'], rows: names.map((k) => [k, pct(find(ablation.a, k)?.exactMatch), pct(find(ablation.b, k)?.exactMatch)]), compact: true }));
       println(out, 'first read point where each variable is linearly decodable:');
       out(renderTable({ head: ['variable', 'A', 'B'], rows: r.decodable.map((d) => [d.variable, d.a ?? '-', d.b ?? '-']), compact: true }));
       println(out, 'global magnitude pruning (exact match):');

@@ -4,11 +4,13 @@
  */
 import { Command, Option } from 'commander';
 import { formatValue } from '../../src/rasp/values.ts';
+import { formatComponent } from '../../src/model/components.ts';
 import { formatJson } from '../format/json.ts';
 import { println } from '../format/output.ts';
 import { renderTable } from '../format/table.ts';
 import { parsePositiveInt } from '../options.ts';
-import { addProbeOptions, pct, probeContext, type ProbeFlags } from './probe.ts';
+import { pct } from '../format/percent.ts';
+import { addProbeOptions, probeContext, type ProbeFlags } from '../probeContext.ts';
 
 interface NeuronFlags extends ProbeFlags {
   readonly top: number;
@@ -41,7 +43,7 @@ export function register(program: Command): void {
         renderTable({
           head: ['neuron', 'active', 'mean', 'max', 'top input (position)'],
           rows: stats.neurons.map((n) => [
-            `mlp${n.layer}.n${n.neuron}`,
+            formatComponent({ kind: 'neuron', layer: n.layer, neuron: n.neuron }),
             pct(n.fractionActive),
             n.mean.toFixed(3),
             n.max.toFixed(3),
@@ -54,7 +56,7 @@ export function register(program: Command): void {
       println(ctx.io.out, 'best variable per neuron:');
       const best = new Map<string, (typeof fits)[number]>();
       for (const f of fits) {
-        const k = `mlp${f.layer}.n${f.neuron}`;
+        const k = formatComponent({ kind: 'neuron', layer: f.layer, neuron: f.neuron });
         const b = best.get(k);
         if (!b || f.accuracy - f.baseline > b.accuracy - b.baseline) best.set(k, f);
       }

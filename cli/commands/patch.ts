@@ -10,7 +10,8 @@ import type { PatchResult } from '../../probes/patching.ts';
 import { formatJson } from '../format/json.ts';
 import { println } from '../format/output.ts';
 import { renderTable } from '../format/table.ts';
-import { addProbeOptions, pct, probeContext, type ProbeFlags } from './probe.ts';
+import { pct } from '../format/percent.ts';
+import { addProbeOptions, probeContext, type ProbeFlags } from '../probeContext.ts';
 
 interface PatchFlags extends ProbeFlags {
   readonly corruption: string;
@@ -49,7 +50,7 @@ export function register(program: Command): void {
   addProbeOptions(cmd, 200)
     .addOption(new Option('--corruption <kind>', 'token, length or variable:NAME').default('token'))
     .addOption(new Option('--site <hook[@pos]>', 'a hook point, optionally @position (repeatable)').argParser(collect).default([]))
-    .addOption(new Option('--component <c>', 'a component: 1.0, attn1, mlp0, L1, mlp0.n3 (repeatable)').argParser(collect).default([]))
+    .addOption(new Option('--component <c>', 'a component: 1.0, attn1, mlp0, L1, mlp0.n3, embed (repeatable)').argParser(collect).default([]))
     .addOption(new Option('--position <n>', 'with --component: only this position (BOS = 0)').argParser(Number))
     .addOption(new Option('--sweep', "patch every layer's resid_pre and every component in turn"))
     .addOption(new Option('--per-position', 'with --sweep: also each position on its own'))
@@ -60,7 +61,8 @@ export function register(program: Command): void {
     .action(async (modelSpec: string, flags: PatchFlags, c: Command) => {
       const ctx = await probeContext(modelSpec, flags, c);
       const { makeCorruptions, parseCorruption } = await import('../../probes/corruptions.ts');
-      const { parseComponent, hookSites } = await import('../../probes/components.ts');
+      const { parseComponent } = await import('../../src/model/components.ts');
+      const { hookSites } = await import('../../probes/components.ts');
       const { patch, patchSweep } = await import('../../probes/patching.ts');
       const pairs = makeCorruptions(ctx.program, ctx.set, parseCorruption(flags.corruption), ctx.task, flags.seed);
       if (pairs.clean.inputs.length === 0) throw new UserError(`no input has a '${flags.corruption}' corruption that changes the program's output`);

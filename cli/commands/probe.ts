@@ -1,78 +1,12 @@
 /**
  * `rasplab probe MODEL`: linear probes for every program variable at every residual read point.
- * Also home of what every probe command shares: loading the model and its program, the probe set,
- * and the common flags.
  */
 import { Command, Option } from 'commander';
-import { UserError } from '../../src/rasp/errors.ts';
-import type { Program } from '../../src/rasp/program.ts';
-import type { LoadedModel } from '../../src/model/loadedModel.ts';
-import type { ModelData } from '../../src/model/types.ts';
-import type { ProbeSet, ProbeTask } from '../../probes/probeSet.ts';
 import { formatJson } from '../format/json.ts';
-import { ioOf, type CliIo } from '../format/output.ts';
+import { pct } from '../format/percent.ts';
 import { renderTable } from '../format/table.ts';
-import { backendOption, existingModelPath, jsonOption, parsePositiveInt, programOption, seedOption, type BackendChoice } from '../options.ts';
-import { openModel } from '../openModel.ts';
-import { programForModel } from '../resolveProgram.ts';
-
-export interface ProbeFlags {
-  readonly program?: string;
-  readonly samples: number;
-  readonly seed: number;
-  readonly json?: boolean;
-  readonly backend: BackendChoice;
-}
-
-/** --program, --samples, --seed, --json, --backend. */
-export function addProbeOptions(cmd: Command, samples = 500): Command {
-  return cmd
-    .addOption(programOption())
-    .addOption(new Option('--samples <n>', 'probe inputs: all of them when there are at most this many, else this many random ones').argParser(parsePositiveInt('--samples')).default(samples))
-    .addOption(seedOption())
-    .addOption(jsonOption())
-    .addOption(backendOption());
-}
-
-export async function loadModelArg(spec: string): Promise<ModelData> {
-  const { loadModel } = await import('../../src/model/modelFile.ts');
-  return loadModel(existingModelPath(spec));
-}
-
-/** The program given with --program, else the one the model file recorded. */
-export function programOf(model: ModelData, modelSpec: string, spec: string | undefined): Promise<Program> {
-  return programForModel(model, modelSpec, spec, { howToName: 'name one with --program PROGRAM' });
-}
-
-export interface ProbeContext {
-  readonly io: CliIo;
-  readonly model: LoadedModel;
-  readonly program: Program;
-  readonly task: ProbeTask;
-  readonly set: ProbeSet;
-  readonly backend: string;
-}
-
-/**
- * Everything a probe command starts from. With `against` (a second model), the probe inputs are
- * from the lengths both models were built or trained for.
- */
-export async function probeContext(modelSpec: string, flags: ProbeFlags, cmd: Command, against?: ModelData): Promise<ProbeContext> {
-  const io = ioOf(cmd);
-  const data = await loadModelArg(modelSpec);
-  const program = await programOf(data, modelSpec, flags.program);
-  const { selectBackend } = await import('../../src/model/backend.ts');
-  const backend = await selectBackend(flags.backend);
-  const model = await openModel(data);
-  const { makeProbeSet, modelTask, sharedTask } = await import('../../probes/probeSet.ts');
-  const task = against ? sharedTask(model, against).task : modelTask(model);
-  const set = makeProbeSet(program, { ...task, n: flags.samples, seed: flags.seed });
-  if (set.inputs.length === 0) throw new UserError(`program '${program.name}' accepts none of the model's inputs`);
-  if (!flags.json) io.err(`backend: ${backend}; ${set.inputs.length} inputs${set.exhaustive ? ' (all)' : ` (seed ${flags.seed})`}\n`);
-  return { io, model, program, task, set, backend };
-}
-
-export const pct = (x: number | null | undefined): string => (x === null || x === undefined || Number.isNaN(x) ? '-' : `${(100 * x).toFixed(1)}%`);
+import { parsePositiveInt } from '../options.ts';
+import { addProbeOptions, probeContext, type ProbeFlags } from '../probeContext.ts';
 
 interface ProbeCmdFlags extends ProbeFlags {
   readonly threshold: number;

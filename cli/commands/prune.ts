@@ -6,7 +6,8 @@ import { UserError } from '../../src/rasp/errors.ts';
 import { formatJson } from '../format/json.ts';
 import { println } from '../format/output.ts';
 import { renderTable } from '../format/table.ts';
-import { addProbeOptions, pct, probeContext, type ProbeFlags } from './probe.ts';
+import { pct } from '../format/percent.ts';
+import { addProbeOptions, probeContext, type ProbeFlags } from '../probeContext.ts';
 
 interface PruneFlags extends ProbeFlags {
   readonly method: string[];

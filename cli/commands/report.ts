@@ -5,11 +5,12 @@
 import { basename } from 'node:path';
 import { Command, Option } from 'commander';
 import type { Value } from '../../src/rasp/values.ts';
+import { ablationProfileText } from '../format/ablation.ts';
 import { formatJson } from '../format/json.ts';
 import { ioOf, println } from '../format/output.ts';
 import { checkLength, existingModelPath, parseInput } from '../options.ts';
 import { openModel } from '../openModel.ts';
-import { addProbeOptions, loadModelArg, programOf, type ProbeFlags } from './probe.ts';
+import { addProbeOptions, loadModelArg, programOf, type ProbeFlags } from '../probeContext.ts';
 
 export const DEFAULT_REPORT = 'rasplab-report.html';
 
@@ -69,7 +70,7 @@ export function register(program: Command): void {
       const html = flags.html ?? (flags.svg === undefined && !flags.json ? DEFAULT_REPORT : undefined);
       const { writeReport } = await import('../report/write.ts');
       const written = writeReport(data, { html, svgDir: flags.svg });
-      if (flags.json) return void io.out(formatJson(data));
+      if (flags.json) return void io.out(formatJson({ ...data, models: data.models.map((m) => ({ ...m, ablation: ablationProfileText(m.ablation) })) }));
       if (written.html) println(io.out, `report → ${written.html} (${written.figures} figures)`);
       if (flags.svg !== undefined) println(io.out, `figures → ${written.svgFiles.length} .svg files in ${flags.svg}`);
     });

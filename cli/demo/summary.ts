@@ -4,7 +4,8 @@
  * and the commands to try next. A pure function of the report data, so tests can read it.
  */
 import { relative } from 'node:path';
-import { headKey, type ModelSection, type ReportData } from '../report/data.ts';
+import { formatComponents, formatHead } from '../../src/model/components.ts';
+import { headAblated, type ModelSection, type ReportData } from '../report/data.ts';
 import { readPointName } from '../report/figures/probes.ts';
 import { pct } from '../report/tables.ts';
 
@@ -23,15 +24,12 @@ export function shellPath(path: string, cwd: string): string {
   return /^[\w./@%+=:,-]+$/.test(p) ? p : `'${p.replace(/'/g, `'\\''`)}'`;
 }
 
-const zeroAblated = (m: ModelSection, component: string): number | undefined =>
-  m.ablation.components.find((c) => c.component === component && c.mode === 'zero')?.exactMatch;
-
 /** The head whose zero ablation leaves the least exact match. */
 function worstHead(m: ModelSection): { head: string; exactMatch: number } | null {
-  const heads = m.ablation.components.filter((c) => c.mode === 'zero' && /^\d+\.\d+$/.test(c.component));
+  const heads = m.ablation.components.filter((c) => c.mode === 'zero' && c.component.length === 1 && c.component[0].kind === 'head');
   if (!heads.length) return null;
   const w = heads.reduce((a, b) => (b.exactMatch < a.exactMatch ? b : a));
-  return { head: w.component, exactMatch: w.exactMatch };
+  return { head: formatComponents(w.component), exactMatch: w.exactMatch };
 }
 
 export function demoSummary(d: ReportData, files: SummaryFiles): string {
@@ -54,13 +52,12 @@ export function demoSummary(d: ReportData, files: SummaryFiles): string {
     lines.push(`  longer inputs: ${b.name} ${b.beyond.map((x) => `length ${x.length} ${pct(x.exactMatch)} exact`).join(', ')} (${a.name} holds ${a.nCtx - 1} tokens at most)`);
   lines.push('heads (zero ablation: exact match left without the head):');
   for (const m of c.matches) {
-    const ref = headKey(m.head);
+    const ref = formatHead(m.head);
     const what = m.expr ? `${ref} ${m.expr}` : ref;
-    const own = `${a.name} ${pct(zeroAblated(a, ref))}`;
+    const own = `${a.name} ${pct(headAblated(a, m.head))}`;
     if (m.matched && m.best) {
-      const best = headKey(m.best);
-      lines.push(`  ${a.name} ${what} ≈ ${b.name} ${best} (similarity ${m.similarity.toFixed(3)}); ablated: ${own}, ${b.name} ${pct(zeroAblated(b, best))}`);
-    } else lines.push(`  ${a.name} ${what}: no ${b.name} head matches (best ${m.best ? headKey(m.best) : '-'}, similarity ${m.similarity.toFixed(3)}); ablated: ${own}`);
+      lines.push(`  ${a.name} ${what} ≈ ${b.name} ${formatHead(m.best)} (similarity ${m.similarity.toFixed(3)}); ablated: ${own}, ${b.name} ${pct(headAblated(b, m.best))}`);
+    } else lines.push(`  ${a.name} ${what}: no ${b.name} head matches (best ${m.best ? formatHead(m.best) : '-'}, similarity ${m.similarity.toFixed(3)}); ablated: ${own}`);
   }
   const worst = d.models.map((m) => [m, worstHead(m)] as const).filter(([, w]) => w);
   if (worst.length) lines.push(`  the head each model needs most: ${worst.map(([m, w]) => `${m.name} ${w!.head} (${pct(w!.exactMatch)} left)`).join(', ')}`);

@@ -3,9 +3,10 @@
  * counterexample, what the model did, what the claim expected and the command that replays it),
  * a summary line, and the table of label-proposed hypotheses.
  */
-import type { ClaimReport } from '../../probes/hypotheses/runner.ts';
 import type { HeadRef } from '../../src/model/types.ts';
 import { formatValue, type Value } from '../../src/rasp/values.ts';
+import { formatHead } from '../../src/model/components.ts';
+import type { ClaimReport } from '../../probes/hypotheses/runner.ts';
 import { renderTable } from './table.ts';
 
 export const inputText = (xs: readonly Value[]): string => xs.map(formatValue).join(' ');
@@ -55,7 +56,7 @@ export function formatProposals(rows: readonly ProposalRow[]): string {
   return renderTable({
     head: ['compiled head', 'selector', 'head', 'holds', 'counterexample'],
     rows: rows.map(({ from, head, selector, report: r }) => [
-      `${from.layer}.${from.head}`,
+      formatHead(from),
       selector,
       head,
       r.passed ? `yes (${r.runs} runs)` : 'no',

@@ -9,6 +9,7 @@ import { UserError } from '../../src/rasp/errors.ts';
 import { formatValue, valueKey, type Value } from '../../src/rasp/values.ts';
 import type { LoadedModel } from '../../src/model/loadedModel.ts';
 import type { ModelData } from '../../src/model/types.ts';
+import { formatHead } from '../../src/model/components.ts';
 import { ablationSweep } from '../../probes/ablation.ts';
 import { attentionPatterns } from '../../probes/attention.ts';
 import { compareModels } from '../../probes/compare.ts';
@@ -111,7 +112,7 @@ async function modelSection(
     params: paramCount(m),
     lengths: [own.minLen, own.maxLen],
     exactMatch: ablation.baseline.exactMatch,
-    headLabels: Object.fromEntries(m.labels.heads.map((h) => [`${h.layer}.${h.head}`, h.expr])),
+    headLabels: Object.fromEntries(m.labels.heads.map((h) => [formatHead(h), h.expr])),
     attention,
     ablation,
     pruning,

@@ -3,7 +3,9 @@
  * figure functions and html.ts only read it. Tests build reports from it without running a model.
  */
 import type { Value } from '../../src/rasp/values.ts';
-import type { AblationProfile } from '../../probes/ablation.ts';
+import { headComponent, sameComponent } from '../../src/model/components.ts';
+import type { HeadRef } from '../../src/model/types.ts';
+import type { AblationMode, AblationProfile } from '../../probes/ablation.ts';
 import type { InputAttention } from '../../probes/attention.ts';
 import type { OutputAgreement } from '../../probes/compare.ts';
 import type { HeadMatch } from '../../probes/headSimilarity.ts';
@@ -84,5 +86,8 @@ export interface ReportData {
   readonly comparison: PairComparison | null;
 }
 
-/** "1.0" for head 0 of layer 1, as the CLI writes heads. */
-export const headKey = (h: { readonly layer: number; readonly head: number }): string => `${h.layer}.${h.head}`;
+/** Exact match of the model with one head ablated on its own, if the sweep had it. */
+export function headAblated(m: ModelSection, h: HeadRef, mode: AblationMode = 'zero'): number | undefined {
+  const head = headComponent(h);
+  return m.ablation.components.find((r) => r.mode === mode && r.component.length === 1 && sameComponent(r.component[0], head))?.exactMatch;
+}

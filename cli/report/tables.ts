@@ -3,7 +3,8 @@
  * does each head's job in the other (with what ablating each costs), where each variable becomes
  * decodable, and neuron sparsity.
  */
-import { headKey, type ModelSection, type ReportData } from './data.ts';
+import { formatHead } from '../../src/model/components.ts';
+import { headAblated, type ModelSection, type ReportData } from './data.ts';
 import { readPointName } from './figures/probes.ts';
 import { esc } from './svg.ts';
 
@@ -22,10 +23,6 @@ export function htmlTable(caption: string, head: readonly string[], rows: readon
 
 const shape = (m: ModelSection): string =>
   `${m.layers} layers; heads ${m.headsPerLayer.join(', ')}; d_model ${m.dModel}; d_mlp ${m.dMlp.join(', ')}`;
-
-/** Exact match of a model with one component zero-ablated, if the sweep had it. */
-const ablated = (m: ModelSection, component: string, mode = 'zero'): number | undefined =>
-  m.ablation.components.find((c) => c.component === component && c.mode === mode)?.exactMatch;
 
 function modelsTable(d: ReportData): string {
   const ms = d.models;
@@ -53,16 +50,14 @@ function outputsTable(d: ReportData): string {
 function headsTable(d: ReportData): string {
   const [a, b] = d.models;
   if (!d.comparison || !b) {
-    const refs = a.attention[0]?.heads.map(headKey) ?? [];
-    return htmlTable(`Heads of ${a.name}`, ['head', 'implements', 'exact, zero-ablated', 'exact, mean-ablated'], refs.map((r) => [r, a.headLabels[r] ?? '–', pct(ablated(a, r)), pct(ablated(a, r, 'mean'))]));
+    const heads = a.attention[0]?.heads ?? [];
+    return htmlTable(`Heads of ${a.name}`, ['head', 'implements', 'exact, zero-ablated', 'exact, mean-ablated'], heads.map((h) => [formatHead(h), a.headLabels[formatHead(h)] ?? '–', pct(headAblated(a, h)), pct(headAblated(a, h, 'mean'))]));
   }
   return htmlTable(
     `Heads of ${a.name} and their best match in ${b.name} (similarity: mean 1 − Jensen–Shannon divergence of the attention patterns)`,
     ['head', 'implements', `best in ${b.name}`, 'similarity', 'matched', `${a.name} exact, head zero-ablated`, `${b.name} exact, match zero-ablated`],
     d.comparison.matches.map((m) => {
-      const ref = headKey(m.head);
-      const best = m.best ? headKey(m.best) : null;
-      return [ref, m.expr ?? '–', best ?? '–', m.similarity.toFixed(3), m.matched ? 'yes' : 'no', pct(ablated(a, ref)), best ? pct(ablated(b, best)) : '–'];
+      return [formatHead(m.head), m.expr ?? '–', m.best ? formatHead(m.best) : '–', m.similarity.toFixed(3), m.matched ? 'yes' : 'no', pct(headAblated(a, m.head)), m.best ? pct(headAblated(b, m.best)) : '–'];
     }),
   );
 }

@@ -5,7 +5,8 @@
 import { Box, Text } from 'ink';
 import type { AccuracyView } from './engine.ts';
 import { Spinner } from './Spinner.tsx';
-import { fit, pct } from './text.ts';
+import { pct } from '../format/percent.ts';
+import { fit } from './text.ts';
 
 export interface AccuracyPanelProps {
   readonly view?: AccuracyView;

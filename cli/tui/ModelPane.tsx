@@ -4,6 +4,7 @@
  * the two models recompute independently.
  */
 import { Box, Text } from 'ink';
+import { componentKey, formatComponent } from '../../src/model/components.ts';
 import { formatValue, type MaybeValue, type Value } from '../../src/rasp/values.ts';
 import type { ModelData } from '../../src/model/types.ts';
 import type { AblationMode } from '../../probes/ablation.ts';
@@ -56,23 +57,24 @@ export function ModelPane(p: ModelPaneProps) {
   const n = side.ablated.length;
   const heading = `${marker}${p.name} (${p.model.config.origin})${n ? `  ✗ ${n}` : ''}`;
 
-  const head = side.head ? side.head.split('.').map(Number) : null;
-  const pattern = head ? view.value?.heads.find((h) => h.layer === head[0] && h.head === head[1])?.pattern : undefined;
+  const head = side.head;
+  const headName = head ? formatComponent(head) : '';
+  const pattern = head ? view.value?.heads.find((h) => h.layer === head.layer && h.head === head.head)?.pattern : undefined;
   const heatLabels = ['BOS', ...(view.value?.input ?? input).map(formatValue)];
   const heatWidth = lay.wide ? w - lay.treeWidth - 1 : w;
   const heat = (
     <Heatmap
       pattern={pattern}
       labels={heatLabels}
-      corner={side.head ?? ''}
-      title={lay.heatTitle && head ? heatTitle(side.head!, headLabel(p.model, head[0], head[1]), heatWidth) : undefined}
+      corner={headName}
+      title={lay.heatTitle && head ? heatTitle(headName, headLabel(p.model, head.layer, head.head), heatWidth) : undefined}
       width={heatWidth}
       rows={lay.heatRows}
       empty={head ? undefined : 'this model has no attention heads'}
     />
   );
   const tree = (
-    <ModelTree rows={p.rows} selected={side.selected} ablated={new Set(side.ablated)} focused={p.focused} width={lay.treeWidth} height={lay.treeRows} />
+    <ModelTree rows={p.rows} selected={componentKey(side.selected)} ablated={new Set(side.ablated.map(componentKey))} focused={p.focused} width={lay.treeWidth} height={lay.treeRows} />
   );
   return (
     <Box flexDirection="column" width={w}>

@@ -10,7 +10,7 @@ import type { Value } from '../../src/rasp/values.ts';
 import type { LoadedModel } from '../../src/model/loadedModel.ts';
 import { ablate, type AblationMode } from '../../probes/ablation.ts';
 import { ablatedRun, type AblatedRun } from '../../probes/ablatedRun.ts';
-import { parseComponent } from '../../probes/components.ts';
+import { componentKey, type ComponentRef } from '../../src/model/components.ts';
 import type { ProbeSet } from '../../probes/probeSet.ts';
 
 export interface Accuracy {
@@ -28,9 +28,9 @@ export interface AccuracyView extends Accuracy {
 /** The model on one input: the input itself, the output and every head's pattern. */
 export type InputView = AblatedRun;
 
-/** Which components (as text: "1.0", "mlp0", "L1", "mlp0.n12") are ablated, and how. */
+/** Which components are ablated, and how. */
 export interface AblationSpec {
-  readonly ablated: readonly string[];
+  readonly ablated: readonly ComponentRef[];
   readonly mode: AblationMode;
 }
 
@@ -53,7 +53,7 @@ export class Superseded extends Error {
 
 /** A memo key; with nothing ablated the mode does not matter. */
 export function specKey(spec: AblationSpec): string {
-  const names = [...spec.ablated].sort();
+  const names = spec.ablated.map(componentKey).sort();
   return names.length ? `${spec.mode}:${names.join('+')}` : 'none';
 }
 
@@ -88,7 +88,6 @@ export function createEngine(models: readonly LoadedModel[], set: ProbeSet, opts
 
   const accKey = (model: number, spec: AblationSpec) => `${model}|${specKey(spec)}`;
   const viewKey = (model: number, input: readonly Value[], spec: AblationSpec) => `${model}|${JSON.stringify(input)}|${specKey(spec)}`;
-  const refs = (model: number, spec: AblationSpec) => spec.ablated.map((c) => parseComponent(c, models[model].config));
 
   return {
     set,
@@ -97,7 +96,7 @@ export function createEngine(models: readonly LoadedModel[], set: ProbeSet, opts
       const hit = accMemo.get(key);
       if (hit) return Promise.resolve(hit);
       return enqueue(signal, async () => {
-        const r = await ablate(live![model], set, refs(model, spec), spec.mode, { seed: opts.seed });
+        const r = await ablate(live![model], set, spec.ablated, spec.mode, { seed: opts.seed });
         const pick = (s: Accuracy): Accuracy => ({ exactMatch: s.exactMatch, tokenAccuracy: s.tokenAccuracy, perPosition: s.perPosition });
         return remember(accMemo, key, { ...pick(r), baseline: pick(r.baseline) });
       });
@@ -107,7 +106,7 @@ export function createEngine(models: readonly LoadedModel[], set: ProbeSet, opts
       const hit = viewMemo.get(key);
       if (hit) return Promise.resolve(hit);
       return enqueue(signal, async () => {
-        const [r] = await ablatedRun(live![model], [[...input]], refs(model, spec), spec.mode, { reference: set, seed: opts.seed });
+        const [r] = await ablatedRun(live![model], [[...input]], spec.ablated, spec.mode, { reference: set, seed: opts.seed });
         return remember(viewMemo, key, r);
       });
     },

@@ -11,7 +11,7 @@ import { valueKey } from '../../src/rasp/values.ts';
 import type { ModelData } from '../../src/model/types.ts';
 import { encodeProbeSet } from '../../probes/batches.ts';
 import { commonTask, makeProbeSet, modelTask, type ProbeSet, type ProbeTask } from '../../probes/probeSet.ts';
-import { loadModelArg, programOf } from '../commands/probe.ts';
+import { loadModelArg, programOf } from '../probeContext.ts';
 import { vocabText } from '../options.ts';
 import type { TuiModel } from './App.tsx';
 

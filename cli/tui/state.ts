@@ -4,19 +4,21 @@
  * models are broken the same way); the current input; the input editor; focus; help. Everything
  * the reducer needs from outside (tree rows, parsing, random inputs) comes in through `TuiContext`.
  */
+import { formatComponent, sameComponent, type ComponentRef, type HeadComponent } from '../../src/model/components.ts';
 import { isUserError } from '../../src/rasp/errors.ts';
 import { formatValue, type Value } from '../../src/rasp/values.ts';
 import { ABLATION_MODES, type AblationMode } from '../../probes/ablation.ts';
 import type { TreeRow } from './tree.ts';
 
 export interface SideState {
-  /** Id of the selected tree node (a component's text form). */
-  readonly selected: string;
+  /** The selected tree node. */
+  readonly selected: ComponentRef;
+  /** Ids of the open tree nodes. */
   readonly open: readonly string[];
   /** Ablated components, in the order they were ablated. */
-  readonly ablated: readonly string[];
+  readonly ablated: readonly ComponentRef[];
   /** The head whose attention pattern is shown: the last head selected. */
-  readonly head: string | null;
+  readonly head: HeadComponent | null;
 }
 
 export interface Editor {
@@ -74,8 +76,8 @@ export function initialState(ctx: TuiContext): TuiState {
   const sides = Array.from({ length: ctx.models }, (_, i): SideState => {
     const open = ctx.initiallyOpen(i);
     const rows = ctx.rows(i, new Set(open));
-    const firstHead = rows.find((r) => r.kind === 'head');
-    return { selected: (firstHead ?? rows[0]).id, open, ablated: [], head: firstHead?.id ?? null };
+    const firstHead = rows.map((r) => r.component).find((c): c is HeadComponent => c.kind === 'head');
+    return { selected: firstHead ?? rows[0].component, open, ablated: [], head: firstHead ?? null };
   });
   return { sides, focus: 0, mode: 'zero', input: ctx.randomInput(0), draws: 0, editor: null, help: false, quit: false, note: '' };
 }
@@ -87,13 +89,13 @@ function withSide(s: TuiState, f: (side: SideState, rows: TreeRow[]) => Partial<
   const rows = ctx.rows(s.focus, new Set(side.open));
   const next = { ...side, ...f(side, rows) };
   // The heatmap follows the selection onto heads and stays put elsewhere.
-  if (rows.find((r) => r.id === next.selected)?.kind === 'head') next.head = next.selected;
+  if (next.selected.kind === 'head') next.head = next.selected;
   return { ...s, sides: s.sides.map((x, i) => (i === s.focus ? next : x)), note };
 }
 
 function selectAt(rows: TreeRow[], index: number): Partial<SideState> {
   const row = rows[Math.max(0, Math.min(rows.length - 1, index))];
-  return row ? { selected: row.id } : {};
+  return row ? { selected: row.component } : {};
 }
 
 function editorReduce(s: TuiState, a: Action, ctx: TuiContext): TuiState {
@@ -122,14 +124,14 @@ export function reduce(s: TuiState, a: Action, ctx: TuiContext): TuiState {
   if (s.editor) return editorReduce(s, a, ctx);
   switch (a.type) {
     case 'move':
-      return withSide(s, (side, rows) => selectAt(rows, rows.findIndex((r) => r.id === side.selected) + a.by), ctx, '');
+      return withSide(s, (side, rows) => selectAt(rows, rows.findIndex((r) => sameComponent(r.component, side.selected)) + a.by), ctx, '');
     case 'moveTo':
       return withSide(s, (_, rows) => selectAt(rows, a.to === 'first' ? 0 : rows.length - 1), ctx, '');
     case 'open':
       return withSide(
         s,
         (side, rows) => {
-          const row = rows.find((r) => r.id === side.selected);
+          const row = rows.find((r) => sameComponent(r.component, side.selected));
           if (!row?.foldable) return {};
           if (row.open) return selectAt(rows, rows.indexOf(row) + 1);
           return { open: [...side.open, row.id] };
@@ -141,7 +143,7 @@ export function reduce(s: TuiState, a: Action, ctx: TuiContext): TuiState {
       return withSide(
         s,
         (side, rows) => {
-          const row = rows.find((r) => r.id === side.selected);
+          const row = rows.find((r) => sameComponent(r.component, side.selected));
           if (!row) return {};
           if (row.foldable && row.open) return { open: side.open.filter((id) => id !== row.id) };
           return row.parent ? { selected: row.parent } : {};
@@ -151,9 +153,10 @@ export function reduce(s: TuiState, a: Action, ctx: TuiContext): TuiState {
       );
     case 'toggle': {
       const side = s.sides[s.focus];
-      const id = side.selected;
-      const on = !side.ablated.includes(id);
-      return withSide(s, () => ({ ablated: on ? [...side.ablated, id] : side.ablated.filter((x) => x !== id) }), ctx, `${on ? 'ablated' : 'restored'} ${id}`);
+      const c = side.selected;
+      const on = !side.ablated.some((x) => sameComponent(x, c));
+      const ablated = on ? [...side.ablated, c] : side.ablated.filter((x) => !sameComponent(x, c));
+      return withSide(s, () => ({ ablated }), ctx, `${on ? 'ablated' : 'restored'} ${formatComponent(c)}`);
     }
     case 'cycleMode': {
       const mode = ABLATION_MODES[(ABLATION_MODES.indexOf(s.mode) + 1) % ABLATION_MODES.length];

@@ -1,8 +1,5 @@
 /** Small text helpers for fixed-width terminal cells. */
 
-/** A share as a percentage with one decimal ("-" for NaN). */
-export const pct = (x: number | undefined): string => (x === undefined || Number.isNaN(x) ? '-' : `${(100 * x).toFixed(1)}%`);
-
 /** `text` cut to `width` columns, with an ellipsis when cut. */
 export function fit(text: string, width: number): string {
   if (width <= 0) return '';

@@ -1,15 +1,15 @@
 /**
- * The model as a tree: layers → heads and the MLP → its neurons. A node's id is the component's
- * text form (probes/components.ts: "L1", "1.0", "mlp0", "mlp0.n12"), so a selected node is also
- * the thing space ablates. Layers start open; an MLP's neurons are listed only when it is opened.
+ * The model as a tree: layers → heads and the MLP → its neurons. Every node is a component, so a
+ * selected node is also the thing space ablates; its id is the component's key, which names it in
+ * the set of open nodes. Layers start open; an MLP's neurons are listed only when it is opened.
  */
+import { componentKey, type ComponentRef } from '../../src/model/components.ts';
 import type { ModelConfig, ModelLabels } from '../../src/model/types.ts';
 
-export type NodeKind = 'layer' | 'head' | 'mlp' | 'neuron';
-
 export interface TreeRow {
+  readonly component: ComponentRef;
+  /** componentKey(component). */
   readonly id: string;
-  readonly kind: NodeKind;
   readonly depth: number;
   /** Short name: "L0", "head 1.0", "mlp0 ×118", "n12". */
   readonly name: string;
@@ -18,8 +18,8 @@ export interface TreeRow {
   /** Whether it has children to open (layers, MLPs). */
   readonly foldable: boolean;
   readonly open: boolean;
-  /** The id of the row it belongs to. */
-  readonly parent?: string;
+  /** The component of the row it belongs to. */
+  readonly parent?: ComponentRef;
 }
 
 export interface TreeModel {
@@ -55,27 +55,29 @@ export function neuronLabel(m: TreeModel, layer: number, neuron: number): string
 
 /** Layers are open at the start. */
 export function initiallyOpen(config: ModelConfig): string[] {
-  return config.layers.map((_, l) => `L${l}`);
+  return config.layers.map((_, layer) => componentKey({ kind: 'layer', layer }));
 }
 
 /** The visible rows given which nodes are open. */
 export function treeRows(m: TreeModel, open: ReadonlySet<string>): TreeRow[] {
   const rows: TreeRow[] = [];
+  const row = (component: ComponentRef, r: Omit<TreeRow, 'component' | 'id' | 'open'>): boolean => {
+    const id = componentKey(component);
+    const isOpen = r.foldable && open.has(id);
+    rows.push({ component, id, ...r, open: isOpen });
+    return isOpen;
+  };
   m.config.layers.forEach((L, l) => {
-    const layerId = `L${l}`;
-    const layerOpen = open.has(layerId);
+    const layer: ComponentRef = { kind: 'layer', layer: l };
     const parts = [L.nHeads ? `${L.nHeads} head${L.nHeads === 1 ? '' : 's'}` : '', L.dMlp ? `MLP ${L.dMlp}` : ''].filter(Boolean);
-    rows.push({ id: layerId, kind: 'layer', depth: 0, name: `L${l}`, label: `layer ${l}: ${parts.join(', ') || 'empty'}`, foldable: true, open: layerOpen });
-    if (!layerOpen) return;
+    if (!row(layer, { depth: 0, name: `L${l}`, label: `layer ${l}: ${parts.join(', ') || 'empty'}`, foldable: true })) return;
     for (let h = 0; h < L.nHeads; h++)
-      rows.push({ id: `${l}.${h}`, kind: 'head', depth: 1, name: `head ${l}.${h}`, label: headLabel(m, l, h), foldable: false, open: false, parent: layerId });
+      row({ kind: 'head', layer: l, head: h }, { depth: 1, name: `head ${l}.${h}`, label: headLabel(m, l, h), foldable: false, parent: layer });
     if (L.dMlp === 0) return;
-    const mlpId = `mlp${l}`;
-    const mlpOpen = open.has(mlpId);
-    rows.push({ id: mlpId, kind: 'mlp', depth: 1, name: `mlp${l} ×${L.dMlp}`, label: mlpLabel(m, l), foldable: true, open: mlpOpen, parent: layerId });
-    if (!mlpOpen) return;
+    const mlp: ComponentRef = { kind: 'mlp', layer: l };
+    if (!row(mlp, { depth: 1, name: `mlp${l} ×${L.dMlp}`, label: mlpLabel(m, l), foldable: true, parent: layer })) return;
     for (let n = 0; n < L.dMlp; n++)
-      rows.push({ id: `${mlpId}.n${n}`, kind: 'neuron', depth: 2, name: `n${n}`, label: neuronLabel(m, l, n), foldable: false, open: false, parent: mlpId });
+      row({ kind: 'neuron', layer: l, neuron: n }, { depth: 2, name: `n${n}`, label: neuronLabel(m, l, n), foldable: false, parent: mlp });
   });
   return rows;
 }

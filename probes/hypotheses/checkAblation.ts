@@ -2,6 +2,7 @@
  * "Ablating C leaves the output unchanged / changes it": the model's output on the input with and
  * without the ablation, compared where the program's output is defined.
  */
+import { formatComponents } from '../../src/model/components.ts';
 import type { Value } from '../../src/rasp/values.ts';
 import { labelInput } from '../../src/rasp/examples.ts';
 import { componentList, OUTPUT_EFFECTS, type AblationClaim } from './claims.ts';
@@ -24,7 +25,7 @@ export function ablationChecker(ctx: ClaimContext, claim: AblationClaim): Checke
       const after = abl.withHooks(input, extra, (hooks) => runInput(ctx.model, input, { hooks }).output);
       const at = firstDifference(config, before, after, expected);
       const from = partner ? ` (resampled from ${seqText(partner)})` : '';
-      const what = `${abl.mode}-ablated ${abl.components}${from}: ${seqText(after)}; unablated: ${seqText(before)}`;
+      const what = `${abl.mode}-ablated ${formatComponents(abl.components)}${from}: ${seqText(after)}; unablated: ${seqText(before)}`;
       if (claim.output === 'unchanged')
         return { ok: at < 0, observed: at < 0 ? what : `${what} (differs at position ${at})`, expected: 'the same output' };
       return { ok: at >= 0, observed: what, expected: 'a different output at some position' };

@@ -3,6 +3,7 @@
  * on each input, compared where the program's output is defined. The other model stays loaded
  * for the whole check.
  */
+import { formatComponents } from '../../src/model/components.ts';
 import { LoadedModel } from '../../src/model/loadedModel.ts';
 import { isUserError } from '../../src/rasp/errors.ts';
 import type { ModelData } from '../../src/model/types.ts';
@@ -44,7 +45,7 @@ export function agreementChecker(ctx: ClaimContext, claim: AgreementClaim): Chec
       const mine = abl ? abl.withHooks(input, extra, (hooks) => runInput(ctx.model, input, { hooks }).output) : runInput(ctx.model, input).output;
       const theirs = runInput(live, input).output;
       const at = firstDifference(config, mine, theirs, defined);
-      const ablated = abl ? ` with ${abl.components} ${abl.mode}-ablated${partner ? ` (resampled from ${seqText(partner)})` : ''}` : '';
+      const ablated = abl ? ` with ${formatComponents(abl.components)} ${abl.mode}-ablated${partner ? ` (resampled from ${seqText(partner)})` : ''}` : '';
       return {
         ok: at < 0,
         observed: `this model${ablated}: ${seqText(mine)}${at >= 0 ? ` (differs at position ${at})` : ''}`,

@@ -9,7 +9,7 @@ import { UserError, RaspError } from '../../src/rasp/errors.ts';
 import type { ModelConfig, ModelData } from '../../src/model/types.ts';
 import type { Program } from '../../src/rasp/program.ts';
 import type { Value } from '../../src/rasp/values.ts';
-import { checkComponent, formatComponent, parseComponent, type ComponentRef } from '../components.ts';
+import { checkComponent, formatComponent, parseComponent, type ComponentRef } from '../../src/model/components.ts';
 import type { LoadedModel } from '../../src/model/loadedModel.ts';
 import type { InputDomain } from './inputs.ts';
 
@@ -69,7 +69,7 @@ export function claimComponent(ctx: ClaimContext, key: string, text: unknown, ki
     if (e instanceof UserError) throw claimError(ctx, key, `${e.message}; ${shapeText(config)}`);
     throw e;
   }
-  if (kinds && !kinds.includes(c.kind)) throw claimError(ctx, key, `${formatComponent(c)} is a${c.kind === 'attn' ? 'n' : ''} ${c.kind}; this claim needs a ${kinds.join(' or ')}`);
+  if (kinds && !kinds.includes(c.kind)) throw claimError(ctx, key, `${formatComponent(c)} is a${/^[aeiou]/.test(c.kind) ? 'n' : ''} ${c.kind}; this claim needs a ${kinds.join(' or ')}`);
   return c;
 }
 

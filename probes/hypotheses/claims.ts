@@ -43,7 +43,7 @@ export type OutputEffect = (typeof OUTPUT_EFFECTS)[number];
  * changes it at some position (they are necessary), compared where the program's output is defined.
  */
 export interface AblationClaim extends ClaimCommon {
-  /** Components as `rasplab ablate` writes them: 1.0, attn1, mlp0, L1, mlp0.n12. */
+  /** Components as `rasplab ablate` writes them: 1.0, attn1, mlp0, L1, mlp0.n12, embed. */
   readonly ablate: string | readonly string[];
   readonly output: OutputEffect;
   /** zero (default), mean (over a reference set drawn with the seed) or resample (from a generated input of the same length). */

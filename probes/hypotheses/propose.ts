@@ -6,6 +6,7 @@
 import { RaspError } from '../../src/rasp/errors.ts';
 import { parseSelectorExpression } from '../../src/rasp/expression.ts';
 import type { Program } from '../../src/rasp/program.ts';
+import { allHeads, formatHead } from '../../src/model/components.ts';
 import type { HeadRef, ModelData } from '../../src/model/types.ts';
 import type { HeadClaim, MatchRule } from './claims.ts';
 
@@ -20,8 +21,6 @@ export interface Proposal {
   readonly skipped: { readonly from: HeadRef; readonly selector: string; readonly reason: string }[];
 }
 
-const headsOf = (m: ModelData): HeadRef[] => m.config.layers.flatMap((L, layer) => Array.from({ length: L.nHeads }, (_, head) => ({ layer, head })));
-
 export function proposeFromLabels(compiled: ModelData, target: ModelData, program: Program, opts: { match?: MatchRule; threshold?: number } = {}): Proposal {
   const claims: ProposedClaim[] = [];
   const skipped: Proposal['skipped'][number][] = [];
@@ -35,10 +34,10 @@ export function proposeFromLabels(compiled: ModelData, target: ModelData, progra
       skipped.push({ from, selector: label.selector, reason: e.detail });
       continue;
     }
-    for (const h of headsOf(target))
+    for (const h of allHeads(target.config))
       claims.push({
-        name: `compiled ${from.layer}.${from.head}`,
-        head: `${h.layer}.${h.head}`,
+        name: `compiled ${formatHead(from)}`,
+        head: formatHead(h),
         implements: implementsText,
         from,
         ...(opts.match ? { match: opts.match } : {}),

@@ -1,5 +1,5 @@
 /**
- * Ablation on one input at a time, for claims: the sites of the components (components.ts), the
+ * Ablation on one input at a time, for claims: the sites of the components (probes/components.ts), the
  * replacement hooks (intervene.ts), and where replacements come from — nothing (zero), the
  * position-wise mean over a reference set drawn with the seed (mean), or the activations of a
  * generated partner input of the same length (resample).
@@ -10,7 +10,8 @@ import { positionAxis, type HookName, type Hooks } from '../../src/model/hooks.t
 import type { Value } from '../../src/rasp/values.ts';
 import { ABLATION_MODES, type AblationMode } from '../ablation.ts';
 import { encodeProbeSet } from '../batches.ts';
-import { formatComponent, hookSites } from '../components.ts';
+import type { ComponentRef } from '../../src/model/components.ts';
+import { hookSites } from '../components.ts';
 import { replacementHooks } from '../intervene.ts';
 import { makeProbeSet } from '../probeSet.ts';
 import { meanActivations } from '../sources.ts';
@@ -22,7 +23,8 @@ import { singleBatch } from './single.ts';
 export const MEAN_REFERENCE_INPUTS = 256;
 
 export interface SingleAblation {
-  readonly components: string;
+  /** The claim's components, read once here. */
+  readonly components: readonly ComponentRef[];
   readonly mode: AblationMode;
   /** For resample: tokens to take the partner input from (cut to the input's length). */
   readonly extra?: fc.Arbitrary<Value[]>;
@@ -55,7 +57,7 @@ export function singleAblation(ctx: ClaimContext, key: string, texts: readonly s
   }
   const partnerOf = (input: readonly Value[], extra: Value[] | undefined) => (extra ?? []).slice(0, input.length);
   return {
-    components: comps.map(formatComponent).join('+'),
+    components: comps,
     mode,
     extra: mode === 'resample' ? fc.array(tokenOf(vocab), { minLength: ctx.domain.maxLen, maxLength: ctx.domain.maxLen }) : undefined,
     partnerOf,

@@ -1,7 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { formatHeadRef, parseHeadRef } from '../../src/model/headRef.ts';
 import { batchTokens, encodeInputs } from '../../src/model/batch.ts';
 import { LoadedModel } from '../../src/model/loadedModel.ts';
 import { decodeOutputs } from '../../src/model/scoring.ts';
@@ -115,26 +114,5 @@ describe('LoadedModel.outputs', () => {
     expect(userError(() => m.outputs([['a'], ['q']]))).toMatch(/unknown token 'q'/);
     expect(tf.memory().numTensors).toBe(before);
     m.dispose();
-  });
-});
-
-describe('head references', () => {
-  it('parses layer.head and LxHy', () => {
-    expect(parseHeadRef('1.0')).toEqual({ layer: 1, head: 0 });
-    expect(parseHeadRef(' L12H3 ')).toEqual({ layer: 12, head: 3 });
-    expect(parseHeadRef('l0h2')).toEqual({ layer: 0, head: 2 });
-    expect(formatHeadRef({ layer: 3, head: 4 })).toBe('3.4');
-  });
-
-  it.each(['', '1', '1.', 'a.b', '1.2.3', 'L1', 'H1L2', '-1.0'])('refuses %j', (t) => {
-    expect(userError(() => parseHeadRef(t))).toMatch(/is not a head reference/);
-  });
-
-  it('checks the head exists when given a config', () => {
-    const c = tinyConfig();
-    expect(parseHeadRef('0.1', c)).toEqual({ layer: 0, head: 1 });
-    expect(userError(() => parseHeadRef('0.2', c))).toBe('head 0.2: layer 0 has heads 0..1');
-    expect(userError(() => parseHeadRef('2.0', c))).toBe('head 2.0: layer 2 has no heads');
-    expect(userError(() => parseHeadRef('5.0', c))).toBe('head 5.0: the model has layers 0..2');
   });
 });

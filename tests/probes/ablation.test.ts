@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { ablate, ablationSweep } from '../../probes/ablation.ts';
-import { parseComponent } from '../../probes/components.ts';
+import { formatComponents, parseComponent } from '../../src/model/components.ts';
 import { makeProbeSet } from '../../probes/probeSet.ts';
 import { reverse } from '../compiler/programs.ts';
 import { compiled, constantBaseline, withUnrelatedHead } from './fixtures.ts';
@@ -32,16 +32,22 @@ describe('ablation on compiled reverse', () => {
     });
   }
 
+  it('ablating the embeddings leaves the model nothing to read; the result names them as embed', async () => {
+    const r = await ablate(loaded(model), set, [parseComponent('embed')], 'zero');
+    expect(r.exactMatch).toBeLessThanOrEqual(chance + 0.05);
+    expect(formatComponents(r.component)).toBe('embed');
+  });
+
   it('a sweep lists every component in every mode and frees its tensors', async () => {
     await ablationSweep(loaded(model), set, { modes: ['zero'] }); // warm up tfjs kernels
     const before = tf.memory().numTensors;
     const p = await ablationSweep(loaded(model), set, { modes: ['zero', 'mean'] });
     expect(tf.memory().numTensors).toBe(before);
-    const names = p.components.map((c) => `${c.component}/${c.mode}`);
+    const names = p.components.map((c) => `${formatComponents(c.component)}/${c.mode}`);
     expect(names).toContain('0.0/zero');
     expect(names).toContain('mlp0/mean');
     expect(names).toContain('L1/zero');
-    const l1 = p.components.find((c) => c.component === 'L1' && c.mode === 'zero')!;
+    const l1 = p.components.find((c) => formatComponents(c.component) === 'L1' && c.mode === 'zero')!;
     expect(l1.exactMatch).toBeLessThan(1);
     for (const c of p.components) expect(c.perPosition.length).toBe(4);
   });

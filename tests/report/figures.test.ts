@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { formatComponents, parseComponent } from '../../src/model/components.ts';
 import { ablationFigure, orderComponents } from '../../cli/report/figures/ablation.ts';
 import { attentionFigure } from '../../cli/report/figures/attention.ts';
 import { reportFigures } from '../../cli/report/figures/index.ts';
@@ -92,10 +93,11 @@ describe('ablation bars', () => {
   });
 
   it('orders components by layer: heads, attention, MLP, the whole layer', () => {
-    expect(orderComponents(['L1', 'mlp0', '1.0', 'attn0', '0.1', 'L0', '0.0', 'attn1', 'mlp1', '1.1'])).toEqual([
+    const order = (names: string[]) => orderComponents(names.map((n) => [parseComponent(n)])).map(formatComponents);
+    expect(order(['L1', 'mlp0', '1.0', 'attn0', '0.1', 'L0', '0.0', 'attn1', 'mlp1', '1.1'])).toEqual([
       '0.0', '0.1', 'attn0', 'mlp0', 'L0', '1.0', '1.1', 'attn1', 'mlp1', 'L1',
     ]);
-    const f2 = ablationFigure([{ name: 'x', color: '#000', baseline: 1, results: [{ component: 'L0', mode: 'zero', exactMatch: 0.5 }] }]);
+    const f2 = ablationFigure([{ name: 'x', color: '#000', baseline: 1, results: [{ component: [parseComponent('L0')], mode: 'zero', exactMatch: 0.5 }] }]);
     expect(select(parsed(f2), 'rect', 'bar')).toHaveLength(1);
   });
 });

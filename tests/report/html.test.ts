@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { formatComponents } from '../../src/model/components.ts';
 import { reportFigures } from '../../cli/report/figures/index.ts';
 import { renderReport } from '../../cli/report/html.ts';
 import { reportTables } from '../../cli/report/tables.ts';
@@ -46,7 +47,7 @@ describe('reportTables', () => {
     const heads = select(tables[2], 'tr').slice(1).map((r) => select(r, 'td').map((c) => c.text));
     const d = sampleReport();
     // Row of compiled 1.0: its best learned head is 1.1; each column shows that head's own zero ablation.
-    const zero = (m: number, c: string) => d.models[m].ablation.components.find((x) => x.component === c && x.mode === 'zero')!.exactMatch;
+    const zero = (m: number, c: string) => d.models[m].ablation.components.find((x) => formatComponents(x.component) === c && x.mode === 'zero')!.exactMatch;
     expect(heads[1].slice(0, 5)).toEqual(['1.0', 'aggregate(flip, tokens)', '1.1', '0.930', 'yes']);
     expect(heads[1][5]).toBe(`${(100 * zero(0, '1.0')).toFixed(1)}%`);
     expect(heads[1][6]).toBe(`${(100 * zero(1, '1.1')).toFixed(1)}%`);

@@ -3,6 +3,7 @@
  * learned one with two heads in each of two layers, on inputs of length 3, so tests know exactly
  * how many cells, bars and lines each figure must draw.
  */
+import { parseComponent } from '../../src/model/components.ts';
 import type { ModelSection, ReportData, TrainingCurve } from '../../cli/report/data.ts';
 
 /** A row-stochastic pattern over n positions that puts `w` on key `k(q)` and the rest on BOS. */
@@ -33,7 +34,7 @@ function section(origin: 'compiled' | 'learned', heads: { layer: number; head: n
     attention: [{ input: INPUT, heads: heads.map((h) => ({ ...h, pattern: pattern(N, h.layer === 1 ? flip : () => 0, 0.9) })) }],
     ablation: {
       baseline: { exactMatch: origin === 'compiled' ? 1 : 0.95, tokenAccuracy: 1, loss: 0, perPosition: [1, 1, 1] },
-      components: ['zero', 'mean'].flatMap((mode) => components.map((component, i) => ({ component, mode: mode as 'zero' | 'mean', ...score(i) }))),
+      components: ['zero', 'mean'].flatMap((mode) => components.map((name, i) => ({ component: [parseComponent(name)], mode: mode as 'zero' | 'mean', ...score(i) }))),
     },
     pruning: (['global', 'per-matrix', 'heads', 'neurons'] as const).map((method) => ({
       method,

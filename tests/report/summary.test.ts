@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { formatComponents } from '../../src/model/components.ts';
 import { demoSummary, shellPath } from '../../cli/demo/summary.ts';
 import { sampleReport } from './sampleData.ts';
 
@@ -12,7 +13,7 @@ const files = {
 describe('demoSummary', () => {
   const d = sampleReport();
   const text = demoSummary(d, files);
-  const zero = (m: number, c: string) => d.models[m].ablation.components.find((x) => x.component === c && x.mode === 'zero')!.exactMatch;
+  const zero = (m: number, c: string) => d.models[m].ablation.components.find((x) => formatComponents(x.component) === c && x.mode === 'zero')!.exactMatch;
   const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
 
   it('says where the models are and whether they came from the cache', () => {
@@ -36,10 +37,10 @@ describe('demoSummary', () => {
 
   it('names the head each model can least do without', () => {
     const worst = (m: number) => {
-      const heads = d.models[m].ablation.components.filter((c) => c.mode === 'zero' && /^\d+\.\d+$/.test(c.component));
+      const heads = d.models[m].ablation.components.filter((c) => c.mode === 'zero' && /^\d+\.\d+$/.test(formatComponents(c.component)));
       return heads.reduce((a, b) => (b.exactMatch < a.exactMatch ? b : a));
     };
-    expect(text).toContain(`compiled ${worst(0).component} (${pct(worst(0).exactMatch)} left), learned ${worst(1).component} (${pct(worst(1).exactMatch)} left)`);
+    expect(text).toContain(`compiled ${formatComponents(worst(0).component)} (${pct(worst(0).exactMatch)} left), learned ${formatComponents(worst(1).component)} (${pct(worst(1).exactMatch)} left)`);
   });
 
   it('ends with the commands to try next, paths relative to where the user is', () => {

@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { formatComponent } from '../../src/model/components.ts';
 import { makeContext } from '../../cli/tui/context.ts';
 import { prepareSession, type Session } from '../../cli/tui/session.ts';
 import { initialState, reduce, type Action, type TuiContext, type TuiState } from '../../cli/tui/state.ts';
@@ -16,7 +17,11 @@ beforeAll(async () => {
 
 const run = (ctx: TuiContext, ...actions: Action[]): TuiState => actions.reduce((s, a) => reduce(s, a, ctx), initialState(ctx));
 const down = (by = 1): Action => ({ type: 'move', by });
-const side = (s: TuiState, i = 0) => s.sides[i];
+/** A side's state as the tests spell components: "0.0", "mlp0". */
+const side = (s: TuiState, i = 0) => {
+  const x = s.sides[i];
+  return { selected: formatComponent(x.selected), open: x.open, ablated: x.ablated.map(formatComponent), head: x.head && formatComponent(x.head) };
+};
 
 describe('the TUI state', () => {
   it('starts on the first head, layers open, nothing ablated, zero mode', () => {
@@ -108,7 +113,7 @@ describe('the TUI state', () => {
     expect(run(one, { type: 'focus' }).note).toMatch(/--vs/);
     // Clear and mode apply to both.
     const both = run(two, { type: 'toggle' }, { type: 'focus' }, { type: 'toggle' }, { type: 'cycleMode' });
-    expect(both.sides.map((x) => x.ablated)).toEqual([['0.0'], ['0.0']]);
+    expect(both.sides.map((x) => x.ablated.map(formatComponent))).toEqual([['0.0'], ['0.0']]);
     expect(both.mode).toBe('mean');
     expect(reduce(both, { type: 'clear' }, two).sides.map((x) => x.ablated)).toEqual([[], []]);
   });

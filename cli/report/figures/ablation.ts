@@ -4,6 +4,7 @@
  * lines mark each model's unablated exact match.
  */
 import { format, scaleBand, scaleLinear } from 'd3';
+import { compareComponents, formatComponents, type ComponentRef } from '../../../src/model/components.ts';
 import { axisBottom, scaleTicks } from '../axes.ts';
 import { legend } from '../legend.ts';
 import { MUTED } from '../palette.ts';
@@ -14,45 +15,41 @@ export interface AblationBars {
   readonly color: string;
   /** Exact match of the unablated model. */
   readonly baseline: number;
-  readonly results: readonly { readonly component: string; readonly mode: string; readonly exactMatch: number }[];
+  readonly results: readonly { readonly component: readonly ComponentRef[]; readonly mode: string; readonly exactMatch: number }[];
 }
 
-const KIND_ORDER: Record<string, number> = { head: 0, attn: 1, mlp: 2, layer: 3 };
+type Ablated = readonly ComponentRef[];
 
-/** Sort key: by layer, then heads, attention, MLP, the whole layer. */
-function componentKey(c: string): [number, number, number] {
-  let m = c.match(/^(\d+)\.(\d+)$/);
-  if (m) return [+m[1], KIND_ORDER.head, +m[2]];
-  m = c.match(/^(attn|mlp)(\d+)$/);
-  if (m) return [+m[2], KIND_ORDER[m[1]], 0];
-  m = c.match(/^L(\d+)$/);
-  if (m) return [+m[1], KIND_ORDER.layer, 0];
-  return [Infinity, 0, 0];
-}
-
-export function orderComponents(names: Iterable<string>): string[] {
-  return [...new Set(names)].sort((a, b) => {
-    const ka = componentKey(a);
-    const kb = componentKey(b);
-    return ka[0] - kb[0] || ka[1] - kb[1] || ka[2] - kb[2] || a.localeCompare(b);
-  });
+/** Each ablated set once, by layer (heads, attention, MLP, the whole layer); sets ablated together by their first member. */
+export function orderComponents(sets: Iterable<Ablated>): Ablated[] {
+  const unique = new Map<string, Ablated>();
+  for (const s of sets) unique.set(formatComponents(s), s);
+  const compare = (a: Ablated, b: Ablated): number => {
+    for (let i = 0; i < Math.min(a.length, b.length); i++) {
+      const d = compareComponents(a[i], b[i]);
+      if (d) return d;
+    }
+    return a.length - b.length;
+  };
+  return [...unique.values()].sort(compare);
 }
 
 const pct = format('.0%');
 const pct1 = format('.1%');
 
-function panel(mode: string, models: readonly AblationBars[], components: readonly string[], x: number, y: number, w: number): { svg: string; height: number } {
+function panel(mode: string, models: readonly AblationBars[], components: readonly Ablated[], x: number, y: number, w: number): { svg: string; height: number } {
   const left = 56;
   const plotW = w - left - 44;
   const row = Math.max(14, 9 * models.length + 6);
   const plotH = components.length * row;
-  const sy = scaleBand<string>().domain(components).range([0, plotH]).paddingInner(0.25).paddingOuter(0.1);
+  const names = components.map(formatComponents);
+  const sy = scaleBand<string>().domain(names).range([0, plotH]).paddingInner(0.25).paddingOuter(0.1);
   const inner = scaleBand<string>().domain(models.map((m) => m.name)).range([0, sy.bandwidth()]).padding(0.08);
   const sx = scaleLinear().domain([0, 1]).range([0, plotW]);
   const bars: string[] = [];
-  for (const c of components)
+  for (const c of names)
     for (const m of models) {
-      const r = m.results.find((q) => q.component === c && q.mode === mode);
+      const r = m.results.find((q) => q.mode === mode && formatComponents(q.component) === c);
       if (!r) continue;
       const by = sy(c)! + inner(m.name)!;
       bars.push(
@@ -64,7 +61,7 @@ function panel(mode: string, models: readonly AblationBars[], components: readon
         ),
       );
     }
-  const names = components.map((c) => label(-6, sy(c)! + sy.bandwidth() / 2, c, { 'text-anchor': 'end', 'dominant-baseline': 'middle' }));
+  const nameLabels = names.map((c) => label(-6, sy(c)! + sy.bandwidth() / 2, c, { 'text-anchor': 'end', 'dominant-baseline': 'middle' }));
   const baselines = models.map((m) =>
     el('line', { class: 'baseline', x1: sx(m.baseline), x2: sx(m.baseline), y1: 0, y2: plotH, stroke: m.color, 'stroke-dasharray': '4 3', 'stroke-width': 1.5 }, tooltip(`${m.name} unablated: ${pct1(m.baseline)}`)),
   );
@@ -76,7 +73,7 @@ function panel(mode: string, models: readonly AblationBars[], components: readon
       'g',
       { transform: translate(left, 22) },
       axisBottom({ ticks: scaleTicks(sx, 5, pct), range: [0, plotW], title: 'exact match when ablated', grid: plotH }, plotH),
-      ...names,
+      ...nameLabels,
       ...bars,
       ...baselines,
     ),

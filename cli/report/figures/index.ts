@@ -1,5 +1,6 @@
 /** Every figure of a report, in page order, from its ReportData. */
-import { headKey, type ModelSection, type ReportData } from '../data.ts';
+import { formatHead } from '../../../src/model/components.ts';
+import type { ModelSection, ReportData } from '../data.ts';
 import { modelColor } from '../palette.ts';
 import type { Figure } from '../svg.ts';
 import { ablationFigure } from './ablation.ts';
@@ -13,8 +14,8 @@ function headNote(d: ReportData, modelIndex: number, ref: string): string | unde
   const m = d.models[modelIndex];
   if (m.headLabels[ref]) return m.headLabels[ref];
   if (modelIndex !== 1 || !d.comparison) return undefined;
-  const like = d.comparison.matches.filter((x) => x.matched && x.best && headKey(x.best) === ref);
-  return like.length ? like.map((x) => `≈ ${d.models[0].name} ${headKey(x.head)} (${x.similarity.toFixed(2)})`).join(', ') : undefined;
+  const like = d.comparison.matches.filter((x) => x.matched && x.best && formatHead(x.best) === ref);
+  return like.length ? like.map((x) => `≈ ${d.models[0].name} ${formatHead(x.head)} (${x.similarity.toFixed(2)})`).join(', ') : undefined;
 }
 
 const displayName = (m: ModelSection): string => `${m.name} — ${m.file}`;
@@ -30,7 +31,7 @@ export function reportFigures(d: ReportData): Figure[] {
         rows: d.models.map((m, i) => ({
           model: displayName(m),
           heads: m.attention[e].heads.map((h): HeatmapHead => {
-            const ref = headKey(h);
+            const ref = formatHead(h);
             return { ref, note: headNote(d, i, ref), pattern: h.pattern };
           }),
         })),
