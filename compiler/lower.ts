@@ -11,6 +11,8 @@
  * Attention heads are built for aggregates and selector widths when first read.
  */
 import type { ScalarFn } from '../src/rasp/ast.ts';
+import { lengthSelector } from '../src/rasp/builder.ts';
+import { describe, describeReference, nodeWithDefinition } from '../src/rasp/describe.ts';
 import { RaspError } from '../src/rasp/errors.ts';
 import type { ValueSet } from '../src/rasp/valueSets.ts';
 import { formatValue, isNumeric, type MaybeValue, type Value } from '../src/rasp/values.ts';
@@ -21,7 +23,6 @@ import { discretisedNeurons, type NumLeaf } from './blocks/numericalMlp.ts';
 import { numericalOv } from './blocks/numericalAttention.ts';
 import { addBosScore, addGroupScores, selectorGroups, type SelectorGroup } from './blocks/selector.ts';
 import { widthEntries, widthOv } from './blocks/selectorWidth.ts';
-import { describeExpr, describeForError } from './describe.ts';
 import { composeMap, DEFAULT_FUSE_LIMIT, type FuseInput } from './fuse.ts';
 import type { Graph } from './graph.ts';
 import { foldCategorical, foldNumerical } from './linear.ts';
@@ -95,8 +96,8 @@ class Lowerer {
   private enc(i: number) {
     return this.spaces.encodings[i]!;
   }
-  private describe = (i: number): string => describeExpr(this.node(i));
-  private culprit = (i: number): string => describeForError(this.node(i));
+  private describe = (i: number): string => describe(this.node(i));
+  private culprit = (i: number): string => nodeWithDefinition(this.node(i));
 
   private requireNumeric(i: number): void {
     const bad = this.set(i).values.find((v) => !isNumeric(v));
@@ -168,7 +169,7 @@ class Lowerer {
     const hit = this.heads.get(i);
     if (hit) return hit;
     const [sel, sop] = this.graph.nodes[i].inputs;
-    const groups = selectorGroups(this.graph, sel, this.culprit);
+    const groups = selectorGroups(this.graph, sel);
     const qk = this.scores(groups, groups.length - 0.5);
     let ov: Map<Dir, Map<Dir, number>>;
     const numerical = this.enc(i) === 'numerical';
@@ -204,7 +205,7 @@ class Lowerer {
     const groups: SelectorGroup[] =
       n.kind === 'length'
         ? [{ keys: -1, queries: -1, table: () => true }]
-        : selectorGroups(this.graph, this.graph.nodes[i].inputs[0], this.culprit);
+        : selectorGroups(this.graph, this.graph.nodes[i].inputs[0]);
     const tempDir = this.tempDir(i, '1/(w+1)');
     this.blocks.push({
       type: 'attn',
@@ -212,7 +213,7 @@ class Lowerer {
       ov: widthOv(tempDir),
       label: {
         expr: this.describe(i),
-        selector: n.kind === 'length' ? 'select(tokens, tokens, True)' : this.describe(this.graph.nodes[i].inputs[0]),
+        selector: n.kind === 'length' ? describe(lengthSelector) : this.describe(this.graph.nodes[i].inputs[0]),
         writes: this.name(i),
         kind: 'selector-width',
       },
@@ -409,7 +410,7 @@ class Lowerer {
     this.blocks.push({
       type: 'mlp',
       neurons: [defaultFillNeuron(noneDir, write)],
-      label: { expr: `default of ${this.describe(i)}`, writes: this.name(i), reads: [`${this.name(i)}:none_selected`], kind },
+      label: { expr: this.describe(i), writes: this.name(i), reads: [`${this.name(i)}:none_selected`], kind },
     });
   }
 
@@ -428,7 +429,7 @@ class Lowerer {
       this.blocks.push({
         type: 'mlp',
         neurons: this.guard(discretisedNeurons(leaf, [], out)),
-        label: { expr: `categorical(${leaf.sop})`, writes: sop, reads: [leaf.sop], kind: 'numerical-map' },
+        label: { expr: `categorical(${describeReference(this.node(i))})`, writes: sop, reads: [leaf.sop], kind: 'numerical-map' },
       });
       conv = { key: `cat:${leaf.key}`, kind: 'cat', sop, entries: this.oneHotEntries(values, (v) => this.sopCatDir(i, v, sop), true) };
     }
