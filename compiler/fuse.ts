@@ -10,7 +10,7 @@ import type { ScalarFn } from '../src/rasp/ast.ts';
 import { RaspError } from '../src/rasp/errors.ts';
 import { applyScalarFn } from '../src/rasp/scalar.ts';
 import type { MaybeValue, Value } from '../src/rasp/values.ts';
-import { INVALID, type Expr, type Leaf, type Outcome } from './types.ts';
+import { INVALID, leafId, type Expr, type Leaf, type Outcome } from './types.ts';
 
 export const DEFAULT_FUSE_LIMIT = 2000;
 
@@ -31,7 +31,7 @@ export function comboCount(leaves: readonly Leaf[]): number {
 
 function unionLeaves(groups: readonly (readonly Leaf[])[]): Leaf[] {
   const out = new Map<string, Leaf>();
-  for (const g of groups) for (const l of g) if (!out.has(l.key)) out.set(l.key, l);
+  for (const g of groups) for (const l of g) if (!out.has(leafId(l))) out.set(leafId(l), l);
   return [...out.values()];
 }
 
@@ -91,14 +91,14 @@ export function composeMap(
 
 function build(fn: ScalarFn, ins: readonly FuseInput[]): Expr {
   const leaves = unionLeaves(ins.map(leavesOf));
-  const pos = new Map(leaves.map((l, i) => [l.key, i]));
+  const pos = new Map(leaves.map((l, i) => [leafId(l), i]));
   const readers = ins.map((inp): ((vals: readonly MaybeValue[]) => Outcome) => {
     if (inp.kind === 'const') return () => inp.value;
     if (inp.kind === 'leaf') {
-      const p = pos.get(inp.leaf.key)!;
+      const p = pos.get(leafId(inp.leaf))!;
       return (vals) => vals[p];
     }
-    const idx = inp.expr.leaves.map((l) => pos.get(l.key)!);
+    const idx = inp.expr.leaves.map((l) => pos.get(leafId(l))!);
     const sub = inp.expr.fn;
     return (vals) => sub(idx.map((p) => vals[p]));
   });

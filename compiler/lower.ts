@@ -28,7 +28,7 @@ import type { Graph } from './graph.ts';
 import { foldCategorical, foldNumerical } from './linear.ts';
 import { BOS_DIR, combine, lin, ONE, unit, type Dir, type LinComb } from './linalg.ts';
 import { Basis, catDir, domain, type Spaces } from './spaces.ts';
-import type { Block, CatEntry, Expr, Leaf, MlpBlock, Neuron, NumEntry } from './types.ts';
+import { leafId, type Block, type CatEntry, type Expr, type Leaf, type MlpBlock, type Neuron, type NumEntry } from './types.ts';
 
 export interface LowerOptions {
   readonly maxLen: number;
@@ -225,7 +225,7 @@ class Lowerer {
   // ---- leaves and expressions --------------------------------------------------------------------
 
   private catLeaf(i: number): CatLeaf {
-    return { key: `cat:${i}`, kind: 'cat', sop: this.name(i), entries: this.catRepr(i) };
+    return { source: { of: 'sop', node: i }, kind: 'cat', sop: this.name(i), entries: this.catRepr(i) };
   }
 
   private numEntries(set: ValueSet): NumEntry[] {
@@ -237,7 +237,7 @@ class Lowerer {
 
   private numLeaf(i: number): NumLeaf {
     this.requireNumeric(i);
-    return { key: `num:${i}`, kind: 'num', sop: this.name(i), x: this.numRepr(i), entries: this.numEntries(this.set(i)) };
+    return { source: { of: 'sop', node: i }, kind: 'num', sop: this.name(i), x: this.numRepr(i), entries: this.numEntries(this.set(i)) };
   }
 
   private rawAggregateLeaf(i: number): Leaf {
@@ -245,11 +245,11 @@ class Lowerer {
     if (this.enc(i) === 'numerical') {
       // What the head alone writes: a mean of the selected values, or 0 when nothing is selected.
       const entries = this.numEntries({ values: this.set(i).values, mayBeNull: true });
-      return { key: `rawnum:${i}`, kind: 'num', sop: this.name(i), x: unit(this.sopNumDir(i)), entries };
+      return { source: { of: 'head', node: i }, kind: 'num', sop: this.name(i), x: unit(this.sopNumDir(i)), entries };
     }
     const sopSet = this.set(this.graph.nodes[i].inputs[1]);
     return {
-      key: `raw:${i}`,
+      source: { of: 'head', node: i },
       kind: 'cat',
       sop: this.name(i),
       entries: this.oneHotEntries(sopSet.values, (v) => this.sopCatDir(i, v), true),
@@ -259,7 +259,7 @@ class Lowerer {
   private noneSelectedLeaf(i: number): CatLeaf {
     const noneDir = this.aggregateHead(i).noneDir!;
     return {
-      key: `none:${i}`,
+      source: { of: 'noneSelected', node: i },
       kind: 'cat',
       sop: `${this.name(i)}:none_selected`,
       entries: [
@@ -272,7 +272,7 @@ class Lowerer {
   private widthLeaf(i: number): NumLeaf {
     const tempDir = this.widthHead(i);
     const widths = this.set(i).values.filter((v): v is number => typeof v === 'number');
-    return { key: `sw:${i}`, kind: 'num', sop: this.name(i), x: unit(tempDir), entries: widthEntries(widths) };
+    return { source: { of: 'width', node: i }, kind: 'num', sop: this.name(i), x: unit(tempDir), entries: widthEntries(widths) };
   }
 
   exprOf(i: number): Expr {
@@ -416,13 +416,16 @@ class Lowerer {
 
   /** A categorical version of a numerical leaf (an MLP discretising it), for maps of several numerical inputs. */
   private toCategorical(leaf: NumLeaf): CatLeaf {
-    const hit = this.conversions.get(leaf.key);
+    const id = leafId(leaf);
+    const hit = this.conversions.get(id);
     if (hit) return hit;
-    const m = /^(num|sw):(\d+)$/.exec(leaf.key);
+    const src = leaf.source;
     let conv: CatLeaf;
-    if (m) conv = this.catLeaf(Number(m[2]));
+    // An s-op (or a width) has a categorical representation of its own; a head's raw output does not.
+    if (src.of === 'sop' || src.of === 'width') conv = this.catLeaf(src.node);
     else {
-      const i = Number(leaf.key.split(':')[1]);
+      if (src.of !== 'head') throw new Error(`no categorical form for a ${src.of} leaf`);
+      const i = src.node;
       const sop = `${leaf.sop}.raw`;
       const values = leaf.entries.map((e) => e.value).filter((v): v is Value => v !== null);
       const out = (vals: readonly MaybeValue[]): LinComb | undefined => (vals[0] === null ? lin() : unit(this.sopCatDir(i, vals[0], sop)));
@@ -431,9 +434,9 @@ class Lowerer {
         neurons: this.guard(discretisedNeurons(leaf, [], out)),
         label: { expr: `categorical(${describeReference(this.node(i))})`, writes: sop, reads: [leaf.sop], kind: 'numerical-map' },
       });
-      conv = { key: `cat:${leaf.key}`, kind: 'cat', sop, entries: this.oneHotEntries(values, (v) => this.sopCatDir(i, v, sop), true) };
+      conv = { source: { of: 'discretised', from: src }, kind: 'cat', sop, entries: this.oneHotEntries(values, (v) => this.sopCatDir(i, v, sop), true) };
     }
-    this.conversions.set(leaf.key, conv);
+    this.conversions.set(id, conv);
     return conv;
   }
 
@@ -470,7 +473,7 @@ class Lowerer {
     }
     if (want.cat) for (const v of this.set(i).values) this.sopCatDir(i, v);
     if (want.num) this.sopNumDir(i);
-    const kind = expr.leaves.some((l) => l.key.startsWith('sw:'))
+    const kind = expr.leaves.some((l) => l.source.of === 'width')
       ? 'selector-width-readout'
       : numPos >= 0 || want.num
         ? 'numerical-map'

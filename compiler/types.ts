@@ -25,17 +25,39 @@ export interface NumEntry {
   readonly x: number;
 }
 
+/**
+ * Which quantity a leaf reads: fusion merges two reads of one quantity into one leaf, and an MLP
+ * that needs a numerical leaf as categories asks where it came from.
+ */
+export type LeafSource =
+  /** The s-op's own representation (categorical or numerical, as the leaf's kind says). */
+  | { readonly of: 'sop'; readonly node: number }
+  /** A selector width's attention output, the line 1/(w + 1), before any read-out. */
+  | { readonly of: 'width'; readonly node: number }
+  /** What an aggregate's head alone writes, before its default is filled in. */
+  | { readonly of: 'head'; readonly node: number }
+  /** Whether an aggregate's head selected nothing (its default then applies). */
+  | { readonly of: 'noneSelected'; readonly node: number }
+  /** A numerical leaf made categorical by an MLP of its own. */
+  | { readonly of: 'discretised'; readonly from: LeafSource };
+
 /** What a fused MLP reads: one input it enumerates, categorical (indicators) or numerical (a line). */
 export type Leaf =
-  | { readonly key: string; readonly kind: 'cat'; readonly sop: string; readonly entries: readonly CatEntry[] }
+  | { readonly source: LeafSource; readonly kind: 'cat'; readonly sop: string; readonly entries: readonly CatEntry[] }
   | {
-      readonly key: string;
+      readonly source: LeafSource;
       readonly kind: 'num';
       readonly sop: string;
       /** The residual read-out whose value is `entries[i].x` where the leaf takes `entries[i].value`. */
       readonly x: LinComb;
       readonly entries: readonly NumEntry[];
     };
+
+/** Equal for two leaves exactly when they read the same quantity the same way. */
+export function leafId(leaf: Leaf): string {
+  const sourceId = (s: LeafSource): string => (s.of === 'discretised' ? `discretised(${sourceId(s.from)})` : `${s.of}(${s.node})`);
+  return `${leaf.kind}:${sourceId(leaf.source)}`;
+}
 
 /** A combination of leaf values on which the program raises: no output is required there. */
 export const INVALID: unique symbol = Symbol('invalid');

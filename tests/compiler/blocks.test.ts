@@ -38,7 +38,7 @@ const close = (a: Vec, b: Vec) => {
 };
 
 const catLeaf = (sop: string, values: MaybeValue[]): CatLeaf => ({
-  key: sop,
+  source: { of: 'sop', node: 0 },
   kind: 'cat',
   sop,
   entries: values.map((v) => ({ value: v, ind: unit(`${sop}:${String(v)}`) })),
@@ -62,7 +62,7 @@ describe('categorical MLP (lookup table)', () => {
 
 describe('numerical MLP (discretisation)', () => {
   const xs = [0, 1 / 3, 1 / 2, 1];
-  const num: NumLeaf = { key: 'n', kind: 'num', sop: 'n', x: unit('n'), entries: xs.map((x) => ({ value: x, x })) };
+  const num: NumLeaf = { source: { of: 'sop', node: 1 }, kind: 'num', sop: 'n', x: unit('n'), entries: xs.map((x) => ({ value: x, x })) };
   it('maps every value of a numerical input, robust to small noise', () => {
     const f = (x: number) => (x > 0.4 ? 'hi' : x > 0.1 ? 'mid' : 'lo');
     const neurons = discretisedNeurons(num, [], ([x]) => unit(`out:${f(Number(x))}`));
