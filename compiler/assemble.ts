@@ -172,6 +172,7 @@ export function assemble(inp: AssembleInput): ModelData {
     sop: b.sop,
     ...(b.value !== undefined ? { value: b.value } : {}),
     encoding: b.encoding,
+    role: b.role,
   }));
   const p = inp.program;
   return {

@@ -41,8 +41,6 @@ export interface Lowered {
   /** One read-out per output class (categorical) or a single one (numerical). */
   readonly unembed: readonly LinComb[];
   readonly outputValues?: readonly Value[];
-  /** Directions that may be non-zero at BOS (temporaries). */
-  readonly temps: ReadonlySet<Dir>;
 }
 
 export function lower(graph: Graph, spaces: Spaces, opts: LowerOptions): Lowered {
@@ -52,7 +50,6 @@ export function lower(graph: Graph, spaces: Spaces, opts: LowerOptions): Lowered
 class Lowerer {
   readonly basis = new Basis();
   readonly blocks: Block[] = [];
-  readonly temps = new Set<Dir>();
   private readonly exprs = new Map<number, Expr>();
   private readonly cats = new Map<number, CatEntry[]>();
   private readonly nums = new Map<number, LinComb>();
@@ -74,12 +71,12 @@ class Lowerer {
     const out = this.graph.output;
     if (this.enc(out) === 'numerical') {
       this.requireNumeric(out);
-      return { basis: this.basis, blocks: this.blocks, unembed: [this.numRepr(out)], temps: this.temps };
+      return { basis: this.basis, blocks: this.blocks, unembed: [this.numRepr(out)] };
     }
     const entries = this.catRepr(out);
     const values = this.set(out).values;
     const unembed = values.map((v) => entries.find((e) => e.value !== null && sameValue(e.value, v))?.ind ?? lin());
-    return { basis: this.basis, blocks: this.blocks, unembed, outputValues: values, temps: this.temps };
+    return { basis: this.basis, blocks: this.blocks, unembed, outputValues: values };
   }
 
   // ---- facts about nodes ---------------------------------------------------------------------
@@ -122,20 +119,19 @@ class Lowerer {
     const kind = this.node(i).kind as 'tokens' | 'indices';
     return this.set(i).values.map((v) => ({
       value: v,
-      ind: unit(this.basis.add({ dir: catDir(kind, v), group: kind, order: i, sop: kind, value: v, encoding: 'categorical' })),
+      ind: unit(this.basis.add({ dir: catDir(kind, v), role: kind, order: i, sop: kind, value: v, encoding: 'categorical' })),
     }));
   }
 
   private sopCatDir(i: number, v: Value, sop = this.name(i)): Dir {
-    return this.basis.add({ dir: catDir(sop, v), group: 'sop', order: i, sop, value: v, encoding: 'categorical' });
+    return this.basis.add({ dir: catDir(sop, v), role: 'sop', order: i, sop, value: v, encoding: 'categorical' });
   }
   private sopNumDir(i: number, sop = this.name(i)): Dir {
-    return this.basis.add({ dir: sop, group: 'sop', order: i, sop, encoding: 'numerical' });
+    return this.basis.add({ dir: sop, role: 'sop', order: i, sop, encoding: 'numerical' });
   }
   private tempDir(i: number, what: string): Dir {
     const sop = `${this.name(i)}:${what}`;
-    this.temps.add(sop);
-    return this.basis.add({ dir: sop, group: 'temp', order: i, sop, encoding: 'numerical' });
+    return this.basis.add({ dir: sop, role: 'temp', order: i, sop, encoding: 'numerical' });
   }
 
   /** One-hot entries over directions, plus the undefined value's indicator (one − Σ) when it can occur. */
@@ -492,7 +488,7 @@ class Lowerer {
   private guard(neurons: Neuron[]): Neuron[] {
     return neurons.map((nr) => {
       let g = 0;
-      for (const [d, c] of nr.in) if (this.temps.has(d)) g += Math.abs(c);
+      for (const [d, c] of nr.in) if (this.basis.info(d)?.role === 'temp') g += Math.abs(c);
       if (g === 0) return nr;
       return { in: combine([[nr.in, 1], [unit(BOS_DIR), -(g + 1)]]), out: nr.out };
     });

@@ -55,8 +55,8 @@ export class Basis {
   private seq = 0;
 
   constructor() {
-    this.add({ dir: ONE, group: 'fixed', order: 0, sop: 'one', encoding: 'numerical' });
-    this.add({ dir: BOS_DIR, group: 'fixed', order: 1, sop: 'bos', encoding: 'numerical' });
+    this.add({ dir: ONE, role: 'fixed', order: 0, sop: 'one', encoding: 'numerical' });
+    this.add({ dir: BOS_DIR, role: 'fixed', order: 1, sop: 'bos', encoding: 'numerical' });
   }
 
   add(info: DirInfo): Dir {
@@ -77,7 +77,7 @@ export class Basis {
     const rank = { fixed: 0, tokens: 1, indices: 2, sop: 3, temp: 4 } as const;
     return [...this.infos.values()]
       .filter((i) => keep(i.dir))
-      .sort((a, b) => rank[a.group] - rank[b.group] || a.order - b.order || byValue(a, b) || a.seq - b.seq)
+      .sort((a, b) => rank[a.role] - rank[b.role] || a.order - b.order || byValue(a, b) || a.seq - b.seq)
       .map(({ seq: _seq, ...info }) => info);
   }
 }

@@ -5,7 +5,7 @@
  */
 import type { Encoding } from '../src/rasp/ast.ts';
 import type { MaybeValue, Value } from '../src/rasp/values.ts';
-import type { HeadLabel, MlpLabel } from '../src/model/types.ts';
+import type { DirectionRole, HeadLabel, MlpLabel } from '../src/model/types.ts';
 import type { Dir, LinComb, SparseMat } from './linalg.ts';
 
 /**
@@ -103,10 +103,13 @@ export interface MlpBlock {
 
 export type Block = HeadBlock | MlpBlock;
 
-/** Where a direction sits in the residual basis and what it means. */
+/**
+ * A residual direction: which s-op (and, for a one-hot direction, which of its values) and what
+ * it is for; `dir` is its key in the sparse vectors blocks are built from.
+ */
 export interface DirInfo {
   readonly dir: Dir;
-  readonly group: 'fixed' | 'tokens' | 'indices' | 'sop' | 'temp';
+  readonly role: DirectionRole;
   /** Graph index of the s-op (orders s-op directions like the program). */
   readonly order: number;
   readonly sop: string;
