@@ -19,10 +19,16 @@ export type FuseInput =
   | { readonly kind: 'const'; readonly value: Value }
   | { readonly kind: 'leaf'; readonly leaf: Leaf }
   /**
-   * An inlinable expression; `materialize` gives the leaf to read instead when inlining costs too
-   * much, a categorical or numerical one as `materializesAs` says.
+   * An inlinable expression, graph node `node`'s; `materialize` gives the leaf to read instead when
+   * inlining costs too much, a categorical or numerical one as `materializesAs` says.
    */
-  | { readonly kind: 'expr'; readonly expr: Expr; readonly materialize: () => Leaf; readonly materializesAs: 'cat' | 'num' };
+  | {
+      readonly kind: 'expr';
+      readonly node: number;
+      readonly expr: Expr;
+      readonly materialize: () => Leaf;
+      readonly materializesAs: 'cat' | 'num';
+    };
 
 /** The number of leaf-value combinations an MLP over these leaves enumerates. */
 export function comboCount(leaves: readonly Leaf[]): number {
@@ -102,7 +108,8 @@ function build(fn: ScalarFn, ins: readonly FuseInput[]): Expr {
     const sub = inp.expr.fn;
     return (vals) => sub(idx.map((p) => vals[p]));
   });
-  return { leaves, fn: (vals) => applyMap(fn, readers.map((r) => r(vals))) };
+  const inlined = new Set(ins.flatMap((inp) => (inp.kind === 'expr' ? [...inp.expr.inlined, inp.node] : [])));
+  return { leaves, inlined: [...inlined], fn: (vals) => applyMap(fn, readers.map((r) => r(vals))) };
 }
 
 /** Every combination of leaf entries (indices into each leaf's entries), last leaf fastest. */

@@ -17,11 +17,13 @@ import { assemble } from './assemble.ts';
 import { buildGraph } from './graph.ts';
 import { layout } from './layout.ts';
 import { lower } from './lower.ts';
+import type { NodePlan } from './plan.ts';
 import { prune } from './prune.ts';
 import { inferSpaces } from './spaces.ts';
 import { modelStats, type CompileStats } from './stats.ts';
 
 export type { CompileStats } from './stats.ts';
+export type { NodePlan, Representation } from './plan.ts';
 
 export interface CompileOptions {
   readonly vocab: readonly Value[];
@@ -34,6 +36,8 @@ export interface CompileOptions {
 export interface CompileResult {
   readonly model: ModelData;
   readonly stats: CompileStats;
+  /** How each s-op is represented: free, by its head, by an MLP, or fused into a consumer's MLP. */
+  readonly plan: readonly NodePlan[];
 }
 
 export function compile(program: Program, opts: CompileOptions): CompileResult {
@@ -58,5 +62,5 @@ export function compile(program: Program, opts: CompileOptions): CompileResult {
     output:
       lowered.outputValues !== undefined ? { encoding: 'categorical', values: lowered.outputValues } : { encoding: 'numerical' },
   });
-  return { model, stats: modelStats(model) };
+  return { model, stats: modelStats(model), plan: lowered.plan };
 }

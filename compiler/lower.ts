@@ -25,6 +25,7 @@ import { addBosScore, addGroupScores, selectorGroups, type SelectorGroup } from 
 import { widthEntries, widthOv } from './blocks/selectorWidth.ts';
 import { composeMap, DEFAULT_FUSE_LIMIT, type FuseInput } from './fuse.ts';
 import type { Graph } from './graph.ts';
+import { PlanRecorder, type NodePlan, type Representation } from './plan.ts';
 import { foldCategorical, foldNumerical } from './linear.ts';
 import { BOS_DIR, combine, lin, ONE, unit, type Dir, type LinComb } from './linalg.ts';
 import { Basis, catDir, domain, type Spaces } from './spaces.ts';
@@ -41,6 +42,8 @@ export interface Lowered {
   /** One read-out per output class (categorical) or a single one (numerical). */
   readonly unembed: readonly LinComb[];
   readonly outputValues?: readonly Value[];
+  /** How each s-op was represented (plan.ts). */
+  readonly plan: readonly NodePlan[];
 }
 
 export function lower(graph: Graph, spaces: Spaces, opts: LowerOptions): Lowered {
@@ -50,6 +53,7 @@ export function lower(graph: Graph, spaces: Spaces, opts: LowerOptions): Lowered
 class Lowerer {
   readonly basis = new Basis();
   readonly blocks: Block[] = [];
+  private readonly plan: PlanRecorder;
   private readonly exprs = new Map<number, Expr>();
   private readonly cats = new Map<number, CatEntry[]>();
   private readonly nums = new Map<number, LinComb>();
@@ -65,18 +69,20 @@ class Lowerer {
     readonly opts: LowerOptions,
   ) {
     this.fuseLimit = opts.fuseLimit ?? DEFAULT_FUSE_LIMIT;
+    this.plan = new PlanRecorder(graph);
   }
 
   run(): Lowered {
     const out = this.graph.output;
     if (this.enc(out) === 'numerical') {
       this.requireNumeric(out);
-      return { basis: this.basis, blocks: this.blocks, unembed: [this.numRepr(out)] };
+      const unembed = [this.numRepr(out)];
+      return { basis: this.basis, blocks: this.blocks, unembed, plan: this.plan.plans() };
     }
     const entries = this.catRepr(out);
     const values = this.set(out).values;
     const unembed = values.map((v) => entries.find((e) => e.value !== null && sameValue(e.value, v))?.ind ?? lin());
-    return { basis: this.basis, blocks: this.blocks, unembed, outputValues: values };
+    return { basis: this.basis, blocks: this.blocks, unembed, outputValues: values, plan: this.plan.plans() };
   }
 
   // ---- facts about nodes ---------------------------------------------------------------------
@@ -191,6 +197,7 @@ class Lowerer {
     });
     const rec = { noneDir };
     this.heads.set(i, rec);
+    this.plan.head(i, numerical ? 'numerical-aggregate' : 'categorical-aggregate');
     return rec;
   }
 
@@ -215,6 +222,7 @@ class Lowerer {
       },
     });
     this.heads.set(i, { tempDir });
+    this.plan.head(i, 'selector-width');
     return tempDir;
   }
 
@@ -281,20 +289,20 @@ class Lowerer {
 
   private buildExpr(i: number): Expr {
     const n = this.node(i);
-    const identity = (leaf: Leaf): Expr => ({ leaves: [leaf], fn: (v) => v[0] });
+    const identity = (leaf: Leaf): Expr => ({ leaves: [leaf], inlined: [], fn: (v) => v[0] });
     switch (n.kind) {
       case 'tokens':
       case 'indices':
         return identity(this.catLeaf(i));
       case 'const':
-        return { leaves: [], fn: () => n.value };
+        return { leaves: [], inlined: [], fn: () => n.value };
       case 'length':
       case 'selectorWidth':
         return identity(this.widthLeaf(i));
       case 'aggregate': {
         const d = this.fillDefault(i);
         if (d === null) return identity(this.enc(i) === 'numerical' ? this.numLeaf(i) : this.catLeaf(i));
-        return { leaves: [this.rawAggregateLeaf(i), this.noneSelectedLeaf(i)], fn: (v) => (v[1] === true ? d : v[0]) };
+        return { leaves: [this.rawAggregateLeaf(i), this.noneSelectedLeaf(i)], inlined: [], fn: (v) => (v[1] === true ? d : v[0]) };
       }
       case 'map':
         return composeMap(n.fn as ScalarFn, this.graph.nodes[i].inputs.map((j) => this.fuseInput(j)), this.fuseLimit, (e) => {
@@ -314,6 +322,7 @@ class Lowerer {
     const asNum = this.enc(j) === 'numerical';
     return {
       kind: 'expr',
+      node: j,
       expr: this.exprOf(j),
       materialize: () => (asNum ? this.numLeaf(j) : this.catLeaf(j)),
       materializesAs: asNum ? 'num' : 'cat',
@@ -355,47 +364,54 @@ class Lowerer {
   catRepr(i: number): CatEntry[] {
     const hit = this.cats.get(i);
     if (hit) return hit;
-    const entries = this.buildCatRepr(i);
+    const { entries, how } = this.buildCatRepr(i);
     this.cats.set(i, entries);
+    this.plan.representation(i, 'categorical', how);
     return entries;
   }
 
-  private buildCatRepr(i: number): CatEntry[] {
+  private buildCatRepr(i: number): { entries: CatEntry[]; how: Representation } {
     const n = this.node(i);
     const set = this.set(i);
-    if (n.kind === 'tokens' || n.kind === 'indices') return this.baseEntries(i);
-    if (n.kind === 'const') return [{ value: n.value, ind: unit(ONE) }];
+    if (n.kind === 'tokens' || n.kind === 'indices') return { entries: this.baseEntries(i), how: 'embedding' };
+    if (n.kind === 'const') return { entries: [{ value: n.value, ind: unit(ONE) }], how: 'constant' };
     if (n.kind === 'aggregate' && this.enc(i) === 'categorical') {
       this.aggregateHead(i);
       const d = this.fillDefault(i);
       const entries = this.oneHotEntries(set.values, (v) => this.sopCatDir(i, v), set.mayBeNull);
-      if (d !== null) this.pushFill(i, unit(this.sopCatDir(i, d)), 'categorical-map');
-      return entries;
+      if (d === null) return { entries, how: 'head' };
+      this.pushFill(i, unit(this.sopCatDir(i, d)), 'categorical-map');
+      return { entries, how: 'head-and-default' };
     }
-    if (n.kind === 'map' && this.catFree(i)) return foldCategorical(this.exprOf(i))!;
+    if (n.kind === 'map' && this.catFree(i)) return { entries: foldCategorical(this.exprOf(i))!, how: 'linear' };
     // An MLP writes one-hot directions (for a numerical s-op: a conversion map).
     this.pushMlp(i, { cat: true, num: false });
-    return this.oneHotEntries(set.values, (v) => this.sopCatDir(i, v), set.mayBeNull);
+    return { entries: this.oneHotEntries(set.values, (v) => this.sopCatDir(i, v), set.mayBeNull), how: 'mlp' };
   }
 
   numRepr(i: number): LinComb {
     const hit = this.nums.get(i);
     if (hit) return hit;
     this.requireNumeric(i);
+    const n = this.node(i);
     let x = this.numFree(i);
-    if (!x) {
-      const n = this.node(i);
+    let how: Representation;
+    if (x) how = n.kind === 'const' ? 'constant' : n.kind === 'aggregate' && this.enc(i) === 'numerical' ? 'head' : 'linear';
+    else {
       const d = this.fillDefault(i);
       if (n.kind === 'aggregate' && this.enc(i) === 'numerical' && d !== null) {
         this.aggregateHead(i);
         x = unit(this.sopNumDir(i));
         this.pushFill(i, unit(this.sopNumDir(i), Number(d)), 'numerical-map');
+        how = 'head-and-default';
       } else {
         this.pushMlp(i, { cat: false, num: true });
         x = unit(this.sopNumDir(i));
+        how = 'mlp';
       }
     }
     this.nums.set(i, x);
+    this.plan.representation(i, 'numerical', how);
     return x;
   }
 
@@ -438,6 +454,7 @@ class Lowerer {
 
   private pushMlp(i: number, want: { cat: boolean; num: boolean }): void {
     const expr = this.exprOf(i);
+    for (const k of expr.inlined) this.plan.fused(k, i);
     let leaves = [...expr.leaves];
     const numIdx = leaves.flatMap((l, j) => (l.kind === 'num' ? [j] : []));
     if (numIdx.length > 1) {

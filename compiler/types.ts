@@ -66,6 +66,8 @@ export type Outcome = MaybeValue | typeof INVALID;
 /** An s-op as a function of leaves (maps inlined into their consumers). */
 export interface Expr {
   readonly leaves: readonly Leaf[];
+  /** Graph indices of the maps computed inside this expression rather than read as leaves (fused). */
+  readonly inlined: readonly number[];
   /** `vals[i]` is the semantic value of `leaves[i]`. */
   readonly fn: (vals: readonly MaybeValue[]) => Outcome;
 }

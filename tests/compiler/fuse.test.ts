@@ -30,7 +30,7 @@ describe('fusing map chains', () => {
     const b = cat('b', range(3));
     const inner = composeMap(native(2, (x, y) => Number(x) - Number(y)), [{ kind: 'leaf', leaf: a }, { kind: 'leaf', leaf: b }]);
     const outer = composeMap(native(2, (d, c) => Number(d) * Number(c)), [
-      { kind: 'expr', expr: inner, materialize: () => cat('inner', range(7)), materializesAs: 'cat' },
+      { kind: 'expr', node: 100, expr: inner, materialize: () => cat('inner', range(7)), materializesAs: 'cat' },
       { kind: 'const', value: 3 },
     ]);
     expect(outer.leaves.map((l) => l.sop)).toEqual(['a', 'b']);
@@ -49,7 +49,7 @@ describe('fusing map chains', () => {
     const e = composeMap(
       native(2, (s, z) => Number(s) * Number(z)),
       [
-        { kind: 'expr', expr: ab, materialize: () => (materialised++, cat('ab', range(59))), materializesAs: 'cat' },
+        { kind: 'expr', node: 101, expr: ab, materialize: () => (materialised++, cat('ab', range(59))), materializesAs: 'cat' },
         { kind: 'leaf', leaf: c },
       ],
       2000,
