@@ -1,8 +1,9 @@
 /**
  * The RASP → transformer compiler:
- *   graph (graph.ts) → value sets and encodings (spaces.ts) → representations and blocks, maps
- *   fused (lower.ts, fuse.ts, linear.ts, blocks/) → unread directions dropped (prune.ts) →
- *   layers (layout.ts) → weights (assemble.ts).
+ *   graph (graph.ts) → value sets and encodings (spaces.ts) → representations, recorded as the
+ *   plan (lower.ts, plan.ts), and the blocks they need, maps fused (heads.ts, leaves.ts, fuse.ts,
+ *   linear.ts, blocks/) → unread directions dropped (prune.ts) → layers (layout.ts) → weights
+ *   (assemble.ts). A block can be run in its own basis (applyBlock.ts).
  *
  * A compiled model computes the program at every non-BOS position; the BOS position holds 0 in
  * every s-op direction. `causal` only sets the model's attention mask: selectors that look at later

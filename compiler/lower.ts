@@ -1,6 +1,6 @@
 /**
- * Pass 2 (second half) and 3: choosing representations and building blocks, on demand from the
- * output backwards, so nothing is built that nobody reads.
+ * Pass 2 (second half) and 3: choosing each s-op's representation, on demand from the output
+ * backwards so nothing is built that nobody reads, and recording each choice in the plan (plan.ts).
  *
  *   catRepr(n): indicators of n's values — free for tokens, indices, constants, categorical
  *     aggregates (their one-hot output) and maps of at most one categorical leaf (a relabelling);
@@ -8,28 +8,29 @@
  *   numRepr(n): a line whose value is n's — free for numerical aggregates, constants, categorical
  *     s-ops with numeric values (Σ v·indicator) and additive maps; otherwise an MLP writes `n`.
  *   exprOf(n): n as a function of leaves, maps inlined (fuse.ts), for the MLPs of its consumers.
- * Attention heads are built for aggregates and selector widths when first read.
+ * The blocks themselves are built elsewhere: heads in heads.ts, the leaves MLPs read in leaves.ts,
+ * neurons in blocks/. This file keeps what was chosen (memoised per node) and the order blocks
+ * were built in, which the layout relies on.
  */
 import type { ScalarFn } from '../src/rasp/ast.ts';
-import { lengthSelector } from '../src/rasp/builder.ts';
 import { describe, describeReference, nodeWithDefinition } from '../src/rasp/describe.ts';
 import { RaspError } from '../src/rasp/errors.ts';
 import type { ValueSet } from '../src/rasp/valueSets.ts';
 import { formatValue, isNumeric, type MaybeValue, type Value } from '../src/rasp/values.ts';
-import { lookupNeurons, type CatLeaf } from './blocks/categoricalMlp.ts';
-import { categoricalOv } from './blocks/categoricalAttention.ts';
-import { addNoneSelected, defaultFillNeuron } from './blocks/defaults.ts';
+import { guardAtBos } from './blocks/bosGuard.ts';
+import type { CatLeaf } from './blocks/categoricalMlp.ts';
+import { defaultFillNeuron } from './blocks/defaults.ts';
 import { discretisedNeurons, type NumLeaf } from './blocks/numericalMlp.ts';
-import { numericalOv } from './blocks/numericalAttention.ts';
-import { addBosScore, addGroupScores, selectorGroups, type SelectorGroup } from './blocks/selector.ts';
-import { widthEntries, widthOv } from './blocks/selectorWidth.ts';
+import { mapNeurons } from './blocks/mapMlp.ts';
 import { composeMap, DEFAULT_FUSE_LIMIT, type FuseInput } from './fuse.ts';
 import type { Graph } from './graph.ts';
-import { PlanRecorder, type NodePlan, type Representation } from './plan.ts';
+import { buildAggregateHead, buildWidthHead } from './heads.ts';
+import { catLeaf, noneSelectedLeaf, numLeaf, oneHotEntries, rawAggregateLeaf, widthLeaf, type LeafContext } from './leaves.ts';
 import { foldCategorical, foldNumerical } from './linear.ts';
-import { BOS_DIR, combine, lin, ONE, unit, type Dir, type LinComb } from './linalg.ts';
-import { Basis, catDir, domain, type Spaces } from './spaces.ts';
-import { leafId, type Block, type CatEntry, type Expr, type Leaf, type MlpBlock, type Neuron, type NumEntry } from './types.ts';
+import { combine, lin, ONE, unit, type Dir, type LinComb } from './linalg.ts';
+import { PlanRecorder, type NodePlan, type Representation } from './plan.ts';
+import { Basis, catDir, type Spaces } from './spaces.ts';
+import { leafId, type Block, type CatEntry, type Expr, type Leaf, type MlpBlock, type Neuron } from './types.ts';
 
 export interface LowerOptions {
   readonly maxLen: number;
@@ -50,7 +51,7 @@ export function lower(graph: Graph, spaces: Spaces, opts: LowerOptions): Lowered
   return new Lowerer(graph, spaces, opts).run();
 }
 
-class Lowerer {
+class Lowerer implements LeafContext {
   readonly basis = new Basis();
   readonly blocks: Block[] = [];
   private readonly plan: PlanRecorder;
@@ -87,22 +88,22 @@ class Lowerer {
 
   // ---- facts about nodes ---------------------------------------------------------------------
 
-  private node(i: number) {
+  node(i: number) {
     return this.graph.nodes[i].node;
   }
-  private name(i: number): string {
+  name(i: number): string {
     return this.graph.nodes[i].name;
   }
-  private set(i: number): ValueSet {
+  set(i: number): ValueSet {
     return this.spaces.sets[i]!;
   }
-  private enc(i: number) {
+  enc(i: number) {
     return this.spaces.encodings[i]!;
   }
   private describe = (i: number): string => describe(this.node(i));
   private culprit = (i: number): string => nodeWithDefinition(this.node(i));
 
-  private requireNumeric(i: number): void {
+  requireNumeric(i: number): void {
     const bad = this.set(i).values.find((v) => !isNumeric(v));
     if (bad !== undefined)
       throw new RaspError(
@@ -112,7 +113,7 @@ class Lowerer {
   }
 
   /** A categorical aggregate's or numerical aggregate's default that needs a fill neuron. */
-  private fillDefault(i: number): Value | null {
+  fillDefault(i: number): Value | null {
     const n = this.node(i);
     if (n.kind !== 'aggregate' || n.defaultValue === null) return null;
     if (this.enc(i) === 'numerical' && isNumeric(n.defaultValue) && Number(n.defaultValue) === 0) return null;
@@ -129,155 +130,40 @@ class Lowerer {
     }));
   }
 
-  private sopCatDir(i: number, v: Value, sop = this.name(i)): Dir {
+  sopCatDir(i: number, v: Value, sop = this.name(i)): Dir {
     return this.basis.add({ dir: catDir(sop, v), role: 'sop', order: i, sop, value: v, encoding: 'categorical' });
   }
-  private sopNumDir(i: number, sop = this.name(i)): Dir {
+  sopNumDir(i: number, sop = this.name(i)): Dir {
     return this.basis.add({ dir: sop, role: 'sop', order: i, sop, encoding: 'numerical' });
   }
-  private tempDir(i: number, what: string): Dir {
+  tempDir(i: number, what: string): Dir {
     const sop = `${this.name(i)}:${what}`;
     return this.basis.add({ dir: sop, role: 'temp', order: i, sop, encoding: 'numerical' });
   }
 
-  /** One-hot entries over directions, plus the undefined value's indicator (one − Σ) when it can occur. */
-  private oneHotEntries(values: readonly Value[], dirOf: (v: Value) => Dir, mayBeNull: boolean): CatEntry[] {
-    const entries: CatEntry[] = values.map((v) => ({ value: v, ind: unit(dirOf(v)) }));
-    if (mayBeNull) entries.push({ value: null, ind: combine([[unit(ONE), 1], ...entries.map((e) => [e.ind, -1] as const)]) });
-    return entries;
-  }
-
   // ---- attention heads -------------------------------------------------------------------------
 
-  private groupSides(g: SelectorGroup) {
-    const dom = (i: number) => (i < 0 ? [null] : domain(this.set(i)));
-    const repr = (i: number) => (i < 0 ? [{ value: null, ind: unit(ONE) }] : this.catRepr(i));
-    return {
-      keyDomain: dom(g.keys),
-      queryDomain: dom(g.queries),
-      keyRepr: () => repr(g.keys),
-      queryRepr: () => repr(g.queries),
-    };
-  }
-
-  private scores(groups: readonly SelectorGroup[], bosLevel: number): Map<Dir, Map<Dir, number>> {
-    const qk = new Map<Dir, Map<Dir, number>>();
-    for (const g of groups) addGroupScores(qk, g, this.groupSides(g));
-    addBosScore(qk, bosLevel);
-    return qk;
-  }
-
-  private aggregateHead(i: number): { noneDir?: Dir } {
+  aggregateHead(i: number): { noneDir?: Dir } {
     const hit = this.heads.get(i);
     if (hit) return hit;
-    const [sel, sop] = this.graph.nodes[i].inputs;
-    const groups = selectorGroups(this.graph, sel);
-    const qk = this.scores(groups, groups.length - 0.5);
-    let ov: Map<Dir, Map<Dir, number>>;
-    const numerical = this.enc(i) === 'numerical';
-    if (numerical) {
-      this.requireNumeric(sop);
-      ov = numericalOv(this.numRepr(sop), this.sopNumDir(i));
-    } else {
-      ov = categoricalOv(this.catRepr(sop), (v) => this.sopCatDir(i, v));
-    }
-    const d = this.fillDefault(i);
-    const noneDir = d === null ? undefined : this.tempDir(i, 'none_selected');
-    if (noneDir) addNoneSelected(ov, noneDir);
-    this.blocks.push({
-      type: 'attn',
-      qk,
-      ov,
-      label: {
-        expr: this.describe(i),
-        selector: this.describe(sel),
-        writes: this.name(i),
-        kind: numerical ? 'numerical-aggregate' : 'categorical-aggregate',
-      },
-    });
-    const rec = { noneDir };
-    this.heads.set(i, rec);
-    this.plan.head(i, numerical ? 'numerical-aggregate' : 'categorical-aggregate');
-    return rec;
+    const { block, noneDir } = buildAggregateHead(this, i);
+    this.blocks.push(block);
+    this.heads.set(i, { noneDir });
+    this.plan.head(i, block.label.kind);
+    return { noneDir };
   }
 
-  private widthHead(i: number): Dir {
+  widthHead(i: number): Dir {
     const hit = this.heads.get(i);
     if (hit?.tempDir) return hit.tempDir;
-    const n = this.node(i);
-    const groups: SelectorGroup[] =
-      n.kind === 'length'
-        ? [{ keys: -1, queries: -1, table: () => true }]
-        : selectorGroups(this.graph, this.graph.nodes[i].inputs[0]);
-    const tempDir = this.tempDir(i, '1/(w+1)');
-    this.blocks.push({
-      type: 'attn',
-      qk: this.scores(groups, groups.length),
-      ov: widthOv(tempDir),
-      label: {
-        expr: this.describe(i),
-        selector: n.kind === 'length' ? describe(lengthSelector) : this.describe(this.graph.nodes[i].inputs[0]),
-        writes: this.name(i),
-        kind: 'selector-width',
-      },
-    });
+    const { block, tempDir } = buildWidthHead(this, i);
+    this.blocks.push(block);
     this.heads.set(i, { tempDir });
     this.plan.head(i, 'selector-width');
     return tempDir;
   }
 
-  // ---- leaves and expressions --------------------------------------------------------------------
-
-  private catLeaf(i: number): CatLeaf {
-    return { source: { of: 'sop', node: i }, kind: 'cat', sop: this.name(i), entries: this.catRepr(i) };
-  }
-
-  private numEntries(set: ValueSet): NumEntry[] {
-    const entries: NumEntry[] = set.values.filter(isNumeric).map((v) => ({ value: v, x: Number(v) }));
-    // An undefined numerical value reads as 0 (nothing selected): keep 0 a point of the line.
-    if (set.mayBeNull && !entries.some((e) => e.x === 0)) entries.push({ value: null, x: 0 });
-    return entries;
-  }
-
-  private numLeaf(i: number): NumLeaf {
-    this.requireNumeric(i);
-    return { source: { of: 'sop', node: i }, kind: 'num', sop: this.name(i), x: this.numRepr(i), entries: this.numEntries(this.set(i)) };
-  }
-
-  private rawAggregateLeaf(i: number): Leaf {
-    this.aggregateHead(i);
-    if (this.enc(i) === 'numerical') {
-      // What the head alone writes: a mean of the selected values, or 0 when nothing is selected.
-      const entries = this.numEntries({ values: this.set(i).values, mayBeNull: true });
-      return { source: { of: 'head', node: i }, kind: 'num', sop: this.name(i), x: unit(this.sopNumDir(i)), entries };
-    }
-    const sopSet = this.set(this.graph.nodes[i].inputs[1]);
-    return {
-      source: { of: 'head', node: i },
-      kind: 'cat',
-      sop: this.name(i),
-      entries: this.oneHotEntries(sopSet.values, (v) => this.sopCatDir(i, v), true),
-    };
-  }
-
-  private noneSelectedLeaf(i: number): CatLeaf {
-    const noneDir = this.aggregateHead(i).noneDir!;
-    return {
-      source: { of: 'noneSelected', node: i },
-      kind: 'cat',
-      sop: `${this.name(i)}:none_selected`,
-      entries: [
-        { value: false, ind: lin([[ONE, 1], [noneDir, -1]]) },
-        { value: true, ind: unit(noneDir) },
-      ],
-    };
-  }
-
-  private widthLeaf(i: number): NumLeaf {
-    const tempDir = this.widthHead(i);
-    const widths = this.set(i).values.filter((v): v is number => typeof v === 'number');
-    return { source: { of: 'width', node: i }, kind: 'num', sop: this.name(i), x: unit(tempDir), entries: widthEntries(widths) };
-  }
+  // ---- expressions --------------------------------------------------------------------
 
   exprOf(i: number): Expr {
     const hit = this.exprs.get(i);
@@ -293,16 +179,16 @@ class Lowerer {
     switch (n.kind) {
       case 'tokens':
       case 'indices':
-        return identity(this.catLeaf(i));
+        return identity(catLeaf(this, i));
       case 'const':
         return { leaves: [], inlined: [], fn: () => n.value };
       case 'length':
       case 'selectorWidth':
-        return identity(this.widthLeaf(i));
+        return identity(widthLeaf(this, i));
       case 'aggregate': {
         const d = this.fillDefault(i);
-        if (d === null) return identity(this.enc(i) === 'numerical' ? this.numLeaf(i) : this.catLeaf(i));
-        return { leaves: [this.rawAggregateLeaf(i), this.noneSelectedLeaf(i)], inlined: [], fn: (v) => (v[1] === true ? d : v[0]) };
+        if (d === null) return identity(this.enc(i) === 'numerical' ? numLeaf(this, i) : catLeaf(this, i));
+        return { leaves: [rawAggregateLeaf(this, i), noneSelectedLeaf(this, i)], inlined: [], fn: (v) => (v[1] === true ? d : v[0]) };
       }
       case 'map':
         return composeMap(n.fn as ScalarFn, this.graph.nodes[i].inputs.map((j) => this.fuseInput(j)), this.fuseLimit, (e) => {
@@ -317,14 +203,14 @@ class Lowerer {
   private fuseInput(j: number): FuseInput {
     const n = this.node(j);
     if (n.kind === 'const') return { kind: 'const', value: n.value };
-    if (this.catFree(j)) return { kind: 'leaf', leaf: this.catLeaf(j) };
-    if (this.enc(j) === 'numerical' && this.numFree(j)) return { kind: 'leaf', leaf: this.numLeaf(j) };
+    if (this.catFree(j)) return { kind: 'leaf', leaf: catLeaf(this, j) };
+    if (this.enc(j) === 'numerical' && this.numFree(j)) return { kind: 'leaf', leaf: numLeaf(this, j) };
     const asNum = this.enc(j) === 'numerical';
     return {
       kind: 'expr',
       node: j,
       expr: this.exprOf(j),
-      materialize: () => (asNum ? this.numLeaf(j) : this.catLeaf(j)),
+      materialize: () => (asNum ? numLeaf(this, j) : catLeaf(this, j)),
       materializesAs: asNum ? 'num' : 'cat',
     };
   }
@@ -378,7 +264,7 @@ class Lowerer {
     if (n.kind === 'aggregate' && this.enc(i) === 'categorical') {
       this.aggregateHead(i);
       const d = this.fillDefault(i);
-      const entries = this.oneHotEntries(set.values, (v) => this.sopCatDir(i, v), set.mayBeNull);
+      const entries = oneHotEntries(set.values, (v) => this.sopCatDir(i, v), set.mayBeNull);
       if (d === null) return { entries, how: 'head' };
       this.pushFill(i, unit(this.sopCatDir(i, d)), 'categorical-map');
       return { entries, how: 'head-and-default' };
@@ -386,7 +272,7 @@ class Lowerer {
     if (n.kind === 'map' && this.catFree(i)) return { entries: foldCategorical(this.exprOf(i))!, how: 'linear' };
     // An MLP writes one-hot directions (for a numerical s-op: a conversion map).
     this.pushMlp(i, { cat: true, num: false });
-    return { entries: this.oneHotEntries(set.values, (v) => this.sopCatDir(i, v), set.mayBeNull), how: 'mlp' };
+    return { entries: oneHotEntries(set.values, (v) => this.sopCatDir(i, v), set.mayBeNull), how: 'mlp' };
   }
 
   numRepr(i: number): LinComb {
@@ -434,7 +320,7 @@ class Lowerer {
     const src = leaf.source;
     let conv: CatLeaf;
     // An s-op (or a width) has a categorical representation of its own; a head's raw output does not.
-    if (src.of === 'sop' || src.of === 'width') conv = this.catLeaf(src.node);
+    if (src.of === 'sop' || src.of === 'width') conv = catLeaf(this, src.node);
     else {
       if (src.of !== 'head') throw new Error(`no categorical form for a ${src.of} leaf`);
       const i = src.node;
@@ -446,7 +332,7 @@ class Lowerer {
         neurons: this.guard(discretisedNeurons(leaf, [], out)),
         label: { expr: `categorical(${describeReference(this.node(i))})`, writes: sop, reads: [leaf.sop], kind: 'numerical-map' },
       });
-      conv = { source: { of: 'discretised', from: src }, kind: 'cat', sop, entries: this.oneHotEntries(values, (v) => this.sopCatDir(i, v, sop), true) };
+      conv = { source: { of: 'discretised', from: src }, kind: 'cat', sop, entries: oneHotEntries(values, (v) => this.sopCatDir(i, v, sop), true) };
     }
     this.conversions.set(id, conv);
     return conv;
@@ -472,23 +358,12 @@ class Lowerer {
       const v = expr.fn(vals);
       return typeof v === 'symbol' ? undefined : out(v);
     };
-    const numPos = leaves.findIndex((l) => l.kind === 'num');
-    let neurons: Neuron[];
-    if (numPos < 0) neurons = lookupNeurons(leaves as CatLeaf[], at);
-    else {
-      const cats = leaves.filter((_, j) => j !== numPos) as CatLeaf[];
-      // discretisedNeurons passes the numerical value first; put it back in the leaf order.
-      neurons = discretisedNeurons(leaves[numPos] as NumLeaf, cats, (vals) => {
-        const full = [...vals.slice(1)];
-        full.splice(numPos, 0, vals[0]);
-        return at(full);
-      });
-    }
+    const neurons = mapNeurons(leaves, at);
     if (want.cat) for (const v of this.set(i).values) this.sopCatDir(i, v);
     if (want.num) this.sopNumDir(i);
     const kind = expr.leaves.some((l) => l.source.of === 'width')
       ? 'selector-width-readout'
-      : numPos >= 0 || want.num
+      : leaves.some((l) => l.kind === 'num') || want.num
         ? 'numerical-map'
         : 'categorical-map';
     this.blocks.push({
@@ -498,17 +373,8 @@ class Lowerer {
     });
   }
 
-  /**
-   * Temporaries (1/(w+1), none_selected) are non-zero at BOS; a neuron reading one gets −G·bos so it
-   * stays off there and the MLP writes nothing at BOS.
-   */
   private guard(neurons: Neuron[]): Neuron[] {
-    return neurons.map((nr) => {
-      let g = 0;
-      for (const [d, c] of nr.in) if (this.basis.info(d)?.role === 'temp') g += Math.abs(c);
-      if (g === 0) return nr;
-      return { in: combine([[nr.in, 1], [unit(BOS_DIR), -(g + 1)]]), out: nr.out };
-    });
+    return guardAtBos(neurons, (d) => this.basis.info(d)?.role === 'temp');
   }
 }
 
