@@ -29,7 +29,7 @@ import { catLeaf, noneSelectedLeaf, numLeaf, oneHotEntries, rawAggregateLeaf, wi
 import { foldCategorical, foldNumerical } from './linear.ts';
 import { combine, lin, ONE, unit, type Dir, type LinComb } from './linalg.ts';
 import { PlanRecorder, type NodePlan, type Representation } from './plan.ts';
-import { Basis, catDir, type Spaces } from './spaces.ts';
+import { Basis, type Spaces } from './spaces.ts';
 import { leafId, type Block, type CatEntry, type Expr, type Leaf, type MlpBlock, type Neuron } from './types.ts';
 
 export interface LowerOptions {
@@ -124,21 +124,17 @@ class Lowerer implements LeafContext {
 
   private baseEntries(i: number): CatEntry[] {
     const kind = this.node(i).kind as 'tokens' | 'indices';
-    return this.set(i).values.map((v) => ({
-      value: v,
-      ind: unit(this.basis.add({ dir: catDir(kind, v), role: kind, order: i, sop: kind, value: v, encoding: 'categorical' })),
-    }));
+    return this.set(i).values.map((v) => ({ value: v, ind: unit(this.basis.input(kind, i, v)) }));
   }
 
   sopCatDir(i: number, v: Value, sop = this.name(i)): Dir {
-    return this.basis.add({ dir: catDir(sop, v), role: 'sop', order: i, sop, value: v, encoding: 'categorical' });
+    return this.basis.value(i, sop, v);
   }
-  sopNumDir(i: number, sop = this.name(i)): Dir {
-    return this.basis.add({ dir: sop, role: 'sop', order: i, sop, encoding: 'numerical' });
+  sopNumDir(i: number): Dir {
+    return this.basis.line(i, this.name(i));
   }
   tempDir(i: number, what: string): Dir {
-    const sop = `${this.name(i)}:${what}`;
-    return this.basis.add({ dir: sop, role: 'temp', order: i, sop, encoding: 'numerical' });
+    return this.basis.temporary(i, this.name(i), what);
   }
 
   // ---- attention heads -------------------------------------------------------------------------
@@ -374,7 +370,7 @@ class Lowerer implements LeafContext {
   }
 
   private guard(neurons: Neuron[]): Neuron[] {
-    return guardAtBos(neurons, (d) => this.basis.info(d)?.role === 'temp');
+    return guardAtBos(neurons, (d) => this.basis.isTemporary(d));
   }
 }
 

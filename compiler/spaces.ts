@@ -59,9 +59,34 @@ export class Basis {
     this.add({ dir: BOS_DIR, role: 'fixed', order: 1, sop: 'bos', encoding: 'numerical' });
   }
 
-  add(info: DirInfo): Dir {
+  private add(info: DirInfo): Dir {
     if (!this.infos.has(info.dir)) this.infos.set(info.dir, { ...info, seq: this.seq++ });
     return info.dir;
+  }
+
+  /** The one-hot direction of value `v` of the input `kind` (graph node `order`). */
+  input(kind: 'tokens' | 'indices', order: number, v: Value): Dir {
+    return this.add({ dir: catDir(kind, v), role: kind, order, sop: kind, value: v, encoding: 'categorical' });
+  }
+
+  /** The one-hot direction of value `v` of s-op `sop` (graph node `order`). */
+  value(order: number, sop: string, v: Value): Dir {
+    return this.add({ dir: catDir(sop, v), role: 'sop', order, sop, value: v, encoding: 'categorical' });
+  }
+
+  /** The single direction of numerical s-op `sop` (graph node `order`). */
+  line(order: number, sop: string): Dir {
+    return this.add({ dir: sop, role: 'sop', order, sop, encoding: 'numerical' });
+  }
+
+  /** A temporary of node `order`'s head (`sop:what`): may be non-zero at BOS. */
+  temporary(order: number, sop: string, what: string): Dir {
+    const name = `${sop}:${what}`;
+    return this.add({ dir: name, role: 'temp', order, sop: name, encoding: 'numerical' });
+  }
+
+  isTemporary(d: Dir): boolean {
+    return this.infos.get(d)?.role === 'temp';
   }
 
   has(d: Dir): boolean {
