@@ -18,6 +18,7 @@ import {
   type OutputSpec,
   type WeightArray,
 } from '../src/model/types.ts';
+import { zeros } from '../src/model/weightArray.ts';
 import type { LayerPlan } from './layout.ts';
 import { matCols, matRows, type Dir, type LinComb, type SparseMat } from './linalg.ts';
 import { catDir } from './spaces.ts';
@@ -33,10 +34,6 @@ export interface AssembleInput {
   readonly layers: readonly LayerPlan[];
   readonly unembed: readonly LinComb[];
   readonly output: OutputSpec;
-}
-
-function zeros(shape: number[]): WeightArray {
-  return { shape, data: new Float32Array(shape.reduce((a, b) => a * b, 1)) };
 }
 
 /** A factorisation of a bilinear form: left · rightᵀ = m, through min(rows, cols) dimensions. */
@@ -175,6 +172,7 @@ export function assemble(inp: AssembleInput): ModelData {
     sop: b.sop,
     ...(b.value !== undefined ? { value: b.value } : {}),
     encoding: b.encoding,
+    role: b.role,
   }));
   const p = inp.program;
   return {

@@ -10,7 +10,7 @@ import type { ScalarFn } from '../src/rasp/ast.ts';
 import { RaspError } from '../src/rasp/errors.ts';
 import { applyScalarFn } from '../src/rasp/scalar.ts';
 import type { MaybeValue, Value } from '../src/rasp/values.ts';
-import { INVALID, type Expr, type Leaf, type Outcome } from './types.ts';
+import { INVALID, leafId, type Expr, type Leaf, type Outcome } from './types.ts';
 
 export const DEFAULT_FUSE_LIMIT = 2000;
 
@@ -19,10 +19,16 @@ export type FuseInput =
   | { readonly kind: 'const'; readonly value: Value }
   | { readonly kind: 'leaf'; readonly leaf: Leaf }
   /**
-   * An inlinable expression; `materialize` gives the leaf to read instead when inlining costs too
-   * much, a categorical or numerical one as `materializesAs` says.
+   * An inlinable expression, graph node `node`'s; `materialize` gives the leaf to read instead when
+   * inlining costs too much, a categorical or numerical one as `materializesAs` says.
    */
-  | { readonly kind: 'expr'; readonly expr: Expr; readonly materialize: () => Leaf; readonly materializesAs: 'cat' | 'num' };
+  | {
+      readonly kind: 'expr';
+      readonly node: number;
+      readonly expr: Expr;
+      readonly materialize: () => Leaf;
+      readonly materializesAs: 'cat' | 'num';
+    };
 
 /** The number of leaf-value combinations an MLP over these leaves enumerates. */
 export function comboCount(leaves: readonly Leaf[]): number {
@@ -31,7 +37,7 @@ export function comboCount(leaves: readonly Leaf[]): number {
 
 function unionLeaves(groups: readonly (readonly Leaf[])[]): Leaf[] {
   const out = new Map<string, Leaf>();
-  for (const g of groups) for (const l of g) if (!out.has(l.key)) out.set(l.key, l);
+  for (const g of groups) for (const l of g) if (!out.has(leafId(l))) out.set(leafId(l), l);
   return [...out.values()];
 }
 
@@ -91,18 +97,19 @@ export function composeMap(
 
 function build(fn: ScalarFn, ins: readonly FuseInput[]): Expr {
   const leaves = unionLeaves(ins.map(leavesOf));
-  const pos = new Map(leaves.map((l, i) => [l.key, i]));
+  const pos = new Map(leaves.map((l, i) => [leafId(l), i]));
   const readers = ins.map((inp): ((vals: readonly MaybeValue[]) => Outcome) => {
     if (inp.kind === 'const') return () => inp.value;
     if (inp.kind === 'leaf') {
-      const p = pos.get(inp.leaf.key)!;
+      const p = pos.get(leafId(inp.leaf))!;
       return (vals) => vals[p];
     }
-    const idx = inp.expr.leaves.map((l) => pos.get(l.key)!);
+    const idx = inp.expr.leaves.map((l) => pos.get(leafId(l))!);
     const sub = inp.expr.fn;
     return (vals) => sub(idx.map((p) => vals[p]));
   });
-  return { leaves, fn: (vals) => applyMap(fn, readers.map((r) => r(vals))) };
+  const inlined = new Set(ins.flatMap((inp) => (inp.kind === 'expr' ? [...inp.expr.inlined, inp.node] : [])));
+  return { leaves, inlined: [...inlined], fn: (vals) => applyMap(fn, readers.map((r) => r(vals))) };
 }
 
 /** Every combination of leaf entries (indices into each leaf's entries), last leaf fastest. */

@@ -1,8 +1,9 @@
 /**
  * The RASP → transformer compiler:
- *   graph (graph.ts) → value sets and encodings (spaces.ts) → representations and blocks, maps
- *   fused (lower.ts, fuse.ts, linear.ts, blocks/) → unread directions dropped (prune.ts) →
- *   layers (layout.ts) → weights (assemble.ts).
+ *   graph (graph.ts) → value sets and encodings (spaces.ts) → representations, recorded as the
+ *   plan (lower.ts, plan.ts), and the blocks they need, maps fused (heads.ts, leaves.ts, fuse.ts,
+ *   linear.ts, blocks/) → unread directions dropped (prune.ts) → layers (layout.ts) → weights
+ *   (assemble.ts). A block can be run in its own basis (applyBlock.ts).
  *
  * A compiled model computes the program at every non-BOS position; the BOS position holds 0 in
  * every s-op direction. `causal` only sets the model's attention mask: selectors that look at later
@@ -17,11 +18,13 @@ import { assemble } from './assemble.ts';
 import { buildGraph } from './graph.ts';
 import { layout } from './layout.ts';
 import { lower } from './lower.ts';
+import type { NodePlan } from './plan.ts';
 import { prune } from './prune.ts';
 import { inferSpaces } from './spaces.ts';
 import { modelStats, type CompileStats } from './stats.ts';
 
 export type { CompileStats } from './stats.ts';
+export type { NodePlan, Representation } from './plan.ts';
 
 export interface CompileOptions {
   readonly vocab: readonly Value[];
@@ -34,6 +37,8 @@ export interface CompileOptions {
 export interface CompileResult {
   readonly model: ModelData;
   readonly stats: CompileStats;
+  /** How each s-op is represented: free, by its head, by an MLP, or fused into a consumer's MLP. */
+  readonly plan: readonly NodePlan[];
 }
 
 export function compile(program: Program, opts: CompileOptions): CompileResult {
@@ -58,5 +63,5 @@ export function compile(program: Program, opts: CompileOptions): CompileResult {
     output:
       lowered.outputValues !== undefined ? { encoding: 'categorical', values: lowered.outputValues } : { encoding: 'numerical' },
   });
-  return { model, stats: modelStats(model) };
+  return { model, stats: modelStats(model), plan: lowered.plan };
 }

@@ -6,21 +6,11 @@
  */
 import type { Dir } from './linalg.ts';
 import type { Block, HeadBlock, MlpBlock } from './types.ts';
-import { matCols, matRows } from './linalg.ts';
+import { blockReads, blockWrites } from './blockDirections.ts';
 
 export interface LayerPlan {
   readonly heads: HeadBlock[];
   readonly mlps: MlpBlock[];
-}
-
-export function blockReads(b: Block): Set<Dir> {
-  if (b.type === 'attn') return new Set([...matRows(b.qk), ...matCols(b.qk), ...matRows(b.ov)]);
-  return new Set(b.neurons.flatMap((n) => [...n.in.keys()]));
-}
-
-export function blockWrites(b: Block): Set<Dir> {
-  if (b.type === 'attn') return matCols(b.ov);
-  return new Set(b.neurons.flatMap((n) => [...n.out.keys()]));
 }
 
 /**

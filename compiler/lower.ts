@@ -1,6 +1,6 @@
 /**
- * Pass 2 (second half) and 3: choosing representations and building blocks, on demand from the
- * output backwards, so nothing is built that nobody reads.
+ * Pass 2 (second half) and 3: choosing each s-op's representation, on demand from the output
+ * backwards so nothing is built that nobody reads, and recording each choice in the plan (plan.ts).
  *
  *   catRepr(n): indicators of n's values — free for tokens, indices, constants, categorical
  *     aggregates (their one-hot output) and maps of at most one categorical leaf (a relabelling);
@@ -8,26 +8,29 @@
  *   numRepr(n): a line whose value is n's — free for numerical aggregates, constants, categorical
  *     s-ops with numeric values (Σ v·indicator) and additive maps; otherwise an MLP writes `n`.
  *   exprOf(n): n as a function of leaves, maps inlined (fuse.ts), for the MLPs of its consumers.
- * Attention heads are built for aggregates and selector widths when first read.
+ * The blocks themselves are built elsewhere: heads in heads.ts, the leaves MLPs read in leaves.ts,
+ * neurons in blocks/. This file keeps what was chosen (memoised per node) and the order blocks
+ * were built in, which the layout relies on.
  */
 import type { ScalarFn } from '../src/rasp/ast.ts';
+import { describe, describeReference, nodeWithDefinition } from '../src/rasp/describe.ts';
 import { RaspError } from '../src/rasp/errors.ts';
 import type { ValueSet } from '../src/rasp/valueSets.ts';
 import { formatValue, isNumeric, type MaybeValue, type Value } from '../src/rasp/values.ts';
-import { lookupNeurons, type CatLeaf } from './blocks/categoricalMlp.ts';
-import { categoricalOv } from './blocks/categoricalAttention.ts';
-import { addNoneSelected, defaultFillNeuron } from './blocks/defaults.ts';
+import { guardAtBos } from './blocks/bosGuard.ts';
+import type { CatLeaf } from './blocks/categoricalMlp.ts';
+import { defaultFillNeuron } from './blocks/defaults.ts';
 import { discretisedNeurons, type NumLeaf } from './blocks/numericalMlp.ts';
-import { numericalOv } from './blocks/numericalAttention.ts';
-import { addBosScore, addGroupScores, selectorGroups, type SelectorGroup } from './blocks/selector.ts';
-import { widthEntries, widthOv } from './blocks/selectorWidth.ts';
-import { describeExpr, describeForError } from './describe.ts';
+import { mapNeurons } from './blocks/mapMlp.ts';
 import { composeMap, DEFAULT_FUSE_LIMIT, type FuseInput } from './fuse.ts';
 import type { Graph } from './graph.ts';
+import { buildAggregateHead, buildWidthHead } from './heads.ts';
+import { catLeaf, noneSelectedLeaf, numLeaf, oneHotEntries, rawAggregateLeaf, widthLeaf, type LeafContext } from './leaves.ts';
 import { foldCategorical, foldNumerical } from './linear.ts';
-import { BOS_DIR, combine, lin, ONE, unit, type Dir, type LinComb } from './linalg.ts';
-import { Basis, catDir, domain, type Spaces } from './spaces.ts';
-import type { Block, CatEntry, Expr, Leaf, MlpBlock, Neuron, NumEntry } from './types.ts';
+import { combine, lin, ONE, unit, type Dir, type LinComb } from './linalg.ts';
+import { PlanRecorder, type NodePlan, type Representation } from './plan.ts';
+import { Basis, type Spaces } from './spaces.ts';
+import { leafId, type Block, type CatEntry, type Expr, type Leaf, type MlpBlock, type Neuron } from './types.ts';
 
 export interface LowerOptions {
   readonly maxLen: number;
@@ -40,18 +43,18 @@ export interface Lowered {
   /** One read-out per output class (categorical) or a single one (numerical). */
   readonly unembed: readonly LinComb[];
   readonly outputValues?: readonly Value[];
-  /** Directions that may be non-zero at BOS (temporaries). */
-  readonly temps: ReadonlySet<Dir>;
+  /** How each s-op was represented (plan.ts). */
+  readonly plan: readonly NodePlan[];
 }
 
 export function lower(graph: Graph, spaces: Spaces, opts: LowerOptions): Lowered {
   return new Lowerer(graph, spaces, opts).run();
 }
 
-class Lowerer {
+class Lowerer implements LeafContext {
   readonly basis = new Basis();
   readonly blocks: Block[] = [];
-  readonly temps = new Set<Dir>();
+  private readonly plan: PlanRecorder;
   private readonly exprs = new Map<number, Expr>();
   private readonly cats = new Map<number, CatEntry[]>();
   private readonly nums = new Map<number, LinComb>();
@@ -67,38 +70,40 @@ class Lowerer {
     readonly opts: LowerOptions,
   ) {
     this.fuseLimit = opts.fuseLimit ?? DEFAULT_FUSE_LIMIT;
+    this.plan = new PlanRecorder(graph);
   }
 
   run(): Lowered {
     const out = this.graph.output;
     if (this.enc(out) === 'numerical') {
       this.requireNumeric(out);
-      return { basis: this.basis, blocks: this.blocks, unembed: [this.numRepr(out)], temps: this.temps };
+      const unembed = [this.numRepr(out)];
+      return { basis: this.basis, blocks: this.blocks, unembed, plan: this.plan.plans() };
     }
     const entries = this.catRepr(out);
     const values = this.set(out).values;
     const unembed = values.map((v) => entries.find((e) => e.value !== null && sameValue(e.value, v))?.ind ?? lin());
-    return { basis: this.basis, blocks: this.blocks, unembed, outputValues: values, temps: this.temps };
+    return { basis: this.basis, blocks: this.blocks, unembed, outputValues: values, plan: this.plan.plans() };
   }
 
   // ---- facts about nodes ---------------------------------------------------------------------
 
-  private node(i: number) {
+  node(i: number) {
     return this.graph.nodes[i].node;
   }
-  private name(i: number): string {
+  name(i: number): string {
     return this.graph.nodes[i].name;
   }
-  private set(i: number): ValueSet {
+  set(i: number): ValueSet {
     return this.spaces.sets[i]!;
   }
-  private enc(i: number) {
+  enc(i: number) {
     return this.spaces.encodings[i]!;
   }
-  private describe = (i: number): string => describeExpr(this.node(i));
-  private culprit = (i: number): string => describeForError(this.node(i));
+  private describe = (i: number): string => describe(this.node(i));
+  private culprit = (i: number): string => nodeWithDefinition(this.node(i));
 
-  private requireNumeric(i: number): void {
+  requireNumeric(i: number): void {
     const bad = this.set(i).values.find((v) => !isNumeric(v));
     if (bad !== undefined)
       throw new RaspError(
@@ -108,7 +113,7 @@ class Lowerer {
   }
 
   /** A categorical aggregate's or numerical aggregate's default that needs a fill neuron. */
-  private fillDefault(i: number): Value | null {
+  fillDefault(i: number): Value | null {
     const n = this.node(i);
     if (n.kind !== 'aggregate' || n.defaultValue === null) return null;
     if (this.enc(i) === 'numerical' && isNumeric(n.defaultValue) && Number(n.defaultValue) === 0) return null;
@@ -119,160 +124,42 @@ class Lowerer {
 
   private baseEntries(i: number): CatEntry[] {
     const kind = this.node(i).kind as 'tokens' | 'indices';
-    return this.set(i).values.map((v) => ({
-      value: v,
-      ind: unit(this.basis.add({ dir: catDir(kind, v), group: kind, order: i, sop: kind, value: v, encoding: 'categorical' })),
-    }));
+    return this.set(i).values.map((v) => ({ value: v, ind: unit(this.basis.input(kind, i, v)) }));
   }
 
-  private sopCatDir(i: number, v: Value, sop = this.name(i)): Dir {
-    return this.basis.add({ dir: catDir(sop, v), group: 'sop', order: i, sop, value: v, encoding: 'categorical' });
+  sopCatDir(i: number, v: Value, sop = this.name(i)): Dir {
+    return this.basis.value(i, sop, v);
   }
-  private sopNumDir(i: number, sop = this.name(i)): Dir {
-    return this.basis.add({ dir: sop, group: 'sop', order: i, sop, encoding: 'numerical' });
+  sopNumDir(i: number): Dir {
+    return this.basis.line(i, this.name(i));
   }
-  private tempDir(i: number, what: string): Dir {
-    const sop = `${this.name(i)}:${what}`;
-    this.temps.add(sop);
-    return this.basis.add({ dir: sop, group: 'temp', order: i, sop, encoding: 'numerical' });
-  }
-
-  /** One-hot entries over directions, plus the undefined value's indicator (one − Σ) when it can occur. */
-  private oneHotEntries(values: readonly Value[], dirOf: (v: Value) => Dir, mayBeNull: boolean): CatEntry[] {
-    const entries: CatEntry[] = values.map((v) => ({ value: v, ind: unit(dirOf(v)) }));
-    if (mayBeNull) entries.push({ value: null, ind: combine([[unit(ONE), 1], ...entries.map((e) => [e.ind, -1] as const)]) });
-    return entries;
+  tempDir(i: number, what: string): Dir {
+    return this.basis.temporary(i, this.name(i), what);
   }
 
   // ---- attention heads -------------------------------------------------------------------------
 
-  private groupSides(g: SelectorGroup) {
-    const dom = (i: number) => (i < 0 ? [null] : domain(this.set(i)));
-    const repr = (i: number) => (i < 0 ? [{ value: null, ind: unit(ONE) }] : this.catRepr(i));
-    return {
-      keyDomain: dom(g.keys),
-      queryDomain: dom(g.queries),
-      keyRepr: () => repr(g.keys),
-      queryRepr: () => repr(g.queries),
-    };
-  }
-
-  private scores(groups: readonly SelectorGroup[], bosLevel: number): Map<Dir, Map<Dir, number>> {
-    const qk = new Map<Dir, Map<Dir, number>>();
-    for (const g of groups) addGroupScores(qk, g, this.groupSides(g));
-    addBosScore(qk, bosLevel);
-    return qk;
-  }
-
-  private aggregateHead(i: number): { noneDir?: Dir } {
+  aggregateHead(i: number): { noneDir?: Dir } {
     const hit = this.heads.get(i);
     if (hit) return hit;
-    const [sel, sop] = this.graph.nodes[i].inputs;
-    const groups = selectorGroups(this.graph, sel, this.culprit);
-    const qk = this.scores(groups, groups.length - 0.5);
-    let ov: Map<Dir, Map<Dir, number>>;
-    const numerical = this.enc(i) === 'numerical';
-    if (numerical) {
-      this.requireNumeric(sop);
-      ov = numericalOv(this.numRepr(sop), this.sopNumDir(i));
-    } else {
-      ov = categoricalOv(this.catRepr(sop), (v) => this.sopCatDir(i, v));
-    }
-    const d = this.fillDefault(i);
-    const noneDir = d === null ? undefined : this.tempDir(i, 'none_selected');
-    if (noneDir) addNoneSelected(ov, noneDir);
-    this.blocks.push({
-      type: 'attn',
-      qk,
-      ov,
-      label: {
-        expr: this.describe(i),
-        selector: this.describe(sel),
-        writes: this.name(i),
-        kind: numerical ? 'numerical-aggregate' : 'categorical-aggregate',
-      },
-    });
-    const rec = { noneDir };
-    this.heads.set(i, rec);
-    return rec;
+    const { block, noneDir } = buildAggregateHead(this, i);
+    this.blocks.push(block);
+    this.heads.set(i, { noneDir });
+    this.plan.head(i, block.label.kind);
+    return { noneDir };
   }
 
-  private widthHead(i: number): Dir {
+  widthHead(i: number): Dir {
     const hit = this.heads.get(i);
     if (hit?.tempDir) return hit.tempDir;
-    const n = this.node(i);
-    const groups: SelectorGroup[] =
-      n.kind === 'length'
-        ? [{ keys: -1, queries: -1, table: () => true }]
-        : selectorGroups(this.graph, this.graph.nodes[i].inputs[0], this.culprit);
-    const tempDir = this.tempDir(i, '1/(w+1)');
-    this.blocks.push({
-      type: 'attn',
-      qk: this.scores(groups, groups.length),
-      ov: widthOv(tempDir),
-      label: {
-        expr: this.describe(i),
-        selector: n.kind === 'length' ? 'select(tokens, tokens, True)' : this.describe(this.graph.nodes[i].inputs[0]),
-        writes: this.name(i),
-        kind: 'selector-width',
-      },
-    });
+    const { block, tempDir } = buildWidthHead(this, i);
+    this.blocks.push(block);
     this.heads.set(i, { tempDir });
+    this.plan.head(i, 'selector-width');
     return tempDir;
   }
 
-  // ---- leaves and expressions --------------------------------------------------------------------
-
-  private catLeaf(i: number): CatLeaf {
-    return { key: `cat:${i}`, kind: 'cat', sop: this.name(i), entries: this.catRepr(i) };
-  }
-
-  private numEntries(set: ValueSet): NumEntry[] {
-    const entries: NumEntry[] = set.values.filter(isNumeric).map((v) => ({ value: v, x: Number(v) }));
-    // An undefined numerical value reads as 0 (nothing selected): keep 0 a point of the line.
-    if (set.mayBeNull && !entries.some((e) => e.x === 0)) entries.push({ value: null, x: 0 });
-    return entries;
-  }
-
-  private numLeaf(i: number): NumLeaf {
-    this.requireNumeric(i);
-    return { key: `num:${i}`, kind: 'num', sop: this.name(i), x: this.numRepr(i), entries: this.numEntries(this.set(i)) };
-  }
-
-  private rawAggregateLeaf(i: number): Leaf {
-    this.aggregateHead(i);
-    if (this.enc(i) === 'numerical') {
-      // What the head alone writes: a mean of the selected values, or 0 when nothing is selected.
-      const entries = this.numEntries({ values: this.set(i).values, mayBeNull: true });
-      return { key: `rawnum:${i}`, kind: 'num', sop: this.name(i), x: unit(this.sopNumDir(i)), entries };
-    }
-    const sopSet = this.set(this.graph.nodes[i].inputs[1]);
-    return {
-      key: `raw:${i}`,
-      kind: 'cat',
-      sop: this.name(i),
-      entries: this.oneHotEntries(sopSet.values, (v) => this.sopCatDir(i, v), true),
-    };
-  }
-
-  private noneSelectedLeaf(i: number): CatLeaf {
-    const noneDir = this.aggregateHead(i).noneDir!;
-    return {
-      key: `none:${i}`,
-      kind: 'cat',
-      sop: `${this.name(i)}:none_selected`,
-      entries: [
-        { value: false, ind: lin([[ONE, 1], [noneDir, -1]]) },
-        { value: true, ind: unit(noneDir) },
-      ],
-    };
-  }
-
-  private widthLeaf(i: number): NumLeaf {
-    const tempDir = this.widthHead(i);
-    const widths = this.set(i).values.filter((v): v is number => typeof v === 'number');
-    return { key: `sw:${i}`, kind: 'num', sop: this.name(i), x: unit(tempDir), entries: widthEntries(widths) };
-  }
+  // ---- expressions --------------------------------------------------------------------
 
   exprOf(i: number): Expr {
     const hit = this.exprs.get(i);
@@ -284,20 +171,20 @@ class Lowerer {
 
   private buildExpr(i: number): Expr {
     const n = this.node(i);
-    const identity = (leaf: Leaf): Expr => ({ leaves: [leaf], fn: (v) => v[0] });
+    const identity = (leaf: Leaf): Expr => ({ leaves: [leaf], inlined: [], fn: (v) => v[0] });
     switch (n.kind) {
       case 'tokens':
       case 'indices':
-        return identity(this.catLeaf(i));
+        return identity(catLeaf(this, i));
       case 'const':
-        return { leaves: [], fn: () => n.value };
+        return { leaves: [], inlined: [], fn: () => n.value };
       case 'length':
       case 'selectorWidth':
-        return identity(this.widthLeaf(i));
+        return identity(widthLeaf(this, i));
       case 'aggregate': {
         const d = this.fillDefault(i);
-        if (d === null) return identity(this.enc(i) === 'numerical' ? this.numLeaf(i) : this.catLeaf(i));
-        return { leaves: [this.rawAggregateLeaf(i), this.noneSelectedLeaf(i)], fn: (v) => (v[1] === true ? d : v[0]) };
+        if (d === null) return identity(this.enc(i) === 'numerical' ? numLeaf(this, i) : catLeaf(this, i));
+        return { leaves: [rawAggregateLeaf(this, i), noneSelectedLeaf(this, i)], inlined: [], fn: (v) => (v[1] === true ? d : v[0]) };
       }
       case 'map':
         return composeMap(n.fn as ScalarFn, this.graph.nodes[i].inputs.map((j) => this.fuseInput(j)), this.fuseLimit, (e) => {
@@ -312,13 +199,14 @@ class Lowerer {
   private fuseInput(j: number): FuseInput {
     const n = this.node(j);
     if (n.kind === 'const') return { kind: 'const', value: n.value };
-    if (this.catFree(j)) return { kind: 'leaf', leaf: this.catLeaf(j) };
-    if (this.enc(j) === 'numerical' && this.numFree(j)) return { kind: 'leaf', leaf: this.numLeaf(j) };
+    if (this.catFree(j)) return { kind: 'leaf', leaf: catLeaf(this, j) };
+    if (this.enc(j) === 'numerical' && this.numFree(j)) return { kind: 'leaf', leaf: numLeaf(this, j) };
     const asNum = this.enc(j) === 'numerical';
     return {
       kind: 'expr',
+      node: j,
       expr: this.exprOf(j),
-      materialize: () => (asNum ? this.numLeaf(j) : this.catLeaf(j)),
+      materialize: () => (asNum ? numLeaf(this, j) : catLeaf(this, j)),
       materializesAs: asNum ? 'num' : 'cat',
     };
   }
@@ -358,47 +246,54 @@ class Lowerer {
   catRepr(i: number): CatEntry[] {
     const hit = this.cats.get(i);
     if (hit) return hit;
-    const entries = this.buildCatRepr(i);
+    const { entries, how } = this.buildCatRepr(i);
     this.cats.set(i, entries);
+    this.plan.representation(i, 'categorical', how);
     return entries;
   }
 
-  private buildCatRepr(i: number): CatEntry[] {
+  private buildCatRepr(i: number): { entries: CatEntry[]; how: Representation } {
     const n = this.node(i);
     const set = this.set(i);
-    if (n.kind === 'tokens' || n.kind === 'indices') return this.baseEntries(i);
-    if (n.kind === 'const') return [{ value: n.value, ind: unit(ONE) }];
+    if (n.kind === 'tokens' || n.kind === 'indices') return { entries: this.baseEntries(i), how: 'embedding' };
+    if (n.kind === 'const') return { entries: [{ value: n.value, ind: unit(ONE) }], how: 'constant' };
     if (n.kind === 'aggregate' && this.enc(i) === 'categorical') {
       this.aggregateHead(i);
       const d = this.fillDefault(i);
-      const entries = this.oneHotEntries(set.values, (v) => this.sopCatDir(i, v), set.mayBeNull);
-      if (d !== null) this.pushFill(i, unit(this.sopCatDir(i, d)), 'categorical-map');
-      return entries;
+      const entries = oneHotEntries(set.values, (v) => this.sopCatDir(i, v), set.mayBeNull);
+      if (d === null) return { entries, how: 'head' };
+      this.pushFill(i, unit(this.sopCatDir(i, d)), 'categorical-map');
+      return { entries, how: 'head-and-default' };
     }
-    if (n.kind === 'map' && this.catFree(i)) return foldCategorical(this.exprOf(i))!;
+    if (n.kind === 'map' && this.catFree(i)) return { entries: foldCategorical(this.exprOf(i))!, how: 'linear' };
     // An MLP writes one-hot directions (for a numerical s-op: a conversion map).
     this.pushMlp(i, { cat: true, num: false });
-    return this.oneHotEntries(set.values, (v) => this.sopCatDir(i, v), set.mayBeNull);
+    return { entries: oneHotEntries(set.values, (v) => this.sopCatDir(i, v), set.mayBeNull), how: 'mlp' };
   }
 
   numRepr(i: number): LinComb {
     const hit = this.nums.get(i);
     if (hit) return hit;
     this.requireNumeric(i);
+    const n = this.node(i);
     let x = this.numFree(i);
-    if (!x) {
-      const n = this.node(i);
+    let how: Representation;
+    if (x) how = n.kind === 'const' ? 'constant' : n.kind === 'aggregate' && this.enc(i) === 'numerical' ? 'head' : 'linear';
+    else {
       const d = this.fillDefault(i);
       if (n.kind === 'aggregate' && this.enc(i) === 'numerical' && d !== null) {
         this.aggregateHead(i);
         x = unit(this.sopNumDir(i));
         this.pushFill(i, unit(this.sopNumDir(i), Number(d)), 'numerical-map');
+        how = 'head-and-default';
       } else {
         this.pushMlp(i, { cat: false, num: true });
         x = unit(this.sopNumDir(i));
+        how = 'mlp';
       }
     }
     this.nums.set(i, x);
+    this.plan.representation(i, 'numerical', how);
     return x;
   }
 
@@ -409,35 +304,39 @@ class Lowerer {
     this.blocks.push({
       type: 'mlp',
       neurons: [defaultFillNeuron(noneDir, write)],
-      label: { expr: `default of ${this.describe(i)}`, writes: this.name(i), reads: [`${this.name(i)}:none_selected`], kind },
+      label: { expr: this.describe(i), writes: this.name(i), reads: [`${this.name(i)}:none_selected`], kind },
     });
   }
 
   /** A categorical version of a numerical leaf (an MLP discretising it), for maps of several numerical inputs. */
   private toCategorical(leaf: NumLeaf): CatLeaf {
-    const hit = this.conversions.get(leaf.key);
+    const id = leafId(leaf);
+    const hit = this.conversions.get(id);
     if (hit) return hit;
-    const m = /^(num|sw):(\d+)$/.exec(leaf.key);
+    const src = leaf.source;
     let conv: CatLeaf;
-    if (m) conv = this.catLeaf(Number(m[2]));
+    // An s-op (or a width) has a categorical representation of its own; a head's raw output does not.
+    if (src.of === 'sop' || src.of === 'width') conv = catLeaf(this, src.node);
     else {
-      const i = Number(leaf.key.split(':')[1]);
+      if (src.of !== 'head') throw new Error(`no categorical form for a ${src.of} leaf`);
+      const i = src.node;
       const sop = `${leaf.sop}.raw`;
       const values = leaf.entries.map((e) => e.value).filter((v): v is Value => v !== null);
       const out = (vals: readonly MaybeValue[]): LinComb | undefined => (vals[0] === null ? lin() : unit(this.sopCatDir(i, vals[0], sop)));
       this.blocks.push({
         type: 'mlp',
         neurons: this.guard(discretisedNeurons(leaf, [], out)),
-        label: { expr: `categorical(${leaf.sop})`, writes: sop, reads: [leaf.sop], kind: 'numerical-map' },
+        label: { expr: `categorical(${describeReference(this.node(i))})`, writes: sop, reads: [leaf.sop], kind: 'numerical-map' },
       });
-      conv = { key: `cat:${leaf.key}`, kind: 'cat', sop, entries: this.oneHotEntries(values, (v) => this.sopCatDir(i, v, sop), true) };
+      conv = { source: { of: 'discretised', from: src }, kind: 'cat', sop, entries: oneHotEntries(values, (v) => this.sopCatDir(i, v, sop), true) };
     }
-    this.conversions.set(leaf.key, conv);
+    this.conversions.set(id, conv);
     return conv;
   }
 
   private pushMlp(i: number, want: { cat: boolean; num: boolean }): void {
     const expr = this.exprOf(i);
+    for (const k of expr.inlined) this.plan.fused(k, i);
     let leaves = [...expr.leaves];
     const numIdx = leaves.flatMap((l, j) => (l.kind === 'num' ? [j] : []));
     if (numIdx.length > 1) {
@@ -455,23 +354,12 @@ class Lowerer {
       const v = expr.fn(vals);
       return typeof v === 'symbol' ? undefined : out(v);
     };
-    const numPos = leaves.findIndex((l) => l.kind === 'num');
-    let neurons: Neuron[];
-    if (numPos < 0) neurons = lookupNeurons(leaves as CatLeaf[], at);
-    else {
-      const cats = leaves.filter((_, j) => j !== numPos) as CatLeaf[];
-      // discretisedNeurons passes the numerical value first; put it back in the leaf order.
-      neurons = discretisedNeurons(leaves[numPos] as NumLeaf, cats, (vals) => {
-        const full = [...vals.slice(1)];
-        full.splice(numPos, 0, vals[0]);
-        return at(full);
-      });
-    }
+    const neurons = mapNeurons(leaves, at);
     if (want.cat) for (const v of this.set(i).values) this.sopCatDir(i, v);
     if (want.num) this.sopNumDir(i);
-    const kind = expr.leaves.some((l) => l.key.startsWith('sw:'))
+    const kind = expr.leaves.some((l) => l.source.of === 'width')
       ? 'selector-width-readout'
-      : numPos >= 0 || want.num
+      : leaves.some((l) => l.kind === 'num') || want.num
         ? 'numerical-map'
         : 'categorical-map';
     this.blocks.push({
@@ -481,17 +369,8 @@ class Lowerer {
     });
   }
 
-  /**
-   * Temporaries (1/(w+1), none_selected) are non-zero at BOS; a neuron reading one gets −G·bos so it
-   * stays off there and the MLP writes nothing at BOS.
-   */
   private guard(neurons: Neuron[]): Neuron[] {
-    return neurons.map((nr) => {
-      let g = 0;
-      for (const [d, c] of nr.in) if (this.temps.has(d)) g += Math.abs(c);
-      if (g === 0) return nr;
-      return { in: combine([[nr.in, 1], [unit(BOS_DIR), -(g + 1)]]), out: nr.out };
-    });
+    return guardAtBos(neurons, (d) => this.basis.isTemporary(d));
   }
 }
 

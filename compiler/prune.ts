@@ -4,7 +4,8 @@
  * changes (a removed neuron may have been the only reader of another direction). Unread token and
  * position directions leave the embedding too. `one` and `bos` always stay.
  */
-import { BOS_DIR, matCols, matRows, ONE, restrictLin, restrictMat, type Dir, type LinComb } from './linalg.ts';
+import { blockReads } from './blockDirections.ts';
+import { BOS_DIR, ONE, restrictLin, restrictMat, type Dir, type LinComb } from './linalg.ts';
 import type { Block } from './types.ts';
 
 export interface Pruned {
@@ -13,19 +14,12 @@ export interface Pruned {
   readonly kept: ReadonlySet<Dir>;
 }
 
-function readsOf(b: Block): Set<Dir> {
-  if (b.type === 'attn') return new Set([...matRows(b.qk), ...matCols(b.qk), ...matRows(b.ov)]);
-  const out = new Set<Dir>();
-  for (const n of b.neurons) for (const d of n.in.keys()) out.add(d);
-  return out;
-}
-
 export function prune(blocks: readonly Block[], unembed: readonly LinComb[]): Pruned {
   let current = [...blocks];
   for (;;) {
     const read = new Set<Dir>([ONE, BOS_DIR]);
     for (const col of unembed) for (const d of col.keys()) read.add(d);
-    for (const b of current) for (const d of readsOf(b)) read.add(d);
+    for (const b of current) for (const d of blockReads(b)) read.add(d);
     const keep = (d: Dir) => read.has(d);
     let changed = false;
     const next: Block[] = [];

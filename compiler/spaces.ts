@@ -55,13 +55,38 @@ export class Basis {
   private seq = 0;
 
   constructor() {
-    this.add({ dir: ONE, group: 'fixed', order: 0, sop: 'one', encoding: 'numerical' });
-    this.add({ dir: BOS_DIR, group: 'fixed', order: 1, sop: 'bos', encoding: 'numerical' });
+    this.add({ dir: ONE, role: 'fixed', order: 0, sop: 'one', encoding: 'numerical' });
+    this.add({ dir: BOS_DIR, role: 'fixed', order: 1, sop: 'bos', encoding: 'numerical' });
   }
 
-  add(info: DirInfo): Dir {
+  private add(info: DirInfo): Dir {
     if (!this.infos.has(info.dir)) this.infos.set(info.dir, { ...info, seq: this.seq++ });
     return info.dir;
+  }
+
+  /** The one-hot direction of value `v` of the input `kind` (graph node `order`). */
+  input(kind: 'tokens' | 'indices', order: number, v: Value): Dir {
+    return this.add({ dir: catDir(kind, v), role: kind, order, sop: kind, value: v, encoding: 'categorical' });
+  }
+
+  /** The one-hot direction of value `v` of s-op `sop` (graph node `order`). */
+  value(order: number, sop: string, v: Value): Dir {
+    return this.add({ dir: catDir(sop, v), role: 'sop', order, sop, value: v, encoding: 'categorical' });
+  }
+
+  /** The single direction of numerical s-op `sop` (graph node `order`). */
+  line(order: number, sop: string): Dir {
+    return this.add({ dir: sop, role: 'sop', order, sop, encoding: 'numerical' });
+  }
+
+  /** A temporary of node `order`'s head (`sop:what`): may be non-zero at BOS. */
+  temporary(order: number, sop: string, what: string): Dir {
+    const name = `${sop}:${what}`;
+    return this.add({ dir: name, role: 'temp', order, sop: name, encoding: 'numerical' });
+  }
+
+  isTemporary(d: Dir): boolean {
+    return this.infos.get(d)?.role === 'temp';
   }
 
   has(d: Dir): boolean {
@@ -77,7 +102,7 @@ export class Basis {
     const rank = { fixed: 0, tokens: 1, indices: 2, sop: 3, temp: 4 } as const;
     return [...this.infos.values()]
       .filter((i) => keep(i.dir))
-      .sort((a, b) => rank[a.group] - rank[b.group] || a.order - b.order || byValue(a, b) || a.seq - b.seq)
+      .sort((a, b) => rank[a.role] - rank[b.role] || a.order - b.order || byValue(a, b) || a.seq - b.seq)
       .map(({ seq: _seq, ...info }) => info);
   }
 }

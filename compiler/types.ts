@@ -5,7 +5,7 @@
  */
 import type { Encoding } from '../src/rasp/ast.ts';
 import type { MaybeValue, Value } from '../src/rasp/values.ts';
-import type { HeadLabel, MlpLabel } from '../src/model/types.ts';
+import type { DirectionRole, HeadLabel, MlpLabel } from '../src/model/types.ts';
 import type { Dir, LinComb, SparseMat } from './linalg.ts';
 
 /**
@@ -25,17 +25,39 @@ export interface NumEntry {
   readonly x: number;
 }
 
+/**
+ * Which quantity a leaf reads: fusion merges two reads of one quantity into one leaf, and an MLP
+ * that needs a numerical leaf as categories asks where it came from.
+ */
+export type LeafSource =
+  /** The s-op's own representation (categorical or numerical, as the leaf's kind says). */
+  | { readonly of: 'sop'; readonly node: number }
+  /** A selector width's attention output, the line 1/(w + 1), before any read-out. */
+  | { readonly of: 'width'; readonly node: number }
+  /** What an aggregate's head alone writes, before its default is filled in. */
+  | { readonly of: 'head'; readonly node: number }
+  /** Whether an aggregate's head selected nothing (its default then applies). */
+  | { readonly of: 'noneSelected'; readonly node: number }
+  /** A numerical leaf made categorical by an MLP of its own. */
+  | { readonly of: 'discretised'; readonly from: LeafSource };
+
 /** What a fused MLP reads: one input it enumerates, categorical (indicators) or numerical (a line). */
 export type Leaf =
-  | { readonly key: string; readonly kind: 'cat'; readonly sop: string; readonly entries: readonly CatEntry[] }
+  | { readonly source: LeafSource; readonly kind: 'cat'; readonly sop: string; readonly entries: readonly CatEntry[] }
   | {
-      readonly key: string;
+      readonly source: LeafSource;
       readonly kind: 'num';
       readonly sop: string;
       /** The residual read-out whose value is `entries[i].x` where the leaf takes `entries[i].value`. */
       readonly x: LinComb;
       readonly entries: readonly NumEntry[];
     };
+
+/** Equal for two leaves exactly when they read the same quantity the same way. */
+export function leafId(leaf: Leaf): string {
+  const sourceId = (s: LeafSource): string => (s.of === 'discretised' ? `discretised(${sourceId(s.from)})` : `${s.of}(${s.node})`);
+  return `${leaf.kind}:${sourceId(leaf.source)}`;
+}
 
 /** A combination of leaf values on which the program raises: no output is required there. */
 export const INVALID: unique symbol = Symbol('invalid');
@@ -44,6 +66,8 @@ export type Outcome = MaybeValue | typeof INVALID;
 /** An s-op as a function of leaves (maps inlined into their consumers). */
 export interface Expr {
   readonly leaves: readonly Leaf[];
+  /** Graph indices of the maps computed inside this expression rather than read as leaves (fused). */
+  readonly inlined: readonly number[];
   /** `vals[i]` is the semantic value of `leaves[i]`. */
   readonly fn: (vals: readonly MaybeValue[]) => Outcome;
 }
@@ -81,10 +105,13 @@ export interface MlpBlock {
 
 export type Block = HeadBlock | MlpBlock;
 
-/** Where a direction sits in the residual basis and what it means. */
+/**
+ * A residual direction: which s-op (and, for a one-hot direction, which of its values) and what
+ * it is for; `dir` is its key in the sparse vectors blocks are built from.
+ */
 export interface DirInfo {
   readonly dir: Dir;
-  readonly group: 'fixed' | 'tokens' | 'indices' | 'sop' | 'temp';
+  readonly role: DirectionRole;
   /** Graph index of the s-op (orders s-op directions like the program). */
   readonly order: number;
   readonly sop: string;

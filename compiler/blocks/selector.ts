@@ -10,6 +10,7 @@
  * counts as one more selected key). A BOS query reads nothing but `bos`, so it attends to BOS alone.
  */
 import type { Predicate } from '../../src/rasp/ast.ts';
+import { nodeWithDefinition } from '../../src/rasp/describe.ts';
 import { RaspError } from '../../src/rasp/errors.ts';
 import { compareOp } from '../../src/rasp/scalar.ts';
 import { valueKey, type MaybeValue } from '../../src/rasp/values.ts';
@@ -78,9 +79,9 @@ function formulaOf(graph: Graph, idx: number): Formula {
 
 /**
  * The selector as a conjunction of single-pair groups (De Morgan pushes `not` through and/or).
- * `describe` names the selector in the error when it cannot be split.
+ * A selector that cannot be split is a RaspError naming it.
  */
-export function selectorGroups(graph: Graph, idx: number, describe: (i: number) => string): SelectorGroup[] {
+export function selectorGroups(graph: Graph, idx: number): SelectorGroup[] {
   const out: SelectorGroup[] = [];
   const visit = (i: number, negated: boolean): void => {
     const f = formulaOf(graph, i);
@@ -95,7 +96,7 @@ export function selectorGroups(graph: Graph, idx: number, describe: (i: number) 
     if (n.kind === 'selectOr' && negated) return (visit(l, true), visit(r, true));
     if (n.kind === 'selectNot') return visit(graph.nodes[i].inputs[0], !negated);
     throw new RaspError(
-      `cannot compile ${describe(i)}: ${negated ? 'the negation of a conjunction' : 'a disjunction'} of selects that compare ` +
+      `cannot compile ${nodeWithDefinition(n)}: ${negated ? 'the negation of a conjunction' : 'a disjunction'} of selects that compare ` +
         `different s-ops has no attention-score form; compare one pair of s-ops, or combine the s-ops with a map first`,
       n.loc,
     );

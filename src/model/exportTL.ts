@@ -10,6 +10,7 @@ import { formatValue } from '../rasp/values.ts';
 import { LN_EPS } from './layerNorm.ts';
 import { dVocabOut } from './shapes.ts';
 import type { ModelData, WeightArray } from './types.ts';
+import { zeros } from './weightArray.ts';
 
 export interface TLExport {
   readonly config: Record<string, unknown>;
@@ -36,8 +37,6 @@ function padInto(src: WeightArray, dstShape: readonly number[]): WeightArray {
   }
   return { shape: [...dstShape], data };
 }
-
-const zeros = (shape: number[]): WeightArray => ({ shape, data: new Float32Array(shape.reduce((a, b) => a * b, 1)) });
 
 export function exportTransformerLens(m: ModelData): TLExport {
   const c = m.config;

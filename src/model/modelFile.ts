@@ -8,7 +8,18 @@ import { UserError } from '../rasp/errors.ts';
 import type { Value } from '../rasp/values.ts';
 import { decodeSafetensors, encodeSafetensors } from './safetensors.ts';
 import { expectedShapes, sameShape } from './shapes.ts';
-import { BOS, FORMAT_VERSION, type LayerConfig, type ModelConfig, type ModelData, type ModelLabels, type OutputSpec, type TrainingInfo } from './types.ts';
+import {
+  BOS,
+  FORMAT_VERSION,
+  type DirectionLabel,
+  type DirectionRole,
+  type LayerConfig,
+  type ModelConfig,
+  type ModelData,
+  type ModelLabels,
+  type OutputSpec,
+  type TrainingInfo,
+} from './types.ts';
 
 export const META_FORMAT = 'rasplab.format';
 export const META_CONFIG = 'rasplab.config';
@@ -158,5 +169,18 @@ export function validateLabels(raw: unknown, fail: Fail): ModelLabels {
   for (const key of ['residual', 'heads', 'mlps'])
     if (!Array.isArray(l[key]) || !(l[key] as unknown[]).every(isObj)) fail(`${key} is not a list of objects`);
   if (l.program !== undefined && !isObj(l.program)) fail('program is not an object');
-  return raw as unknown as ModelLabels;
+  const labels = raw as unknown as ModelLabels;
+  return { ...labels, residual: labels.residual.map(withRole) };
+}
+
+/**
+ * Files written before directions carried a role still say what each is: the fixed and input
+ * directions by their reserved names, temporaries by the colon in their name (`w:1/(w+1)`), which
+ * s-op names never hold.
+ */
+function withRole(d: DirectionLabel): DirectionLabel {
+  if (d.role !== undefined) return d;
+  const role: DirectionRole =
+    d.sop === 'one' || d.sop === 'bos' ? 'fixed' : d.sop === 'tokens' || d.sop === 'indices' ? d.sop : d.sop.includes(':') ? 'temp' : 'sop';
+  return { ...d, role };
 }

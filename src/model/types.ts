@@ -61,6 +61,13 @@ export interface ModelConfig {
   readonly origin: 'compiled' | 'learned';
 }
 
+/**
+ * What a compiled residual direction is for: `fixed` (one, bos), an embedding of the input
+ * (`tokens`, `indices`), an s-op's value (`sop`), or a compiler temporary (`temp`: a head's
+ * 1/(w+1) or none-selected line, the only directions besides bos that may be non-zero at BOS).
+ */
+export type DirectionRole = 'fixed' | 'tokens' | 'indices' | 'sop' | 'temp';
+
 /** What a residual direction stands for: a value of a categorical s-op, a numerical s-op, or a fixed direction. */
 export interface DirectionLabel {
   readonly index: number;
@@ -69,6 +76,8 @@ export interface DirectionLabel {
   /** For categorical s-ops: the value this one-hot direction stands for. */
   readonly value?: Value;
   readonly encoding: Encoding;
+  /** Written by the compiler; derived on load for files written before it was (see modelFile.ts). */
+  readonly role?: DirectionRole;
 }
 
 /** What one compiled head implements. */

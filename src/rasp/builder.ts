@@ -99,3 +99,9 @@ export const expr = {
   }),
   unary: (fn: Extract<ScalarExpr, { op: 'unary' }>['fn'], arg: ScalarExpr): ScalarExpr => ({ op: 'unary', fn, arg }),
 };
+
+/**
+ * The selector whose width is `length`, as tracr defines it: every key for every query. A compiled
+ * length head attends with it, so its label prints this selector.
+ */
+export const lengthSelector = select(tokens, tokens, 'TRUE');

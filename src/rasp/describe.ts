@@ -151,7 +151,10 @@ function renderBare(n: RaspNode): Rendered {
       return literal(n.value);
     case 'map': {
       const args = n.inputs.map(reference);
-      if (n.fn.kind === 'native') return { text: `map(${n.fn.text}, ${args.map((a) => a.text).join(', ')})`, prec: PREC.atom };
+      // A native function's own text may span lines; a description is one line.
+      if (n.fn.kind === 'native') {
+        return { text: `map(${n.fn.text.replace(/\s+/g, ' ')}, ${args.map((a) => a.text).join(', ')})`, prec: PREC.atom };
+      }
       return renderExpr(n.fn.body, args.map((a) => ({ text: atLeast(a, PREC.atom), prec: PREC.atom })));
     }
     case 'aggregate': {
@@ -179,4 +182,19 @@ function renderBare(n: RaspNode): Rendered {
 /** One-line RASP text of what `node` computes, its children by name where they have one. */
 export function describe(node: RaspNode): string {
   return render(node).text;
+}
+
+/** How a parent would write `node`: its name when it has one, else its description. */
+export function describeReference(node: RaspNode): string {
+  return reference(node).text;
+}
+
+/** How a message names a node: its name in quotes, else its RASP text (`'opp'`, `length - indices - 1`). */
+export function nodeInMessage(node: RaspNode): string {
+  return node.name ? `'${node.name}'` : describe(node);
+}
+
+/** A node's name and definition, for messages about how it is built: `'opp' = length - indices - 1`. */
+export function nodeWithDefinition(node: RaspNode): string {
+  return node.name ? `'${node.name}' = ${describe(node)}` : describe(node);
 }

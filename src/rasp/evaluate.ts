@@ -15,6 +15,7 @@
  * Errors carry the node's source location when it has one.
  */
 import { children, type AggregateNode, type MapNode, type RaspNode, type Selector, type SOp } from './ast.ts';
+import { nodeInMessage } from './describe.ts';
 import { encodingOf } from './encoding.ts';
 import { RaspError } from './errors.ts';
 import type { Program } from './program.ts';
@@ -160,7 +161,7 @@ export class Evaluator {
       if (v === null) return null;
       if (typeof v === 'string')
         throw located(
-          new RaspError(`numerical aggregate ${describeNode(n)} at query position ${q} averages the non-numeric value '${v}' (key position ${k})`),
+          new RaspError(`numerical aggregate ${nodeInMessage(n)} at query position ${q} averages the non-numeric value '${v}' (key position ${k})`),
           n,
         );
       sum += Number(v);
@@ -175,7 +176,7 @@ export class Evaluator {
         const shown = keys.map((kk) => `${formatValue(vals[kk])} (key ${kk})`).join(', ');
         throw located(
           new RaspError(
-            `categorical aggregate ${describeNode(n)}: query position ${q} selects different values ${shown}; ` +
+            `categorical aggregate ${nodeInMessage(n)}: query position ${q} selects different values ${shown}; ` +
               `it needs one value per query — select a single position, or make it numerical(...) to average`,
           ),
           n,
@@ -190,28 +191,8 @@ export class Evaluator {
 function located(e: unknown, n: RaspNode, where?: string): unknown {
   if (!(e instanceof RaspError)) return e;
   if (e.loc && where === undefined) return e;
-  const detail = where !== undefined ? `${e.detail} (in ${describeNode(n)}, ${where})` : e.detail;
+  const detail = where !== undefined ? `${e.detail} (in ${nodeInMessage(n)}, ${where})` : e.detail;
   return new RaspError(detail, e.loc ?? n.loc);
-}
-
-/** A short description of a node for messages: its name, else its kind and operands' names. */
-export function describeNode(n: RaspNode): string {
-  if (n.name) return `'${n.name}'`;
-  const lbl = (c: RaspNode) => (c.name ? c.name : c.kind === 'const' ? formatValue(c.value) : `${c.kind}#${c.id}`);
-  switch (n.kind) {
-    case 'map':
-      return `map(${n.fn.kind === 'native' ? 'fn' : 'λ'}, ${n.inputs.map(lbl).join(', ')})`;
-    case 'aggregate':
-      return `aggregate(${lbl(n.selector)}, ${lbl(n.sop)})`;
-    case 'selectorWidth':
-      return `selector_width(${lbl(n.selector)})`;
-    case 'select':
-      return `select(${lbl(n.keys)}, ${lbl(n.queries)}, ${n.predicate})`;
-    case 'const':
-      return `constant ${formatValue(n.value)}`;
-    default:
-      return lbl(n);
-  }
 }
 
 /** The values of an s-op on one input. */

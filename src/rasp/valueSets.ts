@@ -18,7 +18,7 @@ import type { AggregateNode, MapNode, RaspNode, SOp } from './ast.ts';
 import { isSOp, topoSort } from './ast.ts';
 import { encodingOf } from './encoding.ts';
 import { RaspError } from './errors.ts';
-import { describeNode } from './evaluate.ts';
+import { nodeInMessage } from './describe.ts';
 import { applyScalarFn, canonicalNumber } from './scalar.ts';
 import { formatValue, sortedUnique, valueKey, type Value } from './values.ts';
 
@@ -86,7 +86,7 @@ function infer(n: SOp, ctx: Ctx): ValueSet {
 
 function tooLarge(n: RaspNode, what: string, ctx: Ctx): RaspError {
   return new RaspError(
-    `${what} of ${describeNode(n)} exceeds the limit of ${ctx.limit} values ` +
+    `${what} of ${nodeInMessage(n)} exceeds the limit of ${ctx.limit} values ` +
       `(vocabulary of ${ctx.vocab.length} tokens, maximum length ${ctx.maxLen}); ` +
       `use a smaller vocabulary or maximum length`,
     n.loc,

@@ -6,39 +6,19 @@ import { discretisedNeurons, type NumLeaf } from '../../compiler/blocks/numerica
 import { numericalOv } from '../../compiler/blocks/numericalAttention.ts';
 import { addBosScore, addGroupScores, SCORE } from '../../compiler/blocks/selector.ts';
 import { widthEntries, widthOf, widthOv } from '../../compiler/blocks/selectorWidth.ts';
-import { applyMat, dot, lin, unit, type LinComb, type SparseMat } from '../../compiler/linalg.ts';
-import type { Neuron } from '../../compiler/types.ts';
+import { applyHead, applyNeurons, attentionScore } from '../../compiler/applyBlock.ts';
+import { dot, lin, unit, type LinComb, type SparseMat } from '../../compiler/linalg.ts';
 import type { MaybeValue } from '../../src/rasp/values.ts';
 
 type Vec = Map<string, number>;
 const vec = (entries: Record<string, number>): Vec => new Map(Object.entries(entries));
-const mlp = (neurons: readonly Neuron[], x: Vec): Vec => {
-  const out = new Map<string, number>();
-  for (const n of neurons) {
-    const h = Math.max(0, dot(n.in, x));
-    for (const [d, c] of n.out) out.set(d, (out.get(d) ?? 0) + h * c);
-  }
-  for (const [d, c] of out) if (Math.abs(c) < 1e-9) out.delete(d);
-  return out;
-};
-const score = (qk: SparseMat, q: Vec, k: Vec) => dot(applyMat(qk, q), k);
-function attend(qk: SparseMat, ov: SparseMat, q: Vec, keys: Vec[]): Vec {
-  const s = keys.map((k) => score(qk, q, k));
-  const m = Math.max(...s);
-  const e = s.map((v) => Math.exp(v - m));
-  const Z = e.reduce((a, b) => a + b, 0);
-  const out = new Map<string, number>();
-  keys.forEach((k, i) => {
-    for (const [d, c] of applyMat(ov, k)) out.set(d, (out.get(d) ?? 0) + (e[i] / Z) * c);
-  });
-  return out;
-}
+const attend = (qk: SparseMat, ov: SparseMat, q: Vec, keys: Vec[]) => applyHead({ qk, ov }, q, keys);
 const close = (a: Vec, b: Vec) => {
   for (const d of new Set([...a.keys(), ...b.keys()])) expect(a.get(d) ?? 0).toBeCloseTo(b.get(d) ?? 0, 6);
 };
 
 const catLeaf = (sop: string, values: MaybeValue[]): CatLeaf => ({
-  key: sop,
+  source: { of: 'sop', node: 0 },
   kind: 'cat',
   sop,
   entries: values.map((v) => ({ value: v, ind: unit(`${sop}:${String(v)}`) })),
@@ -55,25 +35,25 @@ describe('categorical MLP (lookup table)', () => {
     for (const x of [0, 1, 2])
       for (const y of ['x', 'y']) {
         const want = f(x, y) === 0 ? vec({}) : vec({ [`out:${f(x, y)}`]: 1 });
-        close(mlp(neurons, pos({ [`a:${x}`]: 1, [`b:${y}`]: 1 })), want);
+        close(applyNeurons(neurons, pos({ [`a:${x}`]: 1, [`b:${y}`]: 1 })), want);
       }
   });
 });
 
 describe('numerical MLP (discretisation)', () => {
   const xs = [0, 1 / 3, 1 / 2, 1];
-  const num: NumLeaf = { key: 'n', kind: 'num', sop: 'n', x: unit('n'), entries: xs.map((x) => ({ value: x, x })) };
+  const num: NumLeaf = { source: { of: 'sop', node: 1 }, kind: 'num', sop: 'n', x: unit('n'), entries: xs.map((x) => ({ value: x, x })) };
   it('maps every value of a numerical input, robust to small noise', () => {
     const f = (x: number) => (x > 0.4 ? 'hi' : x > 0.1 ? 'mid' : 'lo');
     const neurons = discretisedNeurons(num, [], ([x]) => unit(`out:${f(Number(x))}`));
     for (const x of xs)
-      for (const noise of [0, 0.02, -0.02]) close(mlp(neurons, pos({ n: x + noise })), vec({ [`out:${f(x)}`]: 1 }));
+      for (const noise of [0, 0.02, -0.02]) close(applyNeurons(neurons, pos({ n: x + noise })), vec({ [`out:${f(x)}`]: 1 }));
   });
   it('gates the steps by a categorical input (mixed numerical × categorical)', () => {
     const y = catLeaf('y', [0, 1]);
     const f = (x: number, yy: number) => x * 4 + yy * 10;
     const neurons = discretisedNeurons(num, [y], ([x, yy]) => unit('out', f(Number(x), Number(yy))));
-    for (const x of xs) for (const yy of [0, 1]) close(mlp(neurons, pos({ n: x, [`y:${yy}`]: 1 })), vec({ out: f(x, yy) }));
+    for (const x of xs) for (const yy of [0, 1]) close(applyNeurons(neurons, pos({ n: x, [`y:${yy}`]: 1 })), vec({ out: f(x, yy) }));
   });
 });
 
@@ -87,12 +67,12 @@ describe('selector scores', () => {
     addBosScore(qk, 0.5);
     for (const q of dom) {
       const qv = pos({ [`q:${q}`]: 1 });
-      for (const k of dom) expect(score(qk, qv, pos({ [`k:${k}`]: 1 }))).toBeCloseTo(table(k, q) ? SCORE : 0);
-      expect(score(qk, qv, vec({ bos: 1 }))).toBeCloseTo(SCORE / 2);
+      for (const k of dom) expect(attentionScore(qk, qv, pos({ [`k:${k}`]: 1 }))).toBeCloseTo(table(k, q) ? SCORE : 0);
+      expect(attentionScore(qk, qv, vec({ bos: 1 }))).toBeCloseTo(SCORE / 2);
     }
     const bosQuery = vec({ bos: 1 });
-    expect(score(qk, bosQuery, vec({ bos: 1 }))).toBeGreaterThan(0);
-    for (const k of dom) expect(score(qk, bosQuery, pos({ [`k:${k}`]: 1 }))).toBe(0);
+    expect(attentionScore(qk, bosQuery, vec({ bos: 1 }))).toBeGreaterThan(0);
+    for (const k of dom) expect(attentionScore(qk, bosQuery, pos({ [`k:${k}`]: 1 }))).toBe(0);
   });
   it('reads `one` instead of a side the table does not depend on', () => {
     const qk = new Map<string, Map<string, number>>();
@@ -135,9 +115,9 @@ describe('attention value circuits', () => {
   });
   it('default fill: relu(none_selected − bos) writes the default, never at BOS', () => {
     const n = defaultFillNeuron('ns', unit('out:7'));
-    close(mlp([n], pos({ ns: 1 })), vec({ 'out:7': 1 }));
-    close(mlp([n], pos({ ns: 0 })), vec({}));
-    close(mlp([n], vec({ bos: 1, ns: 1 })), vec({}));
+    close(applyNeurons([n], pos({ ns: 1 })), vec({ 'out:7': 1 }));
+    close(applyNeurons([n], pos({ ns: 0 })), vec({}));
+    close(applyNeurons([n], vec({ bos: 1, ns: 1 })), vec({}));
   });
 });
 

@@ -2,20 +2,26 @@ import { describe, expect, it } from 'vitest';
 import { composeMap, comboCount, combinations } from '../../compiler/fuse.ts';
 import { foldCategorical, foldNumerical } from '../../compiler/linear.ts';
 import { dot, unit } from '../../compiler/linalg.ts';
-import { INVALID, type Leaf } from '../../compiler/types.ts';
+import { INVALID, type Leaf, type LeafSource } from '../../compiler/types.ts';
 import type { ScalarFn } from '../../src/rasp/ast.ts';
 import type { MaybeValue, Value } from '../../src/rasp/values.ts';
 import { compile } from '../../compiler/index.ts';
 import * as P from './programs.ts';
 
 const native = (arity: number, fn: (...a: Value[]) => Value): ScalarFn => ({ kind: 'native', arity, fn, text: fn.toString() });
+// Each test s-op name stands for its own graph node.
+const nodes = new Map<string, number>();
+function source(sop: string): LeafSource {
+  if (!nodes.has(sop)) nodes.set(sop, nodes.size);
+  return { of: 'sop', node: nodes.get(sop)! };
+}
 const cat = (sop: string, values: number[]): Leaf => ({
-  key: sop,
+  source: source(sop),
   kind: 'cat',
   sop,
   entries: values.map((v) => ({ value: v, ind: unit(`${sop}:${v}`) })),
 });
-const num = (sop: string, values: number[]): Leaf => ({ key: sop, kind: 'num', sop, x: unit(sop), entries: values.map((v) => ({ value: v, x: v })) });
+const num = (sop: string, values: number[]): Leaf => ({ source: source(sop), kind: 'num', sop, x: unit(sop), entries: values.map((v) => ({ value: v, x: v })) });
 const range = (n: number) => Array.from({ length: n }, (_, i) => i);
 
 describe('fusing map chains', () => {
@@ -24,10 +30,10 @@ describe('fusing map chains', () => {
     const b = cat('b', range(3));
     const inner = composeMap(native(2, (x, y) => Number(x) - Number(y)), [{ kind: 'leaf', leaf: a }, { kind: 'leaf', leaf: b }]);
     const outer = composeMap(native(2, (d, c) => Number(d) * Number(c)), [
-      { kind: 'expr', expr: inner, materialize: () => cat('inner', range(7)), materializesAs: 'cat' },
+      { kind: 'expr', node: 100, expr: inner, materialize: () => cat('inner', range(7)), materializesAs: 'cat' },
       { kind: 'const', value: 3 },
     ]);
-    expect(outer.leaves.map((l) => l.key)).toEqual(['a', 'b']);
+    expect(outer.leaves.map((l) => l.sop)).toEqual(['a', 'b']);
     for (const c of combinations(outer.leaves)) {
       const [x, y] = c.map((i, j) => outer.leaves[j].entries[i].value as number);
       expect(outer.fn([x, y])).toBe((x - y) * 3);
@@ -43,13 +49,13 @@ describe('fusing map chains', () => {
     const e = composeMap(
       native(2, (s, z) => Number(s) * Number(z)),
       [
-        { kind: 'expr', expr: ab, materialize: () => (materialised++, cat('ab', range(59))), materializesAs: 'cat' },
+        { kind: 'expr', node: 101, expr: ab, materialize: () => (materialised++, cat('ab', range(59))), materializesAs: 'cat' },
         { kind: 'leaf', leaf: c },
       ],
       2000,
     );
     expect(materialised).toBe(1);
-    expect(e.leaves.map((l) => l.key)).toEqual(['ab', 'c']);
+    expect(e.leaves.map((l) => l.sop)).toEqual(['ab', 'c']);
     expect(comboCount(e.leaves)).toBe(59 * 5);
   });
 

@@ -78,7 +78,7 @@ describe('model files', () => {
     const file = join(dir, 'm.safetensors');
     const m: ModelData = {
       ...model,
-      labels: { residual: [{ index: 0, sop: 'tokens', value: 'a', encoding: 'categorical' }], heads: [], mlps: [], program: { name: 'p', output: 'out' } },
+      labels: { residual: [{ index: 0, sop: 'tokens', value: 'a', encoding: 'categorical', role: 'tokens' }], heads: [], mlps: [], program: { name: 'p', output: 'out' } },
       training: { program: 'p', vocab: ['a'], minLen: 1, maxLen: 3, seed: 4, steps: 10, backend: 'cpu', testAcc: 0.5 },
     };
     saveModel(file, m);
@@ -95,6 +95,20 @@ describe('model files', () => {
     expect(readdirSync(dir)).toEqual(['m.safetensors']);
     // Reproducible bytes.
     expect(serializeModel(back)).toEqual(new Uint8Array(readFileSync(file)));
+  });
+
+  it('a file written before directions had roles loads with each role derived', () => {
+    const file = join(tmp(), 'old.safetensors');
+    const residual = [
+      { index: 0, sop: 'one', encoding: 'numerical' },
+      { index: 1, sop: 'bos', encoding: 'numerical' },
+      { index: 2, sop: 'tokens', value: 'a', encoding: 'categorical' },
+      { index: 3, sop: 'indices', value: 0, encoding: 'categorical' },
+      { index: 4, sop: 'rev', value: 'a', encoding: 'categorical' },
+      { index: 5, sop: 'length:1/(w+1)', encoding: 'numerical' },
+    ] as const;
+    saveModel(file, { ...model, labels: { residual, heads: [], mlps: [] } });
+    expect(loadModel(file).labels.residual.map((d) => d.role)).toEqual(['fixed', 'fixed', 'tokens', 'indices', 'sop', 'temp']);
   });
 
   it('a failed save leaves no temporary file and says which path', () => {

@@ -1,0 +1,88 @@
+/**
+ * Emitting attention heads: an aggregate's head and a selector width's head, from the forms of
+ * what they read. lower.ts decides when a head is needed and asks for the forms through
+ * `HeadContext`; this file only builds.
+ */
+import type { Encoding } from '../src/rasp/ast.ts';
+import { lengthSelector } from '../src/rasp/builder.ts';
+import { describe } from '../src/rasp/describe.ts';
+import type { ValueSet } from '../src/rasp/valueSets.ts';
+import type { Value } from '../src/rasp/values.ts';
+import { categoricalOv } from './blocks/categoricalAttention.ts';
+import { addNoneSelected } from './blocks/defaults.ts';
+import { numericalOv } from './blocks/numericalAttention.ts';
+import { addBosScore, addGroupScores, selectorGroups, type SelectorGroup } from './blocks/selector.ts';
+import { widthOv } from './blocks/selectorWidth.ts';
+import type { Graph } from './graph.ts';
+import { ONE, unit, type Dir, type LinComb } from './linalg.ts';
+import { domain } from './spaces.ts';
+import type { CatEntry, HeadBlock } from './types.ts';
+
+/** What building a head needs to know of the nodes around it (lower.ts's Lowerer). */
+export interface HeadContext {
+  readonly graph: Graph;
+  set(i: number): ValueSet;
+  enc(i: number): Encoding;
+  catRepr(i: number): CatEntry[];
+  numRepr(i: number): LinComb;
+  requireNumeric(i: number): void;
+  fillDefault(i: number): Value | null;
+  sopCatDir(i: number, v: Value): Dir;
+  sopNumDir(i: number): Dir;
+  tempDir(i: number, what: string): Dir;
+}
+
+function scores(ctx: HeadContext, groups: readonly SelectorGroup[], bosLevel: number): Map<Dir, Map<Dir, number>> {
+  const dom = (i: number) => (i < 0 ? [null] : domain(ctx.set(i)));
+  const repr = (i: number) => (i < 0 ? [{ value: null, ind: unit(ONE) }] : ctx.catRepr(i));
+  const qk = new Map<Dir, Map<Dir, number>>();
+  for (const g of groups)
+    addGroupScores(qk, g, {
+      keyDomain: dom(g.keys),
+      queryDomain: dom(g.queries),
+      keyRepr: () => repr(g.keys),
+      queryRepr: () => repr(g.queries),
+    });
+  addBosScore(qk, bosLevel);
+  return qk;
+}
+
+/** Aggregate i's head; `noneDir` is its none-selected temporary when a default must be filled in. */
+export function buildAggregateHead(ctx: HeadContext, i: number): { block: HeadBlock; noneDir?: Dir } {
+  const g = ctx.graph.nodes[i];
+  const [sel, sop] = g.inputs;
+  const groups = selectorGroups(ctx.graph, sel);
+  const qk = scores(ctx, groups, groups.length - 0.5);
+  const numerical = ctx.enc(i) === 'numerical';
+  let ov: Map<Dir, Map<Dir, number>>;
+  if (numerical) {
+    ctx.requireNumeric(sop);
+    ov = numericalOv(ctx.numRepr(sop), ctx.sopNumDir(i));
+  } else {
+    ov = categoricalOv(ctx.catRepr(sop), (v) => ctx.sopCatDir(i, v));
+  }
+  const noneDir = ctx.fillDefault(i) === null ? undefined : ctx.tempDir(i, 'none_selected');
+  if (noneDir) addNoneSelected(ov, noneDir);
+  const kind = numerical ? 'numerical-aggregate' : 'categorical-aggregate';
+  const label = { expr: describe(g.node), selector: describe(ctx.graph.nodes[sel].node), writes: g.name, kind } as const;
+  return { block: { type: 'attn', qk, ov, label }, noneDir };
+}
+
+/** Selector width (or length) i's head, writing 1/(w+1) into the temporary `tempDir`. */
+export function buildWidthHead(ctx: HeadContext, i: number): { block: HeadBlock; tempDir: Dir } {
+  const g = ctx.graph.nodes[i];
+  // length is the width of the all-true selector, which reads no s-op.
+  const isLength = g.node.kind === 'length';
+  const groups: SelectorGroup[] = isLength ? [{ keys: -1, queries: -1, table: () => true }] : selectorGroups(ctx.graph, g.inputs[0]);
+  const tempDir = ctx.tempDir(i, '1/(w+1)');
+  const selector = describe(isLength ? lengthSelector : ctx.graph.nodes[g.inputs[0]].node);
+  return {
+    block: {
+      type: 'attn',
+      qk: scores(ctx, groups, groups.length),
+      ov: widthOv(tempDir),
+      label: { expr: describe(g.node), selector, writes: g.name, kind: 'selector-width' },
+    },
+    tempDir,
+  };
+}
