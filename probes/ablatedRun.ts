@@ -11,7 +11,7 @@ import { Ablator, type AblationMode } from './ablation.ts';
 import { attentionLayers, patternHook, rowPatterns, unlabelled, type HeadPattern } from './attention.ts';
 import { encodeProbeSet } from './batches.ts';
 import type { ComponentRef } from '../src/model/components.ts';
-import { hookSites } from './components.ts';
+import { hookSites } from './hookSites.ts';
 import type { ProbeSet } from './probeSet.ts';
 
 export interface AblatedRun {

@@ -11,7 +11,7 @@ import type { ActivationCache, LoadedModel } from '../src/model/loadedModel.ts';
 import type { Score } from '../src/model/scoring.ts';
 import { encodeProbeSet, type ProbeBatches } from './batches.ts';
 import { allComponents, type ComponentRef } from '../src/model/components.ts';
-import { hookSites } from './components.ts';
+import { hookSites } from './hookSites.ts';
 import { replacementHooks, type Site } from './intervene.ts';
 import type { ProbeSet } from './probeSet.ts';
 import { scoreBatches } from './scoreRuns.ts';

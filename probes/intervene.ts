@@ -6,7 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { positionAxis, type HookName, type Hooks } from '../src/model/hooks.ts';
-import type { HookSite } from './components.ts';
+import type { HookSite } from './hookSites.ts';
 
 export interface Site extends HookSite {
   /** Only this position (BOS = 0); absent: every position. */

@@ -18,7 +18,7 @@ import type { ModelConfig } from '../src/model/types.ts';
 import { valueKey, type MaybeValue } from '../src/rasp/values.ts';
 import { encodeProbeSet, type ProbeBatches } from './batches.ts';
 import { allComponents, formatComponent, type ComponentRef } from '../src/model/components.ts';
-import { hookSites } from './components.ts';
+import { hookSites } from './hookSites.ts';
 import type { CorruptPairs } from './corruptions.ts';
 import { replacementHooks, type Site } from './intervene.ts';
 import { batchCaches, disposeCaches } from './sources.ts';

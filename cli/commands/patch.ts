@@ -62,7 +62,7 @@ export function register(program: Command): void {
       const ctx = await probeContext(modelSpec, flags, c);
       const { makeCorruptions, parseCorruption } = await import('../../probes/corruptions.ts');
       const { parseComponent } = await import('../../src/model/components.ts');
-      const { hookSites } = await import('../../probes/components.ts');
+      const { hookSites } = await import('../../probes/hookSites.ts');
       const { patch, patchSweep } = await import('../../probes/patching.ts');
       const pairs = makeCorruptions(ctx.program, ctx.set, parseCorruption(flags.corruption), ctx.task, flags.seed);
       if (pairs.clean.inputs.length === 0) throw new UserError(`no input has a '${flags.corruption}' corruption that changes the program's output`);

@@ -11,7 +11,7 @@ import type { Value } from '../../src/rasp/values.ts';
 import { ABLATION_MODES, type AblationMode } from '../ablation.ts';
 import { encodeProbeSet } from '../batches.ts';
 import type { ComponentRef } from '../../src/model/components.ts';
-import { hookSites } from '../components.ts';
+import { hookSites } from '../hookSites.ts';
 import { replacementHooks } from '../intervene.ts';
 import { makeProbeSet } from '../probeSet.ts';
 import { meanActivations } from '../sources.ts';

@@ -13,14 +13,28 @@
  *   run.dispose(); logits.dispose(); patched.dispose(); m.dispose();
  *
  * Hook names, their axes and which layers have them: hooks.ts. Inputs and labels laid out for a
- * model: batch.ts. What counts as a correct output: scoring.ts. Components (heads, MLPs,
- * neurons) as values: components.ts in probes. Files: modelFile.ts; TransformerLens export:
+ * model: batch.ts. What counts as a correct output: scoring.ts. Components (embed, head 1.0,
+ * attn1, mlp0, neuron mlp0.n3, layer L1) as values, text only at the edges: components.ts (where
+ * each writes, as hook sites: probes/hookSites.ts). Files: modelFile.ts; TransformerLens export:
  * exportTL.ts; backends: backend.ts.
  */
 export { LoadedModel, type ActivationArray, type ActivationCache, type CacheOptions, type ModelInput, type ModelRun, type RunOptions } from './loadedModel.ts';
 export { axisOf, hasHook, hookAxes, hookNames, hookShape, isResidualHook, layerHook, parseHookName, positionAxis, type HookAxis, type HookFn, type HookName, type Hooks } from './hooks.ts';
 export { DEFAULT_BATCH_SIZE, batchTokens, encodeBatch, encodeInputs, type Batch } from './batch.ts';
 export { NUMERIC_TOLERANCE, ScoreTally, argmax, decodeOutputs, exactMatch, outputMatches, scoreLogits, tokenAccuracy, type Accuracy, type Score } from './scoring.ts';
+export {
+  allComponents,
+  allHeads,
+  checkComponent,
+  componentKey,
+  formatComponent,
+  formatComponents,
+  parseComponent,
+  parseHead,
+  sameComponent,
+  type ComponentRef,
+  type HeadComponent,
+} from './components.ts';
 export { loadModel, saveModel, serializeModel, deserializeModel } from './modelFile.ts';
 export { exportTransformerLens } from './exportTL.ts';
 export { selectBackend } from './backend.ts';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { allComponents, parseComponent } from '../../src/model/components.ts';
-import { hookSites } from '../../probes/components.ts';
+import { hookSites } from '../../probes/hookSites.ts';
 import { reverse } from '../compiler/programs.ts';
 import { compiled } from './fixtures.ts';
 
