@@ -33,8 +33,7 @@ export function parseVocab(text: string): Value[] {
 export function parsePositiveInt(flag: string): (text: string) => number {
   return (text) => {
     const n = Number(text);
-    if (!/^\s*\d+\s*$/.test(text) || !Number.isSafeInteger(n) || n <= 0)
-      throw new UserError(`${flag} must be a positive integer, got '${text}'`);
+    if (!/^\s*\d+\s*$/.test(text) || !Number.isSafeInteger(n) || n <= 0) throw new UserError(`${flag} must be a positive integer, got '${text}'`);
     return n;
   };
 }
@@ -42,8 +41,7 @@ export function parsePositiveInt(flag: string): (text: string) => number {
 export function parseNonNegativeInt(flag: string): (text: string) => number {
   return (text) => {
     const n = Number(text);
-    if (!/^\s*\d+\s*$/.test(text) || !Number.isSafeInteger(n))
-      throw new UserError(`${flag} must be a non-negative integer, got '${text}'`);
+    if (!/^\s*\d+\s*$/.test(text) || !Number.isSafeInteger(n)) throw new UserError(`${flag} must be a non-negative integer, got '${text}'`);
     return n;
   };
 }
@@ -73,15 +71,13 @@ export function parseInput(text: string, vocab?: readonly Value[]): Value[] {
   }
   return words.map((w, i) => {
     const v = matchToken(w, vocab);
-    if (v === undefined)
-      throw new UserError(`input token ${i} '${w}' is not in the vocabulary ${vocabText(vocab)}`);
+    if (v === undefined) throw new UserError(`input token ${i} '${w}' is not in the vocabulary ${vocabText(vocab)}`);
     return v;
   });
 }
 
 export function checkLength(input: readonly Value[], maxLen: number | undefined, what = 'max-len'): void {
-  if (maxLen !== undefined && input.length > maxLen)
-    throw new UserError(`input has ${input.length} tokens but ${what} is ${maxLen}`);
+  if (maxLen !== undefined && input.length > maxLen) throw new UserError(`input has ${input.length} tokens but ${what} is ${maxLen}`);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -95,9 +91,7 @@ export const vocabOption = (): Option =>
   ).argParser(parseVocab);
 
 export const maxLenOption = (): Option =>
-  new Option('--max-len <n>', "longest input in tokens; overrides the program's '# max-len:' header").argParser(
-    parsePositiveInt('--max-len'),
-  );
+  new Option('--max-len <n>', "longest input in tokens; overrides the program's '# max-len:' header").argParser(parsePositiveInt('--max-len'));
 
 export const programOption = (): Option =>
   new Option('--program <program>', 'RASP program: a .rasp file or a library name such as reverse (see `rasplab --help`)');
@@ -108,17 +102,12 @@ export const BACKENDS = ['auto', 'tensorflow', 'wasm', 'cpu'] as const;
 export type BackendChoice = (typeof BACKENDS)[number];
 
 export const backendOption = (): Option =>
-  new Option('--backend <name>', 'tfjs backend: tensorflow (tfjs-node), wasm or cpu; auto takes the fastest available')
-    .choices(BACKENDS)
-    .default('auto');
+  new Option('--backend <name>', 'tfjs backend: tensorflow (tfjs-node), wasm or cpu; auto takes the fastest available').choices(BACKENDS).default('auto');
 
 export const seedOption = (): Option =>
-  new Option('--seed <n>', 'random seed: the same seed gives the same inputs and numbers')
-    .argParser(parseNonNegativeInt('--seed'))
-    .default(0);
+  new Option('--seed <n>', 'random seed: the same seed gives the same inputs and numbers').argParser(parseNonNegativeInt('--seed')).default(0);
 
-export const outputNameOption = (): Option =>
-  new Option('--output <name>', 'the s-op to use as the output (default: the last assignment in the file)');
+export const outputNameOption = (): Option => new Option('--output <name>', 'the s-op to use as the output (default: the last assignment in the file)');
 
 /** The absolute path of an existing model file; a UserError naming it otherwise. */
 export function existingModelPath(spec: string, cwd: string = process.cwd()): string {

@@ -27,7 +27,11 @@ export interface ProbeFlags {
 export function addProbeOptions(cmd: Command, samples = 500): Command {
   return cmd
     .addOption(programOption())
-    .addOption(new Option('--samples <n>', 'probe inputs: all of them when there are at most this many, else this many random ones').argParser(parsePositiveInt('--samples')).default(samples))
+    .addOption(
+      new Option('--samples <n>', 'probe inputs: all of them when there are at most this many, else this many random ones')
+        .argParser(parsePositiveInt('--samples'))
+        .default(samples),
+    )
     .addOption(seedOption())
     .addOption(jsonOption())
     .addOption(backendOption());

@@ -39,9 +39,7 @@ export function resolveProgramPath(spec: string, opts: { cwd?: string; libraryDi
     if (isFile(fromLibrary)) return fromLibrary;
     const names = libraryPrograms(dir);
     const hint = names.length ? ` (did you mean '${closest(name, names)}'?)` : '';
-    throw new UserError(
-      `no program file '${spec}' and no library program named '${name}'${hint}; library: ${names.join(', ') || '(empty)'}`,
-    );
+    throw new UserError(`no program file '${spec}' and no library program named '${name}'${hint}; library: ${names.join(', ') || '(empty)'}`);
   }
   throw new UserError(`no such program file: ${spec}`);
 }
@@ -67,10 +65,7 @@ export async function resolveProgram(spec: string, opts: { output?: string; cwd?
 }
 
 /** Parses program text kept elsewhere (a model file's labels), under the name it had. */
-export async function programFromSource(
-  source: string,
-  opts: { file: string; output?: string },
-): Promise<Program> {
+export async function programFromSource(source: string, opts: { file: string; output?: string }): Promise<Program> {
   const { parseProgram } = await import('../src/rasp/load.ts');
   return withOutput(parseProgram(source, { file: opts.file }), opts.output);
 }

@@ -74,9 +74,7 @@ export class Ablator {
 
   hooksFor(sites: readonly Site[], mode: AblationMode, batch: number): Hooks {
     this.prepare(mode);
-    return replacementHooks(sites, (h) =>
-      mode === 'zero' ? null : mode === 'mean' ? this.means!.get(h)! : this.resampled![batch].get(h)!,
-    );
+    return replacementHooks(sites, (h) => (mode === 'zero' ? null : mode === 'mean' ? this.means!.get(h)! : this.resampled![batch].get(h)!));
   }
 
   dispose(): void {

@@ -54,7 +54,12 @@ export interface NeuronActivations {
 export async function neuronActivations(model: LoadedModel, set: ProbeSet, opts: { batchSize?: number } = {}): Promise<NeuronActivations> {
   const layers = model.config.layers.flatMap((L, layer) => (L.dMlp > 0 ? [{ layer, dMlp: L.dMlp }] : []));
   const hook = (l: number): HookName => layerHook(l, 'mlp.hook_post');
-  const { samples, acts } = await collectPositions(model, set, layers.map((l) => hook(l.layer)), opts);
+  const { samples, acts } = await collectPositions(
+    model,
+    set,
+    layers.map((l) => hook(l.layer)),
+    opts,
+  );
   return { layers: layers.map((l) => ({ ...l, values: acts.get(hook(l.layer))!.values })), samples };
 }
 

@@ -65,10 +65,11 @@ export function pruneModel(model: ModelData, method: PruneMethod, s: number): Mo
   const units = structuredUnits(model, method);
   const k = Math.round(s * units.length);
   const gone = [...units].sort((a, b) => a.score - b.score).slice(0, k);
-  for (const u of gone) for (const [name, f] of u.entries) {
-    const prev = drop.get(name);
-    drop.set(name, prev ? (i) => prev(i) || f(i) : f);
-  }
+  for (const u of gone)
+    for (const [name, f] of u.entries) {
+      const prev = drop.get(name);
+      drop.set(name, prev ? (i) => prev(i) || f(i) : f);
+    }
   return zeroed(model, drop);
 }
 

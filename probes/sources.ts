@@ -43,7 +43,10 @@ export function meanActivations(m: LoadedModel, ref: ProbeBatches, hooks: readon
   for (const h of hooks) {
     const s = sums.get(h)!;
     const c = counts.get(h)!;
-    means.set(h, tf.tidy(() => tf.divNoNan(s, c)));
+    means.set(
+      h,
+      tf.tidy(() => tf.divNoNan(s, c)),
+    );
     s.dispose();
     c.dispose();
   }

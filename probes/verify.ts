@@ -84,7 +84,10 @@ export function verifyModel(model: LoadedModel, program: Program, opts: VerifyOp
   let firstMismatch: Mismatch | null = null;
   const pending: { input: Value[]; expected: MaybeValue[] }[] = [];
   const flush = () => {
-    const outputs = model.outputs(pending.map((p) => p.input), { batchSize: opts.batchSize });
+    const outputs = model.outputs(
+      pending.map((p) => p.input),
+      { batchSize: opts.batchSize },
+    );
     pending.forEach(({ input, expected }, i) => {
       const got = outputs[i];
       let ok = got.length === expected.length;

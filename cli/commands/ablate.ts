@@ -40,10 +40,7 @@ export function register(program: Command): void {
     .addOption(new Option('--sweep', 'ablate every component in turn'))
     .addOption(new Option('--neurons', 'with --sweep: every MLP neuron too'))
     .addOption(new Option('--all-modes', 'with --sweep: zero, mean and resample'))
-    .addHelpText(
-      'after',
-      '\nExamples:\n  $ rasplab ablate reverse.safetensors --head 1.0 --mode mean\n  $ rasplab ablate reverse.safetensors --sweep --json',
-    )
+    .addHelpText('after', '\nExamples:\n  $ rasplab ablate reverse.safetensors --head 1.0 --mode mean\n  $ rasplab ablate reverse.safetensors --sweep --json')
     .action(async (modelSpec: string, flags: AblateFlags, c: Command) => {
       const ctx = await probeContext(modelSpec, flags, c);
       const { parseComponent } = await import('../../src/model/components.ts');
@@ -57,13 +54,32 @@ export function register(program: Command): void {
       const p = flags.sweep
         ? await ablationSweep(ctx.model, ctx.set, { modes, neurons: flags.neurons, seed: flags.seed, components: picked.length ? picked : undefined })
         : await ablate(ctx.model, ctx.set, picked, flags.mode, { seed: flags.seed }).then((r) => ({ baseline: r.baseline, components: [r] }));
-      const rows = p.components.map(ablationResultText).map((r) => ({ component: r.component, mode: r.mode, exactMatch: r.exactMatch, tokenAccuracy: r.tokenAccuracy, loss: r.loss, perPosition: r.perPosition }));
+      const rows = p.components
+        .map(ablationResultText)
+        .map((r) => ({
+          component: r.component,
+          mode: r.mode,
+          exactMatch: r.exactMatch,
+          tokenAccuracy: r.tokenAccuracy,
+          loss: r.loss,
+          perPosition: r.perPosition,
+        }));
       if (flags.json) return void ctx.io.out(formatJson({ baseline: p.baseline, components: rows }));
-      println(ctx.io.out, `baseline: exact match ${pct(p.baseline.exactMatch)}, token accuracy ${pct(p.baseline.tokenAccuracy)}, loss ${p.baseline.loss.toFixed(4)}`);
+      println(
+        ctx.io.out,
+        `baseline: exact match ${pct(p.baseline.exactMatch)}, token accuracy ${pct(p.baseline.tokenAccuracy)}, loss ${p.baseline.loss.toFixed(4)}`,
+      );
       ctx.io.out(
         renderTable({
           head: ['component', 'mode', 'exact match', 'token acc', 'loss', 'per position'],
-          rows: rows.map((r) => [r.component, r.mode, pct(r.exactMatch), pct(r.tokenAccuracy), r.loss.toFixed(4), r.perPosition.map((x) => (Number.isNaN(x) ? '-' : Math.round(100 * x))).join(' ')]),
+          rows: rows.map((r) => [
+            r.component,
+            r.mode,
+            pct(r.exactMatch),
+            pct(r.tokenAccuracy),
+            r.loss.toFixed(4),
+            r.perPosition.map((x) => (Number.isNaN(x) ? '-' : Math.round(100 * x))).join(' '),
+          ]),
           align: ['left', 'left', 'right', 'right', 'right', 'left'],
           compact: true,
         }),

@@ -25,7 +25,7 @@ const ref = (h: HeadRef | null) => (h ? formatHead(h) : '-');
 export function register(program: Command): void {
   const cmd = program
     .command('attention')
-    .summary("attention patterns, and head matching between two models")
+    .summary('attention patterns, and head matching between two models')
     .description(
       "With --input: print every head's attention pattern (rows: query positions, columns: keys; BOS first). " +
         'With --against OTHER: compare every head with every head of OTHER on probe inputs (mean over real-token queries of 1 − Jensen–Shannon divergence) ' +
@@ -36,7 +36,10 @@ export function register(program: Command): void {
     .addOption(new Option('-i, --input <tokens>', 'one input, space-separated tokens'))
     .addOption(new Option('--against <other>', 'a second model file to match heads against'))
     .addOption(new Option('--threshold <x>', 'similarity that counts as a match').argParser(Number).default(0.9))
-    .addHelpText('after', '\nExamples:\n  $ rasplab attention reverse.safetensors --input "a b c"\n  $ rasplab attention reverse.safetensors --against learned.safetensors --json')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ rasplab attention reverse.safetensors --input "a b c"\n  $ rasplab attention reverse.safetensors --against learned.safetensors --json',
+    )
     .action(async (modelSpec: string, flags: AttentionFlags, c: Command) => {
       if (flags.input !== undefined && flags.against === undefined) {
         const { ioOf } = await import('../format/output.ts');
@@ -68,7 +71,13 @@ export function register(program: Command): void {
       const sim = await headSimilarity(ctx.model, await openModel(other), ctx.set.inputs);
       const matches = matchHeads(sim, ctx.model, flags.threshold);
       if (flags.json) return void ctx.io.out(formatJson({ similarity: sim, matches }));
-      ctx.io.out(renderTable({ head: ['', ...sim.headsB.map(ref)], rows: sim.similarity.map((row, i) => [ref(sim.headsA[i]), ...row.map((x) => x.toFixed(3))]), compact: true }));
+      ctx.io.out(
+        renderTable({
+          head: ['', ...sim.headsB.map(ref)],
+          rows: sim.similarity.map((row, i) => [ref(sim.headsA[i]), ...row.map((x) => x.toFixed(3))]),
+          compact: true,
+        }),
+      );
       ctx.io.out(
         renderTable({
           head: ['head', 'implements', 'best match', 'similarity', 'matched'],

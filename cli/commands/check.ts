@@ -54,7 +54,7 @@ export function register(program: Command): void {
     .command('check')
     .summary('check circuit hypotheses as properties, with shrunk counterexamples')
     .description(
-      'Check each claim of a hypothesis file (YAML or JSON) on --runs inputs generated with fast-check from the model\'s vocabulary and lengths ' +
+      "Check each claim of a hypothesis file (YAML or JSON) on --runs inputs generated with fast-check from the model's vocabulary and lengths " +
         '(inputs the program refuses are never generated). Claims: a head implements a selector (`head: "1.0"`, `implements: select(indices, opp_index, ==)`; ' +
         'a query that selects nothing must attend BOS); ablating components leaves the output unchanged or changes it; a neuron is active iff a RASP predicate holds; ' +
         'a residual read point encodes a variable linearly; the output is invariant under a transformation (permute, reverse, relabel); the model agrees with another. ' +
@@ -70,7 +70,11 @@ export function register(program: Command): void {
     .addOption(new Option('--path <path>', "with --claim and --seed: fast-check's path to a counterexample, replayed directly"))
     .addOption(new Option('--from-labels <compiled>', "propose claims from a compiled model's head labels and check them of MODEL"))
     .addOption(new Option('--match <rule>', 'with --from-labels: how a head must match the selector').choices(['mass', 'argmax']))
-    .addOption(new Option('--threshold <x>', 'with --from-labels and --match mass: attention mass that must be on the selected keys (default 0.5)').argParser(parseFraction))
+    .addOption(
+      new Option('--threshold <x>', 'with --from-labels and --match mass: attention mass that must be on the selected keys (default 0.5)').argParser(
+        parseFraction,
+      ),
+    )
     .addOption(jsonOption())
     .addOption(backendOption())
     .addHelpText(
@@ -83,10 +87,13 @@ export function register(program: Command): void {
     .action(async (modelSpec: string, hypSpec: string | undefined, flags: CheckFlags, cmd: Command) => {
       const io = ioOf(cmd);
       if (flags.fromLabels !== undefined && hypSpec !== undefined) throw new UserError('give a HYPOTHESES file or --from-labels COMPILED, not both');
-      if (flags.fromLabels === undefined && hypSpec === undefined) throw new UserError('name a HYPOTHESES file (rasplab check MODEL HYPOTHESES) or give --from-labels COMPILED');
+      if (flags.fromLabels === undefined && hypSpec === undefined)
+        throw new UserError('name a HYPOTHESES file (rasplab check MODEL HYPOTHESES) or give --from-labels COMPILED');
       if (flags.path !== undefined && flags.claim === undefined) throw new UserError('--path replays one claim: give --claim N with it');
-      if (flags.fromLabels !== undefined && flags.claim !== undefined) throw new UserError('--claim picks a claim of a HYPOTHESES file; --from-labels checks every proposal');
-      if (flags.fromLabels === undefined && (flags.match !== undefined || flags.threshold !== undefined)) throw new UserError('--match and --threshold go with --from-labels; a hypothesis file states them per claim');
+      if (flags.fromLabels !== undefined && flags.claim !== undefined)
+        throw new UserError('--claim picks a claim of a HYPOTHESES file; --from-labels checks every proposal');
+      if (flags.fromLabels === undefined && (flags.match !== undefined || flags.threshold !== undefined))
+        throw new UserError('--match and --threshold go with --from-labels; a hypothesis file states them per claim');
       const model = await loadModelArg(modelSpec);
       const runner = await import('../../probes/hypotheses/runner.ts');
       const { selectBackend } = await import('../../src/model/backend.ts');
@@ -99,14 +106,36 @@ export function register(program: Command): void {
         const proposal = proposeFromLabels(compiled, model, prog, { match: flags.match, threshold: flags.threshold });
         if (proposal.claims.length === 0) throw new UserError(`${flags.fromLabels} labels no head whose selector can be checked of ${modelSpec}`);
         const backend = await selectBackend(flags.backend);
-        const note = once(() => !flags.json && io.err(`backend: ${backend}; ${proposal.claims.length} proposed claims, ${flags.runs} runs each, seed ${flags.seed}\n`));
+        const note = once(
+          () => !flags.json && io.err(`backend: ${backend}; ${proposal.claims.length} proposed claims, ${flags.runs} runs each, seed ${flags.seed}\n`),
+        );
         const reports = await runner.checkClaims(await openModel(model), prog, proposal.claims, { ...opts, onReport: note });
-        const rows: ProposalRow[] = reports.map((r, i) => ({ from: proposal.claims[i].from, head: proposal.claims[i].head, selector: proposal.claims[i].implements, report: r }));
-        const heldBy = compiled.labels.heads.map((h) => rows.filter((r) => r.from.layer === h.layer && r.from.head === h.head && r.report.passed).map((r) => r.head));
-        if (heldBy.some((hs, i) => hs.length === 0 && !proposal.skipped.some((s) => s.from.layer === compiled.labels.heads[i].layer && s.from.head === compiled.labels.heads[i].head)))
+        const rows: ProposalRow[] = reports.map((r, i) => ({
+          from: proposal.claims[i].from,
+          head: proposal.claims[i].head,
+          selector: proposal.claims[i].implements,
+          report: r,
+        }));
+        const heldBy = compiled.labels.heads.map((h) =>
+          rows.filter((r) => r.from.layer === h.layer && r.from.head === h.head && r.report.passed).map((r) => r.head),
+        );
+        if (
+          heldBy.some(
+            (hs, i) =>
+              hs.length === 0 &&
+              !proposal.skipped.some((s) => s.from.layer === compiled.labels.heads[i].layer && s.from.head === compiled.labels.heads[i].head),
+          )
+        )
           setExitCode(cmd, EXIT_FAILED);
         if (flags.json)
-          return void io.out(formatJson({ seed: flags.seed, runs: flags.runs, proposals: rows.map((r) => ({ from: formatHead(r.from), head: r.head, selector: r.selector, ...jsonReport(r.report) })), skipped: proposal.skipped }));
+          return void io.out(
+            formatJson({
+              seed: flags.seed,
+              runs: flags.runs,
+              proposals: rows.map((r) => ({ from: formatHead(r.from), head: r.head, selector: r.selector, ...jsonReport(r.report) })),
+              skipped: proposal.skipped,
+            }),
+          );
         io.out(formatProposals(rows));
         for (const s of proposal.skipped) io.out(`compiled head ${formatHead(s.from)}: selector ${s.selector} skipped (${s.reason})\n`);
         return;
@@ -122,21 +151,40 @@ export function register(program: Command): void {
       // the file is the only line written.
       const note = once(() => !flags.json && io.err(`backend: ${backend}; program ${prog.name}; ${flags.runs} runs per claim, seed ${flags.seed}\n`));
       const picked = flags.claim !== undefined ? [flags.claim - 1] : hyp.claims.map((_, i) => i);
-      const base = ['check', modelSpec, hypSpec!, ...(flags.program !== undefined ? ['--program', flags.program] : []), ...(flags.runs !== DEFAULT_RUNS_SHOWN ? ['--runs', String(flags.runs)] : [])];
+      const base = [
+        'check',
+        modelSpec,
+        hypSpec!,
+        ...(flags.program !== undefined ? ['--program', flags.program] : []),
+        ...(flags.runs !== DEFAULT_RUNS_SHOWN ? ['--runs', String(flags.runs)] : []),
+      ];
       const reports: ClaimReport[] = [];
       // Claims are prepared (and validated) together; each is printed as soon as it has run.
-      const got = await runner.checkClaims(await openModel(model), prog, picked.map((i) => hyp.claims[i]), {
-        ...opts,
-        where: hypSpec,
-        indices: picked,
-        onReport: (r) => {
-          note();
-          reports.push(r);
-          if (!flags.json) io.out(formatClaimReport(r, replayCommand(base, r)));
+      const got = await runner.checkClaims(
+        await openModel(model),
+        prog,
+        picked.map((i) => hyp.claims[i]),
+        {
+          ...opts,
+          where: hypSpec,
+          indices: picked,
+          onReport: (r) => {
+            note();
+            reports.push(r);
+            if (!flags.json) io.out(formatClaimReport(r, replayCommand(base, r)));
+          },
         },
-      });
+      );
       if (got.some((r) => !r.passed)) setExitCode(cmd, EXIT_FAILED);
-      if (flags.json) return void io.out(formatJson({ program: prog.name, seed: flags.seed, runs: flags.runs, claims: reports.map((r) => ({ ...jsonReport(r), ...(r.passed ? {} : { replay: replayCommand(base, r) }) })) }));
+      if (flags.json)
+        return void io.out(
+          formatJson({
+            program: prog.name,
+            seed: flags.seed,
+            runs: flags.runs,
+            claims: reports.map((r) => ({ ...jsonReport(r), ...(r.passed ? {} : { replay: replayCommand(base, r) }) })),
+          }),
+        );
       io.out(formatSummary(reports));
     });
 }

@@ -26,7 +26,10 @@ export function register(program: Command): void {
     .argument('<a>', 'first model file')
     .argument('<b>', 'second model file');
   addProbeOptions(cmd, 300)
-    .addHelpText('after', '\nExamples:\n  $ rasplab compare reverse.safetensors learned.safetensors\n  $ rasplab compare a.safetensors b.safetensors --program sort --json')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ rasplab compare reverse.safetensors learned.safetensors\n  $ rasplab compare a.safetensors b.safetensors --program sort --json',
+    )
     .action(async (aSpec: string, bSpec: string, flags: ProbeFlags, c: Command) => {
       const b = await loadModelArg(bSpec);
       const ctx = await probeContext(aSpec, flags, c, b);
@@ -38,17 +41,41 @@ export function register(program: Command): void {
       const agree = (o: typeof r.outputs.inRange | null, what: string) =>
         o ? [what, `${o.minLen}–${o.maxLen}`, o.inputs, pct(o.agreement), pct(o.aExact), pct(o.bExact)] : [what, '-', 0, '-', '-', '-'];
       println(out, `program ${r.program}: outputs`);
-      out(renderTable({ head: ['lengths', 'range', 'inputs', 'A = B', 'A exact', 'B exact'], rows: [agree(r.outputs.inRange, 'trained'), agree(r.outputs.outOfRange, 'beyond')], compact: true }));
+      out(
+        renderTable({
+          head: ['lengths', 'range', 'inputs', 'A = B', 'A exact', 'B exact'],
+          rows: [agree(r.outputs.inRange, 'trained'), agree(r.outputs.outOfRange, 'beyond')],
+          compact: true,
+        }),
+      );
       println(out, 'heads of A and their best match in B:');
-      out(renderTable({ head: ['A head', 'implements', 'B head', 'similarity', 'matched'], rows: r.heads.matches.map((m) => [ref(m.head), m.expr ?? '', ref(m.best), m.similarity.toFixed(3), m.matched ? 'yes' : 'no']), compact: true }));
+      out(
+        renderTable({
+          head: ['A head', 'implements', 'B head', 'similarity', 'matched'],
+          rows: r.heads.matches.map((m) => [ref(m.head), m.expr ?? '', ref(m.best), m.similarity.toFixed(3), m.matched ? 'yes' : 'no']),
+          compact: true,
+        }),
+      );
       println(out, 'ablation (exact match when ablated):');
       const names = [...new Set([...ablation.a.components, ...ablation.b.components].map((x) => `${x.component} ${x.mode}`))];
       const find = (p: typeof ablation.a, k: string) => p.components.find((x) => `${x.component} ${x.mode}` === k);
-      out(renderTable({ head: ['component', 'A', 'B'], rows: names.map((k) => [k, pct(find(ablation.a, k)?.exactMatch), pct(find(ablation.b, k)?.exactMatch)]), compact: true }));
+      out(
+        renderTable({
+          head: ['component', 'A', 'B'],
+          rows: names.map((k) => [k, pct(find(ablation.a, k)?.exactMatch), pct(find(ablation.b, k)?.exactMatch)]),
+          compact: true,
+        }),
+      );
       println(out, 'first read point where each variable is linearly decodable:');
       out(renderTable({ head: ['variable', 'A', 'B'], rows: r.decodable.map((d) => [d.variable, d.a ?? '-', d.b ?? '-']), compact: true }));
       println(out, 'global magnitude pruning (exact match):');
-      out(renderTable({ head: ['sparsity', 'A', 'B'], rows: r.pruning.a.points.map((p, i) => [pct(p.sparsity), pct(p.exactMatch), pct(r.pruning.b.points[i]?.exactMatch)]), compact: true }));
+      out(
+        renderTable({
+          head: ['sparsity', 'A', 'B'],
+          rows: r.pruning.a.points.map((p, i) => [pct(p.sparsity), pct(p.exactMatch), pct(r.pruning.b.points[i]?.exactMatch)]),
+          compact: true,
+        }),
+      );
       println(out, 'neurons (dead / total, mean share active):');
       const nrow = (ls: typeof r.neurons.a) => ls.map((l) => `L${l.layer} ${l.dead}/${l.dMlp} ${pct(l.meanFractionActive)}`).join(', ') || 'no MLPs';
       println(out, `  A: ${nrow(r.neurons.a)}`);

@@ -50,21 +50,16 @@ export function register(program: Command): void {
     .addOption(jsonOption())
     .addHelpText(
       'after',
-      '\nExamples:\n' +
-        '  $ rasplab compile reverse --vocab a,b,c,d --max-len 8 -o reverse.safetensors\n' +
-        '  $ rasplab compile my.rasp --json',
+      '\nExamples:\n' + '  $ rasplab compile reverse --vocab a,b,c,d --max-len 8 -o reverse.safetensors\n' + '  $ rasplab compile my.rasp --json',
     )
     .action(async (spec: string, flags: CompileFlags, cmd: Command) => {
       const io = ioOf(cmd);
-      if (flags.output?.endsWith('.safetensors'))
-        throw new UserError(`--output names the output s-op; write the model file with -o ${flags.output}`);
+      if (flags.output?.endsWith('.safetensors')) throw new UserError(`--output names the output s-op; write the model file with -o ${flags.output}`);
       const prog = await resolveProgram(spec, { output: flags.output });
       const vocab = flags.vocab ?? prog.vocab;
       const maxLen = flags.maxLen ?? prog.maxLen;
-      if (!vocab)
-        throw new UserError(`compile needs a vocabulary: pass --vocab a,b,c or put '# vocab: a b c' in ${prog.file ?? prog.name}`);
-      if (maxLen === undefined)
-        throw new UserError(`compile needs a maximum length: pass --max-len 8 or put '# max-len: 8' in ${prog.file ?? prog.name}`);
+      if (!vocab) throw new UserError(`compile needs a vocabulary: pass --vocab a,b,c or put '# vocab: a b c' in ${prog.file ?? prog.name}`);
+      if (maxLen === undefined) throw new UserError(`compile needs a maximum length: pass --max-len 8 or put '# max-len: 8' in ${prog.file ?? prog.name}`);
       const path = resolve(flags.out ?? `${prog.name}.safetensors`);
 
       const { compile } = await import('../../compiler/index.ts');

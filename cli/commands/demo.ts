@@ -48,8 +48,14 @@ export function register(program: Command): void {
     .addOption(backendOption())
     .addOption(seedOption())
     .addOption(new Option('--cache <dir>', 'where the models are cached').default(CACHE_DIR))
-    .addOption(new Option('--max-len <n>', 'longest training input (smaller is quicker)').argParser(parsePositiveInt('--max-len')).default(DEMO_DEFAULTS.maxLen))
-    .addOption(new Option('--steps <n>', 'most training steps (training stops early at the target accuracy)').argParser(parsePositiveInt('--steps')).default(DEMO_DEFAULTS.steps))
+    .addOption(
+      new Option('--max-len <n>', 'longest training input (smaller is quicker)').argParser(parsePositiveInt('--max-len')).default(DEMO_DEFAULTS.maxLen),
+    )
+    .addOption(
+      new Option('--steps <n>', 'most training steps (training stops early at the target accuracy)')
+        .argParser(parsePositiveInt('--steps'))
+        .default(DEMO_DEFAULTS.steps),
+    )
     .addOption(new Option('--samples <n>', 'probe inputs for the comparison').argParser(parsePositiveInt('--samples')).default(300))
     .addHelpText(
       'after',
@@ -73,7 +79,9 @@ export function register(program: Command): void {
       makeFolder(outDir, '--out'); // before training, so a bad --out costs nothing
       const { selectBackend } = await import('../../src/model/backend.ts');
       const backend = await selectBackend(flags.backend);
-      io.err(`rasplab demo: ${settings.program}, vocabulary ${settings.vocab.join(' ')}, training lengths 1–${settings.maxLen} (compiled up to ${settings.maxLen + 1}), backend ${backend}\n`);
+      io.err(
+        `rasplab demo: ${settings.program}, vocabulary ${settings.vocab.join(' ')}, training lengths 1–${settings.maxLen} (compiled up to ${settings.maxLen + 1}), backend ${backend}\n`,
+      );
 
       const compiled = await compiledModel(program, settings, paths);
       io.err(compiled.cached ? 'compiled model: from the cache\n' : 'compiled model: compiled\n');

@@ -32,12 +32,7 @@ export function register(program: Command): void {
     .argument('<program>', 'a .rasp file, or a library name such as reverse')
     .addOption(new Option('-i, --input <tokens>', 'the input: space-separated tokens, e.g. "a b c d"').makeOptionMandatory())
     .addOption(outputNameOption())
-    .addOption(
-      new Option(
-        '--trace',
-        'also print every named s-op and selector at every position (a selector cell lists the key positions that query selects)',
-      ),
-    )
+    .addOption(new Option('--trace', 'also print every named s-op and selector at every position (a selector cell lists the key positions that query selects)'))
     .addOption(jsonOption())
     .addOption(vocabOption())
     .addOption(maxLenOption())

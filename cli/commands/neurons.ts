@@ -38,7 +38,13 @@ export function register(program: Command): void {
       const stats = await neuronStats(ctx.model, ctx.set, { acts, topK: flags.top });
       const fits = flags.variables ? neuronVariableFits(acts, programVariables(ctx.program, ctx.set.inputs)) : undefined;
       if (flags.json) return void ctx.io.out(formatJson({ ...stats, fits }));
-      ctx.io.out(renderTable({ head: ['layer', 'neurons', 'dead', 'mean active'], rows: stats.layers.map((l) => [l.layer, l.dMlp, l.dead, pct(l.meanFractionActive)]), compact: true }));
+      ctx.io.out(
+        renderTable({
+          head: ['layer', 'neurons', 'dead', 'mean active'],
+          rows: stats.layers.map((l) => [l.layer, l.dMlp, l.dead, pct(l.meanFractionActive)]),
+          compact: true,
+        }),
+      );
       ctx.io.out(
         renderTable({
           head: ['neuron', 'active', 'mean', 'max', 'top input (position)'],

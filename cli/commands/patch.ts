@@ -34,7 +34,12 @@ function parseSite(text: string, layers: number): Site {
 }
 
 function rows(rs: readonly PatchResult[]): string[][] {
-  return rs.map((r) => [r.site, Number.isNaN(r.recovery) ? '-' : r.recovery.toFixed(3), pct(r.exactMatch.patched), Number.isNaN(r.exactRecovery) ? '-' : r.exactRecovery.toFixed(3)]);
+  return rs.map((r) => [
+    r.site,
+    Number.isNaN(r.recovery) ? '-' : r.recovery.toFixed(3),
+    pct(r.exactMatch.patched),
+    Number.isNaN(r.exactRecovery) ? '-' : r.exactRecovery.toFixed(3),
+  ]);
 }
 
 export function register(program: Command): void {
@@ -71,7 +76,12 @@ export function register(program: Command): void {
       else {
         const sites: Site[] = [
           ...flags.site.map((s) => parseSite(s, ctx.model.config.layers.length)),
-          ...flags.component.flatMap((t) => hookSites(parseComponent(t, ctx.model.config), ctx.model.config).map((s) => ({ ...s, ...(flags.position !== undefined ? { position: flags.position } : {}) }))),
+          ...flags.component.flatMap((t) =>
+            hookSites(parseComponent(t, ctx.model.config), ctx.model.config).map((s) => ({
+              ...s,
+              ...(flags.position !== undefined ? { position: flags.position } : {}),
+            })),
+          ),
         ];
         if (sites.length === 0) throw new UserError('name what to patch (--site HOOK[@POS], --component 1.0) or give --sweep');
         results = [await patch(ctx.model, pairs, sites)];
@@ -79,7 +89,17 @@ export function register(program: Command): void {
       if (flags.json) return void ctx.io.out(formatJson({ pairs: pairs.clean.inputs.length, skipped: pairs.skipped, results }));
       const r0 = results[0];
       println(ctx.io.out, `${pairs.clean.inputs.length} pairs (${pairs.skipped} inputs without a corruption that changes the output)`);
-      println(ctx.io.out, `logit difference: clean ${r0.logitDiff.clean.toFixed(3)}, corrupt ${r0.logitDiff.corrupt.toFixed(3)}; exact match: clean ${pct(r0.exactMatch.clean)}, corrupt ${pct(r0.exactMatch.corrupt)}`);
-      ctx.io.out(renderTable({ head: ['site', 'recovery', 'exact match', 'exact recovery'], rows: rows(results), align: ['left', 'right', 'right', 'right'], compact: true }));
+      println(
+        ctx.io.out,
+        `logit difference: clean ${r0.logitDiff.clean.toFixed(3)}, corrupt ${r0.logitDiff.corrupt.toFixed(3)}; exact match: clean ${pct(r0.exactMatch.clean)}, corrupt ${pct(r0.exactMatch.corrupt)}`,
+      );
+      ctx.io.out(
+        renderTable({
+          head: ['site', 'recovery', 'exact match', 'exact recovery'],
+          rows: rows(results),
+          align: ['left', 'right', 'right', 'right'],
+          compact: true,
+        }),
+      );
     });
 }

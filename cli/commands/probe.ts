@@ -18,7 +18,7 @@ export function register(program: Command): void {
     .command('probe')
     .summary('linear probes: where each program variable becomes decodable')
     .description(
-      "Fit a linear probe (logistic regression for categorical variables, least squares for numerical ones) from the residual stream at each read point " +
+      'Fit a linear probe (logistic regression for categorical variables, least squares for numerical ones) from the residual stream at each read point ' +
         '(resid_pre of every layer, then the final resid_post) to each program variable per position, and report held-out accuracy. ' +
         'On compiled models the point where the model holds each variable in its own directions is shown too.',
     )
@@ -32,7 +32,12 @@ export function register(program: Command): void {
       const { linearProbes } = await import('../../probes/linearProbe.ts');
       const r = await linearProbes(ctx.model, ctx.program, ctx.set, { seed: flags.seed, threshold: flags.threshold, steps: flags.steps });
       if (flags.json) return void ctx.io.out(formatJson(r));
-      const head = ['variable', ...r.hooks.map((h) => h.replace('.hook_', ' ')), 'first decodable', ...(ctx.model.config.origin === 'compiled' ? ['compiled'] : [])];
+      const head = [
+        'variable',
+        ...r.hooks.map((h) => h.replace('.hook_', ' ')),
+        'first decodable',
+        ...(ctx.model.config.origin === 'compiled' ? ['compiled'] : []),
+      ];
       const rows = r.variables.map((v) => [
         v.variable,
         ...v.points.map((p) => pct(p.accuracy)),

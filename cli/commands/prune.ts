@@ -15,7 +15,10 @@ interface PruneFlags extends ProbeFlags {
 }
 
 function parseSparsities(text: string): number[] {
-  const xs = text.split(/[,\s]+/).filter(Boolean).map(Number);
+  const xs = text
+    .split(/[,\s]+/)
+    .filter(Boolean)
+    .map(Number);
   if (xs.length === 0 || xs.some((x) => !(x >= 0 && x <= 1))) throw new UserError(`--sparsities wants numbers in [0, 1], e.g. 0,0.5,0.9; got '${text}'`);
   return xs;
 }
@@ -30,9 +33,16 @@ export function register(program: Command): void {
     )
     .argument('<model>', 'a .safetensors model file written by rasplab');
   addProbeOptions(cmd)
-    .addOption(new Option('--method <m>', 'pruning method (repeatable; default all)').choices(['global', 'per-matrix', 'heads', 'neurons']).argParser((v: string, prev: string[] = []) => [...prev, v]))
+    .addOption(
+      new Option('--method <m>', 'pruning method (repeatable; default all)')
+        .choices(['global', 'per-matrix', 'heads', 'neurons'])
+        .argParser((v: string, prev: string[] = []) => [...prev, v]),
+    )
     .addOption(new Option('--sparsities <list>', 'comma-separated sparsities in [0, 1]').argParser(parseSparsities))
-    .addHelpText('after', '\nExamples:\n  $ rasplab prune reverse.safetensors --method global\n  $ rasplab prune model.safetensors --sparsities 0,0.5,0.9 --json')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ rasplab prune reverse.safetensors --method global\n  $ rasplab prune model.safetensors --sparsities 0,0.5,0.9 --json',
+    )
     .action(async (modelSpec: string, flags: PruneFlags, c: Command) => {
       const ctx = await probeContext(modelSpec, flags, c);
       const { pruningCurve, PRUNE_METHODS } = await import('../../probes/pruning.ts');

@@ -36,7 +36,9 @@ export function register(program: Command): void {
   addProbeOptions(cmd, 300)
     .addOption(new Option('--html <file>', `where to write the HTML page (default ${DEFAULT_REPORT}, unless only --svg or --json is given)`))
     .addOption(new Option('--svg <dir>', 'also write each figure as its own .svg file into this folder'))
-    .addOption(new Option('--input <tokens>', 'an input to draw attention on, e.g. "a b c" (repeat for several; default: two examples)').argParser(collectInputs))
+    .addOption(
+      new Option('--input <tokens>', 'an input to draw attention on, e.g. "a b c" (repeat for several; default: two examples)').argParser(collectInputs),
+    )
     .addHelpText(
       'after',
       '\nExamples:\n' +

@@ -84,8 +84,7 @@ export function toTrainFlags(o: RawTrainOptions, programDefaults: { vocab?: read
     };
   }
   const decay = o.decay ?? DEFAULT_FLAGS.decay;
-  if (decay !== 'cosine' && decay !== 'linear' && decay !== 'constant')
-    throw new UserError(`--decay must be cosine, linear or constant, got '${decay}'`);
+  if (decay !== 'cosine' && decay !== 'linear' && decay !== 'constant') throw new UserError(`--decay must be cosine, linear or constant, got '${decay}'`);
   return {
     vocab: o.vocab ?? programDefaults.vocab,
     minLen: number('--min-len', o.minLen) ?? DEFAULT_FLAGS.minLen,

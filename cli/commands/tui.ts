@@ -20,13 +20,17 @@ export function register(program: Command): void {
     .summary('interactive terminal UI: ablate heads and MLPs and watch what breaks')
     .description(
       'Browse the model as a tree (layers → heads, MLP → neurons, with the RASP expression each compiled component implements), ablate components ' +
-        '(zero, mean or resample) and watch exact match and per-position accuracy on a fixed probe set, the output on an input against the program\'s, ' +
+        "(zero, mean or resample) and watch exact match and per-position accuracy on a fixed probe set, the output on an input against the program's, " +
         "and the selected head's attention as a heatmap. With --vs, a second model sits beside the first with its own ablations. Press ? inside for every key.",
     )
     .argument('<model>', 'a .safetensors model file written by rasplab')
     .addOption(new Option('--vs <other>', 'a second model file of the same task, shown side by side'))
-    .addOption(programOption().default(undefined, "the program recorded in the model file"))
-    .addOption(new Option('--samples <n>', 'probe inputs: all of them when there are at most this many, else this many random ones').argParser(parsePositiveInt('--samples')).default(200))
+    .addOption(programOption().default(undefined, 'the program recorded in the model file'))
+    .addOption(
+      new Option('--samples <n>', 'probe inputs: all of them when there are at most this many, else this many random ones')
+        .argParser(parsePositiveInt('--samples'))
+        .default(200),
+    )
     .addOption(seedOption())
     .addOption(backendOption())
     .addHelpText(
@@ -37,12 +41,17 @@ export function register(program: Command): void {
       const { prepareSession } = await import('../tui/session.ts');
       const session = await prepareSession(modelSpec, flags);
       const notTty = !process.stdout.isTTY ? 'stdout' : !process.stdin.isTTY ? 'stdin' : null;
-      if (notTty) throw new UserError(`the terminal UI needs an interactive terminal, but ${notTty} is not a TTY (for scripts use rasplab ablate or attention)`);
+      if (notTty)
+        throw new UserError(`the terminal UI needs an interactive terminal, but ${notTty} is not a TTY (for scripts use rasplab ablate or attention)`);
       const { selectBackend } = await import('../../src/model/backend.ts');
       const backend = await selectBackend(flags.backend);
       const { createEngine } = await import('../tui/engine.ts');
       const { LoadedModel } = await import('../../src/model/loadedModel.ts');
-      const engine = createEngine(session.models.map((m) => LoadedModel.from(m.data)), session.set, { seed: flags.seed });
+      const engine = createEngine(
+        session.models.map((m) => LoadedModel.from(m.data)),
+        session.set,
+        { seed: flags.seed },
+      );
       // Ink decides when it is imported whether it runs in CI (CI=true, as containers and CI shells
       // set), and then draws only the final frame: a blank screen here, where we know there is a TTY.
       delete process.env.CI;

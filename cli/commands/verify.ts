@@ -10,15 +10,7 @@ import { EXIT_FAILED, setExitCode } from '../errors.ts';
 import { formatJson } from '../format/json.ts';
 import { ioOf, println } from '../format/output.ts';
 import { renderPairs } from '../format/table.ts';
-import {
-  backendOption,
-  existingModelPath,
-  jsonOption,
-  outputNameOption,
-  parsePositiveInt,
-  seedOption,
-  type BackendChoice,
-} from '../options.ts';
+import { backendOption, existingModelPath, jsonOption, outputNameOption, parsePositiveInt, seedOption, type BackendChoice } from '../options.ts';
 import { openModel } from '../openModel.ts';
 import { programForModel } from '../resolveProgram.ts';
 
@@ -52,7 +44,11 @@ export function register(program: Command): void {
     )
     .argument('<model>', 'a .safetensors model file written by rasplab')
     .argument('[program]', 'a .rasp file or library name (default: the program recorded in the model)')
-    .addOption(new Option('--samples <n>', `how many random inputs to check when the input space is larger than ${EXHAUSTIVE_TEXT}`).argParser(parsePositiveInt('--samples')).default(10000))
+    .addOption(
+      new Option('--samples <n>', `how many random inputs to check when the input space is larger than ${EXHAUSTIVE_TEXT}`)
+        .argParser(parsePositiveInt('--samples'))
+        .default(10000),
+    )
     .addOption(seedOption())
     .addOption(new Option('--min-len <n>', "shortest input checked (default: the model's shortest)").argParser(parsePositiveInt('--min-len')))
     .addOption(new Option('--max-len <n>', "longest input checked (default: the model's longest; up to n_ctx-1)").argParser(parsePositiveInt('--max-len')))

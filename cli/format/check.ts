@@ -22,7 +22,10 @@ export function formatClaimReport(r: ClaimReport, replay: string): string {
   const head = `claim ${r.index + 1}${r.name ? ` (${r.name})` : ''}: ${r.passed ? 'passed' : 'FAILED'}  ${r.claim}`;
   if (r.passed) return `${head}\n  ${r.runs} runs${r.skipped ? `, ${r.skipped} skipped` : ''}\n`;
   const rows: [string, string][] = [
-    ['counterexample', `${inputText(r.counterexample ?? [])}   (${minimality(r)}; found after ${r.runs} run${r.runs === 1 ? '' : 's'}, ${r.shrinks} shrink${r.shrinks === 1 ? '' : 's'})`],
+    [
+      'counterexample',
+      `${inputText(r.counterexample ?? [])}   (${minimality(r)}; found after ${r.runs} run${r.runs === 1 ? '' : 's'}, ${r.shrinks} shrink${r.shrinks === 1 ? '' : 's'})`,
+    ],
     ['observed', r.observed ?? ''],
     ['expected', r.expected ?? ''],
     ['replay', replay],

@@ -39,8 +39,7 @@ function touchedSops(w: WeightArray | undefined, residualAxis: 0 | 1, labels: re
   if (!w || w.shape.length !== 2 || labels.length === 0) return [];
   const [rows, cols] = w.shape;
   const hit = new Set<number>();
-  for (let r = 0; r < rows; r++)
-    for (let c = 0; c < cols; c++) if (w.data[r * cols + c] !== 0) hit.add(residualAxis === 0 ? r : c);
+  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) if (w.data[r * cols + c] !== 0) hit.add(residualAxis === 0 ? r : c);
   const sops: string[] = [];
   for (const l of [...labels].sort((a, b) => a.index - b.index)) if (hit.has(l.index) && !sops.includes(l.sop)) sops.push(l.sop);
   return sops;
@@ -93,8 +92,7 @@ export function componentRows(m: ModelData): ComponentRow[] {
   });
   const out = config.output;
   const reads = touchedSops(m.weights.get('unembed.W_U'), 0, labels.residual);
-  const decodes =
-    out.encoding === 'categorical' ? `categorical over {${out.values.map(formatValue).join(', ')}}` : 'one number';
+  const decodes = out.encoding === 'categorical' ? `categorical over {${out.values.map(formatValue).join(', ')}}` : 'one number';
   rows.push({
     layer: '-',
     component: 'unembed',

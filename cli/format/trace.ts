@@ -21,7 +21,7 @@ export function selectedKeys(row: readonly boolean[]): string {
   const keys = row.flatMap((on, k) => (on ? [k] : []));
   if (keys.length === 0) return '·';
   const parts: string[] = [];
-  for (let i = 0; i < keys.length; ) {
+  for (let i = 0; i < keys.length;) {
     let j = i;
     while (j + 1 < keys.length && keys[j + 1] === keys[j] + 1) j++;
     parts.push(j - i >= 2 ? `${keys[i]}-${keys[j]}` : keys.slice(i, j + 1).join(' '));

@@ -91,8 +91,7 @@ async function modelSection(
   const ablation = pre.ablation ?? (await ablationSweep(m, set, { modes: ['zero', 'mean'], seed: opts.seed }));
   stage('pruning');
   const pruning: PruneCurve[] = [];
-  for (const method of PRUNE_METHODS)
-    pruning.push(method === 'global' && pre.globalPruning ? pre.globalPruning : await pruningCurve(m, set, method));
+  for (const method of PRUNE_METHODS) pruning.push(method === 'global' && pre.globalPruning ? pre.globalPruning : await pruningCurve(m, set, method));
   stage('linear probes');
   const probes = await probeAccuracy(m, program, set, opts, pre.probes);
   const neurons = pre.neurons ?? (await neuronStats(m, set)).layers;
@@ -137,7 +136,9 @@ function checkVocabularies(models: readonly ReportModel[]): void {
   const has = new Set(b.model.config.vocab.map(valueKey));
   const missing = a.model.config.vocab.filter((v) => !has.has(valueKey(v)));
   if (missing.length)
-    throw new UserError(`${b.file} does not know token${missing.length > 1 ? 's' : ''} ${missing.map((v) => `'${formatValue(v)}'`).join(', ')} of ${a.file}'s vocabulary`);
+    throw new UserError(
+      `${b.file} does not know token${missing.length > 1 ? 's' : ''} ${missing.map((v) => `'${formatValue(v)}'`).join(', ')} of ${a.file}'s vocabulary`,
+    );
 }
 
 /** Runs every probe a report needs on one model or a pair (A first). */

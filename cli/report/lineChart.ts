@@ -18,7 +18,12 @@ export interface Series {
 
 export interface LinePanel {
   readonly title: string;
-  readonly x: { readonly domain: readonly [number, number]; readonly title: string; readonly ticks?: readonly { value: number; text: string }[]; readonly format?: (x: number) => string };
+  readonly x: {
+    readonly domain: readonly [number, number];
+    readonly title: string;
+    readonly ticks?: readonly { value: number; text: string }[];
+    readonly format?: (x: number) => string;
+  };
   readonly y: { readonly domain: readonly [number, number]; readonly title: string; readonly log?: boolean; readonly format?: (y: number) => string };
   readonly series: readonly Series[];
   readonly refLines?: readonly { readonly y: number; readonly text: string }[];
@@ -38,7 +43,10 @@ export function linePanel(p: LinePanel, x: number, y: number, width: number, hei
   const yf = p.y.format ?? ((v: number) => String(v));
   const xTicks: Tick[] = p.x.ticks ? p.x.ticks.map((t) => ({ at: sx(t.value), text: t.text })) : scaleTicks(sx, 5, xf);
   const yTicks: Tick[] = p.y.log
-    ? sy.ticks(4).filter((v, _i, all) => all.length <= 6 || Math.log10(v) % 1 === 0).map((v) => ({ at: sy(v), text: yf(v) }))
+    ? sy
+        .ticks(4)
+        .filter((v, _i, all) => all.length <= 6 || Math.log10(v) % 1 === 0)
+        .map((v) => ({ at: sy(v), text: yf(v) }))
     : scaleTicks(sy, 5, yf);
   const path = line<readonly [number, number]>()
     .x((d) => sx(d[0]))
@@ -50,9 +58,7 @@ export function linePanel(p: LinePanel, x: number, y: number, width: number, hei
       el('path', { d: path(s.points) ?? '', fill: 'none', stroke: s.color, 'stroke-width': 2, 'stroke-dasharray': s.dash }),
       ...(s.markers === false
         ? []
-        : s.points.map(([px, py]) =>
-            el('circle', { cx: sx(px), cy: sy(py), r: 2.8, fill: s.color }, tooltip(`${s.name}: ${xf(px)} → ${yf(py)}`)),
-          )),
+        : s.points.map(([px, py]) => el('circle', { cx: sx(px), cy: sy(py), r: 2.8, fill: s.color }, tooltip(`${s.name}: ${xf(px)} → ${yf(py)}`)))),
     ),
   );
   const refs = (p.refLines ?? []).map((r) =>

@@ -21,28 +21,44 @@ export function htmlTable(caption: string, head: readonly string[], rows: readon
   );
 }
 
-const shape = (m: ModelSection): string =>
-  `${m.layers} layers; heads ${m.headsPerLayer.join(', ')}; d_model ${m.dModel}; d_mlp ${m.dMlp.join(', ')}`;
+const shape = (m: ModelSection): string => `${m.layers} layers; heads ${m.headsPerLayer.join(', ')}; d_model ${m.dModel}; d_mlp ${m.dMlp.join(', ')}`;
 
 function modelsTable(d: ReportData): string {
   const ms = d.models;
   const row = (what: string, f: (m: ModelSection) => Cell) => [what, ...ms.map(f)];
-  return htmlTable('The models', ['', ...ms.map((m) => m.name)], [
-    row('file', (m) => m.file),
-    row('shape', shape),
-    row('parameters', (m) => m.params),
-    row('context (tokens + BOS)', (m) => m.nCtx),
-    row(ms.some((m) => m.origin === 'learned') ? 'built / trained for lengths' : 'built for lengths', (m) => `${m.lengths[0]}–${m.lengths[1]}`),
-    row(`exact match on the ${d.settings.inputs} probe inputs`, (m) => pct(m.exactMatch)),
-    row('exact match on longer inputs', (m) => (m.beyond.length ? m.beyond.map((b) => `length ${b.length}: ${pct(b.exactMatch)}`).join('; ') : `none fit (context ${m.nCtx})`)),
-  ]);
+  return htmlTable(
+    'The models',
+    ['', ...ms.map((m) => m.name)],
+    [
+      row('file', (m) => m.file),
+      row('shape', shape),
+      row('parameters', (m) => m.params),
+      row('context (tokens + BOS)', (m) => m.nCtx),
+      row(ms.some((m) => m.origin === 'learned') ? 'built / trained for lengths' : 'built for lengths', (m) => `${m.lengths[0]}–${m.lengths[1]}`),
+      row(`exact match on the ${d.settings.inputs} probe inputs`, (m) => pct(m.exactMatch)),
+      row('exact match on longer inputs', (m) =>
+        m.beyond.length ? m.beyond.map((b) => `length ${b.length}: ${pct(b.exactMatch)}`).join('; ') : `none fit (context ${m.nCtx})`,
+      ),
+    ],
+  );
 }
 
 function outputsTable(d: ReportData): string {
   const c = d.comparison!;
   const [a, b] = d.models;
   const rows = [c.outputs.inRange, c.outputs.outOfRange].flatMap((o, i) =>
-    o ? [[i === 0 ? 'trained' : 'beyond', o.minLen === o.maxLen ? String(o.minLen) : `${o.minLen}–${o.maxLen}`, o.inputs, pct(o.agreement), pct(o.aExact), pct(o.bExact)]] : [],
+    o
+      ? [
+          [
+            i === 0 ? 'trained' : 'beyond',
+            o.minLen === o.maxLen ? String(o.minLen) : `${o.minLen}–${o.maxLen}`,
+            o.inputs,
+            pct(o.agreement),
+            pct(o.aExact),
+            pct(o.bExact),
+          ],
+        ]
+      : [],
   );
   return htmlTable('Outputs', ['lengths', 'range', 'inputs', `${a.name} = ${b.name}`, `${a.name} exact`, `${b.name} exact`], rows);
 }
@@ -51,13 +67,25 @@ function headsTable(d: ReportData): string {
   const [a, b] = d.models;
   if (!d.comparison || !b) {
     const heads = a.attention[0]?.heads ?? [];
-    return htmlTable(`Heads of ${a.name}`, ['head', 'implements', 'exact, zero-ablated', 'exact, mean-ablated'], heads.map((h) => [formatHead(h), a.headLabels[formatHead(h)] ?? '–', pct(headAblated(a, h)), pct(headAblated(a, h, 'mean'))]));
+    return htmlTable(
+      `Heads of ${a.name}`,
+      ['head', 'implements', 'exact, zero-ablated', 'exact, mean-ablated'],
+      heads.map((h) => [formatHead(h), a.headLabels[formatHead(h)] ?? '–', pct(headAblated(a, h)), pct(headAblated(a, h, 'mean'))]),
+    );
   }
   return htmlTable(
     `Heads of ${a.name} and their best match in ${b.name} (similarity: mean 1 − Jensen–Shannon divergence of the attention patterns)`,
     ['head', 'implements', `best in ${b.name}`, 'similarity', 'matched', `${a.name} exact, head zero-ablated`, `${b.name} exact, match zero-ablated`],
     d.comparison.matches.map((m) => {
-      return [formatHead(m.head), m.expr ?? '–', m.best ? formatHead(m.best) : '–', m.similarity.toFixed(3), m.matched ? 'yes' : 'no', pct(headAblated(a, m.head)), m.best ? pct(headAblated(b, m.best)) : '–'];
+      return [
+        formatHead(m.head),
+        m.expr ?? '–',
+        m.best ? formatHead(m.best) : '–',
+        m.similarity.toFixed(3),
+        m.matched ? 'yes' : 'no',
+        pct(headAblated(a, m.head)),
+        m.best ? pct(headAblated(b, m.best)) : '–',
+      ];
     }),
   );
 }
@@ -68,7 +96,11 @@ function decodableTable(d: ReportData): string {
     const p = m.probes.find((q) => q.variable === v);
     return p?.firstDecodable === null || p?.firstDecodable === undefined ? 'never' : readPointName(p.firstDecodable);
   };
-  return htmlTable('First linearly decodable (≥ 99% held-out)', ['variable', ...d.models.map((m) => m.name)], variables.map((v) => [v, ...d.models.map((m) => at(m, v))]));
+  return htmlTable(
+    'First linearly decodable (≥ 99% held-out)',
+    ['variable', ...d.models.map((m) => m.name)],
+    variables.map((v) => [v, ...d.models.map((m) => at(m, v))]),
+  );
 }
 
 function neuronsTable(d: ReportData): string {

@@ -61,7 +61,16 @@ function useScreenSize(fixed?: ScreenSize): ScreenSize {
 export function App({ models, engine, program, task, seed, backend, size: fixedSize }: AppProps) {
   const { exit } = useApp();
   const size = useScreenSize(fixedSize);
-  const ctx = useMemo(() => makeContext(models.map((m) => m.data), program, task, seed), [models, program, task, seed]);
+  const ctx = useMemo(
+    () =>
+      makeContext(
+        models.map((m) => m.data),
+        program,
+        task,
+        seed,
+      ),
+    [models, program, task, seed],
+  );
   // Keys go to the reducer as they are, so each is read against the latest state (no stale closure).
   const [state, dispatch] = useReducer((s: TuiState, e: KeyEvent) => reduceKeys(s, e.input, e.key, ctx), ctx, initialState);
 

@@ -24,11 +24,24 @@ export function Heatmap({ pattern, labels, corner, title, width, rows, empty }: 
   if (rows <= 0) return null;
   const lw = labelWidth(labels, corner);
   const lines: ReactNode[] = [];
-  if (title !== undefined) lines.push(<Text key="title" dimColor wrap="truncate-end">{fit(title, width)}</Text>);
+  if (title !== undefined)
+    lines.push(
+      <Text key="title" dimColor wrap="truncate-end">
+        {fit(title, width)}
+      </Text>,
+    );
   if (empty || !pattern) {
-    lines.push(<Text key="empty" dimColor>{fit(empty ?? 'attention: computing…', width)}</Text>);
+    lines.push(
+      <Text key="empty" dimColor>
+        {fit(empty ?? 'attention: computing…', width)}
+      </Text>,
+    );
   } else {
-    lines.push(<Text key="head" bold>{fit(headerLine(labels, corner, lw), width)}</Text>);
+    lines.push(
+      <Text key="head" bold>
+        {fit(headerLine(labels, corner, lw), width)}
+      </Text>,
+    );
     pattern.forEach((row, q) =>
       lines.push(
         <Box key={q}>

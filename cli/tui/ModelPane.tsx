@@ -44,7 +44,11 @@ export function ModelPane(p: ModelPaneProps) {
   const { index, engine, side, layout: lay, input } = p;
   const spec = { ablated: side.ablated, mode: p.mode };
   const sk = specKey(spec);
-  const acc = useComputation(`acc|${sk}`, (sig) => engine.accuracy(index, spec, sig), () => engine.cachedAccuracy(index, spec));
+  const acc = useComputation(
+    `acc|${sk}`,
+    (sig) => engine.accuracy(index, spec, sig),
+    () => engine.cachedAccuracy(index, spec),
+  );
   const view = useComputation(
     `view|${JSON.stringify(input)}|${sk}`,
     (sig) => engine.inputView(index, input, spec, sig),
@@ -74,7 +78,14 @@ export function ModelPane(p: ModelPaneProps) {
     />
   );
   const tree = (
-    <ModelTree rows={p.rows} selected={componentKey(side.selected)} ablated={new Set(side.ablated.map(componentKey))} focused={p.focused} width={lay.treeWidth} height={lay.treeRows} />
+    <ModelTree
+      rows={p.rows}
+      selected={componentKey(side.selected)}
+      ablated={new Set(side.ablated.map(componentKey))}
+      focused={p.focused}
+      width={lay.treeWidth}
+      height={lay.treeRows}
+    />
   );
   return (
     <Box flexDirection="column" width={w}>

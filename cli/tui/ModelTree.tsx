@@ -22,7 +22,10 @@ function lead(row: TreeRow): string {
 }
 
 export function ModelTree({ rows, selected, ablated, focused, width, height }: ModelTreeProps) {
-  const sel = Math.max(0, rows.findIndex((r) => r.id === selected));
+  const sel = Math.max(
+    0,
+    rows.findIndex((r) => r.id === selected),
+  );
   const start = viewportStart(rows.length, sel, height);
   const shown = rows.slice(start, start + height);
   return (

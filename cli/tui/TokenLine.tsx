@@ -45,7 +45,11 @@ export function TokenLine({ label, values, widths, width, expected, dim, placeho
   for (const [i, v] of (values ?? []).entries()) {
     const text = formatValue(v).padStart(widths[i] ?? 1);
     if (used + text.length + 1 > width - verdict.length) {
-      cells.push(<Text key="more" dimColor>…</Text>);
+      cells.push(
+        <Text key="more" dimColor>
+          …
+        </Text>,
+      );
       break;
     }
     used += text.length + 1;

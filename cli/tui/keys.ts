@@ -59,9 +59,19 @@ export const helpText = (h: FittedHelp): string => h.items.map((i) => `${i.key} 
 /** The one-line help, fitted into `width` columns: two spaces between items, else one, else short words. */
 export function helpLine(width: number, opts: { vs: boolean; editing: boolean }): FittedHelp {
   const variants: HelpItem[][] = opts.editing
-    ? [[{ key: 'type', word: 'tokens' }, { key: 'Enter', word: 'accept' }, { key: 'Esc', word: 'cancel' }, { key: 'Backspace', word: 'erase' }]]
+    ? [
+        [
+          { key: 'type', word: 'tokens' },
+          { key: 'Enter', word: 'accept' },
+          { key: 'Esc', word: 'cancel' },
+          { key: 'Backspace', word: 'erase' },
+        ],
+      ]
     : [0, 1].map((v) =>
-        KEYS.filter((k) => k.inLine && (opts.vs || k.short !== 'tab')).map((k) => ({ key: v && k.short === 'space' ? 'spc' : k.short, word: LINE_WORDS[k.short][v] })),
+        KEYS.filter((k) => k.inLine && (opts.vs || k.short !== 'tab')).map((k) => ({
+          key: v && k.short === 'space' ? 'spc' : k.short,
+          word: LINE_WORDS[k.short][v],
+        })),
       );
   for (const items of variants)
     for (const gap of [2, 1]) {

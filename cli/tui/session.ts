@@ -36,7 +36,12 @@ const sameVocab = (a: ModelData, b: ModelData) =>
 function sharedTask(models: readonly ModelData[], specs: readonly string[]): ProbeTask {
   const task = commonTask(models);
   if (task.minLen > task.maxLen)
-    throw new UserError(`${specs.join(' and ')} share no input length (${models.map(modelTask).map((t) => `${t.minLen}–${t.maxLen}`).join(' vs ')})`);
+    throw new UserError(
+      `${specs.join(' and ')} share no input length (${models
+        .map(modelTask)
+        .map((t) => `${t.minLen}–${t.maxLen}`)
+        .join(' vs ')})`,
+    );
   return task;
 }
 
@@ -47,11 +52,15 @@ export async function prepareSession(modelSpec: string, flags: SessionFlags): Pr
   const [a, b] = models;
   if (b) {
     if (!sameVocab(a, b))
-      throw new UserError(`vocabulary mismatch: ${specs[0]} takes ${vocabText(a.config.vocab.slice(1))}, ${specs[1]} takes ${vocabText(b.config.vocab.slice(1))}`);
+      throw new UserError(
+        `vocabulary mismatch: ${specs[0]} takes ${vocabText(a.config.vocab.slice(1))}, ${specs[1]} takes ${vocabText(b.config.vocab.slice(1))}`,
+      );
     const pa = a.labels.program;
     const pb = b.labels.program;
     if (flags.program === undefined && pa && pb && (pa.name !== pb.name || pa.output !== pb.output))
-      throw new UserError(`program mismatch: ${specs[0]} records program '${pa.name}', ${specs[1]} records '${pb.name}'; name the one to score both with --program PROGRAM`);
+      throw new UserError(
+        `program mismatch: ${specs[0]} records program '${pa.name}', ${specs[1]} records '${pb.name}'; name the one to score both with --program PROGRAM`,
+      );
   }
   const program = await programOf(a, specs[0], flags.program);
   const task = sharedTask(models, specs);

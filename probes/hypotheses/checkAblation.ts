@@ -26,8 +26,7 @@ export function ablationChecker(ctx: ClaimContext, claim: AblationClaim): Checke
       const at = firstDifference(config, before, after, expected);
       const from = partner ? ` (resampled from ${seqText(partner)})` : '';
       const what = `${abl.mode}-ablated ${formatComponents(abl.components)}${from}: ${seqText(after)}; unablated: ${seqText(before)}`;
-      if (claim.output === 'unchanged')
-        return { ok: at < 0, observed: at < 0 ? what : `${what} (differs at position ${at})`, expected: 'the same output' };
+      if (claim.output === 'unchanged') return { ok: at < 0, observed: at < 0 ? what : `${what} (differs at position ${at})`, expected: 'the same output' };
       return { ok: at >= 0, observed: what, expected: 'a different output at some position' };
     },
     dispose: () => abl.dispose(),

@@ -30,7 +30,8 @@ export function agreementChecker(ctx: ClaimContext, claim: AgreementClaim): Chec
   const known = new Set(other.config.vocab.slice(1).map(valueKey));
   const missing = ctx.domain.vocab.filter((v) => !known.has(valueKey(v)));
   if (missing.length) throw claimError(ctx, 'agrees', `${name} has no token ${missing.map(formatValue).join(', ')} in its vocabulary`);
-  const abl: SingleAblation | undefined = claim.ablate !== undefined ? singleAblation(ctx, 'ablate', componentList(claim.ablate), claim.mode ?? 'zero') : undefined;
+  const abl: SingleAblation | undefined =
+    claim.ablate !== undefined ? singleAblation(ctx, 'ablate', componentList(claim.ablate), claim.mode ?? 'zero') : undefined;
   if (!abl && claim.mode !== undefined) throw claimError(ctx, 'mode', "give 'ablate' with a mode");
   const live = LoadedModel.from(other);
   const domain = { ...ctx.domain, maxLen: Math.min(ctx.domain.maxLen, other.config.nCtx - 1) };

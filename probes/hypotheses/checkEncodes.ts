@@ -35,7 +35,11 @@ function resolvePoint(ctx: ClaimContext, at: string | number): HookName {
   const points = readPoints(ctx.model);
   if (typeof at === 'number') {
     if (!Number.isInteger(at) || at < 0 || at >= points.length)
-      throw claimError(ctx, 'at', `read point ${at} does not exist: 0..${points.length - 1} (i: resid_pre of layer i, ${points.length - 1}: the final resid_post)`);
+      throw claimError(
+        ctx,
+        'at',
+        `read point ${at} does not exist: 0..${points.length - 1} (i: resid_pre of layer i, ${points.length - 1}: the final resid_post)`,
+      );
     return points[at];
   }
   const hook = parseHookName(at) ? (at as HookName) : null;

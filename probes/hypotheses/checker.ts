@@ -69,7 +69,8 @@ export function claimComponent(ctx: ClaimContext, key: string, text: unknown, ki
     if (e instanceof UserError) throw claimError(ctx, key, `${e.message}; ${shapeText(config)}`);
     throw e;
   }
-  if (kinds && !kinds.includes(c.kind)) throw claimError(ctx, key, `${formatComponent(c)} is a${/^[aeiou]/.test(c.kind) ? 'n' : ''} ${c.kind}; this claim needs a ${kinds.join(' or ')}`);
+  if (kinds && !kinds.includes(c.kind))
+    throw claimError(ctx, key, `${formatComponent(c)} is a${/^[aeiou]/.test(c.kind) ? 'n' : ''} ${c.kind}; this claim needs a ${kinds.join(' or ')}`);
   return c;
 }
 

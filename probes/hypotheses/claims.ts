@@ -153,7 +153,7 @@ function describeBody(c: Claim): string {
 /** 3,4,5,9 → "3–5, 9". */
 export function compactList(xs: readonly number[]): string {
   const out: string[] = [];
-  for (let i = 0; i < xs.length; ) {
+  for (let i = 0; i < xs.length;) {
     let j = i;
     while (j + 1 < xs.length && xs[j + 1] === xs[j] + 1) j++;
     out.push(j > i ? `${xs[i]}–${xs[j]}` : String(xs[i]));

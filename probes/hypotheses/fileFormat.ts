@@ -42,7 +42,8 @@ const REQUIRED: Record<ClaimKind, readonly string[]> = {
   agrees: ['agrees'],
 };
 
-const shown = (v: unknown): string => (typeof v === 'string' ? JSON.stringify(v) : Array.isArray(v) ? 'a list' : v !== null && typeof v === 'object' ? 'a mapping' : String(v));
+const shown = (v: unknown): string =>
+  typeof v === 'string' ? JSON.stringify(v) : Array.isArray(v) ? 'a list' : v !== null && typeof v === 'object' ? 'a mapping' : String(v);
 
 function isString(v: unknown): string | null {
   return typeof v === 'string' && v.trim() !== '' ? null : `must be a non-empty string, got ${shown(v)}`;
@@ -85,7 +86,9 @@ function oneOf(options: readonly string[]): Check {
 /** "17-26" → 17..26. */
 function expandDirections(v: unknown): number[] {
   if (Array.isArray(v)) return v as number[];
-  const [a, b] = String(v).split('-').map((s) => Number(s.trim()));
+  const [a, b] = String(v)
+    .split('-')
+    .map((s) => Number(s.trim()));
   return Array.from({ length: Math.max(0, b - a + 1) }, (_, i) => a + i);
 }
 

@@ -36,7 +36,7 @@ export function minimiseCounterexample(checker: Checker, input: readonly Value[]
   const rank = new Map(checker.domain.vocab.map((v, i) => [valueKey(v), i]));
   let cur = [...input];
   let steps = 0;
-  for (let changed = true; changed; ) {
+  for (let changed = true; changed;) {
     changed = false;
     for (let i = 0; i < cur.length; i++) {
       const shorter = [...cur.slice(0, i), ...cur.slice(i + 1)];

@@ -76,10 +76,15 @@ export function fitReadout(xs: Float32Array, width: number, ys: readonly Value[]
   const init = { W: Float32Array.from(ls, (w) => 8 * w), b: new Float32Array(k) };
   let fit!: LogisticFit;
   tf.tidy(() => void (fit = trainLogistic(Float32Array.from(X), n, d, labels, k, init, { steps: opts.steps ?? 200 })));
-  const viaLr = finish((x) => {
-    const z = scores(fit.W, x, width, k);
-    return classes[argmax(z.map((v, c) => v + fit.b[c]))];
-  }, ys, row, classes);
+  const viaLr = finish(
+    (x) => {
+      const z = scores(fit.W, x, width, k);
+      return classes[argmax(z.map((v, c) => v + fit.b[c]))];
+    },
+    ys,
+    row,
+    classes,
+  );
   return viaLr.fitAccuracy >= viaLs.fitAccuracy ? viaLr : viaLs;
 }
 

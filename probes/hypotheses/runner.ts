@@ -100,7 +100,15 @@ export function runChecker(program: Program, checker: Checker, opts: RunOptions 
   if (checker.check(shrunk, extra).ok) throw asError(`the claim failed on ${shrunk.join(' ')} but holds when checked again`);
   const min = minimiseCounterexample(checker, shrunk, extra, (x) => labelInput(program, x) !== null);
   const r = checker.check(min.input, extra);
-  return { ...base, shrinks: base.shrinks + min.steps, passed: false, counterexample: min.input, minimal: min.minimal, observed: r.observed, expected: r.expected };
+  return {
+    ...base,
+    shrinks: base.shrinks + min.steps,
+    passed: false,
+    counterexample: min.input,
+    minimal: min.minimal,
+    observed: r.observed,
+    expected: r.expected,
+  };
 }
 
 export interface CheckClaimsOptions extends RunOptions, PrepareOptions {
@@ -122,7 +130,13 @@ export async function checkClaims(model: LoadedModel, program: Program, claims: 
     const indexOf = (i: number) => opts.indices?.[i] ?? i;
     for (const [i, c] of claims.entries()) checkers.push(await prepareChecker(model, program, c, claimLabel(indexOf(i), c, opts.where), opts));
     return claims.map((c, i) => {
-      const r: ClaimReport = { index: indexOf(i), ...(c.name ? { name: c.name } : {}), kind: claimKind(c), claim: describeClaim(c), ...runChecker(program, checkers[i], opts) };
+      const r: ClaimReport = {
+        index: indexOf(i),
+        ...(c.name ? { name: c.name } : {}),
+        kind: claimKind(c),
+        claim: describeClaim(c),
+        ...runChecker(program, checkers[i], opts),
+      };
       opts.onReport?.(r);
       return r;
     });

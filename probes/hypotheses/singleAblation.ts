@@ -39,7 +39,11 @@ export interface SingleAblation {
 function firstPositions(t: tf.Tensor, hook: HookName, size: number): tf.Tensor {
   const ax = positionAxis(hook);
   if (t.shape[ax] === size) return t;
-  return tf.slice(t, t.shape.map(() => 0), t.shape.map((d, i) => (i === ax ? size : d)));
+  return tf.slice(
+    t,
+    t.shape.map(() => 0),
+    t.shape.map((d, i) => (i === ax ? size : d)),
+  );
 }
 
 export function singleAblation(ctx: ClaimContext, key: string, texts: readonly string[], mode: AblationMode): SingleAblation {

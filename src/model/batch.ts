@@ -97,7 +97,11 @@ export function encodeBatch(config: ModelConfig, examples: readonly Example[], o
 
 /** Inputs without labels: enough to run a model on. */
 export function encodeInputs(config: ModelConfig, inputs: readonly (readonly Value[])[], opts: { nPos?: number } = {}): Batch {
-  return encodeBatch(config, inputs.map((x) => ({ input: [...x], output: [] })), opts);
+  return encodeBatch(
+    config,
+    inputs.map((x) => ({ input: [...x], output: [] })),
+    opts,
+  );
 }
 
 /** The batch's token ids as the int32 [batch, pos] tensor the forward pass takes. */

@@ -90,8 +90,7 @@ export function checkComponent(c: ComponentRef, config: ModelConfig): void {
   if (c.kind === 'head' && c.head >= L.nHeads)
     throw new UserError(`component ${name}: layer ${c.layer} has ${L.nHeads} head${L.nHeads === 1 ? '' : 's'} (0..${L.nHeads - 1})`);
   if ((c.kind === 'mlp' || c.kind === 'neuron') && L.dMlp === 0) throw new UserError(`component ${name}: layer ${c.layer} has no MLP`);
-  if (c.kind === 'neuron' && c.neuron >= L.dMlp)
-    throw new UserError(`component ${name}: layer ${c.layer}'s MLP has ${L.dMlp} neurons (0..${L.dMlp - 1})`);
+  if (c.kind === 'neuron' && c.neuron >= L.dMlp) throw new UserError(`component ${name}: layer ${c.layer}'s MLP has ${L.dMlp} neurons (0..${L.dMlp - 1})`);
 }
 
 /**

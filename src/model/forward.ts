@@ -87,6 +87,10 @@ export function forward(config: ModelConfig, params: Params, input: ForwardInput
 
   const final = hooks.apply('ln_final.hook_normalized', norm(resid, 'ln_final'));
   const O = dVocabOut(config);
-  const logits = tf.reshape(tf.add(tf.matMul(tf.reshape(final, [B * P, D]) as tf.Tensor2D, w('unembed.W_U') as tf.Tensor2D), w('unembed.b_U')), [B, P, O]) as tf.Tensor3D;
+  const logits = tf.reshape(tf.add(tf.matMul(tf.reshape(final, [B * P, D]) as tf.Tensor2D, w('unembed.W_U') as tf.Tensor2D), w('unembed.b_U')), [
+    B,
+    P,
+    O,
+  ]) as tf.Tensor3D;
   return { logits, cache: hooks.cache };
 }

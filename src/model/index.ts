@@ -19,9 +19,34 @@
  * exportTL.ts; backends: backend.ts.
  */
 export { LoadedModel, type ActivationArray, type ActivationCache, type CacheOptions, type ModelInput, type ModelRun, type RunOptions } from './loadedModel.ts';
-export { axisOf, hasHook, hookAxes, hookNames, hookShape, isResidualHook, layerHook, parseHookName, positionAxis, type HookAxis, type HookFn, type HookName, type Hooks } from './hooks.ts';
+export {
+  axisOf,
+  hasHook,
+  hookAxes,
+  hookNames,
+  hookShape,
+  isResidualHook,
+  layerHook,
+  parseHookName,
+  positionAxis,
+  type HookAxis,
+  type HookFn,
+  type HookName,
+  type Hooks,
+} from './hooks.ts';
 export { DEFAULT_BATCH_SIZE, batchTokens, encodeBatch, encodeInputs, type Batch } from './batch.ts';
-export { NUMERIC_TOLERANCE, ScoreTally, argmax, decodeOutputs, exactMatch, outputMatches, scoreLogits, tokenAccuracy, type Accuracy, type Score } from './scoring.ts';
+export {
+  NUMERIC_TOLERANCE,
+  ScoreTally,
+  argmax,
+  decodeOutputs,
+  exactMatch,
+  outputMatches,
+  scoreLogits,
+  tokenAccuracy,
+  type Accuracy,
+  type Score,
+} from './scoring.ts';
 export {
   allComponents,
   allHeads,

@@ -120,7 +120,11 @@ export class LoadedModel implements ModelData {
   }
 
   /** The logits and the named activations of one run, read back. */
-  async activations(input: ModelInput, names: readonly HookName[], opts: RunOptions = {}): Promise<{ logits: Float32Array; acts: Map<HookName, ActivationArray> }> {
+  async activations(
+    input: ModelInput,
+    names: readonly HookName[],
+    opts: RunOptions = {},
+  ): Promise<{ logits: Float32Array; acts: Map<HookName, ActivationArray> }> {
     const r = this.runWithCache(input, { ...opts, names });
     try {
       const acts = new Map<HookName, ActivationArray>();

@@ -17,7 +17,10 @@ export function activation(x: tf.Tensor, fn: ModelConfig['actFn']): tf.Tensor {
 export function mlp(x: tf.Tensor, layer: number, dMlp: number, params: Params, actFn: ModelConfig['actFn'], hooks: HookPoints): tf.Tensor {
   const [B, P, D] = x.shape;
   const p = (n: string) => params.get(`blocks.${layer}.mlp.${n}`)!;
-  const pre = hooks.apply(`blocks.${layer}.mlp.hook_pre`, tf.reshape(tf.add(tf.matMul(tf.reshape(x, [B * P, D]), p('W_in') as tf.Tensor2D), p('b_in')), [B, P, dMlp]));
+  const pre = hooks.apply(
+    `blocks.${layer}.mlp.hook_pre`,
+    tf.reshape(tf.add(tf.matMul(tf.reshape(x, [B * P, D]), p('W_in') as tf.Tensor2D), p('b_in')), [B, P, dMlp]),
+  );
   const post = hooks.apply(`blocks.${layer}.mlp.hook_post`, activation(pre, actFn));
   return tf.reshape(tf.add(tf.matMul(tf.reshape(post, [B * P, dMlp]), p('W_out') as tf.Tensor2D), p('b_out')), [B, P, D]);
 }

@@ -74,11 +74,9 @@ function checkWeights(config: ModelConfig, weights: ReadonlyMap<string, { shape:
   for (const [name, shape] of expected) {
     const w = weights.get(name);
     if (!w) throw new UserError(`${where}: weight '${name}' is missing (the config needs shape [${shape.join(', ')}])`);
-    if (!sameShape(w.shape, shape))
-      throw new UserError(`${where}: weight '${name}' has shape [${w.shape.join(', ')}], the config needs [${shape.join(', ')}]`);
+    if (!sameShape(w.shape, shape)) throw new UserError(`${where}: weight '${name}' has shape [${w.shape.join(', ')}], the config needs [${shape.join(', ')}]`);
   }
-  for (const name of weights.keys())
-    if (!expected.has(name)) throw new UserError(`${where}: unknown weight '${name}' (not implied by the config)`);
+  for (const name of weights.keys()) if (!expected.has(name)) throw new UserError(`${where}: unknown weight '${name}' (not implied by the config)`);
 }
 
 /** Writes to a temporary file beside `path` and renames it, so a crash never leaves half a model. */
@@ -107,7 +105,7 @@ export function loadModel(path: string): ModelData {
     bytes = readFileSync(path);
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
-    throw new UserError(`${path}: cannot read model file (${err.code === 'ENOENT' ? 'no such file' : err.code ?? err.message})`);
+    throw new UserError(`${path}: cannot read model file (${err.code === 'ENOENT' ? 'no such file' : (err.code ?? err.message)})`);
   }
   return deserializeModel(bytes, path);
 }
@@ -131,8 +129,7 @@ export function validateConfig(raw: unknown, fail: Fail): ModelConfig {
   if (vocab[0] !== BOS) fail(`vocab[0] must be '${BOS}', got ${JSON.stringify(vocab[0])}`);
   if (!Array.isArray(c.layers)) fail('layers is not a list');
   const layers: LayerConfig[] = (c.layers as unknown[]).map((L, i) => {
-    if (!isObj(L) || !isCount(L.nHeads) || !isCount(L.dHead) || !isCount(L.dMlp))
-      fail(`layers[${i}] is not {nHeads, dHead, dMlp} with non-negative integers`);
+    if (!isObj(L) || !isCount(L.nHeads) || !isCount(L.dHead) || !isCount(L.dMlp)) fail(`layers[${i}] is not {nHeads, dHead, dMlp} with non-negative integers`);
     const l = L as Record<string, number>;
     if (l.nHeads > 0 && l.dHead === 0) fail(`layers[${i}] has ${l.nHeads} heads of width 0`);
     return { nHeads: l.nHeads, dHead: l.dHead, dMlp: l.dMlp };
@@ -146,7 +143,8 @@ export function validateConfig(raw: unknown, fail: Fail): ModelConfig {
   if (c.normalization !== 'none' && c.normalization !== 'LN') fail(`normalization ${JSON.stringify(c.normalization)} is not 'none' or 'LN'`);
   if (typeof c.causal !== 'boolean') fail('causal is not true or false');
   if (c.actFn !== 'relu' && c.actFn !== 'gelu') fail(`actFn ${JSON.stringify(c.actFn)} is not 'relu' or 'gelu'`);
-  if (typeof c.attnScale !== 'number' || !(c.attnScale > 0) || !Number.isFinite(c.attnScale)) fail(`attnScale ${JSON.stringify(c.attnScale)} is not a positive number`);
+  if (typeof c.attnScale !== 'number' || !(c.attnScale > 0) || !Number.isFinite(c.attnScale))
+    fail(`attnScale ${JSON.stringify(c.attnScale)} is not a positive number`);
   if (c.origin !== 'compiled' && c.origin !== 'learned') fail(`origin ${JSON.stringify(c.origin)} is not 'compiled' or 'learned'`);
   return {
     formatVersion: FORMAT_VERSION,
@@ -166,8 +164,7 @@ export function validateConfig(raw: unknown, fail: Fail): ModelConfig {
 export function validateLabels(raw: unknown, fail: Fail): ModelLabels {
   if (!isObj(raw)) fail('not a JSON object');
   const l = raw as Record<string, unknown>;
-  for (const key of ['residual', 'heads', 'mlps'])
-    if (!Array.isArray(l[key]) || !(l[key] as unknown[]).every(isObj)) fail(`${key} is not a list of objects`);
+  for (const key of ['residual', 'heads', 'mlps']) if (!Array.isArray(l[key]) || !(l[key] as unknown[]).every(isObj)) fail(`${key} is not a list of objects`);
   if (l.program !== undefined && !isObj(l.program)) fail('program is not an object');
   const labels = raw as unknown as ModelLabels;
   return { ...labels, residual: labels.residual.map(withRole) };

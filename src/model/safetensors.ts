@@ -121,8 +121,7 @@ export function decodeSafetensors(bytes: Uint8Array, sourceName: string): Safete
   const sorted = [...entries].sort((a, b) => a.begin - b.begin);
   for (let i = 1; i < sorted.length; i++) {
     const prev = sorted[i - 1];
-    if (sorted[i].begin < prev.end && sorted[i].end > sorted[i].begin)
-      fail(`tensors '${prev.name}' and '${sorted[i].name}' overlap in the data section`);
+    if (sorted[i].begin < prev.end && sorted[i].end > sorted[i].begin) fail(`tensors '${prev.name}' and '${sorted[i].name}' overlap in the data section`);
   }
 
   const tensors = new Map<string, WeightArray>();

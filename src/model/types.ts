@@ -39,9 +39,7 @@ export interface LayerConfig {
 }
 
 /** What the model's output positions mean: one class per value, or a single number. */
-export type OutputSpec =
-  | { readonly encoding: 'categorical'; readonly values: readonly Value[] }
-  | { readonly encoding: 'numerical' };
+export type OutputSpec = { readonly encoding: 'categorical'; readonly values: readonly Value[] } | { readonly encoding: 'numerical' };
 
 export interface ModelConfig {
   readonly formatVersion: number;

@@ -2,15 +2,7 @@
  * RASP's built-in names: the input s-ops and the primitive functions, with their argument checks.
  * A def of the same name shadows a built-in (RASP's own library redefines selector_width).
  */
-import {
-  AggregateNode,
-  SelectNode,
-  SelectorWidthNode,
-  type Encoding,
-  type Predicate,
-  type SOp,
-  type UnaryFn,
-} from './ast.ts';
+import { AggregateNode, SelectNode, SelectorWidthNode, type Encoding, type Predicate, type SOp, type UnaryFn } from './ast.ts';
 import { indices, length, tokens } from './builder.ts';
 import { combine, materialise, toSOp } from './elementwise.ts';
 import { RaspError, type SourceLoc } from './errors.ts';
@@ -77,8 +69,7 @@ function arityText([lo, hi]: readonly [number, number]): string {
 
 export function callBuiltin(name: BuiltinName, args: readonly Arg[], loc: SourceLoc): Val {
   const arity = ARITY[name];
-  if (args.length < arity[0] || args.length > arity[1])
-    throw new RaspError(`${name} takes ${arityText(arity)}, given ${args.length}`, loc);
+  if (args.length < arity[0] || args.length > arity[1]) throw new RaspError(`${name} takes ${arityText(arity)}, given ${args.length}`, loc);
   args.forEach((a, i) => {
     if (a.val.t === 'operator' && !(name === 'select' && i === 2))
       throw new RaspError(`a bare comparison operator '${a.val.op}' is only allowed as select's third argument`, a.loc);
@@ -114,26 +105,20 @@ function select(args: readonly Arg[], loc: SourceLoc): Val {
     [k, 'keys'],
     [q, 'queries'],
   ] as const)
-    if (a.val.t === 'selector')
-      throw new RaspError(`select's ${role} must be an s-op, found a selector (select compares s-op values)`, a.loc);
+    if (a.val.t === 'selector') throw new RaspError(`select's ${role} must be an s-op, found a selector (select compares s-op values)`, a.loc);
   const keys = toSOp(k.val, "select's keys", k.loc);
   const queries = toSOp(q.val, "select's queries", q.loc);
   let predicate: Predicate;
   if (op.val.t === 'operator') predicate = op.val.op;
   else if (op.val.t === 'const' && typeof op.val.v === 'boolean') predicate = op.val.v ? 'TRUE' : 'FALSE';
-  else
-    throw new RaspError(
-      `select's third argument must be a comparison operator (==, !=, <, <=, >, >=) or True/False, found ${describeVal(op.val)}`,
-      op.loc,
-    );
+  else throw new RaspError(`select's third argument must be a comparison operator (==, !=, <, <=, >, >=) or True/False, found ${describeVal(op.val)}`, op.loc);
   return { t: 'selector', node: new SelectNode(keys, queries, predicate).at(loc) };
 }
 
 function aggregate(args: readonly Arg[], loc: SourceLoc): Val {
   const [s, v, d] = args;
   const selector = selectorArg(s, "aggregate's first argument");
-  if (v.val.t === 'selector')
-    throw new RaspError('cannot aggregate a selector: aggregate reads the values of an s-op', v.loc);
+  if (v.val.t === 'selector') throw new RaspError('cannot aggregate a selector: aggregate reads the values of an s-op', v.loc);
   const sop = toSOp(v.val, "aggregate's second argument", v.loc);
   let dflt = null;
   if (d) {

@@ -155,7 +155,10 @@ function renderBare(n: RaspNode): Rendered {
       if (n.fn.kind === 'native') {
         return { text: `map(${n.fn.text.replace(/\s+/g, ' ')}, ${args.map((a) => a.text).join(', ')})`, prec: PREC.atom };
       }
-      return renderExpr(n.fn.body, args.map((a) => ({ text: atLeast(a, PREC.atom), prec: PREC.atom })));
+      return renderExpr(
+        n.fn.body,
+        args.map((a) => ({ text: atLeast(a, PREC.atom), prec: PREC.atom })),
+      );
     }
     case 'aggregate': {
       const parts = [reference(n.selector).text, reference(n.sop).text];

@@ -153,14 +153,9 @@ class Elaborator {
       const v = materialise(this.expr(s.values[0], scope), this.loc(s.values[0].pos));
       if (s.targets.length === 1) values = [v];
       else if (v.t === 'tuple' && v.items.length === s.targets.length) values = [...v.items];
-      else
-        throw new RaspError(
-          `cannot assign ${kindText(v)} to ${s.targets.length} names (${s.targets.join(', ')})`,
-          this.loc(s.values[0].pos),
-        );
+      else throw new RaspError(`cannot assign ${kindText(v)} to ${s.targets.length} names (${s.targets.join(', ')})`, this.loc(s.values[0].pos));
     } else {
-      if (s.values.length !== s.targets.length)
-        throw new RaspError(`${s.targets.length} names but ${s.values.length} values in assignment`, this.loc(s.pos));
+      if (s.values.length !== s.targets.length) throw new RaspError(`${s.targets.length} names but ${s.values.length} values in assignment`, this.loc(s.pos));
       values = s.values.map((e) => materialise(this.expr(e, scope), this.loc(e.pos)));
     }
     s.targets.forEach((name, i) => scope.set(name, topLevel ? this.nameValue(name, values[i]) : values[i]));
@@ -244,8 +239,7 @@ class Elaborator {
     for (const item of this.iterate(list, e.vars, this.loc(e.iterable.pos))) {
       const inner = new Scope(scope);
       inner.set(e.vars[0], { t: 'const', v: item });
-      if (e.filter && !truthy(this.constant(this.expr(e.filter, inner), 'a list comprehension condition', this.loc(e.filter.pos))))
-        continue;
+      if (e.filter && !truthy(this.constant(this.expr(e.filter, inner), 'a list comprehension condition', this.loc(e.filter.pos)))) continue;
       items.push(this.constant(this.expr(e.body, inner), 'a list comprehension item', this.loc(e.body.pos)));
     }
     return { t: 'list', items };
@@ -274,10 +268,7 @@ class Elaborator {
       const right = this.expr(e.right, scope);
       if (left.t === 'selector' || right.t === 'selector') {
         if (left.t !== 'selector' || right.t !== 'selector')
-          throw new RaspError(
-            `'${e.op}' cannot combine a selector with ${kindText(left.t === 'selector' ? right : left)}`,
-            loc,
-          );
+          throw new RaspError(`'${e.op}' cannot combine a selector with ${kindText(left.t === 'selector' ? right : left)}`, loc);
         const node = e.op === 'and' ? new SelectorAndNode(left.node, right.node) : new SelectorOrNode(left.node, right.node);
         return { t: 'selector', node: node.at(loc) };
       }
@@ -330,10 +321,8 @@ class Elaborator {
         loc,
       );
     for (const a of args)
-      if (a.val.t === 'operator')
-        throw new RaspError(`a bare comparison operator '${a.val.op}' is only allowed as select's third argument`, a.loc);
-    if (this.depth >= MAX_CALL_DEPTH)
-      throw new RaspError(`recursion deeper than ${MAX_CALL_DEPTH} calls (calling '${def.name}')`, loc);
+      if (a.val.t === 'operator') throw new RaspError(`a bare comparison operator '${a.val.op}' is only allowed as select's third argument`, a.loc);
+    if (this.depth >= MAX_CALL_DEPTH) throw new RaspError(`recursion deeper than ${MAX_CALL_DEPTH} calls (calling '${def.name}')`, loc);
     const local = new Scope(closure);
     def.params.forEach((p, i) => local.set(p, args[i].val));
     const savedFile = this.file;
@@ -351,7 +340,6 @@ class Elaborator {
     }
     throw new RaspError(`'${def.name}' ended without a return statement`, loc);
   }
-
 }
 
 function isSOpNode(n: RaspNode): n is SOp {

@@ -26,7 +26,7 @@ export class RaspError extends Error {
 
 /** Any error meant for the user, whatever module raised it; the CLI turns these into exit code 2. */
 export function isUserError(e: unknown): e is Error {
-  return e instanceof Error && (e as { userError?: boolean }).userError === true || e instanceof RaspError;
+  return (e instanceof Error && (e as { userError?: boolean }).userError === true) || e instanceof RaspError;
 }
 
 /** Marks an error raised outside src/rasp (model files, flags) as the user's, not a bug. */

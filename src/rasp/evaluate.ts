@@ -209,4 +209,3 @@ export function evaluateSelector(sel: Selector, input: readonly Value[]): boolea
 export function evaluateProgram(p: Program, input: readonly Value[]): MaybeValue[] {
   return evaluate(p.output, input);
 }
-

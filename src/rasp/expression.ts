@@ -78,7 +78,8 @@ export function parseExpression(program: Program, text: string, opts: Expression
 /** A selector expression; a RaspError when the text is an s-op or constant. */
 export function parseSelectorExpression(program: Program, text: string, opts: ExpressionOptions): Selector {
   const node = parseExpression(program, text, opts);
-  if (!isSelector(node)) throw new RaspError(`'${text}' is an s-op, not a selector (write select(keys, queries, predicate))`, { file: opts.file, line: 1, col: 1 });
+  if (!isSelector(node))
+    throw new RaspError(`'${text}' is an s-op, not a selector (write select(keys, queries, predicate))`, { file: opts.file, line: 1, col: 1 });
   return node;
 }
 

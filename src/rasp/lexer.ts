@@ -15,20 +15,7 @@ export interface Token {
   readonly col: number;
 }
 
-export const KEYWORDS: ReadonlySet<string> = new Set([
-  'def',
-  'return',
-  'if',
-  'else',
-  'and',
-  'or',
-  'not',
-  'in',
-  'for',
-  'load',
-  'True',
-  'False',
-]);
+export const KEYWORDS: ReadonlySet<string> = new Set(['def', 'return', 'if', 'else', 'and', 'or', 'not', 'in', 'for', 'load', 'True', 'False']);
 
 // Longest first, so `==` is not read as `=` `=`.
 const OPERATORS = ['==', '!=', '<=', '>=', '<', '>', '=', '+', '-', '*', '/', '%', '^', '(', ')', '[', ']', '{', '}', ',', ';', ':'];
@@ -65,8 +52,7 @@ export function tokenize(text: string, file: string): Token[] {
     const startCol = col();
     if (/[0-9]/.test(ch) || (ch === '.' && /[0-9]/.test(text[i + 1] ?? ''))) {
       const m = /^(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?/.exec(text.slice(i))!;
-      if (/[A-Za-z_]/.test(text[i + m[0].length] ?? ''))
-        fail(`malformed number '${m[0]}${text[i + m[0].length]}'`, line, startCol);
+      if (/[A-Za-z_]/.test(text[i + m[0].length] ?? '')) fail(`malformed number '${m[0]}${text[i + m[0].length]}'`, line, startCol);
       out.push({ kind: 'number', text: m[0], line, col: startCol });
       i += m[0].length;
       continue;

@@ -96,7 +96,7 @@ class Parser {
       const p = this.peek();
       if (p.kind !== 'string') this.fail(p, `expected a file name in quotes after 'load', found ${tokenDescription(p)}`);
       this.next();
-      this.endStatement("after load");
+      this.endStatement('after load');
       return { kind: 'load', path: p.text, pos: this.pos(t) };
     }
     if (this.is('return')) {

@@ -95,8 +95,7 @@ function bareDefinition(n: RaspNode, ref: (n: RaspNode) => Rendered): string {
     case 'const':
       return literalText(n.value);
     case 'map': {
-      if (n.fn.kind === 'native')
-        throw new RaspError(`cannot print a map given as a JavaScript function${n.name ? ` ('${n.name}')` : ''}`);
+      if (n.fn.kind === 'native') throw new RaspError(`cannot print a map given as a JavaScript function${n.name ? ` ('${n.name}')` : ''}`);
       return renderExpr(n.fn.body, n.inputs.map(ref)).text;
     }
     case 'aggregate': {

@@ -68,7 +68,9 @@ function checkResult(v: unknown, text: string | undefined): Value {
     if (!Number.isFinite(v)) throw new RaspError(`numeric overflow${text ? ` in function ${shortText(text)}` : ''}`);
     return v;
   }
-  throw new RaspError(`function ${shortText(text ?? '?')} returned ${v === undefined ? 'undefined' : JSON.stringify(v) ?? String(v)}, not a number, string or boolean`);
+  throw new RaspError(
+    `function ${shortText(text ?? '?')} returned ${v === undefined ? 'undefined' : (JSON.stringify(v) ?? String(v))}, not a number, string or boolean`,
+  );
 }
 
 function shortText(text: string): string {
@@ -89,8 +91,7 @@ function show(v: Value): string {
 export function evalExpr(e: ScalarExpr, args: readonly Value[]): Value {
   switch (e.op) {
     case 'param': {
-      if (e.index < 0 || e.index >= args.length)
-        throw new RaspError(`expression reads parameter ${e.index} of a function with ${args.length}`);
+      if (e.index < 0 || e.index >= args.length) throw new RaspError(`expression reads parameter ${e.index} of a function with ${args.length}`);
       return args[e.index];
     }
     case 'const':
@@ -124,12 +125,10 @@ export function evalExpr(e: ScalarExpr, args: readonly Value[]): Value {
 
 /** Python list indexing: integers (booleans as 0/1), negative from the end; anything else raises. */
 function indexList(list: readonly Value[], i: Value): Value {
-  if (!isNumeric(i) || !Number.isInteger(Number(i)))
-    throw new RaspError(`list index must be an integer, got ${show(i)}`);
+  if (!isNumeric(i) || !Number.isInteger(Number(i))) throw new RaspError(`list index must be an integer, got ${show(i)}`);
   const n = Number(i);
   const k = n < 0 ? n + list.length : n;
-  if (k < 0 || k >= list.length)
-    throw new RaspError(`list index ${n} out of range for [${list.map(show).join(', ')}] (length ${list.length})`);
+  if (k < 0 || k >= list.length) throw new RaspError(`list index ${n} out of range for [${list.map(show).join(', ')}] (length ${list.length})`);
   return list[k];
 }
 
@@ -201,8 +200,7 @@ export function applyBinary(fn: BinaryFn, a: Value, b: Value): Value {
       const x = num(a, `${show(a)} ^ ${show(b)}`);
       const y = num(b, `${show(a)} ^ ${show(b)}`);
       if (x === 0 && y < 0) throw new RaspError(`zero to a negative power: ${show(a)} ^ ${show(b)}`);
-      if (x < 0 && !Number.isInteger(y))
-        throw new RaspError(`fractional power of a negative number: ${show(a)} ^ ${show(b)}`);
+      if (x < 0 && !Number.isInteger(y)) throw new RaspError(`fractional power of a negative number: ${show(a)} ^ ${show(b)}`);
       const r = Math.pow(x, y);
       if (!Number.isFinite(r)) throw new RaspError(`numeric overflow: ${show(a)} ^ ${show(b)}`);
       return r;

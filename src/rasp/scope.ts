@@ -13,17 +13,7 @@ import type { Value } from './values.ts';
 
 export type DefStmt = Extract<Stmt, { kind: 'def' }>;
 
-export type BuiltinName =
-  | 'select'
-  | 'aggregate'
-  | 'selector_width'
-  | 'round'
-  | 'indicator'
-  | 'abs'
-  | 'numerical'
-  | 'categorical'
-  | 'range'
-  | 'len';
+export type BuiltinName = 'select' | 'aggregate' | 'selector_width' | 'round' | 'indicator' | 'abs' | 'numerical' | 'categorical' | 'range' | 'len';
 
 export type Val =
   | { readonly t: 'const'; readonly v: Value }

@@ -36,6 +36,12 @@ export function andMaskGradient(envGrads: readonly tf.Tensor[], threshold: numbe
 export function andMaskGradients(envGrads: readonly (readonly tf.Tensor[])[], threshold: number): tf.Tensor[] {
   const nParams = envGrads[0]?.length ?? 0;
   const out: tf.Tensor[] = [];
-  for (let p = 0; p < nParams; p++) out.push(andMaskGradient(envGrads.map((g) => g[p]), threshold));
+  for (let p = 0; p < nParams; p++)
+    out.push(
+      andMaskGradient(
+        envGrads.map((g) => g[p]),
+        threshold,
+      ),
+    );
   return out;
 }

@@ -88,8 +88,7 @@ export function deserializeCheckpoint(bytes: Uint8Array, source: string): Checkp
   // (Uint8Array's slice copies; a Node Buffer's own slice would only make a view.)
   const floats = new Float32Array(Uint8Array.prototype.slice.call(bytes, dataStart, dataStart + total * 4).buffer);
   const groups: Record<'params' | 'm' | 'v', WeightArray[]> = { params: [], m: [], v: [] };
-  for (const e of header.tensors)
-    groups[e.group][e.index] = { shape: e.shape, data: floats.slice(e.offset, e.offset + e.length) };
+  for (const e of header.tensors) groups[e.group][e.index] = { shape: e.shape, data: floats.slice(e.offset, e.offset + e.length) };
   const { tensors: _t, ...meta } = header;
   return { ...meta, ...groups };
 }

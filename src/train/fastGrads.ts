@@ -18,7 +18,10 @@ const onWasm = (): boolean => tf.getBackend() === 'wasm';
 /** Swaps a tensor's last two axes. */
 function swapLast(t: tf.Tensor): tf.Tensor {
   const r = t.rank;
-  return tf.transpose(t, [...Array(r).keys()].map((i) => (i < r - 2 ? i : 2 * r - 3 - i)));
+  return tf.transpose(
+    t,
+    [...Array(r).keys()].map((i) => (i < r - 2 ? i : 2 * r - 3 - i)),
+  );
 }
 
 /** x·y with either operand transposed first: explicitly on wasm, by matMul's flags elsewhere. */

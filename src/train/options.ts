@@ -91,14 +91,11 @@ export function validateTrainFlags(f: TrainFlags): void {
   positiveInt('--checkpoint-every', f.checkpointEvery);
   if (!(f.lr > 0) || !Number.isFinite(f.lr)) throw new UserError(`--lr must be a positive number, got ${f.lr}`);
   if (!(f.weightDecay >= 0)) throw new UserError(`--weight-decay must be ≥ 0, got ${f.weightDecay}`);
-  if (f.warmup !== undefined && (!Number.isInteger(f.warmup) || f.warmup < 0))
-    throw new UserError(`--warmup must be a non-negative integer, got ${f.warmup}`);
+  if (f.warmup !== undefined && (!Number.isInteger(f.warmup) || f.warmup < 0)) throw new UserError(`--warmup must be a non-negative integer, got ${f.warmup}`);
   if (!(f.clipNorm >= 0)) throw new UserError(`--clip must be ≥ 0 (0 disables clipping), got ${f.clipNorm}`);
   if (!Number.isInteger(f.seed)) throw new UserError(`--seed must be an integer, got ${f.seed}`);
-  if (f.andMask !== undefined && !(f.andMask > 0 && f.andMask <= 1))
-    throw new UserError(`--and-mask must be in (0, 1], got ${f.andMask}`);
-  if (f.targetAcc !== undefined && !(f.targetAcc > 0 && f.targetAcc <= 1))
-    throw new UserError(`--target-acc must be in (0, 1], got ${f.targetAcc}`);
+  if (f.andMask !== undefined && !(f.andMask > 0 && f.andMask <= 1)) throw new UserError(`--and-mask must be in (0, 1], got ${f.andMask}`);
+  if (f.targetAcc !== undefined && !(f.targetAcc > 0 && f.targetAcc <= 1)) throw new UserError(`--target-acc must be in (0, 1], got ${f.targetAcc}`);
   if (f.arch) validateArch(f.arch);
 }
 
@@ -107,8 +104,7 @@ export function validateArch(a: ArchFlags): void {
   positiveInt('--heads', a.heads);
   positiveInt('--d-model', a.dModel);
   if (a.dHead !== undefined) positiveInt('--d-head', a.dHead);
-  else if (a.dModel % a.heads !== 0)
-    throw new UserError(`--heads ${a.heads} does not divide --d-model ${a.dModel} (or give --d-head)`);
+  else if (a.dModel % a.heads !== 0) throw new UserError(`--heads ${a.heads} does not divide --d-model ${a.dModel} (or give --d-head)`);
   if (!a.attnOnly && a.dMlp !== undefined) positiveInt('--d-mlp', a.dMlp);
 }
 

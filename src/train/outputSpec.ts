@@ -15,8 +15,7 @@ export function programOutputSpec(program: Program, vocab: readonly Value[], max
   const encoding = out.encoding ?? inferEncodings([out]).get(out.id) ?? 'categorical';
   if (encoding === 'numerical') return { encoding: 'numerical' };
   const set = inferValueSets([out], { vocab, maxLen }).get(out.id);
-  if (!set || set.values.length === 0)
-    throw new UserError(`program '${program.name}' has no defined output value over this vocabulary and length`);
+  if (!set || set.values.length === 0) throw new UserError(`program '${program.name}' has no defined output value over this vocabulary and length`);
   return { encoding: 'categorical', values: set.values };
 }
 

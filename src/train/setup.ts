@@ -30,8 +30,7 @@ export function resolveConfig(req: TrainRequest, vocab: readonly Value[]): Model
   const nCtx = contextLength(req.flags.maxLen, req.flags.testLengths);
   if (req.init) {
     const c = req.init.model.config;
-    if (c.nCtx < nCtx)
-      throw new UserError(`${req.init.file}: n_ctx ${c.nCtx} is too small for inputs of length ${nCtx - 1} (max-len and test lengths)`);
+    if (c.nCtx < nCtx) throw new UserError(`${req.init.file}: n_ctx ${c.nCtx} is too small for inputs of length ${nCtx - 1} (max-len and test lengths)`);
     return { ...c, origin: 'learned' };
   }
   if (!req.flags.arch) throw new UserError('give the model size (--layers, --heads, --d-model) or --init-from');

@@ -126,7 +126,11 @@ export async function train(req: TrainRequest, hooks: TrainHooks = {}): Promise<
       checkpoint.params.map((w) => w.shape),
       stepOpts,
     );
-    state = makeState(ctx, checkpoint.params.map((w) => w.data), { m: checkpoint.m.map((w) => w.data), v: checkpoint.v.map((w) => w.data), t: checkpoint.t });
+    state = makeState(
+      ctx,
+      checkpoint.params.map((w) => w.data),
+      { m: checkpoint.m.map((w) => w.data), v: checkpoint.v.map((w) => w.data), t: checkpoint.t },
+    );
     labels = checkpoint.labels;
   } else {
     ({ ctx, state } = prepareTraining(config, initialParams(req, config), stepOpts));

@@ -51,7 +51,23 @@ function forwardThroughput(model: ModelData, maxLen: number): number {
 }
 
 function sizesTable(): void {
-  const head = ['program', 'len', 'compile ms', 'tracr ms', 'speed-up', 'seq/s (b256)', 'layers', 'tracr', 'heads', 'tracr', 'mlp hidden', 'tracr', 'resid', 'tracr', 'params'];
+  const head = [
+    'program',
+    'len',
+    'compile ms',
+    'tracr ms',
+    'speed-up',
+    'seq/s (b256)',
+    'layers',
+    'tracr',
+    'heads',
+    'tracr',
+    'mlp hidden',
+    'tracr',
+    'resid',
+    'tracr',
+    'params',
+  ];
   const rows: (string | number)[][] = [];
   for (const name of libraryPrograms()) {
     const program = loadProgram(join(LIBRARY_DIR, `${name}.rasp`));
@@ -104,7 +120,16 @@ function verifyLarger(): void {
     const m = LoadedModel.from(model);
     const r = verifyModel(m, program, { vocab, maxLen, samples: 10_000 });
     m.dispose();
-    rows.push([name, vocab.length, maxLen, r.checked, r.exhaustive ? 'yes' : 'no', `${(100 * r.agreement).toFixed(2)}%`, r.maxAbsError.toExponential(1), Math.round(performance.now() - t0)]);
+    rows.push([
+      name,
+      vocab.length,
+      maxLen,
+      r.checked,
+      r.exhaustive ? 'yes' : 'no',
+      `${(100 * r.agreement).toFixed(2)}%`,
+      r.maxAbsError.toExponential(1),
+      Math.round(performance.now() - t0),
+    ]);
   }
   console.log('verification at max length 8 (every input up to 100,000 of them, else 10,000 sampled)');
   console.log(renderTable({ head: ['program', 'vocab', 'max len', 'checked', 'exhaustive', 'agreement', 'max abs err', 'ms'], rows, compact: true }));

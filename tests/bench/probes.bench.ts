@@ -71,7 +71,10 @@ export default async function run(): Promise<void> {
   };
   console.log(`backend: ${await selectBackend(process.env.RASPLAB_BACKEND ?? 'auto')}`);
   const loaded = LoadedModel.from(model);
-  await time('ablation sweep (zero, mean, resample)', async () => (await ablationSweep(loaded, set, { modes: ['zero', 'mean', 'resample'] })).components.length);
+  await time(
+    'ablation sweep (zero, mean, resample)',
+    async () => (await ablationSweep(loaded, set, { modes: ['zero', 'mean', 'resample'] })).components.length,
+  );
   const pairs = makeCorruptions(prog, set, 'token', task, 0);
   await time('patching sweep (resid_pre + components)', async () => (await patchSweep(loaded, pairs)).length);
   loaded.dispose();

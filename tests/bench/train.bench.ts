@@ -167,7 +167,9 @@ export default async function run(): Promise<void> {
   const mine = perBackend.get(chosen);
   if (cpu && mine) {
     const sp = new Table({ head: ['model', `${chosen} tokens/s`, 'cpu tokens/s', 'speed-up'] });
-    SIZES.forEach((s, i) => sp.push([s.label, fmt(mine[i].tokensPerSec, 0), fmt(cpu[i].tokensPerSec, 0), `${fmt(mine[i].tokensPerSec / cpu[i].tokensPerSec, 2)}×`]));
+    SIZES.forEach((s, i) =>
+      sp.push([s.label, fmt(mine[i].tokensPerSec, 0), fmt(cpu[i].tokensPerSec, 0), `${fmt(mine[i].tokensPerSec / cpu[i].tokensPerSec, 2)}×`]),
+    );
     console.log(`\nChosen backend (auto): ${chosen}`);
     console.log(sp.toString());
   }
@@ -202,7 +204,9 @@ export default async function run(): Promise<void> {
     const r = await timeToTarget(program, { ...base, vocab }, 200);
     ttt.push([program.name, r.status, r.steps, `${fmt(100 * r.testAcc)}%`, fmt(r.wallS), fmt(r.tokensPerSec, 0), r.backend]);
   }
-  console.log('\nWall time to 99% held-out exact match (2 layers, d_model 64, 2 heads, d_mlp 128, no LN, lr 3e-3, batch 64; vocab 5, lengths 1-8; eval every 100 steps; cap 200 s)');
+  console.log(
+    '\nWall time to 99% held-out exact match (2 layers, d_model 64, 2 heads, d_mlp 128, no LN, lr 3e-3, batch 64; vocab 5, lengths 1-8; eval every 100 steps; cap 200 s)',
+  );
   console.log(ttt.toString());
 }
 

@@ -58,7 +58,10 @@ describe('rasplab eval', () => {
     for (const row of rows.filter((x) => x.kind === 'sop')) {
       const line = lines.find((l) => l.split('│')[1]?.trim() === row.name);
       expect(line, `row ${row.name}`).toBeDefined();
-      const cells = line!.split('│').slice(2, -1).map((c) => c.trim());
+      const cells = line!
+        .split('│')
+        .slice(2, -1)
+        .map((c) => c.trim());
       expect(cells).toEqual((row.values as (string | number | boolean | null)[]).map(formatValue));
     }
   });

@@ -44,19 +44,40 @@ describe('tables', () => {
     const text = renderTrace(
       [
         { name: 'tokens', kind: 'sop', values: ['a', 'b', null] },
-        { name: 'flip', kind: 'selector', values: [[false, false, true], [false, true, false], [false, false, false]] },
+        {
+          name: 'flip',
+          kind: 'selector',
+          values: [
+            [false, false, true],
+            [false, true, false],
+            [false, false, false],
+          ],
+        },
       ],
       ['a', 'b', 'c'],
     );
     const lines = text.split('\n');
     const tokensLine = lines.find((l) => l.includes('tokens'))!;
-    expect(tokensLine.split('│').map((c) => c.trim()).filter(Boolean)).toEqual(['tokens', 'a', 'b', '-']);
+    expect(
+      tokensLine
+        .split('│')
+        .map((c) => c.trim())
+        .filter(Boolean),
+    ).toEqual(['tokens', 'a', 'b', '-']);
     const flipLine = lines.find((l) => l.includes('flip (selector)'))!;
-    expect(flipLine.split('│').map((c) => c.trim()).filter(Boolean)).toEqual(['flip (selector)', '2', '1', '·']);
+    expect(
+      flipLine
+        .split('│')
+        .map((c) => c.trim())
+        .filter(Boolean),
+    ).toEqual(['flip (selector)', '2', '1', '·']);
   });
   it('starts with the input as a tokens row when the trace has none', () => {
     const text = renderTrace([{ name: 'x', kind: 'sop', values: [1, 2] }], ['p', 'q']);
-    const names = text.split('\n').map((l) => l.split('│')[1]?.trim()).filter((c) => c === 'tokens' || c === 'x');
+    const names = text
+      .split('\n')
+      .map((l) => l.split('│')[1]?.trim())
+      .filter((c) => c === 'tokens' || c === 'x');
     expect(names).toEqual(['tokens', 'x']);
     expect(text.split('\n').find((l) => l.includes('tokens'))).toMatch(/p.*q/);
   });
@@ -64,13 +85,24 @@ describe('tables', () => {
     expect(traceJson([{ name: 'x', kind: 'sop', values: [1, null] }])).toEqual({ x: [1, null] });
   });
   it('renderTable has one line per row plus borders and header', () => {
-    const text = renderTable({ head: ['h1', 'h2'], rows: [['a', 1], ['b', 2]] });
+    const text = renderTable({
+      head: ['h1', 'h2'],
+      rows: [
+        ['a', 1],
+        ['b', 2],
+      ],
+    });
     expect(text).toMatch(/h1.*h2/);
     expect(text).toMatch(/a.*1/);
     expect(text).toMatch(/b.*2/);
   });
   it('renderPairs pads keys to one width', () => {
-    const lines = renderPairs([['a', 1], ['long key', 'v']]).trimEnd().split('\n');
+    const lines = renderPairs([
+      ['a', 1],
+      ['long key', 'v'],
+    ])
+      .trimEnd()
+      .split('\n');
     expect(lines[0].indexOf('1')).toBe(lines[1].indexOf('v'));
   });
 });

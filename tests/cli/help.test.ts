@@ -14,7 +14,9 @@ describe('help', () => {
     expect(r.stdout).toContain('Examples:');
   });
 
-  const commands = buildProgram().commands.map((c) => c.name()).filter((n) => n !== 'help');
+  const commands = buildProgram()
+    .commands.map((c) => c.name())
+    .filter((n) => n !== 'help');
 
   it.each(commands)('`%s --help` describes every flag and gives an example', async (name) => {
     const r = await cli(name, '--help');

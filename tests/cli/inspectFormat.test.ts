@@ -88,9 +88,7 @@ describe('residualGroups', () => {
   test.prop([fc.array(fc.constantFrom('x', 'y', 'z'), { maxLength: 30 })])('groups cover every direction once, in order', (sops) => {
     const labels: DirectionLabel[] = sops.map((sop, index) => ({ index, sop, encoding: 'numerical' }));
     const groups = residualGroups([...labels].reverse());
-    expect(groups.flatMap((g) => Array.from({ length: g.end - g.start }, (_, i) => [g.start + i, g.sop]))).toEqual(
-      sops.map((s, i) => [i, s]),
-    );
+    expect(groups.flatMap((g) => Array.from({ length: g.end - g.start }, (_, i) => [g.start + i, g.sop]))).toEqual(sops.map((s, i) => [i, s]));
     for (let i = 1; i < groups.length; i++) expect(groups[i].sop).not.toBe(groups[i - 1].sop);
   });
 });

@@ -19,7 +19,15 @@ describe('ablation claims', () => {
   });
 
   it("hist's selector-width head is necessary below the longest length; at it, all-equal tokens read the same", async () => {
-    const short = await checkClaims(loaded(hist.model), hist.program, [{ ablate: '0.0', output: 'changed', maxLen: 3 }, { ablate: 'L0', output: 'changed', maxLen: 3 }], { numRuns: RUNS, seed: 2 });
+    const short = await checkClaims(
+      loaded(hist.model),
+      hist.program,
+      [
+        { ablate: '0.0', output: 'changed', maxLen: 3 },
+        { ablate: 'L0', output: 'changed', maxLen: 3 },
+      ],
+      { numRuns: RUNS, seed: 2 },
+    );
     for (const x of short) expect(x.passed, `${x.claim}: ${x.observed}`).toBe(true);
     // Without the head the MLP reads "no key selected": the largest count, right only for 4 equal tokens.
     const all = await checkClaim(loaded(hist.model), hist.program, { ablate: '0.0', output: 'changed' }, { numRuns: 300, seed: 2 });
@@ -80,6 +88,8 @@ describe('agreement claims', () => {
 
   it('refuses a model that lacks the vocabulary', async () => {
     const other = compiledLibrary('reverse', { vocab: ['a', 'b'] });
-    await expect(checkClaim(loaded(rev.model), rev.program, { agrees: other.model }, { numRuns: 1 })).rejects.toThrow(/'agrees': the other model has no token c/);
+    await expect(checkClaim(loaded(rev.model), rev.program, { agrees: other.model }, { numRuns: 1 })).rejects.toThrow(
+      /'agrees': the other model has no token c/,
+    );
   });
 });

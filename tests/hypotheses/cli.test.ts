@@ -62,7 +62,10 @@ describe('rasplab check', () => {
     expect(r.code).toBe(1);
     const j = JSON.parse(r.out);
     expect(j).toMatchObject({ program: 'reverse', seed: 0, runs: 40 });
-    expect(j.claims.map((c: { number: number; passed: boolean }) => [c.number, c.passed])).toEqual([[1, true], [2, false]]);
+    expect(j.claims.map((c: { number: number; passed: boolean }) => [c.number, c.passed])).toEqual([
+      [1, true],
+      [2, false],
+    ]);
     expect(j.claims[1]).toMatchObject({ kind: 'head', name: 'identity', counterexample: ['a', 'a'], seed: 0 });
     expect(j.claims[1].replay).toMatch(/--claim 2 --path/);
     expect(j.claims[0].replay).toBeUndefined();

@@ -46,8 +46,12 @@ claims:
     expect(fails('claims:\n  - { head: 1.0, implements: flip }')).toBe(
       '/hyp/h.yaml: claim 1: \'head\' must be a string such as "1.0" (quote it: YAML reads 1.0 as the number 1)',
     );
-    expect(fails('claims:\n  - { name: x, head: "1.0", implements: flip, threshold: 2 }')).toBe("/hyp/h.yaml: claim 1 (x): 'threshold' must be a number in (0, 1], got 2");
-    expect(fails('- { head: "1.0", implements: flip }\n- { head: "1.0", implement: flip }')).toMatch(/^\/hyp\/h\.yaml: claim 2: unknown key 'implement' in this 'head' claim/);
+    expect(fails('claims:\n  - { name: x, head: "1.0", implements: flip, threshold: 2 }')).toBe(
+      "/hyp/h.yaml: claim 1 (x): 'threshold' must be a number in (0, 1], got 2",
+    );
+    expect(fails('- { head: "1.0", implements: flip }\n- { head: "1.0", implement: flip }')).toMatch(
+      /^\/hyp\/h\.yaml: claim 2: unknown key 'implement' in this 'head' claim/,
+    );
     expect(fails('- { head: "1.0" }')).toBe("/hyp/h.yaml: claim 1: this 'head' claim needs 'implements'");
     expect(fails('- { ablate: "1.0", output: gone }')).toMatch(/'output' must be one of unchanged, changed, got "gone"/);
     expect(fails('- { ablate: "1.0", output: changed, mode: half }')).toMatch(/'mode' must be one of zero, mean, resample/);

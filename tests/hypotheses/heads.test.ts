@@ -55,7 +55,13 @@ describe('heads of compiled library models implement their selectors', () => {
 
   for (const [name, claims] of [
     ['hist', [{ head: '0.0', implements: 'same_token', match: 'argmax' }]],
-    ['sort', [{ head: '1.0', implements: 'smaller' }, { head: '2.0', implements: 'sel_new', match: 'argmax' }]],
+    [
+      'sort',
+      [
+        { head: '1.0', implements: 'smaller' },
+        { head: '2.0', implements: 'sel_new', match: 'argmax' },
+      ],
+    ],
     ['frac_prevs', [{ head: '0.0', implements: 'prevs' }]],
     ['count', [{ head: '0.0', implements: 'is_a_key' }]],
   ] as const)
@@ -120,7 +126,9 @@ describe('heads of compiled library models implement their selectors', () => {
 
   it('names a head the model lacks, with its shape, and RASP mistakes with their column', async () => {
     const run = (c: Claim) => checkClaim(loaded(rev.model), rev.program, c, { numRuns: 1 });
-    await expect(run({ head: '2.0', implements: 'flip' })).rejects.toThrow(/^claim 1: 'head': component 2\.0: the model has 2 layers \(0\.\.1\); the model has 2 layers \(layer 0: 1 head, a \d+-neuron MLP; layer 1: 1 head, no MLP\)$/);
+    await expect(run({ head: '2.0', implements: 'flip' })).rejects.toThrow(
+      /^claim 1: 'head': component 2\.0: the model has 2 layers \(0\.\.1\); the model has 2 layers \(layer 0: 1 head, a \d+-neuron MLP; layer 1: 1 head, no MLP\)$/,
+    );
     await expect(run({ head: '1.3', implements: 'flip' })).rejects.toThrow(/layer 1 has 1 head \(0\.\.0\)/);
     await expect(run({ head: 'mlp0', implements: 'flip' })).rejects.toThrow(/'head': mlp0 is a mlp; this claim needs a head/);
     await expect(run({ head: '1.0', implements: 'select(indices, opp_idx, ==)' })).rejects.toThrow(

@@ -10,7 +10,10 @@ const vocab = ['a', 'b', 'c', 'd'];
 
 /** The shrunk counterexample of a property over inputsOf. */
 function shrunk(pred: (x: string[]) => boolean, seed = 1): string[] {
-  const d = fc.check(fc.property(inputsOf(reverse, { vocab, maxLen: 6 }), (x) => pred(x as string[])), { seed, numRuns: 500 });
+  const d = fc.check(
+    fc.property(inputsOf(reverse, { vocab, maxLen: 6 }), (x) => pred(x as string[])),
+    { seed, numRuns: 500 },
+  );
   expect(d.failed).toBe(true);
   return d.counterexample![0] as string[];
 }
@@ -50,7 +53,10 @@ describe('inputsOf', () => {
     expect(permutationOf([0, 0, 0], 3)).toEqual([0, 1, 2]);
     // Any non-identity fails "is the identity": the keys shrink until one key alone moves one position.
     for (const seed of [1, 2, 3]) {
-      const d = fc.check(fc.property(permutationKeys(5), (k) => permutationOf(k, 5).every((p, i) => p === i)), { seed });
+      const d = fc.check(
+        fc.property(permutationKeys(5), (k) => permutationOf(k, 5).every((p, i) => p === i)),
+        { seed },
+      );
       expect(d.counterexample![0].filter((k) => k !== 0)).toHaveLength(1);
     }
   });

@@ -14,7 +14,8 @@ describe('invariance claims', () => {
       { invariant: 'reverse', outputs: 'follow' },
       { invariant: 'relabel', outputs: 'same' },
     ];
-    for (const r of await checkClaims(loaded(hist.model), hist.program, claims, { numRuns: RUNS, seed: 1 })) expect(r.passed, `${r.claim}: ${r.observed}`).toBe(true);
+    for (const r of await checkClaims(loaded(hist.model), hist.program, claims, { numRuns: RUNS, seed: 1 }))
+      expect(r.passed, `${r.claim}: ${r.observed}`).toBe(true);
     const sort = compiledLibrary('sort');
     const r = await checkClaim(loaded(sort.model), sort.program, { invariant: 'permute', outputs: 'same' }, { numRuns: RUNS, seed: 1 });
     expect(r.passed, r.observed).toBe(true);
@@ -26,7 +27,8 @@ describe('invariance claims', () => {
       { invariant: 'relabel', outputs: 'follow' },
       { invariant: 'reverse', outputs: 'follow' },
     ];
-    for (const r of await checkClaims(loaded(rev.model), rev.program, claims, { numRuns: RUNS, seed: 2 })) expect(r.passed, `${r.claim}: ${r.observed}`).toBe(true);
+    for (const r of await checkClaims(loaded(rev.model), rev.program, claims, { numRuns: RUNS, seed: 2 }))
+      expect(r.passed, `${r.claim}: ${r.observed}`).toBe(true);
   });
 
   it('"reverse ignores the order" fails on a b swapped: the shortest, earliest input with two different tokens', async () => {

@@ -22,10 +22,29 @@ describe('minimising a counterexample', () => {
   });
 
   it('keeps to the domain and to valid inputs', () => {
-    expect(minimiseCounterexample(checker((x) => x.includes('c'), 2), ['b', 'c', 'd'], undefined, () => true).input).toEqual(['a', 'c']);
+    expect(
+      minimiseCounterexample(
+        checker((x) => x.includes('c'), 2),
+        ['b', 'c', 'd'],
+        undefined,
+        () => true,
+      ).input,
+    ).toEqual(['a', 'c']);
     // Inputs with a 'b' are invalid: the token may not be lowered through them.
-    expect(min((x) => x.includes('c'), ['d', 'c'], (x) => !x.includes('b'))).toEqual(['c']);
-    expect(min((x) => x.length === 2, ['d', 'd'], (x) => !x.includes('b'))).toEqual(['a', 'a']);
+    expect(
+      min(
+        (x) => x.includes('c'),
+        ['d', 'c'],
+        (x) => !x.includes('b'),
+      ),
+    ).toEqual(['c']);
+    expect(
+      min(
+        (x) => x.length === 2,
+        ['d', 'd'],
+        (x) => !x.includes('b'),
+      ),
+    ).toEqual(['a', 'a']);
   });
 
   it('is the first failing input in shortest-then-earliest order when few enough come before it', () => {
@@ -43,7 +62,12 @@ describe('minimising a counterexample', () => {
 
   it('beyond the budget it says the result is only locally minimal', () => {
     const long = Array.from({ length: 8 }, () => 'd');
-    const m = minimiseCounterexample(checker((x) => x.length === 8 && x[7] === 'd'), long, undefined, () => true);
+    const m = minimiseCounterexample(
+      checker((x) => x.length === 8 && x[7] === 'd'),
+      long,
+      undefined,
+      () => true,
+    );
     expect(m).toMatchObject({ input: ['a', 'a', 'a', 'a', 'a', 'a', 'a', 'd'], minimal: false });
   });
 

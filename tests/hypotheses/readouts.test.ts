@@ -33,14 +33,26 @@ describe('neuron claims', () => {
   });
 
   it('names a neuron the model lacks, and needs a neuron', async () => {
-    await expect(checkClaim(loaded(compiled), reverse, { neuron: 'mlp1.n0', tracks: 'indices == 0' }, { numRuns: 1 })).rejects.toThrow(/'neuron': component mlp1\.n0: layer 1 has no MLP/);
-    await expect(checkClaim(loaded(compiled), reverse, { neuron: '1.0', tracks: 'indices == 0' }, { numRuns: 1 })).rejects.toThrow(/is a head; this claim needs a neuron/);
+    await expect(checkClaim(loaded(compiled), reverse, { neuron: 'mlp1.n0', tracks: 'indices == 0' }, { numRuns: 1 })).rejects.toThrow(
+      /'neuron': component mlp1\.n0: layer 1 has no MLP/,
+    );
+    await expect(checkClaim(loaded(compiled), reverse, { neuron: '1.0', tracks: 'indices == 0' }, { numRuns: 1 })).rejects.toThrow(
+      /is a head; this claim needs a neuron/,
+    );
   });
 });
 
 describe('residual read-out claims', () => {
-  it("a compiled model holds opp_index in its own directions after layer 0, and not before", async () => {
-    const [after, before] = await checkClaims(loaded(compiled), reverse, [{ encodes: 'opp_index', at: 1 }, { encodes: 'opp_index', at: 0 }], { numRuns: RUNS, seed: 4 });
+  it('a compiled model holds opp_index in its own directions after layer 0, and not before', async () => {
+    const [after, before] = await checkClaims(
+      loaded(compiled),
+      reverse,
+      [
+        { encodes: 'opp_index', at: 1 },
+        { encodes: 'opp_index', at: 0 },
+      ],
+      { numRuns: RUNS, seed: 4 },
+    );
     expect(after.passed, after.observed).toBe(true);
     expect(before.passed).toBe(false);
     expect(before.observed).toMatch(/read-out of blocks\.0\.hook_resid_pre directions 17–26 gives/);
@@ -54,7 +66,8 @@ describe('residual read-out claims', () => {
       { encodes: 'frac_prevs', at: 1, directions: dirs },
       { encodes: 'indices + 1', at: 0 },
     ];
-    for (const r of await checkClaims(loaded(fp.model), fp.program, claims, { numRuns: RUNS, seed: 5 })) expect(r.passed, `${r.claim}: ${r.observed}`).toBe(true);
+    for (const r of await checkClaims(loaded(fp.model), fp.program, claims, { numRuns: RUNS, seed: 5 }))
+      expect(r.passed, `${r.claim}: ${r.observed}`).toBe(true);
   });
 
   it('a learned model: tokens from the embedding, positions after layer 0, opp_index not linearly', async () => {
@@ -73,7 +86,9 @@ describe('residual read-out claims', () => {
     const run = (c: Claim) => checkClaim(loaded(compiled), reverse, c, { numRuns: 1 });
     await expect(run({ encodes: 'opp_index', at: 5 })).rejects.toThrow(/'at': read point 5 does not exist: 0\.\.2/);
     await expect(run({ encodes: 'opp_index', at: 'blocks.0.attn.hook_z' })).rejects.toThrow(/'at': 'blocks\.0\.attn\.hook_z' is not a residual hook/);
-    await expect(run({ encodes: 'opp_index', at: 1, directions: [40] })).rejects.toThrow(/'directions': direction 40 does not exist: the residual stream has 33/);
+    await expect(run({ encodes: 'opp_index', at: 1, directions: [40] })).rejects.toThrow(
+      /'directions': direction 40 does not exist: the residual stream has 33/,
+    );
     await expect(run({ encodes: 'flip', at: 1 })).rejects.toThrow(/'encodes': column 1: 'flip' is a selector/);
   });
 });

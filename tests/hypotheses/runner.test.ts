@@ -52,7 +52,10 @@ describe('the runner', () => {
   });
 
   it('counts skipped cases and minimises the counterexample it reports', () => {
-    const k = fake((x) => x.length >= 4 && x[0] === 'b' && x[1] === 'b', (x) => x.length % 2 === 1);
+    const k = fake(
+      (x) => x.length >= 4 && x[0] === 'b' && x[1] === 'b',
+      (x) => x.length % 2 === 1,
+    );
     const r = runChecker(library('reverse'), k, { numRuns: 1000, seed: 3 });
     expect(r.passed).toBe(false);
     expect(r.skipped).toBeGreaterThan(0);
@@ -62,14 +65,24 @@ describe('the runner', () => {
   });
 
   it('a checker that throws is a bug and surfaces as one', () => {
-    const k: Checker = { ...fake(() => false), check: () => { throw new Error('boom'); } };
+    const k: Checker = {
+      ...fake(() => false),
+      check: () => {
+        throw new Error('boom');
+      },
+    };
     expect(() => runChecker(library('reverse'), k, { numRuns: 5 })).toThrow('boom');
   });
 
   it('validates every claim before running any', async () => {
-    const bad: Claim[] = [{ head: '1.0', implements: 'flip' }, { head: '1.0', implements: 'nope' }];
+    const bad: Claim[] = [
+      { head: '1.0', implements: 'flip' },
+      { head: '1.0', implements: 'nope' },
+    ];
     let ran = 0;
-    await expect(checkClaims(loaded(model), rev.program, bad, { numRuns: 5, where: 'h.yaml', onReport: () => ran++ })).rejects.toThrow(/^h\.yaml: claim 2: 'implements': column 1: unknown name 'nope'/);
+    await expect(checkClaims(loaded(model), rev.program, bad, { numRuns: 5, where: 'h.yaml', onReport: () => ran++ })).rejects.toThrow(
+      /^h\.yaml: claim 2: 'implements': column 1: unknown name 'nope'/,
+    );
     expect(ran).toBe(0);
   });
 

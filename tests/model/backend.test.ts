@@ -58,7 +58,7 @@ describe('selectBackend', () => {
     if (!(await nativeInstalled())) expect(name).toBe('wasm');
   });
 
-  it("an explicit backend that cannot load is a user error naming it", async () => {
+  it('an explicit backend that cannot load is a user error naming it', async () => {
     if (await nativeInstalled()) {
       expect(await selectBackend('tensorflow')).toBe('tensorflow');
       return;

@@ -67,8 +67,18 @@ describe('decodeOutputs', () => {
   it('categorical: argmax over the output values, BOS and padding dropped', () => {
     const c = tinyConfig({ output: { encoding: 'categorical', values: ['x', 7, false] } });
     const logits = tf.tensor3d([
-      [[9, 9, 9], [0, 1, 0], [0, 0, 2], [5, 0, 0]],
-      [[9, 0, 0], [3, 1, 0], [0, 0, 0], [0, 0, 0]],
+      [
+        [9, 9, 9],
+        [0, 1, 0],
+        [0, 0, 2],
+        [5, 0, 0],
+      ],
+      [
+        [9, 0, 0],
+        [3, 1, 0],
+        [0, 0, 0],
+        [0, 0, 0],
+      ],
     ]);
     expect(decodeLogits(c, logits, [4, 2])).toEqual([[7, false, 'x'], ['x']]);
     logits.dispose();
@@ -76,7 +86,10 @@ describe('decodeOutputs', () => {
 
   it('numerical: the raw number at each valid position', () => {
     const c = tinyConfig({ output: { encoding: 'numerical' } });
-    const logits = tf.tensor3d([[[100], [0.25], [-3]], [[100], [2], [50]]]);
+    const logits = tf.tensor3d([
+      [[100], [0.25], [-3]],
+      [[100], [2], [50]],
+    ]);
     expect(decodeLogits(c, logits, [3, 2])).toEqual([[0.25, -3], [2]]);
     logits.dispose();
   });

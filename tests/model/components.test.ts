@@ -45,7 +45,7 @@ describe('components', () => {
     expect(parseComponent(formatComponent(c as ComponentRef))).toEqual(c);
   });
 
-  it("rejects text and components the model does not have, naming why", () => {
+  it('rejects text and components the model does not have, naming why', () => {
     expect(() => parseComponent('head1')).toThrow(/not a component/);
     expect(() => parseComponent('2.0', model.config)).toThrow(/2 layers/);
     expect(() => parseComponent('1.3', model.config)).toThrow(/1 head/);

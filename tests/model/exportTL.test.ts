@@ -63,17 +63,28 @@ describe('exportTransformerLens', () => {
     const src = m.weights.get('blocks.0.attn.W_Q')!; // [2, 8, 3] inside [2, 8, 4]
     const dst = weights.get('blocks.0.attn.W_Q')!;
     for (let h = 0; h < 2; h++)
-      for (let d = 0; d < 8; d++)
-        for (let e = 0; e < 4; e++) expect(dst.data[(h * 8 + d) * 4 + e]).toBe(e < 3 ? src.data[(h * 8 + d) * 3 + e] : 0);
+      for (let d = 0; d < 8; d++) for (let e = 0; e < 4; e++) expect(dst.data[(h * 8 + d) * 4 + e]).toBe(e < 3 ? src.data[(h * 8 + d) * 3 + e] : 0);
   });
 
   it.each<[string, Partial<ModelConfig>]>([
     ['mixed layers with LN', {}],
-    ['attention only, no normalisation', { normalization: 'none', layers: [{ nHeads: 1, dHead: 2, dMlp: 0 }, { nHeads: 3, dHead: 1, dMlp: 0 }] }],
+    [
+      'attention only, no normalisation',
+      {
+        normalization: 'none',
+        layers: [
+          { nHeads: 1, dHead: 2, dMlp: 0 },
+          { nHeads: 3, dHead: 1, dMlp: 0 },
+        ],
+      },
+    ],
   ])('padding changes nothing in the forward pass (%s)', (_, over) => {
     const m = randomModel(tinyConfig(over), 9);
     const padded = asUniformModel(m);
-    const tokens = [[0, 1, 3, 2, 2], [0, 2, 1, 0, 0]];
+    const tokens = [
+      [0, 1, 3, 2, 2],
+      [0, 2, 1, 0, 0],
+    ];
     const a = referenceForward(m, tokens, [5, 3]).logits;
     const b = referenceForward(padded, tokens, [5, 3]).logits;
     a.forEach((row, i) => row.forEach((v, p) => v.forEach((x, o) => expect(b[i][p][o]).toBeCloseTo(x, 9))));

@@ -49,7 +49,16 @@ describe('forward matches the plain-JS reference', () => {
     ['LN, gelu, causal, mixed layers', {}],
     ['no normalisation, relu', { normalization: 'none', actFn: 'relu' }],
     ['bidirectional', { causal: false }],
-    ['attention only, attnScale 1', { layers: [{ nHeads: 3, dHead: 2, dMlp: 0 }, { nHeads: 2, dHead: 5, dMlp: 0 }], attnScale: 1 }],
+    [
+      'attention only, attnScale 1',
+      {
+        layers: [
+          { nHeads: 3, dHead: 2, dMlp: 0 },
+          { nHeads: 2, dHead: 5, dMlp: 0 },
+        ],
+        attnScale: 1,
+      },
+    ],
     ['MLP only', { layers: [{ nHeads: 0, dHead: 0, dMlp: 7 }] }],
     ['no layers', { layers: [] }],
     ['numerical output', { output: { encoding: 'numerical' } }],
@@ -211,7 +220,14 @@ describe('resources and gradients', () => {
     const m = randomModel(config, 17);
     const params = paramsFromModel(m, { trainable: true });
     // Every token and every position appears, so every row of W_E and W_pos is used.
-    const tokens = tf.tensor2d([[0, 1, 2, 3, 1, 2], [0, 3, 2, 1, 3, 3]], undefined, 'int32');
+    const tokens = tf.tensor2d(
+      [
+        [0, 1, 2, 3, 1, 2],
+        [0, 3, 2, 1, 3, 3],
+      ],
+      undefined,
+      'int32',
+    );
     const target = tf.randomNormal([2, 6, 3], 0, 1, 'float32', 1);
     const { value, grads } = tf.variableGrads(() => tf.mean(tf.square(tf.sub(forward(config, params, { tokens }).logits, target))) as tf.Scalar);
     expect(Number.isFinite(value.dataSync()[0])).toBe(true);

@@ -19,7 +19,9 @@ describe('LoadedModel', () => {
     const m = LoadedModel.from(data);
     const params = paramsFromModel(data);
     const b = encodeInputs(data.config, inputs);
-    const want = tf.tidy(() => forward(data.config, params, { tokens: tf.tensor2d(b.tokens, [b.size, b.nPos], 'int32'), lengths: b.lengths }).logits.arraySync());
+    const want = tf.tidy(() =>
+      forward(data.config, params, { tokens: tf.tensor2d(b.tokens, [b.size, b.nPos], 'int32'), lengths: b.lengths }).logits.arraySync(),
+    );
     disposeParams(params);
     const fromInputs = m.run(inputs);
     const fromBatch = m.run(b);

@@ -39,26 +39,31 @@ const model = randomModel(tinyConfig(), 2);
 
 describe('safetensors codec', () => {
   it('round-trips shapes, values and metadata (property)', () => {
-    const tensorArb = fc
-      .array(fc.integer({ min: 0, max: 4 }), { minLength: 0, maxLength: 3 })
-      .chain((shape) =>
-        fc.record({
-          shape: fc.constant(shape),
-          data: fc.float32Array({ minLength: shape.reduce((a, b) => a * b, 1), maxLength: shape.reduce((a, b) => a * b, 1) }),
-        }),
-      );
-    fc.assert(
-      fc.property(fc.dictionary(fc.string({ minLength: 1 }).filter((s) => s !== '__metadata__'), tensorArb), fc.dictionary(fc.string(), fc.string()), (tensors, meta) => {
-        const map = new Map<string, WeightArray>(Object.entries(tensors));
-        const back = decodeSafetensors(encodeSafetensors(map, meta), 'x');
-        expect([...back.tensors.keys()].sort()).toEqual([...map.keys()].sort());
-        for (const [k, w] of map) {
-          expect(back.tensors.get(k)!.shape).toEqual(w.shape);
-          // Bitwise equality (NaN payloads and -0 included).
-          expect(new Uint32Array(back.tensors.get(k)!.data.buffer)).toEqual(new Uint32Array(Float32Array.from(w.data).buffer));
-        }
-        expect(back.metadata).toEqual(meta);
+    const tensorArb = fc.array(fc.integer({ min: 0, max: 4 }), { minLength: 0, maxLength: 3 }).chain((shape) =>
+      fc.record({
+        shape: fc.constant(shape),
+        data: fc.float32Array({ minLength: shape.reduce((a, b) => a * b, 1), maxLength: shape.reduce((a, b) => a * b, 1) }),
       }),
+    );
+    fc.assert(
+      fc.property(
+        fc.dictionary(
+          fc.string({ minLength: 1 }).filter((s) => s !== '__metadata__'),
+          tensorArb,
+        ),
+        fc.dictionary(fc.string(), fc.string()),
+        (tensors, meta) => {
+          const map = new Map<string, WeightArray>(Object.entries(tensors));
+          const back = decodeSafetensors(encodeSafetensors(map, meta), 'x');
+          expect([...back.tensors.keys()].sort()).toEqual([...map.keys()].sort());
+          for (const [k, w] of map) {
+            expect(back.tensors.get(k)!.shape).toEqual(w.shape);
+            // Bitwise equality (NaN payloads and -0 included).
+            expect(new Uint32Array(back.tensors.get(k)!.data.buffer)).toEqual(new Uint32Array(Float32Array.from(w.data).buffer));
+          }
+          expect(back.metadata).toEqual(meta);
+        },
+      ),
       { numRuns: 60 },
     );
   });
@@ -78,7 +83,12 @@ describe('model files', () => {
     const file = join(dir, 'm.safetensors');
     const m: ModelData = {
       ...model,
-      labels: { residual: [{ index: 0, sop: 'tokens', value: 'a', encoding: 'categorical', role: 'tokens' }], heads: [], mlps: [], program: { name: 'p', output: 'out' } },
+      labels: {
+        residual: [{ index: 0, sop: 'tokens', value: 'a', encoding: 'categorical', role: 'tokens' }],
+        heads: [],
+        mlps: [],
+        program: { name: 'p', output: 'out' },
+      },
       training: { program: 'p', vocab: ['a'], minLen: 1, maxLen: 3, seed: 4, steps: 10, backend: 'cpu', testAcc: 0.5 },
     };
     saveModel(file, m);
@@ -136,7 +146,9 @@ describe('model files', () => {
   it('a header length beyond the file names both sizes', () => {
     const edited = bytes.slice();
     new DataView(edited.buffer).setBigUint64(0, BigInt(1e12), true);
-    expect(errorOf(() => deserializeModel(edited, 'f')).message).toBe(`f: truncated: header says 1000000000000 bytes, file has ${bytes.length - 8} after the length field`);
+    expect(errorOf(() => deserializeModel(edited, 'f')).message).toBe(
+      `f: truncated: header says 1000000000000 bytes, file has ${bytes.length - 8} after the length field`,
+    );
   });
 
   const edit = (mutate: (h: Record<string, any>) => void): Uint8Array => {
@@ -152,24 +164,48 @@ describe('model files', () => {
     ['future format', () => edit((h) => (h.__metadata__['rasplab.format'] = '9')), /^f: model format "9" is not supported/],
     ['missing config', () => edit((h) => delete h.__metadata__['rasplab.config']), /^f: metadata 'rasplab.config' is missing/],
     ['config not JSON', () => edit((h) => (h.__metadata__['rasplab.config'] = '{oops')), /^f: metadata 'rasplab.config' is not valid JSON/],
-    ['config with a bad field', () => edit((h) => (h.__metadata__['rasplab.config'] = JSON.stringify({ ...model.config, actFn: 'tanh' }))), /^f: metadata 'rasplab.config': actFn "tanh"/],
+    [
+      'config with a bad field',
+      () => edit((h) => (h.__metadata__['rasplab.config'] = JSON.stringify({ ...model.config, actFn: 'tanh' }))),
+      /^f: metadata 'rasplab.config': actFn "tanh"/,
+    ],
     ['labels not an object', () => edit((h) => (h.__metadata__['rasplab.labels'] = '3')), /^f: metadata 'rasplab.labels': not a JSON object/],
     ['dtype F16', () => edit((h) => (h['embed.W_E'].dtype = 'F16')), /^f: tensor 'embed.W_E': dtype "F16" is not supported/],
-    ['offsets past the data', () => edit((h) => (h['unembed.b_U'].data_offsets = [data.length, data.length + 12])), /^f: truncated: tensor 'unembed.b_U' needs bytes/],
-    ['offsets of the wrong size', () => edit((h) => (h['embed.W_E'].data_offsets[1] += 4)), /^f: tensor 'embed.W_E': data_offsets \[0, 132\] hold 132 bytes, shape \[4, 8\] needs 128/],
+    [
+      'offsets past the data',
+      () => edit((h) => (h['unembed.b_U'].data_offsets = [data.length, data.length + 12])),
+      /^f: truncated: tensor 'unembed.b_U' needs bytes/,
+    ],
+    [
+      'offsets of the wrong size',
+      () => edit((h) => (h['embed.W_E'].data_offsets[1] += 4)),
+      /^f: tensor 'embed.W_E': data_offsets \[0, 132\] hold 132 bytes, shape \[4, 8\] needs 128/,
+    ],
     ['overlapping tensors', () => edit((h) => (h['unembed.b_U'].data_offsets = [0, 12])), /^f: tensors '.*' and 'unembed.b_U' overlap/],
-    ['wrong shape', () => edit((h) => {
-      h['blocks.0.attn.W_Q'].shape = [2, 3, 8];
-    }), /^f: weight 'blocks.0.attn.W_Q' has shape \[2, 3, 8\], the config needs \[2, 8, 3\]/],
+    [
+      'wrong shape',
+      () =>
+        edit((h) => {
+          h['blocks.0.attn.W_Q'].shape = [2, 3, 8];
+        }),
+      /^f: weight 'blocks.0.attn.W_Q' has shape \[2, 3, 8\], the config needs \[2, 8, 3\]/,
+    ],
     ['missing weight', () => edit((h) => delete h['blocks.1.attn.W_O']), /^f: weight 'blocks.1.attn.W_O' is missing/],
-    ['unknown weight', () => edit((h) => (h['blocks.7.attn.W_Q'] = { dtype: 'F32', shape: [0], data_offsets: [0, 0] })), /^f: unknown weight 'blocks.7.attn.W_Q'/],
+    [
+      'unknown weight',
+      () => edit((h) => (h['blocks.7.attn.W_Q'] = { dtype: 'F32', shape: [0], data_offsets: [0, 0] })),
+      /^f: unknown weight 'blocks.7.attn.W_Q'/,
+    ],
   ];
   it.each(cases)('%s is a user error saying what is wrong', (_, make, pattern) => {
     expect(errorOf(() => deserializeModel(make(), 'f')).message).toMatch(pattern);
   });
 
   it('an edited file that is still consistent loads (the checks are not over-strict)', () => {
-    const back = deserializeModel(edit(() => {}), 'f');
+    const back = deserializeModel(
+      edit(() => {}),
+      'f',
+    );
     expect(back.config).toEqual(model.config);
   });
 });

@@ -51,5 +51,4 @@ describe('ablation on compiled reverse', () => {
     expect(l1.exactMatch).toBeLessThan(1);
     for (const c of p.components) expect(c.perPosition.length).toBe(4);
   });
-
 });

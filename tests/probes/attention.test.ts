@@ -37,7 +37,7 @@ describe('head similarity', () => {
     expect(s.similarity[0][1]).toBeLessThan(0.9);
   });
 
-  it("matching finds each compiled head in a model that has it, and not in one that does not", async () => {
+  it('matching finds each compiled head in a model that has it, and not in one that does not', async () => {
     const other = compiled(sortUnique(), vocab, 4);
     const base = compiled(reverse(), vocab, 4);
     const same = matchHeads(await headSimilarity(loaded(base), loaded(rev), set.inputs), base);

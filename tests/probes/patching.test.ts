@@ -50,7 +50,11 @@ describe('activation patching on compiled reverse', () => {
   });
 
   it('per position: only positions holding the changed token recover', async () => {
-    const one = { clean: { ...pairs.clean, inputs: [['a', 'b', 'c']], expected: [['c', 'b', 'a']] }, corrupt: { ...pairs.corrupt, inputs: [['a', 'b', 'b']], expected: [['b', 'b', 'a']] }, skipped: 0 };
+    const one = {
+      clean: { ...pairs.clean, inputs: [['a', 'b', 'c']], expected: [['c', 'b', 'a']] },
+      corrupt: { ...pairs.corrupt, inputs: [['a', 'b', 'b']], expected: [['b', 'b', 'a']] },
+      skipped: 0,
+    };
     const sweep = await patchSweep(loaded(model), one, { perPosition: true, components: [] });
     const rec = (p: number) => sweep.find((r) => r.site === `blocks.0.hook_resid_pre@${p}`)!.recovery;
     expect(rec(3)).toBeCloseTo(1, 4);

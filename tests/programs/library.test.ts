@@ -7,14 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { loadProgram } from '../../src/rasp/load.ts';
 import { evaluateProgram } from '../../src/rasp/evaluate.ts';
 import type { Program } from '../../src/rasp/program.ts';
-import {
-  formatOutput,
-  libraryNames,
-  libraryPath,
-  parseExample,
-  parseTokens,
-  readHeader,
-} from '../support/libraryExamples.ts';
+import { formatOutput, libraryNames, libraryPath, parseExample, parseTokens, readHeader } from '../support/libraryExamples.ts';
 
 const PROGRAMS = [
   'count',
@@ -75,45 +68,13 @@ const EXTRA_CASES: Record<string, string[]> = {
   ],
   sort: ['2 -> 2', '1 1 1 1 1 -> 1 1 1 1 1', '3 2 1 3 2 -> 1 2 2 3 3', '1 2 3 -> 1 2 3', '3 2 1 -> 1 2 3'],
   sort_unique: ['1 -> 1', '3 2 1 -> 1 2 3', '1 3 -> 1 3', '2 2 -> 2 -', '3 3 3 3 3 -> 3 - - - -', '3 1 3 1 2 -> 1 - 2 3 -'],
-  sort_by_frequency: [
-    '2 -> 2',
-    '3 3 3 3 3 -> 3 3 3 3 3',
-    '1 2 2 3 3 -> 2 2 3 3 1',
-    '3 1 3 1 2 -> 3 1 3 1 2',
-    '1 2 3 3 3 -> 3 3 3 1 2',
-  ],
-  most_frequent: [
-    'c -> c',
-    'b b b b b b -> b b b b b b',
-    'a b c c b a -> a a a a a a',
-    'a b c c c b -> c c c c c c',
-    'b a -> b b',
-  ],
+  sort_by_frequency: ['2 -> 2', '3 3 3 3 3 -> 3 3 3 3 3', '1 2 2 3 3 -> 2 2 3 3 1', '3 1 3 1 2 -> 3 1 3 1 2', '1 2 3 3 3 -> 3 3 3 1 2'],
+  most_frequent: ['c -> c', 'b b b b b b -> b b b b b b', 'a b c c b a -> a a a a a a', 'a b c c c b -> c c c c c c', 'b a -> b b'],
   frac_prevs: ['x -> 1', 'a -> 0', 'a a a a a -> 0 0 0 0 0', 'a x a x a -> 0 0.5 0.333333 0.5 0.4'],
   pair_balance: ['( -> 1', ') -> -1', 'a -> 0', '( ( ( ( ( -> 1 1 1 1 1', ') ) ( ( a -> -1 -1 -0.333333 0 0'],
-  shuffle_dyck: [
-    '( -> 0',
-    ') -> 0',
-    'a a a a a -> 1 1 1 1 1',
-    '( ( ) ) a -> 1 1 1 1 1',
-    '( ) ) ( -> 0 0 0 0',
-    '( ) ) ( ( -> 0 0 0 0 0',
-  ],
-  shuffle_dyck2: [
-    '{ -> 0',
-    'a -> 1',
-    '{ ( } ) a -> 1 1 1 1 1',
-    '( ( ( ( ( -> 0 0 0 0 0',
-    '{ } ) ( a -> 0 0 0 0 0',
-    '( { ) } ( -> 0 0 0 0 0',
-  ],
-  dyck1: [
-    '( -> P',
-    ') ) -> F F',
-    '( ( ( ( ( ( ( ( -> P P P P P P P P',
-    '( ) ( ) ( ) ( ) -> P T P T P T P T',
-    '( ) ) ( ( ) ( ) -> P T F F F F F F',
-  ],
+  shuffle_dyck: ['( -> 0', ') -> 0', 'a a a a a -> 1 1 1 1 1', '( ( ) ) a -> 1 1 1 1 1', '( ) ) ( -> 0 0 0 0', '( ) ) ( ( -> 0 0 0 0 0'],
+  shuffle_dyck2: ['{ -> 0', 'a -> 1', '{ ( } ) a -> 1 1 1 1 1', '( ( ( ( ( -> 0 0 0 0 0', '{ } ) ( a -> 0 0 0 0 0', '( { ) } ( -> 0 0 0 0 0'],
+  dyck1: ['( -> P', ') ) -> F F', '( ( ( ( ( ( ( ( -> P P P P P P P P', '( ) ( ) ( ) ( ) -> P T P T P T P T', '( ) ) ( ( ) ( ) -> P T F F F F F F'],
   dyck2: [
     '( -> P',
     '{ } -> P T',
@@ -195,12 +156,9 @@ describe.each(PROGRAMS)('%s', (name) => {
     });
   }
 
-  it.each(header.examples.map((e) => [`line ${e.line}: ${e.input.join(' ')}`, e] as const))(
-    'example %s',
-    (_, e) => {
-      expect(run(name, e.input)).toEqual(e.output);
-    },
-  );
+  it.each(header.examples.map((e) => [`line ${e.line}: ${e.input.join(' ')}`, e] as const))('example %s', (_, e) => {
+    expect(run(name, e.input)).toEqual(e.output);
+  });
 
   it.each(EXTRA_CASES[name].map((text) => [text, parseExample(text)] as const))('extra case %s', (_, c) => {
     expect(run(name, c.input)).toEqual(c.output);

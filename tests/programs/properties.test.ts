@@ -90,7 +90,10 @@ const REFERENCES: Record<string, Reference> = {
   most_frequent: (xs) => {
     const c = counts(xs);
     const top = Math.max(...c.values());
-    return fill(xs, xs.find((x) => c.get(x) === top)!);
+    return fill(
+      xs,
+      xs.find((x) => c.get(x) === top)!,
+    );
   },
   frac_prevs: (xs) => prefixFraction(xs, (x) => x === 'x'),
   pair_balance: (xs) => {

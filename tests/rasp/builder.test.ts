@@ -1,17 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  aggregate,
-  categorical,
-  constant,
-  expr,
-  indices,
-  length,
-  map,
-  numerical,
-  select,
-  tokens,
-  zipmap,
-} from '../../src/rasp/builder.ts';
+import { aggregate, categorical, constant, expr, indices, length, map, numerical, select, tokens, zipmap } from '../../src/rasp/builder.ts';
 import { encodingOf } from '../../src/rasp/encoding.ts';
 import { evaluate } from '../../src/rasp/evaluate.ts';
 

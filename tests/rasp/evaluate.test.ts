@@ -1,20 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ScalarExpr, SOp } from '../../src/rasp/ast.ts';
-import {
-  aggregate,
-  and,
-  constant,
-  indices,
-  length,
-  map,
-  not,
-  numerical,
-  or,
-  select,
-  selectorWidth,
-  tokens,
-  zipmap,
-} from '../../src/rasp/builder.ts';
+import { aggregate, and, constant, indices, length, map, not, numerical, or, select, selectorWidth, tokens, zipmap } from '../../src/rasp/builder.ts';
 import { RaspError } from '../../src/rasp/errors.ts';
 import { evaluate, evaluateProgram, evaluateSelector, Evaluator } from '../../src/rasp/evaluate.ts';
 import type { Program } from '../../src/rasp/program.ts';
@@ -38,7 +24,12 @@ describe('primitives', () => {
     const input = [3, 1, 4];
     expect(evaluate(map(bin('*', x, k(2)), tokens), input)).toEqual([6, 2, 8]);
     expect(evaluate(zipmap(bin('-', x, y), tokens, indices), input)).toEqual([3, 0, 2]);
-    expect(evaluate(map((v) => `${v}!`, tokens), input)).toEqual(['3!', '1!', '4!']);
+    expect(
+      evaluate(
+        map((v) => `${v}!`, tokens),
+        input,
+      ),
+    ).toEqual(['3!', '1!', '4!']);
   });
 });
 
@@ -200,7 +191,9 @@ describe('numerical aggregate', () => {
 
 describe('errors from functions', () => {
   it('division by zero names the operation, the node and the position, with its location', () => {
-    const inv = map(bin('/', k(1), x), indices).named('inverse').at(loc);
+    const inv = map(bin('/', k(1), x), indices)
+      .named('inverse')
+      .at(loc);
     expect(() => evaluate(inv, [1, 1])).toThrow(/^prog\.rasp:4:9: division by zero: 1 \/ 0 \(in 'inverse', position 0\)/);
   });
 });

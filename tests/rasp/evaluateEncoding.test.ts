@@ -1,17 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  aggregate,
-  categorical,
-  constant,
-  indices,
-  length,
-  map,
-  numerical,
-  select,
-  selectorWidth,
-  tokens,
-  zipmap,
-} from '../../src/rasp/builder.ts';
+import { aggregate, categorical, constant, indices, length, map, numerical, select, selectorWidth, tokens, zipmap } from '../../src/rasp/builder.ts';
 import { encodingOf, inferEncodings } from '../../src/rasp/encoding.ts';
 import { x, y, k, bin, un } from '../support/exprShorthand.ts';
 
@@ -46,7 +34,14 @@ describe('encoding inference', () => {
     expect(encodingOf(aggregate(all, constant(false)))).toBe('numerical');
     expect(encodingOf(aggregate(all, constant(2)))).toBe('categorical');
     // Opaque native functions and non-boolean expressions are not indicator-like.
-    expect(encodingOf(aggregate(all, map((v) => v === 'a', tokens)))).toBe('categorical');
+    expect(
+      encodingOf(
+        aggregate(
+          all,
+          map((v) => v === 'a', tokens),
+        ),
+      ),
+    ).toBe('categorical');
     expect(encodingOf(aggregate(all, map(bin('+', x, k(1)), tokens)))).toBe('categorical');
     // An indicator the program called categorical is copied, not averaged.
     expect(encodingOf(aggregate(all, categorical(map(bin('==', x, k('a')), tokens))))).toBe('categorical');

@@ -5,23 +5,8 @@
  */
 import { fc } from '@fast-check/vitest';
 import type { Predicate, ScalarExpr, Selector, SOp } from '../../src/rasp/ast.ts';
-import {
-  aggregate,
-  and,
-  constant,
-  indices,
-  length,
-  map,
-  not,
-  numerical,
-  or,
-  select,
-  selectorWidth,
-  tokens,
-  zipmap,
-} from '../../src/rasp/builder.ts';
+import { aggregate, and, constant, indices, length, map, not, numerical, or, select, selectorWidth, tokens, zipmap } from '../../src/rasp/builder.ts';
 import { x, y, k, bin, un } from '../support/exprShorthand.ts';
-
 
 export const UNARY: readonly ScalarExpr[] = [
   bin('+', x, k(1)),
@@ -99,11 +84,7 @@ export function buildProgram(steps: readonly Step[]): SOp[] {
         pool.push(aggregate(sel(s.sel), at(s.a), s.dflt));
         break;
       case 'num':
-        pool.push(
-          s.indicator
-            ? aggregate(sel(s.sel), map(bin('>', x, k(1)), at(s.a)), 0)
-            : numerical(aggregate(sel(s.sel), at(s.a), 0)),
-        );
+        pool.push(s.indicator ? aggregate(sel(s.sel), map(bin('>', x, k(1)), at(s.a)), 0) : numerical(aggregate(sel(s.sel), at(s.a), 0)));
         break;
       case 'width':
         pool.push(selectorWidth(sel(s.sel)));

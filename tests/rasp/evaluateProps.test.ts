@@ -27,12 +27,9 @@ describe('evaluator properties', () => {
     }
   });
 
-  test.prop([fc.array(fc.oneof(fc.integer(), fc.string(), fc.boolean()), { maxLength: 12 })])(
-    'length is the input length at every position',
-    (input) => {
-      expect(evaluate(length, input)).toEqual(input.map(() => input.length));
-    },
-  );
+  test.prop([fc.array(fc.oneof(fc.integer(), fc.string(), fc.boolean()), { maxLength: 12 })])('length is the input length at every position', (input) => {
+    expect(evaluate(length, input)).toEqual(input.map(() => input.length));
+  });
 
   test.prop([stepsArb(), inputArb])('selector_width(select(x, x, TRUE)) is the length, for any s-op x', (steps, input) => {
     const pool = buildProgram(steps);

@@ -30,7 +30,14 @@ describe('traceProgram', () => {
 
   it('does not repeat an output that is already named', () => {
     const out = reverse.named('reverse');
-    const p: Program = { name: 'r', output: out, named: new Map<string, RaspNode>([['opp_index', opp], ['reverse', out]]) };
+    const p: Program = {
+      name: 'r',
+      output: out,
+      named: new Map<string, RaspNode>([
+        ['opp_index', opp],
+        ['reverse', out],
+      ]),
+    };
     const rows = traceProgram(p, input);
     expect(rows.map((r) => r.name)).toEqual(['opp_index', 'reverse']);
     expect(rows[1].values).toEqual(['c', 'b', 'a']);

@@ -120,11 +120,16 @@ describe('elaboration', () => {
   });
 
   it('combines selectors with and/or/not, and s-ops element-wise', () => {
-    const p = parseText('a = select(indices, indices, <=) and not select(indices, indices, ==); b = a or select(indices, 0, ==); out = (tokens == "x") and not (indices == 0);');
+    const p = parseText(
+      'a = select(indices, indices, <=) and not select(indices, indices, ==); b = a or select(indices, 0, ==); out = (tokens == "x") and not (indices == 0);',
+    );
     expect(node(p, 'a').kind).toBe('selectAnd');
     expect(node(p, 'b').kind).toBe('selectOr');
     expect(isSelector(node(p, 'b'))).toBe(true);
-    expect(evaluateSelector(node(p, 'a') as never, [1, 2])).toEqual([[false, false], [true, false]]);
+    expect(evaluateSelector(node(p, 'a') as never, [1, 2])).toEqual([
+      [false, false],
+      [true, false],
+    ]);
     expect(evaluateProgram(p, ['x', 'x', 'y'])).toEqual([false, true, false]);
   });
 

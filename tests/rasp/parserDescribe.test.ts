@@ -35,7 +35,7 @@ suite('describe', () => {
     expect(describe(map((x) => x, tokens))).toMatch(/^map\(.*x.*, tokens\)$/);
   });
 
-  it('describes what the parser built in the source\'s own words', () => {
+  it("describes what the parser built in the source's own words", () => {
     const p = parseProgram('opp_index = length - indices - 1;\nflip = select(indices, opp_index, ==);\nreverse = aggregate(flip, tokens);', { file: 'r.rasp' });
     expect(describe(p.named.get('opp_index')!)).toBe('length - indices - 1');
     expect(describe(p.named.get('flip')!)).toBe('select(indices, opp_index, ==)');
@@ -47,10 +47,23 @@ suite('describe', () => {
 
 suite('exprText', () => {
   it('renders expressions with the given argument names', () => {
-    expect(exprText({ kind: 'expr', arity: 2, body: { op: 'binary', fn: '-', left: P(1), right: { op: 'binary', fn: '-', left: P(0), right: { op: 'const', value: -1 } } } }, ['a', 'b'])).toBe('b - (a - -1)');
+    expect(
+      exprText(
+        {
+          kind: 'expr',
+          arity: 2,
+          body: { op: 'binary', fn: '-', left: P(1), right: { op: 'binary', fn: '-', left: P(0), right: { op: 'const', value: -1 } } },
+        },
+        ['a', 'b'],
+      ),
+    ).toBe('b - (a - -1)');
     expect(exprText({ kind: 'expr', arity: 1, body: { op: 'in', item: P(0), list: [1, 'x', true] } }, ['t'])).toBe('t in [1, "x", True]');
-    expect(exprText({ kind: 'expr', arity: 1, body: { op: 'index', list: [4, 5], index: { op: 'unary', fn: 'round', arg: P(0) } } }, ['t'])).toBe('[4, 5][round(t)]');
-    expect(exprText({ kind: 'expr', arity: 1, body: { op: 'unary', fn: 'not', arg: { op: 'binary', fn: 'and', left: P(0), right: P(0) } } }, ['t'])).toBe('not (t and t)');
+    expect(exprText({ kind: 'expr', arity: 1, body: { op: 'index', list: [4, 5], index: { op: 'unary', fn: 'round', arg: P(0) } } }, ['t'])).toBe(
+      '[4, 5][round(t)]',
+    );
+    expect(exprText({ kind: 'expr', arity: 1, body: { op: 'unary', fn: 'not', arg: { op: 'binary', fn: 'and', left: P(0), right: P(0) } } }, ['t'])).toBe(
+      'not (t and t)',
+    );
   });
   it('gives a native function its own text', () => {
     expect(exprText({ kind: 'native', arity: 1, fn: (x) => x, text: 'x => x + 1' }, ['t'])).toBe('x => x + 1');

@@ -41,7 +41,16 @@ function run(p: Program, input: readonly Value[]): MaybeValue[] | string {
 
 describe('printProgram', () => {
   it('writes one assignment per non-leaf node, children first, the output last', () => {
-    const opp = zipmap({ op: 'binary', fn: '-', left: { op: 'binary', fn: '-', left: { op: 'param', index: 0 }, right: { op: 'param', index: 1 } }, right: { op: 'const', value: 1 } }, length, indices).named('opp_index');
+    const opp = zipmap(
+      {
+        op: 'binary',
+        fn: '-',
+        left: { op: 'binary', fn: '-', left: { op: 'param', index: 0 }, right: { op: 'param', index: 1 } },
+        right: { op: 'const', value: 1 },
+      },
+      length,
+      indices,
+    ).named('opp_index');
     const flip = select(indices, opp, '==').named('flip');
     const rev = aggregate(flip, tokens).named('reverse');
     const text = printProgram(program(rev));
@@ -56,7 +65,10 @@ describe('printProgram', () => {
     const d = map({ op: 'unary', fn: 'neg', arg: { op: 'param', index: 0 } }, c).named('v1');
     const e = map({ op: 'unary', fn: 'abs', arg: { op: 'param', index: 0 } }, d).named('v1');
     const text = printProgram(program(e));
-    const names = text.split('\n').filter((l) => l.includes(' = ')).map((l) => l.split(' = ')[0]);
+    const names = text
+      .split('\n')
+      .filter((l) => l.includes(' = '))
+      .map((l) => l.split(' = ')[0]);
     expect(new Set(names).size).toBe(names.length);
     expect(names).not.toContain('select');
     expect(names).toContain('v1');
@@ -68,7 +80,9 @@ describe('printProgram', () => {
   it('writes TRUE/FALSE selectors with True/False, constants as literals and stated encodings', () => {
     const all = new SelectNode(tokens, tokens, 'TRUE');
     const none = new SelectNode(indices, constant(-2), 'FALSE');
-    const frac = numerical(aggregate(all, numerical(map({ op: 'binary', fn: '==', left: { op: 'param', index: 0 }, right: { op: 'const', value: 'a' } }, tokens)), 0));
+    const frac = numerical(
+      aggregate(all, numerical(map({ op: 'binary', fn: '==', left: { op: 'param', index: 0 }, right: { op: 'const', value: 'a' } }, tokens)), 0),
+    );
     const w = categorical(new SelectorWidthNode(none));
     const out = zipmap({ op: 'binary', fn: '+', left: { op: 'param', index: 0 }, right: { op: 'param', index: 1 } }, frac, w).named('out');
     const text = printProgram(program(out));
@@ -138,16 +152,19 @@ describe('printProgram', () => {
 });
 
 describe('printProgram on random programs', () => {
-  test.prop([arbitraryProgram, fc.integer()], { numRuns: 150 })('prints text that reads back to the same structure and outputs', ({ program: p, vocab, maxLen }, seed) => {
-    const text = printProgram(p);
-    const q = parseProgram(text, { file: 'random.rasp' });
-    expect(canonicalForm(q.output)).toBe(canonicalForm(p.output));
-    const rng = makeRng(seed);
-    for (let i = 0; i < 8; i++) {
-      const input = sampleInput(rng, vocab, 1, maxLen);
-      expect(run(q, input)).toEqual(run(p, input));
-    }
-  });
+  test.prop([arbitraryProgram, fc.integer()], { numRuns: 150 })(
+    'prints text that reads back to the same structure and outputs',
+    ({ program: p, vocab, maxLen }, seed) => {
+      const text = printProgram(p);
+      const q = parseProgram(text, { file: 'random.rasp' });
+      expect(canonicalForm(q.output)).toBe(canonicalForm(p.output));
+      const rng = makeRng(seed);
+      for (let i = 0; i < 8; i++) {
+        const input = sampleInput(rng, vocab, 1, maxLen);
+        expect(run(q, input)).toEqual(run(p, input));
+      }
+    },
+  );
 
   test.prop([arbitraryProgram], { numRuns: 150 })('parse → print → parse is a fixed point', ({ program: p }) => {
     const q = parseProgram(printProgram(p), { file: 'random.rasp' });

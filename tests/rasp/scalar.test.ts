@@ -2,15 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { fc, test } from '@fast-check/vitest';
 import type { ScalarExpr, ScalarFn } from '../../src/rasp/ast.ts';
 import { RaspError } from '../../src/rasp/errors.ts';
-import {
-  applyScalarFn,
-  canonicalNumber,
-  compareOp,
-  isBooleanValued,
-  isIndicatorExpr,
-  pythonMod,
-  pythonRound,
-} from '../../src/rasp/scalar.ts';
+import { applyScalarFn, canonicalNumber, compareOp, isBooleanValued, isIndicatorExpr, pythonMod, pythonRound } from '../../src/rasp/scalar.ts';
 import type { Value } from '../../src/rasp/values.ts';
 import { x, y, k, bin, un } from '../support/exprShorthand.ts';
 
@@ -165,10 +157,32 @@ describe('native functions', () => {
     text,
   });
   it('wraps what a native function throws or returns wrongly as a RaspError', () => {
-    expect(applyScalarFn(native((a) => (a as number) * 2), [4])).toBe(8);
-    expect(() => applyScalarFn(native(() => { throw new Error('boom'); }), [1])).toThrow(/raised: boom/);
-    expect(() => applyScalarFn(native(() => undefined), [1])).toThrow(RaspError);
-    expect(() => applyScalarFn(native(() => Number.NaN), [1])).toThrow(/not a number/);
+    expect(
+      applyScalarFn(
+        native((a) => (a as number) * 2),
+        [4],
+      ),
+    ).toBe(8);
+    expect(() =>
+      applyScalarFn(
+        native(() => {
+          throw new Error('boom');
+        }),
+        [1],
+      ),
+    ).toThrow(/raised: boom/);
+    expect(() =>
+      applyScalarFn(
+        native(() => undefined),
+        [1],
+      ),
+    ).toThrow(RaspError);
+    expect(() =>
+      applyScalarFn(
+        native(() => Number.NaN),
+        [1],
+      ),
+    ).toThrow(/not a number/);
   });
 });
 

@@ -1,19 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { fc, test } from '@fast-check/vitest';
 import type { SOp } from '../../src/rasp/ast.ts';
-import {
-  aggregate,
-  constant,
-  expr,
-  indices,
-  length,
-  map,
-  numerical,
-  select,
-  selectorWidth,
-  tokens,
-  zipmap,
-} from '../../src/rasp/builder.ts';
+import { aggregate, constant, expr, indices, length, map, numerical, select, selectorWidth, tokens, zipmap } from '../../src/rasp/builder.ts';
 import { RaspError } from '../../src/rasp/errors.ts';
 import { Evaluator } from '../../src/rasp/evaluate.ts';
 import { canonicalNumber } from '../../src/rasp/scalar.ts';
@@ -54,7 +42,13 @@ describe('value sets of each construct', () => {
     expect(setOf(map(bin('%', x, k(2)), indices), abc, 5).values).toEqual([0, 1]);
     expect(setOf(zipmap(bin('-', x, y), length, indices), abc, 3).values).toEqual([-1, 0, 1, 2, 3]);
     expect(setOf(map(bin('==', x, k('a')), tokens), abc, 2).values).toEqual([false, true]);
-    expect(setOf(map((v) => `${v}${v}`, tokens), abc, 2).values).toEqual(['aa', 'bb', 'cc']);
+    expect(
+      setOf(
+        map((v) => `${v}${v}`, tokens),
+        abc,
+        2,
+      ).values,
+    ).toEqual(['aa', 'bb', 'cc']);
   });
 
   it('map: combinations that raise are skipped', () => {
@@ -94,10 +88,16 @@ describe('value sets of each construct', () => {
 
   test.prop([
     // Tenths and integers: inexact in binary, yet well-conditioned (no sum cancels to a denormal).
-    fc.uniqueArray(fc.oneof(fc.integer({ min: -5, max: 9 }), fc.integer({ min: -30, max: 30 }).map((i) => i / 10)), {
-      minLength: 1,
-      maxLength: 4,
-    }),
+    fc.uniqueArray(
+      fc.oneof(
+        fc.integer({ min: -5, max: 9 }),
+        fc.integer({ min: -30, max: 30 }).map((i) => i / 10),
+      ),
+      {
+        minLength: 1,
+        maxLength: 4,
+      },
+    ),
     fc.integer({ min: 1, max: 4 }),
   ])('numerical aggregate sets equal the means of every bag, listed one by one', (vals, n) => {
     const set = setOf(numerical(aggregate(all, tokens)), vals, n, 1_000_000);
@@ -126,13 +126,7 @@ describe('value sets of each construct', () => {
 describe('the size limit', () => {
   it('names the expression, its location, and suggests a smaller vocabulary or length', () => {
     const vocab = Array.from({ length: 12 }, (_, i) => i);
-    const big = zipmap(
-      bin('+', bin('+', x, y), bin('+', expr.param(2), expr.param(3))),
-      tokens,
-      tokens,
-      tokens,
-      tokens,
-    )
+    const big = zipmap(bin('+', bin('+', x, y), bin('+', expr.param(2), expr.param(3))), tokens, tokens, tokens, tokens)
       .named('sum4')
       .at({ file: 'big.rasp', line: 2, col: 1 });
     expect(() => setOf(big, vocab, 3)).toThrow(RaspError);
@@ -151,7 +145,11 @@ describe('the size limit', () => {
 
   it('a wide vocabulary of 0/1 indicators stays small however long the input', () => {
     const frac = aggregate(all, map(bin('==', x, k(0)), tokens));
-    const s = setOf(frac, Array.from({ length: 50 }, (_, i) => i), 60);
+    const s = setOf(
+      frac,
+      Array.from({ length: 50 }, (_, i) => i),
+      60,
+    );
     // every k/m for 1 <= m <= 60 (0 <= k <= m), de-duplicated
     const want = new Set<string>();
     for (let m = 1; m <= 60; m++) for (let j = 0; j <= m; j++) want.add(valueKey(canonicalNumber(j / m)));
@@ -160,35 +158,32 @@ describe('the size limit', () => {
 });
 
 describe('value sets contain what the evaluator produces', () => {
-  test.prop([stepsArb(6), fc.array(inputArb, { minLength: 1, maxLength: 8 })], { numRuns: 150 })(
-    'random programs on random inputs',
-    (steps, inputs) => {
-      const pool = buildProgram(steps);
-      let sets: Map<number, ValueSet>;
-      try {
-        sets = inferValueSets(pool, { vocab: VOCAB, maxLen: MAX_LEN });
-      } catch (e) {
-        if (e instanceof RaspError && /exceeds the limit/.test(e.message)) return;
-        throw e;
-      }
-      for (const input of inputs) {
-        const ev = new Evaluator(input);
-        for (const node of pool) {
-          let vals: readonly (Value | null)[];
-          try {
-            vals = ev.sop(node);
-          } catch (e) {
-            if (e instanceof RaspError) break; // this input is refused; later nodes may read this one
-            throw e;
-          }
-          const set = sets.get(node.id)!;
-          const keys = new Set(set.values.map(valueKey));
-          for (const v of vals) {
-            if (v === null) expect(set.mayBeNull, `${formatValueSet(set)} lacks undefined`).toBe(true);
-            else expect(keys.has(valueKey(v)), `${formatValueSet(set)} lacks ${String(v)}`).toBe(true);
-          }
+  test.prop([stepsArb(6), fc.array(inputArb, { minLength: 1, maxLength: 8 })], { numRuns: 150 })('random programs on random inputs', (steps, inputs) => {
+    const pool = buildProgram(steps);
+    let sets: Map<number, ValueSet>;
+    try {
+      sets = inferValueSets(pool, { vocab: VOCAB, maxLen: MAX_LEN });
+    } catch (e) {
+      if (e instanceof RaspError && /exceeds the limit/.test(e.message)) return;
+      throw e;
+    }
+    for (const input of inputs) {
+      const ev = new Evaluator(input);
+      for (const node of pool) {
+        let vals: readonly (Value | null)[];
+        try {
+          vals = ev.sop(node);
+        } catch (e) {
+          if (e instanceof RaspError) break; // this input is refused; later nodes may read this one
+          throw e;
+        }
+        const set = sets.get(node.id)!;
+        const keys = new Set(set.values.map(valueKey));
+        for (const v of vals) {
+          if (v === null) expect(set.mayBeNull, `${formatValueSet(set)} lacks undefined`).toBe(true);
+          else expect(keys.has(valueKey(v)), `${formatValueSet(set)} lacks ${String(v)}`).toBe(true);
         }
       }
-    },
-  );
+    }
+  });
 });

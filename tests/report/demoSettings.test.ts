@@ -16,7 +16,8 @@ describe('demo settings', async () => {
   it('keys the cache by every setting that shapes a model, and by the program text', () => {
     const k = cacheKey(DEMO_DEFAULTS, program);
     expect(cacheKey({ ...DEMO_DEFAULTS }, program)).toBe(k);
-    for (const change of [{ seed: 1 }, { maxLen: 4 }, { steps: 10 }, { dModel: 16 }, { targetAcc: 0.9 }]) expect(cacheKey({ ...DEMO_DEFAULTS, ...change }, program)).not.toBe(k);
+    for (const change of [{ seed: 1 }, { maxLen: 4 }, { steps: 10 }, { dModel: 16 }, { targetAcc: 0.9 }])
+      expect(cacheKey({ ...DEMO_DEFAULTS, ...change }, program)).not.toBe(k);
     expect(cacheKey(DEMO_DEFAULTS, { ...program, source: `${program.source}\n# edited` })).not.toBe(k);
   });
 

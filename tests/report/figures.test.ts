@@ -95,7 +95,16 @@ describe('ablation bars', () => {
   it('orders components by layer: heads, attention, MLP, the whole layer', () => {
     const order = (names: string[]) => orderComponents(names.map((n) => [parseComponent(n)])).map(formatComponents);
     expect(order(['L1', 'mlp0', '1.0', 'attn0', '0.1', 'L0', '0.0', 'attn1', 'mlp1', '1.1'])).toEqual([
-      '0.0', '0.1', 'attn0', 'mlp0', 'L0', '1.0', '1.1', 'attn1', 'mlp1', 'L1',
+      '0.0',
+      '0.1',
+      'attn0',
+      'mlp0',
+      'L0',
+      '1.0',
+      '1.1',
+      'attn1',
+      'mlp1',
+      'L1',
     ]);
     const f2 = ablationFigure([{ name: 'x', color: '#000', baseline: 1, results: [{ component: [parseComponent('L0')], mode: 'zero', exactMatch: 0.5 }] }]);
     expect(select(parsed(f2), 'rect', 'bar')).toHaveLength(1);

@@ -44,16 +44,22 @@ describe('reportTables', () => {
       'First linearly decodable (≥ 99% held-out)',
       'MLP neurons',
     ]);
-    const heads = select(tables[2], 'tr').slice(1).map((r) => select(r, 'td').map((c) => c.text));
+    const heads = select(tables[2], 'tr')
+      .slice(1)
+      .map((r) => select(r, 'td').map((c) => c.text));
     const d = sampleReport();
     // Row of compiled 1.0: its best learned head is 1.1; each column shows that head's own zero ablation.
     const zero = (m: number, c: string) => d.models[m].ablation.components.find((x) => formatComponents(x.component) === c && x.mode === 'zero')!.exactMatch;
     expect(heads[1].slice(0, 5)).toEqual(['1.0', 'aggregate(flip, tokens)', '1.1', '0.930', 'yes']);
     expect(heads[1][5]).toBe(`${(100 * zero(0, '1.0')).toFixed(1)}%`);
     expect(heads[1][6]).toBe(`${(100 * zero(1, '1.1')).toFixed(1)}%`);
-    const outputs = select(tables[1], 'tr').slice(1).map((r) => select(r, 'td').map((c) => c.text));
+    const outputs = select(tables[1], 'tr')
+      .slice(1)
+      .map((r) => select(r, 'td').map((c) => c.text));
     expect(outputs).toEqual([['trained', '1–3', '39', '95.0%', '100.0%', '95.0%']]);
-    const decodable = select(tables[3], 'tr').slice(1).map((r) => select(r, 'td').map((c) => c.text));
+    const decodable = select(tables[3], 'tr')
+      .slice(1)
+      .map((r) => select(r, 'td').map((c) => c.text));
     expect(decodable).toContainEqual(['opp_index', 'after L0', 'after L1']);
   });
 
@@ -61,7 +67,9 @@ describe('reportTables', () => {
     const d = sampleReport();
     const beyond = { minLen: 4, maxLen: 4, inputs: 81, agreement: 0, aExact: 1, bExact: 0 };
     const withBeyond = { ...d, comparison: { ...d.comparison!, outputs: { ...d.comparison!.outputs, outOfRange: beyond } } };
-    const rows = select(parseXml(reportTables(withBeyond)[1]), 'tr').slice(1).map((r) => select(r, 'td').map((c) => c.text));
+    const rows = select(parseXml(reportTables(withBeyond)[1]), 'tr')
+      .slice(1)
+      .map((r) => select(r, 'td').map((c) => c.text));
     expect(rows[1]).toEqual(['beyond', '4', '81', '0.0%', '100.0%', '0.0%']);
   });
 

@@ -34,7 +34,9 @@ function section(origin: 'compiled' | 'learned', heads: { layer: number; head: n
     attention: [{ input: INPUT, heads: heads.map((h) => ({ ...h, pattern: pattern(N, h.layer === 1 ? flip : () => 0, 0.9) })) }],
     ablation: {
       baseline: { exactMatch: origin === 'compiled' ? 1 : 0.95, tokenAccuracy: 1, loss: 0, perPosition: [1, 1, 1] },
-      components: ['zero', 'mean'].flatMap((mode) => components.map((name, i) => ({ component: [parseComponent(name)], mode: mode as 'zero' | 'mean', ...score(i) }))),
+      components: ['zero', 'mean'].flatMap((mode) =>
+        components.map((name, i) => ({ component: [parseComponent(name)], mode: mode as 'zero' | 'mean', ...score(i) })),
+      ),
     },
     pruning: (['global', 'per-matrix', 'heads', 'neurons'] as const).map((method) => ({
       method,

@@ -23,7 +23,9 @@ describe('demoSummary', () => {
 
   it('gives agreement, each head’s match and what ablating either costs, and decodability', () => {
     expect(text).toContain('the two agree on 95.0% of 39 inputs of lengths 1–3');
-    expect(text).toContain(`compiled 1.0 aggregate(flip, tokens) ≈ learned 1.1 (similarity 0.930); ablated: compiled ${pct(zero(0, '1.0'))}, learned ${pct(zero(1, '1.1'))}`);
+    expect(text).toContain(
+      `compiled 1.0 aggregate(flip, tokens) ≈ learned 1.1 (similarity 0.930); ablated: compiled ${pct(zero(0, '1.0'))}, learned ${pct(zero(1, '1.1'))}`,
+    );
     expect(text).toContain('longer inputs: learned length 4 25.0% exact (compiled holds 3 tokens at most)');
     expect(text).toMatch(/opp_index\s+compiled after L0\s+learned after L1/);
   });
@@ -40,7 +42,9 @@ describe('demoSummary', () => {
       const heads = d.models[m].ablation.components.filter((c) => c.mode === 'zero' && /^\d+\.\d+$/.test(formatComponents(c.component)));
       return heads.reduce((a, b) => (b.exactMatch < a.exactMatch ? b : a));
     };
-    expect(text).toContain(`compiled ${formatComponents(worst(0).component)} (${pct(worst(0).exactMatch)} left), learned ${formatComponents(worst(1).component)} (${pct(worst(1).exactMatch)} left)`);
+    expect(text).toContain(
+      `compiled ${formatComponents(worst(0).component)} (${pct(worst(0).exactMatch)} left), learned ${formatComponents(worst(1).component)} (${pct(worst(1).exactMatch)} left)`,
+    );
   });
 
   it('ends with the commands to try next, paths relative to where the user is', () => {

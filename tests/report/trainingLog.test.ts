@@ -28,7 +28,12 @@ describe('parseTrainingLog', () => {
   });
 
   it('keeps the later record of a step a resumed run logged twice, in step order', () => {
-    const text = [rec({ type: 'step', step: 100, loss: 1 }), rec({ type: 'step', step: 50, loss: 2 }), rec({ type: 'resume' }), rec({ type: 'step', step: 100, loss: 0.7 })].join('\n');
+    const text = [
+      rec({ type: 'step', step: 100, loss: 1 }),
+      rec({ type: 'step', step: 50, loss: 2 }),
+      rec({ type: 'resume' }),
+      rec({ type: 'step', step: 100, loss: 0.7 }),
+    ].join('\n');
     expect(parseTrainingLog(text, 'l').steps.map((s) => [s.step, s.loss])).toEqual([
       [50, 2],
       [100, 0.7],
@@ -37,9 +42,9 @@ describe('parseTrainingLog', () => {
 
   it('forgives a cut-off last line (a run still writing) but names a broken one elsewhere', () => {
     expect(parseTrainingLog(`${rec({ type: 'step', step: 1, loss: 1 })}\n{"type":"st`, 'l').steps).toHaveLength(1);
-    expect(() => parseTrainingLog(`${rec({ type: 'step', step: 1, loss: 1 })}\n{oops\n${rec({ type: 'step', step: 2, loss: 1 })}\n`, 'run.train.jsonl')).toThrow(
-      'run.train.jsonl:2: not a JSON record',
-    );
+    expect(() =>
+      parseTrainingLog(`${rec({ type: 'step', step: 1, loss: 1 })}\n{oops\n${rec({ type: 'step', step: 2, loss: 1 })}\n`, 'run.train.jsonl'),
+    ).toThrow('run.train.jsonl:2: not a JSON record');
   });
 });
 
@@ -59,7 +64,9 @@ describe('trainingCurveFor', () => {
   it('reads the fixture’s log: steps in order, losses positive, accuracies in [0, 1]', () => {
     const path = 'fixtures/models/reverse.learned.safetensors';
     const c = trainingCurveFor(path)!;
-    const lines = readFileSync('fixtures/models/reverse.learned.train.jsonl', 'utf8').split('\n').filter((l) => l.includes('"type":"step"'));
+    const lines = readFileSync('fixtures/models/reverse.learned.train.jsonl', 'utf8')
+      .split('\n')
+      .filter((l) => l.includes('"type":"step"'));
     expect(c.steps).toHaveLength(lines.length);
     expect(c.steps.map((s) => s.step)).toEqual([...c.steps.map((s) => s.step)].sort((a, b) => a - b));
     for (const s of c.steps) expect(s.loss).toBeGreaterThan(0);

@@ -18,7 +18,17 @@ function decode(s: string, where: number): string {
   const bare = s.replace(ENTITY, '').match(/[&<]/);
   if (bare) throw new Error(`bare '${bare[0]}' in text near offset ${where}`);
   return s.replace(ENTITY, (_, e: string) =>
-    e === 'amp' ? '&' : e === 'lt' ? '<' : e === 'gt' ? '>' : e === 'quot' ? '"' : e === 'apos' ? "'" : String.fromCodePoint(e[1] === 'x' ? parseInt(e.slice(2), 16) : +e.slice(1)),
+    e === 'amp'
+      ? '&'
+      : e === 'lt'
+        ? '<'
+        : e === 'gt'
+          ? '>'
+          : e === 'quot'
+            ? '"'
+            : e === 'apos'
+              ? "'"
+              : String.fromCodePoint(e[1] === 'x' ? parseInt(e.slice(2), 16) : +e.slice(1)),
   );
 }
 

@@ -11,19 +11,7 @@
 import fc from 'fast-check';
 import type { Predicate, ScalarExpr, Selector, SOp } from '../../src/rasp/ast.ts';
 import { MapNode } from '../../src/rasp/ast.ts';
-import {
-  aggregate,
-  and,
-  categorical,
-  indices,
-  length,
-  not,
-  numerical,
-  or,
-  select,
-  selectorWidth,
-  tokens,
-} from '../../src/rasp/builder.ts';
+import { aggregate, and, categorical, indices, length, not, numerical, or, select, selectorWidth, tokens } from '../../src/rasp/builder.ts';
 import type { Program } from '../../src/rasp/program.ts';
 import type { Value } from '../../src/rasp/values.ts';
 
@@ -177,9 +165,17 @@ export function buildProgram(steps: readonly Step[]): Program {
         else if (s.f === 1)
           push({ sop: numerical(new MapNode({ kind: 'expr', arity: 1, body: pick(NUM_TO_NUM, s.c) }, [a.sop])), numerical: true, mayBeNull: false });
         else if (s.f === 2)
-          push({ sop: numerical(new MapNode({ kind: 'expr', arity: 2, body: B('-', P(0), P(1)) }, [a.sop, pick(nums, s.b).sop])), numerical: true, mayBeNull: false });
+          push({
+            sop: numerical(new MapNode({ kind: 'expr', arity: 2, body: B('-', P(0), P(1)) }, [a.sop, pick(nums, s.b).sop])),
+            numerical: true,
+            mayBeNull: false,
+          });
         else
-          push({ sop: categorical(new MapNode({ kind: 'expr', arity: 2, body: B('<', P(0), P(1)) }, [a.sop, pick(nums, s.b).sop])), numerical: false, mayBeNull: false });
+          push({
+            sop: categorical(new MapNode({ kind: 'expr', arity: 2, body: B('<', P(0), P(1)) }, [a.sop, pick(nums, s.b).sop])),
+            numerical: false,
+            mayBeNull: false,
+          });
         break;
       }
     }

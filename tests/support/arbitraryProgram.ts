@@ -221,9 +221,7 @@ export function canonicalForm(root: RaspNode): string {
         return withEnc(`const(${JSON.stringify(n.value)})`, n);
       case 'map': {
         if (n.fn.kind !== 'expr') return withEnc(`native(${n.fn.text})`, n);
-        const args = n.inputs.map((i): ScalarExpr | string =>
-          i.kind === 'const' && !i.encoding ? C(i.value) : show(canon(i)),
-        );
+        const args = n.inputs.map((i): ScalarExpr | string => (i.kind === 'const' && !i.encoding ? C(i.value) : show(canon(i))));
         const body = fold(substitute(n.fn.body, args));
         if (typeof body === 'string') {
           const input = n.inputs.find((i) => show(canon(i)) === body)!;

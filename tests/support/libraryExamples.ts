@@ -72,7 +72,11 @@ export function formatOutput(values: readonly MaybeValue[]): string[] {
 export function parseExample(text: string): { input: string[]; output: string[] } {
   const parts = text.split(' -> ');
   if (parts.length !== 2) throw new Error(`an example is 'INPUT -> OUTPUT', got '${text}'`);
-  const words = (s: string) => s.trim().split(/\s+/).filter((w) => w !== '');
+  const words = (s: string) =>
+    s
+      .trim()
+      .split(/\s+/)
+      .filter((w) => w !== '');
   return { input: words(parts[0]), output: words(parts[1]) };
 }
 

@@ -48,7 +48,7 @@ function erf(x: number): number {
     }
     return (sign * 2 * sum) / Math.sqrt(Math.PI);
   }
-  return sign * (1 - Math.exp(-a * a) / (a * Math.sqrt(Math.PI)) * (1 - 1 / (2 * a * a)));
+  return sign * (1 - (Math.exp(-a * a) / (a * Math.sqrt(Math.PI))) * (1 - 1 / (2 * a * a)));
 }
 
 function act(x: number, fn: 'relu' | 'gelu'): number {

@@ -4,14 +4,7 @@ import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { isUserError } from '../../src/rasp/errors.ts';
 import { FORMAT_VERSION, type ModelConfig } from '../../src/model/types.ts';
-import {
-  checkpointPathFor,
-  deserializeCheckpoint,
-  loadCheckpoint,
-  saveCheckpoint,
-  serializeCheckpoint,
-  type Checkpoint,
-} from '../../src/train/checkpoint.ts';
+import { checkpointPathFor, deserializeCheckpoint, loadCheckpoint, saveCheckpoint, serializeCheckpoint, type Checkpoint } from '../../src/train/checkpoint.ts';
 import { logPathFor } from '../../src/train/log.ts';
 
 const config: ModelConfig = {

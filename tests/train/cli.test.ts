@@ -36,7 +36,23 @@ describe('rasplab train', () => {
   it('trains, saves a model that verify accepts without naming the program, and writes the JSONL log', async () => {
     const dir = tmp();
     const out = path.join(dir, 'learned.safetensors');
-    const r = await rasplab('train', 'reverse', ...base, '--steps', '20', '--batch', '16', '--test-size', '32', '--log-every', '10', '--backend', 'cpu', '-o', out);
+    const r = await rasplab(
+      'train',
+      'reverse',
+      ...base,
+      '--steps',
+      '20',
+      '--batch',
+      '16',
+      '--test-size',
+      '32',
+      '--log-every',
+      '10',
+      '--backend',
+      'cpu',
+      '-o',
+      out,
+    );
     expect(r.err).toMatch(/on backend cpu/);
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/20 steps/);
@@ -44,7 +60,11 @@ describe('rasplab train', () => {
     expect(model.training?.backend).toBe('cpu');
     expect(model.labels.program?.name).toBe('reverse');
     expect(model.labels.program?.source).toBeTruthy();
-    const log = fs.readFileSync(path.join(dir, 'learned.train.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const log = fs
+      .readFileSync(path.join(dir, 'learned.train.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(log[0]).toMatchObject({ type: 'start', backend: 'cpu' });
     expect(log.filter((l) => l.type === 'step')).toHaveLength(2);
     expect(fs.existsSync(path.join(dir, 'learned.ckpt'))).toBe(true);
@@ -59,7 +79,23 @@ describe('rasplab train, interrupted', () => {
     const dir = tmp();
     const out = path.join(dir, 'run.safetensors');
     const bin = path.resolve(__dirname, '../../cli/bin.mjs');
-    const args = ['train', 'reverse', ...base, '--steps', '100000', '--batch', '8', '--test-size', '16', '--eval-every', '100000', '--backend', 'cpu', '-o', out];
+    const args = [
+      'train',
+      'reverse',
+      ...base,
+      '--steps',
+      '100000',
+      '--batch',
+      '8',
+      '--test-size',
+      '16',
+      '--eval-every',
+      '100000',
+      '--backend',
+      'cpu',
+      '-o',
+      out,
+    ];
     const child = spawn(process.execPath, [bin, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
     let err = '';
     let signalled = false;

@@ -8,7 +8,11 @@ async function gradsOn(backend: string, f: (...ts: tf.Tensor[]) => tf.Scalar, in
   await tf.setBackend(backend);
   await tf.ready();
   installFastGradients();
-  return tf.tidy(() => tf.grads(f)(inputs.map((i) => tf.tensor(i.data, i.shape))).map((g) => Array.from(g.dataSync())));
+  return tf.tidy(() =>
+    tf
+      .grads(f)(inputs.map((i) => tf.tensor(i.data, i.shape)))
+      .map((g) => Array.from(g.dataSync())),
+  );
 }
 
 const ramp = (n: number, k = 1) => Array.from({ length: n }, (_, i) => Math.sin(k * (i + 1)));
@@ -31,7 +35,10 @@ describe('training gradients on wasm', () => {
 
   it.each([0, 1])('gather along axis %i trains on wasm, with the gradient cpu computes (repeated indices summed)', async (axis) => {
     const x = { data: ramp(24), shape: axis === 0 ? [6, 4] : [4, 6] };
-    const idx = [[0, 2, 2], [5, 0, 2]];
+    const idx = [
+      [0, 2, 2],
+      [5, 0, 2],
+    ];
     const f = (t: tf.Tensor) => tf.sum(tf.mul(tf.gather(t, tf.tensor2d(idx, [2, 3], 'int32'), axis), tf.tensor(weights, axis === 0 ? [2, 3, 4] : [4, 2, 3])));
     const cpu = await gradsOn('cpu', f as never, [x]);
     const wasm = await gradsOn('wasm', f as never, [x]);

@@ -43,8 +43,6 @@ describe('--init-from a compiled model', () => {
   it('refuses lengths beyond the compiled model’s context', async () => {
     const program = identity();
     const { model } = compile(program, { vocab: ['a', 'b'], maxLen: 4 });
-    await expect(train({ program, flags: { ...flags, testLengths: [9] }, init: { model, file: 'c.safetensors' } })).rejects.toThrow(
-      /n_ctx 5 is too small/,
-    );
+    await expect(train({ program, flags: { ...flags, testLengths: [9] }, init: { model, file: 'c.safetensors' } })).rejects.toThrow(/n_ctx 5 is too small/);
   });
 });

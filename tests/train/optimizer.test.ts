@@ -21,7 +21,17 @@ function reference(p: number, grads: number[], lr: number, wd: number): number {
 function run(p0: { values: number[]; decays: boolean }[], grads: number[][][], lr: number, clip: number) {
   const params = p0.map((p) => Float32Array.from(p.values));
   const state = initAdamW(params.map((p) => p.length));
-  const norms = grads.map((g) => adamWUpdate(params, g, state, lr, cfg, p0.map((p) => p.decays), clip));
+  const norms = grads.map((g) =>
+    adamWUpdate(
+      params,
+      g,
+      state,
+      lr,
+      cfg,
+      p0.map((p) => p.decays),
+      clip,
+    ),
+  );
   return { values: params.map((p) => Array.from(p)), t: state.t, norms };
 }
 
@@ -32,14 +42,33 @@ describe('AdamW', () => {
       { values: [0.25, -0.75], decays: false },
     ];
     const gs = [
-      [[0.1, -0.2, 0.3], [0.01, -0.02]],
-      [[0.05, 0.4, -0.1], [0.3, 0.0]],
-      [[-0.3, 0.1, 0.2], [-0.1, 0.1]],
+      [
+        [0.1, -0.2, 0.3],
+        [0.01, -0.02],
+      ],
+      [
+        [0.05, 0.4, -0.1],
+        [0.3, 0.0],
+      ],
+      [
+        [-0.3, 0.1, 0.2],
+        [-0.1, 0.1],
+      ],
     ];
     const r = run(p0, gs, 0.01, 0);
     expect(r.t).toBe(3);
     p0.forEach((p, k) =>
-      p.values.forEach((x, i) => expect(r.values[k][i]).toBeCloseTo(reference(x, gs.map((g) => g[k][i]), 0.01, p.decays ? 0.1 : 0), 6)),
+      p.values.forEach((x, i) =>
+        expect(r.values[k][i]).toBeCloseTo(
+          reference(
+            x,
+            gs.map((g) => g[k][i]),
+            0.01,
+            p.decays ? 0.1 : 0,
+          ),
+          6,
+        ),
+      ),
     );
   });
 
@@ -76,10 +105,28 @@ describe('clipping by global norm', () => {
   });
   it('scales every gradient by the same factor (visible through Adam’s second step)', () => {
     // Adam's first step is scale-free, its second is not: compare to the hand rule on clipped gradients.
-    const raw = [[[3, 0], [4]], [[0.3, 0.4], [0]]];
-    const clipped = [[[0.6, 0], [0.8]], [[0.3, 0.4], [0]]]; // norm 5 → ×0.2; the second step is under the limit
+    const raw = [
+      [[3, 0], [4]],
+      [[0.3, 0.4], [0]],
+    ];
+    const clipped = [
+      [[0.6, 0], [0.8]],
+      [[0.3, 0.4], [0]],
+    ]; // norm 5 → ×0.2; the second step is under the limit
     const r = run(p0, raw, 0.1, 1);
-    p0.forEach((_, k) => r.values[k].forEach((x, i) => expect(x).toBeCloseTo(reference(0, clipped.map((g) => g[k][i]), 0.1, 0), 6)));
+    p0.forEach((_, k) =>
+      r.values[k].forEach((x, i) =>
+        expect(x).toBeCloseTo(
+          reference(
+            0,
+            clipped.map((g) => g[k][i]),
+            0.1,
+            0,
+          ),
+          6,
+        ),
+      ),
+    );
     const unclipped = run(p0, raw, 0.1, 0);
     expect(unclipped.values[0][0]).not.toBeCloseTo(r.values[0][0], 4);
   });

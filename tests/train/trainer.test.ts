@@ -103,7 +103,10 @@ describe('training', () => {
     expect([...resumed.model.weights.keys()]).toEqual([...straight.model.weights.keys()]);
     for (const [name, w] of straight.model.weights) {
       const got = resumed.model.weights.get(name)!;
-      expect(Buffer.from(got.data.buffer, got.data.byteOffset, got.data.byteLength).equals(Buffer.from(w.data.buffer, w.data.byteOffset, w.data.byteLength)), name).toBe(true);
+      expect(
+        Buffer.from(got.data.buffer, got.data.byteOffset, got.data.byteLength).equals(Buffer.from(w.data.buffer, w.data.byteOffset, w.data.byteLength)),
+        name,
+      ).toBe(true);
     }
     // A different seed is a different run: resuming it from this checkpoint is refused.
     await expect(train({ program: identity(), flags: { ...flags, seed: 1 }, checkpointPath: ckpt, resume: true })).rejects.toThrow(/different run.*seed/);
@@ -112,7 +115,12 @@ describe('training', () => {
   it('a training step leaks no tensors', () => {
     const program = identity();
     const vocab = ['a', 'b', 'c'];
-    const config = learnedConfig({ layers: 2, heads: 2, dModel: 8, dMlp: 16, attnOnly: false, layernorm: true, causal: false }, vocab, 5, programOutputSpec(program, vocab, 4));
+    const config = learnedConfig(
+      { layers: 2, heads: 2, dModel: 8, dMlp: 16, attnOnly: false, layernorm: true, causal: false },
+      vocab,
+      5,
+      programOutputSpec(program, vocab, 4),
+    );
     const spec = { program, vocab, minLen: 1, maxLen: 4 };
     for (const andMask of [undefined, 0.5]) {
       const { ctx, state } = prepareTraining(config, initParams(config, 0), { adamw: DEFAULT_ADAMW, clipNorm: 1, andMask });
@@ -130,7 +138,11 @@ describe('training', () => {
     const file = path.join(tmp(), 'x.train.jsonl');
     const sink = jsonlSink(file, true);
     await train({ program: identity(), flags: { ...tiny, steps: 20, evalEvery: 10 } }, { onRecord: sink });
-    const lines = fs.readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const lines = fs
+      .readFileSync(file, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(lines[0].type).toBe('start');
     expect(lines[0].backend).toBe('cpu');
     expect(lines.filter((l) => l.type === 'step').map((l) => l.step)).toEqual([10, 20]);

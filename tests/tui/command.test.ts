@@ -49,6 +49,7 @@ describe('rasplab tui: mistakes are one-line errors before the UI starts', () =>
   it('--help names every option and an example', async () => {
     const r = await cli('tui', '--help');
     expect(r.code).toBe(0);
-    for (const o of ['--vs', '--program', '--samples', '--seed', '--backend', 'rasplab tui fixtures/models/reverse.compiled.safetensors']) expect(r.out).toContain(o);
+    for (const o of ['--vs', '--program', '--samples', '--seed', '--backend', 'rasplab tui fixtures/models/reverse.compiled.safetensors'])
+      expect(r.out).toContain(o);
   });
 });

@@ -48,7 +48,7 @@ describe('the TUI engine', () => {
     expect(s.engine.cachedAccuracy(0, { ablated: refs('0.0'), mode: 'resample' })).toBeUndefined();
   });
 
-  it("unablated, the input view agrees with runModel and attentionPatterns", async () => {
+  it('unablated, the input view agrees with runModel and attentionPatterns', async () => {
     const v = await s.engine.inputView(0, input, { ablated: [], mode: 'zero' });
     expect(v.output).toEqual(loaded(s.models[0].data).outputs([input])[0]);
     expect(v.output).toEqual(['b', 'e', 'c', 'a']);

@@ -5,7 +5,12 @@ import { viewportStart } from '../../cli/tui/tree.ts';
 
 describe('TUI layout', () => {
   it('never fills the terminal (Ink would clear the screen: flicker)', () => {
-    for (const [columns, rows] of [[80, 24], [100, 30], [200, 60], [60, 16]])
+    for (const [columns, rows] of [
+      [80, 24],
+      [100, 30],
+      [200, 60],
+      [60, 16],
+    ])
       for (const panes of [1, 2])
         for (const len of [1, 5, 10]) {
           const l = layout({ columns, rows }, panes, heatmapWidth(11, 4), len + 2, 8);

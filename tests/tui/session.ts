@@ -11,7 +11,14 @@ export const SEED = 3;
 
 export async function session(opts: { vs?: string; samples?: number } = {}): Promise<Session & { engine: Engine }> {
   const s = await prepareSession(COMPILED, { vs: opts.vs, samples: opts.samples ?? 60, seed: SEED });
-  return { ...s, engine: createEngine(s.models.map((m) => LoadedModel.from(m.data)), s.set, { seed: SEED }) };
+  return {
+    ...s,
+    engine: createEngine(
+      s.models.map((m) => LoadedModel.from(m.data)),
+      s.set,
+      { seed: SEED },
+    ),
+  };
 }
 
 /** Polls `read` until `ok` holds (Ink settles asynchronously); fails with the last value seen. */

@@ -10,9 +10,19 @@ let two: TuiContext;
 let s1: Session;
 beforeAll(async () => {
   s1 = await prepareSession(COMPILED, { samples: 20, seed: SEED });
-  one = makeContext(s1.models.map((m) => m.data), s1.program, s1.task, SEED);
+  one = makeContext(
+    s1.models.map((m) => m.data),
+    s1.program,
+    s1.task,
+    SEED,
+  );
   const s2 = await prepareSession(COMPILED, { vs: LEARNED, samples: 20, seed: SEED });
-  two = makeContext(s2.models.map((m) => m.data), s2.program, s2.task, SEED);
+  two = makeContext(
+    s2.models.map((m) => m.data),
+    s2.program,
+    s2.task,
+    SEED,
+  );
 });
 
 const run = (ctx: TuiContext, ...actions: Action[]): TuiState => actions.reduce((s, a) => reduce(s, a, ctx), initialState(ctx));
@@ -81,7 +91,14 @@ describe('the TUI state', () => {
   it('edits the input: typing, erasing, accepting; a bad token leaves an error and the old input', () => {
     const start = run(one, { type: 'edit' });
     expect(start.editor?.text).toBe(start.input.join(' '));
-    const typed = run(one, { type: 'edit' }, ...Array.from(start.editor!.text, (): Action => ({ type: 'erase' })), { type: 'type', text: 'a b' }, { type: 'erase' }, { type: 'type', text: 'c' });
+    const typed = run(
+      one,
+      { type: 'edit' },
+      ...Array.from(start.editor!.text, (): Action => ({ type: 'erase' })),
+      { type: 'type', text: 'a b' },
+      { type: 'erase' },
+      { type: 'type', text: 'c' },
+    );
     expect(typed.editor?.text).toBe('a c');
     const done = reduce(typed, { type: 'accept' }, one);
     expect(done.editor).toBeNull();

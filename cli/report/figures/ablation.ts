@@ -37,14 +37,24 @@ export function orderComponents(sets: Iterable<Ablated>): Ablated[] {
 const pct = format('.0%');
 const pct1 = format('.1%');
 
-function panel(mode: string, models: readonly AblationBars[], components: readonly Ablated[], x: number, y: number, w: number): { svg: string; height: number } {
+function panel(
+  mode: string,
+  models: readonly AblationBars[],
+  components: readonly Ablated[],
+  x: number,
+  y: number,
+  w: number,
+): { svg: string; height: number } {
   const left = 56;
   const plotW = w - left - 44;
   const row = Math.max(14, 9 * models.length + 6);
   const plotH = components.length * row;
   const names = components.map(formatComponents);
   const sy = scaleBand<string>().domain(names).range([0, plotH]).paddingInner(0.25).paddingOuter(0.1);
-  const inner = scaleBand<string>().domain(models.map((m) => m.name)).range([0, sy.bandwidth()]).padding(0.08);
+  const inner = scaleBand<string>()
+    .domain(models.map((m) => m.name))
+    .range([0, sy.bandwidth()])
+    .padding(0.08);
   const sx = scaleLinear().domain([0, 1]).range([0, plotW]);
   const bars: string[] = [];
   for (const c of names)
@@ -56,14 +66,22 @@ function panel(mode: string, models: readonly AblationBars[], components: readon
         el(
           'g',
           { class: 'bar-group' },
-          el('rect', { class: 'bar', x: 0, y: by, width: Math.max(0.5, sx(r.exactMatch)), height: inner.bandwidth(), fill: m.color }, tooltip(`${m.name}, ${c} (${mode}): ${pct1(r.exactMatch)} exact`)),
+          el(
+            'rect',
+            { class: 'bar', x: 0, y: by, width: Math.max(0.5, sx(r.exactMatch)), height: inner.bandwidth(), fill: m.color },
+            tooltip(`${m.name}, ${c} (${mode}): ${pct1(r.exactMatch)} exact`),
+          ),
           label(sx(r.exactMatch) + 3, by + inner.bandwidth() / 2, pct(r.exactMatch), { 'dominant-baseline': 'middle', 'font-size': 9, fill: MUTED }),
         ),
       );
     }
   const nameLabels = names.map((c) => label(-6, sy(c)! + sy.bandwidth() / 2, c, { 'text-anchor': 'end', 'dominant-baseline': 'middle' }));
   const baselines = models.map((m) =>
-    el('line', { class: 'baseline', x1: sx(m.baseline), x2: sx(m.baseline), y1: 0, y2: plotH, stroke: m.color, 'stroke-dasharray': '4 3', 'stroke-width': 1.5 }, tooltip(`${m.name} unablated: ${pct1(m.baseline)}`)),
+    el(
+      'line',
+      { class: 'baseline', x1: sx(m.baseline), x2: sx(m.baseline), y1: 0, y2: plotH, stroke: m.color, 'stroke-dasharray': '4 3', 'stroke-width': 1.5 },
+      tooltip(`${m.name} unablated: ${pct1(m.baseline)}`),
+    ),
   );
   const svg = el(
     'g',
@@ -93,7 +111,11 @@ export function ablationFigure(models: readonly AblationBars[]): Figure {
   const body =
     label(16, 20, title, { 'font-size': 14, 'font-weight': 700 }) +
     label(16, 38, 'exact match left when one component is knocked out; dashed: unablated', { fill: MUTED }) +
-    legend(models.map((m) => ({ name: m.name, color: m.color, box: true })), 16, 54) +
+    legend(
+      models.map((m) => ({ name: m.name, color: m.color, box: true })),
+      16,
+      54,
+    ) +
     drawn.map((d) => d.svg).join('');
   return {
     id: 'ablation',
@@ -101,6 +123,12 @@ export function ablationFigure(models: readonly AblationBars[]): Figure {
     caption:
       'Each bar is the share of probe inputs still answered exactly right with one component ablated: zero (it writes nothing) or mean (it writes its average output). ' +
       'Short bars mark the components a model cannot do without.',
-    svg: svgDocument({ width, height, title, description: `Exact match per ablated component for ${models.map((m) => m.name).join(' and ')}, modes ${modes.join(', ')}.`, body }),
+    svg: svgDocument({
+      width,
+      height,
+      title,
+      description: `Exact match per ablated component for ${models.map((m) => m.name).join(' and ')}, modes ${modes.join(', ')}.`,
+      body,
+    }),
   };
 }

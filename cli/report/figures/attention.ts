@@ -47,7 +47,9 @@ function heatmap(h: HeatmapHead, tokens: readonly string[], cell: number): strin
         ),
       );
     }
-  const qLabels = tokens.map((t, q) => label(LABEL_W - 4, HEAD_TITLE + q * cell + cell / 2, t, { 'text-anchor': 'end', 'dominant-baseline': 'middle', fill: MUTED }));
+  const qLabels = tokens.map((t, q) =>
+    label(LABEL_W - 4, HEAD_TITLE + q * cell + cell / 2, t, { 'text-anchor': 'end', 'dominant-baseline': 'middle', fill: MUTED }),
+  );
   const kLabels = tokens.map((t, k) => label(LABEL_W + k * cell + cell / 2, HEAD_TITLE + n * cell + 11, t, { 'text-anchor': 'middle', fill: MUTED }));
   const grid = n * cell;
   return el(
@@ -70,7 +72,12 @@ function colourKey(x: number, y: number): string {
     { class: 'colour-key', transform: translate(x, y) },
     label(0, 0, 'attention weight', { fill: MUTED, 'font-size': 10 }),
     ...steps.map((s, i) =>
-      el('g', { transform: translate(i * 26, 6) }, el('rect', { width: 24, height: 10, fill: heatColor(s), stroke: '#ccc', 'stroke-width': 0.5 }), label(12, 22, String(s), { 'text-anchor': 'middle', fill: MUTED, 'font-size': 10 })),
+      el(
+        'g',
+        { transform: translate(i * 26, 6) },
+        el('rect', { width: 24, height: 10, fill: heatColor(s), stroke: '#ccc', 'stroke-width': 0.5 }),
+        label(12, 22, String(s), { 'text-anchor': 'middle', fill: MUTED, 'font-size': 10 }),
+      ),
     ),
   );
 }

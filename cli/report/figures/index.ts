@@ -46,4 +46,3 @@ export function reportFigures(d: ReportData): Figure[] {
   for (const m of trained) figures.push(trainingFigure(m.name, m.training!, trained.length > 1 ? `training-${d.models.indexOf(m) + 1}` : 'training'));
   return figures;
 }
-

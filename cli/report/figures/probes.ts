@@ -52,7 +52,11 @@ export function probeFigure(models: readonly ProbeLines[], threshold = 0.99): Fi
   const body =
     label(16, 20, title, { 'font-size': 14, 'font-weight': 700 }) +
     label(16, 38, 'how well a linear read-out of the residual stream recovers each program variable', { fill: MUTED }) +
-    legend(models.map((m) => ({ name: m.name, color: m.color })), 16, 54) +
+    legend(
+      models.map((m) => ({ name: m.name, color: m.color })),
+      16,
+      54,
+    ) +
     panels.join('');
   return {
     id: 'probes',
@@ -60,6 +64,12 @@ export function probeFigure(models: readonly ProbeLines[], threshold = 0.99): Fi
     caption:
       'For each variable of the program, a linear probe is fitted from the residual stream at each read point to the variable’s value per position; the curve is its accuracy on held-out inputs. ' +
       'Where a curve crosses the dashed line the variable has become linearly decodable.',
-    svg: svgDocument({ width, height: top + rows * panelH + 8, title, description: `Held-out probe accuracy per read point for ${variables.join(', ')}.`, body }),
+    svg: svgDocument({
+      width,
+      height: top + rows * panelH + 8,
+      title,
+      description: `Held-out probe accuracy per read point for ${variables.join(', ')}.`,
+      body,
+    }),
   };
 }

@@ -52,7 +52,11 @@ export function pruningFigure(models: readonly PruningLines[]): Figure {
   const body =
     label(16, 20, title, { 'font-size': 14, 'font-weight': 700 }) +
     label(16, 38, 'exact match as more of the smallest weights (or weakest heads / neurons) are zeroed', { fill: MUTED }) +
-    legend(models.map((m) => ({ name: m.name, color: m.color })), 16, 54) +
+    legend(
+      models.map((m) => ({ name: m.name, color: m.color })),
+      16,
+      54,
+    ) +
     panels.join('');
   return {
     id: 'pruning',
@@ -60,6 +64,12 @@ export function pruningFigure(models: readonly PruningLines[]): Figure {
     caption:
       'Unstructured pruning zeroes the smallest attention and MLP weights, across all matrices (global) or within each; structured pruning removes the weakest whole heads or neurons. ' +
       'A curve that stays high for long means the model has weight to spare.',
-    svg: svgDocument({ width, height: top + rows * panelH + 8, title, description: `Exact match against sparsity for ${models.map((m) => m.name).join(' and ')}, methods ${methods.join(', ')}.`, body }),
+    svg: svgDocument({
+      width,
+      height: top + rows * panelH + 8,
+      title,
+      description: `Exact match against sparsity for ${models.map((m) => m.name).join(' and ')}, methods ${methods.join(', ')}.`,
+      body,
+    }),
   };
 }

@@ -68,7 +68,14 @@ export function trainingFigure(model: string, curve: TrainingCurve, id = 'traini
   return {
     id,
     title,
-    caption: 'Loss on each logged training batch, and exact match on the batch and on a held-out set drawn from the training lengths, against optimisation step.',
-    svg: svgDocument({ width: 32 + 2 * panelW + 16, height: top + panelH + 8, title, description: `Training loss and exact match against step for ${model}, from ${curve.source}.`, body }),
+    caption:
+      'Loss on each logged training batch, and exact match on the batch and on a held-out set drawn from the training lengths, against optimisation step.',
+    svg: svgDocument({
+      width: 32 + 2 * panelW + 16,
+      height: top + panelH + 8,
+      title,
+      description: `Training loss and exact match against step for ${model}, from ${curve.source}.`,
+      body,
+    }),
   };
 }
