@@ -28,8 +28,10 @@ export function register(program: Command): void {
     .command('ablate')
     .summary('ablate heads, sublayers, layers or neurons and measure the damage')
     .description(
-      'Ablate components of a model (together) and report exact match, token accuracy, per-position accuracy and loss on probe inputs labelled by the program. ' +
-        'Modes: zero (the component writes nothing), mean (its mean over the probe inputs, per position), resample (its activation on another input of the same length). ' +
+      'Ablate components of a model (together) and report exact match, token accuracy, ' +
+        'per-position accuracy and loss on probe inputs labelled by the program. ' +
+        'Modes: zero (the component writes nothing), mean (its mean over the probe inputs, ' +
+        'per position), resample (its activation on another input of the same length). ' +
         'With --sweep, every head, attention and MLP sublayer and layer is ablated on its own: the ablation profile.',
     )
     .argument('<model>', 'a .safetensors model file written by rasplab');
@@ -54,16 +56,14 @@ export function register(program: Command): void {
       const p = flags.sweep
         ? await ablationSweep(ctx.model, ctx.set, { modes, neurons: flags.neurons, seed: flags.seed, components: picked.length ? picked : undefined })
         : await ablate(ctx.model, ctx.set, picked, flags.mode, { seed: flags.seed }).then((r) => ({ baseline: r.baseline, components: [r] }));
-      const rows = p.components
-        .map(ablationResultText)
-        .map((r) => ({
-          component: r.component,
-          mode: r.mode,
-          exactMatch: r.exactMatch,
-          tokenAccuracy: r.tokenAccuracy,
-          loss: r.loss,
-          perPosition: r.perPosition,
-        }));
+      const rows = p.components.map(ablationResultText).map((r) => ({
+        component: r.component,
+        mode: r.mode,
+        exactMatch: r.exactMatch,
+        tokenAccuracy: r.tokenAccuracy,
+        loss: r.loss,
+        perPosition: r.perPosition,
+      }));
       if (flags.json) return void ctx.io.out(formatJson({ baseline: p.baseline, components: rows }));
       println(
         ctx.io.out,

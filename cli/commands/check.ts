@@ -55,11 +55,16 @@ export function register(program: Command): void {
     .summary('check circuit hypotheses as properties, with shrunk counterexamples')
     .description(
       "Check each claim of a hypothesis file (YAML or JSON) on --runs inputs generated with fast-check from the model's vocabulary and lengths " +
-        '(inputs the program refuses are never generated). Claims: a head implements a selector (`head: "1.0"`, `implements: select(indices, opp_index, ==)`; ' +
-        'a query that selects nothing must attend BOS); ablating components leaves the output unchanged or changes it; a neuron is active iff a RASP predicate holds; ' +
-        'a residual read point encodes a variable linearly; the output is invariant under a transformation (permute, reverse, relabel); the model agrees with another. ' +
-        'A failing claim is shrunk to a minimal counterexample (shortest input, earliest tokens) and printed with what the model did, what the claim expected and the command that replays it. ' +
-        "With --from-labels COMPILED, each compiled head's selector is claimed of every head of MODEL, and the table says which hold. Exit code 1 when a claim fails.",
+        '(inputs the program refuses are never generated). Claims: a head implements ' +
+        'a selector (`head: "1.0"`, `implements: select(indices, opp_index, ==)`; ' +
+        'a query that selects nothing must attend BOS); ablating components leaves the ' +
+        'output unchanged or changes it; a neuron is active iff a RASP predicate holds; ' +
+        'a residual read point encodes a variable linearly; the output is invariant under ' +
+        'a transformation (permute, reverse, relabel); the model agrees with another. ' +
+        'A failing claim is shrunk to a minimal counterexample (shortest input, earliest tokens) ' +
+        'and printed with what the model did, what the claim expected and the command that replays it. ' +
+        "With --from-labels COMPILED, each compiled head's selector is claimed of every head of MODEL, " +
+        'and the table says which hold. Exit code 1 when a claim fails.',
     )
     .argument('<model>', 'a .safetensors model file written by rasplab')
     .argument('[hypotheses]', 'a .yaml / .json file of claims (see README, "Circuit hypotheses")')

@@ -20,7 +20,8 @@ export function register(program: Command): void {
     .summary('how two models of one program line up: outputs, heads, ablations, probes, pruning, neurons')
     .description(
       'Compare model A (typically compiled) with model B (typically learned) on the program: output agreement on the training lengths and beyond them, ' +
-        'the best match in B for each head of A, both ablation profiles (zero and mean), the first residual read point at which each variable is linearly decodable, ' +
+        'the best match in B for each head of A, both ablation profiles (zero and mean), ' +
+        'the first residual read point at which each variable is linearly decodable, ' +
         'global magnitude-pruning curves and neuron sparsity.',
     )
     .argument('<a>', 'first model file')

@@ -39,8 +39,10 @@ export function register(program: Command): void {
     .summary('compile reverse, train a learned model, compare them and write rasplab-report.html')
     .description(
       `Compile the library program reverse (vocabulary ${DEMO_DEFAULTS.vocab.join(' ')}), train a small learned transformer ` +
-        `(${DEMO_DEFAULTS.layers} layers, ${DEMO_DEFAULTS.heads} heads, d_model ${DEMO_DEFAULTS.dModel}) on lengths 1–${DEMO_DEFAULTS.maxLen} until ${100 * DEMO_DEFAULTS.targetAcc}% held-out exact match, ` +
-        `compare the two on those lengths and on inputs one token longer (the compiled model is built for them too), write ${DEFAULT_REPORT} and print what matched. ` +
+        `(${DEMO_DEFAULTS.layers} layers, ${DEMO_DEFAULTS.heads} heads, d_model ${DEMO_DEFAULTS.dModel}) ` +
+        `on lengths 1–${DEMO_DEFAULTS.maxLen} until ${100 * DEMO_DEFAULTS.targetAcc}% held-out exact match, ` +
+        `compare the two on those lengths and on inputs one token longer (the compiled ` +
+        `model is built for them too), write ${DEFAULT_REPORT} and print what matched. ` +
         `Both models are cached in ${CACHE_DIR}/, keyed by the settings: a second run skips training.`,
     )
     .addOption(new Option('--out <dir>', `folder to write ${DEFAULT_REPORT} into`).default('.'))
@@ -80,7 +82,8 @@ export function register(program: Command): void {
       const { selectBackend } = await import('../../src/model/backend.ts');
       const backend = await selectBackend(flags.backend);
       io.err(
-        `rasplab demo: ${settings.program}, vocabulary ${settings.vocab.join(' ')}, training lengths 1–${settings.maxLen} (compiled up to ${settings.maxLen + 1}), backend ${backend}\n`,
+        `rasplab demo: ${settings.program}, vocabulary ${settings.vocab.join(' ')}, ` +
+          `training lengths 1–${settings.maxLen} (compiled up to ${settings.maxLen + 1}), backend ${backend}\n`,
       );
 
       const compiled = await compiledModel(program, settings, paths);

@@ -22,8 +22,10 @@ export function register(program: Command): void {
     .command('neurons')
     .summary('MLP neuron statistics and what each neuron tracks')
     .description(
-      'For every MLP neuron: the share of real-token positions where it fires, its mean and largest activation, and the inputs that excite it most; dead neurons per layer. ' +
-        'With --variables: for each neuron and program variable, the best single-threshold accuracy (against the majority baseline) and the mutual information in bits.',
+      'For every MLP neuron: the share of real-token positions where it fires, ' +
+        'its mean and largest activation, and the inputs that excite it most; dead neurons per layer. ' +
+        'With --variables: for each neuron and program variable, the best single-threshold ' +
+        'accuracy (against the majority baseline) and the mutual information in bits.',
     )
     .argument('<model>', 'a .safetensors model file written by rasplab');
   addProbeOptions(cmd)

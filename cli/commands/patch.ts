@@ -47,7 +47,8 @@ export function register(program: Command): void {
     .command('patch')
     .summary('activation patching: which activations carry the answer')
     .description(
-      'Pair each probe input with a corrupted one (--corruption token: one token changed; length: one token added or dropped; variable:NAME: a token change that alters the program variable NAME), ' +
+      'Pair each probe input with a corrupted one (--corruption token: one token changed; length: ' +
+        'one token added or dropped; variable:NAME: a token change that alters the program variable NAME), ' +
         "run the corrupted input while writing the clean run's activation into a site, and report recovery of the clean answer's logit difference " +
         '((patched − corrupt) / (clean − corrupt)) and of exact match. Positions count from BOS = 0.',
     )
@@ -61,7 +62,8 @@ export function register(program: Command): void {
     .addOption(new Option('--per-position', 'with --sweep: also each position on its own'))
     .addHelpText(
       'after',
-      '\nExamples:\n  $ rasplab patch reverse.safetensors --component 1.0\n  $ rasplab patch reverse.safetensors --corruption variable:opp_index --sweep --per-position --json',
+      '\nExamples:\n  $ rasplab patch reverse.safetensors --component 1.0\n  $ rasplab patch ' +
+        'reverse.safetensors --corruption variable:opp_index --sweep --per-position --json',
     )
     .action(async (modelSpec: string, flags: PatchFlags, c: Command) => {
       const ctx = await probeContext(modelSpec, flags, c);
@@ -91,7 +93,8 @@ export function register(program: Command): void {
       println(ctx.io.out, `${pairs.clean.inputs.length} pairs (${pairs.skipped} inputs without a corruption that changes the output)`);
       println(
         ctx.io.out,
-        `logit difference: clean ${r0.logitDiff.clean.toFixed(3)}, corrupt ${r0.logitDiff.corrupt.toFixed(3)}; exact match: clean ${pct(r0.exactMatch.clean)}, corrupt ${pct(r0.exactMatch.corrupt)}`,
+        `logit difference: clean ${r0.logitDiff.clean.toFixed(3)}, corrupt ${r0.logitDiff.corrupt.toFixed(3)}; ` +
+          `exact match: clean ${pct(r0.exactMatch.clean)}, corrupt ${pct(r0.exactMatch.corrupt)}`,
       );
       ctx.io.out(
         renderTable({

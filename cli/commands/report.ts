@@ -29,7 +29,8 @@ export function register(program: Command): void {
     .description(
       'Probe one model, or compare two (typically compiled A and learned B), and write a self-contained HTML page: attention heatmaps per head, ' +
         'the ablation profile, pruning curves for every method, linear-probe accuracy per layer for each program variable, the training curve ' +
-        '(from <model>.train.jsonl beside a learned model) and tables comparing the two. The page needs no network: CSS and SVG are inline, there are no scripts.',
+        '(from <model>.train.jsonl beside a learned model) and tables comparing the two. ' +
+        'The page needs no network: CSS and SVG are inline, there are no scripts.',
     )
     .argument('<a>', 'a .safetensors model file (the first, typically compiled)')
     .argument('[b]', 'a second model file to compare with (typically learned)');

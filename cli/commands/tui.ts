@@ -35,7 +35,8 @@ export function register(program: Command): void {
     .addOption(backendOption())
     .addHelpText(
       'after',
-      '\nExamples:\n  $ rasplab tui fixtures/models/reverse.compiled.safetensors\n  $ rasplab tui fixtures/models/reverse.compiled.safetensors --vs fixtures/models/reverse.learned.safetensors',
+      '\nExamples:\n  $ rasplab tui fixtures/models/reverse.compiled.safetensors\n  $ rasplab tui ' +
+        'fixtures/models/reverse.compiled.safetensors --vs fixtures/models/reverse.learned.safetensors',
     )
     .action(async (modelSpec: string, flags: TuiFlags) => {
       const { prepareSession } = await import('../tui/session.ts');

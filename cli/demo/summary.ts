@@ -43,17 +43,20 @@ export function demoSummary(d: ReportData, files: SummaryFiles): string {
   lines.push('');
   const o = c.outputs.inRange;
   lines.push(
-    `outputs: the two agree on ${pct(o.agreement)} of ${o.inputs} inputs of lengths ${o.minLen}–${o.maxLen} (exact match: ${a.name} ${pct(o.aExact)}, ${b.name} ${pct(o.bExact)})`,
+    `outputs: the two agree on ${pct(o.agreement)} of ${o.inputs} inputs of lengths ` +
+      `${o.minLen}–${o.maxLen} (exact match: ${a.name} ${pct(o.aExact)}, ${b.name} ${pct(o.bExact)})`,
   );
   const beyond = c.outputs.outOfRange;
   if (beyond) {
     const range = beyond.minLen === beyond.maxLen ? `length ${beyond.minLen}` : `lengths ${beyond.minLen}–${beyond.maxLen}`;
     lines.push(
-      `  on longer inputs (${range}, ${beyond.inputs} inputs): agree on ${pct(beyond.agreement)}; exact match: ${a.name} ${pct(beyond.aExact)}, ${b.name} ${pct(beyond.bExact)}`,
+      `  on longer inputs (${range}, ${beyond.inputs} inputs): agree on ${pct(beyond.agreement)}; ` +
+        `exact match: ${a.name} ${pct(beyond.aExact)}, ${b.name} ${pct(beyond.bExact)}`,
     );
   } else if (b.beyond.length)
     lines.push(
-      `  longer inputs: ${b.name} ${b.beyond.map((x) => `length ${x.length} ${pct(x.exactMatch)} exact`).join(', ')} (${a.name} holds ${a.nCtx - 1} tokens at most)`,
+      `  longer inputs: ${b.name} ${b.beyond.map((x) => `length ${x.length} ${pct(x.exactMatch)} exact`).join(', ')} ` +
+        `(${a.name} holds ${a.nCtx - 1} tokens at most)`,
     );
   lines.push('heads (zero ablation: exact match left without the head):');
   for (const m of c.matches) {
@@ -62,7 +65,8 @@ export function demoSummary(d: ReportData, files: SummaryFiles): string {
     const own = `${a.name} ${pct(headAblated(a, m.head))}`;
     if (m.matched && m.best) {
       lines.push(
-        `  ${a.name} ${what} ≈ ${b.name} ${formatHead(m.best)} (similarity ${m.similarity.toFixed(3)}); ablated: ${own}, ${b.name} ${pct(headAblated(b, m.best))}`,
+        `  ${a.name} ${what} ≈ ${b.name} ${formatHead(m.best)} (similarity ${m.similarity.toFixed(3)}); ` +
+          `ablated: ${own}, ${b.name} ${pct(headAblated(b, m.best))}`,
       );
     } else
       lines.push(

@@ -24,7 +24,8 @@ export function formatClaimReport(r: ClaimReport, replay: string): string {
   const rows: [string, string][] = [
     [
       'counterexample',
-      `${inputText(r.counterexample ?? [])}   (${minimality(r)}; found after ${r.runs} run${r.runs === 1 ? '' : 's'}, ${r.shrinks} shrink${r.shrinks === 1 ? '' : 's'})`,
+      `${inputText(r.counterexample ?? [])}   (${minimality(r)}; found after ${r.runs} ` +
+        `run${r.runs === 1 ? '' : 's'}, ${r.shrinks} shrink${r.shrinks === 1 ? '' : 's'})`,
     ],
     ['observed', r.observed ?? ''],
     ['expected', r.expected ?? ''],

@@ -92,7 +92,9 @@ export async function encodesChecker(ctx: ClaimContext, claim: EncodesClaim): Pr
         return {
           ok: false,
           observed: `at ${keyText(input, i)} the read-out of ${where} gives ${formatValue(got)}`,
-          expected: `${claim.encodes} = ${formatValue(want[i])} (read-out fitted on ${set.inputs.length} inputs, ${(100 * readout.fitAccuracy).toFixed(1)}% right there)`,
+          expected:
+            `${claim.encodes} = ${formatValue(want[i])} (read-out fitted on ${set.inputs.length} inputs, ` +
+            `${(100 * readout.fitAccuracy).toFixed(1)}% right there)`,
         };
       }
       return { ok: true, observed: `the read-out recovers ${claim.encodes}`, expected: claim.encodes };

@@ -151,7 +151,8 @@ function differential(runs: number): void {
   );
   const s = (performance.now() - t0) / 1000;
   console.log(
-    `differential property: ${programs} random programs, ${inputs} inputs, ${result.failed ? `FAILED (seed ${result.seed}, path ${result.counterexamplePath})` : 'all agree'} in ${s.toFixed(1)} s`,
+    `differential property: ${programs} random programs, ${inputs} inputs, ` +
+      `${result.failed ? `FAILED (seed ${result.seed}, path ${result.counterexamplePath})` : 'all agree'} in ${s.toFixed(1)} s`,
   );
   if (result.failed) process.exitCode = 1;
 }

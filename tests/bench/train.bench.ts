@@ -205,7 +205,8 @@ export default async function run(): Promise<void> {
     ttt.push([program.name, r.status, r.steps, `${fmt(100 * r.testAcc)}%`, fmt(r.wallS), fmt(r.tokensPerSec, 0), r.backend]);
   }
   console.log(
-    '\nWall time to 99% held-out exact match (2 layers, d_model 64, 2 heads, d_mlp 128, no LN, lr 3e-3, batch 64; vocab 5, lengths 1-8; eval every 100 steps; cap 200 s)',
+    '\nWall time to 99% held-out exact match (2 layers, d_model 64, 2 heads, d_mlp 128, ' +
+      'no LN, lr 3e-3, batch 64; vocab 5, lengths 1-8; eval every 100 steps; cap 200 s)',
   );
   console.log(ttt.toString());
 }

@@ -21,8 +21,12 @@ function errorOf(f: () => unknown): Error {
   return expect.fail('expected an error');
 }
 
+/** A parsed header, edited by hand in every way a file can be broken: any shape goes. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type RawHeader = Record<string, any>;
+
 /** Header length field, JSON header, data: for editing files by hand. */
-function split(bytes: Uint8Array): { header: Record<string, any>; data: Uint8Array } {
+function split(bytes: Uint8Array): { header: RawHeader; data: Uint8Array } {
   const n = Number(new DataView(bytes.buffer, bytes.byteOffset).getBigUint64(0, true));
   return { header: JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + n))), data: bytes.subarray(8 + n) };
 }
@@ -151,7 +155,7 @@ describe('model files', () => {
     );
   });
 
-  const edit = (mutate: (h: Record<string, any>) => void): Uint8Array => {
+  const edit = (mutate: (h: RawHeader) => void): Uint8Array => {
     const h = structuredClone(header);
     mutate(h);
     return join3(JSON.stringify(h), data);

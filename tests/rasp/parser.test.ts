@@ -8,6 +8,7 @@ import { parseProgram } from '../../src/rasp/load.ts';
 import { parse } from '../../src/rasp/parser.ts';
 import { tokenize } from '../../src/rasp/lexer.ts';
 import type { Program } from '../../src/rasp/program.ts';
+import type { Expr } from '../../src/rasp/syntax.ts';
 
 const parseText = (text: string, output?: string): Program => parseProgram(text, { file: 'test.rasp', output });
 const node = (p: Program, name: string): RaspNode => {
@@ -39,7 +40,7 @@ describe('parser', () => {
     const tree = parse('x = -2 ^ 2 * 3 + 1 < 4 and not a or b if c else d;', 'f.rasp');
     const s = tree.statements[0];
     if (s.kind !== 'assign') throw new Error('expected an assignment');
-    const show = (e: any): string => {
+    const show = (e: Expr): string => {
       switch (e.kind) {
         case 'number':
           return String(e.value);

@@ -43,7 +43,8 @@ describe('demoSummary', () => {
       return heads.reduce((a, b) => (b.exactMatch < a.exactMatch ? b : a));
     };
     expect(text).toContain(
-      `compiled ${formatComponents(worst(0).component)} (${pct(worst(0).exactMatch)} left), learned ${formatComponents(worst(1).component)} (${pct(worst(1).exactMatch)} left)`,
+      `compiled ${formatComponents(worst(0).component)} (${pct(worst(0).exactMatch)} left), ` +
+        `learned ${formatComponents(worst(1).component)} (${pct(worst(1).exactMatch)} left)`,
     );
   });
 

@@ -121,7 +121,8 @@ export function ablationFigure(models: readonly AblationBars[]): Figure {
     id: 'ablation',
     title,
     caption:
-      'Each bar is the share of probe inputs still answered exactly right with one component ablated: zero (it writes nothing) or mean (it writes its average output). ' +
+      'Each bar is the share of probe inputs still answered exactly right with one component ablated: ' +
+      'zero (it writes nothing) or mean (it writes its average output). ' +
       'Short bars mark the components a model cannot do without.',
     svg: svgDocument({
       width,

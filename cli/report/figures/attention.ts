@@ -112,7 +112,9 @@ export function attentionFigure(f: AttentionFigureInput): Figure {
     width,
     height: y + 4,
     title,
-    description: `Attention patterns of every head (rows: ${f.rows.map((r) => r.model).join(', ')}) on the input ${tokens.join(' ')}; rows of each grid are queries, columns keys, BOS first.`,
+    description:
+      `Attention patterns of every head (rows: ${f.rows.map((r) => r.model).join(', ')}) ` +
+      `on the input ${tokens.join(' ')}; rows of each grid are queries, columns keys, BOS first.`,
     body: header + parts.join(''),
   });
   return {

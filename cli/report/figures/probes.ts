@@ -62,7 +62,8 @@ export function probeFigure(models: readonly ProbeLines[], threshold = 0.99): Fi
     id: 'probes',
     title,
     caption:
-      'For each variable of the program, a linear probe is fitted from the residual stream at each read point to the variable’s value per position; the curve is its accuracy on held-out inputs. ' +
+      'For each variable of the program, a linear probe is fitted from the residual stream at each ' +
+      'read point to the variable’s value per position; the curve is its accuracy on held-out inputs. ' +
       'Where a curve crosses the dashed line the variable has become linearly decodable.',
     svg: svgDocument({
       width,

@@ -62,7 +62,8 @@ export function pruningFigure(models: readonly PruningLines[]): Figure {
     id: 'pruning',
     title,
     caption:
-      'Unstructured pruning zeroes the smallest attention and MLP weights, across all matrices (global) or within each; structured pruning removes the weakest whole heads or neurons. ' +
+      'Unstructured pruning zeroes the smallest attention and MLP weights, across all matrices (global) ' +
+      'or within each; structured pruning removes the weakest whole heads or neurons. ' +
       'A curve that stays high for long means the model has weight to spare.',
     svg: svgDocument({
       width,
