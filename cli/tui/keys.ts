@@ -112,7 +112,8 @@ export function reduceKeys(s: TuiState, input: string, key: Key, ctx: TuiContext
   }, s);
 }
 
-const NO_KEY: Key = {
+/** A key event with no key held: what a typed character comes with. */
+export const NO_KEY: Key = {
   upArrow: false,
   downArrow: false,
   leftArrow: false,

@@ -5,24 +5,14 @@ import { batchTokens, encodeInputs } from '../../src/model/batch.ts';
 import { LoadedModel } from '../../src/model/loadedModel.ts';
 import { decodeOutputs } from '../../src/model/scoring.ts';
 import { BOS, type ModelConfig } from '../../src/model/types.ts';
-import { isUserError } from '../../src/rasp/errors.ts';
 import type { Value } from '../../src/rasp/values.ts';
 import { copyModel, previousTokenModel, randomModel, tinyConfig, valueModel } from '../support/tinyModels.ts';
 import { loaded } from '../support/loaded.ts';
+import { userError } from '../support/userError.ts';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
 });
-
-function userError(f: () => unknown): string {
-  try {
-    f();
-  } catch (e) {
-    expect(isUserError(e)).toBe(true);
-    return (e as Error).message;
-  }
-  return expect.fail('expected an error');
-}
 
 describe('encodeInputs', () => {
   const config = tinyConfig({ vocab: [BOS, 'a', 1, true, 'x y'], nCtx: 4 });

@@ -11,22 +11,12 @@ import {
   sameComponent,
   type ComponentRef,
 } from '../../src/model/components.ts';
-import { isUserError } from '../../src/rasp/errors.ts';
 import { reverse } from '../compiler/programs.ts';
 import { compiled } from '../probes/fixtures.ts';
 import { tinyConfig } from '../support/tinyModels.ts';
+import { userError } from '../support/userError.ts';
 
 const model = compiled(reverse(), ['a', 'b'], 3);
-
-function userError(f: () => unknown): string {
-  try {
-    f();
-  } catch (e) {
-    expect(isUserError(e)).toBe(true);
-    return (e as Error).message;
-  }
-  throw new Error('expected a UserError');
-}
 
 describe('components', () => {
   it('parses every spelling', () => {

@@ -1,30 +1,8 @@
 import type { Key } from 'ink';
 import { describe, expect, it } from 'vitest';
-import { helpLine, helpText, keyAction, KEYS } from '../../cli/tui/keys.ts';
+import { helpLine, helpText, keyAction, KEYS, NO_KEY } from '../../cli/tui/keys.ts';
 
-const key = (k: Partial<Key> = {}): Key => ({
-  upArrow: false,
-  downArrow: false,
-  leftArrow: false,
-  rightArrow: false,
-  pageDown: false,
-  pageUp: false,
-  home: false,
-  end: false,
-  return: false,
-  escape: false,
-  ctrl: false,
-  shift: false,
-  tab: false,
-  backspace: false,
-  delete: false,
-  meta: false,
-  super: false,
-  hyper: false,
-  capsLock: false,
-  numLock: false,
-  ...k,
-});
+const key = (k: Partial<Key> = {}): Key => ({ ...NO_KEY, ...k });
 
 describe('TUI keys', () => {
   it('maps every documented key to an action', () => {
