@@ -1,11 +1,11 @@
 /**
  * Pass 2 (first half): value sets and encodings per graph node, and the residual basis.
  *
- * Which representation each s-op gets is decided on demand by lower.ts — a categorical one
- * (indicators per value) where a select, a categorical aggregate, an MLP lookup or a categorical
- * output reads it; a numerical one (a single line) where a numerical aggregate or a numerical output
- * does — so a direction exists only if something reads it. This module holds the sets those
- * decisions come from and the registry that orders and labels the directions.
+ * Which forms each s-op gets is planned on demand by planner.ts — a categorical one (indicators
+ * per value) where a select, a categorical aggregate, an MLP lookup or a categorical output reads
+ * it; a numerical one (a single line) where a numerical aggregate or a numerical output does — so a
+ * direction exists only if something reads it. This module holds the sets those decisions come
+ * from and the registry, filled during emission, that orders and labels the directions.
  */
 import { isSOp, type Encoding } from '../src/rasp/ast.ts';
 import { encodingOf } from '../src/rasp/encoding.ts';
