@@ -161,16 +161,16 @@ class Emitter implements HeadContext {
     const i = b.node;
     const n = this.graph.nodes[i].node;
     switch (b.block) {
-      case 'aggregate-head': {
+      case 'head': {
+        if (b.kind === 'selector-width') {
+          const { block, tempDir } = buildWidthHead(this, i);
+          this.blocks.push(block);
+          this.temps.set(i, tempDir);
+          return;
+        }
         const { block, noneDir } = buildAggregateHead(this, i, b.noneSelected);
         this.blocks.push(block);
         if (noneDir) this.temps.set(i, noneDir);
-        return;
-      }
-      case 'width-head': {
-        const { block, tempDir } = buildWidthHead(this, i);
-        this.blocks.push(block);
-        this.temps.set(i, tempDir);
         return;
       }
       case 'default': {

@@ -37,13 +37,8 @@ export interface NodePlan {
   readonly numerical?: Representation;
   /** The kind of attention head it owns, when one was built. */
   readonly head?: HeadLabel['kind'];
-  /** Graph indices of the nodes whose MLPs compute this one inline (a fused map). */
+  /** Graph indices of the nodes whose MLPs compute this one inline (a fused map), in the order those MLPs are built. */
   readonly fusedInto: readonly number[];
-}
-
-/** Whether a form costs no block of its own. */
-export function isFree(r: Representation): boolean {
-  return r !== 'mlp' && r !== 'head-and-default';
 }
 
 /**
@@ -62,10 +57,8 @@ export type NumForm =
 
 /** One block to build. The layout relies on their order: each comes after the blocks it reads. */
 export type Build =
-  /** Aggregate `node`'s head; `noneSelected`: it also marks where nothing is selected (a default follows). */
-  | { readonly block: 'aggregate-head'; readonly node: number; readonly noneSelected: boolean }
-  /** Selector width (or length) `node`'s head. */
-  | { readonly block: 'width-head'; readonly node: number }
+  /** `node`'s head; `noneSelected`: an aggregate's also marks where nothing is selected (a default follows). */
+  | { readonly block: 'head'; readonly node: number; readonly kind: HeadLabel['kind']; readonly noneSelected: boolean }
   /** The neuron writing aggregate `node`'s default where its head selected nothing. */
   | { readonly block: 'default'; readonly node: number; readonly encoding: Encoding; readonly value: Value }
   /** An MLP making a head's numerical output `leaf` categorical (`into`), for a map of several numerical inputs. */
@@ -90,32 +83,27 @@ export interface Plan {
 
 type Entry = { -readonly [K in keyof NodePlan]: NodePlan[K] } & { fusedInto: number[] };
 
-export class PlanRecorder {
-  private readonly entries = new Map<number, Entry>();
-
-  constructor(private readonly graph: Graph) {}
-
-  private entry(i: number): Entry {
-    let e = this.entries.get(i);
-    if (!e) this.entries.set(i, (e = { node: i, name: this.graph.nodes[i].name, fusedInto: [] }));
+/** What a reader sees of the plan: per s-op, in graph order (inputs first), its forms, head and fusions. */
+export function nodePlans(
+  graph: Graph,
+  forms: { readonly categorical: ReadonlyMap<number, CatForm>; readonly numerical: ReadonlyMap<number, NumForm> },
+  builds: readonly Build[],
+): NodePlan[] {
+  const entries = new Map<number, Entry>();
+  const entry = (i: number): Entry => {
+    let e = entries.get(i);
+    if (!e) entries.set(i, (e = { node: i, name: graph.nodes[i].name, fusedInto: [] }));
     return e;
+  };
+  for (const [i, f] of forms.categorical) entry(i).categorical = f.how;
+  for (const [i, f] of forms.numerical) entry(i).numerical = f.how;
+  for (const b of builds) {
+    if (b.block === 'head') entry(b.node).head = b.kind;
+    if (b.block !== 'map') continue;
+    for (const k of b.expr.inlined) {
+      const e = entry(k);
+      if (!e.fusedInto.includes(b.node)) e.fusedInto.push(b.node);
+    }
   }
-
-  representation(i: number, encoding: Encoding, how: Representation): void {
-    this.entry(i)[encoding] = how;
-  }
-
-  head(i: number, kind: HeadLabel['kind']): void {
-    this.entry(i).head = kind;
-  }
-
-  fused(i: number, into: number): void {
-    const e = this.entry(i);
-    if (!e.fusedInto.includes(into)) e.fusedInto.push(into);
-  }
-
-  /** The plan in graph order (inputs first). */
-  plans(): NodePlan[] {
-    return [...this.entries.values()].sort((a, b) => a.node - b.node);
-  }
+  return [...entries.values()].sort((a, b) => a.node - b.node);
 }

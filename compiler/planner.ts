@@ -22,7 +22,7 @@ import { composeMap, DEFAULT_FUSE_LIMIT, type FuseInput } from './fuse.ts';
 import type { Graph } from './graph.ts';
 import { catLeaf, noneSelectedLeaf, numLeaf, oneHotValues, rawAggregateLeaf, widthLeaf, type CatLeafPlan, type LeafContext } from './leaves.ts';
 import { categoricalFold, numericalFold, type CategoricalFold } from './linear.ts';
-import { PlanRecorder, type Build, type CatForm, type NumForm, type Plan } from './plan.ts';
+import { nodePlans, type Build, type CatForm, type NumForm, type Plan } from './plan.ts';
 import { domain, type Spaces } from './spaces.ts';
 import { leafId, type Expr, type LeafPlan } from './types.ts';
 
@@ -35,7 +35,6 @@ export function planProgram(graph: Graph, spaces: Spaces, opts: PlanOptions = {}
 }
 
 class Planner implements LeafContext {
-  private readonly recorder: PlanRecorder;
   private readonly builds: Build[] = [];
   private readonly exprs = new Map<number, Expr>();
   private readonly cats = new Map<number, CatForm>();
@@ -49,15 +48,14 @@ class Planner implements LeafContext {
     readonly graph: Graph,
     readonly spaces: Spaces,
     private readonly fuseLimit: number,
-  ) {
-    this.recorder = new PlanRecorder(graph);
-  }
+  ) {}
 
   run(): Plan {
     const out = this.graph.output;
     if (this.enc(out) === 'numerical') this.planNum(out);
     else this.planCat(out);
-    return { nodes: this.recorder.plans(), categorical: this.cats, numerical: this.nums, builds: this.builds };
+    const forms = { categorical: this.cats, numerical: this.nums };
+    return { nodes: nodePlans(this.graph, forms, this.builds), ...forms, builds: this.builds };
   }
 
   // ---- facts about nodes ---------------------------------------------------------------------
@@ -114,18 +112,17 @@ class Planner implements LeafContext {
       this.requireNumeric(sop);
       this.planNum(sop);
     } else this.planCat(sop);
-    this.builds.push({ block: 'aggregate-head', node: i, noneSelected: this.fillDefault(i) !== null });
+    const kind = numerical ? 'numerical-aggregate' : 'categorical-aggregate';
+    this.builds.push({ block: 'head', node: i, kind, noneSelected: this.fillDefault(i) !== null });
     this.heads.add(i);
-    this.recorder.head(i, numerical ? 'numerical-aggregate' : 'categorical-aggregate');
   }
 
   widthHead(i: number): void {
     if (this.heads.has(i)) return;
     const g = this.graph.nodes[i];
     this.planScores(g.node.kind === 'length' ? null : g.inputs[0]);
-    this.builds.push({ block: 'width-head', node: i });
+    this.builds.push({ block: 'head', node: i, kind: 'selector-width', noneSelected: false });
     this.heads.add(i);
-    this.recorder.head(i, 'selector-width');
   }
 
   // ---- expressions ---------------------------------------------------------------------------
@@ -231,7 +228,6 @@ class Planner implements LeafContext {
     if (hit) return hit;
     const form = this.chooseCat(i);
     this.cats.set(i, form);
-    this.recorder.representation(i, 'categorical', form.how);
     return form;
   }
 
@@ -270,7 +266,6 @@ class Planner implements LeafContext {
       }
     }
     this.nums.set(i, form);
-    this.recorder.representation(i, 'numerical', form.how);
   }
 
   // ---- MLPs ----------------------------------------------------------------------------------
@@ -297,7 +292,6 @@ class Planner implements LeafContext {
 
   private planMlp(i: number, writes: 'categorical' | 'numerical'): void {
     const expr = this.exprOf(i);
-    for (const k of expr.inlined) this.recorder.fused(k, i);
     let leaves = [...expr.leaves];
     const numIdx = leaves.flatMap((l, j) => (l.kind === 'num' ? [j] : []));
     if (numIdx.length > 1) {
