@@ -17,7 +17,7 @@ import { buildAggregateHead, buildWidthHead, type HeadContext } from './heads.ts
 import { readCategorical, readNumerical } from './linear.ts';
 import { combine, lin, ONE, unit, type Dir, type LinComb } from './linalg.ts';
 import type { Build, Plan } from './plan.ts';
-import { Basis, type Spaces } from './spaces.ts';
+import { Basis, NONE_SELECTED, temporaryName, type Spaces } from './spaces.ts';
 import { leafId, type Block, type CatEntry, type Leaf, type LeafPlan, type Neuron } from './types.ts';
 
 export interface Emitted {
@@ -176,10 +176,11 @@ class Emitter implements HeadContext {
       case 'default': {
         const categorical = b.encoding === 'categorical';
         const write = categorical ? unit(this.sopCatDir(i, b.value)) : unit(this.sopNumDir(i), Number(b.value));
+        const reads = [temporaryName(this.name(i), NONE_SELECTED)];
         this.blocks.push({
           type: 'mlp',
           neurons: [defaultFillNeuron(this.temps.get(i)!, write)],
-          label: { expr: describe(n), writes: this.name(i), reads: [`${this.name(i)}:none_selected`], kind: categorical ? 'categorical-map' : 'numerical-map' },
+          label: { expr: describe(n), writes: this.name(i), reads, kind: categorical ? 'categorical-map' : 'numerical-map' },
         });
         return;
       }

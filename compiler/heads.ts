@@ -15,7 +15,7 @@ import { addBosScore, addGroupScores, selectorGroups, type SelectorGroup } from 
 import { widthOv } from './blocks/selectorWidth.ts';
 import type { Graph } from './graph.ts';
 import { ONE, unit, type Dir, type LinComb } from './linalg.ts';
-import { domain } from './spaces.ts';
+import { domain, NONE_SELECTED } from './spaces.ts';
 import type { CatEntry, HeadBlock } from './types.ts';
 
 /** What building a head needs to know of the nodes around it (emit.ts's Emitter). */
@@ -55,7 +55,7 @@ export function buildAggregateHead(ctx: HeadContext, i: number, noneSelected: bo
   let ov: Map<Dir, Map<Dir, number>>;
   if (numerical) ov = numericalOv(ctx.numRepr(sop), ctx.sopNumDir(i));
   else ov = categoricalOv(ctx.catRepr(sop), (v) => ctx.sopCatDir(i, v));
-  const noneDir = noneSelected ? ctx.tempDir(i, 'none_selected') : undefined;
+  const noneDir = noneSelected ? ctx.tempDir(i, NONE_SELECTED) : undefined;
   if (noneDir) addNoneSelected(ov, noneDir);
   const kind = numerical ? 'numerical-aggregate' : 'categorical-aggregate';
   const label = { expr: describe(g.node), selector: describe(ctx.graph.nodes[sel].node), writes: g.name, kind } as const;

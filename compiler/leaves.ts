@@ -9,6 +9,7 @@ import type { ValueSet } from '../src/rasp/valueSets.ts';
 import { isNumeric, type MaybeValue, type Value } from '../src/rasp/values.ts';
 import { widthEntries } from './blocks/selectorWidth.ts';
 import type { Graph } from './graph.ts';
+import { NONE_SELECTED, temporaryName } from './spaces.ts';
 import type { LeafPlan, NumEntry } from './types.ts';
 
 export type CatLeafPlan = Extract<LeafPlan, { kind: 'cat' }>;
@@ -71,7 +72,7 @@ export function noneSelectedLeaf(ctx: LeafContext, i: number): CatLeafPlan {
   return {
     source: { of: 'noneSelected', node: i },
     kind: 'cat',
-    sop: `${ctx.name(i)}:none_selected`,
+    sop: temporaryName(ctx.name(i), NONE_SELECTED),
     entries: valueEntries([false, true]),
   };
 }

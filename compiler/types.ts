@@ -115,8 +115,9 @@ export interface MlpBlock {
 export type Block = HeadBlock | MlpBlock;
 
 /**
- * A residual direction: which s-op (and, for a one-hot direction, which of its values) and what
- * it is for; `dir` is its key in the sparse vectors blocks are built from.
+ * A residual direction: which s-op (and, for a one-hot direction, which of its values; for a
+ * temporary, what it holds) and what it is for; `dir` is its key in the sparse vectors blocks are
+ * built from (spaces.ts's dirKey).
  */
 export interface DirInfo {
   readonly dir: Dir;
@@ -125,5 +126,7 @@ export interface DirInfo {
   readonly order: number;
   readonly sop: string;
   readonly value?: Value;
+  /** What a temporary holds (`none_selected`, `1/(w+1)`). */
+  readonly temporary?: string;
   readonly encoding: Encoding;
 }
