@@ -1,8 +1,9 @@
 /**
- * Pass 4: fusing chains of maps. A map whose inputs are themselves maps is computed straight from
- * the leaves those maps read (f∘g over the leaves' value sets), so the chain costs one MLP, not one
- * per map — as long as the leaves' combinations stay within a limit; past it, the input whose
- * leaves cost most is materialised as a leaf of its own (its own MLP, a layer earlier).
+ * Fusing chains of maps, as the plan (pass 3) decides each MLP. A map whose inputs are themselves
+ * maps is computed straight from the leaves those maps read (f∘g over the leaves' value sets), so
+ * the chain costs one MLP, not one per map — as long as the leaves' combinations stay within a
+ * limit; past it, the input whose leaves cost most is materialised as a leaf of its own (its own
+ * MLP, a layer earlier).
  * A selector-width read-out is such a map (of the attention's 1/(w+1) line), so it fuses with what
  * follows it.
  */

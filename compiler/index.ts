@@ -1,10 +1,15 @@
 /**
- * The RASP → transformer compiler:
- *   graph (graph.ts) → value sets and encodings (spaces.ts) → the plan: each s-op's forms, maps
- *   fused, and the blocks to build (planner.ts, plan.ts; leaves.ts, fuse.ts, linear.ts) → those
- *   blocks over named directions (emit.ts; heads.ts, blocks/) → unread directions dropped
- *   (prune.ts) → layers (layout.ts) → weights (assemble.ts). A block can be run in its own basis
- *   (applyBlock.ts).
+ * The RASP → transformer compiler, one file per pass:
+ *   1. graph.ts      program → graph of s-ops and selectors, common subexpressions merged
+ *   2. spaces.ts     value sets and encodings
+ *   3. planner.ts    the plan (plan.ts), from 1 and 2 alone: each s-op's forms, maps fused
+ *                    (fuse.ts, linear.ts, leaves.ts), and the blocks to build, in order
+ *   4. emit.ts       those blocks over named residual directions (heads.ts, blocks/)
+ *      prune.ts      directions nothing reads dropped
+ *   5. layout.ts     blocks into layers
+ *   6. assemble.ts   weights in the model format
+ *   7. stats.ts      size figures
+ * A block can be run in its own basis (applyBlock.ts).
  *
  * A compiled model computes the program at every non-BOS position; the BOS position holds 0 in
  * every s-op direction. `causal` only sets the model's attention mask: selectors that look at later

@@ -1,5 +1,5 @@
 /**
- * Pass 2 (first half): value sets and encodings per graph node, and the residual basis.
+ * Pass 2: value sets and encodings per graph node, and the residual basis.
  *
  * Which forms each s-op gets is planned on demand by planner.ts — a categorical one (indicators
  * per value) where a select, a categorical aggregate, an MLP lookup or a categorical output reads
