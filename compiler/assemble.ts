@@ -21,7 +21,7 @@ import {
 import { zeros } from '../src/model/weightArray.ts';
 import type { LayerPlan } from './layout.ts';
 import { matCols, matRows, type Dir, type LinComb, type SparseMat } from './linalg.ts';
-import { catDir } from './spaces.ts';
+import { inputDir, temporaryName } from './spaces.ts';
 import type { DirInfo } from './types.ts';
 
 export interface AssembleInput {
@@ -78,13 +78,13 @@ export function assemble(inp: AssembleInput): ModelData {
   inp.vocab.forEach((v, k) => {
     const row = k + 1;
     WE.data[row * D + oneI] = 1;
-    const t = at(catDir('tokens', v));
+    const t = at(inputDir('tokens', v));
     if (t !== undefined) WE.data[row * D + t] = 1;
   });
   weights.set('embed.W_E', WE);
   const WP = zeros([nCtx, D]);
   for (let p = 1; p < nCtx; p++) {
-    const t = at(catDir('indices', p - 1));
+    const t = at(inputDir('indices', p - 1));
     if (t !== undefined) WP.data[p * D + t] = 1;
   }
   weights.set('pos_embed.W_pos', WP);
@@ -169,7 +169,7 @@ export function assemble(inp: AssembleInput): ModelData {
 
   const residual: DirectionLabel[] = inp.basis.map((b, i) => ({
     index: i,
-    sop: b.sop,
+    sop: b.temporary !== undefined ? temporaryName(b.sop, b.temporary) : b.sop,
     ...(b.value !== undefined ? { value: b.value } : {}),
     encoding: b.encoding,
     role: b.role,

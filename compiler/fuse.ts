@@ -1,8 +1,9 @@
 /**
- * Pass 4: fusing chains of maps. A map whose inputs are themselves maps is computed straight from
- * the leaves those maps read (f∘g over the leaves' value sets), so the chain costs one MLP, not one
- * per map — as long as the leaves' combinations stay within a limit; past it, the input whose
- * leaves cost most is materialised as a leaf of its own (its own MLP, a layer earlier).
+ * Fusing chains of maps, as the plan (pass 3) decides each MLP. A map whose inputs are themselves
+ * maps is computed straight from the leaves those maps read (f∘g over the leaves' value sets), so
+ * the chain costs one MLP, not one per map — as long as the leaves' combinations stay within a
+ * limit; past it, the input whose leaves cost most is materialised as a leaf of its own (its own
+ * MLP, a layer earlier).
  * A selector-width read-out is such a map (of the attention's 1/(w+1) line), so it fuses with what
  * follows it.
  */
@@ -10,14 +11,14 @@ import type { ScalarFn } from '../src/rasp/ast.ts';
 import { RaspError } from '../src/rasp/errors.ts';
 import { applyScalarFn } from '../src/rasp/scalar.ts';
 import type { MaybeValue, Value } from '../src/rasp/values.ts';
-import { INVALID, leafId, type Expr, type Leaf, type Outcome } from './types.ts';
+import { INVALID, leafId, type Expr, type LeafPlan, type Outcome } from './types.ts';
 
 export const DEFAULT_FUSE_LIMIT = 2000;
 
 /** How a map's consumer may read one of its inputs. */
-export type FuseInput =
+export type FuseInput<L extends LeafPlan = LeafPlan> =
   | { readonly kind: 'const'; readonly value: Value }
-  | { readonly kind: 'leaf'; readonly leaf: Leaf }
+  | { readonly kind: 'leaf'; readonly leaf: L }
   /**
    * An inlinable expression, graph node `node`'s; `materialize` gives the leaf to read instead when
    * inlining costs too much, a categorical or numerical one as `materializesAs` says.
@@ -25,23 +26,23 @@ export type FuseInput =
   | {
       readonly kind: 'expr';
       readonly node: number;
-      readonly expr: Expr;
-      readonly materialize: () => Leaf;
+      readonly expr: Expr<L>;
+      readonly materialize: () => L;
       readonly materializesAs: 'cat' | 'num';
     };
 
 /** The number of leaf-value combinations an MLP over these leaves enumerates. */
-export function comboCount(leaves: readonly Leaf[]): number {
+export function comboCount(leaves: readonly LeafPlan[]): number {
   return leaves.reduce((p, l) => p * l.entries.length, 1);
 }
 
-function unionLeaves(groups: readonly (readonly Leaf[])[]): Leaf[] {
-  const out = new Map<string, Leaf>();
+function unionLeaves<L extends LeafPlan>(groups: readonly (readonly L[])[]): L[] {
+  const out = new Map<string, L>();
   for (const g of groups) for (const l of g) if (!out.has(leafId(l))) out.set(leafId(l), l);
   return [...out.values()];
 }
 
-function leavesOf(i: FuseInput): readonly Leaf[] {
+function leavesOf<L extends LeafPlan>(i: FuseInput<L>): readonly L[] {
   return i.kind === 'const' ? [] : i.kind === 'leaf' ? [i.leaf] : i.expr.leaves;
 }
 
@@ -61,12 +62,12 @@ export function applyMap(fn: ScalarFn, args: readonly Outcome[]): Outcome {
  * The map `fn(inputs…)` as a function of leaves. Inputs given as expressions are inlined while the
  * combination count stays within `limit`; otherwise the costliest are materialised first.
  */
-export function composeMap(
+export function composeMap<L extends LeafPlan>(
   fn: ScalarFn,
-  inputs: readonly FuseInput[],
+  inputs: readonly FuseInput<L>[],
   limit = DEFAULT_FUSE_LIMIT,
-  tolerate: (e: Expr) => boolean = () => true,
-): Expr {
+  tolerate: (e: Expr<L>) => boolean = () => true,
+): Expr<L> {
   const ins = [...inputs];
   for (;;) {
     const leaves = unionLeaves(ins.map(leavesOf));
@@ -75,10 +76,10 @@ export function composeMap(
     for (let j = 0; j < ins.length; j++) {
       const inp = ins[j];
       if (inp.kind !== 'expr' || inp.expr.leaves.length <= 1) continue;
-      if (worst < 0 || comboCount(inp.expr.leaves) > comboCount((ins[worst] as { expr: Expr }).expr.leaves)) worst = j;
+      if (worst < 0 || comboCount(inp.expr.leaves) > comboCount((ins[worst] as { expr: Expr<L> }).expr.leaves)) worst = j;
     }
     if (worst < 0) break; // every input is a leaf already: one lookup over them is the best there is
-    ins[worst] = { kind: 'leaf', leaf: (ins[worst] as Extract<FuseInput, { kind: 'expr' }>).materialize() };
+    ins[worst] = { kind: 'leaf', leaf: (ins[worst] as Extract<FuseInput<L>, { kind: 'expr' }>).materialize() };
   }
   let e = build(fn, ins);
   // An MLP discretises one numerical leaf; inputs that bring more become categorical leaves first.
@@ -89,13 +90,13 @@ export function composeMap(
       if (inp.kind === 'expr' && inp.materializesAs === 'cat' && inp.expr.leaves.some((l) => l.kind === 'num')) pick = j;
     }
     if (pick < 0) break;
-    ins[pick] = { kind: 'leaf', leaf: (ins[pick] as Extract<FuseInput, { kind: 'expr' }>).materialize() };
+    ins[pick] = { kind: 'leaf', leaf: (ins[pick] as Extract<FuseInput<L>, { kind: 'expr' }>).materialize() };
     e = build(fn, ins);
   }
   return e;
 }
 
-function build(fn: ScalarFn, ins: readonly FuseInput[]): Expr {
+function build<L extends LeafPlan>(fn: ScalarFn, ins: readonly FuseInput<L>[]): Expr<L> {
   const leaves = unionLeaves(ins.map(leavesOf));
   const pos = new Map(leaves.map((l, i) => [leafId(l), i]));
   const readers = ins.map((inp): ((vals: readonly MaybeValue[]) => Outcome) => {
@@ -113,7 +114,7 @@ function build(fn: ScalarFn, ins: readonly FuseInput[]): Expr {
 }
 
 /** Every combination of leaf entries (indices into each leaf's entries), last leaf fastest. */
-export function* combinations(leaves: readonly Leaf[]): Generator<number[]> {
+export function* combinations(leaves: readonly LeafPlan[]): Generator<number[]> {
   const idx = new Array<number>(leaves.length).fill(0);
   if (leaves.some((l) => l.entries.length === 0)) return;
   for (;;) {

@@ -109,7 +109,8 @@ function assignNames(nodes: GraphNode[], program: Program, output: number, canon
   // Leaves first so `tokens` and `indices` keep their names whatever the program calls other nodes.
   const order = [...nodes].sort((a, b) => rank(a) - rank(b) || a.index - b.index);
   for (const g of order) {
-    const base = sanitize(wanted.get(g.index) ?? `${g.node.kind}_${g.index}`);
+    // An empty name would label nothing.
+    const base = (wanted.get(g.index) ?? `${g.node.kind}_${g.index}`) || 'sop';
     let name = base;
     for (let k = 2; used.has(name); k++) name = `${base}_${k}`;
     used.add(name);
@@ -119,9 +120,4 @@ function assignNames(nodes: GraphNode[], program: Program, output: number, canon
 
 function rank(g: GraphNode): number {
   return g.node.kind === 'tokens' || g.node.kind === 'indices' ? 0 : 1;
-}
-
-/** Direction names are `sop:value`; a colon inside an s-op name would make them ambiguous. */
-function sanitize(name: string): string {
-  return name.replace(/:/g, '_') || 'sop';
 }

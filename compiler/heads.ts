@@ -1,6 +1,6 @@
 /**
  * Emitting attention heads: an aggregate's head and a selector width's head, from the forms of
- * what they read. lower.ts decides when a head is needed and asks for the forms through
+ * what they read. The plan decides when a head is needed; emit.ts gives the forms through
  * `HeadContext`; this file only builds.
  */
 import type { Encoding } from '../src/rasp/ast.ts';
@@ -15,18 +15,16 @@ import { addBosScore, addGroupScores, selectorGroups, type SelectorGroup } from 
 import { widthOv } from './blocks/selectorWidth.ts';
 import type { Graph } from './graph.ts';
 import { ONE, unit, type Dir, type LinComb } from './linalg.ts';
-import { domain } from './spaces.ts';
+import { domain, NONE_SELECTED } from './spaces.ts';
 import type { CatEntry, HeadBlock } from './types.ts';
 
-/** What building a head needs to know of the nodes around it (lower.ts's Lowerer). */
+/** What building a head needs to know of the nodes around it (emit.ts's Emitter). */
 export interface HeadContext {
   readonly graph: Graph;
   set(i: number): ValueSet;
   enc(i: number): Encoding;
   catRepr(i: number): CatEntry[];
   numRepr(i: number): LinComb;
-  requireNumeric(i: number): void;
-  fillDefault(i: number): Value | null;
   sopCatDir(i: number, v: Value): Dir;
   sopNumDir(i: number): Dir;
   tempDir(i: number, what: string): Dir;
@@ -47,21 +45,17 @@ function scores(ctx: HeadContext, groups: readonly SelectorGroup[], bosLevel: nu
   return qk;
 }
 
-/** Aggregate i's head; `noneDir` is its none-selected temporary when a default must be filled in. */
-export function buildAggregateHead(ctx: HeadContext, i: number): { block: HeadBlock; noneDir?: Dir } {
+/** Aggregate i's head; `noneDir` is its none-selected temporary, when `noneSelected` (a default is filled in). */
+export function buildAggregateHead(ctx: HeadContext, i: number, noneSelected: boolean): { block: HeadBlock; noneDir?: Dir } {
   const g = ctx.graph.nodes[i];
   const [sel, sop] = g.inputs;
   const groups = selectorGroups(ctx.graph, sel);
   const qk = scores(ctx, groups, groups.length - 0.5);
   const numerical = ctx.enc(i) === 'numerical';
   let ov: Map<Dir, Map<Dir, number>>;
-  if (numerical) {
-    ctx.requireNumeric(sop);
-    ov = numericalOv(ctx.numRepr(sop), ctx.sopNumDir(i));
-  } else {
-    ov = categoricalOv(ctx.catRepr(sop), (v) => ctx.sopCatDir(i, v));
-  }
-  const noneDir = ctx.fillDefault(i) === null ? undefined : ctx.tempDir(i, 'none_selected');
+  if (numerical) ov = numericalOv(ctx.numRepr(sop), ctx.sopNumDir(i));
+  else ov = categoricalOv(ctx.catRepr(sop), (v) => ctx.sopCatDir(i, v));
+  const noneDir = noneSelected ? ctx.tempDir(i, NONE_SELECTED) : undefined;
   if (noneDir) addNoneSelected(ov, noneDir);
   const kind = numerical ? 'numerical-aggregate' : 'categorical-aggregate';
   const label = { expr: describe(g.node), selector: describe(ctx.graph.nodes[sel].node), writes: g.name, kind } as const;

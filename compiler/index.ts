@@ -1,9 +1,15 @@
 /**
- * The RASP → transformer compiler:
- *   graph (graph.ts) → value sets and encodings (spaces.ts) → representations, recorded as the
- *   plan (lower.ts, plan.ts), and the blocks they need, maps fused (heads.ts, leaves.ts, fuse.ts,
- *   linear.ts, blocks/) → unread directions dropped (prune.ts) → layers (layout.ts) → weights
- *   (assemble.ts). A block can be run in its own basis (applyBlock.ts).
+ * The RASP → transformer compiler, one file per pass:
+ *   1. graph.ts      program → graph of s-ops and selectors, common subexpressions merged
+ *   2. spaces.ts     value sets and encodings
+ *   3. planner.ts    the plan (plan.ts), from 1 and 2 alone: each s-op's forms, maps fused
+ *                    (fuse.ts, linear.ts, leaves.ts), and the blocks to build, in order
+ *   4. emit.ts       those blocks over named residual directions (heads.ts, blocks/)
+ *      prune.ts      directions nothing reads dropped
+ *   5. layout.ts     blocks into layers
+ *   6. assemble.ts   weights in the model format
+ *   7. stats.ts      size figures
+ * A block can be run in its own basis (applyBlock.ts).
  *
  * A compiled model computes the program at every non-BOS position; the BOS position holds 0 in
  * every s-op direction. `causal` only sets the model's attention mask: selectors that look at later
@@ -15,10 +21,11 @@ import type { Program } from '../src/rasp/program.ts';
 import type { Value } from '../src/rasp/values.ts';
 import type { ModelData } from '../src/model/types.ts';
 import { assemble } from './assemble.ts';
+import { emit } from './emit.ts';
 import { buildGraph } from './graph.ts';
 import { layout } from './layout.ts';
-import { lower } from './lower.ts';
 import type { NodePlan } from './plan.ts';
+import { planProgram } from './planner.ts';
 import { prune } from './prune.ts';
 import { inferSpaces } from './spaces.ts';
 import { modelStats, type CompileStats } from './stats.ts';
@@ -47,8 +54,9 @@ export function compile(program: Program, opts: CompileOptions): CompileResult {
   if (opts.vocab.some((v) => v === 'BOS')) throw new UserError("the vocabulary may not contain 'BOS' (the model's start token)");
   const graph = buildGraph(program);
   const spaces = inferSpaces(graph, opts);
-  const lowered = lower(graph, spaces, { maxLen: opts.maxLen, fuseLimit: opts.fuseLimit });
-  const { blocks, kept } = prune(lowered.blocks, lowered.unembed);
+  const plan = planProgram(graph, spaces, { fuseLimit: opts.fuseLimit });
+  const emitted = emit(graph, spaces, plan);
+  const { blocks, kept } = prune(emitted.blocks, emitted.unembed);
   const layers = layout(blocks);
   const out = graph.nodes[graph.output];
   const model = assemble({
@@ -57,11 +65,11 @@ export function compile(program: Program, opts: CompileOptions): CompileResult {
     vocab: opts.vocab,
     maxLen: opts.maxLen,
     causal: opts.causal ?? false,
-    basis: lowered.basis.ordered((d) => kept.has(d)),
+    basis: emitted.basis.ordered((d) => kept.has(d)),
     layers,
-    unembed: lowered.unembed,
+    unembed: emitted.unembed,
     output:
-      lowered.outputValues !== undefined ? { encoding: 'categorical', values: lowered.outputValues } : { encoding: 'numerical' },
+      emitted.outputValues !== undefined ? { encoding: 'categorical', values: emitted.outputValues } : { encoding: 'numerical' },
   });
-  return { model, stats: modelStats(model), plan: lowered.plan };
+  return { model, stats: modelStats(model), plan: plan.nodes };
 }

@@ -1,31 +1,40 @@
 /**
- * The leaves a fused MLP reads (compiler/types.ts's Leaf): an s-op's own form, what an aggregate's
- * head writes before its default, whether it selected nothing, and a selector width's 1/(w+1)
- * line. lower.ts asks for them while fusing maps; each asks lower.ts for the forms and heads it
- * reads through `LeafContext`.
+ * The leaves a fused MLP reads, as the plan knows them (compiler/types.ts's LeafPlan): an s-op's
+ * own form, what an aggregate's head writes before its default, whether it selected nothing, and a
+ * selector width's 1/(w+1) line. planner.ts asks for them while fusing maps; each plans the forms
+ * and heads it reads through `LeafContext`.
  */
+import type { Encoding } from '../src/rasp/ast.ts';
 import type { ValueSet } from '../src/rasp/valueSets.ts';
-import { isNumeric, type Value } from '../src/rasp/values.ts';
-import type { CatLeaf } from './blocks/categoricalMlp.ts';
-import type { NumLeaf } from './blocks/numericalMlp.ts';
+import { isNumeric, type MaybeValue, type Value } from '../src/rasp/values.ts';
 import { widthEntries } from './blocks/selectorWidth.ts';
-import type { HeadContext } from './heads.ts';
-import { combine, lin, ONE, unit, type Dir } from './linalg.ts';
-import type { CatEntry, Leaf, NumEntry } from './types.ts';
+import type { Graph } from './graph.ts';
+import { NONE_SELECTED, temporaryName } from './spaces.ts';
+import type { LeafPlan, NumEntry } from './types.ts';
 
-export interface LeafContext extends HeadContext {
+export type CatLeafPlan = Extract<LeafPlan, { kind: 'cat' }>;
+export type NumLeafPlan = Extract<LeafPlan, { kind: 'num' }>;
+
+/** What planning a leaf needs of the nodes around it (planner.ts's Planner). */
+export interface LeafContext {
+  readonly graph: Graph;
   name(i: number): string;
-  /** Builds aggregate i's head when not yet built; its none-selected temporary, when it has one. */
-  aggregateHead(i: number): { noneDir?: Dir };
-  /** Builds selector width i's head when not yet built; the temporary holding 1/(w+1). */
-  widthHead(i: number): Dir;
+  set(i: number): ValueSet;
+  enc(i: number): Encoding;
+  requireNumeric(i: number): void;
+  /** Plans i's categorical form; the values of its indicators, in order. */
+  catValues(i: number): readonly MaybeValue[];
+  /** Plans i's numerical form. */
+  planNum(i: number): void;
+  /** Plans aggregate i's head. */
+  aggregateHead(i: number): void;
+  /** Plans selector width i's head. */
+  widthHead(i: number): void;
 }
 
-/** One-hot entries over directions, plus the undefined value's indicator (one − Σ) when it can occur. */
-export function oneHotEntries(values: readonly Value[], dirOf: (v: Value) => Dir, mayBeNull: boolean): CatEntry[] {
-  const entries: CatEntry[] = values.map((v) => ({ value: v, ind: unit(dirOf(v)) }));
-  if (mayBeNull) entries.push({ value: null, ind: combine([[unit(ONE), 1], ...entries.map((e) => [e.ind, -1] as const)]) });
-  return entries;
+/** A one-hot form's values: one per direction, then undefined (one − Σ) when it can occur. */
+export function oneHotValues(values: readonly Value[], mayBeNull: boolean): MaybeValue[] {
+  return mayBeNull ? [...values, null] : [...values];
 }
 
 function lineEntries(set: ValueSet): NumEntry[] {
@@ -35,46 +44,41 @@ function lineEntries(set: ValueSet): NumEntry[] {
   return entries;
 }
 
-export function catLeaf(ctx: LeafContext, i: number): CatLeaf {
-  return { source: { of: 'sop', node: i }, kind: 'cat', sop: ctx.name(i), entries: ctx.catRepr(i) };
+const valueEntries = (values: readonly MaybeValue[]) => values.map((value) => ({ value }));
+
+export function catLeaf(ctx: LeafContext, i: number): CatLeafPlan {
+  return { source: { of: 'sop', node: i }, kind: 'cat', sop: ctx.name(i), entries: valueEntries(ctx.catValues(i)) };
 }
 
-export function numLeaf(ctx: LeafContext, i: number): NumLeaf {
+export function numLeaf(ctx: LeafContext, i: number): NumLeafPlan {
   ctx.requireNumeric(i);
-  return { source: { of: 'sop', node: i }, kind: 'num', sop: ctx.name(i), x: ctx.numRepr(i), entries: lineEntries(ctx.set(i)) };
+  ctx.planNum(i);
+  return { source: { of: 'sop', node: i }, kind: 'num', sop: ctx.name(i), entries: lineEntries(ctx.set(i)) };
 }
 
-export function rawAggregateLeaf(ctx: LeafContext, i: number): Leaf {
+export function rawAggregateLeaf(ctx: LeafContext, i: number): LeafPlan {
   ctx.aggregateHead(i);
   if (ctx.enc(i) === 'numerical') {
     // What the head alone writes: a mean of the selected values, or 0 when nothing is selected.
     const entries = lineEntries({ values: ctx.set(i).values, mayBeNull: true });
-    return { source: { of: 'head', node: i }, kind: 'num', sop: ctx.name(i), x: unit(ctx.sopNumDir(i)), entries };
+    return { source: { of: 'head', node: i }, kind: 'num', sop: ctx.name(i), entries };
   }
   const sopSet = ctx.set(ctx.graph.nodes[i].inputs[1]);
-  return {
-    source: { of: 'head', node: i },
-    kind: 'cat',
-    sop: ctx.name(i),
-    entries: oneHotEntries(sopSet.values, (v) => ctx.sopCatDir(i, v), true),
-  };
+  return { source: { of: 'head', node: i }, kind: 'cat', sop: ctx.name(i), entries: valueEntries(oneHotValues(sopSet.values, true)) };
 }
 
-export function noneSelectedLeaf(ctx: LeafContext, i: number): CatLeaf {
-  const noneDir = ctx.aggregateHead(i).noneDir!;
+export function noneSelectedLeaf(ctx: LeafContext, i: number): CatLeafPlan {
+  ctx.aggregateHead(i);
   return {
     source: { of: 'noneSelected', node: i },
     kind: 'cat',
-    sop: `${ctx.name(i)}:none_selected`,
-    entries: [
-      { value: false, ind: lin([[ONE, 1], [noneDir, -1]]) },
-      { value: true, ind: unit(noneDir) },
-    ],
+    sop: temporaryName(ctx.name(i), NONE_SELECTED),
+    entries: valueEntries([false, true]),
   };
 }
 
-export function widthLeaf(ctx: LeafContext, i: number): NumLeaf {
-  const tempDir = ctx.widthHead(i);
+export function widthLeaf(ctx: LeafContext, i: number): NumLeafPlan {
+  ctx.widthHead(i);
   const widths = ctx.set(i).values.filter((v): v is number => typeof v === 'number');
-  return { source: { of: 'width', node: i }, kind: 'num', sop: ctx.name(i), x: unit(tempDir), entries: widthEntries(widths) };
+  return { source: { of: 'width', node: i }, kind: 'num', sop: ctx.name(i), entries: widthEntries(widths) };
 }

@@ -1,14 +1,14 @@
 /**
- * Sparse linear algebra over named residual directions: a vector is a map from direction name to
+ * Sparse linear algebra over residual directions: a vector is a map from direction key to
  * coefficient, a matrix a map from row direction to such a vector. Blocks are built in these terms
  * so every weight has a meaning; assembly turns them into dense arrays at the very end.
  */
 
-/** A residual direction's name: `one`, `bos`, `tokens:n:3`, `sop`, `sop:none_selected`, ... */
+/** A residual direction's key: `one`, `bos`, or one derived from what the direction is (spaces.ts's dirKey). */
 export type Dir = string;
 /** A linear combination of residual directions (a sparse vector). */
 export type LinComb = ReadonlyMap<Dir, number>;
-/** A sparse matrix, rows and columns indexed by direction names. */
+/** A sparse matrix, rows and columns indexed by direction keys. */
 export type SparseMat = ReadonlyMap<Dir, LinComb>;
 
 export const ONE: Dir = 'one';

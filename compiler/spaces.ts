@@ -1,11 +1,11 @@
 /**
- * Pass 2 (first half): value sets and encodings per graph node, and the residual basis.
+ * Pass 2: value sets and encodings per graph node, and the residual basis.
  *
- * Which representation each s-op gets is decided on demand by lower.ts — a categorical one
- * (indicators per value) where a select, a categorical aggregate, an MLP lookup or a categorical
- * output reads it; a numerical one (a single line) where a numerical aggregate or a numerical output
- * does — so a direction exists only if something reads it. This module holds the sets those
- * decisions come from and the registry that orders and labels the directions.
+ * Which forms each s-op gets is planned on demand by planner.ts — a categorical one (indicators
+ * per value) where a select, a categorical aggregate, an MLP lookup or a categorical output reads
+ * it; a numerical one (a single line) where a numerical aggregate or a numerical output does — so a
+ * direction exists only if something reads it. This module holds the sets those decisions come
+ * from and the registry, filled during emission, that orders and labels the directions.
  */
 import { isSOp, type Encoding } from '../src/rasp/ast.ts';
 import { encodingOf } from '../src/rasp/encoding.ts';
@@ -44,9 +44,26 @@ export function domain(set: ValueSet): MaybeValue[] {
   return set.mayBeNull ? [...set.values, null] : [...set.values];
 }
 
-/** The one-hot direction of value `v` of categorical s-op `sop`. */
-export function catDir(sop: string, v: Value): Dir {
-  return `${sop}:${valueKey(v)}`;
+/**
+ * A direction's key in the sparse vectors blocks are built from: one function of what it is, and
+ * unambiguous whatever an s-op is called. The fixed directions keep their names (`one`, `bos`).
+ */
+function dirKey(d: Pick<DirInfo, 'role' | 'sop' | 'value' | 'temporary'>): Dir {
+  if (d.role === 'fixed') return d.sop;
+  return JSON.stringify([d.role, d.sop, d.value !== undefined ? valueKey(d.value) : (d.temporary ?? null)]);
+}
+
+/** The one-hot direction of value `v` of the input `kind`. */
+export function inputDir(kind: 'tokens' | 'indices', v: Value): Dir {
+  return dirKey({ role: kind, sop: kind, value: v });
+}
+
+/** What an aggregate's head writes where it selects nothing (a temporary). */
+export const NONE_SELECTED = 'none_selected';
+
+/** How labels name temporary `what` of s-op `sop`. */
+export function temporaryName(sop: string, what: string): string {
+  return `${sop}:${what}`;
 }
 
 /** The residual basis under construction: directions in the order of DESIGN (one, bos, tokens, indices, s-ops, temporaries). */
@@ -55,34 +72,34 @@ export class Basis {
   private seq = 0;
 
   constructor() {
-    this.add({ dir: ONE, role: 'fixed', order: 0, sop: 'one', encoding: 'numerical' });
-    this.add({ dir: BOS_DIR, role: 'fixed', order: 1, sop: 'bos', encoding: 'numerical' });
+    this.add({ role: 'fixed', order: 0, sop: ONE, encoding: 'numerical' });
+    this.add({ role: 'fixed', order: 1, sop: BOS_DIR, encoding: 'numerical' });
   }
 
-  private add(info: DirInfo): Dir {
-    if (!this.infos.has(info.dir)) this.infos.set(info.dir, { ...info, seq: this.seq++ });
-    return info.dir;
+  private add(info: Omit<DirInfo, 'dir'>): Dir {
+    const dir = dirKey(info);
+    if (!this.infos.has(dir)) this.infos.set(dir, { dir, ...info, seq: this.seq++ });
+    return dir;
   }
 
   /** The one-hot direction of value `v` of the input `kind` (graph node `order`). */
   input(kind: 'tokens' | 'indices', order: number, v: Value): Dir {
-    return this.add({ dir: catDir(kind, v), role: kind, order, sop: kind, value: v, encoding: 'categorical' });
+    return this.add({ role: kind, order, sop: kind, value: v, encoding: 'categorical' });
   }
 
   /** The one-hot direction of value `v` of s-op `sop` (graph node `order`). */
   value(order: number, sop: string, v: Value): Dir {
-    return this.add({ dir: catDir(sop, v), role: 'sop', order, sop, value: v, encoding: 'categorical' });
+    return this.add({ role: 'sop', order, sop, value: v, encoding: 'categorical' });
   }
 
   /** The single direction of numerical s-op `sop` (graph node `order`). */
   line(order: number, sop: string): Dir {
-    return this.add({ dir: sop, role: 'sop', order, sop, encoding: 'numerical' });
+    return this.add({ role: 'sop', order, sop, encoding: 'numerical' });
   }
 
-  /** A temporary of node `order`'s head (`sop:what`): may be non-zero at BOS. */
+  /** A temporary `what` of node `order`'s head: may be non-zero at BOS. */
   temporary(order: number, sop: string, what: string): Dir {
-    const name = `${sop}:${what}`;
-    return this.add({ dir: name, role: 'temp', order, sop: name, encoding: 'numerical' });
+    return this.add({ role: 'temp', order, sop, temporary: what, encoding: 'numerical' });
   }
 
   isTemporary(d: Dir): boolean {

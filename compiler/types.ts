@@ -41,7 +41,16 @@ export type LeafSource =
   /** A numerical leaf made categorical by an MLP of its own. */
   | { readonly of: 'discretised'; readonly from: LeafSource };
 
-/** What a fused MLP reads: one input it enumerates, categorical (indicators) or numerical (a line). */
+/**
+ * What a fused MLP reads, as the plan knows it: one input it enumerates, categorical (one indicator
+ * per value) or numerical (a line, each value at its point `x`). The plan is made from these alone;
+ * emission gives each its residual read-outs (a Leaf).
+ */
+export type LeafPlan =
+  | { readonly source: LeafSource; readonly kind: 'cat'; readonly sop: string; readonly entries: readonly { readonly value: MaybeValue }[] }
+  | { readonly source: LeafSource; readonly kind: 'num'; readonly sop: string; readonly entries: readonly NumEntry[] };
+
+/** A leaf with its read-outs: each categorical value's indicator, or the numerical line. */
 export type Leaf =
   | { readonly source: LeafSource; readonly kind: 'cat'; readonly sop: string; readonly entries: readonly CatEntry[] }
   | {
@@ -54,7 +63,7 @@ export type Leaf =
     };
 
 /** Equal for two leaves exactly when they read the same quantity the same way. */
-export function leafId(leaf: Leaf): string {
+export function leafId(leaf: LeafPlan): string {
   const sourceId = (s: LeafSource): string => (s.of === 'discretised' ? `discretised(${sourceId(s.from)})` : `${s.of}(${s.node})`);
   return `${leaf.kind}:${sourceId(leaf.source)}`;
 }
@@ -64,8 +73,8 @@ export const INVALID: unique symbol = Symbol('invalid');
 export type Outcome = MaybeValue | typeof INVALID;
 
 /** An s-op as a function of leaves (maps inlined into their consumers). */
-export interface Expr {
-  readonly leaves: readonly Leaf[];
+export interface Expr<L extends LeafPlan = LeafPlan> {
+  readonly leaves: readonly L[];
   /** Graph indices of the maps computed inside this expression rather than read as leaves (fused). */
   readonly inlined: readonly number[];
   /** `vals[i]` is the semantic value of `leaves[i]`. */
@@ -106,8 +115,9 @@ export interface MlpBlock {
 export type Block = HeadBlock | MlpBlock;
 
 /**
- * A residual direction: which s-op (and, for a one-hot direction, which of its values) and what
- * it is for; `dir` is its key in the sparse vectors blocks are built from.
+ * A residual direction: which s-op (and, for a one-hot direction, which of its values; for a
+ * temporary, what it holds) and what it is for; `dir` is its key in the sparse vectors blocks are
+ * built from (spaces.ts's dirKey).
  */
 export interface DirInfo {
   readonly dir: Dir;
@@ -116,5 +126,7 @@ export interface DirInfo {
   readonly order: number;
   readonly sop: string;
   readonly value?: Value;
+  /** What a temporary holds (`none_selected`, `1/(w+1)`). */
+  readonly temporary?: string;
   readonly encoding: Encoding;
 }

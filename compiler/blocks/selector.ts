@@ -125,16 +125,32 @@ function indicator(entries: readonly CatEntry[], v: MaybeValue): LinComb | undef
   return entries.find((e) => valueKey(e.value) === k)?.ind;
 }
 
+function tableOf(g: SelectorGroup, keyDomain: readonly MaybeValue[], queryDomain: readonly MaybeValue[]): boolean[][] {
+  return queryDomain.map((q) => keyDomain.map((k) => g.table(k, q)));
+}
+
+function sidesRead(T: readonly (readonly boolean[])[]): { keys: boolean; queries: boolean } {
+  const keyFree = T.every((row) => row.every((t) => t === row[0]));
+  const queryFree = (T[0] ?? []).every((_, j) => T.every((row) => row[j] === T[0][j]));
+  return { keys: !keyFree, queries: !queryFree };
+}
+
 /**
- * Adds S·table(k, q) as a bilinear form to `qk`. A table that does not depend on the key (or the
+ * Which sides' indicators a group's scores read: a table that does not depend on the key (or the
  * query) side reads `one` there instead, so those directions are not read for nothing.
  */
+export function groupReads(g: SelectorGroup, keyDomain: readonly MaybeValue[], queryDomain: readonly MaybeValue[]): { keys: boolean; queries: boolean } {
+  return sidesRead(tableOf(g, keyDomain, queryDomain));
+}
+
+/** Adds S·table(k, q) as a bilinear form to `qk`, over the sides groupReads says it reads. */
 export function addGroupScores(qk: Map<Dir, Map<Dir, number>>, g: SelectorGroup, sides: GroupSides, S = SCORE): void {
   const ks = sides.keyDomain;
   const qs = sides.queryDomain;
-  const T = qs.map((q) => ks.map((k) => g.table(k, q)));
-  const keyFree = T.every((row) => row.every((t) => t === row[0]));
-  const queryFree = ks.every((_, j) => T.every((row) => row[j] === T[0][j]));
+  const T = tableOf(g, ks, qs);
+  const reads = sidesRead(T);
+  const keyFree = !reads.keys;
+  const queryFree = !reads.queries;
   const one = unit(ONE);
   if (keyFree && queryFree) {
     if (T.length && T[0].length && T[0][0]) addOuter(qk, one, one, S);

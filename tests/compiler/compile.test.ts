@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { compile } from '../../compiler/index.ts';
-import { and, indices, or, select, selectorWidth, tokens } from '../../src/rasp/builder.ts';
+import { aggregate, and, indices, map, numerical, or, select, selectorWidth, tokens, zipmap } from '../../src/rasp/builder.ts';
 import { RaspError } from '../../src/rasp/errors.ts';
 import { evaluate } from '../../src/rasp/evaluate.ts';
 import { parseSelectorExpression } from '../../src/rasp/expression.ts';
@@ -138,6 +138,20 @@ describe('model format and labels', () => {
       params,
     });
   });
+  it('an s-op may be called anything: `a:s:b` keeps its name and directions of its own', () => {
+    // Directions were once keyed `sop:valueKey`, so this line and a's one-hot 'b' would have been one.
+    const same = select(indices, indices, '==');
+    const a = aggregate(same, tokens).named('a');
+    const ab = numerical(aggregate(same, numerical(map((t) => (t === 'b' ? 1 : 0), tokens)))).named('a:s:b');
+    const program = P.program('out', zipmap((x, y) => x === 'b' && Number(y) === 1, a, ab), a, ab);
+    const { model } = compile(program, { vocab: ['b', 'c'], maxLen: 3 });
+    const sops = model.labels.residual.map((r) => `${r.sop}${r.value === undefined ? '' : `=${String(r.value)}`}`);
+    expect(sops).toEqual(expect.arrayContaining(['a=b', 'a:s:b']));
+    const { checked, bad } = mismatches(model, program, ['b', 'c'], 3);
+    expect(checked).toBeGreaterThan(0);
+    expect(bad).toEqual([]);
+  });
+
   it('a causal compile only sets the mask', () => {
     const { model } = compile(P.fracPrevs(), { vocab: ['a', 'b', 'x'], maxLen: 4, causal: true });
     expect(model.config.causal).toBe(true);

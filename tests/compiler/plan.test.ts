@@ -3,7 +3,12 @@
  * would explain the compiled model, and consistent with the blocks the model holds.
  */
 import { describe, expect, it } from 'vitest';
+import { emit } from '../../compiler/emit.ts';
+import { buildGraph } from '../../compiler/graph.ts';
 import { compile, type NodePlan } from '../../compiler/index.ts';
+import type { Build } from '../../compiler/plan.ts';
+import { planProgram } from '../../compiler/planner.ts';
+import { inferSpaces } from '../../compiler/spaces.ts';
 import { loadProgram } from '../../src/rasp/load.ts';
 import { libraryNames, libraryPath } from '../support/libraryExamples.ts';
 
@@ -46,5 +51,18 @@ describe('the plan', () => {
       for (const n of plan)
         if (n.categorical === 'mlp' || n.numerical === 'mlp' || n.categorical === 'head-and-default' || n.numerical === 'head-and-default')
           expect(mlpWriters, n.name).toContain(n.name);
+    });
+
+  for (const name of libraryNames())
+    it(`${name}: the plan is made before any block, and emission builds what it lists, in its order`, () => {
+      const p = loadProgram(libraryPath(name));
+      const opts = { vocab: p.vocab ?? [1, 2, 3], maxLen: 5 };
+      const graph = buildGraph(p);
+      const spaces = inferSpaces(graph, opts);
+      const plan = planProgram(graph, spaces);
+      expect(compile(p, opts).plan).toEqual(plan.nodes);
+      const writes = (b: Build) => (b.block === 'discretise' ? b.into.sop : graph.nodes[b.node].name);
+      const listed = plan.builds.map((b) => `${b.block === 'head' ? 'attn' : 'mlp'} ${writes(b)}`);
+      expect(emit(graph, spaces, plan).blocks.map((b) => `${b.type} ${b.label.writes}`)).toEqual(listed);
     });
 });
