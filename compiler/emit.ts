@@ -147,7 +147,13 @@ class Emitter implements HeadContext {
       return {
         ...plan,
         entries: [
-          { value: false, ind: lin([[ONE, 1], [noneDir, -1]]) },
+          {
+            value: false,
+            ind: lin([
+              [ONE, 1],
+              [noneDir, -1],
+            ]),
+          },
           { value: true, ind: unit(noneDir) },
         ],
       };

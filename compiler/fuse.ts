@@ -110,7 +110,15 @@ function build<L extends LeafPlan>(fn: ScalarFn, ins: readonly FuseInput<L>[]): 
     return (vals) => sub(idx.map((p) => vals[p]));
   });
   const inlined = new Set(ins.flatMap((inp) => (inp.kind === 'expr' ? [...inp.expr.inlined, inp.node] : [])));
-  return { leaves, inlined: [...inlined], fn: (vals) => applyMap(fn, readers.map((r) => r(vals))) };
+  return {
+    leaves,
+    inlined: [...inlined],
+    fn: (vals) =>
+      applyMap(
+        fn,
+        readers.map((r) => r(vals)),
+      ),
+  };
 }
 
 /** Every combination of leaf entries (indices into each leaf's entries), last leaf fastest. */

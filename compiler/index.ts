@@ -68,8 +68,7 @@ export function compile(program: Program, opts: CompileOptions): CompileResult {
     basis: emitted.basis.ordered((d) => kept.has(d)),
     layers,
     unembed: emitted.unembed,
-    output:
-      emitted.outputValues !== undefined ? { encoding: 'categorical', values: emitted.outputValues } : { encoding: 'numerical' },
+    output: emitted.outputValues !== undefined ? { encoding: 'categorical', values: emitted.outputValues } : { encoding: 'numerical' },
   });
   return { model, stats: modelStats(model), plan: plan.nodes };
 }

@@ -153,10 +153,15 @@ class Planner implements LeafContext {
         return { leaves: [rawAggregateLeaf(this, i), noneSelectedLeaf(this, i)], inlined: [], fn: (v) => (v[1] === true ? d : v[0]) };
       }
       case 'map':
-        return composeMap(n.fn as ScalarFn, this.graph.nodes[i].inputs.map((j) => this.fuseInput(j)), this.fuseLimit, (e) => {
-          const nums = e.leaves.filter((l) => l.kind === 'num').length;
-          return nums <= 1 || (this.enc(i) === 'numerical' && numericalFold(e) !== undefined);
-        });
+        return composeMap(
+          n.fn as ScalarFn,
+          this.graph.nodes[i].inputs.map((j) => this.fuseInput(j)),
+          this.fuseLimit,
+          (e) => {
+            const nums = e.leaves.filter((l) => l.kind === 'num').length;
+            return nums <= 1 || (this.enc(i) === 'numerical' && numericalFold(e) !== undefined);
+          },
+        );
       default:
         throw new Error(`not an s-op: ${n.kind}`);
     }

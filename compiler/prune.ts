@@ -32,9 +32,7 @@ export function prune(blocks: readonly Block[], unembed: readonly LinComb[]): Pr
         if (after > 0) next.push({ ...b, ov });
         continue;
       }
-      const neurons = b.neurons
-        .map((n) => ({ in: n.in, out: restrictLin(n.out, keep) }))
-        .filter((n) => n.out.size > 0);
+      const neurons = b.neurons.map((n) => ({ in: n.in, out: restrictLin(n.out, keep) })).filter((n) => n.out.size > 0);
       if (neurons.length !== b.neurons.length || neurons.some((n, k) => n.out.size !== b.neurons[k]?.out.size)) changed = true;
       if (neurons.length > 0) next.push({ ...b, neurons });
     }

@@ -10,6 +10,12 @@ export function guardAtBos(neurons: readonly Neuron[], isTemporary: (d: Dir) => 
     let g = 0;
     for (const [d, c] of nr.in) if (isTemporary(d)) g += Math.abs(c);
     if (g === 0) return nr;
-    return { in: combine([[nr.in, 1], [unit(BOS_DIR), -(g + 1)]]), out: nr.out };
+    return {
+      in: combine([
+        [nr.in, 1],
+        [unit(BOS_DIR), -(g + 1)],
+      ]),
+      out: nr.out,
+    };
   });
 }

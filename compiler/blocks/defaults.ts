@@ -14,5 +14,11 @@ export function addNoneSelected(ov: Map<Dir, Map<Dir, number>>, noneDir: Dir): v
 }
 
 export function defaultFillNeuron(noneDir: Dir, write: LinComb): Neuron {
-  return { in: lin([[noneDir, 1], [BOS_DIR, -1]]), out: write };
+  return {
+    in: lin([
+      [noneDir, 1],
+      [BOS_DIR, -1],
+    ]),
+    out: write,
+  };
 }

@@ -48,11 +48,7 @@ export function stepScale(xs: readonly number[]): StepScale {
  * Neurons computing `out(values)` where `num` is read as a line and `cats` as indicators. `vals` given
  * to `out` lists the numerical leaf's value first, then the categorical leaves' values.
  */
-export function discretisedNeurons(
-  num: NumLeaf,
-  cats: readonly CatLeaf[],
-  out: (vals: readonly MaybeValue[]) => LinComb | undefined,
-): Neuron[] {
+export function discretisedNeurons(num: NumLeaf, cats: readonly CatLeaf[], out: (vals: readonly MaybeValue[]) => LinComb | undefined): Neuron[] {
   const pts = mergeClose([...num.entries].sort((a, b) => a.x - b.x));
   const { L, M } = stepScale(pts.map((p) => p.x));
   const neurons: Neuron[] = [];
@@ -68,14 +64,38 @@ export function discretisedNeurons(
     const gate = entries.length ? conjunction(entries) : unit(ONE);
     if (!isZero(outs[0])) neurons.push({ in: gate, out: outs[0] });
     // M·(Σ ind − k) = M·(gate − one): 0 for this combination, ≤ −M for every other.
-    const off = entries.length ? combine([[gate, M], [unit(ONE), -M]]) : new Map<string, number>();
+    const off = entries.length
+      ? combine([
+          [gate, M],
+          [unit(ONE), -M],
+        ])
+      : new Map<string, number>();
     for (let i = 1; i < pts.length; i++) {
-      const d = combine([[outs[i], 1], [outs[i - 1], -1]]);
+      const d = combine([
+        [outs[i], 1],
+        [outs[i - 1], -1],
+      ]);
       if (isZero(d)) continue;
       const tau = (pts[i - 1].x + pts[i].x) / 2;
-      const ramp = combine([[num.x, L], [unit(ONE), -L * tau], [off, 1]]);
-      neurons.push({ in: combine([[ramp, 1], [unit(ONE), 0.5]]), out: d });
-      neurons.push({ in: combine([[ramp, 1], [unit(ONE), -0.5]]), out: scale(d, -1) });
+      const ramp = combine([
+        [num.x, L],
+        [unit(ONE), -L * tau],
+        [off, 1],
+      ]);
+      neurons.push({
+        in: combine([
+          [ramp, 1],
+          [unit(ONE), 0.5],
+        ]),
+        out: d,
+      });
+      neurons.push({
+        in: combine([
+          [ramp, 1],
+          [unit(ONE), -0.5],
+        ]),
+        out: scale(d, -1),
+      });
     }
   }
   return neurons;

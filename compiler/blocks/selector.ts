@@ -181,5 +181,13 @@ export function addGroupScores(qk: Map<Dir, Map<Dir, number>>, g: SelectorGroup,
 
 /** The BOS key's score: `level`·S for every query (read from one + bos). */
 export function addBosScore(qk: Map<Dir, Map<Dir, number>>, level: number, S = SCORE): void {
-  addOuter(qk, lin([[ONE, 1], [BOS_DIR, 1]]), unit(BOS_DIR), S * level);
+  addOuter(
+    qk,
+    lin([
+      [ONE, 1],
+      [BOS_DIR, 1],
+    ]),
+    unit(BOS_DIR),
+    S * level,
+  );
 }

@@ -172,8 +172,8 @@ export function validateLabels(raw: unknown, fail: Fail): ModelLabels {
 
 /**
  * Files written before directions carried a role still say what each is: the fixed and input
- * directions by their reserved names, temporaries by the colon in their name (`w:1/(w+1)`), which
- * s-op names never hold.
+ * directions by their reserved names, temporaries by the colon in their name (`w:1/(w+1)`): the
+ * compiler that wrote them replaced every colon in an s-op's name, so only temporaries have one.
  */
 function withRole(d: DirectionLabel): DirectionLabel {
   if (d.role !== undefined) return d;

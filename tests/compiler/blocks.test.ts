@@ -46,8 +46,7 @@ describe('numerical MLP (discretisation)', () => {
   it('maps every value of a numerical input, robust to small noise', () => {
     const f = (x: number) => (x > 0.4 ? 'hi' : x > 0.1 ? 'mid' : 'lo');
     const neurons = discretisedNeurons(num, [], ([x]) => unit(`out:${f(Number(x))}`));
-    for (const x of xs)
-      for (const noise of [0, 0.02, -0.02]) close(applyNeurons(neurons, pos({ n: x + noise })), vec({ [`out:${f(x)}`]: 1 }));
+    for (const x of xs) for (const noise of [0, 0.02, -0.02]) close(applyNeurons(neurons, pos({ n: x + noise })), vec({ [`out:${f(x)}`]: 1 }));
   });
   it('gates the steps by a categorical input (mixed numerical × categorical)', () => {
     const y = catLeaf('y', [0, 1]);
@@ -76,37 +75,72 @@ describe('selector scores', () => {
   });
   it('reads `one` instead of a side the table does not depend on', () => {
     const qk = new Map<string, Map<string, number>>();
-    addGroupScores(qk, { keys: 0, queries: 1, table: (k) => k === 2 }, {
-      keyDomain: dom,
-      queryDomain: dom,
-      keyRepr: () => entries('k'),
-      queryRepr: () => {
-        throw new Error('query side read');
+    addGroupScores(
+      qk,
+      { keys: 0, queries: 1, table: (k) => k === 2 },
+      {
+        keyDomain: dom,
+        queryDomain: dom,
+        keyRepr: () => entries('k'),
+        queryRepr: () => {
+          throw new Error('query side read');
+        },
       },
-    });
+    );
     expect([...qk.keys()]).toEqual(['one']);
   });
 });
 
 describe('attention value circuits', () => {
-  const qk = new Map([['one', unit('one', SCORE)], ['bos', unit('bos', SCORE)]]);
+  const qk = new Map([
+    ['one', unit('one', SCORE)],
+    ['bos', unit('bos', SCORE)],
+  ]);
   it('categorical aggregate: selected keys with one value give its one-hot; none selected gives zero', () => {
-    const ov = categoricalOv([{ value: 'a', ind: unit('v:a') }, { value: 'b', ind: unit('v:b') }], (v) => `out:${String(v)}`);
+    const ov = categoricalOv(
+      [
+        { value: 'a', ind: unit('v:a') },
+        { value: 'b', ind: unit('v:b') },
+      ],
+      (v) => `out:${String(v)}`,
+    );
     const qkBos = new Map(qk);
-    qkBos.set('one', lin([['one', SCORE], ['bos', SCORE / 2]]));
+    qkBos.set(
+      'one',
+      lin([
+        ['one', SCORE],
+        ['bos', SCORE / 2],
+      ]),
+    );
     const keys = [vec({ bos: 1 }), pos({ 'v:a': 1 }), pos({ 'v:a': 1 })];
     close(attend(qkBos, ov, pos({}), keys), vec({ 'out:a': 1 }));
   });
   it('numerical aggregate averages the selected values', () => {
     const ov = numericalOv(lin([['x', 1]]), 'mean');
-    const qkSel = new Map([['one', lin([['one', SCORE], ['bos', SCORE / 2]])]]);
+    const qkSel = new Map([
+      [
+        'one',
+        lin([
+          ['one', SCORE],
+          ['bos', SCORE / 2],
+        ]),
+      ],
+    ]);
     close(attend(qkSel, ov, pos({}), [vec({ bos: 1 }), pos({ x: 1 }), pos({ x: 0 }), pos({ x: 1 })]), vec({ mean: 2 / 3 }));
   });
   it('selector width: BOS scores like a selected key, so the query reads 1/(w + 1)', () => {
     const ov = widthOv('t');
     for (let w = 0; w <= 4; w++) {
       const keys = [vec({ bos: 1 }), ...Array.from({ length: w }, () => pos({ sel: 1 })), pos({ sel: 0 })];
-      const qkW = new Map([['one', lin([['sel', SCORE], ['bos', SCORE]])]]);
+      const qkW = new Map([
+        [
+          'one',
+          lin([
+            ['sel', SCORE],
+            ['bos', SCORE],
+          ]),
+        ],
+      ]);
       const t = attend(qkW, ov, pos({}), keys).get('t')!;
       expect(t).toBeCloseTo(1 / (w + 1), 9);
       expect(widthOf(t)).toBe(w);
@@ -124,7 +158,10 @@ describe('attention value circuits', () => {
 // LinComb helpers are used across the blocks; keep their algebra honest.
 describe('linalg', () => {
   it('cancels to zero and multiplies through', () => {
-    const a: LinComb = lin([['x', 1], ['y', 2]]);
+    const a: LinComb = lin([
+      ['x', 1],
+      ['y', 2],
+    ]);
     expect(lin([...a, ['x', -1]]).has('x')).toBe(false);
     expect(dot(a, vec({ x: 3, y: 1 }))).toBe(5);
   });

@@ -46,9 +46,7 @@ function mismatches(model: ModelData, program: Program, vocab: readonly Value[],
     }
     checked++;
     const got = denseForward(model, input).output;
-    const ok = want.every((w, i) =>
-      numerical ? w === null || Math.abs(Number(w) - Number(got[i])) <= 1e-3 : w === got[i],
-    );
+    const ok = want.every((w, i) => (numerical ? w === null || Math.abs(Number(w) - Number(got[i])) <= 1e-3 : w === got[i]));
     if (!ok && bad.length < 3) bad.push({ input, want, got });
   }
   return { checked, bad };
@@ -112,7 +110,15 @@ describe('model format and labels', () => {
   it('writes TransformerLens-shaped weights, labels every head, MLP range and direction, and counts params', () => {
     const { model, stats } = compile(P.reverse(), { vocab: [1, 2, 3], maxLen: 5 });
     const D = model.config.dModel;
-    expect(model.config).toMatchObject({ nCtx: 6, vocab: ['BOS', 1, 2, 3], normalization: 'none', actFn: 'relu', attnScale: 1, origin: 'compiled', causal: false });
+    expect(model.config).toMatchObject({
+      nCtx: 6,
+      vocab: ['BOS', 1, 2, 3],
+      normalization: 'none',
+      actFn: 'relu',
+      attnScale: 1,
+      origin: 'compiled',
+      causal: false,
+    });
     expect(model.weights.get('embed.W_E')!.shape).toEqual([4, D]);
     expect(model.weights.get('pos_embed.W_pos')!.shape).toEqual([6, D]);
     model.config.layers.forEach((l, i) => {
@@ -143,7 +149,12 @@ describe('model format and labels', () => {
     const same = select(indices, indices, '==');
     const a = aggregate(same, tokens).named('a');
     const ab = numerical(aggregate(same, numerical(map((t) => (t === 'b' ? 1 : 0), tokens)))).named('a:s:b');
-    const program = P.program('out', zipmap((x, y) => x === 'b' && Number(y) === 1, a, ab), a, ab);
+    const program = P.program(
+      'out',
+      zipmap((x, y) => x === 'b' && Number(y) === 1, a, ab),
+      a,
+      ab,
+    );
     const { model } = compile(program, { vocab: ['b', 'c'], maxLen: 3 });
     const sops = model.labels.residual.map((r) => `${r.sop}${r.value === undefined ? '' : `=${String(r.value)}`}`);
     expect(sops).toEqual(expect.arrayContaining(['a=b', 'a:s:b']));

@@ -40,8 +40,7 @@ export function denseForward(m: ModelData, input: readonly Value[]): DenseRun {
       const [WQ, WK, WV, WO] = ['W_Q', 'W_K', 'W_V', 'W_O'].map((n) => w(m, `blocks.${l}.attn.${n}`));
       const dh = L.dHead;
       for (let h = 0; h < L.nHeads; h++) {
-        const proj = (W: typeof WQ) =>
-          x.map((r) => Array.from({ length: dh }, (_, j) => r.reduce((s, v, d) => s + v * W.data[(h * D + d) * dh + j], 0)));
+        const proj = (W: typeof WQ) => x.map((r) => Array.from({ length: dh }, (_, j) => r.reduce((s, v, d) => s + v * W.data[(h * D + d) * dh + j], 0)));
         const q = proj(WQ);
         const k = proj(WK);
         const v = proj(WV);
@@ -64,7 +63,12 @@ export function denseForward(m: ModelData, input: readonly Value[]): DenseRun {
       const Wout = w(m, `blocks.${l}.mlp.W_out`);
       const H = L.dMlp;
       x = x.map((r) => {
-        const hid = Array.from({ length: H }, (_, j) => Math.max(0, r.reduce((s, v, d) => s + v * Win.data[d * H + j], 0)));
+        const hid = Array.from({ length: H }, (_, j) =>
+          Math.max(
+            0,
+            r.reduce((s, v, d) => s + v * Win.data[d * H + j], 0),
+          ),
+        );
         return r.map((v, d) => v + hid.reduce((s, hv, j) => s + hv * Wout.data[j * D + d], 0));
       });
     }

@@ -21,18 +21,33 @@ const cat = (sop: string, values: number[]): Leaf => ({
   sop,
   entries: values.map((v) => ({ value: v, ind: unit(`${sop}:${v}`) })),
 });
-const num = (sop: string, values: number[]): Leaf => ({ source: source(sop), kind: 'num', sop, x: unit(sop), entries: values.map((v) => ({ value: v, x: v })) });
+const num = (sop: string, values: number[]): Leaf => ({
+  source: source(sop),
+  kind: 'num',
+  sop,
+  x: unit(sop),
+  entries: values.map((v) => ({ value: v, x: v })),
+});
 const range = (n: number) => Array.from({ length: n }, (_, i) => i);
 
 describe('fusing map chains', () => {
   it('computes f∘g from the leaves of the inner maps', () => {
     const a = cat('a', range(4));
     const b = cat('b', range(3));
-    const inner = composeMap(native(2, (x, y) => Number(x) - Number(y)), [{ kind: 'leaf', leaf: a }, { kind: 'leaf', leaf: b }]);
-    const outer = composeMap(native(2, (d, c) => Number(d) * Number(c)), [
-      { kind: 'expr', node: 100, expr: inner, materialize: () => cat('inner', range(7)), materializesAs: 'cat' },
-      { kind: 'const', value: 3 },
-    ]);
+    const inner = composeMap(
+      native(2, (x, y) => Number(x) - Number(y)),
+      [
+        { kind: 'leaf', leaf: a },
+        { kind: 'leaf', leaf: b },
+      ],
+    );
+    const outer = composeMap(
+      native(2, (d, c) => Number(d) * Number(c)),
+      [
+        { kind: 'expr', node: 100, expr: inner, materialize: () => cat('inner', range(7)), materializesAs: 'cat' },
+        { kind: 'const', value: 3 },
+      ],
+    );
     expect(outer.leaves.map((l) => l.sop)).toEqual(['a', 'b']);
     for (const c of combinations(outer.leaves)) {
       const [x, y] = c.map((i, j) => outer.leaves[j].entries[i].value as number);
@@ -44,7 +59,13 @@ describe('fusing map chains', () => {
     const a = cat('a', range(30));
     const b = cat('b', range(30));
     const c = cat('c', range(5));
-    const ab = composeMap(native(2, (x, y) => Number(x) + Number(y)), [{ kind: 'leaf', leaf: a }, { kind: 'leaf', leaf: b }]);
+    const ab = composeMap(
+      native(2, (x, y) => Number(x) + Number(y)),
+      [
+        { kind: 'leaf', leaf: a },
+        { kind: 'leaf', leaf: b },
+      ],
+    );
     let materialised = 0;
     const e = composeMap(
       native(2, (s, z) => Number(s) * Number(z)),
@@ -60,7 +81,10 @@ describe('fusing map chains', () => {
   });
 
   it('undefined in gives undefined out; a raise is INVALID', () => {
-    const e = composeMap(native(1, (x) => 6 / Number(x) > 1 ? 1 : 0), [{ kind: 'leaf', leaf: cat('a', [1, 2]) }]);
+    const e = composeMap(
+      native(1, (x) => (6 / Number(x) > 1 ? 1 : 0)),
+      [{ kind: 'leaf', leaf: cat('a', [1, 2]) }],
+    );
     expect(e.fn([null as MaybeValue])).toBe(null);
     const div = composeMap({ kind: 'expr', arity: 1, body: { op: 'binary', fn: '/', left: { op: 'const', value: 1 }, right: { op: 'param', index: 0 } } }, [
       { kind: 'leaf', leaf: cat('a', [0, 1]) },
@@ -77,7 +101,10 @@ describe('fusing map chains', () => {
 describe('maps without neurons (linear.ts)', () => {
   it('a map of one categorical leaf is a relabelling of its indicators', () => {
     const a = cat('a', range(4));
-    const e = composeMap(native(1, (x) => Number(x) % 2), [{ kind: 'leaf', leaf: a }]);
+    const e = composeMap(
+      native(1, (x) => Number(x) % 2),
+      [{ kind: 'leaf', leaf: a }],
+    );
     const entries = foldCategorical(e)!;
     expect(entries.map((x) => x.value).sort()).toEqual([0, 1]);
     const odd = entries.find((x) => x.value === 1)!.ind;
@@ -87,20 +114,34 @@ describe('maps without neurons (linear.ts)', () => {
     const x = num('x', [0, 0.5, 1]);
     const y = num('y', [0, 0.25, 1]);
     const t = cat('t', [0, 1, 2]);
-    const add = composeMap(native(3, (p, q, r) => 2 * Number(p) - Number(q) + (Number(r) === 2 ? 5 : 0) + 1), [
-      { kind: 'leaf', leaf: x },
-      { kind: 'leaf', leaf: y },
-      { kind: 'leaf', leaf: t },
-    ]);
+    const add = composeMap(
+      native(3, (p, q, r) => 2 * Number(p) - Number(q) + (Number(r) === 2 ? 5 : 0) + 1),
+      [
+        { kind: 'leaf', leaf: x },
+        { kind: 'leaf', leaf: y },
+        { kind: 'leaf', leaf: t },
+      ],
+    );
     const lc = foldNumerical(add)!;
     expect(lc).toBeDefined();
     for (const p of [0, 0.5, 1])
       for (const q of [0, 0.25, 1])
         for (const r of [0, 1, 2]) {
-          const resid = new Map([['one', 1], ['x', p], ['y', q], [`t:${r}`, 1]]);
+          const resid = new Map([
+            ['one', 1],
+            ['x', p],
+            ['y', q],
+            [`t:${r}`, 1],
+          ]);
           expect(dot(lc, resid)).toBeCloseTo(2 * p - q + (r === 2 ? 5 : 0) + 1, 9);
         }
-    const prod = composeMap(native(2, (p, q) => Number(p) * Number(q)), [{ kind: 'leaf', leaf: x }, { kind: 'leaf', leaf: y }]);
+    const prod = composeMap(
+      native(2, (p, q) => Number(p) * Number(q)),
+      [
+        { kind: 'leaf', leaf: x },
+        { kind: 'leaf', leaf: y },
+      ],
+    );
     expect(foldNumerical(prod)).toBeUndefined();
   });
   it('pair_balance (opens − closes) costs no MLP at all', () => {

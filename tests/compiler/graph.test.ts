@@ -8,7 +8,11 @@ describe('graph pass', () => {
   it('canonicalises leaves: every TokensNode and IndicesNode is one node', () => {
     const t2 = new TokensNode();
     const i2 = new IndicesNode().named('pos');
-    const out = zipmap((a, b) => Number(a) + Number(b), zipmap((a, b) => Number(a) * Number(b), tokens, indices), zipmap((a, b) => Number(a) - Number(b), t2, i2));
+    const out = zipmap(
+      (a, b) => Number(a) + Number(b),
+      zipmap((a, b) => Number(a) * Number(b), tokens, indices),
+      zipmap((a, b) => Number(a) - Number(b), t2, i2),
+    );
     const g = buildGraph(program('p', out));
     expect(g.nodes.filter((n) => n.node.kind === 'tokens')).toHaveLength(1);
     expect(g.nodes.filter((n) => n.node.kind === 'indices')).toHaveLength(1);
@@ -28,7 +32,12 @@ describe('graph pass', () => {
     // different functions stay apart
     const c = map((x) => x, tokens);
     const d = map((x) => x, tokens);
-    const g2 = buildGraph(program('q', zipmap((x, y) => x === y, c, d)));
+    const g2 = buildGraph(
+      program(
+        'q',
+        zipmap((x, y) => x === y, c, d),
+      ),
+    );
     expect(g2.nodes.filter((n) => n.node.kind === 'map')).toHaveLength(3);
   });
 

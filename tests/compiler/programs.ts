@@ -38,7 +38,10 @@ export function reverse(): Program {
 
 /** reverse with the built-in `length` (RASP's primitive) instead of a selector width. */
 export function reverseBuiltinLength(): Program {
-  const opp = map((x) => num(x) - 1, zipmap((l, i) => num(l) - num(i), lengthNode, indices)).named('opp_index');
+  const opp = map(
+    (x) => num(x) - 1,
+    zipmap((l, i) => num(l) - num(i), lengthNode, indices),
+  ).named('opp_index');
   return program('reverse', aggregate(select(indices, opp, '=='), tokens), opp);
 }
 
@@ -69,8 +72,7 @@ function fracPrevsOf(bools: SOp): SOp {
   const prevs = select(indices, indices, '<=');
   return numerical(aggregate(prevs, numerical(bools), 0));
 }
-export const fracPrevs = (token: Value = 'x'): Program =>
-  program('frac_prevs', fracPrevsOf(map((t) => t === token, tokens).named('is_x')));
+export const fracPrevs = (token: Value = 'x'): Program => program('frac_prevs', fracPrevsOf(map((t) => t === token, tokens).named('is_x')));
 
 function pairBalanceOf(open: Value, close: Value, tag = ''): SOp {
   const opens = fracPrevsOf(map((t) => t === open, tokens).named(`bools_open${tag}`)).named(`opens${tag}`);
@@ -82,13 +84,11 @@ export const pairBalance = (): Program => program('pair_balance', pairBalanceOf(
 export function shuffleDyck(pairs: readonly string[]): Program {
   const balances = pairs.map((p, k) => pairBalanceOf(p[0], p[1], `_${k}`).named(`balance_${p}`));
   let anyNeg: SOp = categorical(map((b) => num(b) < 0, balances[0]));
-  for (const b of balances.slice(1))
-    anyNeg = categorical(zipmap((x, y) => Boolean(x) || Boolean(y), anyNeg, categorical(map((v) => num(v) < 0, b))));
+  for (const b of balances.slice(1)) anyNeg = categorical(zipmap((x, y) => Boolean(x) || Boolean(y), anyNeg, categorical(map((v) => num(v) < 0, b))));
   const anyNegative = numerical(map((x) => x, anyNeg)).named('any_negative');
   const hasNeg = numerical(aggregate(select(indices, indices, 'TRUE').named('select_all'), anyNegative, 0)).named('has_neg');
   let allZero: SOp = categorical(map((b) => num(b) === 0, balances[0]));
-  for (const b of balances.slice(1))
-    allZero = categorical(zipmap((x, y) => Boolean(x) && Boolean(y), allZero, categorical(map((v) => num(v) === 0, b))));
+  for (const b of balances.slice(1)) allZero = categorical(zipmap((x, y) => Boolean(x) && Boolean(y), allZero, categorical(map((v) => num(v) === 0, b))));
   const lastPos = map((l) => num(l) - 1, makeLength());
   const lastZero = aggregate(select(indices, lastPos, '==').named('select_last'), allZero).named('last_zero');
   const notHasNeg = categorical(map((x) => !x, hasNeg)).named('not_has_neg');
@@ -102,8 +102,22 @@ export function countLessFreq(n: number): Program {
 
 /** An aggregate with a default: the previous token, or 0 at the first position. */
 export const previousOrZero = (): Program =>
-  program('previous', aggregate(select(indices, map((i) => num(i) + 1, indices), '=='), tokens, 0));
+  program(
+    'previous',
+    aggregate(
+      select(
+        indices,
+        map((i) => num(i) + 1, indices),
+        '==',
+      ),
+      tokens,
+      0,
+    ),
+  );
 
 /** A selector-width chain: how many tokens are smaller than this one, then whether that is even. */
 export const smallerEven = (): Program =>
-  program('smaller_even', map((w) => num(w) % 2 === 0, selectorWidth(select(tokens, tokens, '<')).named('n_smaller')));
+  program(
+    'smaller_even',
+    map((w) => num(w) % 2 === 0, selectorWidth(select(tokens, tokens, '<')).named('n_smaller')),
+  );

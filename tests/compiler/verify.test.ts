@@ -45,7 +45,14 @@ describe('BOS invariant on the tfjs forward pass cache', () => {
     const { model } = compile(P.reverse(), { vocab: [1, 2, 3], maxLen: 4 });
     const params = paramsFromModel(model);
     const sopDirs = model.labels.residual.filter((d) => d.sop !== 'bos' && d.role !== 'temp').map((d) => d.index);
-    const tokens = tf.tensor2d([[0, 1, 2, 3, 1], [0, 3, 3, 0, 0]], [2, 5], 'int32');
+    const tokens = tf.tensor2d(
+      [
+        [0, 1, 2, 3, 1],
+        [0, 3, 3, 0, 0],
+      ],
+      [2, 5],
+      'int32',
+    );
     const { cache } = forward(model.config, params, { tokens, lengths: [5, 3] }, { cache: true });
     let checked = 0;
     for (const [hook, t] of cache) {
