@@ -40,7 +40,7 @@ function tokenKey(v: Value): string {
 const tokenIndexCache = new WeakMap<readonly Value[], Map<string, number>>();
 
 /** Token value → vocabulary index (BOS, index 0, is never an input token). */
-export function tokenIndex(vocab: readonly Value[]): Map<string, number> {
+function tokenIndex(vocab: readonly Value[]): Map<string, number> {
   let m = tokenIndexCache.get(vocab);
   if (!m) {
     m = new Map();
