@@ -18,6 +18,7 @@ import { readCategorical, readNumerical } from './linear.ts';
 import { combine, lin, ONE, unit, type Dir, type LinComb } from './linalg.ts';
 import type { Build, Plan } from './plan.ts';
 import { Basis, NONE_SELECTED, temporaryName, type Spaces } from './spaces.ts';
+import { memoised } from './memo.ts';
 import { leafId, type Block, type CatEntry, type Leaf, type LeafPlan, type Neuron } from './types.ts';
 
 export interface Emitted {
@@ -94,27 +95,24 @@ class Emitter implements HeadContext {
   // ---- forms and leaves, read out as planned --------------------------------------------------
 
   catRepr(i: number): CatEntry[] {
-    let entries = this.cats.get(i);
-    if (entries) return entries;
-    const form = this.plan.categorical.get(i)!;
-    const set = this.set(i);
-    if (form.how === 'embedding') {
-      const kind = this.graph.nodes[i].node.kind as 'tokens' | 'indices';
-      entries = set.values.map((v) => ({ value: v, ind: unit(this.basis.input(kind, i, v)) }));
-    } else if (form.how === 'constant' || form.how === 'linear') entries = readCategorical(form.fold, this.leavesOf(form.leaves));
-    else entries = oneHotEntries(set.values, (v) => this.sopCatDir(i, v), set.mayBeNull);
-    this.cats.set(i, entries);
-    return entries;
+    return memoised(this.cats, i, () => {
+      const form = this.plan.categorical.get(i)!;
+      const set = this.set(i);
+      if (form.how === 'embedding') {
+        const kind = this.graph.nodes[i].node.kind as 'tokens' | 'indices';
+        return set.values.map((v) => ({ value: v, ind: unit(this.basis.input(kind, i, v)) }));
+      }
+      if (form.how === 'constant' || form.how === 'linear') return readCategorical(form.fold, this.leavesOf(form.leaves));
+      return oneHotEntries(set.values, (v) => this.sopCatDir(i, v), set.mayBeNull);
+    });
   }
 
   numRepr(i: number): LinComb {
-    let x = this.nums.get(i);
-    if (x) return x;
-    const form = this.plan.numerical.get(i)!;
-    const free = form.how === 'constant' || form.how === 'linear';
-    x = free ? readNumerical(form.fold, this.leavesOf(form.leaves)) : unit(this.sopNumDir(i));
-    this.nums.set(i, x);
-    return x;
+    return memoised(this.nums, i, () => {
+      const form = this.plan.numerical.get(i)!;
+      const free = form.how === 'constant' || form.how === 'linear';
+      return free ? readNumerical(form.fold, this.leavesOf(form.leaves)) : unit(this.sopNumDir(i));
+    });
   }
 
   private leavesOf(plans: readonly LeafPlan[]): Leaf[] {

@@ -24,6 +24,7 @@ import { catLeaf, noneSelectedLeaf, numLeaf, oneHotValues, rawAggregateLeaf, wid
 import { categoricalFold, numericalFold, type CategoricalFold } from './linear.ts';
 import { nodePlans, type Build, type CatForm, type NumForm, type Plan } from './plan.ts';
 import { domain, type Spaces } from './spaces.ts';
+import { memoised } from './memo.ts';
 import { leafId, type Expr, type LeafPlan } from './types.ts';
 
 export interface PlanOptions {
@@ -128,11 +129,7 @@ class Planner implements LeafContext {
   // ---- expressions ---------------------------------------------------------------------------
 
   private exprOf(i: number): Expr {
-    const hit = this.exprs.get(i);
-    if (hit) return hit;
-    const e = this.buildExpr(i);
-    this.exprs.set(i, e);
-    return e;
+    return memoised(this.exprs, i, () => this.buildExpr(i));
   }
 
   private buildExpr(i: number): Expr {
@@ -229,11 +226,7 @@ class Planner implements LeafContext {
   }
 
   planCat(i: number): CatForm {
-    const hit = this.cats.get(i);
-    if (hit) return hit;
-    const form = this.chooseCat(i);
-    this.cats.set(i, form);
-    return form;
+    return memoised(this.cats, i, () => this.chooseCat(i));
   }
 
   private chooseCat(i: number): CatForm {
@@ -277,22 +270,17 @@ class Planner implements LeafContext {
 
   /** A categorical version of a numerical leaf (an MLP discretising it), for maps of several numerical inputs. */
   private toCategorical(leaf: Extract<LeafPlan, { kind: 'num' }>): CatLeafPlan {
-    const id = leafId(leaf);
-    const hit = this.conversions.get(id);
-    if (hit) return hit;
-    const src = leaf.source;
-    let conv: CatLeafPlan;
-    // An s-op (or a width) has a categorical form of its own; a head's raw output does not.
-    if (src.of === 'sop' || src.of === 'width') conv = catLeaf(this, src.node);
-    else {
+    return memoised(this.conversions, leafId(leaf), () => {
+      const src = leaf.source;
+      // An s-op (or a width) has a categorical form of its own; a head's raw output does not.
+      if (src.of === 'sop' || src.of === 'width') return catLeaf(this, src.node);
       if (src.of !== 'head') throw new Error(`no categorical form for a ${src.of} leaf`);
       const values = leaf.entries.map((e) => e.value).filter((v): v is Value => v !== null);
       const entries = oneHotValues(values, true).map((value) => ({ value }));
-      conv = { source: { of: 'discretised', from: src }, kind: 'cat', sop: `${leaf.sop}.raw`, entries };
+      const conv: CatLeafPlan = { source: { of: 'discretised', from: src }, kind: 'cat', sop: `${leaf.sop}.raw`, entries };
       this.builds.push({ block: 'discretise', node: src.node, leaf, into: conv });
-    }
-    this.conversions.set(id, conv);
-    return conv;
+      return conv;
+    });
   }
 
   private planMlp(i: number, writes: 'categorical' | 'numerical'): void {
