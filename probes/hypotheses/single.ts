@@ -4,14 +4,12 @@
  * Also how outputs are compared: categorical values exactly, numerical ones within the training
  * tolerance, at the positions where the program's output is defined.
  */
-import type { Batch } from '../../src/model/batch.ts';
+import { encodeInputs, type Batch } from '../../src/model/batch.ts';
 import type { HookName, Hooks } from '../../src/model/hooks.ts';
 import type { LoadedModel } from '../../src/model/loadedModel.ts';
 import { decodeOutputs, outputMatches } from '../../src/model/scoring.ts';
 import type { ModelConfig } from '../../src/model/types.ts';
 import { formatValue, valuesEqual, type MaybeValue, type Value } from '../../src/rasp/values.ts';
-import { unlabelled } from '../attention.ts';
-import { encodeProbeSet } from '../batches.ts';
 
 export interface SingleRun {
   /** Positions, BOS included (input length + 1). */
@@ -23,7 +21,7 @@ export interface SingleRun {
 }
 
 export function singleBatch(config: ModelConfig, input: readonly Value[]): Batch {
-  return encodeProbeSet(config, unlabelled([[...input]])).batches[0];
+  return encodeInputs(config, [input]);
 }
 
 export function runInput(m: LoadedModel, input: readonly Value[], opts: { hooks?: Hooks; cache?: readonly HookName[] } = {}): SingleRun {
