@@ -6,10 +6,9 @@
  */
 import type { Program } from '../src/rasp/program.ts';
 import type { LoadedModel } from '../src/model/loadedModel.ts';
-import { decodeOutputs, outputMatches } from '../src/model/scoring.ts';
+import { outputMatches } from '../src/model/scoring.ts';
 import type { MaybeValue } from '../src/rasp/values.ts';
 import { ablationSweep, type AblationProfile } from './ablation.ts';
-import { encodeProbeSet } from './batches.ts';
 import { headSimilarity, matchHeads, type HeadMatch, type HeadSimilarity } from './headSimilarity.ts';
 import { linearProbes, type LinearProbeReport } from './linearProbe.ts';
 import { neuronStats, type LayerNeuronSummary } from './neurons.ts';
@@ -47,21 +46,14 @@ export interface CompareOptions {
   readonly probeSteps?: number;
 }
 
-/** Each input's outputs (BOS dropped). */
-async function outputsOf(m: LoadedModel, set: ProbeSet, batchSize?: number): Promise<MaybeValue[][]> {
-  const out: MaybeValue[][] = [];
-  for (const b of encodeProbeSet(m.config, set, { batchSize }).batches) out.push(...decodeOutputs(m.config, await m.logits(b), b.nPos, b.lengths));
-  return out;
-}
-
 /** Whether two output sequences agree at every position where the program's output is defined. */
 function agreeWhereDefined(m: LoadedModel, expected: readonly MaybeValue[], x: readonly MaybeValue[], y: readonly MaybeValue[]): boolean {
   return expected.every((e, i) => e === null || outputMatches(m.config.output, x[i], y[i]));
 }
 
 async function agreementOn(a: LoadedModel, b: LoadedModel, set: ProbeSet, task: ProbeTask, batchSize?: number): Promise<OutputAgreement> {
-  const oa = await outputsOf(a, set, batchSize);
-  const ob = await outputsOf(b, set, batchSize);
+  const oa = a.outputs(set.inputs, { batchSize });
+  const ob = b.outputs(set.inputs, { batchSize });
   const n = set.inputs.length;
   const share = (f: (i: number) => boolean) => (n ? set.inputs.filter((_, i) => f(i)).length / n : 0);
   const exact = (m: LoadedModel, out: MaybeValue[][]) => share((i) => agreeWhereDefined(m, set.expected[i], set.expected[i], out[i]));
