@@ -129,19 +129,17 @@ export function exprText(fn: ScalarFn, argNames: readonly string[]): string {
 
 const BUILTIN_LEAF_TEXT = { tokens: 'tokens', indices: 'indices', length: 'length' } as const;
 
-/** How a parent refers to a child: its name, else its description (parenthesised where needed). */
-function reference(n: RaspNode): Rendered {
-  if (n.name) return { text: n.name, prec: PREC.atom };
-  return render(n);
-}
+/** How a node's text writes each of its children: by a name, or as the child's own text. */
+export type ChildText = (child: RaspNode) => Rendered;
 
-function render(n: RaspNode): Rendered {
-  const r = renderBare(n);
+/** RASP text of what `n` computes, its stated encoding included, each child written as `child` says. */
+export function renderNode(n: RaspNode, child: ChildText): Rendered {
+  const r = renderBare(n, child);
   if (n.encoding && n.kind !== 'select') return { text: `${n.encoding}(${r.text})`, prec: PREC.atom };
   return r;
 }
 
-function renderBare(n: RaspNode): Rendered {
+function renderBare(n: RaspNode, child: ChildText): Rendered {
   switch (n.kind) {
     case 'tokens':
     case 'indices':
@@ -150,46 +148,57 @@ function renderBare(n: RaspNode): Rendered {
     case 'const':
       return literal(n.value);
     case 'map': {
-      const args = n.inputs.map(reference);
+      const args = n.inputs.map(child);
       // A native function's own text may span lines; a description is one line.
       if (n.fn.kind === 'native') {
         return { text: `map(${n.fn.text.replace(/\s+/g, ' ')}, ${args.map((a) => a.text).join(', ')})`, prec: PREC.atom };
       }
-      return renderExpr(
-        n.fn.body,
-        args.map((a) => ({ text: atLeast(a, PREC.atom), prec: PREC.atom })),
-      );
+      return renderExpr(n.fn.body, args);
     }
     case 'aggregate': {
-      const parts = [reference(n.selector).text, reference(n.sop).text];
+      const parts = [child(n.selector).text, child(n.sop).text];
       if (n.defaultValue !== null) parts.push(literalText(n.defaultValue));
       return { text: `aggregate(${parts.join(', ')})`, prec: PREC.atom };
     }
     case 'selectorWidth':
-      return { text: `selector_width(${reference(n.selector).text})`, prec: PREC.atom };
+      return { text: `selector_width(${child(n.selector).text})`, prec: PREC.atom };
     case 'select': {
       const op = n.predicate === 'TRUE' ? 'True' : n.predicate === 'FALSE' ? 'False' : n.predicate;
-      return { text: `select(${reference(n.keys).text}, ${reference(n.queries).text}, ${op})`, prec: PREC.atom };
+      return { text: `select(${child(n.keys).text}, ${child(n.queries).text}, ${op})`, prec: PREC.atom };
     }
     case 'selectAnd':
     case 'selectOr': {
       const p = n.kind === 'selectAnd' ? PREC.and : PREC.or;
       const word = n.kind === 'selectAnd' ? 'and' : 'or';
-      return { text: `${atLeast(reference(n.left), p)} ${word} ${atLeast(reference(n.right), p + 1)}`, prec: p };
+      return { text: `${atLeast(child(n.left), p)} ${word} ${atLeast(child(n.right), p + 1)}`, prec: p };
     }
     case 'selectNot':
-      return { text: `not ${atLeast(reference(n.inner), PREC.not)}`, prec: PREC.not };
+      return { text: `not ${atLeast(child(n.inner), PREC.not)}`, prec: PREC.not };
   }
 }
 
+export interface DescribeOptions {
+  /**
+   * Named nodes to write out instead of naming: a compiled label's s-ops that the residual stream
+   * does not hold, so the label names only what the model carries.
+   */
+  readonly spellOut?: (node: RaspNode) => boolean;
+}
+
+/** Children by name where they have one (and are not to be spelled out), else as their own text. */
+function byName(opts: DescribeOptions): ChildText {
+  const child: ChildText = (n) => (n.name && !opts.spellOut?.(n) ? { text: n.name, prec: PREC.atom } : renderNode(n, child));
+  return child;
+}
+
 /** One-line RASP text of what `node` computes, its children by name where they have one. */
-export function describe(node: RaspNode): string {
-  return render(node).text;
+export function describe(node: RaspNode, opts: DescribeOptions = {}): string {
+  return renderNode(node, byName(opts)).text;
 }
 
 /** How a parent would write `node`: its name when it has one, else its description. */
-export function describeReference(node: RaspNode): string {
-  return reference(node).text;
+export function describeReference(node: RaspNode, opts: DescribeOptions = {}): string {
+  return byName(opts)(node).text;
 }
 
 /** How a message names a node: its name in quotes, else its RASP text (`'opp'`, `length - indices - 1`). */

@@ -2,12 +2,13 @@
  * Prints a Program as `.rasp` text that parses back to the same graph: one assignment per
  * non-leaf node, children first, the output last (so it is the program's output when read back).
  * Leaves are written in place: the built-ins `tokens`, `indices`, `length`, and constants as
- * literals. Maps are written as infix expressions over their inputs' names; stated encodings as
+ * literals. Each definition is written by describe.ts's renderer, its children by the names
+ * chosen here: maps as infix expressions over their inputs' names, stated encodings as
  * `numerical(...)` / `categorical(...)`.
  */
 import { topoSort, type RaspNode, type SOp } from './ast.ts';
 import { RESERVED_NAMES } from './builtins.ts';
-import { atLeast, literalText, PREC, renderExpr, type Rendered } from './describe.ts';
+import { literalText, PREC, renderNode, type Rendered } from './describe.ts';
 import { RaspError } from './errors.ts';
 import { KEYWORDS } from './lexer.ts';
 import type { Program } from './program.ts';
@@ -82,40 +83,8 @@ function chooseNames(nodes: readonly RaspNode[]): Map<number, string> {
 }
 
 function definition(n: RaspNode, ref: (n: RaspNode) => Rendered): string {
-  const text = bareDefinition(n, ref);
-  return n.encoding && n.kind !== 'select' ? `${n.encoding}(${text})` : text;
-}
-
-function bareDefinition(n: RaspNode, ref: (n: RaspNode) => Rendered): string {
-  switch (n.kind) {
-    case 'tokens':
-    case 'indices':
-    case 'length':
-      return n.kind;
-    case 'const':
-      return literalText(n.value);
-    case 'map': {
-      if (n.fn.kind === 'native') throw new RaspError(`cannot print a map given as a JavaScript function${n.name ? ` ('${n.name}')` : ''}`);
-      return renderExpr(n.fn.body, n.inputs.map(ref)).text;
-    }
-    case 'aggregate': {
-      const parts = [ref(n.selector).text, ref(n.sop).text];
-      if (n.defaultValue !== null) parts.push(literalText(n.defaultValue));
-      return `aggregate(${parts.join(', ')})`;
-    }
-    case 'selectorWidth':
-      return `selector_width(${ref(n.selector).text})`;
-    case 'select': {
-      const op = n.predicate === 'TRUE' ? 'True' : n.predicate === 'FALSE' ? 'False' : n.predicate;
-      return `select(${ref(n.keys).text}, ${ref(n.queries).text}, ${op})`;
-    }
-    case 'selectAnd':
-      return `${atLeast(ref(n.left), PREC.and)} and ${atLeast(ref(n.right), PREC.and + 1)}`;
-    case 'selectOr':
-      return `${atLeast(ref(n.left), PREC.or)} or ${atLeast(ref(n.right), PREC.or + 1)}`;
-    case 'selectNot':
-      return `not ${atLeast(ref(n.inner), PREC.not)}`;
-  }
+  if (n.kind === 'map' && n.fn.kind === 'native') throw new RaspError(`cannot print a map given as a JavaScript function${n.name ? ` ('${n.name}')` : ''}`);
+  return renderNode(n, ref).text;
 }
 
 function headerLines(p: Program): string[] {
