@@ -5,7 +5,6 @@
  * in heads.ts and neurons in blocks/. The basis registers each direction as a form or block first
  * names it, which orders directions of one graph node that no other rule orders.
  */
-import { describe, describeReference } from '../src/rasp/describe.ts';
 import type { ValueSet } from '../src/rasp/valueSets.ts';
 import { isNumeric, type MaybeValue, type Value } from '../src/rasp/values.ts';
 import { guardAtBos } from './blocks/bosGuard.ts';
@@ -14,6 +13,7 @@ import { mapNeurons } from './blocks/mapMlp.ts';
 import { discretisedNeurons, type NumLeaf } from './blocks/numericalMlp.ts';
 import type { Graph } from './graph.ts';
 import { buildAggregateHead, buildWidthHead, type HeadContext } from './heads.ts';
+import { labelText, type LabelText } from './labelText.ts';
 import { readCategorical, readNumerical } from './linear.ts';
 import { combine, lin, ONE, unit, type Dir, type LinComb } from './linalg.ts';
 import type { Build, Plan } from './plan.ts';
@@ -53,12 +53,15 @@ class Emitter implements HeadContext {
   private readonly nums = new Map<number, LinComb>();
   private readonly leaves = new Map<string, Leaf>();
   private readonly temps = new Map<number, Dir>();
+  readonly text: LabelText;
 
   constructor(
     readonly graph: Graph,
     readonly spaces: Spaces,
     private readonly plan: Plan,
-  ) {}
+  ) {
+    this.text = labelText(graph, plan);
+  }
 
   run(): Emitted {
     for (const b of this.plan.builds) this.build(b);
@@ -184,7 +187,7 @@ class Emitter implements HeadContext {
         this.blocks.push({
           type: 'mlp',
           neurons: [defaultFillNeuron(this.temps.get(i)!, write)],
-          label: { expr: describe(n), writes: this.name(i), reads, kind: categorical ? 'categorical-map' : 'numerical-map' },
+          label: { expr: this.text.describe(n), writes: this.name(i), reads, kind: categorical ? 'categorical-map' : 'numerical-map' },
         });
         return;
       }
@@ -195,7 +198,7 @@ class Emitter implements HeadContext {
         this.blocks.push({
           type: 'mlp',
           neurons: this.guard(discretisedNeurons(leaf, [], out)),
-          label: { expr: `categorical(${describeReference(n)})`, writes: sop, reads: [leaf.sop], kind: 'numerical-map' },
+          label: { expr: `categorical(${this.text.reference(n)})`, writes: sop, reads: [leaf.sop], kind: 'numerical-map' },
         });
         return;
       }
@@ -224,7 +227,7 @@ class Emitter implements HeadContext {
     this.blocks.push({
       type: 'mlp',
       neurons: this.guard(neurons),
-      label: { expr: describe(this.graph.nodes[i].node), writes: this.name(i), reads: [...new Set(leaves.map((l) => l.sop))], kind: b.kind },
+      label: { expr: this.text.describe(this.graph.nodes[i].node), writes: this.name(i), reads: [...new Set(leaves.map((l) => l.sop))], kind: b.kind },
     });
   }
 

@@ -5,7 +5,6 @@
  */
 import type { Encoding } from '../src/rasp/ast.ts';
 import { lengthSelector } from '../src/rasp/builder.ts';
-import { describe } from '../src/rasp/describe.ts';
 import type { ValueSet } from '../src/rasp/valueSets.ts';
 import type { Value } from '../src/rasp/values.ts';
 import { categoricalOv } from './blocks/categoricalAttention.ts';
@@ -14,6 +13,7 @@ import { numericalOv } from './blocks/numericalAttention.ts';
 import { addBosScore, addGroupScores, selectorGroups, type SelectorGroup } from './blocks/selector.ts';
 import { widthOv } from './blocks/selectorWidth.ts';
 import type { Graph } from './graph.ts';
+import type { LabelText } from './labelText.ts';
 import { ONE, unit, type Dir, type LinComb } from './linalg.ts';
 import { domain, NONE_SELECTED } from './spaces.ts';
 import type { CatEntry, HeadBlock } from './types.ts';
@@ -21,6 +21,7 @@ import type { CatEntry, HeadBlock } from './types.ts';
 /** What building a head needs to know of the nodes around it (emit.ts's Emitter). */
 export interface HeadContext {
   readonly graph: Graph;
+  readonly text: LabelText;
   set(i: number): ValueSet;
   enc(i: number): Encoding;
   catRepr(i: number): CatEntry[];
@@ -58,7 +59,7 @@ export function buildAggregateHead(ctx: HeadContext, i: number, noneSelected: bo
   const noneDir = noneSelected ? ctx.tempDir(i, NONE_SELECTED) : undefined;
   if (noneDir) addNoneSelected(ov, noneDir);
   const kind = numerical ? 'numerical-aggregate' : 'categorical-aggregate';
-  const label = { expr: describe(g.node), selector: describe(ctx.graph.nodes[sel].node), writes: g.name, kind } as const;
+  const label = { expr: ctx.text.describe(g.node), selector: ctx.text.describe(ctx.graph.nodes[sel].node), writes: g.name, kind } as const;
   return { block: { type: 'attn', qk, ov, label }, noneDir };
 }
 
@@ -69,13 +70,13 @@ export function buildWidthHead(ctx: HeadContext, i: number): { block: HeadBlock;
   const isLength = g.node.kind === 'length';
   const groups: SelectorGroup[] = isLength ? [{ keys: -1, queries: -1, table: () => true }] : selectorGroups(ctx.graph, g.inputs[0]);
   const tempDir = ctx.tempDir(i, '1/(w+1)');
-  const selector = describe(isLength ? lengthSelector : ctx.graph.nodes[g.inputs[0]].node);
+  const selector = ctx.text.describe(isLength ? lengthSelector : ctx.graph.nodes[g.inputs[0]].node);
   return {
     block: {
       type: 'attn',
       qk: scores(ctx, groups, groups.length),
       ov: widthOv(tempDir),
-      label: { expr: describe(g.node), selector, writes: g.name, kind: 'selector-width' },
+      label: { expr: ctx.text.describe(g.node), selector, writes: g.name, kind: 'selector-width' },
     },
     tempDir,
   };

@@ -4,7 +4,8 @@
  *   2. spaces.ts     value sets and encodings
  *   3. planner.ts    the plan (plan.ts), from 1 and 2 alone: each s-op's forms, maps fused
  *                    (fuse.ts, linear.ts, leaves.ts), and the blocks to build, in order
- *   4. emit.ts       those blocks over named residual directions (heads.ts, blocks/)
+ *   4. emit.ts       those blocks over named residual directions (heads.ts, blocks/), labelled
+ *                    in RASP (labelText.ts)
  *      prune.ts      directions nothing reads dropped
  *   5. layout.ts     blocks into layers
  *   6. assemble.ts   weights in the model format

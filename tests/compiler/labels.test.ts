@@ -1,18 +1,33 @@
 /**
  * Every compiled head's and MLP's label is RASP that parses back in its program's scope, so a
- * probe or a person can read a component's expression into the workbench again.
+ * probe or a person can read a component's expression into the workbench again; and it names only
+ * s-ops the residual stream holds, so what an MLP computes inside itself (a fused map, a selector
+ * width's read-out) is written out, not named as though some block had written it.
  */
 import { describe, expect, it } from 'vitest';
 import { compile } from '../../compiler/index.ts';
+import { isSelector } from '../../src/rasp/ast.ts';
 import { parseSelectorExpression, parseSOpExpression } from '../../src/rasp/expression.ts';
+import { tokenize } from '../../src/rasp/lexer.ts';
 import { loadProgram } from '../../src/rasp/load.ts';
+import type { Program } from '../../src/rasp/program.ts';
 import { libraryNames, libraryPath } from '../support/libraryExamples.ts';
+
+function compiledLibrary(name: string) {
+  const p = loadProgram(libraryPath(name));
+  return { p, ...compile(p, { vocab: p.vocab ?? [1, 2, 3], maxLen: 5 }) };
+}
+
+/** The program's s-ops a label names (selectors and built-ins aside). */
+function sopsNamed(p: Program, label: string): string[] {
+  const names = tokenize(label, 'label').filter((t) => t.kind === 'name' && p.named.has(t.text) && !isSelector(p.named.get(t.text)!));
+  return [...new Set(names.map((t) => t.text))];
+}
 
 describe('compiled labels parse back', () => {
   for (const name of libraryNames())
     it(name, () => {
-      const p = loadProgram(libraryPath(name));
-      const { model } = compile(p, { vocab: p.vocab ?? [1, 2, 3], maxLen: 5 });
+      const { p, model } = compiledLibrary(name);
       const opts = { file: 'label' };
       for (const h of model.labels.heads) {
         expect(() => parseSOpExpression(p, h.expr, opts), h.expr).not.toThrow();
@@ -20,4 +35,29 @@ describe('compiled labels parse back', () => {
       }
       for (const m of model.labels.mlps) expect(() => parseSOpExpression(p, m.expr, opts), m.expr).not.toThrow();
     });
+});
+
+describe('labels name only s-ops the residual stream holds', () => {
+  for (const name of libraryNames())
+    it(name, () => {
+      const { p, model, plan } = compiledLibrary(name);
+      // Held: in directions of its own, or free (read off the embedding, a constant, a linear form).
+      const free = new Set(['embedding', 'constant', 'linear']);
+      const held = new Set([
+        ...model.labels.residual.map((d) => d.sop),
+        ...plan.filter((n) => free.has(n.categorical ?? '') || free.has(n.numerical ?? '')).map((n) => n.name),
+      ]);
+      const labels = [
+        ...model.labels.heads.map((h) => ({ at: `head ${h.layer}.${h.head}`, expr: h.expr })),
+        ...model.labels.mlps.map((m) => ({ at: `mlp ${m.layer} neurons ${m.neurons.join('–')}`, expr: m.expr })),
+      ];
+      for (const l of labels) for (const s of sopsNamed(p, l.expr)) expect(held.has(s), `${l.at}: ${l.expr} names '${s}'`).toBe(true);
+    });
+
+  it("shuffle_dyck2's last MLP writes out the paren check it fuses, naming the brace check it reads", () => {
+    const { model } = compiledLibrary('shuffle_dyck2');
+    const last = model.labels.mlps.find((m) => m.writes === 'shuffle_dyck2')!;
+    expect(last.expr).not.toMatch(/paren_ok/);
+    expect(last.expr).toMatch(/^indicator\(categorical\(aggregate\(select_last, .*"\(".*\) and brace_ok\)$/);
+  });
 });

@@ -1,0 +1,27 @@
+/**
+ * The RASP text of compiled heads' and MLPs' labels. A named s-op that the plan gives no form of
+ * its own — a map an MLP computes inside itself, a selector width read out where it is used, an
+ * aggregate whose default the reading MLP fills in — is written out where a label would name it:
+ * the residual stream holds no direction for it, so naming it would claim something a probe
+ * cannot find (shuffle_dyck2's last MLP does not read a `paren_ok`; it computes it).
+ */
+import { isSelector, type RaspNode } from '../src/rasp/ast.ts';
+import { describe, describeReference } from '../src/rasp/describe.ts';
+import type { Graph } from './graph.ts';
+import type { Plan } from './plan.ts';
+
+export interface LabelText {
+  /** What `node` computes. */
+  describe(node: RaspNode): string;
+  /** How a label names `node`: its name when the residual stream holds it, else what it computes. */
+  reference(node: RaspNode): string;
+}
+
+export function labelText(graph: Graph, plan: Pick<Plan, 'categorical' | 'numerical'>): LabelText {
+  const spellOut = (n: RaspNode): boolean => {
+    if (isSelector(n)) return false;
+    const i = graph.canon.get(n.id);
+    return i !== undefined && !plan.categorical.has(i) && !plan.numerical.has(i);
+  };
+  return { describe: (n) => describe(n, { spellOut }), reference: (n) => describeReference(n, { spellOut }) };
+}
