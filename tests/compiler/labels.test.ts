@@ -61,3 +61,23 @@ describe('labels name only s-ops the residual stream holds', () => {
     expect(last.expr).toMatch(/^indicator\(categorical\(aggregate\(select_last, .*"\(".*\) and brace_ok\)$/);
   });
 });
+
+describe('labels tell components apart', () => {
+  for (const name of libraryNames())
+    it(`${name}: no two heads, and no two MLPs, read the same`, () => {
+      const { model } = compiledLibrary(name);
+      const heads = model.labels.heads.map((h) => h.expr);
+      const mlps = model.labels.mlps.map((m) => m.expr);
+      expect(new Set(heads).size, heads.join('\n')).toBe(heads.length);
+      expect(new Set(mlps).size, mlps.join('\n')).toBe(mlps.length);
+    });
+
+  it("shuffle_dyck2's first-layer balance heads say which brackets each counts", () => {
+    const { model } = compiledLibrary('shuffle_dyck2');
+    const balance = model.labels.heads.filter((h) => h.layer === 0 && h.kind === 'numerical-aggregate').map((h) => h.expr);
+    expect(balance).toEqual([
+      'aggregate(prevs, numerical(indicator(tokens == "(") - indicator(tokens == ")")), 0)',
+      'aggregate(prevs, numerical(indicator(tokens == "{") - indicator(tokens == "}")), 0)',
+    ]);
+  });
+});
