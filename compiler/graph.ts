@@ -28,6 +28,8 @@ export interface Graph {
   readonly output: number;
   /** AST node id → graph index, for every AST node reachable from the output. */
   readonly canon: ReadonlyMap<number, number>;
+  /** What each of the program's names means in its scope (its last assignment), where reachable. */
+  readonly scope: ReadonlyMap<string, number>;
 }
 
 /** Names compiled models reserve for fixed residual directions. */
@@ -86,7 +88,8 @@ export function buildGraph(program: Program): Graph {
   }
   const output = canon.get(program.output.id)!;
   assignNames(nodes, program, output, canon);
-  return { nodes, output, canon };
+  const scope = new Map([...program.named].flatMap(([name, n]) => (canon.has(n.id) ? [[name, canon.get(n.id)!] as const] : [])));
+  return { nodes, output, canon, scope };
 }
 
 /**

@@ -3,7 +3,8 @@
  * its own — a map an MLP computes inside itself, a selector width read out where it is used, an
  * aggregate whose default the reading MLP fills in — is written out where a label would name it:
  * the residual stream holds no direction for it, so naming it would claim something a probe
- * cannot find (shuffle_dyck2's last MLP does not read a `paren_ok`; it computes it).
+ * cannot find (shuffle_dyck2's last MLP does not read a `paren_ok`; it computes it). So is a node
+ * whose name the program assigns again, since the name then means the later value.
  */
 import { isSelector, type RaspNode } from '../src/rasp/ast.ts';
 import { describe, describeReference } from '../src/rasp/describe.ts';
@@ -19,8 +20,10 @@ export interface LabelText {
 
 export function labelText(graph: Graph, plan: Pick<Plan, 'categorical' | 'numerical'>): LabelText {
   const spellOut = (n: RaspNode): boolean => {
-    if (isSelector(n)) return false;
     const i = graph.canon.get(n.id);
+    // A name assigned again means its last value in the program's scope, not this one.
+    if (n.name && graph.scope.get(n.name) !== i) return true;
+    if (isSelector(n)) return false;
     return i !== undefined && !plan.categorical.has(i) && !plan.numerical.has(i);
   };
   return { describe: (n) => describe(n, { spellOut }), reference: (n) => describeReference(n, { spellOut }) };

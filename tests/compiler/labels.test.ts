@@ -7,9 +7,10 @@
 import { describe, expect, it } from 'vitest';
 import { compile } from '../../compiler/index.ts';
 import { isSelector } from '../../src/rasp/ast.ts';
+import { Evaluator } from '../../src/rasp/evaluate.ts';
 import { parseSelectorExpression, parseSOpExpression } from '../../src/rasp/expression.ts';
 import { tokenize } from '../../src/rasp/lexer.ts';
-import { loadProgram } from '../../src/rasp/load.ts';
+import { loadProgram, parseProgram } from '../../src/rasp/load.ts';
 import type { Program } from '../../src/rasp/program.ts';
 import { libraryNames, libraryPath } from '../support/libraryExamples.ts';
 
@@ -79,5 +80,21 @@ describe('labels tell components apart', () => {
       'aggregate(prevs, numerical(indicator(tokens == "(") - indicator(tokens == ")")), 0)',
       'aggregate(prevs, numerical(indicator(tokens == "{") - indicator(tokens == "}")), 0)',
     ]);
+  });
+});
+
+describe('a name the program assigns again', () => {
+  it('is written out where a label means its earlier value, so the label reads back as what the head computes', () => {
+    const p = parseProgram(
+      ['x = tokens == "a";', 'y = aggregate(select(indices, indices, <=), numerical(indicator(x)), 0);', 'x = y > 0.5;', 'out = x;'].join('\n'),
+      { file: 'again.rasp' },
+    );
+    const { model } = compile(p, { vocab: ['a', 'b'], maxLen: 4 });
+    const head = model.labels.heads.find((h) => h.writes === 'y')!;
+    const label = parseSOpExpression(p, head.expr, { file: 'label' });
+    for (const input of [['a'], ['b', 'a'], ['a', 'b', 'b', 'a']]) {
+      const ev = new Evaluator(input);
+      expect([...ev.sop(label)], `${head.expr} on ${input.join(' ')}`).toEqual([...ev.sop(p.named.get('y') as Parameters<Evaluator['sop']>[0])]);
+    }
   });
 });
