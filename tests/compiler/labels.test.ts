@@ -6,13 +6,14 @@
  */
 import { describe, expect, it } from 'vitest';
 import { compile } from '../../compiler/index.ts';
-import { isSelector } from '../../src/rasp/ast.ts';
 import { Evaluator } from '../../src/rasp/evaluate.ts';
 import { parseSelectorExpression, parseSOpExpression } from '../../src/rasp/expression.ts';
 import { tokenize } from '../../src/rasp/lexer.ts';
 import { loadProgram, parseProgram } from '../../src/rasp/load.ts';
 import type { Program } from '../../src/rasp/program.ts';
-import { libraryNames, libraryPath } from '../support/libraryExamples.ts';
+import { buildGraph } from '../../compiler/graph.ts';
+import { isSelector, type RaspNode, type Selector, type SOp } from '../../src/rasp/ast.ts';
+import { libraryNames, libraryPath, parseTokens, readHeader } from '../support/libraryExamples.ts';
 
 function compiledLibrary(name: string) {
   const p = loadProgram(libraryPath(name));
@@ -97,4 +98,38 @@ describe('a name the program assigns again', () => {
       expect([...ev.sop(label)], `${head.expr} on ${input.join(' ')}`).toEqual([...ev.sop(p.named.get('y') as Parameters<Evaluator['sop']>[0])]);
     }
   });
+});
+
+/** A node's values on one input, as the evaluator gives them (selectors as matrices). */
+function valuesOf(ev: Evaluator, n: RaspNode): unknown {
+  return isSelector(n) ? ev.selector(n as Selector).map((r) => [...r]) : [...ev.sop(n as SOp)];
+}
+
+describe('labels read back as what their component computes', () => {
+  for (const name of libraryNames())
+    it(`${name}: on the file's examples, each label evaluates like the s-op (and selector) its component implements`, () => {
+      const { p, model } = compiledLibrary(name);
+      const header = readHeader(name);
+      const graph = buildGraph(p);
+      const byName = new Map(graph.nodes.map((g) => [g.name, g]));
+      const opts = { file: 'label' };
+      const checks: { what: string; label: RaspNode; node: RaspNode }[] = [];
+      for (const h of model.labels.heads) {
+        const g = byName.get(h.writes)!;
+        checks.push({ what: `head ${h.layer}.${h.head}: ${h.expr}`, label: parseSOpExpression(p, h.expr, opts), node: g.node });
+        if (g.node.kind !== 'length')
+          checks.push({
+            what: `head ${h.layer}.${h.head}: ${h.selector}`,
+            label: parseSelectorExpression(p, h.selector, opts),
+            node: graph.nodes[g.inputs[0]].node,
+          });
+      }
+      // A discretising MLP writes its aggregate's values as categories (`<aggregate>.raw`).
+      for (const m of model.labels.mlps)
+        checks.push({ what: `mlp ${m.layer}: ${m.expr}`, label: parseSOpExpression(p, m.expr, opts), node: byName.get(m.writes.replace(/\.raw$/, ''))!.node });
+      for (const ex of header.examples) {
+        const ev = new Evaluator(parseTokens(ex.input, header.vocabWords));
+        for (const c of checks) expect(valuesOf(ev, c.label), `${c.what} on ${ex.input.join(' ')}`).toEqual(valuesOf(ev, c.node));
+      }
+    });
 });
