@@ -2,7 +2,7 @@
  * The RASP text of compiled heads' and MLPs' labels. A named s-op that the plan gives no form of
  * its own — a map an MLP computes inside itself, a selector width read out where it is used, an
  * aggregate whose default the reading MLP fills in — is written out where a label would name it:
- * the residual stream holds no direction for it, so naming it would claim something a probe
+ * nothing in the residual stream carries its value, so naming it would claim something a probe
  * cannot find (shuffle_dyck2's last MLP does not read a `paren_ok`; it computes it). So is a node
  * whose name the program assigns again, since the name then means the later value.
  */
