@@ -10,13 +10,13 @@ import { layerHook, type HookName } from '../src/model/hooks.ts';
 import type { LoadedModel } from '../src/model/loadedModel.ts';
 import type { ModelData } from '../src/model/types.ts';
 import type { Program } from '../src/rasp/program.ts';
-import { valueKey, type MaybeValue } from '../src/rasp/values.ts';
+import { valueKey, type MaybeValue, type Value } from '../src/rasp/values.ts';
 import { collectPositions, type Sample } from './collect.ts';
 import { matmul, ridge } from './linalg.ts';
 import type { ProbeSet } from './probeSet.ts';
 import { fitSoftmax } from './softmaxRegression.ts';
 import { stratifiedSplit } from './split.ts';
-import { programVariables, residualLayerOf, type ProgramVariable } from './variables.ts';
+import { heldValues, programVariables, residualLayerOf, type ProgramVariable } from './variables.ts';
 
 export interface ProbePoint {
   /** 0..L: resid_pre of layer i, L: the final resid_post. */
@@ -35,6 +35,8 @@ export interface VariableProbe {
   readonly firstDecodable: number | null;
   /** Compiled models: the first read point whose residual holds the variable in its own directions. */
   readonly compiledPoint?: number | null;
+  /** Compiled models that hold only some of the variable's values in directions of their own: those values. */
+  readonly compiledValues?: readonly Value[];
 }
 
 export interface LinearProbeReport {
@@ -182,12 +184,14 @@ export async function linearProbes(model: LoadedModel, program: Program, set: Pr
   const variables = vars.map((v): VariableProbe => {
     const points = probeVariable(v, samples, acts, hooks, split, opts);
     const first = points.find((p) => p.accuracy >= thr);
+    const held = compiled ? heldValues(model, v.name, v.seen) : undefined;
     return {
       variable: v.name,
       encoding: v.encoding,
       points,
       firstDecodable: first ? first.point : null,
       ...(compiled ? { compiledPoint: residualLayerOf(model, v.name) } : {}),
+      ...(held && held.length > 0 && held.length < v.seen.length ? { compiledValues: held } : {}),
     };
   });
   const testInputs = new Set(split.test.map((s) => samples[s].input)).size;

@@ -59,11 +59,23 @@ describe('linear probes find what the model holds', () => {
     const prog = library('double_hist');
     const model = compiled(prog, ['a', 'b', 'c', 'd'], 6);
     const set = makeProbeSet(prog, { vocab: ['a', 'b', 'c', 'd'], minLen: 1, maxLen: 6, n: 500, seed: 0 });
-    const r = await linearProbes(loaded(model), prog, set, { seed: 0, variables: ['hist'] });
+    const r = await linearProbes(loaded(model), prog, set, { seed: 0, variables: ['hist', 'n_earlier_copies'] });
     const hist = probeOf(r, 'hist');
     expect(hist.compiledPoint).toBe(1);
     expect(hist.firstDecodable).toBe(1);
     expect(hist.points.slice(1).map((p) => p.accuracy)).toEqual([1, 1]);
+    // Only n_earlier_copies == 0 has a direction of its own (the one value the program reads).
+    expect(probeOf(r, 'n_earlier_copies').compiledValues).toEqual([0]);
+    expect(hist.compiledValues).toBeUndefined();
+  });
+
+  it("count: the compiled model holds tokens == 'a' only, and says so", async () => {
+    const prog = library('count');
+    const model = compiled(prog, ['a', 'b', 'c'], 4);
+    const set = makeProbeSet(prog, { vocab: ['a', 'b', 'c'], minLen: 1, maxLen: 4, n: 100, seed: 0 });
+    const r = await linearProbes(loaded(model), prog, set, { seed: 0, variables: ['tokens', 'count'] });
+    expect(probeOf(r, 'tokens')).toMatchObject({ compiledPoint: 0, compiledValues: ['a'] });
+    expect(probeOf(r, 'count').compiledValues).toBeUndefined();
   });
 
   it('learned reverse: opp_index is read from layer 1 as well as a converged read-out reads it, and more steps never fit worse', async () => {
