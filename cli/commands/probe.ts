@@ -25,8 +25,10 @@ export function register(program: Command): void {
     .command('probe')
     .summary('linear probes: where each program variable becomes decodable')
     .description(
-      'Fit a linear probe (logistic regression for categorical variables, least squares for numerical ones) from the residual stream at each read point ' +
-        '(resid_pre of every layer, then the final resid_post) to each program variable per position, and report held-out accuracy. ' +
+      'Fit a linear probe (class-balanced logistic regression for categorical variables, least squares for numerical ones) ' +
+        'from the residual stream at each read point ' +
+        '(resid_pre of every layer, then the final resid_post) to each program variable per position, and report held-out accuracy ' +
+        '(inputs are split so that every value of every variable is in the fitting split). ' +
         'On compiled models the point where the model holds each variable in its own directions is shown too, ' +
         'marked partial where only some of its values have directions.',
     )
