@@ -1,20 +1,22 @@
 /**
  * Linear probes for program variables: from the residual stream at each read point (resid_pre of
  * every layer, then the final resid_post) to a variable's value per real-token position. Categorical
- * variables get a logistic-regression probe (started from the least-squares fit), numerical ones a
- * least-squares fit read as its nearest seen value. Accuracy is measured on held-out inputs.
+ * variables get least squares to one-hot targets, and where that does not separate the fitting
+ * samples, a class-balanced logistic regression fitted to convergence (softmaxRegression.ts);
+ * numerical ones a least-squares fit read as its nearest seen value. Accuracy is measured on
+ * held-out inputs, split so that every value is seen in fitting (split.ts).
  */
 import { layerHook, type HookName } from '../src/model/hooks.ts';
 import type { LoadedModel } from '../src/model/loadedModel.ts';
 import type { ModelData } from '../src/model/types.ts';
 import type { Program } from '../src/rasp/program.ts';
-import { makeRng } from '../src/rasp/random.ts';
-import { valueKey, type MaybeValue } from '../src/rasp/values.ts';
+import { valueKey, type MaybeValue, type Value } from '../src/rasp/values.ts';
 import { collectPositions, type Sample } from './collect.ts';
 import { matmul, ridge } from './linalg.ts';
-import { trainLogistic } from './logistic.ts';
 import type { ProbeSet } from './probeSet.ts';
-import { programVariables, residualLayerOf, type ProgramVariable } from './variables.ts';
+import { fitSoftmax } from './softmaxRegression.ts';
+import { stratifiedSplit } from './split.ts';
+import { heldValues, programVariables, residualLayerOf, type ProgramVariable } from './variables.ts';
 
 export interface ProbePoint {
   /** 0..L: resid_pre of layer i, L: the final resid_post. */
@@ -33,6 +35,8 @@ export interface VariableProbe {
   readonly firstDecodable: number | null;
   /** Compiled models: the first read point whose residual holds the variable in its own directions. */
   readonly compiledPoint?: number | null;
+  /** Compiled models that hold only some of the variable's values in directions of their own: those values. */
+  readonly compiledValues?: readonly Value[];
 }
 
 export interface LinearProbeReport {
@@ -50,7 +54,7 @@ export interface LinearProbeOptions {
   readonly threshold?: number;
   /** Only these variables (default: tokens, indices and every named s-op). */
   readonly variables?: readonly string[];
-  /** Adam steps of the logistic refinement (default 200). */
+  /** Most iterations of the logistic fit (default 200). */
   readonly steps?: number;
   readonly batchSize?: number;
 }
@@ -92,18 +96,17 @@ function fitCategorical(Xtr: Float64Array, ytr: Int32Array, Xte: Float64Array, y
   const Y = new Float64Array(ntr * k);
   ytr.forEach((c, i) => (Y[i * k + c] = 1));
   const W = ridge(Xtr, ntr, d, Y, k, 1e-6 * ntr);
-  const acc = (X: Float64Array, y: Int32Array, Wm: Float64Array | Float32Array) => {
+  const acc = (X: Float64Array, y: Int32Array, Wm: Float64Array) => {
     if (y.length === 0) return 1;
-    const Z = matmul(X, y.length, d, Float64Array.from(Wm), k);
+    const Z = matmul(X, y.length, d, Wm, k);
     let right = 0;
     y.forEach((c, r) => (right += argmaxRow(Z, r, k) === c ? 1 : 0));
     return right / y.length;
   };
   const ls = { train: acc(Xtr, ytr, W), test: acc(Xte, yte, W) };
   if (ls.train === 1 || steps === 0 || k < 2) return ls;
-  // Least squares cannot carve out a middle value on a line; a softmax can. Refine from LS (scaled to confident logits).
-  const Wf = Float32Array.from(W, (w) => 8 * w);
-  const fit = trainLogistic(Float32Array.from(Xtr), ntr, d, ytr, k, { W: Wf, b: new Float32Array(k) }, { steps });
+  // Least squares cannot carve out a middle value on a line, nor weigh a rare value fairly; a softmax can.
+  const fit = fitSoftmax(Xtr, ntr, d, ytr, k, { maxIterations: steps, patience: 25 });
   const lr = { train: acc(Xtr, ytr, fit.W), test: acc(Xte, yte, fit.W) };
   return lr.train >= ls.train ? lr : ls;
 }
@@ -121,10 +124,16 @@ function fitNumerical(Xtr: Float64Array, ytr: Float64Array, Xte: Float64Array, y
   return { train: acc(Xtr, ytr), test: acc(Xte, yte) };
 }
 
-/** Which samples belong to held-out inputs (a seeded split by input, so no input is in both). */
-function splitSamples(samples: readonly Sample[], nInputs: number, fraction: number, seed: number): { train: number[]; test: number[] } {
-  const rng = makeRng(seed).fork('probe-split');
-  const isTest = Array.from({ length: nInputs }, () => rng.next() < fraction);
+/** Which samples belong to held-out inputs: split by input, stratified by every variable's values. */
+function splitSamples(
+  samples: readonly Sample[],
+  vars: readonly ProgramVariable[],
+  nInputs: number,
+  fraction: number,
+  seed: number,
+): { train: number[]; test: number[] } {
+  const keys = Array.from({ length: nInputs }, (_, i) => vars.flatMap((v) => v.values[i].map((x) => `${v.name}=${valueKey(x)}`)));
+  const isTest = stratifiedSplit(keys, fraction, seed);
   const train: number[] = [];
   const test: number[] = [];
   samples.forEach((s, i) => (isTest[s.input] ? test : train).push(i));
@@ -168,19 +177,21 @@ function probeVariable(
 export async function linearProbes(model: LoadedModel, program: Program, set: ProbeSet, opts: LinearProbeOptions = {}): Promise<LinearProbeReport> {
   const hooks = readPoints(model);
   const { samples, acts } = await collectPositions(model, set, hooks, opts);
-  const split = splitSamples(samples, set.inputs.length, opts.testFraction ?? 0.3, opts.seed ?? 0);
   const thr = opts.threshold ?? 0.99;
   const vars = programVariables(program, set.inputs).filter((v) => !opts.variables || opts.variables.includes(v.name));
+  const split = splitSamples(samples, vars, set.inputs.length, opts.testFraction ?? 0.3, opts.seed ?? 0);
   const compiled = model.config.origin === 'compiled';
   const variables = vars.map((v): VariableProbe => {
     const points = probeVariable(v, samples, acts, hooks, split, opts);
     const first = points.find((p) => p.accuracy >= thr);
+    const held = compiled ? heldValues(model, v.name, v.seen) : undefined;
     return {
       variable: v.name,
       encoding: v.encoding,
       points,
       firstDecodable: first ? first.point : null,
       ...(compiled ? { compiledPoint: residualLayerOf(model, v.name) } : {}),
+      ...(held && held.length > 0 && held.length < v.seen.length ? { compiledValues: held } : {}),
     };
   });
   const testInputs = new Set(split.test.map((s) => samples[s].input)).size;

@@ -1,9 +1,9 @@
 /**
  * MLP neurons: activation statistics over a probe set (fraction of real-token positions where a
  * neuron fires, dead neurons, the inputs that excite it most) and how well each neuron tracks each
- * program variable — the best single-threshold accuracy at telling one value (or, for numerical
- * variables, one side of a cut) from the rest, and the mutual information between the binned
- * activation and the variable.
+ * program variable — of the value sets it may fire for (neuronTargets.ts: one value, a threshold,
+ * a set), the one a single cut on its activation tells apart best, and the mutual information
+ * between the binned activation and the variable.
  */
 import type { MaybeValue, Value } from '../src/rasp/values.ts';
 import { valueKey } from '../src/rasp/values.ts';
@@ -11,7 +11,8 @@ import { layerHook, type HookName } from '../src/model/hooks.ts';
 import type { LoadedModel } from '../src/model/loadedModel.ts';
 import { collectPositions } from './collect.ts';
 import type { ProbeSet } from './probeSet.ts';
-import { bestThresholdAccuracy, mutualInformation } from './stats.ts';
+import { fixedTargets, rankedTargets } from './neuronTargets.ts';
+import { bestCut, mutualInformation, type Cut } from './stats.ts';
 import type { ProgramVariable } from './variables.ts';
 
 export interface TopActivation {
@@ -87,8 +88,8 @@ export async function neuronStats(
         if (a > thr) active++;
         sum += a;
         if (a > max) max = a;
-        // Keep the k largest sample indices, sorted descending.
-        if (top.length < k || a > values[top[top.length - 1] * dMlp + n]) {
+        // Keep the k largest sample indices, sorted descending; a sample where the neuron is silent excites it not at all.
+        if (a > thr && (top.length < k || a > values[top[top.length - 1] * dMlp + n])) {
           top.push(s);
           top.sort((x, y) => values[y * dMlp + n] - values[x * dMlp + n]);
           if (top.length > k) top.pop();
@@ -116,46 +117,48 @@ export interface NeuronVariableFit {
   readonly layer: number;
   readonly neuron: number;
   readonly variable: string;
-  /** The value (categorical) or cut "≥ v" (numerical) the neuron's threshold tells apart best. */
+  /** The values the neuron fires for, e.g. `== 1`, `<= 2`, `in {a, c}`; `-` when no cut tells any apart. */
   readonly target: string;
-  /** Best single-threshold accuracy for that target, and the majority-class baseline it must beat. */
+  /** Balanced accuracy (mean of the hit rates on both sides) of the best cut for that target: what picks it. */
+  readonly balancedAccuracy: number;
+  /** Plain accuracy of that cut, and the majority-class baseline. */
   readonly accuracy: number;
   readonly baseline: number;
   /** Mutual information (bits) between the activation (binned) and the variable. */
   readonly mutualInformation: number;
 }
 
-/** For every neuron and variable: the best single-threshold fit, and the mutual information. */
+/** What a neuron that no cut explains gets (a dead or constant one): no target, and no accuracy to show. */
+const NOTHING: Cut & { target: string } = { target: '-', balancedAccuracy: 0.5, accuracy: 0, baseline: 0, cut: Infinity };
+
+/** For every neuron and variable: the target a single cut on the activation tells apart best, and the mutual information. */
 export function neuronVariableFits(acts: NeuronActivations, variables: readonly ProgramVariable[], opts: { bins?: number } = {}): NeuronVariableFit[] {
   const out: NeuronVariableFit[] = [];
   const N = acts.samples.length;
   const perVar = variables.map((v) => {
     const vals: MaybeValue[] = acts.samples.map((s) => v.values[s.input][s.position]);
-    const keys = vals.map(valueKey);
-    const targets: { name: string; y: Uint8Array }[] = [];
-    for (const value of v.seen) {
-      targets.push({ name: `== ${String(value)}`, y: Uint8Array.from(vals, (x) => (valueKey(x) === valueKey(value) ? 1 : 0)) });
-      if (v.encoding === 'numerical' && value !== v.seen[0])
-        targets.push({ name: `>= ${String(value)}`, y: Uint8Array.from(vals, (x) => (x !== null && Number(x) >= Number(value) ? 1 : 0)) });
-    }
-    return { v, keys, targets };
+    return { targets: fixedTargets(v, vals), keys: vals.map(valueKey) };
   });
   const col = new Float32Array(N);
   for (const { layer, dMlp, values } of acts.layers) {
     for (let n = 0; n < dMlp; n++) {
       for (let s = 0; s < N; s++) col[s] = values[s * dMlp + n];
       const order = Array.from({ length: N }, (_, i) => i).sort((a, b) => col[a] - col[b]);
-      for (const { v, keys, targets } of perVar) {
-        let best = { target: '-', accuracy: 0, baseline: 1, lift: -Infinity };
-        for (const t of targets) {
-          const { accuracy, baseline } = bestThresholdAccuracy(col, order, t.y);
-          if (accuracy - baseline > best.lift) best = { target: t.name, accuracy, baseline, lift: accuracy - baseline };
+      for (const { targets, keys } of perVar) {
+        let best: Cut & { target: string } = NOTHING;
+        for (const t of [...targets.fixed, ...rankedTargets(targets, col)]) {
+          const c = bestCut(col, order, t.y);
+          // Ties go to the lower cut (where the neuron starts to fire), then to the simpler name (fixed targets first).
+          const better = c.balancedAccuracy > best.balancedAccuracy + 1e-12;
+          const asGoodLower = c.balancedAccuracy > 0.5 + 1e-12 && c.balancedAccuracy > best.balancedAccuracy - 1e-12 && c.cut < best.cut;
+          if (better || asGoodLower) best = { ...c, target: t.name };
         }
         out.push({
           layer,
           neuron: n,
-          variable: v.name,
+          variable: targets.variable.name,
           target: best.target,
+          balancedAccuracy: best.balancedAccuracy,
           accuracy: best.accuracy,
           baseline: best.baseline,
           mutualInformation: mutualInformation(col, order, keys, opts.bins ?? 8),

@@ -2,14 +2,15 @@
  * The program's variables per position, from the evaluator's trace: what neurons are compared with
  * and linear probes decode. Also where a compiled model holds each one: the first residual-stream
  * read point (0 = blocks.0.hook_resid_pre, …, L = the final resid_post) after every block that
- * writes it.
+ * writes it, and which of its values have directions there (the compiler gives a categorical s-op
+ * directions only for the values something reads, e.g. count's tokens == 'a').
  */
 import { isSelector, type Encoding } from '../src/rasp/ast.ts';
 import { encodingOf } from '../src/rasp/encoding.ts';
 import { isUserError, RaspError } from '../src/rasp/errors.ts';
 import { Evaluator } from '../src/rasp/evaluate.ts';
 import type { Program } from '../src/rasp/program.ts';
-import { sortedUnique, type MaybeValue, type Value } from '../src/rasp/values.ts';
+import { sortedUnique, valueKey, type MaybeValue, type Value } from '../src/rasp/values.ts';
 import type { ModelData } from '../src/model/types.ts';
 import { tokens as tokensNode, indices as indicesNode } from '../src/rasp/builder.ts';
 
@@ -60,4 +61,12 @@ export function residualLayerOf(model: ModelData, name: string): number | null {
   if (!residual.some((d) => d.sop === name && (d.value !== undefined || d.encoding === 'numerical'))) return null;
   const writers = [...heads.filter((h) => h.writes === name).map((h) => h.layer), ...mlps.filter((m) => m.writes === name).map((m) => m.layer)];
   return writers.length ? Math.max(...writers) + 1 : 0;
+}
+
+/** Which of `values` a compiled model's residual stream holds in directions of `name`'s own (all of them for a numerical direction). */
+export function heldValues(model: ModelData, name: string, values: readonly Value[]): Value[] {
+  const own = model.labels.residual.filter((d) => d.sop === name);
+  if (own.some((d) => d.value === undefined && d.encoding === 'numerical')) return [...values];
+  const keys = new Set(own.filter((d) => d.value !== undefined).map((d) => valueKey(d.value!)));
+  return values.filter((v) => keys.has(valueKey(v)));
 }

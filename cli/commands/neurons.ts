@@ -24,8 +24,9 @@ export function register(program: Command): void {
     .description(
       'For every MLP neuron: the share of real-token positions where it fires, ' +
         'its mean and largest activation, and the inputs that excite it most; dead neurons per layer. ' +
-        'With --variables: for each neuron and program variable, the best single-threshold ' +
-        'accuracy (against the majority baseline) and the mutual information in bits.',
+        'With --variables: for each neuron and program variable, the values it fires for (one value, a threshold such as <= 2, ' +
+        "or a set), chosen by the balanced accuracy of one cut on its activation, with that cut's accuracy against the majority baseline " +
+        'and the mutual information in bits.',
     )
     .argument('<model>', 'a .safetensors model file written by rasplab');
   addProbeOptions(cmd)
@@ -66,12 +67,16 @@ export function register(program: Command): void {
       for (const f of fits) {
         const k = formatComponent({ kind: 'neuron', layer: f.layer, neuron: f.neuron });
         const b = best.get(k);
-        if (!b || f.accuracy - f.baseline > b.accuracy - b.baseline) best.set(k, f);
+        if (!b || f.balancedAccuracy > b.balancedAccuracy) best.set(k, f);
       }
       ctx.io.out(
         renderTable({
-          head: ['neuron', 'variable', 'target', 'accuracy', 'baseline', 'MI (bits)'],
-          rows: [...best].map(([k, f]) => [k, f.variable, f.target, pct(f.accuracy), pct(f.baseline), f.mutualInformation.toFixed(3)]),
+          head: ['neuron', 'variable', 'fires for', 'balanced', 'accuracy', 'baseline', 'MI (bits)'],
+          rows: [...best].map(([k, f]) =>
+            f.target === '-'
+              ? [k, '-', '-', '-', '-', '-', f.mutualInformation.toFixed(3)]
+              : [k, f.variable, f.target, pct(f.balancedAccuracy), pct(f.accuracy), pct(f.baseline), f.mutualInformation.toFixed(3)],
+          ),
           compact: true,
         }),
       );

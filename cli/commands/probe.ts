@@ -2,6 +2,8 @@
  * `rasplab probe MODEL`: linear probes for every program variable at every residual read point.
  */
 import { Command, Option } from 'commander';
+import type { VariableProbe } from '../../probes/linearProbe.ts';
+import { formatValue } from '../../src/rasp/values.ts';
 import { formatJson } from '../format/json.ts';
 import { pct } from '../format/percent.ts';
 import { renderTable } from '../format/table.ts';
@@ -13,19 +15,27 @@ interface ProbeCmdFlags extends ProbeFlags {
   readonly steps: number;
 }
 
+function compiledCell(v: VariableProbe): string {
+  if (v.compiledPoint === null || v.compiledPoint === undefined) return '-';
+  return v.compiledValues ? `${v.compiledPoint} partial` : String(v.compiledPoint);
+}
+
 export function register(program: Command): void {
   const cmd = program
     .command('probe')
     .summary('linear probes: where each program variable becomes decodable')
     .description(
-      'Fit a linear probe (logistic regression for categorical variables, least squares for numerical ones) from the residual stream at each read point ' +
-        '(resid_pre of every layer, then the final resid_post) to each program variable per position, and report held-out accuracy. ' +
-        'On compiled models the point where the model holds each variable in its own directions is shown too.',
+      'Fit a linear probe (class-balanced logistic regression for categorical variables, least squares for numerical ones) ' +
+        'from the residual stream at each read point ' +
+        '(resid_pre of every layer, then the final resid_post) to each program variable per position, and report held-out accuracy ' +
+        '(inputs are split so that every value of every variable is in the fitting split). ' +
+        'On compiled models the point where the model holds each variable in its own directions is shown too, ' +
+        'marked partial where only some of its values have directions.',
     )
     .argument('<model>', 'a .safetensors model file written by rasplab');
   addProbeOptions(cmd)
     .addOption(new Option('--threshold <x>', 'held-out accuracy that counts as decodable').argParser(Number).default(0.99))
-    .addOption(new Option('--steps <n>', 'logistic-regression refinement steps').argParser(parsePositiveInt('--steps')).default(200))
+    .addOption(new Option('--steps <n>', 'most iterations of the logistic-regression fit').argParser(parsePositiveInt('--steps')).default(200))
     .addHelpText('after', '\nExamples:\n  $ rasplab probe reverse.safetensors\n  $ rasplab probe learned.safetensors --program reverse --json')
     .action(async (modelSpec: string, flags: ProbeCmdFlags, c: Command) => {
       const ctx = await probeContext(modelSpec, flags, c);
@@ -42,8 +52,10 @@ export function register(program: Command): void {
         v.variable,
         ...v.points.map((p) => pct(p.accuracy)),
         v.firstDecodable === null ? '-' : String(v.firstDecodable),
-        ...(ctx.model.config.origin === 'compiled' ? [v.compiledPoint === null || v.compiledPoint === undefined ? '-' : String(v.compiledPoint)] : []),
+        ...(ctx.model.config.origin === 'compiled' ? [compiledCell(v)] : []),
       ]);
       ctx.io.out(renderTable({ head, rows, compact: true }));
+      const partial = r.variables.flatMap((v) => (v.compiledValues ? [`${v.variable} (${v.compiledValues.map(formatValue).join(' ')})`] : []));
+      if (partial.length) ctx.io.out(`partial: only some values have directions of their own: ${partial.join(', ')}\n`);
     });
 }

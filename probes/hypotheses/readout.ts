@@ -1,14 +1,14 @@
 /**
  * A linear read-out of a variable from activation vectors, fitted once and then applied one vector
- * at a time: least squares to one-hot targets (categorical; refined by logistic regression when
- * least squares cannot separate the training samples, as linearProbe.ts does) or to the value
- * (numerical, read as the nearest value seen in fitting).
+ * at a time: least squares to one-hot targets (categorical; where least squares cannot separate the
+ * fitting samples, the class-balanced logistic regression that linearProbe.ts fits, so a probe and
+ * a claim decide "decodable" alike) or to the value (numerical, read as the nearest value seen in
+ * fitting).
  */
-import * as tf from '@tensorflow/tfjs';
 import type { Encoding } from '../../src/rasp/ast.ts';
 import { valueKey, valuesEqual, type Value } from '../../src/rasp/values.ts';
 import { ridge } from '../linalg.ts';
-import { trainLogistic, type LogisticFit } from '../logistic.ts';
+import { fitSoftmax } from '../softmaxRegression.ts';
 
 export interface Readout {
   /** The value read from one vector (its `width` features). */
@@ -71,20 +71,9 @@ export function fitReadout(xs: Float32Array, width: number, ys: readonly Value[]
   const ls = ridge(X, n, d, Y, k, 1e-6 * n);
   const viaLs = finish((x) => classes[argmax(scores(ls, x, width, k))], ys, row, classes);
   if (viaLs.fitAccuracy === 1 || k < 2 || opts.steps === 0) return viaLs;
-  // Least squares cannot carve out a middle value on a line; a softmax can. Start from LS, scaled up.
-  // (In a tidy: trainLogistic leaves its initial-value and label tensors behind.)
-  const init = { W: Float32Array.from(ls, (w) => 8 * w), b: new Float32Array(k) };
-  let fit!: LogisticFit;
-  tf.tidy(() => void (fit = trainLogistic(Float32Array.from(X), n, d, labels, k, init, { steps: opts.steps ?? 200 })));
-  const viaLr = finish(
-    (x) => {
-      const z = scores(fit.W, x, width, k);
-      return classes[argmax(z.map((v, c) => v + fit.b[c]))];
-    },
-    ys,
-    row,
-    classes,
-  );
+  // Least squares cannot carve out a middle value on a line, nor weigh a rare value fairly; a softmax can.
+  const fit = fitSoftmax(X, n, d, labels, k, { maxIterations: opts.steps ?? 200, patience: 25 });
+  const viaLr = finish((x) => classes[argmax(scores(fit.W, x, width, k))], ys, row, classes);
   return viaLr.fitAccuracy >= viaLs.fitAccuracy ? viaLr : viaLs;
 }
 

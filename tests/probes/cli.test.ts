@@ -49,4 +49,14 @@ describe('probe commands', () => {
     const cmp = await json('compare', model, model, '--samples', '50');
     expect(cmp.outputs.inRange.agreement).toBe(1);
   });
+
+  it("probe marks a variable the compiled model holds only some values of as partial (count's tokens: a only)", async () => {
+    const count = join(tmp.dir, 'count.safetensors');
+    expect((await cli('compile', 'count', '--vocab', 'a,b,c', '--max-len', '3', '-o', count)).code).toBe(0);
+    const r = await cli('probe', count, '--samples', '50', '--backend', 'cpu');
+    expect(r.code, r.err).toBe(0);
+    expect(r.out).toMatch(/│ tokens +│.*│ 0 partial +│/);
+    expect(r.out).toMatch(/│ count +│.*│ 1 +│/);
+    expect(r.out).toContain('only some values have directions of their own: tokens (a)');
+  });
 });
