@@ -57,6 +57,7 @@ export type Action =
   | { readonly type: 'edit' }
   | { readonly type: 'type'; readonly text: string }
   | { readonly type: 'erase' }
+  | { readonly type: 'clearLine' }
   | { readonly type: 'accept' }
   | { readonly type: 'cancel' };
 
@@ -105,6 +106,8 @@ function editorReduce(s: TuiState, a: Action, ctx: TuiContext): TuiState {
       return { ...s, editor: { text: ed.text + a.text } };
     case 'erase':
       return { ...s, editor: { text: ed.text.slice(0, -1) } };
+    case 'clearLine':
+      return { ...s, editor: { text: '' } };
     case 'cancel':
       return { ...s, editor: null, note: 'edit cancelled' };
     case 'accept':
@@ -179,7 +182,8 @@ export function reduce(s: TuiState, a: Action, ctx: TuiContext): TuiState {
     case 'quit':
       return { ...s, quit: true };
     case 'edit':
-      return { ...s, editor: { text: inputText(s.input) }, note: '' };
+      // A space after the old input, so what is typed next is a token of its own.
+      return { ...s, editor: { text: `${inputText(s.input)} ` }, note: '' };
     default:
       return s;
   }
