@@ -15,9 +15,10 @@ import type { Engine } from './engine.ts';
 import { HelpLine, HelpScreen } from './HelpScreen.tsx';
 import { labelWidth } from './heatmap.ts';
 import { reduceKeys } from './keys.ts';
-import { FRAME_ROWS, heatmapWidth, layout, type ScreenSize } from './layout.ts';
+import { FRAME_ROWS, heatmapWidth, layout, minimumSize, type ScreenSize } from './layout.ts';
 import { ModelPane } from './ModelPane.tsx';
 import { initialState, type TuiState } from './state.ts';
+import { TooSmall } from './TooSmall.tsx';
 import { fit } from './text.ts';
 import { columnWidths, LABEL_WIDTH, TokenLine } from './TokenLine.tsx';
 
@@ -87,9 +88,11 @@ export function App({ models, engine, program, task, seed, backend, size: fixedS
   const corner = Math.max(...models.map((m) => m.data.config.layers.reduce((n, L, l) => (L.nHeads ? Math.max(n, `${l}.${L.nHeads - 1}`.length) : n), 0)));
   const heatWidth = heatmapWidth(task.maxLen + 1, labelWidth(['BOS', ...task.vocab.map(formatValue)], 'x'.repeat(corner)));
   const rows = state.sides.map((side, i) => ctx.rows(i, new Set(side.open)));
-  const lay = layout(size, models.length, heatWidth, state.input.length + 2, Math.max(...rows.map((r) => r.length)));
   const W = size.columns;
   const vs = models.length > 1;
+  const need = minimumSize(models.length, heatWidth);
+  if (size.columns < need.columns || size.rows < need.rows) return <TooSmall need={need} size={size} models={models.length} />;
+  const lay = layout(size, models.length, heatWidth, state.input.length + 2);
 
   const title = `rasplab tui · program ${program.name} · mode ${state.mode} · ${engine.set.inputs.length} probe inputs${
     engine.set.exhaustive ? ' (all)' : ` (seed ${seed})`
