@@ -12,6 +12,7 @@ import type { ModelData } from '../../src/model/types.ts';
 import type { ProbeTask } from '../../probes/probeSet.ts';
 import { makeContext } from './context.ts';
 import type { Engine } from './engine.ts';
+import { matchLabels, relabel } from './headMatches.ts';
 import { HelpLine, HelpScreen } from './HelpScreen.tsx';
 import { labelWidth } from './heatmap.ts';
 import { reduceKeys } from './keys.ts';
@@ -21,6 +22,7 @@ import { initialState, type TuiState } from './state.ts';
 import { TooSmall } from './TooSmall.tsx';
 import { fit } from './text.ts';
 import { columnWidths, LABEL_WIDTH, TokenLine } from './TokenLine.tsx';
+import { useComputation } from './useComputation.ts';
 
 export interface TuiModel {
   /** How the UI names it (the file's base name). */
@@ -87,7 +89,20 @@ export function App({ models, engine, program, task, seed, backend, size: fixedS
 
   const corner = Math.max(...models.map((m) => m.data.config.layers.reduce((n, L, l) => (L.nHeads ? Math.max(n, `${l}.${L.nHeads - 1}`.length) : n), 0)));
   const heatWidth = heatmapWidth(task.maxLen + 1, labelWidth(['BOS', ...task.vocab.map(formatValue)], 'x'.repeat(corner)));
-  const rows = state.sides.map((side, i) => ctx.rows(i, new Set(side.open)));
+  const matched = useComputation(
+    'head matches',
+    (sig) => engine.headMatches(sig),
+    () => engine.cachedHeadMatches(),
+  );
+  const known = useMemo(
+    () =>
+      matchLabels(
+        models.map((m) => m.data),
+        matched.value,
+      ),
+    [models, matched.value],
+  );
+  const rows = state.sides.map((side, i) => relabel(ctx.rows(i, new Set(side.open)), known[i]));
   const W = size.columns;
   const vs = models.length > 1;
   const need = minimumSize(models.length, heatWidth);
@@ -130,6 +145,7 @@ export function App({ models, engine, program, task, seed, backend, size: fixedS
                 engine={engine}
                 side={state.sides[i]}
                 rows={rows[i]}
+                known={known[i]}
                 focused={state.focus === i}
                 several={vs}
                 mode={state.mode}
