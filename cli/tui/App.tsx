@@ -20,7 +20,7 @@ import { FRAME_ROWS, heatmapWidth, layout, minimumSize, type ScreenSize } from '
 import { ModelPane } from './ModelPane.tsx';
 import { initialState, type TuiState } from './state.ts';
 import { TooSmall } from './TooSmall.tsx';
-import { fit } from './text.ts';
+import { fit, fitParts } from './text.ts';
 import { columnWidths, LABEL_WIDTH, TokenLine } from './TokenLine.tsx';
 import { useComputation } from './useComputation.ts';
 
@@ -109,16 +109,20 @@ export function App({ models, engine, program, task, seed, backend, size: fixedS
   if (size.columns < need.columns || size.rows < need.rows) return <TooSmall need={need} size={size} models={models.length} />;
   const lay = layout(size, models.length, heatWidth, state.input.length + 2);
 
-  const title = `rasplab tui · program ${program.name} · mode ${state.mode} · ${engine.set.inputs.length} probe inputs${
-    engine.set.exhaustive ? ' (all)' : ` (seed ${seed})`
-  }${backend ? ` · ${backend}` : ''}`;
+  const title = [
+    'rasplab tui',
+    `program ${program.name}`,
+    `mode ${state.mode}`,
+    `${engine.set.inputs.length} probe inputs${engine.set.exhaustive ? ' (all)' : ` (seed ${seed})`}`,
+    ...(backend ? [backend] : []),
+  ];
   const status = state.editor?.error ?? state.note;
   const bodyRows = size.rows - 1 - FRAME_ROWS;
 
   return (
     <Box flexDirection="column" width={W}>
       <Text bold wrap="truncate-end">
-        {fit(title, W)}
+        {fitParts(title, ' · ', W)}
       </Text>
       {state.editor ? (
         <Box>

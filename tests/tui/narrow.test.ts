@@ -22,3 +22,11 @@ describe('the terminal UI on a terminal too small for its panes', () => {
     expect(ui.frame().split('\n').join(' ')).toBe('rasplab tui needs 15 rows; this terminal has 12 (q quits)');
   });
 });
+
+describe('the terminal UI on a narrow terminal that fits one pane', () => {
+  it('drops whole parts of the title rather than cutting one (and a number in it)', async () => {
+    ui = await mount({ columns: 60 });
+    const [title] = ui.frame().split('\n');
+    expect(title).toBe('rasplab tui · program reverse · mode zero');
+  });
+});
