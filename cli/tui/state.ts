@@ -9,6 +9,7 @@ import { isUserError } from '../../src/rasp/errors.ts';
 import { formatValue, type Value } from '../../src/rasp/values.ts';
 import { ABLATION_MODES, type AblationMode } from '../../probes/ablation.ts';
 import type { TreeRow } from './tree.ts';
+import { plural } from '../../src/rasp/plural.ts';
 
 export interface SideState {
   /** The selected tree node. */
@@ -167,7 +168,7 @@ export function reduce(s: TuiState, a: Action, ctx: TuiContext): TuiState {
     }
     case 'clear': {
       const n = s.sides.reduce((k, x) => k + x.ablated.length, 0);
-      return { ...s, sides: s.sides.map((x) => ({ ...x, ablated: [] })), note: n ? `cleared ${n} ablation${n === 1 ? '' : 's'}` : 'nothing was ablated' };
+      return { ...s, sides: s.sides.map((x) => ({ ...x, ablated: [] })), note: n ? `cleared ${plural(n, 'ablation')}` : 'nothing was ablated' };
     }
     case 'random': {
       const draws = s.draws + 1;
