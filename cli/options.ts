@@ -69,11 +69,12 @@ export function parseInput(text: string, vocab?: readonly Value[]): Value[] {
     const numeric = words.every(looksNumeric);
     return words.map((w) => parseToken(w, numeric));
   }
-  return words.map((w, i) => {
-    const v = matchToken(w, vocab);
-    if (v === undefined) throw new UserError(`input token ${i} '${w}' is not in the vocabulary ${vocabText(vocab)}`);
-    return v;
-  });
+  const values = words.map((w) => matchToken(w, vocab));
+  // Every bad token at once, so one correction fixes them all.
+  const bad = words.flatMap((w, i) => (values[i] === undefined ? [`${i} '${w}'`] : []));
+  if (bad.length === 1) throw new UserError(`input token ${bad[0]} is not in the vocabulary ${vocabText(vocab)}`);
+  if (bad.length > 1) throw new UserError(`input tokens ${bad.slice(0, -1).join(', ')} and ${bad.at(-1)} are not in the vocabulary ${vocabText(vocab)}`);
+  return values as Value[];
 }
 
 export function checkLength(input: readonly Value[], maxLen: number | undefined, what = 'max-len'): void {

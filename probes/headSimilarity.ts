@@ -110,3 +110,8 @@ export function matchHeads(sim: HeadSimilarity, labelled: ModelData, threshold =
     };
   });
 }
+
+/** The heads of A whose match (from matchHeads) is `head` of B: the jobs B's head does. */
+export function matchedBy(matches: readonly HeadMatch[], head: HeadRef): HeadMatch[] {
+  return matches.filter((m) => m.matched && m.best?.layer === head.layer && m.best.head === head.head);
+}

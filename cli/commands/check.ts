@@ -20,6 +20,7 @@ import { backendOption, jsonOption, parsePositiveInt, programOption, seedOption,
 import { openModel } from '../openModel.ts';
 import { resolveProgram } from '../resolveProgram.ts';
 import { loadModelArg, programOf } from '../probeContext.ts';
+import { plural } from '../../src/rasp/plural.ts';
 
 interface CheckFlags {
   readonly program?: string;
@@ -149,7 +150,7 @@ export function register(program: Command): void {
       const { loadHypotheses } = await import('../../probes/hypotheses/fileFormat.ts');
       const hyp = loadHypotheses(hypSpec!);
       if (flags.claim !== undefined && flags.claim > hyp.claims.length)
-        throw new UserError(`--claim ${flags.claim}: ${hypSpec} has ${hyp.claims.length} claim${hyp.claims.length === 1 ? '' : 's'}`);
+        throw new UserError(`--claim ${flags.claim}: ${hypSpec} has ${plural(hyp.claims.length, 'claim')}`);
       const prog = await programFor(model, modelSpec, flags, hyp);
       const backend = await selectBackend(flags.backend);
       // Noted with the first result (claims are all validated before any runs), so that a mistake in

@@ -8,6 +8,7 @@ import { formatValue, type Value } from '../../src/rasp/values.ts';
 import { formatHead } from '../../src/model/components.ts';
 import type { ClaimReport } from '../../probes/hypotheses/runner.ts';
 import { renderTable } from './table.ts';
+import { plural } from '../../src/rasp/plural.ts';
 
 export const inputText = (xs: readonly Value[]): string => xs.map(formatValue).join(' ');
 
@@ -20,13 +21,9 @@ export function replayCommand(base: readonly string[], r: ClaimReport): string {
 
 export function formatClaimReport(r: ClaimReport, replay: string): string {
   const head = `claim ${r.index + 1}${r.name ? ` (${r.name})` : ''}: ${r.passed ? 'passed' : 'FAILED'}  ${r.claim}`;
-  if (r.passed) return `${head}\n  ${r.runs} runs${r.skipped ? `, ${r.skipped} skipped` : ''}\n`;
+  if (r.passed) return `${head}\n  ${plural(r.runs, 'run')}${r.skipped ? `, ${r.skipped} skipped` : ''}\n`;
   const rows: [string, string][] = [
-    [
-      'counterexample',
-      `${inputText(r.counterexample ?? [])}   (${minimality(r)}; found after ${r.runs} ` +
-        `run${r.runs === 1 ? '' : 's'}, ${r.shrinks} shrink${r.shrinks === 1 ? '' : 's'})`,
-    ],
+    ['counterexample', `${inputText(r.counterexample ?? [])}   (${minimality(r)}; found after ${plural(r.runs, 'run')}, ${plural(r.shrinks, 'shrink')})`],
     ['observed', r.observed ?? ''],
     ['expected', r.expected ?? ''],
     ['replay', replay],
@@ -43,7 +40,7 @@ function minimality(r: ClaimReport): string {
 
 export function formatSummary(reports: readonly ClaimReport[]): string {
   const failed = reports.filter((r) => !r.passed).length;
-  return `${reports.length} claim${reports.length === 1 ? '' : 's'}: ${reports.length - failed} passed, ${failed} failed\n`;
+  return `${plural(reports.length, 'claim')}: ${reports.length - failed} passed, ${failed} failed\n`;
 }
 
 export interface ProposalRow {

@@ -6,6 +6,7 @@
 import type { Encoding } from '../../src/rasp/ast.ts';
 import { formatValue, type Value } from '../../src/rasp/values.ts';
 import type { DirectionLabel, ModelData, WeightArray } from '../../src/model/types.ts';
+import { plural } from '../../src/rasp/plural.ts';
 
 export interface ComponentRow {
   /** Layer index, or '-' for the embeddings and the unembedding. */
@@ -122,7 +123,7 @@ export function modelSummary(m: ModelData): string {
   const heads = c.layers.reduce((s, l) => s + l.nHeads, 0);
   const prog = m.labels.program ? `, program ${m.labels.program.name} (output ${m.labels.program.output})` : '';
   return (
-    `${c.origin} model${prog}: ${c.layers.length} layers, ${heads} heads, d_model ${c.dModel}, n_ctx ${c.nCtx}, ` +
+    `${c.origin} model${prog}: ${plural(c.layers.length, 'layer')}, ${plural(heads, 'head')}, d_model ${c.dModel}, n_ctx ${c.nCtx}, ` +
     `vocab {${c.vocab.map(formatValue).join(', ')}}, ${c.causal ? 'causal' : 'non-causal'}, normalization ${c.normalization}`
   );
 }

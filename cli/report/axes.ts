@@ -71,3 +71,14 @@ export function axisLeft(spec: AxisSpec, x: number, titleOffset = 34): string {
 export function scaleTicks(scale: { (x: number): number; ticks(n?: number): number[] }, count: number, format: (x: number) => string): Tick[] {
   return scale.ticks(count).map((v) => ({ at: scale(v), text: format(v) }));
 }
+
+/**
+ * Ticks of a log scale with at least `min` labels: the decades when there are that many, else the
+ * 1-2-5 multiples, else every tick d3 offers (a range within one decade).
+ */
+export function logTicks(scale: { (x: number): number; ticks(n?: number): number[] }, format: (x: number) => string, min = 4): Tick[] {
+  const all = scale.ticks();
+  const lead = (v: number) => Math.round(v / 10 ** Math.floor(Math.log10(v) + 1e-9));
+  const keep = [[1], [1, 2, 5]].map((lead1) => all.filter((v) => lead1.includes(lead(v)))).find((t) => t.length >= min) ?? all;
+  return keep.map((v) => ({ at: scale(v), text: format(v) }));
+}

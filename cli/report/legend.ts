@@ -5,6 +5,8 @@ export interface LegendEntry {
   readonly name: string;
   readonly color: string;
   readonly dash?: string;
+  /** The line's width (default 2.5). */
+  readonly width?: number;
   /** Draw a filled box instead of a line (bars). */
   readonly box?: boolean;
 }
@@ -17,7 +19,7 @@ export function legend(entries: readonly LegendEntry[], x: number, y: number): s
   const items = entries.map((e) => {
     const swatch = e.box
       ? el('rect', { x: 0, y: -5, width: 12, height: 10, fill: e.color })
-      : el('line', { x1: 0, x2: 18, y1: 0, y2: 0, stroke: e.color, 'stroke-width': 2.5, 'stroke-dasharray': e.dash });
+      : el('line', { x1: 0, x2: 18, y1: 0, y2: 0, stroke: e.color, 'stroke-width': e.width ?? 2.5, 'stroke-dasharray': e.dash });
     const g = el('g', { class: 'legend-entry', transform: translate(at, 0) }, swatch, label(e.box ? 16 : 22, 0, e.name, { 'dominant-baseline': 'middle' }));
     at += (e.box ? 16 : 22) + textWidth(e.name) + 18;
     return g;

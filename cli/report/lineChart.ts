@@ -3,7 +3,7 @@
  * optional horizontal reference lines, labelled axes. Several figures lay panels out in a grid.
  */
 import { line, scaleLinear, scaleLog } from 'd3';
-import { axisBottom, axisLeft, scaleTicks, type Tick } from './axes.ts';
+import { axisBottom, axisLeft, logTicks, scaleTicks, type Tick } from './axes.ts';
 import { MUTED } from './palette.ts';
 import { el, label, tooltip, translate } from './svg.ts';
 
@@ -11,6 +11,8 @@ export interface Series {
   readonly name: string;
   readonly color: string;
   readonly dash?: string;
+  /** Line width (default 2). */
+  readonly width?: number;
   readonly points: readonly (readonly [number, number])[];
   /** Draw a dot per point (default true). */
   readonly markers?: boolean;
@@ -27,6 +29,8 @@ export interface LinePanel {
   readonly y: { readonly domain: readonly [number, number]; readonly title: string; readonly log?: boolean; readonly format?: (y: number) => string };
   readonly series: readonly Series[];
   readonly refLines?: readonly { readonly y: number; readonly text: string }[];
+  /** Vertical marks at an x value, labelled at the top. */
+  readonly xMarks?: readonly { readonly x: number; readonly text: string; readonly color: string }[];
 }
 
 /** Room around the plot area inside a panel: axis labels and the title. */
@@ -42,12 +46,7 @@ export function linePanel(p: LinePanel, x: number, y: number, width: number, hei
   const xf = p.x.format ?? ((v: number) => String(v));
   const yf = p.y.format ?? ((v: number) => String(v));
   const xTicks: Tick[] = p.x.ticks ? p.x.ticks.map((t) => ({ at: sx(t.value), text: t.text })) : scaleTicks(sx, 5, xf);
-  const yTicks: Tick[] = p.y.log
-    ? sy
-        .ticks(4)
-        .filter((v, _i, all) => all.length <= 6 || Math.log10(v) % 1 === 0)
-        .map((v) => ({ at: sy(v), text: yf(v) }))
-    : scaleTicks(sy, 5, yf);
+  const yTicks: Tick[] = p.y.log ? logTicks(sy, yf) : scaleTicks(sy, 5, yf);
   const path = line<readonly [number, number]>()
     .x((d) => sx(d[0]))
     .y((d) => sy(d[1]));
@@ -55,7 +54,7 @@ export function linePanel(p: LinePanel, x: number, y: number, width: number, hei
     el(
       'g',
       { class: 'series', 'data-series': s.name },
-      el('path', { d: path(s.points) ?? '', fill: 'none', stroke: s.color, 'stroke-width': 2, 'stroke-dasharray': s.dash }),
+      el('path', { d: path(s.points) ?? '', fill: 'none', stroke: s.color, 'stroke-width': s.width ?? 2, 'stroke-dasharray': s.dash }),
       ...(s.markers === false
         ? []
         : s.points.map(([px, py]) => el('circle', { cx: sx(px), cy: sy(py), r: 2.8, fill: s.color }, tooltip(`${s.name}: ${xf(px)} → ${yf(py)}`)))),
@@ -65,8 +64,17 @@ export function linePanel(p: LinePanel, x: number, y: number, width: number, hei
     el(
       'g',
       { class: 'ref' },
-      el('line', { x1: 0, x2: w, y1: sy(r.y), y2: sy(r.y), stroke: MUTED, 'stroke-dasharray': '3 3' }),
+      el('line', { x1: 0, x2: w, y1: sy(r.y), y2: sy(r.y), stroke: MUTED, 'stroke-dasharray': '1 3' }),
       label(w - 2, sy(r.y) + 11, r.text, { 'text-anchor': 'end', fill: MUTED, 'font-size': 10 }),
+    ),
+  );
+  const marks = (p.xMarks ?? []).map((r) =>
+    el(
+      'g',
+      { class: 'x-mark' },
+      el('line', { x1: sx(r.x), x2: sx(r.x), y1: 0, y2: h, stroke: r.color, 'stroke-dasharray': '2 3' }),
+      // Halfway down, clear of curves that run along the top, on the side with more room.
+      label(sx(r.x) + (sx(r.x) > w / 2 ? -3 : 3), h * 0.45, r.text, { 'text-anchor': sx(r.x) > w / 2 ? 'end' : 'start', fill: r.color, 'font-size': 10 }),
     ),
   );
   return el(
@@ -79,6 +87,7 @@ export function linePanel(p: LinePanel, x: number, y: number, width: number, hei
       axisLeft({ ticks: yTicks, range: [0, h], title: p.y.title, grid: w }, 0, 40),
       axisBottom({ ticks: xTicks, range: [0, w], title: p.x.title }, h),
       ...refs,
+      ...marks,
       ...series,
     ),
   );

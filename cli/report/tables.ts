@@ -7,6 +7,7 @@ import { formatHead } from '../../src/model/components.ts';
 import { headAblated, type ModelSection, type ReportData } from './data.ts';
 import { readPointName } from './figures/probes.ts';
 import { esc } from './svg.ts';
+import { plural } from '../../src/rasp/plural.ts';
 
 type Cell = string | number;
 
@@ -21,7 +22,11 @@ export function htmlTable(caption: string, head: readonly string[], rows: readon
   );
 }
 
-const shape = (m: ModelSection): string => `${m.layers} layers; heads ${m.headsPerLayer.join(', ')}; d_model ${m.dModel}; d_mlp ${m.dMlp.join(', ')}`;
+/** "2 layers; heads 1, 1; …", or for one layer "1 layer; 1 head; …". */
+function shape(m: ModelSection): string {
+  const heads = m.layers === 1 ? plural(m.headsPerLayer[0], 'head') : `heads ${m.headsPerLayer.join(', ')}`;
+  return `${plural(m.layers, 'layer')}; ${heads}; d_model ${m.dModel}; d_mlp ${m.dMlp.join(', ')}`;
+}
 
 function modelsTable(d: ReportData): string {
   const ms = d.models;

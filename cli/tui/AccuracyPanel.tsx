@@ -18,12 +18,19 @@ export interface AccuracyPanelProps {
 
 const shade = (x: number) => (Number.isNaN(x) ? undefined : x >= 0.995 ? 'green' : x >= 0.5 ? 'yellow' : 'red');
 
-/** Per-position accuracies as whole percents, 4 columns each; with a "pos%" lead when it fits. */
+export const MORE = '…';
+
+/**
+ * Per-position accuracies as whole percents, 4 columns each; with a "pos%" lead when it fits.
+ * A line too long for `width` ends in "…" after the last whole cell, never inside a number.
+ */
 export function positionCells(perPosition: readonly number[], width: number): { lead: string; cells: string[] } {
   const cells = perPosition.map((x) => (Number.isNaN(x) ? '-' : String(Math.round(100 * x))).padStart(3));
   const lead = 'pos% ';
-  const fits = lead.length + cells.length * 4 <= width;
-  return { lead: fits ? lead : '', cells };
+  const joined = cells.length * 4 - 1;
+  if (lead.length + joined <= width) return { lead, cells };
+  if (joined <= width) return { lead: '', cells };
+  return { lead: '', cells: [...cells.slice(0, Math.max(0, Math.floor((width - 1) / 4))), MORE] };
 }
 
 /** "exact 3.0% (100.0%)  token 19.8% (100.0%)": the unablated figures in brackets, dropped when they do not fit. */
@@ -58,11 +65,10 @@ export function AccuracyPanel({ view, pending, ablating, width, error }: Accurac
       {error ? (
         <Text color="red">{fit(error, width)}</Text>
       ) : pos ? (
-        // One text with inline colours, so a narrow pane cuts the line instead of wrapping cells.
         <Text wrap="truncate-end">
           <Text dimColor>{pos.lead}</Text>
           {pos.cells.map((c, i) => (
-            <Text key={i} color={shade(view!.perPosition[i])} dimColor={pending}>
+            <Text key={i} color={c === MORE ? undefined : shade(view!.perPosition[i])} dimColor={pending || c === MORE}>
               {c}
               {i < pos.cells.length - 1 ? ' ' : ''}
             </Text>

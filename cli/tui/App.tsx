@@ -12,14 +12,17 @@ import type { ModelData } from '../../src/model/types.ts';
 import type { ProbeTask } from '../../probes/probeSet.ts';
 import { makeContext } from './context.ts';
 import type { Engine } from './engine.ts';
+import { matchLabels, relabel } from './headMatches.ts';
 import { HelpLine, HelpScreen } from './HelpScreen.tsx';
 import { labelWidth } from './heatmap.ts';
 import { reduceKeys } from './keys.ts';
-import { FRAME_ROWS, heatmapWidth, layout, type ScreenSize } from './layout.ts';
+import { FRAME_ROWS, heatmapWidth, layout, minimumSize, type ScreenSize } from './layout.ts';
 import { ModelPane } from './ModelPane.tsx';
 import { initialState, type TuiState } from './state.ts';
-import { fit } from './text.ts';
+import { TooSmall } from './TooSmall.tsx';
+import { fit, fitParts } from './text.ts';
 import { columnWidths, LABEL_WIDTH, TokenLine } from './TokenLine.tsx';
+import { useComputation } from './useComputation.ts';
 
 export interface TuiModel {
   /** How the UI names it (the file's base name). */
@@ -86,21 +89,40 @@ export function App({ models, engine, program, task, seed, backend, size: fixedS
 
   const corner = Math.max(...models.map((m) => m.data.config.layers.reduce((n, L, l) => (L.nHeads ? Math.max(n, `${l}.${L.nHeads - 1}`.length) : n), 0)));
   const heatWidth = heatmapWidth(task.maxLen + 1, labelWidth(['BOS', ...task.vocab.map(formatValue)], 'x'.repeat(corner)));
-  const rows = state.sides.map((side, i) => ctx.rows(i, new Set(side.open)));
-  const lay = layout(size, models.length, heatWidth, state.input.length + 2, Math.max(...rows.map((r) => r.length)));
+  const matched = useComputation(
+    'head matches',
+    (sig) => engine.headMatches(sig),
+    () => engine.cachedHeadMatches(),
+  );
+  const known = useMemo(
+    () =>
+      matchLabels(
+        models.map((m) => m.data),
+        matched.value,
+      ),
+    [models, matched.value],
+  );
+  const rows = state.sides.map((side, i) => relabel(ctx.rows(i, new Set(side.open)), known[i]));
   const W = size.columns;
   const vs = models.length > 1;
+  const need = minimumSize(models.length, heatWidth);
+  if (size.columns < need.columns || size.rows < need.rows) return <TooSmall need={need} size={size} models={models.length} />;
+  const lay = layout(size, models.length, heatWidth, state.input.length + 2);
 
-  const title = `rasplab tui · program ${program.name} · mode ${state.mode} · ${engine.set.inputs.length} probe inputs${
-    engine.set.exhaustive ? ' (all)' : ` (seed ${seed})`
-  }${backend ? ` · ${backend}` : ''}`;
+  const title = [
+    'rasplab tui',
+    `program ${program.name}`,
+    `mode ${state.mode}`,
+    `${engine.set.inputs.length} probe inputs${engine.set.exhaustive ? ' (all)' : ` (seed ${seed})`}`,
+    ...(backend ? [backend] : []),
+  ];
   const status = state.editor?.error ?? state.note;
   const bodyRows = size.rows - 1 - FRAME_ROWS;
 
   return (
     <Box flexDirection="column" width={W}>
       <Text bold wrap="truncate-end">
-        {fit(title, W)}
+        {fitParts(title, ' · ', W)}
       </Text>
       {state.editor ? (
         <Box>
@@ -127,6 +149,7 @@ export function App({ models, engine, program, task, seed, backend, size: fixedS
                 engine={engine}
                 side={state.sides[i]}
                 rows={rows[i]}
+                known={known[i]}
                 focused={state.focus === i}
                 several={vs}
                 mode={state.mode}

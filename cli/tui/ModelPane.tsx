@@ -27,6 +27,8 @@ export interface ModelPaneProps {
   readonly engine: Engine;
   readonly side: SideState;
   readonly rows: readonly TreeRow[];
+  /** Head labels the session knows beyond the model's own (its heads' compiled matches). */
+  readonly known: ReadonlyMap<string, string>;
   readonly focused: boolean;
   /** Whether there are several panes (then the focused one is marked). */
   readonly several: boolean;
@@ -71,7 +73,7 @@ export function ModelPane(p: ModelPaneProps) {
       pattern={pattern}
       labels={heatLabels}
       corner={headName}
-      title={lay.heatTitle && head ? heatTitle(headName, headLabel(p.model, head.layer, head.head), heatWidth) : undefined}
+      title={lay.heatTitle && head ? heatTitle(headName, p.known.get(componentKey(head)) ?? headLabel(p.model, head.layer, head.head), heatWidth) : undefined}
       width={heatWidth}
       rows={lay.heatRows}
       empty={head ? undefined : 'this model has no attention heads'}

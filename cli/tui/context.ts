@@ -12,12 +12,13 @@ import type { ProbeTask } from '../../probes/probeSet.ts';
 import { parseInput } from '../options.ts';
 import type { TuiContext } from './state.ts';
 import { initiallyOpen, treeRows, type TreeModel } from './tree.ts';
+import { plural } from '../../src/rasp/plural.ts';
 
 export function readInput(text: string, program: Program, task: ProbeTask): Value[] {
   if (text.trim() === '') throw new UserError('type at least one token');
   const input = parseInput(text, task.vocab);
   if (input.length < task.minLen || input.length > task.maxLen)
-    throw new UserError(`the input has ${input.length} token${input.length === 1 ? '' : 's'}; this task takes ${task.minLen}–${task.maxLen}`);
+    throw new UserError(`the input has ${plural(input.length, 'token')}; this task takes ${task.minLen}–${task.maxLen}`);
   if (labelInput(program, input) === null) throw new UserError(`program '${program.name}' refuses this input`);
   return input;
 }

@@ -1,10 +1,12 @@
 /**
  * What the terminal UI computes, as a plain async API (no React): accuracy on the fixed probe set
- * under a set of ablations (probes/ablation.ts `ablate`), and the model's output and attention
- * patterns on the current input under the same ablations (probes/ablatedRun.ts), on models loaded
- * once and owned by the engine (dispose() frees them). Jobs run one at a time, each after a turn of the event
- * loop so the UI can draw its spinner and take keys first; a job whose signal was aborted while it
- * waited is skipped. Results are memoised: undoing an ablation shows the old numbers at once.
+ * under a set of ablations (probes/ablation.ts `ablate`), the model's output and attention
+ * patterns on the current input under the same ablations (probes/ablatedRun.ts), and with --vs
+ * which heads of the learned model match the compiled one's (probes/headSimilarity.ts); on models
+ * loaded once and owned by the engine (dispose() frees them). Jobs run one at a time, each after a
+ * turn of the event loop so the UI can draw its spinner and take keys first; a job whose signal
+ * was aborted while it waited is skipped. Results are memoised: undoing an ablation shows the old
+ * numbers at once.
  */
 import type { Value } from '../../src/rasp/values.ts';
 import type { LoadedModel } from '../../src/model/loadedModel.ts';
@@ -12,6 +14,7 @@ import { ablate, type AblationMode } from '../../probes/ablation.ts';
 import { ablatedRun, type AblatedRun } from '../../probes/ablatedRun.ts';
 import { componentKey, type ComponentRef } from '../../src/model/components.ts';
 import type { ProbeSet } from '../../probes/probeSet.ts';
+import { headSimilarity, matchHeads, type HeadMatch } from '../../probes/headSimilarity.ts';
 
 export interface Accuracy {
   readonly exactMatch: number;
@@ -28,6 +31,14 @@ export interface AccuracyView extends Accuracy {
 /** The model on one input: the input itself, the output and every head's pattern. */
 export type InputView = AblatedRun;
 
+/** How the heads of the one labelled (compiled) model of a --vs pair match the other's heads. */
+export interface SessionMatches {
+  readonly labelled: number;
+  readonly other: number;
+  /** Per head of the labelled model, its best match among the other's (probes/headSimilarity.ts). */
+  readonly matches: readonly HeadMatch[];
+}
+
 /** Which components are ablated, and how. */
 export interface AblationSpec {
   readonly ablated: readonly ComponentRef[];
@@ -42,6 +53,9 @@ export interface Engine {
   /** Results already computed, without waiting (undefined when not yet known). */
   cachedAccuracy(model: number, spec: AblationSpec): AccuracyView | undefined;
   cachedInputView(model: number, input: readonly Value[], spec: AblationSpec): InputView | undefined;
+  /** With two models of which exactly one is labelled, the head matches on the probe set; else null. */
+  headMatches(signal?: AbortSignal): Promise<SessionMatches | null>;
+  cachedHeadMatches(): SessionMatches | null | undefined;
   dispose(): void;
 }
 
@@ -86,6 +100,9 @@ export function createEngine(models: readonly LoadedModel[], set: ProbeSet, opts
     return run;
   }
 
+  const labelled = models.flatMap((m, i) => (m.labels.heads.length ? [i] : []));
+  let matches: SessionMatches | null | undefined = models.length === 2 && labelled.length === 1 ? undefined : null;
+
   const accKey = (model: number, spec: AblationSpec) => `${model}|${specKey(spec)}`;
   const viewKey = (model: number, input: readonly Value[], spec: AblationSpec) => `${model}|${JSON.stringify(input)}|${specKey(spec)}`;
 
@@ -110,6 +127,15 @@ export function createEngine(models: readonly LoadedModel[], set: ProbeSet, opts
         return remember(viewMemo, key, r);
       });
     },
+    headMatches(signal) {
+      if (matches !== undefined) return Promise.resolve(matches);
+      return enqueue(signal, async () => {
+        const [a, b] = labelled[0] === 0 ? [0, 1] : [1, 0];
+        const sim = await headSimilarity(live![a], live![b], set.inputs);
+        return (matches = { labelled: a, other: b, matches: matchHeads(sim, live![a]) });
+      });
+    },
+    cachedHeadMatches: () => matches,
     cachedAccuracy: (model, spec) => accMemo.get(accKey(model, spec)),
     cachedInputView: (model, input, spec) => viewMemo.get(viewKey(model, input, spec)),
     dispose() {

@@ -22,7 +22,7 @@ export const KEYS: readonly KeyHelp[] = [
   { keys: 'space', short: 'space', does: 'ablate the selected component, or restore it', inLine: true },
   { keys: 'm', short: 'm', does: 'cycle the mode of every ablation: zero → mean → resample', inLine: true },
   { keys: 'c', short: 'c', does: 'clear every ablation (of both models)', inLine: true },
-  { keys: 'e', short: 'e', does: 'edit the input: type tokens, Enter accepts, Esc cancels', inLine: true },
+  { keys: 'e', short: 'e', does: 'edit the input: Enter accepts, Esc cancels, ctrl+U clears', inLine: true },
   { keys: 'r', short: 'r', does: 'draw a new random input', inLine: true },
   { keys: 'tab', short: 'tab', does: 'switch between the two models (with --vs)', inLine: true },
   { keys: '?', short: '?', does: 'show / hide this help', inLine: true },
@@ -65,6 +65,7 @@ export function helpLine(width: number, opts: { vs: boolean; editing: boolean })
           { key: 'Enter', word: 'accept' },
           { key: 'Esc', word: 'cancel' },
           { key: 'Backspace', word: 'erase' },
+          { key: '^U', word: 'clear' },
         ],
       ]
     : [0, 1].map((v) =>
@@ -91,6 +92,7 @@ function charAction(c: string, editing: boolean): Action | null {
   if (c === '\t') return editing ? null : { type: 'focus' };
   if (c === '\r' || c === '\n') return editing ? { type: 'accept' } : null;
   if (c === '\x7f' || c === '\b') return editing ? { type: 'erase' } : null;
+  if (c === '\x15') return editing ? { type: 'clearLine' } : null;
   if (c < ' ') return null;
   return keyAction(c, NO_KEY, editing);
 }
@@ -142,6 +144,7 @@ export function keyAction(input: string, key: Key, editing: boolean): Action | n
     if (key.return) return { type: 'accept' };
     if (key.escape) return { type: 'cancel' };
     if (key.backspace || key.delete) return { type: 'erase' };
+    if (key.ctrl && input === 'u') return { type: 'clearLine' };
     if (key.ctrl || key.meta || key.tab || key.upArrow || key.downArrow || key.leftArrow || key.rightArrow) return null;
     return input ? { type: 'type', text: input } : null;
   }

@@ -9,6 +9,7 @@ import { isUserError } from '../../src/rasp/errors.ts';
 import { formatValue, type Value } from '../../src/rasp/values.ts';
 import { ABLATION_MODES, type AblationMode } from '../../probes/ablation.ts';
 import type { TreeRow } from './tree.ts';
+import { plural } from '../../src/rasp/plural.ts';
 
 export interface SideState {
   /** The selected tree node. */
@@ -57,6 +58,7 @@ export type Action =
   | { readonly type: 'edit' }
   | { readonly type: 'type'; readonly text: string }
   | { readonly type: 'erase' }
+  | { readonly type: 'clearLine' }
   | { readonly type: 'accept' }
   | { readonly type: 'cancel' };
 
@@ -105,6 +107,8 @@ function editorReduce(s: TuiState, a: Action, ctx: TuiContext): TuiState {
       return { ...s, editor: { text: ed.text + a.text } };
     case 'erase':
       return { ...s, editor: { text: ed.text.slice(0, -1) } };
+    case 'clearLine':
+      return { ...s, editor: { text: '' } };
     case 'cancel':
       return { ...s, editor: null, note: 'edit cancelled' };
     case 'accept':
@@ -164,7 +168,7 @@ export function reduce(s: TuiState, a: Action, ctx: TuiContext): TuiState {
     }
     case 'clear': {
       const n = s.sides.reduce((k, x) => k + x.ablated.length, 0);
-      return { ...s, sides: s.sides.map((x) => ({ ...x, ablated: [] })), note: n ? `cleared ${n} ablation${n === 1 ? '' : 's'}` : 'nothing was ablated' };
+      return { ...s, sides: s.sides.map((x) => ({ ...x, ablated: [] })), note: n ? `cleared ${plural(n, 'ablation')}` : 'nothing was ablated' };
     }
     case 'random': {
       const draws = s.draws + 1;
@@ -179,7 +183,8 @@ export function reduce(s: TuiState, a: Action, ctx: TuiContext): TuiState {
     case 'quit':
       return { ...s, quit: true };
     case 'edit':
-      return { ...s, editor: { text: inputText(s.input) }, note: '' };
+      // A space after the old input, so what is typed next is a token of its own.
+      return { ...s, editor: { text: `${inputText(s.input)} ` }, note: '' };
     default:
       return s;
   }

@@ -5,6 +5,7 @@
  */
 import { componentKey, type ComponentRef } from '../../src/model/components.ts';
 import type { ModelConfig, ModelLabels } from '../../src/model/types.ts';
+import { plural } from '../../src/rasp/plural.ts';
 
 export interface TreeRow {
   readonly component: ComponentRef;
@@ -69,7 +70,7 @@ export function treeRows(m: TreeModel, open: ReadonlySet<string>): TreeRow[] {
   };
   m.config.layers.forEach((L, l) => {
     const layer: ComponentRef = { kind: 'layer', layer: l };
-    const parts = [L.nHeads ? `${L.nHeads} head${L.nHeads === 1 ? '' : 's'}` : '', L.dMlp ? `MLP ${L.dMlp}` : ''].filter(Boolean);
+    const parts = [L.nHeads ? plural(L.nHeads, 'head') : '', L.dMlp ? `MLP ${L.dMlp}` : ''].filter(Boolean);
     if (!row(layer, { depth: 0, name: `L${l}`, label: `layer ${l}: ${parts.join(', ') || 'empty'}`, foldable: true })) return;
     for (let h = 0; h < L.nHeads; h++)
       row({ kind: 'head', layer: l, head: h }, { depth: 1, name: `head ${l}.${h}`, label: headLabel(m, l, h), foldable: false, parent: layer });

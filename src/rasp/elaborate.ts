@@ -18,6 +18,7 @@ import { truthy } from './scalar.ts';
 import { kindText, Scope, suggestName, type DefStmt, type Val } from './scope.ts';
 import type { Expr, Pos, Stmt } from './syntax.ts';
 import { valuesEqual, type Value } from './values.ts';
+import { plural } from './plural.ts';
 
 export const MAX_CALL_DEPTH = 100;
 
@@ -315,10 +316,7 @@ class Elaborator {
 
   private callDef(def: DefStmt, closure: Scope, args: readonly Arg[], loc: SourceLoc): Val {
     if (args.length !== def.params.length)
-      throw new RaspError(
-        `'${def.name}' takes ${def.params.length} argument${def.params.length === 1 ? '' : 's'} (${def.params.join(', ')}), given ${args.length}`,
-        loc,
-      );
+      throw new RaspError(`'${def.name}' takes ${plural(def.params.length, 'argument')} (${def.params.join(', ')}), given ${args.length}`, loc);
     for (const a of args)
       if (a.val.t === 'operator') throw new RaspError(`a bare comparison operator '${a.val.op}' is only allowed as select's third argument`, a.loc);
     if (this.depth >= MAX_CALL_DEPTH) throw new RaspError(`recursion deeper than ${MAX_CALL_DEPTH} calls (calling '${def.name}')`, loc);

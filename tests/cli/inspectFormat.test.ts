@@ -72,7 +72,7 @@ describe('componentRows', () => {
     expect(rows[0].shape).toBe('W_E 3×6');
   });
   it('summarises the model on one line', () => {
-    expect(modelSummary(tinyModel())).toMatch(/compiled model, program rev .*1 layers, 2 heads, d_model 6/);
+    expect(modelSummary(tinyModel())).toMatch(/compiled model, program rev .*: 1 layer, 2 heads, d_model 6/);
   });
 });
 

@@ -141,6 +141,62 @@ describe('line charts', () => {
   });
 });
 
+describe('line charts that must not mislead', () => {
+  const curve = (zeros0: number) =>
+    (['global', 'heads'] as const).map((method) => ({
+      method,
+      points: [0, 0.5, 0.9].map((sparsity) => ({ sparsity, zeros: Math.max(zeros0, sparsity), exactMatch: 1, tokenAccuracy: 1, loss: 0 })),
+    }));
+
+  it("pruning: says how many of a model's weights are zero before any pruning, and marks it on the magnitude panels", () => {
+    const f = pruningFigure([
+      { name: 'compiled', color: '#001', curves: curve(0.92) },
+      { name: 'learned', color: '#002', curves: curve(0) },
+    ]);
+    const svg = parsed(f);
+    const text = allText(svg);
+    expect(text).toContain('compiled starts with 92% zero weights');
+    expect(text).not.toContain('learned starts with');
+    expect(f.caption).toMatch(/already zero/);
+    // One marker, in the global-magnitude panel only (whole heads and neurons are not ranked by weight).
+    const markers = select(svg, 'g', 'x-mark');
+    expect(markers).toHaveLength(1);
+    expect(allText(markers[0])).toContain('92%');
+  });
+
+  it('probes: the first model is drawn last, dashed and thinner, so it shows on top of an equal second one', () => {
+    const same = { variable: 'tokens', accuracy: [1, 1, 1] };
+    const svg = parsed(
+      probeFigure([
+        { name: 'compiled', color: '#001', variables: [same] },
+        { name: 'learned', color: '#002', variables: [same] },
+      ]),
+    );
+    const series = select(svg, 'g', 'series');
+    expect(series.map((x) => x.attrs['data-series'])).toEqual(['learned', 'compiled']);
+    const [under, over] = series.map((x) => select(x, 'path')[0].attrs);
+    expect(over['stroke-dasharray']).toBeDefined();
+    expect(Number(over['stroke-width'])).toBeLessThan(Number(under['stroke-width']));
+  });
+
+  it('training: the log-scale loss axis labels at least four ticks, over two decades or within one', () => {
+    for (const [hi, lo] of [
+      [1.6, 0.013],
+      [2, 0.05],
+      [0.9, 0.4],
+    ]) {
+      const steps = [10, 20, 30, 40, 50].map((step, i) => ({ step, loss: hi * (lo / hi) ** (i / 4) }));
+      const svg = parsed(trainingFigure('learned', { source: 'x.jsonl', steps, evals: [{ step: 0, testAcc: 0 }] }));
+      const lossAxis = select(select(svg, 'g', 'panel')[0], 'g', 'y')[0];
+      const labels = select(lossAxis, 'text')
+        .map((t) => t.text)
+        .filter((t) => t !== 'loss (log scale)');
+      expect(labels.length, `loss ${hi}–${lo}: ${labels.join(' ')}`).toBeGreaterThanOrEqual(4);
+      expect(new Set(labels).size).toBe(labels.length);
+    }
+  });
+});
+
 describe('reportFigures', () => {
   it('makes every figure of a pair, and of one model alone', () => {
     expect(reportFigures(data).map((f) => f.id)).toEqual(['attention-1', 'ablation', 'pruning', 'probes', 'training']);

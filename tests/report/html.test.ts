@@ -81,3 +81,13 @@ describe('reportTables', () => {
     expect(select(tables[1], 'tr')).toHaveLength(1 + 4);
   });
 });
+
+describe('the models table', () => {
+  it('counts in the singular where there is one: 1 layer, 1 head', () => {
+    const d = sampleSingleReport();
+    const one = { ...d, models: [{ ...d.models[0], layers: 1, headsPerLayer: [1], dMlp: [8] }] };
+    const table = reportTables(one).join('');
+    expect(table).toContain('1 layer; 1 head; d_model');
+    expect(reportTables(d).join('')).toMatch(/2 layers; heads 2, 2; d_model/);
+  });
+});

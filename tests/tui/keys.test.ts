@@ -24,6 +24,7 @@ describe('TUI keys', () => {
     expect(keyAction('', key({ escape: true }), true)).toEqual({ type: 'cancel' });
     expect(keyAction('', key({ delete: true }), true)).toEqual({ type: 'erase' });
     expect(keyAction('', key({ upArrow: true }), true)).toBeNull();
+    expect(keyAction('u', key({ ctrl: true }), true)).toEqual({ type: 'clearLine' });
   });
 
   it('the help line fits the width and names the keys', () => {

@@ -90,7 +90,8 @@ describe('the TUI state', () => {
 
   it('edits the input: typing, erasing, accepting; a bad token leaves an error and the old input', () => {
     const start = run(one, { type: 'edit' });
-    expect(start.editor?.text).toBe(start.input.join(' '));
+    // The old input and a space: what is typed next is a token of its own.
+    expect(start.editor?.text).toBe(`${start.input.join(' ')} `);
     const typed = run(
       one,
       { type: 'edit' },
@@ -112,6 +113,18 @@ describe('the TUI state', () => {
     const cancelled = reduce(refused, { type: 'cancel' }, one);
     expect(cancelled.editor).toBeNull();
     expect(cancelled.input).toEqual(['a', 'c']);
+  });
+
+  it('e continues the input with a new token, and ctrl+U clears the line to replace it', () => {
+    const replaced = run(one, { type: 'edit' }, { type: 'clearLine' }, { type: 'type', text: 'a b' }, { type: 'accept' });
+    expect(replaced.input).toEqual(['a', 'b']);
+    const appended = [{ type: 'edit' }, { type: 'type', text: 'c' }, { type: 'accept' }] as const;
+    expect(appended.reduce((s: TuiState, a) => reduce(s, a, one), replaced).input).toEqual(['a', 'b', 'c']);
+  });
+
+  it('names every token that is not in the vocabulary, not just the first', () => {
+    const s = run(one, { type: 'edit' }, { type: 'clearLine' }, { type: 'type', text: 'a zz b qq' }, { type: 'accept' });
+    expect(s.editor?.error).toBe("input tokens 1 'zz' and 3 'qq' are not in the vocabulary {a, b, c, d, e}");
   });
 
   it('while editing, command keys are text', () => {

@@ -20,7 +20,8 @@ export const KEY = {
   backspace: '\u007F',
 } as const;
 
-export async function mount(opts: { vs?: string; columns?: number; rows?: number } = {}) {
+/** `ready`: when the first frame is complete (by default: every pane shows its accuracy and output). */
+export async function mount(opts: { vs?: string; columns?: number; rows?: number; ready?: (f: string) => boolean } = {}) {
   const s = await session({ vs: opts.vs });
   const size = { columns: opts.columns ?? 80, rows: opts.rows ?? 24 };
   const r = render(createElement(App, { models: s.models, engine: s.engine, program: s.program, task: s.task, seed: SEED, size }));
@@ -31,9 +32,9 @@ export async function mount(opts: { vs?: string; columns?: number; rows?: number
     r.stdin.write(keys);
     return until(ok, what);
   };
-  // Ready when every pane shows its accuracy and its output.
   const panes = s.models.length;
-  await until((f) => exactMatches(f).length === panes && (f.match(/model +[^✓✗\n]*[✓✗]/g) ?? []).length === panes, 'the first results');
+  const shown = (f: string) => exactMatches(f).length === panes && (f.match(/model +[^✓✗\n]*[✓✗]/g) ?? []).length === panes;
+  await until(opts.ready ?? shown, 'the first results');
   return {
     ...s,
     r,

@@ -36,6 +36,25 @@ describe('the terminal UI with --vs: compiled and learned reverse side by side',
     expect(cleared).not.toMatch(/✗ \d/);
   });
 
+  it('labels each learned head with the compiled head it matches, once the session has compared them', async () => {
+    ui = await mount({ vs: LEARNED });
+    const f = await ui.until((x) => x.includes('≈'), 'the head matches');
+    const learned = f.split('\n').map((l) => l.slice(40));
+    // compare: compiled 0.0 (length) ≈ learned 0.1, compiled 1.0 (the flip) ≈ learned 1.0.
+    expect(learned.find((l) => l.includes('head 0.1'))).toMatch(/head 0\.1 {2}≈ 0\.0 length/);
+    expect(learned.find((l) => l.includes('head 1.0'))).toMatch(/head 1\.0 {2}≈ 1\.0 aggregate/);
+    expect(learned.find((l) => l.includes('head 0.0'))).toContain('(unlabelled)');
+    await ui.press(KEY.tab + KEY.down, (x) => cursorLine(x, 1).includes('head 0.1'), "the learned model's head 0.1");
+    await ui.until((x) => x.includes('head 0.1: ≈ 0.0 length'), "the heatmap's title");
+  });
+
+  it('keeps both heatmap titles at 80×24 when a tree is opened', async () => {
+    ui = await mount({ vs: LEARNED });
+    expect(ui.frame().match(/attention of head 0\.0/g)).toHaveLength(2);
+    const open = await ui.press(KEY.down + KEY.right, (f) => /▾ mlp0/.test(f) && f.includes(' n0'), "the compiled MLP's neurons");
+    expect(open.match(/attention of head 0\.0/g)).toHaveLength(2);
+  });
+
   it('fits 80×24 without wrapping', async () => {
     ui = await mount({ vs: LEARNED });
     const lines = ui.frame().split('\n');

@@ -1,5 +1,7 @@
 /** Every figure of a report, in page order, from its ReportData. */
 import { formatHead } from '../../../src/model/components.ts';
+import type { HeadRef } from '../../../src/model/types.ts';
+import { matchedBy } from '../../../probes/headSimilarity.ts';
 import type { ModelSection, ReportData } from '../data.ts';
 import { modelColor } from '../palette.ts';
 import type { Figure } from '../svg.ts';
@@ -10,11 +12,12 @@ import { pruningFigure } from './pruning.ts';
 import { trainingFigure } from './training.ts';
 
 /** What a head's grid is captioned with: a compiled head's expression; for B, the head of A it matches. */
-function headNote(d: ReportData, modelIndex: number, ref: string): string | undefined {
+function headNote(d: ReportData, modelIndex: number, head: HeadRef): string | undefined {
   const m = d.models[modelIndex];
+  const ref = formatHead(head);
   if (m.headLabels[ref]) return m.headLabels[ref];
   if (modelIndex !== 1 || !d.comparison) return undefined;
-  const like = d.comparison.matches.filter((x) => x.matched && x.best && formatHead(x.best) === ref);
+  const like = matchedBy(d.comparison.matches, head);
   return like.length ? like.map((x) => `≈ ${d.models[0].name} ${formatHead(x.head)} (${x.similarity.toFixed(2)})`).join(', ') : undefined;
 }
 
@@ -32,7 +35,7 @@ export function reportFigures(d: ReportData): Figure[] {
           model: displayName(m),
           heads: m.attention[e].heads.map((h): HeatmapHead => {
             const ref = formatHead(h);
-            return { ref, note: headNote(d, i, ref), pattern: h.pattern };
+            return { ref, note: headNote(d, i, h), pattern: h.pattern };
           }),
         })),
       }),

@@ -1,12 +1,12 @@
 /**
  * Linear-probe accuracy per layer: one panel per program variable, held-out accuracy at each
- * residual read point (embeddings, after each layer), one line per model; the dashed line is the
- * accuracy that counts as decodable.
+ * residual read point (embeddings, after each layer), one line per model (the first dashed, on
+ * top); the dotted line is the accuracy that counts as decodable.
  */
 import { format } from 'd3';
 import { legend } from '../legend.ts';
 import { linePanel } from '../lineChart.ts';
-import { MUTED } from '../palette.ts';
+import { modelStroke, MUTED } from '../palette.ts';
 import { label, svgDocument, type Figure } from '../svg.ts';
 
 export interface ProbeLines {
@@ -34,10 +34,13 @@ export function probeFigure(models: readonly ProbeLines[], threshold = 0.99): Fi
         title: variable,
         x: { domain: [0, Math.max(1, points - 1)], title: 'residual read point', ticks },
         y: { domain: [0, 1], title: 'held-out accuracy', format: pct },
-        series: models.flatMap((m) => {
-          const v = m.variables.find((q) => q.variable === variable);
-          return v ? [{ name: m.name, color: m.color, points: v.accuracy.map((a, p) => [p, a] as const) }] : [];
-        }),
+        // The first model last, so its dashed line shows on top of an equal one.
+        series: models
+          .flatMap((m, k) => {
+            const v = m.variables.find((q) => q.variable === variable);
+            return v ? [{ name: m.name, color: m.color, ...modelStroke(k, models.length), points: v.accuracy.map((a, p) => [p, a] as const) }] : [];
+          })
+          .reverse(),
         refLines: [{ y: threshold, text: `decodable (${pct(threshold)})` }],
       },
       16 + (i % cols) * panelW,
@@ -53,7 +56,7 @@ export function probeFigure(models: readonly ProbeLines[], threshold = 0.99): Fi
     label(16, 20, title, { 'font-size': 14, 'font-weight': 700 }) +
     label(16, 38, 'how well a linear read-out of the residual stream recovers each program variable', { fill: MUTED }) +
     legend(
-      models.map((m) => ({ name: m.name, color: m.color })),
+      models.map((m, k) => ({ name: m.name, color: m.color, ...modelStroke(k, models.length) })),
       16,
       54,
     ) +
@@ -64,7 +67,7 @@ export function probeFigure(models: readonly ProbeLines[], threshold = 0.99): Fi
     caption:
       'For each variable of the program, a linear probe is fitted from the residual stream at each ' +
       'read point to the variable’s value per position; the curve is its accuracy on held-out inputs. ' +
-      'Where a curve crosses the dashed line the variable has become linearly decodable.',
+      'Where a curve crosses the dotted grey line the variable has become linearly decodable; where two curves coincide, the dashed one lies on the solid one.',
     svg: svgDocument({
       width,
       height: top + rows * panelH + 8,
