@@ -48,7 +48,7 @@ export function register(program: Command): void {
     .summary('activation patching: which activations carry the answer')
     .description(
       'Pair each probe input with a corrupted one (--corruption token: one token changed; length: ' +
-        'one token added or dropped; variable:NAME: a token change that alters the program variable NAME), ' +
+        'one token added or dropped; variable:NAME: a token change, else a length change, that alters the program variable NAME), ' +
         "run the corrupted input while writing the clean run's activation into a site, and report recovery of the clean answer's logit difference " +
         '((patched − corrupt) / (clean − corrupt)) and of exact match. Positions count from BOS = 0.',
     )

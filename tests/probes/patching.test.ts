@@ -69,7 +69,7 @@ describe('patching the whole residual stream recovers the clean output', () => {
     'ln_final.hook_normalized',
   ];
 
-  it.each(['token', 'length'] as const)('for the %s corruption, at every layer', async (kind) => {
+  it.each(['token', 'length', 'variable:opp_idx-1'] as const)('for the %s corruption, at every layer', async (kind) => {
     const pairs = makeCorruptions(prog, clean, kind, task, 3);
     expect(pairs.clean.inputs.length).toBeGreaterThan(10);
     for (const hook of hooks(model.config.layers.length)) {
