@@ -50,7 +50,9 @@ export function register(program: Command): void {
       'Pair each probe input with a corrupted one (--corruption token: one token changed; length: ' +
         'one token added or dropped; variable:NAME: a token change, else a length change, that alters the program variable NAME), ' +
         "run the corrupted input while writing the clean run's activation into a site, and report recovery of the clean answer's logit difference " +
-        '((patched − corrupt) / (clean − corrupt)) and of exact match. Positions count from BOS = 0.',
+        '((patched − corrupt) / (clean − corrupt)) and of exact match. Positions count from BOS = 0. ' +
+        'Between inputs of different lengths, patching a residual-stream hook (resid_pre, resid_mid, resid_post) at a position ' +
+        'also carries whether that position exists in the clean input, so patching the whole residual stream recovers the clean output.',
     )
     .argument('<model>', 'a .safetensors model file written by rasplab');
   addProbeOptions(cmd, 200)
