@@ -11,6 +11,7 @@ import { println } from '../format/output.ts';
 import { renderTable } from '../format/table.ts';
 import { pct } from '../format/percent.ts';
 import { addProbeOptions, probeContext, type ProbeFlags } from '../probeContext.ts';
+import { helpExamples } from '../format/invocation.ts';
 
 interface AblateFlags extends ProbeFlags {
   readonly head: string[];
@@ -44,7 +45,13 @@ export function register(program: Command): void {
     .addOption(new Option('--sweep', 'ablate every component in turn'))
     .addOption(new Option('--neurons', 'with --sweep: every MLP neuron too'))
     .addOption(new Option('--all-modes', 'with --sweep: zero, mean and resample'))
-    .addHelpText('after', '\nExamples:\n  $ rasplab ablate reverse.safetensors --head 1.0 --mode mean\n  $ rasplab ablate reverse.safetensors --sweep --json')
+    .addHelpText(
+      'after',
+      helpExamples(
+        'ablate fixtures/models/reverse.compiled.safetensors --head 1.0 --mode mean',
+        'ablate fixtures/models/reverse.compiled.safetensors --sweep --json',
+      ),
+    )
     .action(async (modelSpec: string, flags: AblateFlags, c: Command) => {
       const ctx = await probeContext(modelSpec, flags, c);
       const { parseComponent } = await import('../../src/model/components.ts');

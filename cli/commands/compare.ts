@@ -11,6 +11,7 @@ import { renderTable } from '../format/table.ts';
 import { pct } from '../format/percent.ts';
 import { openModel } from '../openModel.ts';
 import { addProbeOptions, loadModelArg, probeContext, type ProbeFlags } from '../probeContext.ts';
+import { helpExamples } from '../format/invocation.ts';
 
 const ref = (h: HeadRef | null) => (h ? formatHead(h) : '-');
 
@@ -29,7 +30,10 @@ export function register(program: Command): void {
   addProbeOptions(cmd, 300)
     .addHelpText(
       'after',
-      '\nExamples:\n  $ rasplab compare reverse.safetensors learned.safetensors\n  $ rasplab compare a.safetensors b.safetensors --program sort --json',
+      helpExamples(
+        'compare fixtures/models/reverse.compiled.safetensors fixtures/models/reverse.learned.safetensors',
+        'compare fixtures/models/reverse.compiled.safetensors fixtures/models/reverse.learned.safetensors --samples 100 --json',
+      ),
     )
     .action(async (aSpec: string, bSpec: string, flags: ProbeFlags, c: Command) => {
       const b = await loadModelArg(bSpec);

@@ -12,6 +12,7 @@ import { println } from '../format/output.ts';
 import { renderTable } from '../format/table.ts';
 import { pct } from '../format/percent.ts';
 import { addProbeOptions, probeContext, type ProbeFlags } from '../probeContext.ts';
+import { helpExamples } from '../format/invocation.ts';
 
 interface PatchFlags extends ProbeFlags {
   readonly corruption: string;
@@ -64,8 +65,10 @@ export function register(program: Command): void {
     .addOption(new Option('--per-position', 'with --sweep: also each position on its own'))
     .addHelpText(
       'after',
-      '\nExamples:\n  $ rasplab patch reverse.safetensors --component 1.0\n  $ rasplab patch ' +
-        'reverse.safetensors --corruption variable:opp_index --sweep --per-position --json',
+      helpExamples(
+        'patch fixtures/models/reverse.compiled.safetensors --component 1.0',
+        'patch fixtures/models/reverse.compiled.safetensors --corruption variable:opp_index --sweep --per-position --json',
+      ),
     )
     .action(async (modelSpec: string, flags: PatchFlags, c: Command) => {
       const ctx = await probeContext(modelSpec, flags, c);
