@@ -40,7 +40,7 @@ export function buildProgram(io: CliIo = processIo): Command {
     .description(
       'A transformer-interpretability workbench: run RASP programs, compile them to exact transformer ' +
         'weights, train learned transformers on the same task, and compare the two with probes, circuit ' +
-        'hypotheses, a terminal UI and HTML reports. Start with `rasplab demo`.',
+        'hypotheses, a terminal UI and HTML reports. Start with `npx rasplab demo`.',
     )
     .version(version(), '-V, --version', 'print the version')
     .helpOption('-h, --help', 'show help for a command')
@@ -58,12 +58,12 @@ export function buildProgram(io: CliIo = processIo): Command {
       return (
         `\nProgram library (use the name as PROGRAM): ${names.length ? names.join(', ') : '(none found)'}\n` +
         '\nExamples:\n' +
-        '  $ rasplab demo\n' +
-        '  $ rasplab eval reverse --input "a b c d" --trace\n' +
-        '  $ rasplab compile reverse --vocab a,b,c,d --max-len 8 -o reverse.safetensors\n' +
-        '  $ rasplab run reverse.safetensors --input "a b c d"\n' +
-        '  $ rasplab verify reverse.safetensors\n' +
-        '  $ rasplab inspect reverse.safetensors'
+        '  $ npx rasplab demo\n' +
+        '  $ npx rasplab eval reverse --input "a b c d" --trace\n' +
+        '  $ npx rasplab compile reverse --vocab a,b,c,d --max-len 8 -o reverse.safetensors\n' +
+        '  $ npx rasplab run reverse.safetensors --input "a b c d"\n' +
+        '  $ npx rasplab verify reverse.safetensors\n' +
+        '  $ npx rasplab inspect reverse.safetensors'
       );
     });
 

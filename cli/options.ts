@@ -95,7 +95,7 @@ export const maxLenOption = (): Option =>
   new Option('--max-len <n>', "longest input in tokens; overrides the program's '# max-len:' header").argParser(parsePositiveInt('--max-len'));
 
 export const programOption = (): Option =>
-  new Option('--program <program>', 'RASP program: a .rasp file or a library name such as reverse (see `rasplab --help`)');
+  new Option('--program <program>', 'RASP program: a .rasp file or a library name such as reverse (see `npx rasplab --help`)');
 
 export const jsonOption = (): Option => new Option('--json', 'print one JSON object instead of text');
 

@@ -1,8 +1,10 @@
 /**
  * Corrupted inputs for activation patching: each clean input gets a partner that differs in one
  * controlled way — one position's token, the length (a token appended or dropped), or whichever
- * single-token change alters a named program variable. Only pairs whose program outputs differ are
- * kept, so there is something for patching to recover.
+ * of those changes alters a named program variable (a token change first, so that both inputs
+ * have one length where they can; a variable of the length alone, such as reverse's opp_index,
+ * only changes with the length). Only pairs whose program outputs differ are kept, so there is
+ * something for patching to recover.
  */
 import { isSelector } from '../src/rasp/ast.ts';
 import { UserError } from '../src/rasp/errors.ts';
@@ -13,7 +15,7 @@ import { valuesEqual, type MaybeValue, type Value } from '../src/rasp/values.ts'
 import { labelInput } from '../src/rasp/examples.ts';
 import type { ProbeSet, ProbeTask } from './probeSet.ts';
 
-/** 'token': one position's token; 'length': one token added or dropped; 'variable:NAME': a token change that alters NAME. */
+/** 'token': one position's token; 'length': one token added or dropped; 'variable:NAME': either change, one that alters NAME. */
 export type Corruption = 'token' | 'length' | `variable:${string}`;
 
 export interface CorruptPairs {
@@ -78,7 +80,12 @@ export function makeCorruptions(program: Program, clean: ProbeSet, kind: Corrupt
   const cOuts: MaybeValue[][] = [];
   let skipped = 0;
   clean.inputs.forEach((input, i) => {
-    const candidates = kind === 'length' ? lengthChanges(input, task, rng) : substitutions(input, task.vocab, rng);
+    const candidates =
+      kind === 'length'
+        ? lengthChanges(input, task, rng)
+        : kind === 'token'
+          ? substitutions(input, task.vocab, rng)
+          : [...substitutions(input, task.vocab, rng), ...lengthChanges(input, task, rng)];
     for (const c of candidates) {
       if (!alters(input, c)) continue;
       const out = labelInput(program, c);

@@ -10,8 +10,8 @@
  * reach) matches the clean answer.
  */
 import type { Batch } from '../src/model/batch.ts';
-import { layerHook, type HookName, type Hooks } from '../src/model/hooks.ts';
-import type { ActivationCache, LoadedModel } from '../src/model/loadedModel.ts';
+import { layerHook, type HookName } from '../src/model/hooks.ts';
+import type { ActivationCache, LoadedModel, RunOptions } from '../src/model/loadedModel.ts';
 import { argmax, NUMERIC_TOLERANCE } from '../src/model/scoring.ts';
 import { outputWidth } from '../src/model/shapes.ts';
 import type { ModelConfig } from '../src/model/types.ts';
@@ -20,6 +20,7 @@ import { encodeProbeSet, type ProbeBatches } from './batches.ts';
 import { allComponents, formatComponent, type ComponentRef } from '../src/model/components.ts';
 import { hookSites } from './hookSites.ts';
 import type { CorruptPairs } from './corruptions.ts';
+import { carriedPositions } from './carriedPositions.ts';
 import { replacementHooks, type Site } from './intervene.ts';
 import { batchCaches, disposeCaches } from './sources.ts';
 
@@ -137,22 +138,29 @@ class Patcher {
 
   async init(hooks: readonly HookName[]): Promise<void> {
     this.caches = batchCaches(this.m, this.cleanB, hooks);
-    this.cleanT = await this.tally(this.cleanB, () => undefined);
-    this.corruptT = await this.tally(this.corruptB, () => undefined);
+    this.cleanT = await this.tally(this.cleanB, () => ({}));
+    this.corruptT = await this.tally(this.corruptB, () => ({}));
   }
 
-  private async tally(pb: ProbeBatches, hooksFor: (b: number) => Hooks | undefined): Promise<Tally> {
+  private async tally(pb: ProbeBatches, optsFor: (b: number) => RunOptions): Promise<Tally> {
     const t = new Tally(this.m.config, this.targets);
     let row = 0;
     for (let i = 0; i < pb.batches.length; i++) {
-      t.add(pb.batches[i], await this.m.logits(pb.batches[i], { hooks: hooksFor(i) }), row);
+      t.add(pb.batches[i], await this.m.logits(pb.batches[i], optsFor(i)), row);
       row += pb.batches[i].size;
     }
     return t;
   }
 
   async patch(sites: readonly Site[]): Promise<PatchMetrics> {
-    const p = await this.tally(this.corruptB, (b) => replacementHooks(sites, (h) => this.caches[b].get(h)!));
+    const nLayers = this.m.config.layers.length;
+    const p = await this.tally(this.corruptB, (b) => {
+      const corrupt = this.corruptB.batches[b];
+      return {
+        hooks: replacementHooks(sites, (h) => this.caches[b].get(h)!),
+        visibleKeys: carriedPositions(sites, this.cleanB.batches[b].lengths, corrupt.lengths, corrupt.nPos, nLayers),
+      };
+    });
     const c = this.cleanT;
     const x = this.corruptT;
     return {

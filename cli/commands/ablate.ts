@@ -5,12 +5,13 @@
 import { Command, Option } from 'commander';
 import type { ComponentRef } from '../../src/model/components.ts';
 import type { AblationMode } from '../../probes/ablation.ts';
-import { ablationResultText } from '../format/ablation.ts';
+import { ablationResultText, blindSpotFootnotes, markBlind } from '../format/ablation.ts';
 import { formatJson } from '../format/json.ts';
 import { println } from '../format/output.ts';
 import { renderTable } from '../format/table.ts';
 import { pct } from '../format/percent.ts';
 import { addProbeOptions, probeContext, type ProbeFlags } from '../probeContext.ts';
+import { helpExamples } from '../format/invocation.ts';
 
 interface AblateFlags extends ProbeFlags {
   readonly head: string[];
@@ -32,6 +33,8 @@ export function register(program: Command): void {
         'per-position accuracy and loss on probe inputs labelled by the program. ' +
         'Modes: zero (the component writes nothing), mean (its mean over the probe inputs, ' +
         'per position), resample (its activation on another input of the same length). ' +
+        'A mode that cannot see a kind of dependence marks its numbers with † and says which under the table: ' +
+        'resample cannot see what depends on the length alone, mean cannot see output that is nearly the same on most inputs. ' +
         'With --sweep, every head, attention and MLP sublayer and layer is ablated on its own: the ablation profile.',
     )
     .argument('<model>', 'a .safetensors model file written by rasplab');
@@ -42,7 +45,13 @@ export function register(program: Command): void {
     .addOption(new Option('--sweep', 'ablate every component in turn'))
     .addOption(new Option('--neurons', 'with --sweep: every MLP neuron too'))
     .addOption(new Option('--all-modes', 'with --sweep: zero, mean and resample'))
-    .addHelpText('after', '\nExamples:\n  $ rasplab ablate reverse.safetensors --head 1.0 --mode mean\n  $ rasplab ablate reverse.safetensors --sweep --json')
+    .addHelpText(
+      'after',
+      helpExamples(
+        'ablate fixtures/models/reverse.compiled.safetensors --head 1.0 --mode mean',
+        'ablate fixtures/models/reverse.compiled.safetensors --sweep --json',
+      ),
+    )
     .action(async (modelSpec: string, flags: AblateFlags, c: Command) => {
       const ctx = await probeContext(modelSpec, flags, c);
       const { parseComponent } = await import('../../src/model/components.ts');
@@ -63,6 +72,7 @@ export function register(program: Command): void {
         tokenAccuracy: r.tokenAccuracy,
         loss: r.loss,
         perPosition: r.perPosition,
+        ...(r.cannotSee ? { cannotSee: r.cannotSee } : {}),
       }));
       if (flags.json) return void ctx.io.out(formatJson({ baseline: p.baseline, components: rows }));
       println(
@@ -75,8 +85,8 @@ export function register(program: Command): void {
           rows: rows.map((r) => [
             r.component,
             r.mode,
-            pct(r.exactMatch),
-            pct(r.tokenAccuracy),
+            markBlind(pct(r.exactMatch), r.mode),
+            markBlind(pct(r.tokenAccuracy), r.mode),
             r.loss.toFixed(4),
             r.perPosition.map((x) => (Number.isNaN(x) ? '-' : Math.round(100 * x))).join(' '),
           ]),
@@ -84,5 +94,6 @@ export function register(program: Command): void {
           compact: true,
         }),
       );
+      for (const note of blindSpotFootnotes(rows.map((r) => r.mode))) println(ctx.io.out, note);
     });
 }

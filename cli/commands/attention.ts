@@ -13,6 +13,7 @@ import { renderTable } from '../format/table.ts';
 import { checkLength, parseInput } from '../options.ts';
 import { openModel } from '../openModel.ts';
 import { addProbeOptions, loadModelArg, probeContext, type ProbeFlags } from '../probeContext.ts';
+import { helpExamples } from '../format/invocation.ts';
 
 interface AttentionFlags extends ProbeFlags {
   readonly input?: string;
@@ -38,7 +39,10 @@ export function register(program: Command): void {
     .addOption(new Option('--threshold <x>', 'similarity that counts as a match').argParser(Number).default(0.9))
     .addHelpText(
       'after',
-      '\nExamples:\n  $ rasplab attention reverse.safetensors --input "a b c"\n  $ rasplab attention reverse.safetensors --against learned.safetensors --json',
+      helpExamples(
+        'attention fixtures/models/reverse.compiled.safetensors --input "a b c"',
+        'attention fixtures/models/reverse.compiled.safetensors --against fixtures/models/reverse.learned.safetensors --json',
+      ),
     )
     .action(async (modelSpec: string, flags: AttentionFlags, c: Command) => {
       if (flags.input !== undefined && flags.against === undefined) {

@@ -21,6 +21,7 @@ import { openModel } from '../openModel.ts';
 import { resolveProgram } from '../resolveProgram.ts';
 import { loadModelArg, programOf } from '../probeContext.ts';
 import { plural } from '../../src/rasp/plural.ts';
+import { commandLine, helpExamples } from '../format/invocation.ts';
 
 interface CheckFlags {
   readonly program?: string;
@@ -85,16 +86,17 @@ export function register(program: Command): void {
     .addOption(backendOption())
     .addHelpText(
       'after',
-      '\nExamples:\n' +
-        '  $ rasplab check fixtures/models/reverse.learned.safetensors fixtures/hypotheses/reverse.learned.yaml\n' +
-        '  $ rasplab check reverse.safetensors hyp.yaml --runs 200 --seed 3 --claim 2\n' +
-        '  $ rasplab check --from-labels fixtures/models/reverse.compiled.safetensors fixtures/models/reverse.learned.safetensors',
+      helpExamples(
+        'check fixtures/models/reverse.learned.safetensors fixtures/hypotheses/reverse.learned.yaml --runs 200',
+        'check fixtures/models/reverse.learned.safetensors fixtures/hypotheses/reverse.learned.yaml --seed 3 --claim 2',
+        'check --from-labels fixtures/models/reverse.compiled.safetensors fixtures/models/reverse.learned.safetensors --threshold 0.15 --runs 200',
+      ),
     )
     .action(async (modelSpec: string, hypSpec: string | undefined, flags: CheckFlags, cmd: Command) => {
       const io = ioOf(cmd);
       if (flags.fromLabels !== undefined && hypSpec !== undefined) throw new UserError('give a HYPOTHESES file or --from-labels COMPILED, not both');
       if (flags.fromLabels === undefined && hypSpec === undefined)
-        throw new UserError('name a HYPOTHESES file (rasplab check MODEL HYPOTHESES) or give --from-labels COMPILED');
+        throw new UserError(`name a HYPOTHESES file (${commandLine('check MODEL HYPOTHESES')}) or give --from-labels COMPILED`);
       if (flags.path !== undefined && flags.claim === undefined) throw new UserError('--path replays one claim: give --claim N with it');
       if (flags.fromLabels !== undefined && flags.claim !== undefined)
         throw new UserError('--claim picks a claim of a HYPOTHESES file; --from-labels checks every proposal');

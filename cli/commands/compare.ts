@@ -4,13 +4,14 @@
 import { Command } from 'commander';
 import { formatHead } from '../../src/model/components.ts';
 import type { HeadRef } from '../../src/model/types.ts';
-import { ablationProfileText } from '../format/ablation.ts';
+import { ablationProfileText, blindSpotFootnotes, markBlind } from '../format/ablation.ts';
 import { formatJson } from '../format/json.ts';
 import { println } from '../format/output.ts';
 import { renderTable } from '../format/table.ts';
 import { pct } from '../format/percent.ts';
 import { openModel } from '../openModel.ts';
 import { addProbeOptions, loadModelArg, probeContext, type ProbeFlags } from '../probeContext.ts';
+import { helpExamples } from '../format/invocation.ts';
 
 const ref = (h: HeadRef | null) => (h ? formatHead(h) : '-');
 
@@ -29,7 +30,10 @@ export function register(program: Command): void {
   addProbeOptions(cmd, 300)
     .addHelpText(
       'after',
-      '\nExamples:\n  $ rasplab compare reverse.safetensors learned.safetensors\n  $ rasplab compare a.safetensors b.safetensors --program sort --json',
+      helpExamples(
+        'compare fixtures/models/reverse.compiled.safetensors fixtures/models/reverse.learned.safetensors',
+        'compare fixtures/models/reverse.compiled.safetensors fixtures/models/reverse.learned.safetensors --samples 100 --json',
+      ),
     )
     .action(async (aSpec: string, bSpec: string, flags: ProbeFlags, c: Command) => {
       const b = await loadModelArg(bSpec);
@@ -63,10 +67,14 @@ export function register(program: Command): void {
       out(
         renderTable({
           head: ['component', 'A', 'B'],
-          rows: names.map((k) => [k, pct(find(ablation.a, k)?.exactMatch), pct(find(ablation.b, k)?.exactMatch)]),
+          rows: names.map((k) => {
+            const mode = (find(ablation.a, k) ?? find(ablation.b, k))!.mode;
+            return [k, markBlind(pct(find(ablation.a, k)?.exactMatch), mode), markBlind(pct(find(ablation.b, k)?.exactMatch), mode)];
+          }),
           compact: true,
         }),
       );
+      for (const note of blindSpotFootnotes([...ablation.a.components, ...ablation.b.components].map((x) => x.mode))) println(out, note);
       println(out, 'first read point where each variable is linearly decodable:');
       out(renderTable({ head: ['variable', 'A', 'B'], rows: r.decodable.map((d) => [d.variable, d.a ?? '-', d.b ?? '-']), compact: true }));
       println(out, 'global magnitude pruning (exact match):');

@@ -12,6 +12,7 @@ import { ioOf, println } from '../format/output.ts';
 import { renderPairs } from '../format/table.ts';
 import { jsonOption, maxLenOption, outputNameOption, vocabOption } from '../options.ts';
 import { resolveProgram } from '../resolveProgram.ts';
+import { helpExamples } from '../format/invocation.ts';
 
 interface CompileFlags {
   readonly vocab?: Value[];
@@ -50,7 +51,10 @@ export function register(program: Command): void {
     .addOption(jsonOption())
     .addHelpText(
       'after',
-      '\nExamples:\n' + '  $ rasplab compile reverse --vocab a,b,c,d --max-len 8 -o reverse.safetensors\n' + '  $ rasplab compile my.rasp --json',
+      helpExamples(
+        'compile reverse --vocab a,b,c,d --max-len 8 -o reverse.safetensors',
+        'compile fixtures/programs/sort.rasp --vocab 1,2,3 --max-len 5 --json',
+      ),
     )
     .action(async (spec: string, flags: CompileFlags, cmd: Command) => {
       const io = ioOf(cmd);

@@ -13,6 +13,7 @@ import { backendOption, parsePositiveInt, seedOption, type BackendChoice } from 
 import { openModel } from '../openModel.ts';
 import { CACHE_DIR, DEMO_DEFAULTS } from '../demo/settings.ts';
 import { DEFAULT_REPORT } from './report.ts';
+import { helpExamples } from '../format/invocation.ts';
 
 interface DemoFlags {
   readonly out: string;
@@ -61,10 +62,7 @@ export function register(program: Command): void {
     .addOption(new Option('--samples <n>', 'probe inputs for the comparison').argParser(parsePositiveInt('--samples')).default(300))
     .addHelpText(
       'after',
-      '\nExamples:\n' +
-        '  $ rasplab demo\n' +
-        '  $ rasplab demo --out reports/ --fresh\n' +
-        '  $ rasplab demo --max-len 4 --steps 50 --samples 40     # a quick, rough run (what the tests do)',
+      helpExamples('demo', 'demo --out reports/ --fresh', 'demo --max-len 4 --steps 50 --samples 40     # a quick, rough run (what the tests do)'),
     )
     .action(async (flags: DemoFlags, cmd: Command) => {
       const io = ioOf(cmd);

@@ -10,6 +10,7 @@ import { renderTrace, traceJson } from '../format/trace.ts';
 import { checkLength, jsonOption, maxLenOption, outputNameOption, parseInput, vocabOption } from '../options.ts';
 import { resolveProgram } from '../resolveProgram.ts';
 import type { Value } from '../../src/rasp/values.ts';
+import { helpExamples } from '../format/invocation.ts';
 
 interface EvalFlags {
   readonly input: string;
@@ -38,10 +39,11 @@ export function register(program: Command): void {
     .addOption(maxLenOption())
     .addHelpText(
       'after',
-      '\nExamples:\n' +
-        '  $ rasplab eval reverse --input "a b c d"\n' +
-        '  $ rasplab eval reverse --input "a b c d" --trace\n' +
-        '  $ rasplab eval my.rasp --input "3 1 2" --vocab 1,2,3 --output sorted --json',
+      helpExamples(
+        'eval reverse --input "a b c d"',
+        'eval reverse --input "a b c d" --trace',
+        'eval fixtures/programs/sort.rasp --input "3 1 2" --vocab 1,2,3 --output target_pos --json',
+      ),
     )
     .action(async (spec: string, flags: EvalFlags, cmd: Command) => {
       const io = ioOf(cmd);

@@ -9,6 +9,7 @@ import { componentRows, modelSummary, residualGroups } from '../format/inspect.t
 import { ioOf, println } from '../format/output.ts';
 import { renderTable } from '../format/table.ts';
 import { existingModelPath, jsonOption } from '../options.ts';
+import { helpExamples } from '../format/invocation.ts';
 
 export function register(program: Command): void {
   program
@@ -21,7 +22,7 @@ export function register(program: Command): void {
     )
     .argument('<model>', 'a .safetensors model file written by rasplab')
     .addOption(jsonOption())
-    .addHelpText('after', '\nExamples:\n  $ rasplab inspect reverse.safetensors\n  $ rasplab inspect reverse.safetensors --json')
+    .addHelpText('after', helpExamples('inspect fixtures/models/reverse.compiled.safetensors', 'inspect fixtures/models/reverse.compiled.safetensors --json'))
     .action(async (modelSpec: string, flags: { json?: boolean }, cmd: Command) => {
       const io = ioOf(cmd);
       const path = existingModelPath(modelSpec);

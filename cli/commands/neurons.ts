@@ -11,6 +11,7 @@ import { renderTable } from '../format/table.ts';
 import { parsePositiveInt } from '../options.ts';
 import { pct } from '../format/percent.ts';
 import { addProbeOptions, probeContext, type ProbeFlags } from '../probeContext.ts';
+import { helpExamples } from '../format/invocation.ts';
 
 interface NeuronFlags extends ProbeFlags {
   readonly top: number;
@@ -32,7 +33,13 @@ export function register(program: Command): void {
   addProbeOptions(cmd)
     .addOption(new Option('--top <k>', 'top-activating inputs per neuron').argParser(parsePositiveInt('--top')).default(3))
     .addOption(new Option('--variables', 'also fit each neuron to each program variable'))
-    .addHelpText('after', '\nExamples:\n  $ rasplab neurons hist.safetensors\n  $ rasplab neurons model.safetensors --program hist --variables --json')
+    .addHelpText(
+      'after',
+      helpExamples(
+        'neurons fixtures/models/reverse.compiled.safetensors',
+        'neurons fixtures/models/reverse.learned.safetensors --program reverse --variables --json',
+      ),
+    )
     .action(async (modelSpec: string, flags: NeuronFlags, c: Command) => {
       const ctx = await probeContext(modelSpec, flags, c);
       const { neuronActivations, neuronStats, neuronVariableFits } = await import('../../probes/neurons.ts');

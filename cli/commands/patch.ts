@@ -12,6 +12,7 @@ import { println } from '../format/output.ts';
 import { renderTable } from '../format/table.ts';
 import { pct } from '../format/percent.ts';
 import { addProbeOptions, probeContext, type ProbeFlags } from '../probeContext.ts';
+import { helpExamples } from '../format/invocation.ts';
 
 interface PatchFlags extends ProbeFlags {
   readonly corruption: string;
@@ -48,9 +49,11 @@ export function register(program: Command): void {
     .summary('activation patching: which activations carry the answer')
     .description(
       'Pair each probe input with a corrupted one (--corruption token: one token changed; length: ' +
-        'one token added or dropped; variable:NAME: a token change that alters the program variable NAME), ' +
+        'one token added or dropped; variable:NAME: a token change, else a length change, that alters the program variable NAME), ' +
         "run the corrupted input while writing the clean run's activation into a site, and report recovery of the clean answer's logit difference " +
-        '((patched − corrupt) / (clean − corrupt)) and of exact match. Positions count from BOS = 0.',
+        '((patched − corrupt) / (clean − corrupt)) and of exact match. Positions count from BOS = 0. ' +
+        'Between inputs of different lengths, patching a residual-stream hook (resid_pre, resid_mid, resid_post) at a position ' +
+        'also carries whether that position exists in the clean input, so patching the whole residual stream recovers the clean output.',
     )
     .argument('<model>', 'a .safetensors model file written by rasplab');
   addProbeOptions(cmd, 200)
@@ -62,8 +65,10 @@ export function register(program: Command): void {
     .addOption(new Option('--per-position', 'with --sweep: also each position on its own'))
     .addHelpText(
       'after',
-      '\nExamples:\n  $ rasplab patch reverse.safetensors --component 1.0\n  $ rasplab patch ' +
-        'reverse.safetensors --corruption variable:opp_index --sweep --per-position --json',
+      helpExamples(
+        'patch fixtures/models/reverse.compiled.safetensors --component 1.0',
+        'patch fixtures/models/reverse.compiled.safetensors --corruption variable:opp_index --sweep --per-position --json',
+      ),
     )
     .action(async (modelSpec: string, flags: PatchFlags, c: Command) => {
       const ctx = await probeContext(modelSpec, flags, c);

@@ -9,6 +9,7 @@ import { pct } from '../format/percent.ts';
 import { renderTable } from '../format/table.ts';
 import { parsePositiveInt } from '../options.ts';
 import { addProbeOptions, probeContext, type ProbeFlags } from '../probeContext.ts';
+import { helpExamples } from '../format/invocation.ts';
 
 interface ProbeCmdFlags extends ProbeFlags {
   readonly threshold: number;
@@ -36,7 +37,13 @@ export function register(program: Command): void {
   addProbeOptions(cmd)
     .addOption(new Option('--threshold <x>', 'held-out accuracy that counts as decodable').argParser(Number).default(0.99))
     .addOption(new Option('--steps <n>', 'most iterations of the logistic-regression fit').argParser(parsePositiveInt('--steps')).default(200))
-    .addHelpText('after', '\nExamples:\n  $ rasplab probe reverse.safetensors\n  $ rasplab probe learned.safetensors --program reverse --json')
+    .addHelpText(
+      'after',
+      helpExamples(
+        'probe fixtures/models/reverse.compiled.safetensors',
+        'probe fixtures/models/reverse.learned.safetensors --program reverse --samples 200 --json',
+      ),
+    )
     .action(async (modelSpec: string, flags: ProbeCmdFlags, c: Command) => {
       const ctx = await probeContext(modelSpec, flags, c);
       const { linearProbes } = await import('../../probes/linearProbe.ts');

@@ -8,6 +8,7 @@ import { println } from '../format/output.ts';
 import { renderTable } from '../format/table.ts';
 import { pct } from '../format/percent.ts';
 import { addProbeOptions, probeContext, type ProbeFlags } from '../probeContext.ts';
+import { helpExamples } from '../format/invocation.ts';
 
 interface PruneFlags extends ProbeFlags {
   readonly method: string[];
@@ -41,7 +42,10 @@ export function register(program: Command): void {
     .addOption(new Option('--sparsities <list>', 'comma-separated sparsities in [0, 1]').argParser(parseSparsities))
     .addHelpText(
       'after',
-      '\nExamples:\n  $ rasplab prune reverse.safetensors --method global\n  $ rasplab prune model.safetensors --sparsities 0,0.5,0.9 --json',
+      helpExamples(
+        'prune fixtures/models/reverse.compiled.safetensors --method global',
+        'prune fixtures/models/reverse.learned.safetensors --sparsities 0,0.5,0.9 --json',
+      ),
     )
     .action(async (modelSpec: string, flags: PruneFlags, c: Command) => {
       const ctx = await probeContext(modelSpec, flags, c);

@@ -11,6 +11,7 @@ import { ioOf, println } from '../format/output.ts';
 import { checkLength, existingModelPath, parseInput } from '../options.ts';
 import { openModel } from '../openModel.ts';
 import { addProbeOptions, loadModelArg, programOf, type ProbeFlags } from '../probeContext.ts';
+import { helpExamples } from '../format/invocation.ts';
 
 export const DEFAULT_REPORT = 'rasplab-report.html';
 
@@ -42,10 +43,10 @@ export function register(program: Command): void {
     )
     .addHelpText(
       'after',
-      '\nExamples:\n' +
-        '  $ rasplab report reverse.safetensors learned.safetensors --html report.html\n' +
-        '  $ rasplab report learned.safetensors --program reverse --svg figures/\n' +
-        '  $ rasplab report a.safetensors b.safetensors --input "a b c d" --samples 1000 --seed 1',
+      helpExamples(
+        'report fixtures/models/reverse.compiled.safetensors fixtures/models/reverse.learned.safetensors --html report.html --svg figures/',
+        'report fixtures/models/reverse.learned.safetensors --program reverse --input "a b c d" --samples 100 --seed 1',
+      ),
     )
     .action(async (aSpec: string, bSpec: string | undefined, flags: ReportFlags, c: Command) => {
       const io = ioOf(c);

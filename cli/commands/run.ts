@@ -8,6 +8,7 @@ import { formatJson } from '../format/json.ts';
 import { ioOf, println } from '../format/output.ts';
 import { backendOption, checkLength, existingModelPath, jsonOption, parseInput, type BackendChoice } from '../options.ts';
 import { openModel } from '../openModel.ts';
+import { helpExamples } from '../format/invocation.ts';
 
 interface RunFlags {
   readonly input: string;
@@ -30,9 +31,10 @@ export function register(program: Command): void {
     .addOption(backendOption())
     .addHelpText(
       'after',
-      '\nExamples:\n' +
-        '  $ rasplab run reverse.safetensors --input "a b c d"\n' +
-        '  $ rasplab run reverse.safetensors --input "a b c d" --backend cpu --json',
+      helpExamples(
+        'run fixtures/models/reverse.compiled.safetensors --input "a b c d"',
+        'run fixtures/models/reverse.compiled.safetensors --input "a b c d" --backend cpu --json',
+      ),
     )
     .action(async (modelSpec: string, flags: RunFlags, cmd: Command) => {
       const io = ioOf(cmd);

@@ -13,6 +13,7 @@ import { ioOf, type CliIo } from '../format/output.ts';
 import { backendOption, maxLenOption, outputNameOption, seedOption, vocabOption, type BackendChoice } from '../options.ts';
 import { trainAtTerminal } from '../trainRun.ts';
 import { resolveProgram } from '../resolveProgram.ts';
+import { helpExamples } from '../format/invocation.ts';
 
 /** Options as commander hands them over (strings where the user typed them). */
 export interface RawTrainOptions {
@@ -181,11 +182,11 @@ export function register(program: Command): void {
     .addOption(outputNameOption())
     .addHelpText(
       'after',
-      '\nExamples:\n' +
-        '  $ rasplab train reverse --vocab a,b,c,d,e --max-len 8 --layers 2 --heads 2 --d-model 64 --target-acc 0.99 -o reverse.learned.safetensors\n' +
-        '  $ rasplab train hist --vocab a,b,c --max-len 8 --layers 1 --heads 1 --d-model 32 --test-lengths 9,10 -o hist.safetensors\n' +
-        '  $ rasplab train reverse --init-from reverse.safetensors --steps 500 --lr 1e-4 -o tuned.safetensors\n' +
-        '  $ rasplab verify reverse.learned.safetensors',
+      helpExamples(
+        'train reverse --vocab a,b,c,d,e --max-len 8 --layers 2 --heads 2 --d-model 64 --target-acc 0.99 -o reverse.learned.safetensors',
+        'train hist --vocab a,b,c --max-len 8 --layers 1 --heads 1 --d-model 32 --test-lengths 9,10 -o hist.safetensors',
+        'train reverse --init-from fixtures/models/reverse.compiled.safetensors --steps 500 --lr 1e-4 -o tuned.safetensors',
+      ),
     )
     .action(async (programArg: string, o: RawTrainOptions, cmd: Command) => {
       const code = await runTrain(programArg, o, ioOf(cmd));

@@ -5,6 +5,7 @@
 import { Command, Option } from 'commander';
 import { UserError } from '../../src/rasp/errors.ts';
 import { backendOption, parsePositiveInt, programOption, seedOption, type BackendChoice } from '../options.ts';
+import { INVOCATION, helpExamples } from '../format/invocation.ts';
 
 interface TuiFlags {
   readonly vs?: string;
@@ -35,15 +36,17 @@ export function register(program: Command): void {
     .addOption(backendOption())
     .addHelpText(
       'after',
-      '\nExamples:\n  $ rasplab tui fixtures/models/reverse.compiled.safetensors\n  $ rasplab tui ' +
-        'fixtures/models/reverse.compiled.safetensors --vs fixtures/models/reverse.learned.safetensors',
+      helpExamples(
+        'tui fixtures/models/reverse.compiled.safetensors',
+        'tui fixtures/models/reverse.compiled.safetensors --vs fixtures/models/reverse.learned.safetensors',
+      ),
     )
     .action(async (modelSpec: string, flags: TuiFlags) => {
       const { prepareSession } = await import('../tui/session.ts');
       const session = await prepareSession(modelSpec, flags);
       const notTty = !process.stdout.isTTY ? 'stdout' : !process.stdin.isTTY ? 'stdin' : null;
       if (notTty)
-        throw new UserError(`the terminal UI needs an interactive terminal, but ${notTty} is not a TTY (for scripts use rasplab ablate or attention)`);
+        throw new UserError(`the terminal UI needs an interactive terminal, but ${notTty} is not a TTY (for scripts use ${INVOCATION} ablate or attention)`);
       const { selectBackend } = await import('../../src/model/backend.ts');
       const backend = await selectBackend(flags.backend);
       const { createEngine } = await import('../tui/engine.ts');

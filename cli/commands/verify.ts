@@ -13,6 +13,7 @@ import { renderPairs } from '../format/table.ts';
 import { backendOption, existingModelPath, jsonOption, outputNameOption, parsePositiveInt, seedOption, type BackendChoice } from '../options.ts';
 import { openModel } from '../openModel.ts';
 import { programForModel } from '../resolveProgram.ts';
+import { commandLine, helpExamples } from '../format/invocation.ts';
 
 interface VerifyFlags {
   readonly samples: number;
@@ -57,10 +58,11 @@ export function register(program: Command): void {
     .addOption(backendOption())
     .addHelpText(
       'after',
-      '\nExamples:\n' +
-        '  $ rasplab verify reverse.safetensors\n' +
-        '  $ rasplab verify model.safetensors sort --samples 2000 --seed 1 --json\n' +
-        '  $ rasplab verify learned.safetensors --min-len 9 --max-len 10   # lengths never seen in training',
+      helpExamples(
+        'verify fixtures/models/reverse.compiled.safetensors',
+        'verify fixtures/models/reverse.learned.safetensors reverse --samples 2000 --seed 1 --json',
+        'verify fixtures/models/reverse.learned.safetensors --min-len 9 --max-len 10   # lengths never seen in training',
+      ),
     )
     .action(async (modelSpec: string, programSpec: string | undefined, flags: VerifyFlags, cmd: Command) => {
       const io = ioOf(cmd);
@@ -69,7 +71,7 @@ export function register(program: Command): void {
       const model = await loadModel(path);
       const prog = await programForModel(model, modelSpec, programSpec, {
         output: flags.output,
-        howToName: `name the program: rasplab verify ${modelSpec} PROGRAM`,
+        howToName: `name the program: ${commandLine(`verify ${modelSpec} PROGRAM`)}`,
       });
       const { modelTask } = await import('../../probes/probeSet.ts');
       const task = modelTask(model);

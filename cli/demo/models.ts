@@ -10,6 +10,7 @@ import type { ModelData } from '../../src/model/types.ts';
 import type { CliIo } from '../format/output.ts';
 import { trainAtTerminal } from '../trainRun.ts';
 import { compiledMaxLen, demoTrainFlags, type DemoPaths, type DemoSettings } from './settings.ts';
+import { commandLine } from '../format/invocation.ts';
 
 export interface Built {
   readonly model: ModelData;
@@ -23,7 +24,7 @@ async function loadCached(path: string): Promise<ModelData> {
   try {
     return loadModel(path);
   } catch (e) {
-    throw new UserError(`${path}: the cached model cannot be read (${(e as Error).message}); run \`rasplab demo --fresh\``);
+    throw new UserError(`${path}: the cached model cannot be read (${(e as Error).message}); run \`${commandLine('demo --fresh')}\``);
   }
 }
 
@@ -45,7 +46,7 @@ export async function learnedModel(program: Program, s: DemoSettings, paths: Dem
   const resume = existsSync(checkpointPathFor(paths.learned));
   const { result, checkpointPath } = await trainAtTerminal({ program, flags: demoTrainFlags(s) }, paths.learned, { resume, io });
   if (result.status === 'interrupted') {
-    io.err(`interrupted at step ${result.steps}; run \`rasplab demo\` again to continue from there\n`);
+    io.err(`interrupted at step ${result.steps}; run \`${commandLine('demo')}\` again to continue from there\n`);
     return null;
   }
   saveModel(paths.learned, result.model);

@@ -8,6 +8,7 @@ import { formatComponents, formatHead } from '../../src/model/components.ts';
 import { headAblated, type ModelSection, type ReportData } from '../report/data.ts';
 import { readPointName } from '../report/figures/probes.ts';
 import { pct } from '../report/tables.ts';
+import { commandLine } from '../format/invocation.ts';
 
 export interface SummaryFiles {
   readonly compiled: { readonly path: string; readonly cached: boolean };
@@ -87,13 +88,12 @@ export function demoSummary(d: ReportData, files: SummaryFiles): string {
   const A = at(files.compiled.path);
   const B = at(files.learned.path);
   lines.push('next, try:');
-  // npx: in a fresh clone the command is not on PATH.
   const next: [string, string][] = [
     ['ablate heads and layers interactively and watch what breaks', `tui ${A} --vs ${B}`],
     ['the comparison as tables', `compare ${A} ${B}`],
     ["check the compiled heads' selectors as claims about the learned heads", `check --from-labels ${A} ${B}`],
     ['this report again, each figure also as an .svg file', `report ${A} ${B} --svg figures/`],
   ];
-  for (const [why, cmd] of next) lines.push(`  # ${why}`, `  npx rasplab ${cmd}`);
+  for (const [why, cmd] of next) lines.push(`  # ${why}`, `  ${commandLine(cmd)}`);
   return lines.join('\n') + '\n';
 }

@@ -9,6 +9,7 @@ import { formatHead } from '../../src/model/components.ts';
 import type { ClaimReport } from '../../probes/hypotheses/runner.ts';
 import { renderTable } from './table.ts';
 import { plural } from '../../src/rasp/plural.ts';
+import { commandLine } from './invocation.ts';
 
 export const inputText = (xs: readonly Value[]): string => xs.map(formatValue).join(' ');
 
@@ -16,7 +17,7 @@ export const inputText = (xs: readonly Value[]): string => xs.map(formatValue).j
 export function replayCommand(base: readonly string[], r: ClaimReport): string {
   const quote = (s: string) => (/^[\w./:@=+-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
   const path = r.path ? ['--path', r.path] : [];
-  return ['rasplab', ...base, '--seed', String(r.seed), '--claim', String(r.index + 1), ...path].map(quote).join(' ');
+  return commandLine([...base, '--seed', String(r.seed), '--claim', String(r.index + 1), ...path].map(quote).join(' '));
 }
 
 export function formatClaimReport(r: ClaimReport, replay: string): string {

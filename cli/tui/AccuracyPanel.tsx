@@ -1,8 +1,11 @@
 /**
  * Accuracy on the fixed probe set under the current ablations: exact match and token accuracy
- * (with the unablated figure beside them when something is ablated), then accuracy per position.
+ * (with the unablated figure beside them when something is ablated, and what the mode cannot see),
+ * then accuracy per position.
  */
 import { Box, Text } from 'ink';
+import type { AblationMode } from '../../probes/ablation.ts';
+import { blindSpotOf } from '../format/ablation.ts';
 import type { AccuracyView } from './engine.ts';
 import { Spinner } from './Spinner.tsx';
 import { pct } from '../format/percent.ts';
@@ -12,6 +15,7 @@ export interface AccuracyPanelProps {
   readonly view?: AccuracyView;
   readonly pending: boolean;
   readonly ablating: boolean;
+  readonly mode: AblationMode;
   readonly width: number;
   readonly error?: string;
 }
@@ -33,21 +37,30 @@ export function positionCells(perPosition: readonly number[], width: number): { 
   return { lead: '', cells: [...cells.slice(0, Math.max(0, Math.floor((width - 1) / 4))), MORE] };
 }
 
-/** "exact 3.0% (100.0%)  token 19.8% (100.0%)": the unablated figures in brackets, dropped when they do not fit. */
-export function summaryLine(view: AccuracyView, ablating: boolean, width: number): string {
+/**
+ * "exact 3.0% (100.0%)  token 19.8% (100.0%) · resample: can't see length-only use": the unablated
+ * figures in brackets and the mode's blind spot, dropped (the blind spot last) when they do not fit.
+ */
+export function summaryLine(view: AccuracyView, ablating: boolean, width: number, mode: AblationMode): string {
   const was = (now: number, base: number) => (ablating && now !== base ? ` (${pct(base)})` : '');
   const exact = `exact ${pct(view.exactMatch)}`;
   const token = `token ${pct(view.tokenAccuracy)}`;
+  const blind = blindSpotOf(mode);
+  const note = ablating && blind ? ` · ${mode}: ${blind.short}` : '';
+  const full = `${exact}${was(view.exactMatch, view.baseline.exactMatch)}  ${token}${was(view.tokenAccuracy, view.baseline.tokenAccuracy)}`;
   const variants = [
-    `${exact}${was(view.exactMatch, view.baseline.exactMatch)}  ${token}${was(view.tokenAccuracy, view.baseline.tokenAccuracy)}`,
+    `${full}${note}`,
+    `${exact}${was(view.exactMatch, view.baseline.exactMatch)}  ${token}${note}`,
+    `${exact}  ${token}${note}`,
+    full,
     `${exact}${was(view.exactMatch, view.baseline.exactMatch)}  ${token}`,
     `${exact}  ${token}`,
   ];
-  return variants.find((v) => v.length <= width) ?? fit(variants[2], width);
+  return variants.find((v) => v.length <= width) ?? fit(variants[variants.length - 1], width);
 }
 
-export function AccuracyPanel({ view, pending, ablating, width, error }: AccuracyPanelProps) {
-  const summary = view ? summaryLine(view, ablating, width - 2) : 'accuracy: computing';
+export function AccuracyPanel({ view, pending, ablating, mode, width, error }: AccuracyPanelProps) {
+  const summary = view ? summaryLine(view, ablating, width - 2, mode) : 'accuracy: computing';
   const pos = view ? positionCells(view.perPosition, width) : null;
   return (
     <Box flexDirection="column" width={width} height={2} overflow="hidden">

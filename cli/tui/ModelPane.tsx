@@ -94,7 +94,7 @@ export function ModelPane(p: ModelPaneProps) {
       <Text bold color={p.focused && p.several ? 'cyan' : undefined}>
         {fit(heading, w)}
       </Text>
-      <AccuracyPanel view={acc.value} pending={acc.pending} ablating={side.ablated.length > 0} width={w} error={acc.error} />
+      <AccuracyPanel view={acc.value} pending={acc.pending} ablating={side.ablated.length > 0} mode={p.mode} width={w} error={acc.error} />
       <TokenLine
         label="model"
         values={current?.output}

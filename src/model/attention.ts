@@ -13,19 +13,21 @@ export const MASKED_SCORE = -1e9;
 
 /**
  * Additive mask [batch, 1, q, k]: 0 where key k is visible from query q, MASKED_SCORE where it is a
- * future position (causal) or padding (k >= lengths[b]). Null when nothing is masked.
+ * future position (causal) or padding (k >= lengths[b], or 0 in `visible`, [batch · pos] row-major,
+ * when given). Null when nothing is masked.
  */
-export function attentionMask(nPos: number, lengths: readonly number[] | undefined, causal: boolean): tf.Tensor | null {
-  const padded = lengths !== undefined && lengths.some((n) => n < nPos);
+export function attentionMask(nPos: number, lengths: readonly number[] | undefined, causal: boolean, visible?: Float32Array): tf.Tensor | null {
+  const padded = visible !== undefined ? visible.includes(0) : lengths !== undefined && lengths.some((n) => n < nPos);
   if (!causal && !padded) return null;
   return tf.tidy(() => {
     const keys = tf.range(0, nPos, 1, 'int32');
     const parts: tf.Tensor[] = [];
     if (causal) parts.push(tf.reshape(tf.lessEqual(tf.reshape(keys, [1, nPos]), tf.reshape(keys, [nPos, 1])), [1, 1, nPos, nPos]));
-    if (padded) parts.push(tf.less(tf.reshape(keys, [1, 1, 1, nPos]), tf.tensor(lengths!, [lengths!.length, 1, 1, 1], 'int32')));
-    const visible = parts.length === 2 ? tf.logicalAnd(parts[0], parts[1]) : parts[0];
+    if (padded && visible) parts.push(tf.greater(tf.tensor(visible, [visible.length / nPos, 1, 1, nPos]), 0));
+    else if (padded) parts.push(tf.less(tf.reshape(keys, [1, 1, 1, nPos]), tf.tensor(lengths!, [lengths!.length, 1, 1, 1], 'int32')));
+    const visibleKeys = parts.length === 2 ? tf.logicalAnd(parts[0], parts[1]) : parts[0];
     // (1 - visible) · MASKED_SCORE: 0 where visible, MASKED_SCORE elsewhere.
-    return tf.mul(tf.sub(1, tf.cast(visible, 'float32')), MASKED_SCORE);
+    return tf.mul(tf.sub(1, tf.cast(visibleKeys, 'float32')), MASKED_SCORE);
   });
 }
 

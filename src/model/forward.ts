@@ -27,6 +27,12 @@ export interface ForwardInput {
   readonly tokens: tf.Tensor2D;
   /** Valid positions per row, BOS included; keys at or past it are padding. Absent: no padding. */
   readonly lengths?: readonly number[];
+  /**
+   * Per layer, the keys its attention sees, [batch · pos] row-major (1 seen, 0 not), in place of
+   * `lengths` at that layer. A patched run takes the clean input's positions from the layer where the
+   * whole residual stream was patched in (probes/carriedPositions.ts); absent or undefined: `lengths`.
+   */
+  readonly visibleKeys?: readonly (Float32Array | undefined)[];
 }
 
 export interface ForwardResult {
@@ -64,11 +70,15 @@ export function forward(config: ModelConfig, params: Params, input: ForwardInput
   let resid: tf.Tensor = tf.add(embed, pos);
 
   const mask = config.layers.some((L) => L.nHeads > 0) ? attentionMask(P, input.lengths, config.causal) : null;
+  const maskAt = (l: number) => {
+    const visible = input.visibleKeys?.[l];
+    return visible ? attentionMask(P, input.lengths, config.causal, visible) : mask;
+  };
 
   config.layers.forEach((L, l) => {
     resid = hooks.apply(`blocks.${l}.hook_resid_pre`, resid);
     if (L.nHeads > 0) {
-      const out = attention(norm(resid, `blocks.${l}.ln1`), l, L, params, mask, config.attnScale, hooks);
+      const out = attention(norm(resid, `blocks.${l}.ln1`), l, L, params, maskAt(l), config.attnScale, hooks);
       resid = tf.add(resid, hooks.apply(`blocks.${l}.hook_attn_out`, out));
     } else {
       const out = zeroOutput(`blocks.${l}.hook_attn_out`);

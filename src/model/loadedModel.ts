@@ -39,6 +39,8 @@ export interface ActivationArray {
 export interface RunOptions {
   /** Replace activations on the way (TransformerLens's fwd_hooks). */
   readonly hooks?: Hooks;
+  /** Per layer, the keys attention sees, in place of the batch's lengths (ForwardInput.visibleKeys). */
+  readonly visibleKeys?: readonly (Float32Array | undefined)[];
 }
 
 export interface CacheOptions extends RunOptions {
@@ -86,7 +88,7 @@ export class LoadedModel implements ModelData {
 
   /** The logits [batch, pos, d_vocab_out]; the caller disposes them. */
   run(input: ModelInput, opts: RunOptions = {}): tf.Tensor3D {
-    return this.forwardPass(this.batchOf(input), opts.hooks, null).logits;
+    return this.forwardPass(this.batchOf(input), opts, null).logits;
   }
 
   /** The logits with `hooks` replacing activations on the way. */
@@ -97,7 +99,7 @@ export class LoadedModel implements ModelData {
   /** The logits and the activations named (all of them by default), as tensors the caller disposes. */
   runWithCache(input: ModelInput, opts: CacheOptions = {}): ModelRun {
     const batch = this.batchOf(input);
-    const { logits, cache } = this.forwardPass(batch, opts.hooks, opts.names ?? 'all');
+    const { logits, cache } = this.forwardPass(batch, opts, opts.names ?? 'all');
     return {
       logits,
       cache,
@@ -165,13 +167,17 @@ export class LoadedModel implements ModelData {
     return 'tokens' in input ? (input as Batch) : encodeInputs(this.config, input as readonly (readonly Value[])[]);
   }
 
-  private forwardPass(b: Batch, hooks: Hooks | undefined, names: readonly HookName[] | 'all' | null): { logits: tf.Tensor3D; cache: Map<HookName, tf.Tensor> } {
+  private forwardPass(
+    b: Batch,
+    { hooks, visibleKeys }: RunOptions,
+    names: readonly HookName[] | 'all' | null,
+  ): { logits: tf.Tensor3D; cache: Map<HookName, tf.Tensor> } {
     const params = this.params;
     if (!params) throw new Error('this model has been disposed');
     const want = names === 'all' ? null : new Set<HookName>(names ?? []);
     const kept: HookName[] = [];
     const [logits, ...acts] = tf.tidy(() => {
-      const r = forward(this.config, params, { tokens: batchTokens(b), lengths: b.lengths }, { cache: want ? (h) => want.has(h) : true, hooks });
+      const r = forward(this.config, params, { tokens: batchTokens(b), lengths: b.lengths, visibleKeys }, { cache: want ? (h) => want.has(h) : true, hooks });
       const out: tf.Tensor[] = [r.logits];
       for (const [h, t] of r.cache) {
         kept.push(h);

@@ -21,7 +21,7 @@ describe('help', () => {
   it.each(commands)('`%s --help` describes every flag and gives an example', async (name) => {
     const r = await cli(name, '--help');
     expect(r.code).toBe(0);
-    expect(r.out).toMatch(/Examples?:\n\s+\$ rasplab /);
+    expect(r.out).toMatch(/Examples?:\n\s+\$ npx rasplab /);
     const cmd = buildProgram().commands.find((c) => c.name() === name)!;
     for (const opt of cmd.options) {
       expect(opt.description, `${name} ${opt.flags}`).not.toBe('');

@@ -49,9 +49,9 @@ describe('rasplab check', () => {
     expect(field(r.out, 'observed')).toBe('query 0:a attends BOS 0.00, 0:a 0.00, 1:a 1.00');
     expect(field(r.out, 'expected')).toBe('mass ≥ 0.5 on 0:a');
     const replay = field(r.out, 'replay')!;
-    expect(replay).toMatch(new RegExp(`^rasplab check \\S+ \\S+false\\.yaml --runs 40 --seed 5 --claim 2 --path [\\d:]+$`));
+    expect(replay).toMatch(new RegExp(`^npx rasplab check \\S+ \\S+false\\.yaml --runs 40 --seed 5 --claim 2 --path [\\d:]+$`));
     expect(r.out).toContain('2 claims: 1 passed, 1 failed');
-    const again = await cli(...replay.split(' ').slice(1));
+    const again = await cli(...replay.split(' ').slice(2));
     expect(again.code).toBe(1);
     expect(field(again.out, 'counterexample')!.split('   ')[0]).toBe('a a');
     expect(again.out).not.toContain('claim 1');

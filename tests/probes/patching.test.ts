@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { makeCorruptions } from '../../probes/corruptions.ts';
 import { patch, patchSweep } from '../../probes/patching.ts';
 import { makeProbeSet } from '../../probes/probeSet.ts';
+import { layerHook, type HookName } from '../../src/model/hooks.ts';
 import { reverse } from '../compiler/programs.ts';
 import { compiled } from './fixtures.ts';
 import { loaded } from '../support/loaded.ts';
@@ -59,5 +60,40 @@ describe('activation patching on compiled reverse', () => {
     const rec = (p: number) => sweep.find((r) => r.site === `blocks.0.hook_resid_pre@${p}`)!.recovery;
     expect(rec(3)).toBeCloseTo(1, 4);
     expect(rec(1)).toBeCloseTo(0, 4);
+  });
+});
+
+describe('patching the whole residual stream recovers the clean output', () => {
+  const hooks = (layers: number): HookName[] => [
+    ...Array.from({ length: layers }, (_, l) => (['hook_resid_pre', 'hook_resid_mid', 'hook_resid_post'] as const).map((p) => layerHook(l, p))).flat(),
+    'ln_final.hook_normalized',
+  ];
+
+  it.each(['token', 'length', 'variable:opp_idx-1'] as const)('for the %s corruption, at every layer', async (kind) => {
+    const pairs = makeCorruptions(prog, clean, kind, task, 3);
+    expect(pairs.clean.inputs.length).toBeGreaterThan(10);
+    for (const hook of hooks(model.config.layers.length)) {
+      const r = await patch(loaded(model), pairs, [{ hook }]);
+      expect(r.exactMatch.corrupt, hook).toBeLessThan(1);
+      expect(r.exactMatch.patched, hook).toBe(1);
+      expect(r.recovery, hook).toBeCloseTo(1, 4);
+    }
+  });
+});
+
+describe('across lengths, a residual patch carries its positions', () => {
+  const pairs = makeCorruptions(prog, clean, 'length', task, 3);
+  const nPos = 1 + Math.max(...[...pairs.clean.inputs, ...pairs.corrupt.inputs].map((x) => x.length));
+
+  it('every position patched on its own, together, is the whole residual stream', async () => {
+    const sites = Array.from({ length: nPos }, (_, position) => ({ hook: 'blocks.1.hook_resid_pre' as HookName, position }));
+    const r = await patch(loaded(model), pairs, sites);
+    expect(r.exactMatch.patched).toBe(1);
+    expect(r.recovery).toBeCloseTo(1, 4);
+  });
+
+  it('what the embeddings write is not the positions: the length head still counts the corrupted ones', async () => {
+    const r = await patch(loaded(model), pairs, [{ hook: 'hook_embed' }, { hook: 'hook_pos_embed' }]);
+    expect(r.exactMatch.patched).toBeLessThan(0.5);
   });
 });

@@ -1,10 +1,13 @@
 /**
  * The ablation profile as bars: for each component (head, attention or MLP sublayer, layer) the
  * exact match left when it is ablated, one bar per model, one panel per ablation mode. Dashed
- * lines mark each model's unablated exact match.
+ * lines mark each model's unablated exact match; a mode that cannot see a kind of dependence says
+ * so under its panel's title, where its bars are read.
  */
 import { format, scaleBand, scaleLinear } from 'd3';
 import { compareComponents, formatComponents, type ComponentRef } from '../../../src/model/components.ts';
+import { ABLATION_MODES, type AblationMode } from '../../../probes/ablation.ts';
+import { blindSpotOf } from '../../format/ablation.ts';
 import { axisBottom, scaleTicks } from '../axes.ts';
 import { legend } from '../legend.ts';
 import { MUTED } from '../palette.ts';
@@ -15,7 +18,7 @@ export interface AblationBars {
   readonly color: string;
   /** Exact match of the unablated model. */
   readonly baseline: number;
-  readonly results: readonly { readonly component: readonly ComponentRef[]; readonly mode: string; readonly exactMatch: number }[];
+  readonly results: readonly { readonly component: readonly ComponentRef[]; readonly mode: AblationMode; readonly exactMatch: number }[];
 }
 
 type Ablated = readonly ComponentRef[];
@@ -38,7 +41,7 @@ const pct = format('.0%');
 const pct1 = format('.1%');
 
 function panel(
-  mode: string,
+  mode: AblationMode,
   models: readonly AblationBars[],
   components: readonly Ablated[],
   x: number,
@@ -83,20 +86,23 @@ function panel(
       tooltip(`${m.name} unablated: ${pct1(m.baseline)}`),
     ),
   );
+  const blind = blindSpotOf(mode);
+  const top = blind ? 34 : 22;
   const svg = el(
     'g',
     { class: 'panel', transform: translate(x, y) },
     label(left + plotW / 2, 12, `${mode} ablation`, { 'text-anchor': 'middle', 'font-weight': 600 }),
+    blind ? label(left + plotW / 2, 25, blind.short, { 'text-anchor': 'middle', 'font-size': 10, fill: MUTED }) : '',
     el(
       'g',
-      { transform: translate(left, 22) },
+      { transform: translate(left, top) },
       axisBottom({ ticks: scaleTicks(sx, 5, pct), range: [0, plotW], title: 'exact match when ablated', grid: plotH }, plotH),
       ...nameLabels,
       ...bars,
       ...baselines,
     ),
   );
-  return { svg, height: 22 + plotH + 40 };
+  return { svg, height: top + plotH + 40 };
 }
 
 export function ablationFigure(models: readonly AblationBars[]): Figure {
@@ -122,8 +128,12 @@ export function ablationFigure(models: readonly AblationBars[]): Figure {
     title,
     caption:
       'Each bar is the share of probe inputs still answered exactly right with one component ablated: ' +
-      'zero (it writes nothing) or mean (it writes its average output). ' +
-      'Short bars mark the components a model cannot do without.',
+      'zero (it writes nothing), mean (it writes its average output) or resample (it writes what it wrote on another input). ' +
+      'Short bars mark the components a model cannot do without; a full bar means "unused" only for what the mode can see. ' +
+      ABLATION_MODES.flatMap((m) => {
+        const b = blindSpotOf(m);
+        return b ? [`${m[0].toUpperCase()}${m.slice(1)} ablation: ${b.long}.`] : [];
+      }).join(' '),
     svg: svgDocument({
       width,
       height,
