@@ -10,7 +10,8 @@
  *  - a position where the program's output is undefined (null) agrees whatever the model says:
  *    the model has no way to say "undefined", and the trainer masks those positions too;
  *  - inputs the evaluator refuses (it throws, e.g. a categorical aggregate that mixes values) are
- *    counted in `rejected` and not compared.
+ *    counted in `rejected` and not compared; when it refuses every input, nothing was verified and
+ *    `agreement` is null (the first refusal says why).
  */
 import type { LoadedModel } from '../src/model/loadedModel.ts';
 import { outputMatches } from '../src/model/scoring.ts';
@@ -43,16 +44,23 @@ export interface Mismatch {
   readonly got: MaybeValue[];
 }
 
+export interface Rejection {
+  readonly input: Value[];
+  /** The evaluator's message. */
+  readonly reason: string;
+}
+
 export interface VerifyResult {
   /** Inputs compared (rejected ones excluded). */
   readonly checked: number;
   readonly exhaustive: boolean;
-  /** Fraction of compared inputs on which the model matched at every position (1 when none were compared). */
-  readonly agreement: number;
+  /** Fraction of compared inputs on which the model matched at every position; null when none were compared. */
+  readonly agreement: number | null;
   /** Largest |model − program| over numerical positions with a defined expected value (0 if none). */
   readonly maxAbsError: number;
   readonly firstMismatch: Mismatch | null;
   readonly rejected: number;
+  readonly firstRejection: Rejection | null;
 }
 
 /** Whether one output position agrees, per the rules above; also the numerical error it contributes. */
@@ -82,6 +90,7 @@ export function verifyModel(model: LoadedModel, program: Program, opts: VerifyOp
   let rejected = 0;
   let maxAbsError = 0;
   let firstMismatch: Mismatch | null = null;
+  let firstRejection: Rejection | null = null;
   const pending: { input: Value[]; expected: MaybeValue[] }[] = [];
   const flush = () => {
     const outputs = model.outputs(
@@ -110,11 +119,12 @@ export function verifyModel(model: LoadedModel, program: Program, opts: VerifyOp
       // The program's own failures (RaspError) reject the input; anything else is a bug to surface.
       if (!isUserError(e)) throw e;
       rejected++;
+      firstRejection ??= { input, reason: e.message };
       continue;
     }
     pending.push({ input, expected });
     if (pending.length >= CHUNK) flush();
   }
   if (pending.length) flush();
-  return { checked, exhaustive, agreement: checked === 0 ? 1 : agreeing / checked, maxAbsError, firstMismatch, rejected };
+  return { checked, exhaustive, agreement: checked === 0 ? null : agreeing / checked, maxAbsError, firstMismatch, rejected, firstRejection };
 }

@@ -10,7 +10,7 @@ import { EXIT_FAILED, setExitCode } from '../errors.ts';
 import { formatJson } from '../format/json.ts';
 import { ioOf, println } from '../format/output.ts';
 import { renderPairs } from '../format/table.ts';
-import { backendOption, existingModelPath, jsonOption, outputNameOption, parsePositiveInt, seedOption, type BackendChoice } from '../options.ts';
+import { backendOption, existingModelPath, jsonOption, outputNameOption, parsePositiveInt, seedOption, vocabText, type BackendChoice } from '../options.ts';
 import { openModel } from '../openModel.ts';
 import { programForModel } from '../resolveProgram.ts';
 
@@ -84,6 +84,13 @@ export function register(program: Command): void {
       const backend = await selectBackend(flags.backend);
       const { verifyModel } = await import('../../probes/verify.ts');
       const r = verifyModel(await openModel(model), prog, { vocab, maxLen, minLen, samples: flags.samples, seed: flags.seed });
+      if (r.agreement === null) {
+        const why = r.firstRejection ? ` (on ${seq(r.firstRejection.input)}: ${r.firstRejection.reason})` : '';
+        throw new UserError(
+          `checked no input: program '${prog.name}' refuses all ${r.rejected} inputs over the model's vocabulary ${vocabText(vocab)} ` +
+            `and lengths ${minLen}–${maxLen}${why}; the model does not fit the program`,
+        );
+      }
       if (r.agreement < 1) setExitCode(cmd, EXIT_FAILED);
 
       if (flags.json) {
