@@ -6,6 +6,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { resolve as resolvePath } from 'node:path';
 import { Option } from 'commander';
+import { DEFAULT_PROBE_SAMPLES } from '../probes/probeSamples.ts';
 import { UserError } from '../src/rasp/errors.ts';
 import { formatValue, parseToken, valueKey, type Value } from '../src/rasp/values.ts';
 
@@ -106,6 +107,11 @@ export const backendOption = (): Option =>
 
 export const seedOption = (): Option =>
   new Option('--seed <n>', 'random seed: the same seed gives the same inputs and numbers').argParser(parseNonNegativeInt('--seed')).default(0);
+
+export const samplesOption = (): Option =>
+  new Option('--samples <n>', 'probe inputs: all of them when there are at most this many, else this many random ones')
+    .argParser(parsePositiveInt('--samples'))
+    .default(DEFAULT_PROBE_SAMPLES);
 
 export const outputNameOption = (): Option => new Option('--output <name>', 'the s-op to use as the output (default: the last assignment in the file)');
 

@@ -4,14 +4,14 @@
  * program, and the probe set the program labels. Heavy modules load on first use, so that --help
  * stays fast.
  */
-import { Command, Option } from 'commander';
+import type { Command } from 'commander';
 import { UserError } from '../src/rasp/errors.ts';
 import type { Program } from '../src/rasp/program.ts';
 import type { LoadedModel } from '../src/model/loadedModel.ts';
 import type { ModelData } from '../src/model/types.ts';
 import type { ProbeSet, ProbeTask } from '../probes/probeSet.ts';
 import { ioOf, type CliIo } from './format/output.ts';
-import { backendOption, existingModelPath, jsonOption, parsePositiveInt, programOption, seedOption, type BackendChoice } from './options.ts';
+import { backendOption, existingModelPath, jsonOption, programOption, samplesOption, seedOption, type BackendChoice } from './options.ts';
 import { openModel } from './openModel.ts';
 import { programForModel } from './resolveProgram.ts';
 
@@ -24,17 +24,8 @@ export interface ProbeFlags {
 }
 
 /** --program, --samples, --seed, --json, --backend. */
-export function addProbeOptions(cmd: Command, samples = 500): Command {
-  return cmd
-    .addOption(programOption())
-    .addOption(
-      new Option('--samples <n>', 'probe inputs: all of them when there are at most this many, else this many random ones')
-        .argParser(parsePositiveInt('--samples'))
-        .default(samples),
-    )
-    .addOption(seedOption())
-    .addOption(jsonOption())
-    .addOption(backendOption());
+export function addProbeOptions(cmd: Command): Command {
+  return cmd.addOption(programOption()).addOption(samplesOption()).addOption(seedOption()).addOption(jsonOption()).addOption(backendOption());
 }
 
 export async function loadModelArg(spec: string): Promise<ModelData> {

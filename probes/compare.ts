@@ -12,6 +12,7 @@ import { ablationSweep, type AblationProfile } from './ablation.ts';
 import { headSimilarity, matchHeads, type HeadMatch, type HeadSimilarity } from './headSimilarity.ts';
 import { linearProbes, type LinearProbeReport } from './linearProbe.ts';
 import { neuronStats, type LayerNeuronSummary } from './neurons.ts';
+import { DEFAULT_PROBE_SAMPLES } from './probeSamples.ts';
 import { makeProbeSet, sharedTask, type ProbeSet, type ProbeTask } from './probeSet.ts';
 import { pruningCurve, type PruneCurve } from './pruning.ts';
 
@@ -68,7 +69,7 @@ async function agreementOn(a: LoadedModel, b: LoadedModel, set: ProbeSet, task: 
 }
 
 export async function compareModels(a: LoadedModel, b: LoadedModel, program: Program, opts: CompareOptions = {}): Promise<CompareReport> {
-  const n = opts.samples ?? 500;
+  const n = opts.samples ?? DEFAULT_PROBE_SAMPLES;
   const seed = opts.seed ?? 0;
   const bs = opts.batchSize;
   const { task, beyond } = sharedTask(a, b);

@@ -26,7 +26,7 @@ export function register(program: Command): void {
     )
     .argument('<a>', 'first model file')
     .argument('<b>', 'second model file');
-  addProbeOptions(cmd, 300)
+  addProbeOptions(cmd)
     .addHelpText(
       'after',
       '\nExamples:\n  $ rasplab compare reverse.safetensors learned.safetensors\n  $ rasplab compare a.safetensors b.safetensors --program sort --json',

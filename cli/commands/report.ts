@@ -34,7 +34,7 @@ export function register(program: Command): void {
     )
     .argument('<a>', 'a .safetensors model file (the first, typically compiled)')
     .argument('[b]', 'a second model file to compare with (typically learned)');
-  addProbeOptions(cmd, 300)
+  addProbeOptions(cmd)
     .addOption(new Option('--html <file>', `where to write the HTML page (default ${DEFAULT_REPORT}, unless only --svg or --json is given)`))
     .addOption(new Option('--svg <dir>', 'also write each figure as its own .svg file into this folder'))
     .addOption(

@@ -4,7 +4,7 @@
  */
 import { Command, Option } from 'commander';
 import { UserError } from '../../src/rasp/errors.ts';
-import { backendOption, parsePositiveInt, programOption, seedOption, type BackendChoice } from '../options.ts';
+import { backendOption, programOption, samplesOption, seedOption, type BackendChoice } from '../options.ts';
 
 interface TuiFlags {
   readonly vs?: string;
@@ -26,11 +26,7 @@ export function register(program: Command): void {
     .argument('<model>', 'a .safetensors model file written by rasplab')
     .addOption(new Option('--vs <other>', 'a second model file of the same task, shown side by side'))
     .addOption(programOption().default(undefined, 'the program recorded in the model file'))
-    .addOption(
-      new Option('--samples <n>', 'probe inputs: all of them when there are at most this many, else this many random ones')
-        .argParser(parsePositiveInt('--samples'))
-        .default(200),
-    )
+    .addOption(samplesOption())
     .addOption(seedOption())
     .addOption(backendOption())
     .addHelpText(
