@@ -11,7 +11,7 @@ import type { LoadedModel } from '../src/model/loadedModel.ts';
 import type { ModelData } from '../src/model/types.ts';
 import type { ProbeSet, ProbeTask } from '../probes/probeSet.ts';
 import { ioOf, type CliIo } from './format/output.ts';
-import { backendOption, existingModelPath, jsonOption, programOption, samplesOption, seedOption, type BackendChoice } from './options.ts';
+import { backendOption, existingModelPath, jsonOption, programOption, samplesOption, seedOption, toleranceOption, type BackendChoice } from './options.ts';
 import { openModel } from './openModel.ts';
 import { programForModel } from './resolveProgram.ts';
 
@@ -21,11 +21,14 @@ export interface ProbeFlags {
   readonly seed: number;
   readonly json?: boolean;
   readonly backend: BackendChoice;
+  /** Absent for the commands that score no outputs. */
+  readonly tolerance?: number;
 }
 
-/** --program, --samples, --seed, --json, --backend. */
-export function addProbeOptions(cmd: Command): Command {
-  return cmd.addOption(programOption()).addOption(samplesOption()).addOption(seedOption()).addOption(jsonOption()).addOption(backendOption());
+/** --program, --samples, --seed, --json, --backend, and --tolerance where the command scores the model's outputs. */
+export function addProbeOptions(cmd: Command, opts: { scoresOutputs?: boolean } = {}): Command {
+  cmd.addOption(programOption()).addOption(samplesOption()).addOption(seedOption()).addOption(jsonOption()).addOption(backendOption());
+  return opts.scoresOutputs === false ? cmd : cmd.addOption(toleranceOption());
 }
 
 export async function loadModelArg(spec: string): Promise<ModelData> {

@@ -3,12 +3,11 @@
  * there are at most `n` of them (so small tasks are probed exhaustively and exactly), else `n`
  * random ones. Inputs the evaluator refuses are left out.
  */
-import { countInputs, enumerateInputs } from '../src/rasp/inputs.ts';
 import type { Program } from '../src/rasp/program.ts';
 import { makeRng } from '../src/rasp/random.ts';
 import type { MaybeValue, Value } from '../src/rasp/values.ts';
 import type { ModelData } from '../src/model/types.ts';
-import { labelInput, sampleExamples } from '../src/rasp/examples.ts';
+import { scoringExamples } from '../src/rasp/examples.ts';
 
 export interface ProbeTask {
   /** Input tokens (BOS excluded). */
@@ -58,21 +57,9 @@ export function commonTask(models: readonly ModelData[]): ProbeTask {
 }
 
 export function makeProbeSet(program: Program, opts: ProbeSetOptions): ProbeSet {
-  const total = countInputs(opts.vocab.length, opts.minLen, opts.maxLen);
-  if (total <= opts.n) {
-    const inputs: Value[][] = [];
-    const expected: MaybeValue[][] = [];
-    for (const input of enumerateInputs(opts.vocab, opts.minLen, opts.maxLen)) {
-      const out = labelInput(program, input);
-      if (out === null) continue;
-      inputs.push(input);
-      expected.push(out);
-    }
-    return { inputs, expected, exhaustive: true };
-  }
   const spec = { program, vocab: opts.vocab, minLen: opts.minLen, maxLen: opts.maxLen };
-  const ex = sampleExamples(spec, makeRng(opts.seed).fork('probe-set'), opts.n);
-  return { inputs: ex.map((e) => e.input), expected: ex.map((e) => e.output), exhaustive: false };
+  const { examples, exhaustive } = scoringExamples(spec, makeRng(opts.seed).fork('probe-set'), opts.n);
+  return { inputs: examples.map((e) => e.input), expected: examples.map((e) => e.output), exhaustive };
 }
 
 /** A probe set whose labels come from elsewhere (another model's outputs, corrupted inputs). */

@@ -5,8 +5,8 @@
  *
  * Comparison rules:
  *  - categorical outputs must be equal (RASP equality: True == 1);
- *  - numerical outputs must be within VERIFY_TOLERANCE (stricter than the scoring default: a
- *    compiled model computes its numbers exactly, up to float32 rounding);
+ *  - numerical outputs must be within `tolerance`, the one every command scores with
+ *    (src/model/scoring.ts); how close a compiled model's numbers are shows in `maxAbsError`;
  *  - a position where the program's output is undefined (null) agrees whatever the model says:
  *    the model has no way to say "undefined", and the trainer masks those positions too;
  *  - inputs the evaluator refuses (it throws, e.g. a categorical aggregate that mixes values) are
@@ -14,7 +14,7 @@
  *    `agreement` is null (the first refusal says why).
  */
 import type { LoadedModel } from '../src/model/loadedModel.ts';
-import { outputMatches } from '../src/model/scoring.ts';
+import { NUMERIC_TOLERANCE, outputMatches } from '../src/model/scoring.ts';
 import type { OutputSpec } from '../src/model/types.ts';
 import { isUserError } from '../src/rasp/errors.ts';
 import { evaluateProgram } from '../src/rasp/evaluate.ts';
@@ -25,7 +25,6 @@ import type { MaybeValue, Value } from '../src/rasp/values.ts';
 
 export const EXHAUSTIVE_LIMIT = 100_000;
 export const DEFAULT_SAMPLES = 10_000;
-export const VERIFY_TOLERANCE = 1e-3;
 /** Inputs evaluated and run per round: bounds memory for large exhaustive checks. */
 const CHUNK = 4096;
 
@@ -36,6 +35,8 @@ export interface VerifyOptions {
   readonly samples?: number;
   readonly seed?: number;
   readonly batchSize?: number;
+  /** How far a numerical output may be from the program's (default NUMERIC_TOLERANCE). */
+  readonly tolerance?: number;
 }
 
 export interface Mismatch {
@@ -64,8 +65,8 @@ export interface VerifyResult {
 }
 
 /** Whether one output position agrees, per the rules above; also the numerical error it contributes. */
-export function positionAgrees(output: OutputSpec, expected: MaybeValue, got: MaybeValue): { ok: boolean; absError: number } {
-  const ok = outputMatches(output, expected, got, VERIFY_TOLERANCE);
+export function positionAgrees(output: OutputSpec, expected: MaybeValue, got: MaybeValue, tolerance = NUMERIC_TOLERANCE): { ok: boolean; absError: number } {
+  const ok = outputMatches(output, expected, got, tolerance);
   if (expected === null || output.encoding === 'categorical') return { ok, absError: 0 };
   const err = typeof got === 'number' && typeof expected !== 'string' ? Math.abs(got - Number(expected)) : Number.NaN;
   return { ok, absError: Number.isNaN(err) ? Infinity : err };
@@ -101,7 +102,7 @@ export function verifyModel(model: LoadedModel, program: Program, opts: VerifyOp
       const got = outputs[i];
       let ok = got.length === expected.length;
       for (let p = 0; p < expected.length; p++) {
-        const r = positionAgrees(model.config.output, expected[p], got[p] ?? null);
+        const r = positionAgrees(model.config.output, expected[p], got[p] ?? null, opts.tolerance);
         ok &&= r.ok;
         if (numerical && expected[p] !== null) maxAbsError = Math.max(maxAbsError, r.absError);
       }

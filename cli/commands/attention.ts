@@ -32,7 +32,7 @@ export function register(program: Command): void {
         'and name, for each head of MODEL, the most similar head of OTHER; it counts as a match at --threshold or above.',
     )
     .argument('<model>', 'a .safetensors model file written by rasplab');
-  addProbeOptions(cmd)
+  addProbeOptions(cmd, { scoresOutputs: false })
     .addOption(new Option('-i, --input <tokens>', 'one input, space-separated tokens'))
     .addOption(new Option('--against <other>', 'a second model file to match heads against'))
     .addOption(new Option('--threshold <x>', 'similarity that counts as a match').argParser(Number).default(0.9))

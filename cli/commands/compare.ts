@@ -35,7 +35,7 @@ export function register(program: Command): void {
       const b = await loadModelArg(bSpec);
       const ctx = await probeContext(aSpec, flags, c, b);
       const { compareModels } = await import('../../probes/compare.ts');
-      const r = await compareModels(ctx.model, await openModel(b), ctx.program, { samples: flags.samples, seed: flags.seed });
+      const r = await compareModels(ctx.model, await openModel(b), ctx.program, { samples: flags.samples, seed: flags.seed, tolerance: flags.tolerance });
       const ablation = { a: ablationProfileText(r.ablation.a), b: ablationProfileText(r.ablation.b) };
       if (flags.json) return void ctx.io.out(formatJson({ ...r, ablation }));
       const out = ctx.io.out;

@@ -53,7 +53,7 @@ export function register(program: Command): void {
         '((patched − corrupt) / (clean − corrupt)) and of exact match. Positions count from BOS = 0.',
     )
     .argument('<model>', 'a .safetensors model file written by rasplab');
-  addProbeOptions(cmd)
+  addProbeOptions(cmd, { scoresOutputs: false })
     .addOption(new Option('--corruption <kind>', 'token, length or variable:NAME').default('token'))
     .addOption(new Option('--site <hook[@pos]>', 'a hook point, optionally @position (repeatable)').argParser(collect).default([]))
     .addOption(new Option('--component <c>', 'a component: 1.0, attn1, mlp0, L1, mlp0.n3, embed (repeatable)').argParser(collect).default([]))

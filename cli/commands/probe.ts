@@ -23,7 +23,7 @@ export function register(program: Command): void {
         'On compiled models the point where the model holds each variable in its own directions is shown too.',
     )
     .argument('<model>', 'a .safetensors model file written by rasplab');
-  addProbeOptions(cmd)
+  addProbeOptions(cmd, { scoresOutputs: false })
     .addOption(new Option('--threshold <x>', 'held-out accuracy that counts as decodable').argParser(Number).default(0.99))
     .addOption(new Option('--steps <n>', 'logistic-regression refinement steps').argParser(parsePositiveInt('--steps')).default(200))
     .addHelpText('after', '\nExamples:\n  $ rasplab probe reverse.safetensors\n  $ rasplab probe learned.safetensors --program reverse --json')

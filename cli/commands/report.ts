@@ -68,7 +68,14 @@ export function register(program: Command): void {
       const data = await collectReport(
         specs.map((s, i) => ({ model: loaded[i], file: basename(s), training: trainingCurveFor(existingModelPath(s)) })),
         program,
-        { samples: flags.samples, seed: flags.seed, backend, examples, onStage: flags.json ? undefined : (what) => io.err(`  ${what}…\n`) },
+        {
+          samples: flags.samples,
+          seed: flags.seed,
+          tolerance: flags.tolerance,
+          backend,
+          examples,
+          onStage: flags.json ? undefined : (what) => io.err(`  ${what}…\n`),
+        },
       );
       const html = flags.html ?? (flags.svg === undefined && !flags.json ? DEFAULT_REPORT : undefined);
       const { writeReport } = await import('../report/write.ts');

@@ -4,13 +4,14 @@
  */
 import { Command, Option } from 'commander';
 import { UserError } from '../../src/rasp/errors.ts';
-import { backendOption, programOption, samplesOption, seedOption, type BackendChoice } from '../options.ts';
+import { backendOption, programOption, samplesOption, seedOption, toleranceOption, type BackendChoice } from '../options.ts';
 
 interface TuiFlags {
   readonly vs?: string;
   readonly program?: string;
   readonly samples: number;
   readonly seed: number;
+  readonly tolerance: number;
   readonly backend: BackendChoice;
 }
 
@@ -28,6 +29,7 @@ export function register(program: Command): void {
     .addOption(programOption().default(undefined, 'the program recorded in the model file'))
     .addOption(samplesOption())
     .addOption(seedOption())
+    .addOption(toleranceOption())
     .addOption(backendOption())
     .addHelpText(
       'after',
@@ -47,7 +49,7 @@ export function register(program: Command): void {
       const engine = createEngine(
         session.models.map((m) => LoadedModel.from(m.data)),
         session.set,
-        { seed: flags.seed },
+        { seed: flags.seed, tolerance: flags.tolerance },
       );
       // Ink decides when it is imported whether it runs in CI (CI=true, as containers and CI shells
       // set), and then draws only the final frame: a blank screen here, where we know there is a TTY.

@@ -10,13 +10,24 @@ import { EXIT_FAILED, setExitCode } from '../errors.ts';
 import { formatJson } from '../format/json.ts';
 import { ioOf, println } from '../format/output.ts';
 import { renderPairs } from '../format/table.ts';
-import { backendOption, existingModelPath, jsonOption, outputNameOption, parsePositiveInt, seedOption, vocabText, type BackendChoice } from '../options.ts';
+import {
+  backendOption,
+  existingModelPath,
+  jsonOption,
+  outputNameOption,
+  parsePositiveInt,
+  seedOption,
+  toleranceOption,
+  vocabText,
+  type BackendChoice,
+} from '../options.ts';
 import { openModel } from '../openModel.ts';
 import { programForModel } from '../resolveProgram.ts';
 
 interface VerifyFlags {
   readonly samples: number;
   readonly seed: number;
+  readonly tolerance: number;
   readonly minLen?: number;
   readonly maxLen?: number;
   readonly output?: string;
@@ -52,6 +63,7 @@ export function register(program: Command): void {
     .addOption(seedOption())
     .addOption(new Option('--min-len <n>', "shortest input checked (default: the model's shortest)").argParser(parsePositiveInt('--min-len')))
     .addOption(new Option('--max-len <n>', "longest input checked (default: the model's longest; up to n_ctx-1)").argParser(parsePositiveInt('--max-len')))
+    .addOption(toleranceOption())
     .addOption(outputNameOption())
     .addOption(jsonOption())
     .addOption(backendOption())
@@ -83,7 +95,7 @@ export function register(program: Command): void {
       const { selectBackend } = await import('../../src/model/backend.ts');
       const backend = await selectBackend(flags.backend);
       const { verifyModel } = await import('../../probes/verify.ts');
-      const r = verifyModel(await openModel(model), prog, { vocab, maxLen, minLen, samples: flags.samples, seed: flags.seed });
+      const r = verifyModel(await openModel(model), prog, { vocab, maxLen, minLen, samples: flags.samples, seed: flags.seed, tolerance: flags.tolerance });
       if (r.agreement === null) {
         const why = r.firstRejection ? ` (on ${seq(r.firstRejection.input)}: ${r.firstRejection.reason})` : '';
         throw new UserError(

@@ -10,6 +10,7 @@ import { formatValue, valueKey, type Value } from '../../src/rasp/values.ts';
 import type { LoadedModel } from '../../src/model/loadedModel.ts';
 import type { ModelData } from '../../src/model/types.ts';
 import { formatHead } from '../../src/model/components.ts';
+import { NUMERIC_TOLERANCE } from '../../src/model/scoring.ts';
 import { ablationSweep } from '../../probes/ablation.ts';
 import { attentionPatterns } from '../../probes/attention.ts';
 import { compareModels } from '../../probes/compare.ts';
@@ -36,6 +37,8 @@ export interface CollectOptions {
   readonly examples?: readonly Value[][];
   /** Logistic-refinement steps of the linear probes. */
   readonly probeSteps?: number;
+  /** How far a numerical output may be from the program's and count as right (default NUMERIC_TOLERANCE). */
+  readonly tolerance?: number;
   /** Told what is being computed, for progress notes. */
   readonly onStage?: (what: string) => void;
 }
@@ -58,7 +61,7 @@ async function beyondTraining(m: LoadedModel, program: Program, trained: ProbeTa
   for (let length = trained.maxLen + 1; length <= m.config.nCtx - 1; length++) {
     const set = makeProbeSet(program, { vocab: trained.vocab, minLen: length, maxLen: length, n: opts.samples, seed: opts.seed });
     if (set.inputs.length === 0) continue;
-    const { exactMatch } = await scoreModel(m, set);
+    const { exactMatch } = await scoreModel(m, set, { tolerance: opts.tolerance });
     out.push({ length, inputs: set.inputs.length, exactMatch });
   }
   return out;
@@ -88,10 +91,12 @@ async function modelSection(
   const m = rm.model;
   const stage = (what: string) => opts.onStage?.(`${name}: ${what}`);
   stage('ablations');
-  const ablation = pre.ablation ?? (await ablationSweep(m, set, { modes: ['zero', 'mean'], seed: opts.seed }));
+  const tolerance = opts.tolerance;
+  const ablation = pre.ablation ?? (await ablationSweep(m, set, { modes: ['zero', 'mean'], seed: opts.seed, tolerance }));
   stage('pruning');
   const pruning: PruneCurve[] = [];
-  for (const method of PRUNE_METHODS) pruning.push(method === 'global' && pre.globalPruning ? pre.globalPruning : await pruningCurve(m, set, method));
+  for (const method of PRUNE_METHODS)
+    pruning.push(method === 'global' && pre.globalPruning ? pre.globalPruning : await pruningCurve(m, set, method, { tolerance }));
   stage('linear probes');
   const probes = await probeAccuracy(m, program, set, opts, pre.probes);
   const neurons = pre.neurons ?? (await neuronStats(m, set)).layers;
@@ -156,7 +161,12 @@ export async function collectReport(models: readonly ReportModel[], program: Pro
   const pre: Precomputed[] = models.map(() => ({}));
   if (models.length === 2) {
     opts.onStage?.('comparing the two models');
-    const c = await compareModels(data[0], data[1], program, { samples: opts.samples, seed: opts.seed, probeSteps: opts.probeSteps });
+    const c = await compareModels(data[0], data[1], program, {
+      samples: opts.samples,
+      seed: opts.seed,
+      probeSteps: opts.probeSteps,
+      tolerance: opts.tolerance,
+    });
     comparison = { outputs: c.outputs, matches: c.heads.matches };
     pre[0] = { ablation: c.ablation.a, globalPruning: c.pruning.a, neurons: c.neurons.a, probes: c.probes.a };
     pre[1] = { ablation: c.ablation.b, globalPruning: c.pruning.b, neurons: c.neurons.b, probes: c.probes.b };
@@ -173,6 +183,7 @@ export async function collectReport(models: readonly ReportModel[], program: Pro
       exhaustive: set.exhaustive,
       lengths: [task.minLen, task.maxLen],
       vocab: task.vocab,
+      tolerance: data[0].config.output.encoding === 'numerical' ? (opts.tolerance ?? NUMERIC_TOLERANCE) : null,
     },
     models: sections,
     comparison,

@@ -80,6 +80,8 @@ export interface ReportData {
     readonly exhaustive: boolean;
     readonly lengths: readonly [number, number];
     readonly vocab: readonly Value[];
+    /** How far a numerical output may be from the program's and count as right; null for categorical outputs. */
+    readonly tolerance: number | null;
   };
   /** One model, or two side by side (A first: typically compiled). */
   readonly models: readonly ModelSection[];
