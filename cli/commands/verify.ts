@@ -51,7 +51,7 @@ export function register(program: Command): void {
         `--min-len/--max-len choose others, up to n_ctx-1): every input when there are at most ${EXHAUSTIVE_TEXT} of them (exhaustive), ` +
         'else --samples random inputs drawn with --seed. PROGRAM defaults to the program recorded in the model file. ' +
         'Prints the exact-match agreement, the largest absolute error of numerical outputs and the first ' +
-        'disagreeing input; exits with code 1 when agreement is below 100%.',
+        'disagreeing input; exits with code 1 when agreement is below 100%, and with code 2 when the program refuses every input checked.',
     )
     .argument('<model>', 'a .safetensors model file written by rasplab')
     .argument('[program]', 'a .rasp file or library name (default: the program recorded in the model)')
