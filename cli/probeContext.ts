@@ -14,6 +14,7 @@ import { ioOf, type CliIo } from './format/output.ts';
 import { backendOption, existingModelPath, jsonOption, programOption, samplesOption, seedOption, toleranceOption, type BackendChoice } from './options.ts';
 import { openModel } from './openModel.ts';
 import { programForModel } from './resolveProgram.ts';
+import type { NamedModel } from './sharedTask.ts';
 
 export interface ProbeFlags {
   readonly program?: string;
@@ -49,23 +50,26 @@ export interface ProbeContext {
   readonly task: ProbeTask;
   readonly set: ProbeSet;
   readonly backend: string;
+  /** With a second model: what the shared task leaves out of each model's own (null: nothing). */
+  readonly note: string | null;
 }
 
 /**
  * Everything a probe command starts from. With `against` (a second model), the probe inputs are
- * from the lengths both models were built or trained for.
+ * what both models take (cli/sharedTask.ts).
  */
-export async function probeContext(modelSpec: string, flags: ProbeFlags, cmd: Command, against?: ModelData): Promise<ProbeContext> {
+export async function probeContext(modelSpec: string, flags: ProbeFlags, cmd: Command, against?: NamedModel): Promise<ProbeContext> {
   const io = ioOf(cmd);
   const data = await loadModelArg(modelSpec);
   const program = await programOf(data, modelSpec, flags.program);
   const { selectBackend } = await import('../src/model/backend.ts');
   const backend = await selectBackend(flags.backend);
   const model = await openModel(data);
-  const { makeProbeSet, modelTask, sharedTask } = await import('../probes/probeSet.ts');
-  const task = against ? sharedTask(model, against).task : modelTask(model);
+  const { makeProbeSet, modelTask } = await import('../probes/probeSet.ts');
+  const { sharedTask } = await import('./sharedTask.ts');
+  const { task, note } = against ? sharedTask([{ spec: modelSpec, data }, against]) : { task: modelTask(model), note: null };
   const set = makeProbeSet(program, { ...task, n: flags.samples, seed: flags.seed });
   if (set.inputs.length === 0) throw new UserError(`program '${program.name}' accepts none of the model's inputs`);
   if (!flags.json) io.err(`backend: ${backend}; ${set.inputs.length} inputs${set.exhaustive ? ' (all)' : ` (seed ${flags.seed})`}\n`);
-  return { io, model, program, task, set, backend };
+  return { io, model, program, task, set, backend, note };
 }

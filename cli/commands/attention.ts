@@ -66,7 +66,8 @@ export function register(program: Command): void {
         throw new UserError('give --input "TOKENS" to see patterns, or --against OTHER.safetensors to match heads');
       }
       const other = await loadModelArg(flags.against);
-      const ctx = await probeContext(modelSpec, flags, c, other);
+      const ctx = await probeContext(modelSpec, flags, c, { spec: flags.against, data: other });
+      if (ctx.note && !flags.json) ctx.io.err(`note: ${ctx.note}\n`);
       const { headSimilarity, matchHeads } = await import('../../probes/headSimilarity.ts');
       const sim = await headSimilarity(ctx.model, await openModel(other), ctx.set.inputs);
       const matches = matchHeads(sim, ctx.model, flags.threshold);

@@ -6,7 +6,7 @@
  */
 import type { Program } from '../../src/rasp/program.ts';
 import { UserError } from '../../src/rasp/errors.ts';
-import { formatValue, valueKey, type Value } from '../../src/rasp/values.ts';
+import type { Value } from '../../src/rasp/values.ts';
 import type { LoadedModel } from '../../src/model/loadedModel.ts';
 import type { ModelData } from '../../src/model/types.ts';
 import { formatHead } from '../../src/model/components.ts';
@@ -16,9 +16,10 @@ import { attentionPatterns } from '../../probes/attention.ts';
 import { compareModels } from '../../probes/compare.ts';
 import { linearProbes, type LinearProbeReport } from '../../probes/linearProbe.ts';
 import { neuronStats } from '../../probes/neurons.ts';
-import { commonTask, makeProbeSet, modelTask, type ProbeSet, type ProbeTask } from '../../probes/probeSet.ts';
+import { makeProbeSet, modelTask, type ProbeSet, type ProbeTask } from '../../probes/probeSet.ts';
 import { scoreModel } from '../../probes/scoreRuns.ts';
 import { PRUNE_METHODS, pruningCurve, type PruneCurve } from '../../probes/pruning.ts';
+import { sharedTask } from '../sharedTask.ts';
 import type { LengthResult, ModelSection, ReportData, TrainingCurve, VariableAccuracy } from './data.ts';
 
 export interface ReportModel {
@@ -134,25 +135,12 @@ export function modelNames(models: readonly ModelData[]): string[] {
   return origins.map((o, i) => (alike ? `${o} ${'AB'[i]}` : o));
 }
 
-/** B must take every token of A's vocabulary (the probe inputs are drawn from it). */
-function checkVocabularies(models: readonly ReportModel[]): void {
-  if (models.length < 2) return;
-  const [a, b] = models;
-  const has = new Set(b.model.config.vocab.map(valueKey));
-  const missing = a.model.config.vocab.filter((v) => !has.has(valueKey(v)));
-  if (missing.length)
-    throw new UserError(
-      `${b.file} does not know token${missing.length > 1 ? 's' : ''} ${missing.map((v) => `'${formatValue(v)}'`).join(', ')} of ${a.file}'s vocabulary`,
-    );
-}
-
 /** Runs every probe a report needs on one model or a pair (A first). */
 export async function collectReport(models: readonly ReportModel[], program: Program, opts: CollectOptions): Promise<ReportData> {
   if (models.length < 1 || models.length > 2) throw new Error(`a report covers one or two models, got ${models.length}`);
   const data = models.map((r) => r.model);
-  // The lengths both models were built or trained for: compareModels probes the same set.
-  const task = commonTask(data);
-  checkVocabularies(models);
+  // What both models take, as compareModels probes it.
+  const { task, note } = models.length === 2 ? sharedTask(models.map((r) => ({ spec: r.file, data: r.model }))) : { task: modelTask(data[0]), note: null };
   const set = makeProbeSet(program, { ...task, n: opts.samples, seed: opts.seed });
   if (set.inputs.length === 0) throw new UserError(`program '${program.name}' accepts none of the models' inputs (lengths ${task.minLen}–${task.maxLen})`);
   const examples = opts.examples ?? exampleInputs(task);
@@ -183,6 +171,7 @@ export async function collectReport(models: readonly ReportModel[], program: Pro
       exhaustive: set.exhaustive,
       lengths: [task.minLen, task.maxLen],
       vocab: task.vocab,
+      note,
       tolerance: data[0].config.output.encoding === 'numerical' ? (opts.tolerance ?? NUMERIC_TOLERANCE) : null,
     },
     models: sections,
