@@ -49,7 +49,7 @@ export interface CompareOptions {
   readonly tolerance?: number;
 }
 
-/** B's output where the program's is defined (undefined positions are not compared, as in scoring). */
+/** A model's output, blank (null) where the program's output is undefined: those positions are not compared, as in scoring. */
 const whereDefined = (expected: readonly MaybeValue[], out: readonly MaybeValue[]): MaybeValue[] => out.map((v, i) => (expected[i] === null ? null : v));
 
 async function agreementOn(a: LoadedModel, b: LoadedModel, set: ProbeSet, task: ProbeTask, opts: CompareOptions): Promise<OutputAgreement> {
