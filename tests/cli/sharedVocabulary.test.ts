@@ -5,6 +5,7 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { prepareSession } from '../../cli/tui/session.ts';
+import { mount } from '../tui/ui.ts';
 import { cli, tempDir } from './harness.ts';
 
 const FIVE = join(import.meta.dirname, '..', '..', 'fixtures', 'models', 'reverse.compiled.safetensors'); // a–e, lengths 1–10
@@ -43,6 +44,12 @@ describe('models with different vocabularies', () => {
     expect(s.note).toMatch(NOTE);
     expect(s.task.vocab).toEqual(['a', 'b', 'c']);
     expect(s.set.inputs.every((x) => x.every((t) => ['a', 'b', 'c'].includes(t as string)))).toBe(true);
+    const ui = await mount({ vs: three, columns: 160 });
+    try {
+      expect(ui.frame()).toMatch(NOTE);
+    } finally {
+      ui.close();
+    }
   });
 
   it('report compares on the shared vocabulary and records the note', async () => {
