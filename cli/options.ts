@@ -6,6 +6,8 @@
 import { existsSync, statSync } from 'node:fs';
 import { resolve as resolvePath } from 'node:path';
 import { Option } from 'commander';
+import { DEFAULT_PROBE_SAMPLES } from '../probes/probeSamples.ts';
+import { NUMERIC_TOLERANCE } from '../src/model/scoring.ts';
 import { UserError } from '../src/rasp/errors.ts';
 import { formatValue, parseToken, valueKey, type Value } from '../src/rasp/values.ts';
 
@@ -107,6 +109,23 @@ export const backendOption = (): Option =>
 
 export const seedOption = (): Option =>
   new Option('--seed <n>', 'random seed: the same seed gives the same inputs and numbers').argParser(parseNonNegativeInt('--seed')).default(0);
+
+export const samplesOption = (): Option =>
+  new Option('--samples <n>', 'probe inputs: all of them when there are at most this many, else this many random ones')
+    .argParser(parsePositiveInt('--samples'))
+    .default(DEFAULT_PROBE_SAMPLES);
+
+function parseTolerance(text: string): number {
+  const x = Number(text);
+  if (text.trim() === '' || !(x >= 0) || !Number.isFinite(x)) throw new UserError(`--tolerance must be a number ≥ 0, got '${text}'`);
+  return x;
+}
+
+/** What every scoring command takes: how far a numerical output may be from the program's (src/model/scoring.ts). */
+export const toleranceOption = (): Option =>
+  new Option('--tolerance <x>', "a numerical output counts as right within x of the program's (categorical outputs: the argmax class)")
+    .argParser(parseTolerance)
+    .default(NUMERIC_TOLERANCE);
 
 export const outputNameOption = (): Option => new Option('--output <name>', 'the s-op to use as the output (default: the last assignment in the file)');
 

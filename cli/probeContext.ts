@@ -4,16 +4,17 @@
  * program, and the probe set the program labels. Heavy modules load on first use, so that --help
  * stays fast.
  */
-import { Command, Option } from 'commander';
+import type { Command } from 'commander';
 import { UserError } from '../src/rasp/errors.ts';
 import type { Program } from '../src/rasp/program.ts';
 import type { LoadedModel } from '../src/model/loadedModel.ts';
 import type { ModelData } from '../src/model/types.ts';
 import type { ProbeSet, ProbeTask } from '../probes/probeSet.ts';
 import { ioOf, type CliIo } from './format/output.ts';
-import { backendOption, existingModelPath, jsonOption, parsePositiveInt, programOption, seedOption, type BackendChoice } from './options.ts';
+import { backendOption, existingModelPath, jsonOption, programOption, samplesOption, seedOption, toleranceOption, type BackendChoice } from './options.ts';
 import { openModel } from './openModel.ts';
 import { programForModel } from './resolveProgram.ts';
+import type { NamedModel } from './sharedTask.ts';
 
 export interface ProbeFlags {
   readonly program?: string;
@@ -21,20 +22,14 @@ export interface ProbeFlags {
   readonly seed: number;
   readonly json?: boolean;
   readonly backend: BackendChoice;
+  /** Absent for the commands that score no outputs. */
+  readonly tolerance?: number;
 }
 
-/** --program, --samples, --seed, --json, --backend. */
-export function addProbeOptions(cmd: Command, samples = 500): Command {
-  return cmd
-    .addOption(programOption())
-    .addOption(
-      new Option('--samples <n>', 'probe inputs: all of them when there are at most this many, else this many random ones')
-        .argParser(parsePositiveInt('--samples'))
-        .default(samples),
-    )
-    .addOption(seedOption())
-    .addOption(jsonOption())
-    .addOption(backendOption());
+/** --program, --samples, --seed, --json, --backend, and --tolerance where the command scores the model's outputs. */
+export function addProbeOptions(cmd: Command, opts: { scoresOutputs?: boolean } = {}): Command {
+  cmd.addOption(programOption()).addOption(samplesOption()).addOption(seedOption()).addOption(jsonOption()).addOption(backendOption());
+  return opts.scoresOutputs === false ? cmd : cmd.addOption(toleranceOption());
 }
 
 export async function loadModelArg(spec: string): Promise<ModelData> {
@@ -55,23 +50,26 @@ export interface ProbeContext {
   readonly task: ProbeTask;
   readonly set: ProbeSet;
   readonly backend: string;
+  /** With a second model: what the shared task leaves out of each model's own (null: nothing). */
+  readonly note: string | null;
 }
 
 /**
  * Everything a probe command starts from. With `against` (a second model), the probe inputs are
- * from the lengths both models were built or trained for.
+ * what both models take (cli/sharedTask.ts).
  */
-export async function probeContext(modelSpec: string, flags: ProbeFlags, cmd: Command, against?: ModelData): Promise<ProbeContext> {
+export async function probeContext(modelSpec: string, flags: ProbeFlags, cmd: Command, against?: NamedModel): Promise<ProbeContext> {
   const io = ioOf(cmd);
   const data = await loadModelArg(modelSpec);
   const program = await programOf(data, modelSpec, flags.program);
   const { selectBackend } = await import('../src/model/backend.ts');
   const backend = await selectBackend(flags.backend);
   const model = await openModel(data);
-  const { makeProbeSet, modelTask, sharedTask } = await import('../probes/probeSet.ts');
-  const task = against ? sharedTask(model, against).task : modelTask(model);
+  const { makeProbeSet, modelTask } = await import('../probes/probeSet.ts');
+  const { sharedTask } = await import('./sharedTask.ts');
+  const { task, note } = against ? sharedTask([{ spec: modelSpec, data }, against]) : { task: modelTask(model), note: null };
   const set = makeProbeSet(program, { ...task, n: flags.samples, seed: flags.seed });
   if (set.inputs.length === 0) throw new UserError(`program '${program.name}' accepts none of the model's inputs`);
   if (!flags.json) io.err(`backend: ${backend}; ${set.inputs.length} inputs${set.exhaustive ? ' (all)' : ` (seed ${flags.seed})`}\n`);
-  return { io, model, program, task, set, backend };
+  return { io, model, program, task, set, backend, note };
 }

@@ -52,6 +52,8 @@ export interface AblationOptions {
   /** Seeds the choice of resampled inputs. */
   readonly seed?: number;
   readonly batchSize?: number;
+  /** How far a numerical output may be from the program's and count as right (default NUMERIC_TOLERANCE). */
+  readonly tolerance?: number;
 }
 
 /**
@@ -105,11 +107,11 @@ async function runAblations(
   const hooks = [...new Set(jobs.flatMap((j) => sitesOf(m, j.components).map((s) => s.hook)))];
   const ablator = new Ablator(m, data, set, opts, hooks);
   try {
-    const baseline = await scoreBatches(m, data);
+    const baseline = await scoreBatches(m, data, undefined, opts.tolerance);
     const components: AblationResult[] = [];
     for (const job of jobs) {
       const sites = sitesOf(m, job.components);
-      const s = await scoreBatches(m, data, (b) => ablator.hooksFor(sites, job.mode, b));
+      const s = await scoreBatches(m, data, (b) => ablator.hooksFor(sites, job.mode, b), opts.tolerance);
       components.push({ component: job.components, mode: job.mode, ...s });
     }
     return { baseline, components };

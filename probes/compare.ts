@@ -6,12 +6,13 @@
  */
 import type { Program } from '../src/rasp/program.ts';
 import type { LoadedModel } from '../src/model/loadedModel.ts';
-import { outputMatches } from '../src/model/scoring.ts';
+import { NUMERIC_TOLERANCE, outputsMatch } from '../src/model/scoring.ts';
 import type { MaybeValue } from '../src/rasp/values.ts';
 import { ablationSweep, type AblationProfile } from './ablation.ts';
 import { headSimilarity, matchHeads, type HeadMatch, type HeadSimilarity } from './headSimilarity.ts';
 import { linearProbes, type LinearProbeReport } from './linearProbe.ts';
 import { neuronStats, type LayerNeuronSummary } from './neurons.ts';
+import { DEFAULT_PROBE_SAMPLES } from './probeSamples.ts';
 import { makeProbeSet, sharedTask, type ProbeSet, type ProbeTask } from './probeSet.ts';
 import { pruningCurve, type PruneCurve } from './pruning.ts';
 
@@ -44,39 +45,41 @@ export interface CompareOptions {
   readonly batchSize?: number;
   /** Logistic-refinement steps of the linear probes. */
   readonly probeSteps?: number;
+  /** How far a numerical output may be from the program's, or from the other model's, and count as right (default NUMERIC_TOLERANCE). */
+  readonly tolerance?: number;
 }
 
-/** Whether two output sequences agree at every position where the program's output is defined. */
-function agreeWhereDefined(m: LoadedModel, expected: readonly MaybeValue[], x: readonly MaybeValue[], y: readonly MaybeValue[]): boolean {
-  return expected.every((e, i) => e === null || outputMatches(m.config.output, x[i], y[i]));
-}
+/** A model's output, blank (null) where the program's output is undefined: those positions are not compared, as in scoring. */
+const whereDefined = (expected: readonly MaybeValue[], out: readonly MaybeValue[]): MaybeValue[] => out.map((v, i) => (expected[i] === null ? null : v));
 
-async function agreementOn(a: LoadedModel, b: LoadedModel, set: ProbeSet, task: ProbeTask, batchSize?: number): Promise<OutputAgreement> {
-  const oa = a.outputs(set.inputs, { batchSize });
-  const ob = b.outputs(set.inputs, { batchSize });
+async function agreementOn(a: LoadedModel, b: LoadedModel, set: ProbeSet, task: ProbeTask, opts: CompareOptions): Promise<OutputAgreement> {
+  const oa = a.outputs(set.inputs, { batchSize: opts.batchSize });
+  const ob = b.outputs(set.inputs, { batchSize: opts.batchSize });
   const n = set.inputs.length;
+  const tol = opts.tolerance ?? NUMERIC_TOLERANCE;
   const share = (f: (i: number) => boolean) => (n ? set.inputs.filter((_, i) => f(i)).length / n : 0);
-  const exact = (m: LoadedModel, out: MaybeValue[][]) => share((i) => agreeWhereDefined(m, set.expected[i], set.expected[i], out[i]));
+  const exact = (m: LoadedModel, out: MaybeValue[][]) => share((i) => outputsMatch(m.config.output, set.expected[i], out[i], tol));
   return {
     minLen: task.minLen,
     maxLen: task.maxLen,
     inputs: n,
-    agreement: share((i) => agreeWhereDefined(a, set.expected[i], oa[i], ob[i])),
+    agreement: share((i) => outputsMatch(a.config.output, whereDefined(set.expected[i], oa[i]), whereDefined(set.expected[i], ob[i]), tol)),
     aExact: exact(a, oa),
     bExact: exact(b, ob),
   };
 }
 
 export async function compareModels(a: LoadedModel, b: LoadedModel, program: Program, opts: CompareOptions = {}): Promise<CompareReport> {
-  const n = opts.samples ?? 500;
+  const n = opts.samples ?? DEFAULT_PROBE_SAMPLES;
   const seed = opts.seed ?? 0;
   const bs = opts.batchSize;
   const { task, beyond } = sharedTask(a, b);
   const set = makeProbeSet(program, { ...task, n, seed });
-  const inRange = await agreementOn(a, b, set, task, bs);
-  const outOfRange = beyond ? await agreementOn(a, b, makeProbeSet(program, { ...beyond, n, seed }), beyond, bs) : null;
+  const tolerance = opts.tolerance;
+  const inRange = await agreementOn(a, b, set, task, opts);
+  const outOfRange = beyond ? await agreementOn(a, b, makeProbeSet(program, { ...beyond, n, seed }), beyond, opts) : null;
   const similarity = await headSimilarity(a, b, set.inputs, { batchSize: bs });
-  const sweep = (m: LoadedModel) => ablationSweep(m, set, { modes: ['zero', 'mean'], seed, batchSize: bs });
+  const sweep = (m: LoadedModel) => ablationSweep(m, set, { modes: ['zero', 'mean'], seed, batchSize: bs, tolerance });
   const probes = (m: LoadedModel) => linearProbes(m, program, set, { seed, steps: opts.probeSteps, batchSize: bs });
   const pa = await probes(a);
   const pb = await probes(b);
@@ -91,7 +94,10 @@ export async function compareModels(a: LoadedModel, b: LoadedModel, program: Pro
       b: pb.variables.find((w) => w.variable === v.variable)?.firstDecodable ?? null,
     })),
     probes: { a: pa, b: pb },
-    pruning: { a: await pruningCurve(a, set, 'global', { batchSize: bs }), b: await pruningCurve(b, set, 'global', { batchSize: bs }) },
+    pruning: {
+      a: await pruningCurve(a, set, 'global', { batchSize: bs, tolerance }),
+      b: await pruningCurve(b, set, 'global', { batchSize: bs, tolerance }),
+    },
     neurons: { a: (await neuronStats(a, set, { batchSize: bs })).layers, b: (await neuronStats(b, set, { batchSize: bs })).layers },
   };
 }

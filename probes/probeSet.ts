@@ -3,12 +3,11 @@
  * there are at most `n` of them (so small tasks are probed exhaustively and exactly), else `n`
  * random ones. Inputs the evaluator refuses are left out.
  */
-import { countInputs, enumerateInputs } from '../src/rasp/inputs.ts';
 import type { Program } from '../src/rasp/program.ts';
 import { makeRng } from '../src/rasp/random.ts';
-import type { MaybeValue, Value } from '../src/rasp/values.ts';
+import { valueKey, type MaybeValue, type Value } from '../src/rasp/values.ts';
 import type { ModelData } from '../src/model/types.ts';
-import { labelInput, sampleExamples } from '../src/rasp/examples.ts';
+import { scoringExamples } from '../src/rasp/examples.ts';
 
 export interface ProbeTask {
   /** Input tokens (BOS excluded). */
@@ -42,8 +41,8 @@ export function modelTask(model: ModelData): ProbeTask {
 }
 
 /**
- * The task two models both accept: A's vocabulary and the lengths both were built or trained for;
- * `beyond` is the lengths past that range that both contexts still hold (null when none).
+ * The task two models both accept (commonTask); `beyond` is the lengths past that range that both
+ * contexts still hold (null when none).
  */
 export function sharedTask(a: ModelData, b: ModelData): { task: ProbeTask; beyond: ProbeTask | null } {
   const task = commonTask([a, b]);
@@ -51,28 +50,25 @@ export function sharedTask(a: ModelData, b: ModelData): { task: ProbeTask; beyon
   return { task, beyond: capacity > task.maxLen ? { vocab: task.vocab, minLen: task.maxLen + 1, maxLen: capacity } : null };
 }
 
-/** The first model's vocabulary and the lengths every model was built or trained for (minLen > maxLen: none). */
+/**
+ * What models are compared on: the tokens every one of them takes (in the first model's order) and
+ * the lengths every one was built or trained for (minLen > maxLen: none). One rule for compare,
+ * the TUI and the report, which say what it leaves out of each model's own task.
+ */
 export function commonTask(models: readonly ModelData[]): ProbeTask {
   const tasks = models.map(modelTask);
-  return { vocab: tasks[0].vocab, minLen: Math.max(...tasks.map((t) => t.minLen)), maxLen: Math.min(...tasks.map((t) => t.maxLen)) };
+  const known = tasks.slice(1).map((t) => new Set(t.vocab.map(valueKey)));
+  return {
+    vocab: tasks[0].vocab.filter((v) => known.every((k) => k.has(valueKey(v)))),
+    minLen: Math.max(...tasks.map((t) => t.minLen)),
+    maxLen: Math.min(...tasks.map((t) => t.maxLen)),
+  };
 }
 
 export function makeProbeSet(program: Program, opts: ProbeSetOptions): ProbeSet {
-  const total = countInputs(opts.vocab.length, opts.minLen, opts.maxLen);
-  if (total <= opts.n) {
-    const inputs: Value[][] = [];
-    const expected: MaybeValue[][] = [];
-    for (const input of enumerateInputs(opts.vocab, opts.minLen, opts.maxLen)) {
-      const out = labelInput(program, input);
-      if (out === null) continue;
-      inputs.push(input);
-      expected.push(out);
-    }
-    return { inputs, expected, exhaustive: true };
-  }
   const spec = { program, vocab: opts.vocab, minLen: opts.minLen, maxLen: opts.maxLen };
-  const ex = sampleExamples(spec, makeRng(opts.seed).fork('probe-set'), opts.n);
-  return { inputs: ex.map((e) => e.input), expected: ex.map((e) => e.output), exhaustive: false };
+  const { examples, exhaustive } = scoringExamples(spec, makeRng(opts.seed).fork('probe-set'), opts.n);
+  return { inputs: examples.map((e) => e.input), expected: examples.map((e) => e.output), exhaustive };
 }
 
 /** A probe set whose labels come from elsewhere (another model's outputs, corrupted inputs). */

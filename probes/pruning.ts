@@ -124,7 +124,7 @@ export async function pruningCurve(
   model: LoadedModel,
   set: ProbeSet,
   method: PruneMethod,
-  opts: { sparsities?: readonly number[]; batchSize?: number } = {},
+  opts: { sparsities?: readonly number[]; batchSize?: number; tolerance?: number } = {},
 ): Promise<PruneCurve> {
   const points: PrunePoint[] = [];
   for (const sparsity of opts.sparsities ?? DEFAULT_SPARSITIES) {

@@ -4,18 +4,23 @@
  */
 import type { Hooks } from '../src/model/hooks.ts';
 import type { LoadedModel } from '../src/model/loadedModel.ts';
-import { ScoreTally, type Score } from '../src/model/scoring.ts';
+import { NUMERIC_TOLERANCE, ScoreTally, type Score } from '../src/model/scoring.ts';
 import { encodeProbeSet, type ProbeBatches } from './batches.ts';
 import type { ProbeSet } from './probeSet.ts';
 
-/** Scores the batches, running batch i with `hooksFor(i)` (undefined: the unmodified model). */
-export async function scoreBatches(m: LoadedModel, data: ProbeBatches, hooksFor: (batch: number) => Hooks | undefined = () => undefined): Promise<Score> {
-  const tally = new ScoreTally(m.config.output);
+/** Scores the batches, running batch i with `hooksFor(i)` (undefined: the unmodified model); numerical outputs right within `tolerance`. */
+export async function scoreBatches(
+  m: LoadedModel,
+  data: ProbeBatches,
+  hooksFor: (batch: number) => Hooks | undefined = () => undefined,
+  tolerance = NUMERIC_TOLERANCE,
+): Promise<Score> {
+  const tally = new ScoreTally(m.config.output, tolerance);
   for (let i = 0; i < data.batches.length; i++) tally.add(data.batches[i], await m.logits(data.batches[i], { hooks: hooksFor(i) }));
   return tally.result();
 }
 
 /** The model as it is, scored on the set. */
-export function scoreModel(model: LoadedModel, set: ProbeSet, opts: { batchSize?: number } = {}): Promise<Score> {
-  return scoreBatches(model, encodeProbeSet(model.config, set, opts));
+export function scoreModel(model: LoadedModel, set: ProbeSet, opts: { batchSize?: number; tolerance?: number } = {}): Promise<Score> {
+  return scoreBatches(model, encodeProbeSet(model.config, set, opts), undefined, opts.tolerance);
 }

@@ -5,15 +5,16 @@
  *
  * Comparison rules:
  *  - categorical outputs must be equal (RASP equality: True == 1);
- *  - numerical outputs must be within VERIFY_TOLERANCE (stricter than the scoring default: a
- *    compiled model computes its numbers exactly, up to float32 rounding);
+ *  - numerical outputs must be within `tolerance`, the one every command scores with
+ *    (src/model/scoring.ts); how close a compiled model's numbers are shows in `maxAbsError`;
  *  - a position where the program's output is undefined (null) agrees whatever the model says:
  *    the model has no way to say "undefined", and the trainer masks those positions too;
  *  - inputs the evaluator refuses (it throws, e.g. a categorical aggregate that mixes values) are
- *    counted in `rejected` and not compared.
+ *    counted in `rejected` and not compared; when it refuses every input, nothing was verified and
+ *    `agreement` is null (the first refusal says why).
  */
 import type { LoadedModel } from '../src/model/loadedModel.ts';
-import { outputMatches } from '../src/model/scoring.ts';
+import { NUMERIC_TOLERANCE, outputMatches } from '../src/model/scoring.ts';
 import type { OutputSpec } from '../src/model/types.ts';
 import { isUserError } from '../src/rasp/errors.ts';
 import { evaluateProgram } from '../src/rasp/evaluate.ts';
@@ -24,7 +25,6 @@ import type { MaybeValue, Value } from '../src/rasp/values.ts';
 
 export const EXHAUSTIVE_LIMIT = 100_000;
 export const DEFAULT_SAMPLES = 10_000;
-export const VERIFY_TOLERANCE = 1e-3;
 /** Inputs evaluated and run per round: bounds memory for large exhaustive checks. */
 const CHUNK = 4096;
 
@@ -35,6 +35,8 @@ export interface VerifyOptions {
   readonly samples?: number;
   readonly seed?: number;
   readonly batchSize?: number;
+  /** How far a numerical output may be from the program's (default NUMERIC_TOLERANCE). */
+  readonly tolerance?: number;
 }
 
 export interface Mismatch {
@@ -43,21 +45,28 @@ export interface Mismatch {
   readonly got: MaybeValue[];
 }
 
+export interface Rejection {
+  readonly input: Value[];
+  /** The evaluator's message. */
+  readonly reason: string;
+}
+
 export interface VerifyResult {
   /** Inputs compared (rejected ones excluded). */
   readonly checked: number;
   readonly exhaustive: boolean;
-  /** Fraction of compared inputs on which the model matched at every position (1 when none were compared). */
-  readonly agreement: number;
+  /** Fraction of compared inputs on which the model matched at every position; null when none were compared. */
+  readonly agreement: number | null;
   /** Largest |model − program| over numerical positions with a defined expected value (0 if none). */
   readonly maxAbsError: number;
   readonly firstMismatch: Mismatch | null;
   readonly rejected: number;
+  readonly firstRejection: Rejection | null;
 }
 
 /** Whether one output position agrees, per the rules above; also the numerical error it contributes. */
-export function positionAgrees(output: OutputSpec, expected: MaybeValue, got: MaybeValue): { ok: boolean; absError: number } {
-  const ok = outputMatches(output, expected, got, VERIFY_TOLERANCE);
+export function positionAgrees(output: OutputSpec, expected: MaybeValue, got: MaybeValue, tolerance = NUMERIC_TOLERANCE): { ok: boolean; absError: number } {
+  const ok = outputMatches(output, expected, got, tolerance);
   if (expected === null || output.encoding === 'categorical') return { ok, absError: 0 };
   const err = typeof got === 'number' && typeof expected !== 'string' ? Math.abs(got - Number(expected)) : Number.NaN;
   return { ok, absError: Number.isNaN(err) ? Infinity : err };
@@ -82,6 +91,7 @@ export function verifyModel(model: LoadedModel, program: Program, opts: VerifyOp
   let rejected = 0;
   let maxAbsError = 0;
   let firstMismatch: Mismatch | null = null;
+  let firstRejection: Rejection | null = null;
   const pending: { input: Value[]; expected: MaybeValue[] }[] = [];
   const flush = () => {
     const outputs = model.outputs(
@@ -92,7 +102,7 @@ export function verifyModel(model: LoadedModel, program: Program, opts: VerifyOp
       const got = outputs[i];
       let ok = got.length === expected.length;
       for (let p = 0; p < expected.length; p++) {
-        const r = positionAgrees(model.config.output, expected[p], got[p] ?? null);
+        const r = positionAgrees(model.config.output, expected[p], got[p] ?? null, opts.tolerance);
         ok &&= r.ok;
         if (numerical && expected[p] !== null) maxAbsError = Math.max(maxAbsError, r.absError);
       }
@@ -110,11 +120,12 @@ export function verifyModel(model: LoadedModel, program: Program, opts: VerifyOp
       // The program's own failures (RaspError) reject the input; anything else is a bug to surface.
       if (!isUserError(e)) throw e;
       rejected++;
+      firstRejection ??= { input, reason: e.message };
       continue;
     }
     pending.push({ input, expected });
     if (pending.length >= CHUNK) flush();
   }
   if (pending.length) flush();
-  return { checked, exhaustive, agreement: checked === 0 ? 1 : agreeing / checked, maxAbsError, firstMismatch, rejected };
+  return { checked, exhaustive, agreement: checked === 0 ? null : agreeing / checked, maxAbsError, firstMismatch, rejected, firstRejection };
 }

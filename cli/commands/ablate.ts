@@ -63,8 +63,17 @@ export function register(program: Command): void {
       }
       const modes = flags.allModes ? [...ABLATION_MODES] : [flags.mode];
       const p = flags.sweep
-        ? await ablationSweep(ctx.model, ctx.set, { modes, neurons: flags.neurons, seed: flags.seed, components: picked.length ? picked : undefined })
-        : await ablate(ctx.model, ctx.set, picked, flags.mode, { seed: flags.seed }).then((r) => ({ baseline: r.baseline, components: [r] }));
+        ? await ablationSweep(ctx.model, ctx.set, {
+            modes,
+            neurons: flags.neurons,
+            seed: flags.seed,
+            tolerance: flags.tolerance,
+            components: picked.length ? picked : undefined,
+          })
+        : await ablate(ctx.model, ctx.set, picked, flags.mode, { seed: flags.seed, tolerance: flags.tolerance }).then((r) => ({
+            baseline: r.baseline,
+            components: [r],
+          }));
       const rows = p.components.map(ablationResultText).map((r) => ({
         component: r.component,
         mode: r.mode,

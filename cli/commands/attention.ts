@@ -33,7 +33,7 @@ export function register(program: Command): void {
         'and name, for each head of MODEL, the most similar head of OTHER; it counts as a match at --threshold or above.',
     )
     .argument('<model>', 'a .safetensors model file written by rasplab');
-  addProbeOptions(cmd, 300)
+  addProbeOptions(cmd, { scoresOutputs: false })
     .addOption(new Option('-i, --input <tokens>', 'one input, space-separated tokens'))
     .addOption(new Option('--against <other>', 'a second model file to match heads against'))
     .addOption(new Option('--threshold <x>', 'similarity that counts as a match').argParser(Number).default(0.9))
@@ -70,7 +70,8 @@ export function register(program: Command): void {
         throw new UserError('give --input "TOKENS" to see patterns, or --against OTHER.safetensors to match heads');
       }
       const other = await loadModelArg(flags.against);
-      const ctx = await probeContext(modelSpec, flags, c, other);
+      const ctx = await probeContext(modelSpec, flags, c, { spec: flags.against, data: other });
+      if (ctx.note && !flags.json) ctx.io.err(`note: ${ctx.note}\n`);
       const { headSimilarity, matchHeads } = await import('../../probes/headSimilarity.ts');
       const sim = await headSimilarity(ctx.model, await openModel(other), ctx.set.inputs);
       const matches = matchHeads(sim, ctx.model, flags.threshold);

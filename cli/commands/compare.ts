@@ -27,7 +27,7 @@ export function register(program: Command): void {
     )
     .argument('<a>', 'first model file')
     .argument('<b>', 'second model file');
-  addProbeOptions(cmd, 300)
+  addProbeOptions(cmd)
     .addHelpText(
       'after',
       helpExamples(
@@ -37,12 +37,13 @@ export function register(program: Command): void {
     )
     .action(async (aSpec: string, bSpec: string, flags: ProbeFlags, c: Command) => {
       const b = await loadModelArg(bSpec);
-      const ctx = await probeContext(aSpec, flags, c, b);
+      const ctx = await probeContext(aSpec, flags, c, { spec: bSpec, data: b });
       const { compareModels } = await import('../../probes/compare.ts');
-      const r = await compareModels(ctx.model, await openModel(b), ctx.program, { samples: flags.samples, seed: flags.seed });
+      const r = await compareModels(ctx.model, await openModel(b), ctx.program, { samples: flags.samples, seed: flags.seed, tolerance: flags.tolerance });
       const ablation = { a: ablationProfileText(r.ablation.a), b: ablationProfileText(r.ablation.b) };
-      if (flags.json) return void ctx.io.out(formatJson({ ...r, ablation }));
+      if (flags.json) return void ctx.io.out(formatJson({ ...r, ablation, note: ctx.note }));
       const out = ctx.io.out;
+      if (ctx.note) println(out, `note: ${ctx.note}`);
       const agree = (o: typeof r.outputs.inRange | null, what: string) =>
         o ? [what, `${o.minLen}–${o.maxLen}`, o.inputs, pct(o.agreement), pct(o.aExact), pct(o.bExact)] : [what, '-', 0, '-', '-', '-'];
       println(out, `program ${r.program}: outputs`);

@@ -9,7 +9,7 @@ import { Command, Option } from 'commander';
 import { UserError } from '../../src/rasp/errors.ts';
 import { setExitCode } from '../errors.ts';
 import { ioOf } from '../format/output.ts';
-import { backendOption, parsePositiveInt, seedOption, type BackendChoice } from '../options.ts';
+import { backendOption, parsePositiveInt, samplesOption, seedOption, type BackendChoice } from '../options.ts';
 import { openModel } from '../openModel.ts';
 import { CACHE_DIR, DEMO_DEFAULTS } from '../demo/settings.ts';
 import { DEFAULT_REPORT } from './report.ts';
@@ -59,7 +59,7 @@ export function register(program: Command): void {
         .argParser(parsePositiveInt('--steps'))
         .default(DEMO_DEFAULTS.steps),
     )
-    .addOption(new Option('--samples <n>', 'probe inputs for the comparison').argParser(parsePositiveInt('--samples')).default(300))
+    .addOption(samplesOption())
     .addHelpText(
       'after',
       helpExamples('demo', 'demo --out reports/ --fresh', 'demo --max-len 4 --steps 50 --samples 40     # a quick, rough run (what the tests do)'),

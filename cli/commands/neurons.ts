@@ -30,7 +30,7 @@ export function register(program: Command): void {
         'and the mutual information in bits.',
     )
     .argument('<model>', 'a .safetensors model file written by rasplab');
-  addProbeOptions(cmd)
+  addProbeOptions(cmd, { scoresOutputs: false })
     .addOption(new Option('--top <k>', 'top-activating inputs per neuron').argParser(parsePositiveInt('--top')).default(3))
     .addOption(new Option('--variables', 'also fit each neuron to each program variable'))
     .addHelpText(

@@ -56,7 +56,7 @@ export function register(program: Command): void {
         'also carries whether that position exists in the clean input, so patching the whole residual stream recovers the clean output.',
     )
     .argument('<model>', 'a .safetensors model file written by rasplab');
-  addProbeOptions(cmd, 200)
+  addProbeOptions(cmd, { scoresOutputs: false })
     .addOption(new Option('--corruption <kind>', 'token, length or variable:NAME').default('token'))
     .addOption(new Option('--site <hook[@pos]>', 'a hook point, optionally @position (repeatable)').argParser(collect).default([]))
     .addOption(new Option('--component <c>', 'a component: 1.0, attn1, mlp0, L1, mlp0.n3, embed (repeatable)').argParser(collect).default([]))

@@ -34,7 +34,7 @@ export function register(program: Command): void {
         'marked partial where only some of its values have directions.',
     )
     .argument('<model>', 'a .safetensors model file written by rasplab');
-  addProbeOptions(cmd)
+  addProbeOptions(cmd, { scoresOutputs: false })
     .addOption(new Option('--threshold <x>', 'held-out accuracy that counts as decodable').argParser(Number).default(0.99))
     .addOption(new Option('--steps <n>', 'most iterations of the logistic-regression fit').argParser(parsePositiveInt('--steps')).default(200))
     .addHelpText(

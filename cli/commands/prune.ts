@@ -52,7 +52,7 @@ export function register(program: Command): void {
       const { pruningCurve, PRUNE_METHODS } = await import('../../probes/pruning.ts');
       const methods = (flags.method?.length ? flags.method : PRUNE_METHODS) as typeof PRUNE_METHODS;
       const curves = [];
-      for (const m of methods) curves.push(await pruningCurve(ctx.model, ctx.set, m, { sparsities: flags.sparsities }));
+      for (const m of methods) curves.push(await pruningCurve(ctx.model, ctx.set, m, { sparsities: flags.sparsities, tolerance: flags.tolerance }));
       if (flags.json) return void ctx.io.out(formatJson({ curves }));
       for (const cv of curves) {
         println(ctx.io.out, `${cv.method}:`);

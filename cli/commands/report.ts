@@ -35,7 +35,7 @@ export function register(program: Command): void {
     )
     .argument('<a>', 'a .safetensors model file (the first, typically compiled)')
     .argument('[b]', 'a second model file to compare with (typically learned)');
-  addProbeOptions(cmd, 300)
+  addProbeOptions(cmd)
     .addOption(new Option('--html <file>', `where to write the HTML page (default ${DEFAULT_REPORT}, unless only --svg or --json is given)`))
     .addOption(new Option('--svg <dir>', 'also write each figure as its own .svg file into this folder'))
     .addOption(
@@ -69,7 +69,14 @@ export function register(program: Command): void {
       const data = await collectReport(
         specs.map((s, i) => ({ model: loaded[i], file: basename(s), training: trainingCurveFor(existingModelPath(s)) })),
         program,
-        { samples: flags.samples, seed: flags.seed, backend, examples, onStage: flags.json ? undefined : (what) => io.err(`  ${what}…\n`) },
+        {
+          samples: flags.samples,
+          seed: flags.seed,
+          tolerance: flags.tolerance,
+          backend,
+          examples,
+          onStage: flags.json ? undefined : (what) => io.err(`  ${what}…\n`),
+        },
       );
       const html = flags.html ?? (flags.svg === undefined && !flags.json ? DEFAULT_REPORT : undefined);
       const { writeReport } = await import('../report/write.ts');

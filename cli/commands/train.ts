@@ -10,7 +10,7 @@ import type { Value } from '../../src/rasp/values.ts';
 import { DEFAULT_FLAGS, validateTrainFlags, type ArchFlags, type TrainFlags } from '../../src/train/options.ts';
 import { setExitCode } from '../errors.ts';
 import { ioOf, type CliIo } from '../format/output.ts';
-import { backendOption, maxLenOption, outputNameOption, seedOption, vocabOption, type BackendChoice } from '../options.ts';
+import { backendOption, maxLenOption, outputNameOption, seedOption, toleranceOption, vocabOption, type BackendChoice } from '../options.ts';
 import { trainAtTerminal } from '../trainRun.ts';
 import { resolveProgram } from '../resolveProgram.ts';
 import { helpExamples } from '../format/invocation.ts';
@@ -40,6 +40,7 @@ export interface RawTrainOptions {
   andMask?: string;
   initFrom?: string;
   targetAcc?: string;
+  tolerance?: number;
   testLengths?: string;
   testSize?: string;
   evalEvery?: string;
@@ -102,6 +103,7 @@ export function toTrainFlags(o: RawTrainOptions, programDefaults: { vocab?: read
     seed: o.seed ?? DEFAULT_FLAGS.seed,
     andMask: number('--and-mask', o.andMask),
     targetAcc: number('--target-acc', o.targetAcc),
+    tolerance: o.tolerance,
     testSize: number('--test-size', o.testSize) ?? DEFAULT_FLAGS.testSize,
     evalEvery: number('--eval-every', o.evalEvery) ?? DEFAULT_FLAGS.evalEvery,
     logEvery: number('--log-every', o.logEvery) ?? DEFAULT_FLAGS.logEvery,
@@ -171,6 +173,7 @@ export function register(program: Command): void {
     .option('--and-mask <t>', 'AND-mask gradients across length environments with agreement threshold t in (0, 1]')
     .option('--init-from <model>', 'start from this (e.g. compiled) model: its architecture, vocabulary and output')
     .option('--target-acc <x>', 'stop once held-out exact match reaches x')
+    .addOption(toleranceOption())
     .option('--test-lengths <list>', 'also measure exact match at these input lengths, comma-separated')
     .option('--test-size <n>', 'held-out sequences per test set', String(DEFAULT_FLAGS.testSize))
     .option('--eval-every <n>', 'steps between held-out evaluations', String(DEFAULT_FLAGS.evalEvery))

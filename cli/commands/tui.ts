@@ -4,7 +4,7 @@
  */
 import { Command, Option } from 'commander';
 import { UserError } from '../../src/rasp/errors.ts';
-import { backendOption, parsePositiveInt, programOption, seedOption, type BackendChoice } from '../options.ts';
+import { backendOption, programOption, samplesOption, seedOption, toleranceOption, type BackendChoice } from '../options.ts';
 import { INVOCATION, helpExamples } from '../format/invocation.ts';
 
 interface TuiFlags {
@@ -12,6 +12,7 @@ interface TuiFlags {
   readonly program?: string;
   readonly samples: number;
   readonly seed: number;
+  readonly tolerance: number;
   readonly backend: BackendChoice;
 }
 
@@ -27,12 +28,9 @@ export function register(program: Command): void {
     .argument('<model>', 'a .safetensors model file written by rasplab')
     .addOption(new Option('--vs <other>', 'a second model file of the same task, shown side by side'))
     .addOption(programOption().default(undefined, 'the program recorded in the model file'))
-    .addOption(
-      new Option('--samples <n>', 'probe inputs: all of them when there are at most this many, else this many random ones')
-        .argParser(parsePositiveInt('--samples'))
-        .default(200),
-    )
+    .addOption(samplesOption())
     .addOption(seedOption())
+    .addOption(toleranceOption())
     .addOption(backendOption())
     .addHelpText(
       'after',
@@ -54,7 +52,7 @@ export function register(program: Command): void {
       const engine = createEngine(
         session.models.map((m) => LoadedModel.from(m.data)),
         session.set,
-        { seed: flags.seed },
+        { seed: flags.seed, tolerance: flags.tolerance },
       );
       // Ink decides when it is imported whether it runs in CI (CI=true, as containers and CI shells
       // set), and then draws only the final frame: a blank screen here, where we know there is a TTY.

@@ -10,7 +10,17 @@ import { EXIT_FAILED, setExitCode } from '../errors.ts';
 import { formatJson } from '../format/json.ts';
 import { ioOf, println } from '../format/output.ts';
 import { renderPairs } from '../format/table.ts';
-import { backendOption, existingModelPath, jsonOption, outputNameOption, parsePositiveInt, seedOption, type BackendChoice } from '../options.ts';
+import {
+  backendOption,
+  existingModelPath,
+  jsonOption,
+  outputNameOption,
+  parsePositiveInt,
+  seedOption,
+  toleranceOption,
+  vocabText,
+  type BackendChoice,
+} from '../options.ts';
 import { openModel } from '../openModel.ts';
 import { programForModel } from '../resolveProgram.ts';
 import { commandLine, helpExamples } from '../format/invocation.ts';
@@ -18,6 +28,7 @@ import { commandLine, helpExamples } from '../format/invocation.ts';
 interface VerifyFlags {
   readonly samples: number;
   readonly seed: number;
+  readonly tolerance: number;
   readonly minLen?: number;
   readonly maxLen?: number;
   readonly output?: string;
@@ -41,7 +52,7 @@ export function register(program: Command): void {
         `--min-len/--max-len choose others, up to n_ctx-1): every input when there are at most ${EXHAUSTIVE_TEXT} of them (exhaustive), ` +
         'else --samples random inputs drawn with --seed. PROGRAM defaults to the program recorded in the model file. ' +
         'Prints the exact-match agreement, the largest absolute error of numerical outputs and the first ' +
-        'disagreeing input; exits with code 1 when agreement is below 100%.',
+        'disagreeing input; exits with code 1 when agreement is below 100%, and with code 2 when the program refuses every input checked.',
     )
     .argument('<model>', 'a .safetensors model file written by rasplab')
     .argument('[program]', 'a .rasp file or library name (default: the program recorded in the model)')
@@ -53,6 +64,7 @@ export function register(program: Command): void {
     .addOption(seedOption())
     .addOption(new Option('--min-len <n>', "shortest input checked (default: the model's shortest)").argParser(parsePositiveInt('--min-len')))
     .addOption(new Option('--max-len <n>', "longest input checked (default: the model's longest; up to n_ctx-1)").argParser(parsePositiveInt('--max-len')))
+    .addOption(toleranceOption())
     .addOption(outputNameOption())
     .addOption(jsonOption())
     .addOption(backendOption())
@@ -85,7 +97,14 @@ export function register(program: Command): void {
       const { selectBackend } = await import('../../src/model/backend.ts');
       const backend = await selectBackend(flags.backend);
       const { verifyModel } = await import('../../probes/verify.ts');
-      const r = verifyModel(await openModel(model), prog, { vocab, maxLen, minLen, samples: flags.samples, seed: flags.seed });
+      const r = verifyModel(await openModel(model), prog, { vocab, maxLen, minLen, samples: flags.samples, seed: flags.seed, tolerance: flags.tolerance });
+      if (r.agreement === null) {
+        const why = r.firstRejection ? ` (on ${seq(r.firstRejection.input)}: ${r.firstRejection.reason})` : '';
+        throw new UserError(
+          `checked no input: program '${prog.name}' refuses all ${r.rejected} inputs over the model's vocabulary ${vocabText(vocab)} ` +
+            `and lengths ${minLen}–${maxLen}${why}; the model does not fit the program`,
+        );
+      }
       if (r.agreement < 1) setExitCode(cmd, EXIT_FAILED);
 
       if (flags.json) {

@@ -6,18 +6,20 @@
  */
 import type { Program } from '../../src/rasp/program.ts';
 import { UserError } from '../../src/rasp/errors.ts';
-import { formatValue, valueKey, type Value } from '../../src/rasp/values.ts';
+import type { Value } from '../../src/rasp/values.ts';
 import type { LoadedModel } from '../../src/model/loadedModel.ts';
 import type { ModelData } from '../../src/model/types.ts';
 import { formatHead } from '../../src/model/components.ts';
+import { NUMERIC_TOLERANCE } from '../../src/model/scoring.ts';
 import { ablationSweep } from '../../probes/ablation.ts';
 import { attentionPatterns } from '../../probes/attention.ts';
 import { compareModels } from '../../probes/compare.ts';
 import { linearProbes, type LinearProbeReport } from '../../probes/linearProbe.ts';
 import { neuronStats } from '../../probes/neurons.ts';
-import { commonTask, makeProbeSet, modelTask, type ProbeSet, type ProbeTask } from '../../probes/probeSet.ts';
+import { makeProbeSet, modelTask, type ProbeSet, type ProbeTask } from '../../probes/probeSet.ts';
 import { scoreModel } from '../../probes/scoreRuns.ts';
 import { PRUNE_METHODS, pruningCurve, type PruneCurve } from '../../probes/pruning.ts';
+import { sharedTask } from '../sharedTask.ts';
 import type { LengthResult, ModelSection, ReportData, TrainingCurve, VariableAccuracy } from './data.ts';
 
 export interface ReportModel {
@@ -36,6 +38,8 @@ export interface CollectOptions {
   readonly examples?: readonly Value[][];
   /** Logistic-refinement steps of the linear probes. */
   readonly probeSteps?: number;
+  /** How far a numerical output may be from the program's and count as right (default NUMERIC_TOLERANCE). */
+  readonly tolerance?: number;
   /** Told what is being computed, for progress notes. */
   readonly onStage?: (what: string) => void;
 }
@@ -58,7 +62,7 @@ async function beyondTraining(m: LoadedModel, program: Program, trained: ProbeTa
   for (let length = trained.maxLen + 1; length <= m.config.nCtx - 1; length++) {
     const set = makeProbeSet(program, { vocab: trained.vocab, minLen: length, maxLen: length, n: opts.samples, seed: opts.seed });
     if (set.inputs.length === 0) continue;
-    const { exactMatch } = await scoreModel(m, set);
+    const { exactMatch } = await scoreModel(m, set, { tolerance: opts.tolerance });
     out.push({ length, inputs: set.inputs.length, exactMatch });
   }
   return out;
@@ -88,10 +92,12 @@ async function modelSection(
   const m = rm.model;
   const stage = (what: string) => opts.onStage?.(`${name}: ${what}`);
   stage('ablations');
-  const ablation = pre.ablation ?? (await ablationSweep(m, set, { modes: ['zero', 'mean'], seed: opts.seed }));
+  const tolerance = opts.tolerance;
+  const ablation = pre.ablation ?? (await ablationSweep(m, set, { modes: ['zero', 'mean'], seed: opts.seed, tolerance }));
   stage('pruning');
   const pruning: PruneCurve[] = [];
-  for (const method of PRUNE_METHODS) pruning.push(method === 'global' && pre.globalPruning ? pre.globalPruning : await pruningCurve(m, set, method));
+  for (const method of PRUNE_METHODS)
+    pruning.push(method === 'global' && pre.globalPruning ? pre.globalPruning : await pruningCurve(m, set, method, { tolerance }));
   stage('linear probes');
   const probes = await probeAccuracy(m, program, set, opts, pre.probes);
   const neurons = pre.neurons ?? (await neuronStats(m, set)).layers;
@@ -129,25 +135,12 @@ export function modelNames(models: readonly ModelData[]): string[] {
   return origins.map((o, i) => (alike ? `${o} ${'AB'[i]}` : o));
 }
 
-/** B must take every token of A's vocabulary (the probe inputs are drawn from it). */
-function checkVocabularies(models: readonly ReportModel[]): void {
-  if (models.length < 2) return;
-  const [a, b] = models;
-  const has = new Set(b.model.config.vocab.map(valueKey));
-  const missing = a.model.config.vocab.filter((v) => !has.has(valueKey(v)));
-  if (missing.length)
-    throw new UserError(
-      `${b.file} does not know token${missing.length > 1 ? 's' : ''} ${missing.map((v) => `'${formatValue(v)}'`).join(', ')} of ${a.file}'s vocabulary`,
-    );
-}
-
 /** Runs every probe a report needs on one model or a pair (A first). */
 export async function collectReport(models: readonly ReportModel[], program: Program, opts: CollectOptions): Promise<ReportData> {
   if (models.length < 1 || models.length > 2) throw new Error(`a report covers one or two models, got ${models.length}`);
   const data = models.map((r) => r.model);
-  // The lengths both models were built or trained for: compareModels probes the same set.
-  const task = commonTask(data);
-  checkVocabularies(models);
+  // What both models take, as compareModels probes it.
+  const { task, note } = models.length === 2 ? sharedTask(models.map((r) => ({ spec: r.file, data: r.model }))) : { task: modelTask(data[0]), note: null };
   const set = makeProbeSet(program, { ...task, n: opts.samples, seed: opts.seed });
   if (set.inputs.length === 0) throw new UserError(`program '${program.name}' accepts none of the models' inputs (lengths ${task.minLen}–${task.maxLen})`);
   const examples = opts.examples ?? exampleInputs(task);
@@ -156,7 +149,12 @@ export async function collectReport(models: readonly ReportModel[], program: Pro
   const pre: Precomputed[] = models.map(() => ({}));
   if (models.length === 2) {
     opts.onStage?.('comparing the two models');
-    const c = await compareModels(data[0], data[1], program, { samples: opts.samples, seed: opts.seed, probeSteps: opts.probeSteps });
+    const c = await compareModels(data[0], data[1], program, {
+      samples: opts.samples,
+      seed: opts.seed,
+      probeSteps: opts.probeSteps,
+      tolerance: opts.tolerance,
+    });
     comparison = { outputs: c.outputs, matches: c.heads.matches };
     pre[0] = { ablation: c.ablation.a, globalPruning: c.pruning.a, neurons: c.neurons.a, probes: c.probes.a };
     pre[1] = { ablation: c.ablation.b, globalPruning: c.pruning.b, neurons: c.neurons.b, probes: c.probes.b };
@@ -173,6 +171,8 @@ export async function collectReport(models: readonly ReportModel[], program: Pro
       exhaustive: set.exhaustive,
       lengths: [task.minLen, task.maxLen],
       vocab: task.vocab,
+      note,
+      tolerance: data[0].config.output.encoding === 'numerical' ? (opts.tolerance ?? NUMERIC_TOLERANCE) : null,
     },
     models: sections,
     comparison,

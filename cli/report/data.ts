@@ -80,6 +80,10 @@ export interface ReportData {
     readonly exhaustive: boolean;
     readonly lengths: readonly [number, number];
     readonly vocab: readonly Value[];
+    /** With two models: what the shared vocabulary and lengths leave out of each one's own (null: nothing). */
+    readonly note: string | null;
+    /** How far a numerical output may be from the program's and count as right; null for categorical outputs. */
+    readonly tolerance: number | null;
   };
   /** One model, or two side by side (A first: typically compiled). */
   readonly models: readonly ModelSection[];

@@ -42,7 +42,9 @@ export function renderReport(d: ReportData, figures: readonly Figure[] = reportF
   const title = reportTitle(d);
   const lede =
     `Program <b>${esc(d.program)}</b>, vocabulary {${esc(s.vocab.map(formatValue).join(', '))}}, lengths ${s.lengths[0]}–${s.lengths[1]}; ` +
-    `${s.inputs} probe inputs${s.exhaustive ? ' (every input)' : ` (seed ${s.seed})`}; backend ${esc(s.backend)}.`;
+    `${s.inputs} probe inputs${s.exhaustive ? ' (every input)' : ` (seed ${s.seed})`}` +
+    `${s.tolerance === null ? '' : `; a numerical output is right within ${s.tolerance} of the program's`}; backend ${esc(s.backend)}.` +
+    `${s.note ? ` Note: ${esc(s.note)}.` : ''}`;
   const sections = figures.map(figureBlock);
   return `<!DOCTYPE html>
 <html lang="en">

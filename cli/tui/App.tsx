@@ -38,6 +38,8 @@ export interface AppProps {
   readonly task: ProbeTask;
   readonly seed: number;
   readonly backend?: string;
+  /** Shown on the status line at start: with --vs, what the shared task leaves out of each model's own. */
+  readonly note?: string | null;
   /** A fixed screen size (tests); by default the terminal's, following resizes. */
   readonly size?: ScreenSize;
 }
@@ -61,7 +63,7 @@ function useScreenSize(fixed?: ScreenSize): ScreenSize {
   return fixed ?? size;
 }
 
-export function App({ models, engine, program, task, seed, backend, size: fixedSize }: AppProps) {
+export function App({ models, engine, program, task, seed, backend, note, size: fixedSize }: AppProps) {
   const { exit } = useApp();
   const size = useScreenSize(fixedSize);
   const ctx = useMemo(
@@ -75,7 +77,14 @@ export function App({ models, engine, program, task, seed, backend, size: fixedS
     [models, program, task, seed],
   );
   // Keys go to the reducer as they are, so each is read against the latest state (no stale closure).
-  const [state, dispatch] = useReducer((s: TuiState, e: KeyEvent) => reduceKeys(s, e.input, e.key, ctx), ctx, initialState);
+  const [state, dispatch] = useReducer(
+    (s: TuiState, e: KeyEvent) => reduceKeys(s, e.input, e.key, ctx),
+    ctx,
+    (c) => ({
+      ...initialState(c),
+      note: note ?? '',
+    }),
+  );
 
   useInput((input, key) => dispatch({ input, key }));
   useEffect(() => {

@@ -81,8 +81,8 @@ function remember<T>(memo: Map<string, T>, key: string, value: T): T {
 
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
-/** The engine owns `models`: dispose() frees them. */
-export function createEngine(models: readonly LoadedModel[], set: ProbeSet, opts: { seed: number }): Engine {
+/** The engine owns `models`: dispose() frees them. `tolerance`: as every command scores numerical outputs (src/model/scoring.ts). */
+export function createEngine(models: readonly LoadedModel[], set: ProbeSet, opts: { seed: number; tolerance?: number }): Engine {
   let live: readonly LoadedModel[] | null = models;
   const accMemo = new Map<string, AccuracyView>();
   const viewMemo = new Map<string, InputView>();
@@ -113,7 +113,7 @@ export function createEngine(models: readonly LoadedModel[], set: ProbeSet, opts
       const hit = accMemo.get(key);
       if (hit) return Promise.resolve(hit);
       return enqueue(signal, async () => {
-        const r = await ablate(live![model], set, spec.ablated, spec.mode, { seed: opts.seed });
+        const r = await ablate(live![model], set, spec.ablated, spec.mode, { seed: opts.seed, tolerance: opts.tolerance });
         const pick = (s: Accuracy): Accuracy => ({ exactMatch: s.exactMatch, tokenAccuracy: s.tokenAccuracy, perPosition: s.perPosition });
         return remember(accMemo, key, { ...pick(r), baseline: pick(r.baseline) });
       });

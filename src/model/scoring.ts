@@ -1,18 +1,29 @@
 /**
  * What counts as a correct output, decided once for every command: the predicted class is the
- * argmax of the logits (categorical outputs), a numerical output is right within
- * `NUMERIC_TOLERANCE` of the target, a position where the program's output is undefined is not
- * scored, and a sequence is an exact match when every scored position is right (so one with no
- * scored position counts as exact). Training's metrics, the probes' scores and the hypothesis
- * checker all read logits and compare outputs through this file.
+ * argmax of the logits (categorical outputs), a numerical output is right within a tolerance of
+ * the target (`NUMERIC_TOLERANCE` unless the user gives `--tolerance`; the target taken as the
+ * float32 the model is trained on, so logits and decoded outputs are judged alike), a position
+ * where the program's output is undefined is not scored, and a sequence is an exact match when
+ * every scored position is right (so one with no scored position counts as exact). `train`,
+ * `verify`, `compare`, `ablate`, `prune`, the TUI and the report all score through this file, so
+ * one model on one set of inputs gets one exact match everywhere.
  */
 import { valuesEqual, type MaybeValue } from '../rasp/values.ts';
 import type { Batch } from './batch.ts';
 import { outputWidth } from './shapes.ts';
 import type { ModelConfig, OutputSpec } from './types.ts';
 
-/** How far a numerical output may be from its target and still count as right. */
+/**
+ * How far a numerical output may be from its target and still count as right, unless told
+ * otherwise: loose enough for a learned model's regression output, tight enough to tell apart the
+ * fractions a mean aggregate gives at the lengths models are trained on.
+ */
 export const NUMERIC_TOLERANCE = 0.05;
+
+/** Whether a numerical output is within `tolerance` of its target. */
+export function numberMatches(got: number, target: number, tolerance = NUMERIC_TOLERANCE): boolean {
+  return Math.abs(got - Math.fround(target)) <= tolerance;
+}
 
 /** Index of the largest of `n` values from `offset` (the first on ties). */
 export function argmax(data: ArrayLike<number>, offset: number, n: number): number {
@@ -24,8 +35,13 @@ export function argmax(data: ArrayLike<number>, offset: number, n: number): numb
 /** Whether a model's output value matches the expected one (an undefined expectation always does). */
 export function outputMatches(output: OutputSpec, expected: MaybeValue, got: MaybeValue, tolerance = NUMERIC_TOLERANCE): boolean {
   if (expected === null) return true;
-  if (output.encoding === 'numerical') return typeof got === 'number' && typeof expected !== 'string' && Math.abs(got - Number(expected)) <= tolerance;
+  if (output.encoding === 'numerical') return typeof got === 'number' && typeof expected !== 'string' && numberMatches(got, Number(expected), tolerance);
   return valuesEqual(expected, got);
+}
+
+/** Whether a model's output sequence is an exact match: right at every position where the program's output is defined. */
+export function outputsMatch(output: OutputSpec, expected: readonly MaybeValue[], got: readonly MaybeValue[], tolerance = NUMERIC_TOLERANCE): boolean {
+  return got.length === expected.length && expected.every((e, i) => outputMatches(output, e, got[i], tolerance));
 }
 
 /** Output values per row, BOS position and padding dropped, from logits read back as [batch·nPos·width] floats. */
@@ -113,7 +129,7 @@ export class ScoreTally {
           if (Number.isNaN(y)) continue;
           const err = logits[i] - y;
           this.lossSum += err * err;
-          ok = Math.abs(err) <= this.tolerance;
+          ok = numberMatches(logits[i], y, this.tolerance);
         }
         scored++;
         const pos = p - 1;
@@ -149,4 +165,5 @@ export class ScoreTally {
 }
 
 /** One batch's counts. */
-export const scoreLogits = (output: OutputSpec, b: Batch, logits: ArrayLike<number>): Accuracy => new ScoreTally(output).add(b, logits).accuracy();
+export const scoreLogits = (output: OutputSpec, b: Batch, logits: ArrayLike<number>, tolerance = NUMERIC_TOLERANCE): Accuracy =>
+  new ScoreTally(output, tolerance).add(b, logits).accuracy();

@@ -5,7 +5,7 @@
  */
 import { isUserError, RaspError, UserError } from './errors.ts';
 import { evaluateProgram } from './evaluate.ts';
-import { sampleInput } from './inputs.ts';
+import { countInputs, enumerateInputs, sampleInput } from './inputs.ts';
 import type { Program } from './program.ts';
 import type { Rng } from './random.ts';
 import { formatValue, type MaybeValue, type Value } from './values.ts';
@@ -58,4 +58,19 @@ export function sampleExamples(spec: DataSpec, rng: Rng, n: number): Example[] {
     out.push({ input, output });
   }
   return out;
+}
+
+/**
+ * The inputs a model is scored on: every input of the task when there are at most `n` of them
+ * (labelled; refused ones left out), else `n` drawn by `sampleExamples`. Probe sets and training's
+ * held-out sets both follow it, so on a small task every command scores the same inputs.
+ */
+export function scoringExamples(spec: DataSpec, rng: Rng, n: number): { examples: Example[]; exhaustive: boolean } {
+  if (countInputs(spec.vocab.length, spec.minLen, spec.maxLen) > n) return { examples: sampleExamples(spec, rng, n), exhaustive: false };
+  const examples: Example[] = [];
+  for (const input of enumerateInputs(spec.vocab, spec.minLen, spec.maxLen)) {
+    const output = labelInput(spec.program, input);
+    if (output !== null) examples.push({ input, output });
+  }
+  return { examples, exhaustive: true };
 }

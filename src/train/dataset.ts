@@ -4,7 +4,7 @@
  * a run needs no replay of a random stream, and every run with one seed sees the same data in the
  * same order.
  */
-import { sampleExamples, type DataSpec, type Example } from '../rasp/examples.ts';
+import { sampleExamples, scoringExamples, type DataSpec, type Example } from '../rasp/examples.ts';
 import { makeRng } from '../rasp/random.ts';
 
 /** The training examples of one step: a pure function of (seed, step). */
@@ -12,10 +12,14 @@ export function trainExamples(spec: DataSpec, seed: number, step: number, batchS
   return sampleExamples(spec, makeRng(seed).fork(`train:${step}`), batchSize);
 }
 
-/** A held-out set from a stream no training step draws from; `lengths` overrides the length range. */
+/**
+ * A held-out set from a stream no training step draws from (every input, when there are at most
+ * `n`, as the probe sets take them: so `train` reports what `verify` and the probes find on a
+ * small task); `lengths` overrides the length range.
+ */
 export function testExamples(spec: DataSpec, seed: number, n: number, lengths?: { min: number; max: number }): Example[] {
   const s = lengths ? { ...spec, minLen: lengths.min, maxLen: lengths.max } : spec;
-  return sampleExamples(s, makeRng(seed).fork(`test:${s.minLen}-${s.maxLen}`), n);
+  return scoringExamples(s, makeRng(seed).fork(`test:${s.minLen}-${s.maxLen}`), n).examples;
 }
 
 /** Splits examples into environments by input length (the AND-mask's environments), shortest first. */

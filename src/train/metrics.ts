@@ -6,11 +6,11 @@ import * as tf from '@tensorflow/tfjs';
 import { batchTokens, type Batch } from '../model/batch.ts';
 import { forward } from '../model/forward.ts';
 import type { Params } from '../model/params.ts';
-import { addAccuracy, scoreLogits, ZERO_ACCURACY, type Accuracy } from '../model/scoring.ts';
+import { addAccuracy, NUMERIC_TOLERANCE, scoreLogits, ZERO_ACCURACY, type Accuracy } from '../model/scoring.ts';
 import type { ModelConfig } from '../model/types.ts';
 
-/** Runs the model on each batch (no gradients) and scores it. */
-export async function measureAccuracy(config: ModelConfig, params: Params, batches: readonly Batch[]): Promise<Accuracy> {
+/** Runs the model on each batch (no gradients) and scores it; numerical outputs right within `tolerance`. */
+export async function measureAccuracy(config: ModelConfig, params: Params, batches: readonly Batch[], tolerance = NUMERIC_TOLERANCE): Promise<Accuracy> {
   let acc = ZERO_ACCURACY;
   for (const b of batches) {
     const logits = tf.tidy(() => {
@@ -18,7 +18,7 @@ export async function measureAccuracy(config: ModelConfig, params: Params, batch
     });
     const data = await logits.data();
     logits.dispose();
-    acc = addAccuracy(acc, scoreLogits(config.output, b, data as Float32Array));
+    acc = addAccuracy(acc, scoreLogits(config.output, b, data as Float32Array, tolerance));
   }
   return acc;
 }

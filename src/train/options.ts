@@ -41,6 +41,8 @@ export interface TrainFlags {
   readonly andMask?: number;
   /** Stop once the held-out exact match reaches this. */
   readonly targetAcc?: number;
+  /** How far a numerical output may be from the program's and count as right (default NUMERIC_TOLERANCE, as every command scores). */
+  readonly tolerance?: number;
   readonly testSize: number;
   readonly evalEvery: number;
   readonly logEvery: number;
@@ -96,6 +98,8 @@ export function validateTrainFlags(f: TrainFlags): void {
   if (!Number.isInteger(f.seed)) throw new UserError(`--seed must be an integer, got ${f.seed}`);
   if (f.andMask !== undefined && !(f.andMask > 0 && f.andMask <= 1)) throw new UserError(`--and-mask must be in (0, 1], got ${f.andMask}`);
   if (f.targetAcc !== undefined && !(f.targetAcc > 0 && f.targetAcc <= 1)) throw new UserError(`--target-acc must be in (0, 1], got ${f.targetAcc}`);
+  if (f.tolerance !== undefined && !(f.tolerance >= 0 && Number.isFinite(f.tolerance)))
+    throw new UserError(`--tolerance must be a number ≥ 0, got ${f.tolerance}`);
   if (f.arch) validateArch(f.arch);
 }
 

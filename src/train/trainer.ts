@@ -138,7 +138,7 @@ export async function train(req: TrainRequest, hooks: TrainHooks = {}): Promise<
   }
   const { names, shapes } = ctx;
   try {
-    const accuracyOf = (batches: readonly Batch[]): Promise<Accuracy> => measureAccuracy(config, paramMap(ctx, state), batches);
+    const accuracyOf = (batches: readonly Batch[]): Promise<Accuracy> => measureAccuracy(config, paramMap(ctx, state), batches, f.tolerance);
 
     const startStep = checkpoint?.step ?? 0;
     const priorWallS = checkpoint?.wallTimeS ?? 0;

@@ -126,7 +126,7 @@ function verifyLarger(): void {
       maxLen,
       r.checked,
       r.exhaustive ? 'yes' : 'no',
-      `${(100 * r.agreement).toFixed(2)}%`,
+      r.agreement === null ? '-' : `${(100 * r.agreement).toFixed(2)}%`,
       r.maxAbsError.toExponential(1),
       Math.round(performance.now() - t0),
     ]);

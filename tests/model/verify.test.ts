@@ -19,7 +19,7 @@ const vocab = ['a', 'b', 'c'];
 describe('verifyModel', () => {
   it('a copy model computes identity: agreement 1, exhaustive over every input', () => {
     const r = verifyModel(loaded(copyModel(vocab)), identity, { vocab, maxLen: 4 });
-    expect(r).toEqual({ checked: countInputs(3, 1, 4), exhaustive: true, agreement: 1, maxAbsError: 0, firstMismatch: null, rejected: 0 });
+    expect(r).toEqual({ checked: countInputs(3, 1, 4), exhaustive: true, agreement: 1, maxAbsError: 0, firstMismatch: null, rejected: 0, firstRejection: null });
   });
 
   it('a broken copy model (a and b swapped) reports the first mismatch in enumeration order', () => {
@@ -40,15 +40,17 @@ describe('verifyModel', () => {
     expect(r.firstMismatch).toEqual({ input: ['a', 'b'], expected: ['a', 'b'], got: ['a', 'a'] });
   });
 
-  it('numerical outputs: within 1e-3 agree, maxAbsError reported', () => {
+  it('numerical outputs: within the scoring tolerance (or the one given) agree, maxAbsError reported', () => {
     const value = program('value', numerical(map((x) => x, tokens)));
-    const ok = verifyModel(loaded(valueModel([1, 2, 3], 0.0004)), value, { vocab: [1, 2, 3], maxLen: 3 });
+    const ok = verifyModel(loaded(valueModel([1, 2, 3], 0.04)), value, { vocab: [1, 2, 3], maxLen: 3 });
     expect(ok.agreement).toBe(1);
-    expect(ok.maxAbsError).toBeCloseTo(0.0004, 5);
-    const off = verifyModel(loaded(valueModel([1, 2, 3], 0.01)), value, { vocab: [1, 2, 3], maxLen: 3 });
+    expect(ok.maxAbsError).toBeCloseTo(0.04, 5);
+    const off = verifyModel(loaded(valueModel([1, 2, 3], 0.06)), value, { vocab: [1, 2, 3], maxLen: 3 });
     expect(off.agreement).toBe(0);
-    expect(off.maxAbsError).toBeCloseTo(0.01, 5);
+    expect(off.maxAbsError).toBeCloseTo(0.06, 5);
     expect(off.firstMismatch!.input).toEqual([1]);
+    const strict = verifyModel(loaded(valueModel([1, 2, 3], 0.01)), value, { vocab: [1, 2, 3], maxLen: 3, tolerance: 1e-3 });
+    expect(strict.agreement).toBe(0);
   });
 
   it('positions where the program is undefined agree whatever the model says', () => {

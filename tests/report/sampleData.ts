@@ -77,7 +77,7 @@ export const LEARNED_HEADS = [
 export function sampleReport(): ReportData {
   return {
     program: 'reverse',
-    settings: { samples: 50, seed: 0, backend: 'cpu', inputs: 39, exhaustive: true, lengths: [1, 3], vocab: ['a', 'b', 'c'] },
+    settings: { samples: 50, seed: 0, backend: 'cpu', inputs: 39, exhaustive: true, lengths: [1, 3], vocab: ['a', 'b', 'c'], note: null, tolerance: null },
     models: [section('compiled', COMPILED_HEADS, null), section('learned', LEARNED_HEADS, TRAINING)],
     comparison: {
       outputs: {

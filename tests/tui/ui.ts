@@ -24,7 +24,7 @@ export const KEY = {
 export async function mount(opts: { vs?: string; columns?: number; rows?: number; ready?: (f: string) => boolean } = {}) {
   const s = await session({ vs: opts.vs });
   const size = { columns: opts.columns ?? 80, rows: opts.rows ?? 24 };
-  const r = render(createElement(App, { models: s.models, engine: s.engine, program: s.program, task: s.task, seed: SEED, size }));
+  const r = render(createElement(App, { models: s.models, engine: s.engine, program: s.program, task: s.task, seed: SEED, note: s.note, size }));
   const frame = () => stripVTControlCharacters(r.lastFrame() ?? '');
   const until = (ok: (f: string) => boolean, what: string) => waitFor(frame, ok, what);
   /** Writes keys, then waits for a frame that shows their effect. */
