@@ -12,7 +12,7 @@
 import type { Batch } from '../src/model/batch.ts';
 import { layerHook, type HookName } from '../src/model/hooks.ts';
 import type { ActivationCache, LoadedModel, RunOptions } from '../src/model/loadedModel.ts';
-import { argmax, NUMERIC_TOLERANCE } from '../src/model/scoring.ts';
+import { argmax, numberMatches, NUMERIC_TOLERANCE } from '../src/model/scoring.ts';
 import { outputWidth } from '../src/model/shapes.ts';
 import type { ModelConfig } from '../src/model/types.ts';
 import { valueKey, type MaybeValue } from '../src/rasp/values.ts';
@@ -72,6 +72,7 @@ class Tally {
   constructor(
     private readonly config: ModelConfig,
     private readonly t: Targets,
+    private readonly tolerance: number,
   ) {}
 
   add(b: Batch, logits: Float32Array, firstRow: number): void {
@@ -95,7 +96,7 @@ class Tally {
           }
         } else {
           const err = Math.abs(logits[base] - Number(yc));
-          if (err > NUMERIC_TOLERANCE) all = false;
+          if (!numberMatches(logits[base], Number(yc), this.tolerance)) all = false;
           if (yx !== null && Number(yx) !== Number(yc)) {
             this.ldSum -= err;
             this.ldCount++;
@@ -128,8 +129,9 @@ class Patcher {
   constructor(
     private readonly m: LoadedModel,
     pairs: CorruptPairs,
-    batchSize: number | undefined,
+    private readonly opts: PatchOptions,
   ) {
+    const batchSize = opts.batchSize;
     const longest = [...pairs.clean.inputs, ...pairs.corrupt.inputs].reduce((n, x) => Math.max(n, x.length + 1), 1);
     this.cleanB = encodeProbeSet(m.config, pairs.clean, { batchSize, nPos: longest });
     this.corruptB = encodeProbeSet(m.config, pairs.corrupt, { batchSize, nPos: longest });
@@ -143,7 +145,7 @@ class Patcher {
   }
 
   private async tally(pb: ProbeBatches, optsFor: (b: number) => RunOptions): Promise<Tally> {
-    const t = new Tally(this.m.config, this.targets);
+    const t = new Tally(this.m.config, this.targets, this.opts.tolerance ?? NUMERIC_TOLERANCE);
     let row = 0;
     for (let i = 0; i < pb.batches.length; i++) {
       t.add(pb.batches[i], await this.m.logits(pb.batches[i], optsFor(i)), row);
@@ -176,14 +178,8 @@ class Patcher {
   }
 }
 
-async function withPatcher<T>(
-  m: LoadedModel,
-  pairs: CorruptPairs,
-  hooks: readonly HookName[],
-  batchSize: number | undefined,
-  fn: (p: Patcher) => Promise<T>,
-): Promise<T> {
-  const p = new Patcher(m, pairs, batchSize);
+async function withPatcher<T>(m: LoadedModel, pairs: CorruptPairs, hooks: readonly HookName[], opts: PatchOptions, fn: (p: Patcher) => Promise<T>): Promise<T> {
+  const p = new Patcher(m, pairs, opts);
   try {
     await p.init(hooks);
     return await fn(p);
@@ -192,21 +188,26 @@ async function withPatcher<T>(
   }
 }
 
+export interface PatchOptions {
+  readonly batchSize?: number;
+  /** How far a numerical output may be from the clean target and count as an exact match (src/model/scoring.ts). */
+  readonly tolerance?: number;
+}
+
 /** Patches the clean activation into the given sites (together) on every corrupted input. */
-export async function patch(model: LoadedModel, pairs: CorruptPairs, sites: readonly Site[], opts: { batchSize?: number } = {}): Promise<PatchResult> {
+export async function patch(model: LoadedModel, pairs: CorruptPairs, sites: readonly Site[], opts: PatchOptions = {}): Promise<PatchResult> {
   const hooks = [...new Set(sites.map((s) => s.hook))];
-  return withPatcher(model, pairs, hooks, opts.batchSize, async (p) => ({
+  return withPatcher(model, pairs, hooks, opts, async (p) => ({
     site: sites.map((s) => siteText(s)).join('+'),
     ...(await p.patch(sites)),
   }));
 }
 
-export interface PatchSweepOptions {
+export interface PatchSweepOptions extends PatchOptions {
   /** Also patch each position on its own (default: whole activations only). */
   readonly perPosition?: boolean;
   /** Components to patch (default: every head, attention and MLP sublayer, and each layer's residual input). */
   readonly components?: readonly ComponentRef[];
-  readonly batchSize?: number;
 }
 
 /** Patches every component (and every layer's resid_pre), one at a time, optionally per position. */
@@ -221,7 +222,7 @@ export async function patchSweep(model: LoadedModel, pairs: CorruptPairs, opts: 
   for (const c of comps) jobs.push({ name: formatComponent(c), layer: c.kind === 'embed' ? undefined : c.layer, sites: hookSites(c, config), comp: c });
   const hooks = [...new Set(jobs.flatMap((j) => j.sites.map((s) => s.hook)))];
   const longest = [...pairs.clean.inputs, ...pairs.corrupt.inputs].reduce((n, x) => Math.max(n, x.length + 1), 1);
-  return withPatcher(model, pairs, hooks, opts.batchSize, async (p) => {
+  return withPatcher(model, pairs, hooks, opts, async (p) => {
     const out: PatchResult[] = [];
     for (const j of jobs) {
       out.push({ site: j.name, layer: j.layer, ...(await p.patch(j.sites)) });

@@ -16,7 +16,8 @@ import { EXIT_FAILED, setExitCode } from '../errors.ts';
 import { formatClaimReport, formatProposals, formatSummary, replayCommand, type ProposalRow } from '../format/check.ts';
 import { formatJson } from '../format/json.ts';
 import { ioOf } from '../format/output.ts';
-import { backendOption, jsonOption, parsePositiveInt, programOption, seedOption, type BackendChoice } from '../options.ts';
+import { backendOption, jsonOption, parsePositiveInt, programOption, seedOption, toleranceOption, type BackendChoice } from '../options.ts';
+import { NUMERIC_TOLERANCE } from '../../src/model/scoring.ts';
 import { openModel } from '../openModel.ts';
 import { resolveProgram } from '../resolveProgram.ts';
 import { loadModelArg, programOf } from '../probeContext.ts';
@@ -32,6 +33,7 @@ interface CheckFlags {
   readonly fromLabels?: string;
   readonly match?: 'mass' | 'argmax';
   readonly threshold?: number;
+  readonly tolerance: number;
   readonly json?: boolean;
   readonly backend: BackendChoice;
 }
@@ -82,6 +84,7 @@ export function register(program: Command): void {
         parseFraction,
       ),
     )
+    .addOption(toleranceOption())
     .addOption(jsonOption())
     .addOption(backendOption())
     .addHelpText(
@@ -105,7 +108,7 @@ export function register(program: Command): void {
       const model = await loadModelArg(modelSpec);
       const runner = await import('../../probes/hypotheses/runner.ts');
       const { selectBackend } = await import('../../src/model/backend.ts');
-      const opts = { numRuns: flags.runs, seed: flags.seed, path: flags.path };
+      const opts = { numRuns: flags.runs, seed: flags.seed, path: flags.path, tolerance: flags.tolerance };
 
       if (flags.fromLabels !== undefined) {
         const compiled = await loadModelArg(flags.fromLabels);
@@ -165,6 +168,7 @@ export function register(program: Command): void {
         hypSpec!,
         ...(flags.program !== undefined ? ['--program', flags.program] : []),
         ...(flags.runs !== DEFAULT_RUNS_SHOWN ? ['--runs', String(flags.runs)] : []),
+        ...(flags.tolerance !== NUMERIC_TOLERANCE ? ['--tolerance', String(flags.tolerance)] : []),
       ];
       const reports: ClaimReport[] = [];
       // Claims are prepared (and validated) together; each is printed as soon as it has run.

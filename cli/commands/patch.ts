@@ -56,7 +56,7 @@ export function register(program: Command): void {
         'also carries whether that position exists in the clean input, so patching the whole residual stream recovers the clean output.',
     )
     .argument('<model>', 'a .safetensors model file written by rasplab');
-  addProbeOptions(cmd, { scoresOutputs: false })
+  addProbeOptions(cmd)
     .addOption(new Option('--corruption <kind>', 'token, length or variable:NAME').default('token'))
     .addOption(new Option('--site <hook[@pos]>', 'a hook point, optionally @position (repeatable)').argParser(collect).default([]))
     .addOption(new Option('--component <c>', 'a component: 1.0, attn1, mlp0, L1, mlp0.n3, embed (repeatable)').argParser(collect).default([]))
@@ -79,7 +79,7 @@ export function register(program: Command): void {
       const pairs = makeCorruptions(ctx.program, ctx.set, parseCorruption(flags.corruption), ctx.task, flags.seed);
       if (pairs.clean.inputs.length === 0) throw new UserError(`no input has a '${flags.corruption}' corruption that changes the program's output`);
       let results: PatchResult[];
-      if (flags.sweep) results = await patchSweep(ctx.model, pairs, { perPosition: flags.perPosition });
+      if (flags.sweep) results = await patchSweep(ctx.model, pairs, { perPosition: flags.perPosition, tolerance: flags.tolerance });
       else {
         const sites: Site[] = [
           ...flags.site.map((s) => parseSite(s, ctx.model.config.layers.length)),
@@ -91,7 +91,7 @@ export function register(program: Command): void {
           ),
         ];
         if (sites.length === 0) throw new UserError('name what to patch (--site HOOK[@POS], --component 1.0) or give --sweep');
-        results = [await patch(ctx.model, pairs, sites)];
+        results = [await patch(ctx.model, pairs, sites, { tolerance: flags.tolerance })];
       }
       if (flags.json) return void ctx.io.out(formatJson({ pairs: pairs.clean.inputs.length, skipped: pairs.skipped, results }));
       const r0 = results[0];

@@ -23,7 +23,7 @@ export function ablationChecker(ctx: ClaimContext, claim: AblationClaim): Checke
       if (partner && labelInput(ctx.program, partner) === null) return { ok: true, skip: true, observed: '', expected: '' };
       const before = runInput(ctx.model, input).output;
       const after = abl.withHooks(input, extra, (hooks) => runInput(ctx.model, input, { hooks }).output);
-      const at = firstDifference(config, before, after, expected);
+      const at = firstDifference(config, before, after, expected, ctx.tolerance);
       const from = partner ? ` (resampled from ${seqText(partner)})` : '';
       const what = `${abl.mode}-ablated ${formatComponents(abl.components)}${from}: ${seqText(after)}; unablated: ${seqText(before)}`;
       if (claim.output === 'unchanged') return { ok: at < 0, observed: at < 0 ? what : `${what} (differs at position ${at})`, expected: 'the same output' };

@@ -45,7 +45,7 @@ export function agreementChecker(ctx: ClaimContext, claim: AgreementClaim): Chec
       if (partner && labelInput(ctx.program, partner) === null) return { ok: true, skip: true, observed: '', expected: '' };
       const mine = abl ? abl.withHooks(input, extra, (hooks) => runInput(ctx.model, input, { hooks }).output) : runInput(ctx.model, input).output;
       const theirs = runInput(live, input).output;
-      const at = firstDifference(config, mine, theirs, defined);
+      const at = firstDifference(config, mine, theirs, defined, ctx.tolerance);
       const ablated = abl ? ` with ${formatComponents(abl.components)} ${abl.mode}-ablated${partner ? ` (resampled from ${seqText(partner)})` : ''}` : '';
       return {
         ok: at < 0,

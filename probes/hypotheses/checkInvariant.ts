@@ -51,7 +51,7 @@ export function invariantChecker(ctx: ClaimContext, claim: InvarianceClaim): Che
       const before = runInput(ctx.model, input).output;
       const after = runInput(ctx.model, t.input).output;
       const want = relation === 'same' ? before : t.follow(before);
-      const at = firstDifference(config, after, want, defined);
+      const at = firstDifference(config, after, want, defined, ctx.tolerance);
       const observed = `on ${seqText(t.input)} (${t.text}) the output is ${seqText(after)}; on the input it is ${seqText(before)}`;
       return { ok: at < 0, observed: at < 0 ? observed : `${observed} (differs at position ${at})`, expected: seqText(want) };
     },

@@ -39,6 +39,8 @@ export interface ClaimContext {
   /** The claim's inputs: the model's task narrowed by the claim's lengths. */
   readonly domain: InputDomain;
   readonly seed: number;
+  /** How far numerical outputs may differ and count as the same (src/model/scoring.ts). */
+  readonly tolerance: number;
   /** How messages name the claim: `reverse.yaml: claim 2 (flip head)`. */
   readonly label: string;
   /** Reads a model file named by an `agrees` claim. */

@@ -6,6 +6,7 @@ import { UserError } from '../../src/rasp/errors.ts';
 import type { ModelData } from '../../src/model/types.ts';
 import type { Program } from '../../src/rasp/program.ts';
 import { modelTask } from '../probeSet.ts';
+import { NUMERIC_TOLERANCE } from '../../src/model/scoring.ts';
 import type { LoadedModel } from '../../src/model/loadedModel.ts';
 import { ablationChecker } from './checkAblation.ts';
 import { agreementChecker } from './checkAgreement.ts';
@@ -22,6 +23,8 @@ export interface PrepareOptions {
   readonly domain?: Partial<InputDomain>;
   /** Seeds the reference sets of mean ablation and read-out fitting (default 0). */
   readonly seed?: number;
+  /** How far numerical outputs may differ and count as the same (default NUMERIC_TOLERANCE). */
+  readonly tolerance?: number;
   /** Reads the model file an `agrees` claim names (default: from disk). */
   readonly loadModel?: (path: string) => ModelData;
 }
@@ -48,6 +51,7 @@ export async function prepareChecker(model: LoadedModel, program: Program, claim
     program,
     domain: claimDomain(model, claim, label, opts.domain),
     seed: opts.seed ?? 0,
+    tolerance: opts.tolerance ?? NUMERIC_TOLERANCE,
     label,
     loadModel: opts.loadModel ?? (await import('../../src/model/modelFile.ts')).loadModel,
   };

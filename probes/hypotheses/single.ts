@@ -1,13 +1,13 @@
 /**
  * One input through a loaded model: what each property run needs. Logits and the asked-for
  * activations are read back and every tensor freed.
- * Also how outputs are compared: categorical values exactly, numerical ones within the training
- * tolerance, at the positions where the program's output is defined.
+ * Also how outputs are compared: categorical values exactly, numerical ones within the scoring
+ * tolerance (`--tolerance`), at the positions where the program's output is defined.
  */
 import { encodeInputs, type Batch } from '../../src/model/batch.ts';
 import type { HookName, Hooks } from '../../src/model/hooks.ts';
 import type { LoadedModel } from '../../src/model/loadedModel.ts';
-import { decodeOutputs, outputMatches } from '../../src/model/scoring.ts';
+import { decodeOutputs, NUMERIC_TOLERANCE, outputMatches } from '../../src/model/scoring.ts';
 import type { ModelConfig } from '../../src/model/types.ts';
 import { formatValue, valuesEqual, type MaybeValue, type Value } from '../../src/rasp/values.ts';
 
@@ -41,14 +41,20 @@ export function runInput(m: LoadedModel, input: readonly Value[], opts: { hooks?
   }
 }
 
-export function sameValue(config: ModelConfig, a: MaybeValue, b: MaybeValue): boolean {
-  if (config.output.encoding === 'numerical' && typeof a === 'number' && typeof b === 'number') return outputMatches(config.output, a, b);
+export function sameValue(config: ModelConfig, a: MaybeValue, b: MaybeValue, tolerance = NUMERIC_TOLERANCE): boolean {
+  if (config.output.encoding === 'numerical' && typeof a === 'number' && typeof b === 'number') return outputMatches(config.output, a, b, tolerance);
   return valuesEqual(a, b);
 }
 
 /** The first position where both are compared (`defined[i]` not null) and differ; -1 if none. */
-export function firstDifference(config: ModelConfig, a: readonly MaybeValue[], b: readonly MaybeValue[], defined: readonly MaybeValue[]): number {
-  for (let i = 0; i < defined.length; i++) if (defined[i] !== null && !sameValue(config, a[i], b[i])) return i;
+export function firstDifference(
+  config: ModelConfig,
+  a: readonly MaybeValue[],
+  b: readonly MaybeValue[],
+  defined: readonly MaybeValue[],
+  tolerance = NUMERIC_TOLERANCE,
+): number {
+  for (let i = 0; i < defined.length; i++) if (defined[i] !== null && !sameValue(config, a[i], b[i], tolerance)) return i;
   return -1;
 }
 

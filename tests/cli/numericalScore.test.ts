@@ -4,7 +4,7 @@
  * report's data all judge a numerical output right within the same tolerance (src/model/scoring.ts),
  * and --tolerance moves all of them together.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -82,4 +82,22 @@ describe('one learned numerical model, one exact match', () => {
     expect(loose.verify).toBeGreaterThan(byDefault.verify);
     expect(loose.verify).toBeLessThan(1);
   }, 180_000);
+
+  // Uses the model the test above trained last.
+  it('patch and check take --tolerance too', async () => {
+    const patched = async (tolerance: string) => {
+      const r = await cli('patch', model, '--component', '0.0', '--backend', 'cpu', '--json', '--tolerance', tolerance);
+      expect(r.code).toBe(0);
+      return JSON.parse(r.out).results[0].exactMatch;
+    };
+    expect((await patched('1000')).clean).toBe(1);
+    expect((await patched(String(NUMERIC_TOLERANCE))).clean).toBeLessThan(1);
+
+    const hyp = join(tmp.dir, 'frac_prevs.yaml');
+    writeFileSync(hyp, 'program: frac_prevs\nclaims:\n  - ablate: ["0.0"]\n    output: unchanged\n');
+    const checked = async (...tol: string[]) => (await cli('check', model, hyp, '--runs', '30', '--backend', 'cpu', ...tol)).code;
+    // Without its only head the model's fractions move by more than 0.05, but not by 1000.
+    expect(await checked()).toBe(1);
+    expect(await checked('--tolerance', '1000')).toBe(0);
+  }, 60_000);
 });
