@@ -107,6 +107,8 @@ export function loadModel(path: string): ModelData {
     const err = e as NodeJS.ErrnoException;
     throw new UserError(`${path}: cannot read model file (${err.code === 'ENOENT' ? 'no such file' : (err.code ?? err.message)})`);
   }
+  // The likeliest mix-up: a program given where its compiled model belongs.
+  if (/\.rasp$/i.test(path)) throw new UserError(`${path}: not a safetensors model file but a RASP program; compile it to a model first`);
   return deserializeModel(bytes, path);
 }
 

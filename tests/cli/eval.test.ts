@@ -120,6 +120,10 @@ describe('rasplab eval', () => {
     it('a missing --input is a usage error', async () => {
       expectUserError(await cli('eval', 'reverse'), /--input/);
     });
+    it('a model file is not a RASP program', async () => {
+      const model = join(LIBRARY_DIR, '..', 'models', 'reverse.compiled.safetensors');
+      expectUserError(await cli('eval', model, '--input', 'a b'), /reverse\.compiled\.safetensors: not a RASP program/, /safetensors model/);
+    });
     it('an unknown flag is a usage error', async () => {
       expectUserError(await cli('eval', 'reverse', '--input', 'a', '--bogus'), /unknown option '--bogus'/);
     });
