@@ -13,6 +13,7 @@ import { ioOf, type CliIo } from '../format/output.ts';
 import { backendOption, maxLenOption, outputNameOption, seedOption, vocabOption, type BackendChoice } from '../options.ts';
 import { trainAtTerminal } from '../trainRun.ts';
 import { resolveProgram } from '../resolveProgram.ts';
+import { requiredOption } from '../requiredOption.ts';
 
 /** Options as commander hands them over (strings where the user typed them). */
 export interface RawTrainOptions {
@@ -177,7 +178,7 @@ export function register(program: Command): void {
     .option('--checkpoint-every <n>', 'steps between checkpoints', String(DEFAULT_FLAGS.checkpointEvery))
     .option('--resume', 'continue from the checkpoint beside the output')
     .addOption(backendOption())
-    .addOption(new Option('-o, --out <path>', 'where to save the learned model (.safetensors); the log and checkpoint go beside it').makeOptionMandatory())
+    .addOption(requiredOption('-o, --out <path>', 'where to save the learned model (.safetensors); the log and checkpoint go beside it'))
     .addOption(outputNameOption())
     .addHelpText(
       'after',
