@@ -60,9 +60,9 @@ function number(flag: string, text: string | undefined): number | undefined {
   return v;
 }
 
-/** Turns raw flags into TrainFlags (validation happens in `train`). `programDefaults` are a program's header values. */
-export function toTrainFlags(o: RawTrainOptions, programDefaults: { vocab?: readonly Value[]; maxLen?: number } = {}): TrainFlags {
-  const maxLen = o.maxLen ?? programDefaults.maxLen;
+/** Turns raw flags into TrainFlags (validation happens in `train`). `defaults`: the --init-from model's vocabulary and length, else the program header's. */
+export function toTrainFlags(o: RawTrainOptions, defaults: { vocab?: readonly Value[]; maxLen?: number } = {}): TrainFlags {
+  const maxLen = o.maxLen ?? defaults.maxLen;
   if (maxLen === undefined) throw new UserError('give --max-len (the program states no default)');
   const hasArch = o.initFrom === undefined;
   if (!hasArch && (o.layers ?? o.heads ?? o.dModel ?? o.dMlp ?? o.dHead) !== undefined)
@@ -87,7 +87,7 @@ export function toTrainFlags(o: RawTrainOptions, programDefaults: { vocab?: read
   const decay = o.decay ?? DEFAULT_FLAGS.decay;
   if (decay !== 'cosine' && decay !== 'linear' && decay !== 'constant') throw new UserError(`--decay must be cosine, linear or constant, got '${decay}'`);
   return {
-    vocab: o.vocab ?? programDefaults.vocab,
+    vocab: o.vocab ?? defaults.vocab,
     minLen: number('--min-len', o.minLen) ?? DEFAULT_FLAGS.minLen,
     maxLen,
     testLengths: o.testLengths ? o.testLengths.split(',').map((t) => number('--test-lengths', t)!) : [],
@@ -113,11 +113,12 @@ async function runTrain(programArg: string, o: RawTrainOptions, io: CliIo): Prom
   if (!o.out) throw new UserError('give the file to write the learned model to with -o (e.g. -o learned.safetensors)');
   const out = resolve(o.out);
   const program = await resolveProgram(programArg, { output: o.output });
-  const flags = toTrainFlags(o, { vocab: program.vocab, maxLen: program.maxLen });
-  validateTrainFlags(flags); // before any work or output: a bad flag is one line on stderr
   const { loadModel, saveModel } = await import('../../src/model/modelFile.ts');
-  const { selectBackend } = await import('../../src/model/backend.ts');
   const init = o.initFrom !== undefined ? { model: loadModel(o.initFrom), file: o.initFrom } : undefined;
+  const { initDefaults } = await import('../../src/train/setup.ts');
+  const flags = toTrainFlags(o, init ? initDefaults(init.model) : { vocab: program.vocab, maxLen: program.maxLen });
+  validateTrainFlags(flags); // before any work or output: a bad flag is one line on stderr
+  const { selectBackend } = await import('../../src/model/backend.ts');
   const backend = await selectBackend(o.backend ?? 'auto');
   io.err(`training ${program.name} on backend ${backend}\n`);
   const { result, checkpointPath, logPath } = await trainAtTerminal({ program, flags, init }, out, { resume: Boolean(o.resume), io });
@@ -135,6 +136,11 @@ async function runTrain(programArg: string, o: RawTrainOptions, io: CliIo): Prom
       lengths.join('') +
       `  log: ${logPath}\n`,
   );
+  if (init && result.testAcc < result.initialTestAcc)
+    io.err(
+      `note: fine-tuning lowered held-out exact match from ${pct(result.initialTestAcc)} to ${pct(result.testAcc)}; ` +
+        'exact weights are brittle (a compiled attention scale multiplies every nudge): a smaller --lr or fewer --steps keeps more\n',
+    );
   return 0;
 }
 
@@ -169,7 +175,7 @@ export function register(program: Command): void {
     .option('--clip <x>', 'clip gradients to this global norm (0: off)', String(DEFAULT_FLAGS.clipNorm))
     .addOption(seedOption())
     .option('--and-mask <t>', 'AND-mask gradients across length environments with agreement threshold t in (0, 1]')
-    .option('--init-from <model>', 'start from this (e.g. compiled) model: its architecture, vocabulary and output')
+    .option('--init-from <model>', 'start from this (e.g. compiled) model: its architecture, vocabulary, maximum length and output')
     .option('--target-acc <x>', 'stop once held-out exact match reaches x')
     .option('--test-lengths <list>', 'also measure exact match at these input lengths, comma-separated')
     .option('--test-size <n>', 'held-out sequences per test set', String(DEFAULT_FLAGS.testSize))

@@ -6,10 +6,25 @@ import { UserError } from '../rasp/errors.ts';
 import { formatValue, valueKey, type Value } from '../rasp/values.ts';
 import { initParams } from '../model/init.ts';
 import { paramsFromModel, type Params } from '../model/params.ts';
-import { BOS, type ModelConfig } from '../model/types.ts';
+import { BOS, type ModelConfig, type ModelData, type ModelLabels } from '../model/types.ts';
 import { contextLength, learnedConfig } from './options.ts';
 import { programOutputSpec } from './outputSpec.ts';
 import type { TrainRequest } from './request.ts';
+
+/**
+ * What `--init-from M` trains on when no flag says otherwise: M's vocabulary and maximum length
+ * (for a learned M, the lengths it was trained on), since a program header describes the program,
+ * not M. Fine-tuning on fewer lengths than M handles would unlearn the others.
+ */
+export function initDefaults(model: ModelData): { vocab: Value[]; maxLen: number } {
+  return { vocab: model.config.vocab.filter((v) => valueKey(v) !== valueKey(BOS)), maxLen: model.training?.maxLen ?? model.config.nCtx - 1 };
+}
+
+/** The labels of a model fine-tuned from `init`: its labels, marked as the ones it had before. */
+export function inheritedLabels(init: NonNullable<TrainRequest['init']>): ModelLabels {
+  const labels = init.model.labels;
+  return { ...labels, inherited: labels.inherited ?? { file: init.file, origin: init.model.config.origin } };
+}
 
 /** The input tokens a run draws from: --vocab, else the initial model's, else the program's header. */
 export function resolveVocab(req: TrainRequest): readonly Value[] {
