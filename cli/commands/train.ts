@@ -136,11 +136,6 @@ async function runTrain(programArg: string, o: RawTrainOptions, io: CliIo): Prom
       lengths.join('') +
       `  log: ${logPath}\n`,
   );
-  if (init && result.testAcc < result.initialTestAcc)
-    io.err(
-      `note: fine-tuning lowered held-out exact match from ${pct(result.initialTestAcc)} to ${pct(result.testAcc)}; ` +
-        'exact weights are brittle (a compiled attention scale multiplies every nudge): a smaller --lr or fewer --steps keeps more\n',
-    );
   return 0;
 }
 

@@ -52,7 +52,24 @@ export function resolveConfig(req: TrainRequest, vocab: readonly Value[]): Model
   return learnedConfig(req.flags.arch, vocab, nCtx, programOutputSpec(req.program, vocab, nCtx - 1));
 }
 
+/**
+ * A compiled model's categorical logits are its one-hot output directions, a margin of 1, which
+ * cross-entropy reads as 40% confidence in an answer that is exact. Fine-tuned as it is, every step
+ * pushes every weight (AdamW moves each by about the learning rate, however small its gradient),
+ * and the compiled attention scales (×100) turn those nudges into a broken length head: reverse
+ * fell from 100% to 85% in 10 steps at --lr 1e-4. Scaled by this factor, the unembedding keeps every
+ * argmax, a correct output costs e^-30 in loss, and only the inputs the model gets wrong move it.
+ */
+export const COMPILED_LOGIT_SCALE = 30;
+
 export function initialParams(req: TrainRequest, config: ModelConfig): Params {
-  if (req.init) return paramsFromModel(req.init.model);
-  return initParams(config, req.flags.seed);
+  if (!req.init) return initParams(config, req.flags.seed);
+  const m = req.init.model;
+  if (m.config.origin !== 'compiled' || m.config.output.encoding !== 'categorical') return paramsFromModel(m);
+  const weights = new Map(m.weights);
+  for (const name of ['unembed.W_U', 'unembed.b_U']) {
+    const w = weights.get(name)!;
+    weights.set(name, { shape: w.shape, data: w.data.map((x) => x * COMPILED_LOGIT_SCALE) });
+  }
+  return paramsFromModel({ weights });
 }
