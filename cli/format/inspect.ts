@@ -119,7 +119,7 @@ export function residualGroups(labels: readonly DirectionLabel[]): ResidualGroup
 /** Where a fine-tuned model's labels come from, or null when they are its own. */
 export function labelsProvenance(m: ModelData): string | null {
   const from = m.labels.inherited;
-  return from ? `labels: the ${from.origin} model ${from.file}'s, from before fine-tuning (they may no longer hold)` : null;
+  return from ? `labels: from the ${from.origin} model ${from.file}, before fine-tuning (they may no longer hold)` : null;
 }
 
 /** One line about the model as a whole. */

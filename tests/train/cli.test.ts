@@ -106,7 +106,7 @@ describe('rasplab train', () => {
     const v = JSON.parse((await rasplab('verify', tuned, '--json', '--backend', 'cpu')).out);
     expect(v).toMatchObject({ checked: 3 + 9 + 27, agreement: 1 });
     const inspect = await rasplab('inspect', tuned);
-    expect(inspect.out).toContain(`labels: the compiled model ${compiled}'s, from before fine-tuning`);
+    expect(inspect.out).toContain(`labels: from the compiled model ${compiled}, before fine-tuning`);
   });
 });
 
