@@ -8,7 +8,5 @@ export default defineConfig({
     hookTimeout: 60_000,
     // tfjs holds global backend state; one fork per file keeps suites from sharing it.
     pool: 'forks',
-    // Every fork starts with tfjs told to keep its Node banner to itself (the CLI does the same in backend.ts).
-    setupFiles: ['src/model/quietTf.ts'],
   },
 });

@@ -3,6 +3,7 @@
  * least-squares fit) so a few hundred Adam steps suffice. Small L2 keeps separable problems finite.
  */
 import * as tf from '@tensorflow/tfjs';
+import '../src/model/quietTf.ts';
 
 export interface LogisticFit {
   /** d×k weights and k biases, row-major. */

@@ -5,6 +5,7 @@
  * (numerical, read as the nearest value seen in fitting).
  */
 import * as tf from '@tensorflow/tfjs';
+import '../../src/model/quietTf.ts';
 import type { Encoding } from '../../src/rasp/ast.ts';
 import { valueKey, valuesEqual, type Value } from '../../src/rasp/values.ts';
 import { ridge } from '../linalg.ts';

@@ -8,6 +8,7 @@
  */
 import * as fs from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
+import '../model/quietTf.ts';
 import { UserError } from '../rasp/errors.ts';
 import type { ModelConfig, ModelData, ModelLabels, TrainingInfo } from '../model/types.ts';
 import { loadCheckpoint, saveCheckpoint } from './checkpoint.ts';
