@@ -54,7 +54,7 @@ export function resolveConfig(req: TrainRequest, vocab: readonly Value[]): Model
 
 /**
  * A compiled model's categorical logits are its one-hot output directions, a margin of 1, which
- * cross-entropy reads as 40% confidence in an answer that is exact. Fine-tuned as it is, every step
+ * cross-entropy reads as low confidence in an answer that is exact (40% among five tokens). Fine-tuned as it is, every step
  * pushes every weight (AdamW moves each by about the learning rate, however small its gradient),
  * and the compiled attention scales (×100) turn those nudges into a broken length head: reverse
  * fell from 100% to 85% in 10 steps at --lr 1e-4. Scaled by this factor, the unembedding keeps every
