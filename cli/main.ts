@@ -26,6 +26,7 @@ import { exitCodeOf, reportError } from './errors.ts';
 import { processIo, type CliIo } from './format/output.ts';
 import { closeModels } from './openModel.ts';
 import { libraryPrograms } from './resolveProgram.ts';
+import { checkRequiredOptions } from './requiredOption.ts';
 
 function version(): string {
   const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version?: string };
@@ -53,6 +54,7 @@ export function buildProgram(io: CliIo = processIo): Command {
     })
     .exitOverride()
     .showSuggestionAfterError(true)
+    .hook('preAction', checkRequiredOptions)
     .addHelpText('after', () => {
       const names = libraryPrograms();
       return (

@@ -5,6 +5,7 @@
  * of the same length). A sweep over every component gives the model's ablation profile.
  */
 import type * as tf from '@tensorflow/tfjs';
+import '../src/model/quietTf.ts';
 import { makeRng } from '../src/rasp/random.ts';
 import type { HookName, Hooks } from '../src/model/hooks.ts';
 import type { ActivationCache, LoadedModel } from '../src/model/loadedModel.ts';

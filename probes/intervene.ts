@@ -5,6 +5,7 @@
  * (zero, a reference mean, or another run's activation).
  */
 import * as tf from '@tensorflow/tfjs';
+import '../src/model/quietTf.ts';
 import { positionAxis, type HookName, type Hooks } from '../src/model/hooks.ts';
 import type { HookSite } from './hookSites.ts';
 

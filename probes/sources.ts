@@ -4,6 +4,7 @@
  * patching). Tensors returned here are kept until the caller disposes them.
  */
 import * as tf from '@tensorflow/tfjs';
+import '../src/model/quietTf.ts';
 import { positionAxis, type HookName, type Hooks } from '../src/model/hooks.ts';
 import type { ActivationCache, LoadedModel } from '../src/model/loadedModel.ts';
 import type { Value } from '../src/rasp/values.ts';

@@ -11,6 +11,7 @@ import { checkLength, jsonOption, maxLenOption, outputNameOption, parseInput, vo
 import { resolveProgram } from '../resolveProgram.ts';
 import type { Value } from '../../src/rasp/values.ts';
 import { helpExamples } from '../format/invocation.ts';
+import { requiredOption } from '../requiredOption.ts';
 
 interface EvalFlags {
   readonly input: string;
@@ -31,7 +32,7 @@ export function register(program: Command): void {
         "The program's '# vocab:' and '# max-len:' header comments are defaults; --vocab and --max-len override them.",
     )
     .argument('<program>', 'a .rasp file, or a library name such as reverse')
-    .addOption(new Option('-i, --input <tokens>', 'the input: space-separated tokens, e.g. "a b c d"').makeOptionMandatory())
+    .addOption(requiredOption('-i, --input <tokens>', 'the input: space-separated tokens, e.g. "a b c d"'))
     .addOption(outputNameOption())
     .addOption(new Option('--trace', 'also print every named s-op and selector at every position (a selector cell lists the key positions that query selects)'))
     .addOption(jsonOption())

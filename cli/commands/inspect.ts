@@ -5,7 +5,7 @@
 import { Command } from 'commander';
 import { formatValue } from '../../src/rasp/values.ts';
 import { formatJson } from '../format/json.ts';
-import { componentRows, modelSummary, residualGroups } from '../format/inspect.ts';
+import { componentRows, labelsProvenance, modelSummary, residualGroups } from '../format/inspect.ts';
 import { ioOf, println } from '../format/output.ts';
 import { renderTable } from '../format/table.ts';
 import { existingModelPath, jsonOption } from '../options.ts';
@@ -46,6 +46,7 @@ export function register(program: Command): void {
               normalization: c.normalization,
             },
             program: model.labels.program?.name ?? null,
+            labelsInherited: model.labels.inherited ?? null,
             components,
             residual,
           }),
@@ -53,6 +54,8 @@ export function register(program: Command): void {
         return;
       }
       println(io.out, modelSummary(model));
+      const provenance = labelsProvenance(model);
+      if (provenance) println(io.out, provenance);
       io.out(
         renderTable({
           head: ['layer', 'component', 'implements', 'shape'],

@@ -2,13 +2,14 @@
  * `rasplab run MODEL --input "a b c"`: runs a saved model (compiled or learned) on one input and
  * decodes its output sequence (the BOS position is dropped).
  */
-import { Command, Option } from 'commander';
+import { Command } from 'commander';
 import { formatValue, type Value } from '../../src/rasp/values.ts';
 import { formatJson } from '../format/json.ts';
 import { ioOf, println } from '../format/output.ts';
 import { backendOption, checkLength, existingModelPath, jsonOption, parseInput, type BackendChoice } from '../options.ts';
 import { openModel } from '../openModel.ts';
 import { helpExamples } from '../format/invocation.ts';
+import { requiredOption } from '../requiredOption.ts';
 
 interface RunFlags {
   readonly input: string;
@@ -26,7 +27,7 @@ export function register(program: Command): void {
         'length apply. The backend that ran is noted on stderr (a `backend` field with --json).',
     )
     .argument('<model>', 'a .safetensors model file written by rasplab')
-    .addOption(new Option('-i, --input <tokens>', 'the input: space-separated tokens, e.g. "a b c d"').makeOptionMandatory())
+    .addOption(requiredOption('-i, --input <tokens>', 'the input: space-separated tokens, e.g. "a b c d"'))
     .addOption(jsonOption())
     .addOption(backendOption())
     .addHelpText(

@@ -14,6 +14,7 @@ import { backendOption, maxLenOption, outputNameOption, seedOption, toleranceOpt
 import { trainAtTerminal } from '../trainRun.ts';
 import { resolveProgram } from '../resolveProgram.ts';
 import { helpExamples } from '../format/invocation.ts';
+import { requiredOption } from '../requiredOption.ts';
 
 /** Options as commander hands them over (strings where the user typed them). */
 export interface RawTrainOptions {
@@ -61,9 +62,9 @@ function number(flag: string, text: string | undefined): number | undefined {
   return v;
 }
 
-/** Turns raw flags into TrainFlags (validation happens in `train`). `programDefaults` are a program's header values. */
-export function toTrainFlags(o: RawTrainOptions, programDefaults: { vocab?: readonly Value[]; maxLen?: number } = {}): TrainFlags {
-  const maxLen = o.maxLen ?? programDefaults.maxLen;
+/** Turns raw flags into TrainFlags (validation happens in `train`). `defaults`: the --init-from model's vocabulary and length, else the program header's. */
+export function toTrainFlags(o: RawTrainOptions, defaults: { vocab?: readonly Value[]; maxLen?: number } = {}): TrainFlags {
+  const maxLen = o.maxLen ?? defaults.maxLen;
   if (maxLen === undefined) throw new UserError('give --max-len (the program states no default)');
   const hasArch = o.initFrom === undefined;
   if (!hasArch && (o.layers ?? o.heads ?? o.dModel ?? o.dMlp ?? o.dHead) !== undefined)
@@ -88,7 +89,7 @@ export function toTrainFlags(o: RawTrainOptions, programDefaults: { vocab?: read
   const decay = o.decay ?? DEFAULT_FLAGS.decay;
   if (decay !== 'cosine' && decay !== 'linear' && decay !== 'constant') throw new UserError(`--decay must be cosine, linear or constant, got '${decay}'`);
   return {
-    vocab: o.vocab ?? programDefaults.vocab,
+    vocab: o.vocab ?? defaults.vocab,
     minLen: number('--min-len', o.minLen) ?? DEFAULT_FLAGS.minLen,
     maxLen,
     testLengths: o.testLengths ? o.testLengths.split(',').map((t) => number('--test-lengths', t)!) : [],
@@ -115,11 +116,12 @@ async function runTrain(programArg: string, o: RawTrainOptions, io: CliIo): Prom
   if (!o.out) throw new UserError('give the file to write the learned model to with -o (e.g. -o learned.safetensors)');
   const out = resolve(o.out);
   const program = await resolveProgram(programArg, { output: o.output });
-  const flags = toTrainFlags(o, { vocab: program.vocab, maxLen: program.maxLen });
-  validateTrainFlags(flags); // before any work or output: a bad flag is one line on stderr
   const { loadModel, saveModel } = await import('../../src/model/modelFile.ts');
-  const { selectBackend } = await import('../../src/model/backend.ts');
   const init = o.initFrom !== undefined ? { model: loadModel(o.initFrom), file: o.initFrom } : undefined;
+  const { initDefaults } = await import('../../src/train/setup.ts');
+  const flags = toTrainFlags(o, init ? initDefaults(init.model) : { vocab: program.vocab, maxLen: program.maxLen });
+  validateTrainFlags(flags); // before any work or output: a bad flag is one line on stderr
+  const { selectBackend } = await import('../../src/model/backend.ts');
   const backend = await selectBackend(o.backend ?? 'auto');
   io.err(`training ${program.name} on backend ${backend}\n`);
   const { result, checkpointPath, logPath } = await trainAtTerminal({ program, flags, init }, out, { resume: Boolean(o.resume), io });
@@ -171,7 +173,7 @@ export function register(program: Command): void {
     .option('--clip <x>', 'clip gradients to this global norm (0: off)', String(DEFAULT_FLAGS.clipNorm))
     .addOption(seedOption())
     .option('--and-mask <t>', 'AND-mask gradients across length environments with agreement threshold t in (0, 1]')
-    .option('--init-from <model>', 'start from this (e.g. compiled) model: its architecture, vocabulary and output')
+    .option('--init-from <model>', 'start from this (e.g. compiled) model: its architecture, vocabulary, maximum length and output')
     .option('--target-acc <x>', 'stop once held-out exact match reaches x')
     .addOption(toleranceOption())
     .option('--test-lengths <list>', 'also measure exact match at these input lengths, comma-separated')
@@ -181,7 +183,7 @@ export function register(program: Command): void {
     .option('--checkpoint-every <n>', 'steps between checkpoints', String(DEFAULT_FLAGS.checkpointEvery))
     .option('--resume', 'continue from the checkpoint beside the output')
     .addOption(backendOption())
-    .addOption(new Option('-o, --out <path>', 'where to save the learned model (.safetensors); the log and checkpoint go beside it').makeOptionMandatory())
+    .addOption(requiredOption('-o, --out <path>', 'where to save the learned model (.safetensors); the log and checkpoint go beside it'))
     .addOption(outputNameOption())
     .addHelpText(
       'after',

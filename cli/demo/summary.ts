@@ -3,7 +3,7 @@
  * does each compiled head's job and what ablating it costs, where each variable becomes decodable,
  * and the commands to try next. A pure function of the report data, so tests can read it.
  */
-import { relative } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { formatComponents, formatHead } from '../../src/model/components.ts';
 import { headAblated, type ModelSection, type ReportData } from '../report/data.ts';
 import { readPointName } from '../report/figures/probes.ts';
@@ -87,12 +87,17 @@ export function demoSummary(d: ReportData, files: SummaryFiles): string {
   lines.push('');
   const A = at(files.compiled.path);
   const B = at(files.learned.path);
+  // The report command writes no HTML when given only --svg, and has its own defaults: name them all.
+  const again = `--html ${at(files.report)} --svg ${at(join(dirname(files.report), 'figures'))}/ --samples ${d.settings.samples} --seed ${d.settings.seed}`;
   lines.push('next, try:');
   const next: [string, string][] = [
     ['ablate heads and layers interactively and watch what breaks', `tui ${A} --vs ${B}`],
     ['the comparison as tables', `compare ${A} ${B}`],
-    ["check the compiled heads' selectors as claims about the learned heads", `check --from-labels ${A} ${B}`],
-    ['this report again, each figure also as an .svg file', `report ${A} ${B} --svg figures/`],
+    [
+      'claim each compiled selector of every learned head on generated inputs (the ≈ above is an average; this finds an input where a head looks elsewhere)',
+      `check --from-labels ${A} ${B}`,
+    ],
+    ['this report again (same inputs), each figure also as an .svg file beside it', `report ${A} ${B} ${again}`],
   ];
   for (const [why, cmd] of next) lines.push(`  # ${why}`, `  ${commandLine(cmd)}`);
   return lines.join('\n') + '\n';

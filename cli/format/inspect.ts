@@ -117,6 +117,12 @@ export function residualGroups(labels: readonly DirectionLabel[]): ResidualGroup
   return groups.map((g) => (g.values.length ? g : { sop: g.sop, encoding: g.encoding, start: g.start, end: g.end }));
 }
 
+/** Where a fine-tuned model's labels come from, or null when they are its own. */
+export function labelsProvenance(m: ModelData): string | null {
+  const from = m.labels.inherited;
+  return from ? `labels: from the ${from.origin} model ${from.file}, before fine-tuning (they may no longer hold)` : null;
+}
+
 /** One line about the model as a whole. */
 export function modelSummary(m: ModelData): string {
   const c = m.config;

@@ -63,14 +63,18 @@ export function shapeText(config: ModelConfig): string {
 /** Parses a component of the claim and checks the model has it; the error names the claim, key and shape. */
 export function claimComponent(ctx: ClaimContext, key: string, text: unknown, kinds?: readonly ComponentRef['kind'][]): ComponentRef {
   const config = ctx.model.config;
-  let c: ComponentRef;
-  try {
-    c = parseComponent(String(text));
-    checkComponent(c, config);
-  } catch (e) {
-    if (e instanceof UserError) throw claimError(ctx, key, `${e.message}; ${shapeText(config)}`);
-    throw e;
-  }
+  const withShape = <T>(f: () => T): T => {
+    try {
+      return f();
+    } catch (e) {
+      if (e instanceof UserError) throw claimError(ctx, key, `${e.message}; ${shapeText(config)}`);
+      throw e;
+    }
+  };
+  const c = withShape(() => parseComponent(String(text)));
+  // For a layer the model lacks, its shape alone is the answer (checkComponent would count the layers twice).
+  if (c.kind !== 'embed' && c.layer >= config.layers.length) throw claimError(ctx, key, `component ${formatComponent(c)}: ${shapeText(config)}`);
+  withShape(() => checkComponent(c, config));
   if (kinds && !kinds.includes(c.kind))
     throw claimError(ctx, key, `${formatComponent(c)} is a${/^[aeiou]/.test(c.kind) ? 'n' : ''} ${c.kind}; this claim needs a ${kinds.join(' or ')}`);
   return c;

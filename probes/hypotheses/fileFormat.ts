@@ -7,7 +7,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
-import { parseDocument } from 'yaml';
+import { isMap, isScalar, isSeq, parseDocument } from 'yaml';
 import { UserError } from '../../src/rasp/errors.ts';
 import { ABLATION_MODES } from '../ablation.ts';
 import { CLAIM_KINDS, MATCH_RULES, OUTPUT_EFFECTS, OUTPUT_RELATIONS, TRANSFORMS, type Claim, type ClaimKind } from './claims.ts';
@@ -19,7 +19,8 @@ export interface HypothesisFile {
   readonly claims: Claim[];
 }
 
-type Check = (v: unknown) => string | null;
+/** What is wrong with a value, or null; `written` is its source text where YAML kept one (`1.10` for 1.1). */
+type Check = (v: unknown, written?: string) => string | null;
 
 const COMMON: Record<string, Check> = { name: isString, minLen: isCount, maxLen: isCount };
 
@@ -48,8 +49,8 @@ const shown = (v: unknown): string =>
 function isString(v: unknown): string | null {
   return typeof v === 'string' && v.trim() !== '' ? null : `must be a non-empty string, got ${shown(v)}`;
 }
-function isHead(v: unknown): string | null {
-  if (typeof v === 'number') return `must be a string such as "1.0" (quote it: YAML reads 1.0 as the number ${v})`;
+function isHead(v: unknown, written = String(v)): string | null {
+  if (typeof v === 'number') return `must be a string such as "${written}" (quote it: YAML reads ${written} as the number ${v})`;
   return isString(v);
 }
 function isNumber(v: unknown): string | null {
@@ -92,7 +93,7 @@ function expandDirections(v: unknown): number[] {
   return Array.from({ length: Math.max(0, b - a + 1) }, (_, i) => a + i);
 }
 
-function parseClaim(raw: unknown, at: string, baseDir: string): Claim {
+function parseClaim(raw: unknown, at: string, baseDir: string, node: unknown): Claim {
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw new UserError(`${at}: a claim must be a mapping (key: value), got ${shown(raw)}`);
   const obj = raw as Record<string, unknown>;
   const where = typeof obj.name === 'string' ? `${at} (${obj.name})` : at;
@@ -109,7 +110,7 @@ function parseClaim(raw: unknown, at: string, baseDir: string): Claim {
   for (const [key, value] of Object.entries(obj)) {
     const check = allowed[key];
     if (!check) throw new UserError(`${where}: unknown key '${key}' in this '${kind}' claim (its keys: ${Object.keys(allowed).join(', ')})`);
-    const bad = check(value);
+    const bad = check(value, writtenAs(node, key));
     if (bad) throw new UserError(`${where}: '${key}' ${bad}`);
   }
   for (const key of REQUIRED[kind]) if (!(key in obj)) throw new UserError(`${where}: this '${kind}' claim needs '${key}'`);
@@ -122,6 +123,12 @@ function parseClaim(raw: unknown, at: string, baseDir: string): Claim {
     claim.agrees = isAbsolute(p) ? p : resolve(baseDir, p);
   }
   return claim as unknown as Claim;
+}
+
+/** The source text of a scalar under `key` in a YAML mapping node, if there is one. */
+function writtenAs(node: unknown, key: string): string | undefined {
+  const value = isMap(node) ? node.get(key, true) : undefined;
+  return isScalar(value) ? value.source : undefined;
 }
 
 /** Parses hypothesis text; `file` names it in messages and anchors relative paths. */
@@ -149,7 +156,13 @@ export function parseHypotheses(text: string, file: string): HypothesisFile {
   if (!Array.isArray(list)) throw new UserError(`${file}: 'claims' must be a list, got ${shown(list)}`);
   if (list.length === 0) throw new UserError(`${file}: the file makes no claims`);
   const baseDir = dirname(resolve(file));
-  return { file, ...(program !== undefined ? { program } : {}), claims: list.map((c, i) => parseClaim(c, `${file}: claim ${i + 1}`, baseDir)) };
+  const listNode = Array.isArray(top) ? doc.contents : doc.get('claims', true);
+  const claimNode = (i: number): unknown => (isSeq(listNode) ? listNode.items[i] : undefined);
+  return {
+    file,
+    ...(program !== undefined ? { program } : {}),
+    claims: list.map((c, i) => parseClaim(c, `${file}: claim ${i + 1}`, baseDir, claimNode(i))),
+  };
 }
 
 /** Reads and parses a hypothesis file. */

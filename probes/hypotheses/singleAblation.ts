@@ -5,6 +5,7 @@
  * generated partner input of the same length (resample).
  */
 import * as tf from '@tensorflow/tfjs';
+import '../../src/model/quietTf.ts';
 import fc from 'fast-check';
 import { positionAxis, type HookName, type Hooks } from '../../src/model/hooks.ts';
 import type { Value } from '../../src/rasp/values.ts';

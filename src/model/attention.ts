@@ -4,6 +4,7 @@
  * score and mixing matmuls, so a wide layer costs a handful of kernels rather than one per head.
  */
 import * as tf from '@tensorflow/tfjs';
+import './quietTf.ts';
 import type { HookPoints } from './hookPoints.ts';
 import type { Params } from './params.ts';
 import type { LayerConfig } from './types.ts';

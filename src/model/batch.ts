@@ -5,6 +5,7 @@
  * the model's own `outputs` all encode through `encodeBatch`, so a bad token is worded one way.
  */
 import * as tf from '@tensorflow/tfjs';
+import './quietTf.ts';
 import { UserError } from '../rasp/errors.ts';
 import type { Example } from '../rasp/examples.ts';
 import { formatValue, valueKey, type Value } from '../rasp/values.ts';

@@ -11,6 +11,7 @@
  * caller's tf.tidy frees all intermediates. Cached tensors belong to the caller.
  */
 import * as tf from '@tensorflow/tfjs';
+import './quietTf.ts';
 import { attention, attentionMask } from './attention.ts';
 import { HookPoints, type ForwardOptions } from './hookPoints.ts';
 import type { HookName } from './hooks.ts';

@@ -4,6 +4,7 @@
  * Names and shapes are declared in hooks.ts.
  */
 import type * as tf from '@tensorflow/tfjs';
+import './quietTf.ts';
 import type { HookName, Hooks } from './hooks.ts';
 
 export interface ForwardOptions {

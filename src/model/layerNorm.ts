@@ -3,6 +3,7 @@
  * scale and shift. Applied over the last axis.
  */
 import * as tf from '@tensorflow/tfjs';
+import './quietTf.ts';
 
 export const LN_EPS = 1e-5;
 

@@ -6,6 +6,7 @@
  * (config, labels, training, weights as arrays), so whatever reads a model's metadata reads it.
  */
 import * as tf from '@tensorflow/tfjs';
+import './quietTf.ts';
 import type { MaybeValue, Value } from '../rasp/values.ts';
 import { batchTokens, DEFAULT_BATCH_SIZE, encodeInputs, type Batch } from './batch.ts';
 import { forward } from './forward.ts';

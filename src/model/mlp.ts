@@ -3,6 +3,7 @@
  * Positions are folded into the batch so each projection is a single 2-D matmul.
  */
 import * as tf from '@tensorflow/tfjs';
+import './quietTf.ts';
 import type { HookPoints } from './hookPoints.ts';
 import type { Params } from './params.ts';
 import type { ModelConfig } from './types.ts';

@@ -107,6 +107,8 @@ export function loadModel(path: string): ModelData {
     const err = e as NodeJS.ErrnoException;
     throw new UserError(`${path}: cannot read model file (${err.code === 'ENOENT' ? 'no such file' : (err.code ?? err.message)})`);
   }
+  // The likeliest mix-up: a program given where its compiled model belongs.
+  if (/\.rasp$/i.test(path)) throw new UserError(`${path}: not a safetensors model file but a RASP program; compile it to a model first`);
   return deserializeModel(bytes, path);
 }
 
@@ -166,6 +168,7 @@ export function validateLabels(raw: unknown, fail: Fail): ModelLabels {
   const l = raw as Record<string, unknown>;
   for (const key of ['residual', 'heads', 'mlps']) if (!Array.isArray(l[key]) || !(l[key] as unknown[]).every(isObj)) fail(`${key} is not a list of objects`);
   if (l.program !== undefined && !isObj(l.program)) fail('program is not an object');
+  if (l.inherited !== undefined && !(isObj(l.inherited) && typeof l.inherited.file === 'string')) fail('inherited is not an object with a file');
   const labels = raw as unknown as ModelLabels;
   return { ...labels, residual: labels.residual.map(withRole) };
 }

@@ -3,6 +3,7 @@
  * trainer can take gradients with tf.variableGrads; the forward pass treats both alike.
  */
 import * as tf from '@tensorflow/tfjs';
+import './quietTf.ts';
 import type { ModelData, WeightArray } from './types.ts';
 
 /** Weight name (TransformerLens's) → tensor with that weight's shape. The owner disposes them. */

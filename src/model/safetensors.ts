@@ -17,6 +17,14 @@ const F32_BYTES = 4;
 /** Header size beyond which a length field is certainly corrupt (the format's own limit is 100 MB). */
 const MAX_HEADER_BYTES = 100_000_000;
 
+const OPEN_BRACE = 0x7b;
+
+/** Whether the file opens with printable UTF-8 text rather than binary (for the message only). */
+function looksLikeText(bytes: Uint8Array): boolean {
+  const head = bytes.subarray(0, 256);
+  return !head.some((b) => b < 0x09 || (b > 0x0d && b < 0x20));
+}
+
 const littleEndian = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 function elementCount(shape: readonly number[]): number {
@@ -75,6 +83,10 @@ export function decodeSafetensors(bytes: Uint8Array, sourceName: string): Safete
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const headerLenBig = view.getBigUint64(0, true);
   const available = bytes.length - HEADER_LEN_BYTES;
+  // A model file cut short still opens its JSON header with '{' after the length field; a text
+  // file's first 8 bytes read as an absurd length, and what follows is no header.
+  if (headerLenBig > BigInt(available) && available > 0 && bytes[HEADER_LEN_BYTES] !== OPEN_BRACE)
+    fail(`not a safetensors model file (it does not start with a header length and a JSON header${looksLikeText(bytes) ? '; it is text' : ''})`);
   if (headerLenBig > BigInt(available)) fail(`truncated: header says ${headerLenBig} bytes, file has ${available} after the length field`);
   const headerLen = Number(headerLenBig);
   if (headerLen > MAX_HEADER_BYTES) fail(`header of ${headerLen} bytes is larger than the format allows`);

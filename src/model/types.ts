@@ -107,6 +107,11 @@ export interface ModelLabels {
   readonly residual: readonly DirectionLabel[];
   readonly heads: readonly HeadLabel[];
   readonly mlps: readonly MlpLabel[];
+  /**
+   * Set when these labels were copied from the model a learned one was fine-tuned from
+   * (`train --init-from`): they describe that model before fine-tuning, and may no longer hold.
+   */
+  readonly inherited?: { readonly file: string; readonly origin: ModelConfig['origin'] };
 }
 
 export interface TrainingInfo {

@@ -34,15 +34,34 @@ export function parseProgram(text: string, opts: ParseOptions): Program {
 
 /** Reads and parses a `.rasp` file. */
 export function loadProgram(path: string, opts: { output?: string } = {}): Program {
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = readFileSync(path, 'utf8');
+    bytes = readFileSync(path);
   } catch (e) {
     const code = (e as { code?: string }).code;
     const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : e instanceof Error ? e.message : String(e);
     throw new RaspError(`cannot read program file '${path}': ${why}`);
   }
-  return parseProgram(text, { file: path, output: opts.output });
+  const notText = binaryKind(bytes);
+  if (notText) throw new RaspError(`${path}: not a RASP program (${notText})`);
+  return parseProgram(bytes.toString('utf8'), { file: path, output: opts.output });
+}
+
+/**
+ * Why bytes cannot be program text, or null when they can: a program is UTF-8 without control
+ * bytes. Said before parsing, since the parser would only see an "unexpected character" at 1:1.
+ */
+function binaryKind(bytes: Uint8Array): string | null {
+  // A safetensors file: an 8-byte header length, then its JSON header.
+  if (bytes.length > 8 && bytes[8] === 0x7b && bytes.subarray(0, 8).some((b) => b < 0x09)) return 'it is a safetensors model file';
+  const controls = bytes.some((b) => b < 0x09 || (b > 0x0d && b < 0x20) || b === 0x7f);
+  if (controls) return 'it is a binary file, not text';
+  try {
+    new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    return 'it is not UTF-8 text';
+  }
+  return null;
 }
 
 /** The file's base name without `.rasp`. */

@@ -9,6 +9,7 @@
  * does not shrink the step.
  */
 import * as tf from '@tensorflow/tfjs';
+import '../model/quietTf.ts';
 
 /** The 0/1 mask of components whose signs agree across `envGrads` (one tensor per environment, same shape). */
 export function agreementMask(envGrads: readonly tf.Tensor[], threshold: number): tf.Tensor {

@@ -12,6 +12,7 @@
  * one-hot matrix product, onehot(indices)ᵀ · dy.
  */
 import * as tf from '@tensorflow/tfjs';
+import '../model/quietTf.ts';
 
 const onWasm = (): boolean => tf.getBackend() === 'wasm';
 

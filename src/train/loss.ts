@@ -4,6 +4,7 @@
  * averaged over the scored positions of the batch.
  */
 import * as tf from '@tensorflow/tfjs';
+import '../model/quietTf.ts';
 import type { OutputSpec } from '../model/types.ts';
 import type { Batch } from '../model/batch.ts';
 

@@ -3,6 +3,7 @@
  * command scores), and the matmul FLOPs a training step costs.
  */
 import * as tf from '@tensorflow/tfjs';
+import '../model/quietTf.ts';
 import { batchTokens, type Batch } from '../model/batch.ts';
 import { forward } from '../model/forward.ts';
 import type { Params } from '../model/params.ts';

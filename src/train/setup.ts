@@ -6,10 +6,25 @@ import { UserError } from '../rasp/errors.ts';
 import { formatValue, valueKey, type Value } from '../rasp/values.ts';
 import { initParams } from '../model/init.ts';
 import { paramsFromModel, type Params } from '../model/params.ts';
-import { BOS, type ModelConfig } from '../model/types.ts';
+import { BOS, type ModelConfig, type ModelData, type ModelLabels } from '../model/types.ts';
 import { contextLength, learnedConfig } from './options.ts';
 import { programOutputSpec } from './outputSpec.ts';
 import type { TrainRequest } from './request.ts';
+
+/**
+ * What `--init-from M` trains on when no flag says otherwise: M's vocabulary and maximum length
+ * (for a learned M, the lengths it was trained on), since a program header describes the program,
+ * not M. Fine-tuning on fewer lengths than M handles would unlearn the others.
+ */
+export function initDefaults(model: ModelData): { vocab: Value[]; maxLen: number } {
+  return { vocab: model.config.vocab.filter((v) => valueKey(v) !== valueKey(BOS)), maxLen: model.training?.maxLen ?? model.config.nCtx - 1 };
+}
+
+/** The labels of a model fine-tuned from `init`: its labels, marked as the ones it had before. */
+export function inheritedLabels(init: NonNullable<TrainRequest['init']>): ModelLabels {
+  const labels = init.model.labels;
+  return { ...labels, inherited: labels.inherited ?? { file: init.file, origin: init.model.config.origin } };
+}
 
 /** The input tokens a run draws from: --vocab, else the initial model's, else the program's header. */
 export function resolveVocab(req: TrainRequest): readonly Value[] {
@@ -37,7 +52,24 @@ export function resolveConfig(req: TrainRequest, vocab: readonly Value[]): Model
   return learnedConfig(req.flags.arch, vocab, nCtx, programOutputSpec(req.program, vocab, nCtx - 1));
 }
 
+/**
+ * A compiled model's categorical logits are its one-hot output directions, a margin of 1, which
+ * cross-entropy reads as low confidence in an answer that is exact (40% among five tokens). Fine-tuned as it is, every step
+ * pushes every weight (AdamW moves each by about the learning rate, however small its gradient),
+ * and the compiled attention scales (×100) turn those nudges into a broken length head: reverse
+ * fell from 100% to 85% in 10 steps at --lr 1e-4. Scaled by this factor, the unembedding keeps every
+ * argmax, a correct output costs e^-30 in loss, and only the inputs the model gets wrong move it.
+ */
+export const COMPILED_LOGIT_SCALE = 30;
+
 export function initialParams(req: TrainRequest, config: ModelConfig): Params {
-  if (req.init) return paramsFromModel(req.init.model);
-  return initParams(config, req.flags.seed);
+  if (!req.init) return initParams(config, req.flags.seed);
+  const m = req.init.model;
+  if (m.config.origin !== 'compiled' || m.config.output.encoding !== 'categorical') return paramsFromModel(m);
+  const weights = new Map(m.weights);
+  for (const name of ['unembed.W_U', 'unembed.b_U']) {
+    const w = weights.get(name)!;
+    weights.set(name, { shape: w.shape, data: w.data.map((x) => x * COMPILED_LOGIT_SCALE) });
+  }
+  return paramsFromModel({ weights });
 }

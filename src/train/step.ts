@@ -4,6 +4,7 @@
  * its inputs: the batch comes from (seed, step), so the same state and step give the same result.
  */
 import * as tf from '@tensorflow/tfjs';
+import '../model/quietTf.ts';
 import { forward } from '../model/forward.ts';
 import type { ModelConfig } from '../model/types.ts';
 import { andMaskGradients } from './andMask.ts';

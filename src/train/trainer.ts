@@ -8,6 +8,7 @@
  */
 import * as fs from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
+import '../model/quietTf.ts';
 import { UserError } from '../rasp/errors.ts';
 import type { ModelConfig, ModelData, ModelLabels, TrainingInfo } from '../model/types.ts';
 import { loadCheckpoint, saveCheckpoint } from './checkpoint.ts';
@@ -22,7 +23,7 @@ import { outputName } from './outputSpec.ts';
 import type { TrainRequest } from './request.ts';
 import { defaultWarmup, learningRate, type Schedule } from './schedule.ts';
 import { fingerprint, mismatchedKeys, recordedSettings, runSettings } from './settings.ts';
-import { initialParams, resolveConfig, resolveVocab } from './setup.ts';
+import { inheritedLabels, initialParams, resolveConfig, resolveVocab } from './setup.ts';
 import { disposeState, makeState, paramMap, prepareTraining, stepContext, trainStep, type StepContext, type TrainState } from './step.ts';
 
 export interface TrainProgress {
@@ -134,7 +135,7 @@ export async function train(req: TrainRequest, hooks: TrainHooks = {}): Promise<
     labels = checkpoint.labels;
   } else {
     ({ ctx, state } = prepareTraining(config, initialParams(req, config), stepOpts));
-    labels = req.init ? { ...req.init.model.labels, program: programLabel } : { program: programLabel, residual: [], heads: [], mlps: [] };
+    labels = req.init ? { ...inheritedLabels(req.init), program: programLabel } : { program: programLabel, residual: [], heads: [], mlps: [] };
   }
   const { names, shapes } = ctx;
   try {

@@ -120,6 +120,18 @@ describe('rasplab eval', () => {
     it('a missing --input is a usage error', async () => {
       expectUserError(await cli('eval', 'reverse'), /--input/);
     });
+    it('a mistyped flag is reported as unknown, with a suggestion, not as a missing --input', async () => {
+      expectUserError(await cli('eval', 'reverse', '--inptu', 'a b'), /unknown option '--inptu'/, /Did you mean --input\?/);
+      expectUserError(
+        await cli('run', join(LIBRARY_DIR, '..', 'models', 'reverse.compiled.safetensors'), '--inptu', 'a b'),
+        /unknown option '--inptu'/,
+        /--input/,
+      );
+    });
+    it('a model file is not a RASP program', async () => {
+      const model = join(LIBRARY_DIR, '..', 'models', 'reverse.compiled.safetensors');
+      expectUserError(await cli('eval', model, '--input', 'a b'), /reverse\.compiled\.safetensors: not a RASP program/, /safetensors model/);
+    });
     it('an unknown flag is a usage error', async () => {
       expectUserError(await cli('eval', 'reverse', '--input', 'a', '--bogus'), /unknown option '--bogus'/);
     });

@@ -82,6 +82,12 @@ describe('rasplab compile', () => {
       writeFileSync(cut, bytes.subarray(0, Math.floor(bytes.length / 2)));
       expectUserError(await cli('run', cut, '--input', 'a'), /cut\.safetensors/);
     });
+    it('a text file, or a .rasp program, is not a safetensors model file', async () => {
+      const program = join(LIBRARY_DIR, 'reverse.rasp');
+      expectUserError(await cli('run', program, '--input', 'a'), /reverse\.rasp: not a safetensors model file/, /compile it/);
+      const text = tmp.file('notes.txt', 'these are notes, not weights\n');
+      expectUserError(await cli('run', text, '--input', 'a'), /notes\.txt: not a safetensors model file/);
+    });
   });
 
   describe('rasplab inspect', () => {

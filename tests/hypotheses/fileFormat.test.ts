@@ -63,6 +63,15 @@ claims:
     expect(fails('- 3')).toMatch(/claim 1: a claim must be a mapping/);
   });
 
+  it('an unquoted head is quoted back as it was written, not as the number YAML made of it', () => {
+    expect(fails('- { head: 3.0, implements: flip }')).toBe(
+      '/hyp/h.yaml: claim 1: \'head\' must be a string such as "3.0" (quote it: YAML reads 3.0 as the number 3)',
+    );
+    expect(fails('claims:\n  - head: 1.10\n    implements: flip\n')).toBe(
+      '/hyp/h.yaml: claim 1: \'head\' must be a string such as "1.10" (quote it: YAML reads 1.10 as the number 1.1)',
+    );
+  });
+
   it('names the line and column of a YAML syntax error, and odd top levels', () => {
     expect(fails('claims:\n  - { head: "1.0", implements: flip\n')).toMatch(/^\/hyp\/h\.yaml:\d+:\d+: /);
     expect(fails('claims: []')).toBe('/hyp/h.yaml: the file makes no claims');

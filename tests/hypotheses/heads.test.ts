@@ -127,10 +127,10 @@ describe('heads of compiled library models implement their selectors', () => {
   it('names a head the model lacks, with its shape, and RASP mistakes with their column', async () => {
     const run = (c: Claim) => checkClaim(loaded(rev.model), rev.program, c, { numRuns: 1 });
     const shape = String.raw`the model has 2 layers \(layer 0: 1 head, a \d+-neuron MLP; layer 1: 1 head, no MLP\)`;
-    await expect(run({ head: '2.0', implements: 'flip' })).rejects.toThrow(
-      new RegExp(String.raw`^claim 1: 'head': component 2\.0: the model has 2 layers \(0\.\.1\); ${shape}$`),
+    await expect(run({ head: '2.0', implements: 'flip' })).rejects.toThrow(new RegExp(String.raw`^claim 1: 'head': component 2\.0: ${shape}$`));
+    await expect(run({ head: '1.3', implements: 'flip' })).rejects.toThrow(
+      new RegExp(String.raw`^claim 1: 'head': component 1\.3: layer 1 has 1 head \(0\.\.0\); ${shape}$`),
     );
-    await expect(run({ head: '1.3', implements: 'flip' })).rejects.toThrow(/layer 1 has 1 head \(0\.\.0\)/);
     await expect(run({ head: 'mlp0', implements: 'flip' })).rejects.toThrow(/'head': mlp0 is a mlp; this claim needs a head/);
     await expect(run({ head: '1.0', implements: 'select(indices, opp_idx, ==)' })).rejects.toThrow(
       "claim 1: 'implements': column 17: unknown name 'opp_idx' (did you mean 'opp_index'?)",

@@ -147,6 +147,11 @@ describe('model files', () => {
     expect(e.message).toMatch(/^cut\.safetensors: truncated: /);
   });
 
+  it('bytes that do not open with a JSON header are not a safetensors file, not a truncated one', () => {
+    const text = new TextEncoder().encode('# vocab: a b c\nx = indices;\n');
+    expect(errorOf(() => deserializeModel(text, 'p.rasp')).message).toMatch(/^p\.rasp: not a safetensors model file \(/);
+  });
+
   it('a header length beyond the file names both sizes', () => {
     const edited = bytes.slice();
     new DataView(edited.buffer).setBigUint64(0, BigInt(1e12), true);

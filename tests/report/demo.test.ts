@@ -1,4 +1,4 @@
-import { readFileSync, readdirSync } from 'node:fs';
+import { readFileSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { cli, tempDir } from '../cli/harness.ts';
@@ -35,6 +35,29 @@ describe('rasplab demo', () => {
     const entry = readdirSync(cache);
     expect(entry).toHaveLength(1);
     expect(readdirSync(join(cache, entry[0])).sort()).toEqual(['reverse.compiled.safetensors', 'reverse.learned.safetensors', 'reverse.learned.train.jsonl']);
+  });
+
+  it('every "next, try" line does what it says: the report line writes the same report again, with its figures', async () => {
+    const hints = first.out
+      .split('\n')
+      .filter((l) => l.startsWith('  npx rasplab '))
+      .map((l) => l.slice('  npx rasplab '.length).split(' '));
+    expect(hints.map((h) => h[0])).toEqual(['tui', 'compare', 'check', 'report']);
+    const run = (name: string) => cli(...hints.find((h) => h[0] === name)!);
+    // (tui is interactive; its two files are the ones compare reads.)
+    const compare = await run('compare');
+    expect(compare.code).toBe(0);
+    // check exits 1 when some claim fails, which for a rough learned model is the finding.
+    const check = await run('check');
+    expect([0, 1]).toContain(check.code);
+    expect(check.out).toMatch(/select\(indices, opp_index, ==\)/);
+    const report = join(out, 'rasplab-report.html');
+    const before = readFileSync(report, 'utf8');
+    rmSync(report);
+    const again = await run('report');
+    expect(again.code).toBe(0);
+    expect(readFileSync(report, 'utf8')).toBe(before);
+    expect(readdirSync(join(out, 'figures')).filter((f) => f.endsWith('.svg')).length).toBeGreaterThan(0);
   });
 
   it('a second run takes both models from the cache, says so, and prints the same findings', async () => {
