@@ -32,7 +32,7 @@ const COMPARISON_SET: ReadonlySet<string> = new Set(['==', '!=', '<', '<=', '>',
  * are added in different orders, whose sign and size depend on the order. Without it the
  * evaluator (position order) and value-set inference (any order) could list different numbers.
  */
-const ZERO_BELOW = 1e-12;
+export const ZERO_BELOW = 1e-12;
 
 /** Integers unchanged (exact up to 2^53); numbers below 1e-12 in size as 0; others rounded to 12 significant digits; -0 as 0. */
 export function canonicalNumber(x: number): number {

@@ -19,7 +19,7 @@ import { isSOp, topoSort } from './ast.ts';
 import { encodingOf } from './encoding.ts';
 import { RaspError } from './errors.ts';
 import { nodeInMessage } from './describe.ts';
-import { applyScalarFn, canonicalNumber } from './scalar.ts';
+import { applyScalarFn, canonicalNumber, ZERO_BELOW } from './scalar.ts';
 import { formatValue, sortedUnique, valueKey, type Value } from './values.ts';
 
 export interface ValueSet {
@@ -196,8 +196,10 @@ function generalIntegerMeans(vals: number[], maxLen: number, add: (v: Value) => 
 }
 
 /**
- * Any numbers: sums reachable per bag size, de-duplicated canonically. The sums of bags of size m
- * are no more than the distinct means of size m, so a sum set over the limit means the value set is.
+ * Any numbers: sums reachable per bag size, de-duplicated at 14 significant digits. Not at the
+ * 12 of canonical numbers: the evaluator rounds only the mean, so two sums that round alike at 12
+ * digits (1.666666666663 and 1.66666666666) can still give means that do not (0.833333333332 and
+ * 0.83333333333); at 14 digits only the last bits a different order of addition leaves are merged.
  */
 function generalMeans(n: AggregateNode, vals: number[], ctx: Ctx, add: (v: Value) => void): void {
   let sums = new Map<string, number>([['0', 0]]);
@@ -206,7 +208,7 @@ function generalMeans(n: AggregateNode, vals: number[], ctx: Ctx, add: (v: Value
     for (const s of sums.values())
       for (const v of vals) {
         const x = s + v;
-        const key = String(canonicalNumber(x));
+        const key = sumKey(x);
         if (!next.has(key)) next.set(key, x);
       }
     sums = next;
@@ -214,6 +216,8 @@ function generalMeans(n: AggregateNode, vals: number[], ctx: Ctx, add: (v: Value
     for (const s of sums.values()) add(canonicalNumber(s / m));
   }
 }
+
+const sumKey = (x: number): string => (Math.abs(x) < ZERO_BELOW ? '0' : x.toPrecision(14));
 
 /** One line listing a set, for messages and the CLI. */
 export function formatValueSet(s: ValueSet): string {

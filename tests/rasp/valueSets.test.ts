@@ -158,6 +158,24 @@ describe('the size limit', () => {
 });
 
 describe('value sets contain what the evaluator produces', () => {
+  it('a mean of sums that round alike at 12 digits (the counterexample fast-check found)', () => {
+    // An aggregate of means (1.33333333333, 0.333333333333, …) averaged again: the sum
+    // 1.666666666663 gives the mean 0.833333333332, which the set lost when it kept only one sum
+    // per 12-digit rounding (1.66666666666).
+    const steps = [
+      { t: 'num', sel: { k: 0, q: 0, p: 3, combine: 0, k2: 0, q2: 0, p2: 0 }, a: 0, indicator: false },
+      { t: 'agg', sel: { k: 0, q: 0, p: 0, combine: 2, k2: 307, q2: 0, p2: 0 }, a: 539, dflt: null },
+      { t: 'map', f: 0, a: 0 },
+    ] as unknown as Parameters<typeof buildProgram>[0];
+    const pool = buildProgram(steps);
+    const sets = inferValueSets(pool, { vocab: VOCAB, maxLen: MAX_LEN });
+    const ev = new Evaluator([3, 1, 0]);
+    for (const node of pool) {
+      const keys = new Set(sets.get(node.id)!.values.map(valueKey));
+      for (const v of ev.sop(node)) if (v !== null) expect(keys.has(valueKey(v)), `${String(v)} in the set of node ${node.id}`).toBe(true);
+    }
+  });
+
   test.prop([stepsArb(6), fc.array(inputArb, { minLength: 1, maxLength: 8 })], { numRuns: 150 })('random programs on random inputs', (steps, inputs) => {
     const pool = buildProgram(steps);
     let sets: Map<number, ValueSet>;
