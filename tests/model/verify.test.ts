@@ -19,7 +19,15 @@ const vocab = ['a', 'b', 'c'];
 describe('verifyModel', () => {
   it('a copy model computes identity: agreement 1, exhaustive over every input', () => {
     const r = verifyModel(loaded(copyModel(vocab)), identity, { vocab, maxLen: 4 });
-    expect(r).toEqual({ checked: countInputs(3, 1, 4), exhaustive: true, agreement: 1, maxAbsError: 0, firstMismatch: null, rejected: 0, firstRejection: null });
+    expect(r).toEqual({
+      checked: countInputs(3, 1, 4),
+      exhaustive: true,
+      agreement: 1,
+      maxAbsError: 0,
+      firstMismatch: null,
+      rejected: 0,
+      firstRejection: null,
+    });
   });
 
   it('a broken copy model (a and b swapped) reports the first mismatch in enumeration order', () => {
