@@ -120,9 +120,17 @@ export interface GroupSides {
   readonly queryRepr: () => readonly CatEntry[];
 }
 
-function indicator(entries: readonly CatEntry[], v: MaybeValue): LinComb | undefined {
-  const k = valueKey(v);
-  return entries.find((e) => valueKey(e.value) === k)?.ind;
+/**
+ * Each value's indicator, the first entry's where two share a value. A lookup, not a scan: the
+ * query × key loop asks it once per pair, over value sets that grow with the maximum length.
+ */
+function indicators(entries: readonly CatEntry[]): (v: MaybeValue) => LinComb | undefined {
+  const byKey = new Map<string, LinComb>();
+  for (const e of entries) {
+    const k = valueKey(e.value);
+    if (!byKey.has(k)) byKey.set(k, e.ind);
+  }
+  return (v) => byKey.get(valueKey(v));
 }
 
 function tableOf(g: SelectorGroup, keyDomain: readonly MaybeValue[], queryDomain: readonly MaybeValue[]): boolean[][] {
@@ -157,24 +165,23 @@ export function addGroupScores(qk: Map<Dir, Map<Dir, number>>, g: SelectorGroup,
     return;
   }
   if (keyFree) {
-    const qr = sides.queryRepr();
-    qs.forEach((q, i) => T[i][0] && addOuter(qk, indicator(qr, q) ?? lin(), one, S));
+    const indicator = indicators(sides.queryRepr());
+    qs.forEach((q, i) => T[i][0] && addOuter(qk, indicator(q) ?? lin(), one, S));
     return;
   }
   if (queryFree) {
-    const kr = sides.keyRepr();
-    ks.forEach((k, j) => T[0][j] && addOuter(qk, one, indicator(kr, k) ?? lin(), S));
+    const indicator = indicators(sides.keyRepr());
+    ks.forEach((k, j) => T[0][j] && addOuter(qk, one, indicator(k) ?? lin(), S));
     return;
   }
-  const qr = sides.queryRepr();
-  const kr = sides.keyRepr();
+  const queryIndicator = indicators(sides.queryRepr());
+  const keyIndicator = indicators(sides.keyRepr());
+  const ik = ks.map(keyIndicator);
   qs.forEach((q, i) => {
-    const iq = indicator(qr, q);
+    const iq = queryIndicator(q);
     if (!iq) return;
-    ks.forEach((k, j) => {
-      if (!T[i][j]) return;
-      const ik = indicator(kr, k);
-      if (ik) addOuter(qk, iq, ik, S);
+    ks.forEach((_, j) => {
+      if (T[i][j] && ik[j]) addOuter(qk, iq, ik[j], S);
     });
   });
 }
