@@ -39,6 +39,9 @@ export interface AssembleInput {
 /** A factorisation of a bilinear form: left · rightᵀ = m, through min(rows, cols) dimensions. */
 interface Factor {
   readonly width: number;
+  /** The form's non-empty rows and its columns, as matRows / matCols list them. */
+  readonly rows: readonly Dir[];
+  readonly cols: readonly Dir[];
   readonly left: (row: Dir) => ReadonlyMap<number, number>;
   readonly right: (col: Dir) => ReadonlyMap<number, number>;
 }
@@ -46,19 +49,36 @@ interface Factor {
 function factor(m: SparseMat): Factor {
   const rows = [...matRows(m)];
   const cols = [...matCols(m)];
+  const none: ReadonlyMap<number, number> = new Map();
+  // The wide side's vectors are read off m in one pass: asking each of its directions for its
+  // entries would scan the narrow side once per direction.
+  const wide = new Map<Dir, Map<number, number>>();
+  const put = (d: Dir, j: number, c: number) => {
+    let v = wide.get(d);
+    if (!v) wide.set(d, (v = new Map()));
+    v.set(j, c);
+  };
   if (rows.length <= cols.length) {
     const pos = new Map(rows.map((r, j) => [r, j]));
+    rows.forEach((r, j) => {
+      for (const [c, x] of m.get(r)!) if (x) put(c, j, x);
+    });
     return {
       width: rows.length,
-      left: (r) => (pos.has(r) ? new Map([[pos.get(r)!, 1]]) : new Map()),
-      right: (c) => new Map(rows.flatMap((r, j) => (m.get(r)?.get(c) ? [[j, m.get(r)!.get(c)!] as [number, number]] : []))),
+      rows,
+      cols,
+      left: (r) => (pos.has(r) ? new Map([[pos.get(r)!, 1]]) : none),
+      right: (c) => wide.get(c) ?? none,
     };
   }
   const pos = new Map(cols.map((c, j) => [c, j]));
+  for (const r of rows) for (const [c, x] of m.get(r)!) if (x) put(r, pos.get(c)!, x);
   return {
     width: cols.length,
-    left: (r) => new Map(cols.flatMap((c, j) => (m.get(r)?.get(c) ? [[j, m.get(r)!.get(c)!] as [number, number]] : []))),
-    right: (c) => (pos.has(c) ? new Map([[pos.get(c)!, 1]]) : new Map()),
+    rows,
+    cols,
+    left: (r) => wide.get(r) ?? none,
+    right: (c) => (pos.has(c) ? new Map([[pos.get(c)!, 1]]) : none),
   };
 }
 
@@ -111,10 +131,10 @@ export function assemble(inp: AssembleInput): ModelData {
           if (r === undefined) return;
           for (const [j, c] of m) w.data[(hi * D + r) * dHead + j] = c;
         };
-        for (const r of matRows(h.qk)) put(WQ, r, qks[hi].left(r));
-        for (const c of matCols(h.qk)) put(WK, c, qks[hi].right(c));
-        for (const r of matRows(h.ov)) put(WV, r, ovs[hi].left(r));
-        for (const c of matCols(h.ov)) {
+        for (const r of qks[hi].rows) put(WQ, r, qks[hi].left(r));
+        for (const c of qks[hi].cols) put(WK, c, qks[hi].right(c));
+        for (const r of ovs[hi].rows) put(WV, r, ovs[hi].left(r));
+        for (const c of ovs[hi].cols) {
           const col = at(c);
           if (col === undefined) continue;
           for (const [j, v] of ovs[hi].right(c)) WO.data[(hi * dHead + j) * D + col] = v;
