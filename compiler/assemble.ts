@@ -20,7 +20,7 @@ import {
 } from '../src/model/types.ts';
 import { zeros } from '../src/model/weightArray.ts';
 import type { LayerPlan } from './layout.ts';
-import { matCols, matRows, type Dir, type LinComb, type SparseMat } from './linalg.ts';
+import { matRows, type Dir, type LinComb, type SparseMat } from './linalg.ts';
 import { inputDir, temporaryName } from './spaces.ts';
 import type { DirInfo } from './types.ts';
 
@@ -48,36 +48,35 @@ interface Factor {
 
 function factor(m: SparseMat): Factor {
   const rows = [...matRows(m)];
-  const cols = [...matCols(m)];
+  // m's columns (in matCols's order), each with its entries by row position, in one pass: asking
+  // each column for its entries would scan every row once per column.
+  const byCol = new Map<Dir, Map<number, number>>();
+  rows.forEach((r, j) => {
+    for (const [c, x] of m.get(r)!) {
+      let v = byCol.get(c);
+      if (!v) byCol.set(c, (v = new Map()));
+      if (x) v.set(j, x);
+    }
+  });
+  const cols = [...byCol.keys()];
   const none: ReadonlyMap<number, number> = new Map();
-  // The wide side's vectors are read off m in one pass: asking each of its directions for its
-  // entries would scan the narrow side once per direction.
-  const wide = new Map<Dir, Map<number, number>>();
-  const put = (d: Dir, j: number, c: number) => {
-    let v = wide.get(d);
-    if (!v) wide.set(d, (v = new Map()));
-    v.set(j, c);
-  };
   if (rows.length <= cols.length) {
     const pos = new Map(rows.map((r, j) => [r, j]));
-    rows.forEach((r, j) => {
-      for (const [c, x] of m.get(r)!) if (x) put(c, j, x);
-    });
     return {
       width: rows.length,
       rows,
       cols,
       left: (r) => (pos.has(r) ? new Map([[pos.get(r)!, 1]]) : none),
-      right: (c) => wide.get(c) ?? none,
+      right: (c) => byCol.get(c) ?? none,
     };
   }
   const pos = new Map(cols.map((c, j) => [c, j]));
-  for (const r of rows) for (const [c, x] of m.get(r)!) if (x) put(r, pos.get(c)!, x);
+  const byRow = new Map(rows.map((r) => [r, new Map([...m.get(r)!].filter(([, x]) => x).map(([c, x]) => [pos.get(c)!, x]))]));
   return {
     width: cols.length,
     rows,
     cols,
-    left: (r) => wide.get(r) ?? none,
+    left: (r) => byRow.get(r) ?? none,
     right: (c) => (pos.has(c) ? new Map([[pos.get(c)!, 1]]) : none),
   };
 }

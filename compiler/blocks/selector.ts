@@ -16,6 +16,7 @@ import { compareOp } from '../../src/rasp/scalar.ts';
 import { valueKey, type MaybeValue } from '../../src/rasp/values.ts';
 import type { Graph } from '../graph.ts';
 import { addOuter, BOS_DIR, lin, ONE, unit, type Dir, type LinComb } from '../linalg.ts';
+import { memoised } from '../memo.ts';
 import type { CatEntry } from '../types.ts';
 
 /** Score per satisfied group: e^(−S/2) is the weight left on a key half a level down. */
@@ -81,7 +82,16 @@ function formulaOf(graph: Graph, idx: number): Formula {
  * The selector as a conjunction of single-pair groups (De Morgan pushes `not` through and/or).
  * A selector that cannot be split is a RaspError naming it.
  */
-export function selectorGroups(graph: Graph, idx: number): SelectorGroup[] {
+export function selectorGroups(graph: Graph, idx: number): readonly SelectorGroup[] {
+  let byNode = groupsByGraph.get(graph);
+  if (!byNode) groupsByGraph.set(graph, (byNode = new Map()));
+  return memoised(byNode, idx, () => splitSelector(graph, idx));
+}
+
+/** Planning and emission ask for the same selector's groups: one set per graph, so their tables are shared too. */
+const groupsByGraph = new WeakMap<Graph, Map<number, readonly SelectorGroup[]>>();
+
+function splitSelector(graph: Graph, idx: number): SelectorGroup[] {
   const out: SelectorGroup[] = [];
   const visit = (i: number, negated: boolean): void => {
     const f = formulaOf(graph, i);
@@ -133,8 +143,23 @@ function indicators(entries: readonly CatEntry[]): (v: MaybeValue) => LinComb | 
   return (v) => byKey.get(valueKey(v));
 }
 
+/**
+ * A group's table over (query, key) values: planning asks for it to learn which sides it reads,
+ * emission to write the scores, and over two value sets of n² values each it is n⁴ evaluations,
+ * so it is kept with the group for the domains it was made over.
+ */
+const tables = new WeakMap<SelectorGroup, { keys: readonly MaybeValue[]; queries: readonly MaybeValue[]; T: boolean[][] }>();
+
+function sameValues(a: readonly MaybeValue[], b: readonly MaybeValue[]): boolean {
+  return a === b || (a.length === b.length && a.every((v, i) => v === b[i]));
+}
+
 function tableOf(g: SelectorGroup, keyDomain: readonly MaybeValue[], queryDomain: readonly MaybeValue[]): boolean[][] {
-  return queryDomain.map((q) => keyDomain.map((k) => g.table(k, q)));
+  const hit = tables.get(g);
+  if (hit && sameValues(hit.keys, keyDomain) && sameValues(hit.queries, queryDomain)) return hit.T;
+  const T = queryDomain.map((q) => keyDomain.map((k) => g.table(k, q)));
+  tables.set(g, { keys: keyDomain, queries: queryDomain, T });
+  return T;
 }
 
 function sidesRead(T: readonly (readonly boolean[])[]): { keys: boolean; queries: boolean } {
