@@ -20,7 +20,7 @@ import {
 } from '../src/model/types.ts';
 import { zeros } from '../src/model/weightArray.ts';
 import type { LayerPlan } from './layout.ts';
-import { matRows, type Dir, type LinComb, type SparseMat } from './linalg.ts';
+import { matCols, matRows, type Dir, type LinComb, type SparseMat } from './linalg.ts';
 import { inputDir, temporaryName } from './spaces.ts';
 import type { DirInfo } from './types.ts';
 
@@ -36,48 +36,39 @@ export interface AssembleInput {
   readonly output: OutputSpec;
 }
 
-/** A factorisation of a bilinear form: left · rightᵀ = m, through min(rows, cols) dimensions. */
+/** Where a factor puts coefficient `x`: direction `d`'s row, column `j` of the factor. */
+type Put = (d: Dir, j: number, x: number) => void;
+
+/**
+ * A factorisation of a bilinear form: left · rightᵀ = m, through min(rows, cols) dimensions. Each
+ * side is written entry by entry, straight off m: a score over two large value sets has
+ * value-set² entries, and collecting them per direction first costs more than writing them.
+ */
 interface Factor {
   readonly width: number;
-  /** The form's non-empty rows and its columns, as matRows / matCols list them. */
-  readonly rows: readonly Dir[];
-  readonly cols: readonly Dir[];
-  readonly left: (row: Dir) => ReadonlyMap<number, number>;
-  readonly right: (col: Dir) => ReadonlyMap<number, number>;
+  readonly left: (put: Put) => void;
+  readonly right: (put: Put) => void;
 }
 
 function factor(m: SparseMat): Factor {
   const rows = [...matRows(m)];
-  // m's columns (in matCols's order), each with its entries by row position, in one pass: asking
-  // each column for its entries would scan every row once per column.
-  const byCol = new Map<Dir, Map<number, number>>();
-  rows.forEach((r, j) => {
-    for (const [c, x] of m.get(r)!) {
-      let v = byCol.get(c);
-      if (!v) byCol.set(c, (v = new Map()));
-      if (x) v.set(j, x);
-    }
-  });
-  const cols = [...byCol.keys()];
-  const none: ReadonlyMap<number, number> = new Map();
-  if (rows.length <= cols.length) {
-    const pos = new Map(rows.map((r, j) => [r, j]));
+  const cols = [...matCols(m)];
+  if (rows.length <= cols.length)
     return {
       width: rows.length,
-      rows,
-      cols,
-      left: (r) => (pos.has(r) ? new Map([[pos.get(r)!, 1]]) : none),
-      right: (c) => byCol.get(c) ?? none,
+      left: (put) => rows.forEach((r, j) => put(r, j, 1)),
+      right: (put) =>
+        rows.forEach((r, j) => {
+          for (const [c, x] of m.get(r)!) if (x) put(c, j, x);
+        }),
     };
-  }
   const pos = new Map(cols.map((c, j) => [c, j]));
-  const byRow = new Map(rows.map((r) => [r, new Map([...m.get(r)!].filter(([, x]) => x).map(([c, x]) => [pos.get(c)!, x]))]));
   return {
     width: cols.length,
-    rows,
-    cols,
-    left: (r) => byRow.get(r) ?? none,
-    right: (c) => (pos.has(c) ? new Map([[pos.get(c)!, 1]]) : none),
+    left: (put) => {
+      for (const r of rows) for (const [c, x] of m.get(r)!) if (x) put(r, pos.get(c)!, x);
+    },
+    right: (put) => cols.forEach((c, j) => put(c, j, 1)),
   };
 }
 
@@ -125,19 +116,20 @@ export function assemble(inp: AssembleInput): ModelData {
       const WV = zeros([nH, D, dHead]);
       const WO = zeros([nH, dHead, D]);
       layer.heads.forEach((h, hi) => {
-        const put = (w: WeightArray, d: Dir, m: ReadonlyMap<number, number>) => {
-          const r = at(d);
-          if (r === undefined) return;
-          for (const [j, c] of m) w.data[(hi * D + r) * dHead + j] = c;
-        };
-        for (const r of qks[hi].rows) put(WQ, r, qks[hi].left(r));
-        for (const c of qks[hi].cols) put(WK, c, qks[hi].right(c));
-        for (const r of ovs[hi].rows) put(WV, r, ovs[hi].left(r));
-        for (const c of ovs[hi].cols) {
-          const col = at(c);
-          if (col === undefined) continue;
-          for (const [j, v] of ovs[hi].right(c)) WO.data[(hi * dHead + j) * D + col] = v;
-        }
+        // Rows of W_Q, W_K, W_V: direction d's row, column j of the head.
+        const into =
+          (w: WeightArray): Put =>
+          (d, j, x) => {
+            const r = at(d);
+            if (r !== undefined) w.data[(hi * D + r) * dHead + j] = x;
+          };
+        qks[hi].left(into(WQ));
+        qks[hi].right(into(WK));
+        ovs[hi].left(into(WV));
+        ovs[hi].right((d, j, x) => {
+          const col = at(d);
+          if (col !== undefined) WO.data[(hi * dHead + j) * D + col] = x;
+        });
         headLabels.push({ layer: l, head: hi, ...h.label });
       });
       weights.set(`${p}.attn.W_Q`, WQ);
