@@ -7,6 +7,7 @@
  * larger size (max length 8), and the differential property over more random programs than the
  * test suite runs.
  */
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import fc from 'fast-check';
@@ -95,7 +96,9 @@ function sizesTable(): void {
       try {
         result = compile(program, { vocab, maxLen });
       } catch (e) {
-        rows.push([name, maxLen, `refused: ${(e as Error).message}`, ...head.slice(3).map(() => '')]);
+        // The reason without its file position, short enough to keep the table readable.
+        const why = (e as Error).message.replace(/^.*?:\d+:\d+: /, '');
+        rows.push([name, maxLen, `refused: ${why.length > 60 ? `${why.slice(0, 59)}…` : why}`, ...head.slice(3).map(() => '')]);
         continue;
       }
       const { model, stats, mlps } = result;
@@ -180,7 +183,7 @@ function differential(runs: number): void {
 }
 
 export default async function run(): Promise<void> {
-  console.log(`backend: ${await selectBackend(process.env.RASPLAB_BACKEND ?? 'auto')}`);
+  console.log(`backend: ${await selectBackend(process.env.RASPLAB_BACKEND ?? 'auto')}; ${availableParallelism()} cores`);
   sizesTable();
   verifyLarger();
   differential(Number(process.env.RASPLAB_BENCH_PROGRAMS ?? 3000));
