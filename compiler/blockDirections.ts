@@ -6,9 +6,10 @@ import { matCols, matRows, type Dir, type SparseMat } from './linalg.ts';
 import type { Block } from './types.ts';
 
 /**
- * A score form's rows and columns. Pruning and layout ask for them again and again, and a score
- * over two large value sets has value-set² entries, so they are listed once per form (blocks are
- * not changed once emitted; pruning replaces a head's OV, never its QK).
+ * Pruning and layout ask what a block reads again and again, and a score over two large value sets
+ * has value-set² entries, so it is listed once per block, and a score form's sides once per form
+ * (blocks are not changed once emitted; pruning makes a new block when it takes something away,
+ * and then replaces a head's OV, never its QK).
  */
 const scoreSides = new WeakMap<SparseMat, readonly Dir[]>();
 function sidesOf(qk: SparseMat): readonly Dir[] {
@@ -17,10 +18,13 @@ function sidesOf(qk: SparseMat): readonly Dir[] {
   return s;
 }
 
+const reads = new WeakMap<Block, ReadonlySet<Dir>>();
+
 /** A head reads its query and key sides (the score's rows and columns) and its value side. */
-export function blockReads(b: Block): Set<Dir> {
-  if (b.type === 'attn') return new Set([...sidesOf(b.qk), ...matRows(b.ov)]);
-  return new Set(b.neurons.flatMap((n) => [...n.in.keys()]));
+export function blockReads(b: Block): ReadonlySet<Dir> {
+  let r = reads.get(b);
+  if (!r) reads.set(b, (r = b.type === 'attn' ? new Set([...sidesOf(b.qk), ...matRows(b.ov)]) : new Set(b.neurons.flatMap((n) => [...n.in.keys()]))));
+  return r;
 }
 
 export function blockWrites(b: Block): Set<Dir> {
