@@ -36,29 +36,39 @@ export interface AssembleInput {
   readonly output: OutputSpec;
 }
 
-/** A factorisation of a bilinear form: left · rightᵀ = m, through min(rows, cols) dimensions. */
+/** Where a factor puts coefficient `x`: direction `d`'s row, column `j` of the factor. */
+type Put = (d: Dir, j: number, x: number) => void;
+
+/**
+ * A factorisation of a bilinear form: left · rightᵀ = m, through min(rows, cols) dimensions. Each
+ * side is written entry by entry, straight off m: a score over two large value sets has
+ * value-set² entries, and collecting them per direction first costs more than writing them.
+ */
 interface Factor {
   readonly width: number;
-  readonly left: (row: Dir) => ReadonlyMap<number, number>;
-  readonly right: (col: Dir) => ReadonlyMap<number, number>;
+  readonly left: (put: Put) => void;
+  readonly right: (put: Put) => void;
 }
 
 function factor(m: SparseMat): Factor {
   const rows = [...matRows(m)];
   const cols = [...matCols(m)];
-  if (rows.length <= cols.length) {
-    const pos = new Map(rows.map((r, j) => [r, j]));
+  if (rows.length <= cols.length)
     return {
       width: rows.length,
-      left: (r) => (pos.has(r) ? new Map([[pos.get(r)!, 1]]) : new Map()),
-      right: (c) => new Map(rows.flatMap((r, j) => (m.get(r)?.get(c) ? [[j, m.get(r)!.get(c)!] as [number, number]] : []))),
+      left: (put) => rows.forEach((r, j) => put(r, j, 1)),
+      right: (put) =>
+        rows.forEach((r, j) => {
+          for (const [c, x] of m.get(r)!) if (x) put(c, j, x);
+        }),
     };
-  }
   const pos = new Map(cols.map((c, j) => [c, j]));
   return {
     width: cols.length,
-    left: (r) => new Map(cols.flatMap((c, j) => (m.get(r)?.get(c) ? [[j, m.get(r)!.get(c)!] as [number, number]] : []))),
-    right: (c) => (pos.has(c) ? new Map([[pos.get(c)!, 1]]) : new Map()),
+    left: (put) => {
+      for (const r of rows) for (const [c, x] of m.get(r)!) if (x) put(r, pos.get(c)!, x);
+    },
+    right: (put) => cols.forEach((c, j) => put(c, j, 1)),
   };
 }
 
@@ -106,19 +116,20 @@ export function assemble(inp: AssembleInput): ModelData {
       const WV = zeros([nH, D, dHead]);
       const WO = zeros([nH, dHead, D]);
       layer.heads.forEach((h, hi) => {
-        const put = (w: WeightArray, d: Dir, m: ReadonlyMap<number, number>) => {
-          const r = at(d);
-          if (r === undefined) return;
-          for (const [j, c] of m) w.data[(hi * D + r) * dHead + j] = c;
-        };
-        for (const r of matRows(h.qk)) put(WQ, r, qks[hi].left(r));
-        for (const c of matCols(h.qk)) put(WK, c, qks[hi].right(c));
-        for (const r of matRows(h.ov)) put(WV, r, ovs[hi].left(r));
-        for (const c of matCols(h.ov)) {
-          const col = at(c);
-          if (col === undefined) continue;
-          for (const [j, v] of ovs[hi].right(c)) WO.data[(hi * dHead + j) * D + col] = v;
-        }
+        // Rows of W_Q, W_K, W_V: direction d's row, column j of the head.
+        const into =
+          (w: WeightArray): Put =>
+          (d, j, x) => {
+            const r = at(d);
+            if (r !== undefined) w.data[(hi * D + r) * dHead + j] = x;
+          };
+        qks[hi].left(into(WQ));
+        qks[hi].right(into(WK));
+        ovs[hi].left(into(WV));
+        ovs[hi].right((d, j, x) => {
+          const col = at(d);
+          if (col !== undefined) WO.data[(hi * dHead + j) * D + col] = x;
+        });
         headLabels.push({ layer: l, head: hi, ...h.label });
       });
       weights.set(`${p}.attn.W_Q`, WQ);

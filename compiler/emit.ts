@@ -10,6 +10,7 @@ import { isNumeric, type MaybeValue, type Value } from '../src/rasp/values.ts';
 import { guardAtBos } from './blocks/bosGuard.ts';
 import { defaultFillNeuron } from './blocks/defaults.ts';
 import { mapNeurons } from './blocks/mapMlp.ts';
+import { comboCount } from './fuse.ts';
 import { discretisedNeurons, type NumLeaf } from './blocks/numericalMlp.ts';
 import type { Graph } from './graph.ts';
 import { buildAggregateHead, buildWidthHead, type HeadContext } from './heads.ts';
@@ -187,6 +188,7 @@ class Emitter implements HeadContext {
         this.blocks.push({
           type: 'mlp',
           neurons: [defaultFillNeuron(this.temps.get(i)!, write)],
+          combinations: 1,
           label: { expr: this.text.describe(n), writes: this.name(i), reads, kind: categorical ? 'categorical-map' : 'numerical-map' },
         });
         return;
@@ -198,6 +200,7 @@ class Emitter implements HeadContext {
         this.blocks.push({
           type: 'mlp',
           neurons: this.guard(discretisedNeurons(leaf, [], out)),
+          combinations: comboCount([leaf]),
           label: { expr: `categorical(${this.text.reference(n)})`, writes: sop, reads: [leaf.sop], kind: 'numerical-map' },
         });
         return;
@@ -227,6 +230,7 @@ class Emitter implements HeadContext {
     this.blocks.push({
       type: 'mlp',
       neurons: this.guard(neurons),
+      combinations: comboCount(leaves),
       label: { expr: this.text.describe(this.graph.nodes[i].node), writes: this.name(i), reads: [...new Set(leaves.map((l) => l.sop))], kind: b.kind },
     });
   }

@@ -68,7 +68,7 @@ export function buildWidthHead(ctx: HeadContext, i: number): { block: HeadBlock;
   const g = ctx.graph.nodes[i];
   // length is the width of the all-true selector, which reads no s-op.
   const isLength = g.node.kind === 'length';
-  const groups: SelectorGroup[] = isLength ? [{ keys: -1, queries: -1, table: () => true }] : selectorGroups(ctx.graph, g.inputs[0]);
+  const groups: readonly SelectorGroup[] = isLength ? [{ keys: -1, queries: -1, table: () => true }] : selectorGroups(ctx.graph, g.inputs[0]);
   const tempDir = ctx.tempDir(i, '1/(w+1)');
   const selector = ctx.text.describe(isLength ? lengthSelector : ctx.graph.nodes[g.inputs[0]].node);
   return {

@@ -42,9 +42,19 @@ export interface CompileOptions {
   readonly fuseLimit?: number;
 }
 
+/** One MLP block: the s-op it writes, in which layer, with how many neurons, from how many combinations. */
+export interface MlpEnumeration {
+  readonly layer: number;
+  readonly writes: string;
+  readonly neurons: number;
+  readonly combinations: number;
+}
+
 export interface CompileResult {
   readonly model: ModelData;
   readonly stats: CompileStats;
+  /** Every MLP block, in layer order: what fusing cost (issue 19 asks that it be shown). */
+  readonly mlps: readonly MlpEnumeration[];
   /** How each s-op is represented: free, by its head, by an MLP, or fused into a consumer's MLP. */
   readonly plan: readonly NodePlan[];
 }
@@ -71,5 +81,6 @@ export function compile(program: Program, opts: CompileOptions): CompileResult {
     unembed: emitted.unembed,
     output: emitted.outputValues !== undefined ? { encoding: 'categorical', values: emitted.outputValues } : { encoding: 'numerical' },
   });
-  return { model, stats: modelStats(model), plan: plan.nodes };
+  const mlps = layers.flatMap((l, layer) => l.mlps.map((m) => ({ layer, writes: m.label.writes, neurons: m.neurons.length, combinations: m.combinations })));
+  return { model, stats: modelStats(model), mlps, plan: plan.nodes };
 }

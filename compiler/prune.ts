@@ -28,13 +28,15 @@ export function prune(blocks: readonly Block[], unembed: readonly LinComb[]): Pr
         const ov = restrictMat(b.ov, keep);
         const before = [...b.ov.values()].reduce((s, r) => s + r.size, 0);
         const after = [...ov.values()].reduce((s, r) => s + r.size, 0);
+        // A block nothing was taken from stays the same object, so what it reads is listed once.
         if (after !== before) changed = true;
-        if (after > 0) next.push({ ...b, ov });
+        if (after > 0) next.push(after === before ? b : { ...b, ov });
         continue;
       }
       const neurons = b.neurons.map((n) => ({ in: n.in, out: restrictLin(n.out, keep) })).filter((n) => n.out.size > 0);
-      if (neurons.length !== b.neurons.length || neurons.some((n, k) => n.out.size !== b.neurons[k]?.out.size)) changed = true;
-      if (neurons.length > 0) next.push({ ...b, neurons });
+      const same = neurons.length === b.neurons.length && neurons.every((n, k) => n.out.size === b.neurons[k].out.size);
+      if (!same) changed = true;
+      if (neurons.length > 0) next.push(same ? b : { ...b, neurons });
     }
     current = next;
     if (!changed) return { blocks: current, kept: read };

@@ -104,6 +104,8 @@ export interface HeadBlock {
 export interface MlpBlock {
   readonly type: 'mlp';
   readonly neurons: readonly Neuron[];
+  /** Leaf-value combinations enumerated to build it (the product of its leaves' value counts). */
+  readonly combinations: number;
   readonly label: {
     readonly expr: string;
     readonly writes: string;

@@ -7,6 +7,7 @@ import { performance } from 'node:perf_hooks';
 import { Command, Option } from 'commander';
 import { UserError } from '../../src/rasp/errors.ts';
 import type { Value } from '../../src/rasp/values.ts';
+import type { MlpEnumeration } from '../../compiler/index.ts';
 import { formatJson } from '../format/json.ts';
 import { ioOf, println } from '../format/output.ts';
 import { renderPairs } from '../format/table.ts';
@@ -23,13 +24,14 @@ interface CompileFlags {
   readonly json?: boolean;
 }
 
-/** What `compile --json` prints: the compiler's stats and how long compiling took. */
+/** What `compile --json` prints: the compiler's stats, each MLP's enumeration and how long compiling took. */
 export interface CompileSummary {
   readonly layers: number;
   readonly heads: number;
   readonly mlpHidden: readonly number[];
   readonly residualWidth: number;
   readonly params: number;
+  readonly mlps: readonly MlpEnumeration[];
   readonly compileMs: number;
 }
 
@@ -69,7 +71,7 @@ export function register(program: Command): void {
       const { compile } = await import('../../compiler/index.ts');
       const { saveModel } = await import('../../src/model/modelFile.ts');
       const t0 = performance.now();
-      const { model, stats } = await compile(prog, { vocab, maxLen, causal: flags.causal ?? false });
+      const { model, stats, mlps } = await compile(prog, { vocab, maxLen, causal: flags.causal ?? false });
       const compileMs = Math.round((performance.now() - t0) * 10) / 10;
       saveModel(path, model);
 
@@ -79,6 +81,7 @@ export function register(program: Command): void {
         mlpHidden: stats.mlpHidden,
         residualWidth: stats.residualWidth,
         params: stats.params,
+        mlps,
         compileMs,
       };
       if (flags.json) {

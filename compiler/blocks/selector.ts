@@ -16,6 +16,7 @@ import { compareOp } from '../../src/rasp/scalar.ts';
 import { valueKey, type MaybeValue } from '../../src/rasp/values.ts';
 import type { Graph } from '../graph.ts';
 import { addOuter, BOS_DIR, lin, ONE, unit, type Dir, type LinComb } from '../linalg.ts';
+import { memoised } from '../memo.ts';
 import type { CatEntry } from '../types.ts';
 
 /** Score per satisfied group: e^(−S/2) is the weight left on a key half a level down. */
@@ -81,7 +82,16 @@ function formulaOf(graph: Graph, idx: number): Formula {
  * The selector as a conjunction of single-pair groups (De Morgan pushes `not` through and/or).
  * A selector that cannot be split is a RaspError naming it.
  */
-export function selectorGroups(graph: Graph, idx: number): SelectorGroup[] {
+export function selectorGroups(graph: Graph, idx: number): readonly SelectorGroup[] {
+  let byNode = groupsByGraph.get(graph);
+  if (!byNode) groupsByGraph.set(graph, (byNode = new Map()));
+  return memoised(byNode, idx, () => splitSelector(graph, idx));
+}
+
+/** Planning and emission ask for the same selector's groups: one set per graph, so their tables are shared too. */
+const groupsByGraph = new WeakMap<Graph, Map<number, readonly SelectorGroup[]>>();
+
+function splitSelector(graph: Graph, idx: number): SelectorGroup[] {
   const out: SelectorGroup[] = [];
   const visit = (i: number, negated: boolean): void => {
     const f = formulaOf(graph, i);
@@ -120,13 +130,36 @@ export interface GroupSides {
   readonly queryRepr: () => readonly CatEntry[];
 }
 
-function indicator(entries: readonly CatEntry[], v: MaybeValue): LinComb | undefined {
-  const k = valueKey(v);
-  return entries.find((e) => valueKey(e.value) === k)?.ind;
+/**
+ * Each value's indicator, the first entry's where two share a value. A lookup, not a scan: the
+ * query × key loop asks it once per pair, over value sets that grow with the maximum length.
+ */
+function indicators(entries: readonly CatEntry[]): (v: MaybeValue) => LinComb | undefined {
+  const byKey = new Map<string, LinComb>();
+  for (const e of entries) {
+    const k = valueKey(e.value);
+    if (!byKey.has(k)) byKey.set(k, e.ind);
+  }
+  return (v) => byKey.get(valueKey(v));
+}
+
+/**
+ * A group's table over (query, key) values: planning asks for it to learn which sides it reads,
+ * emission to write the scores, and over two value sets of n² values each it is n⁴ evaluations,
+ * so it is kept with the group for the domains it was made over.
+ */
+const tables = new WeakMap<SelectorGroup, { keys: readonly MaybeValue[]; queries: readonly MaybeValue[]; T: boolean[][] }>();
+
+function sameValues(a: readonly MaybeValue[], b: readonly MaybeValue[]): boolean {
+  return a === b || (a.length === b.length && a.every((v, i) => v === b[i]));
 }
 
 function tableOf(g: SelectorGroup, keyDomain: readonly MaybeValue[], queryDomain: readonly MaybeValue[]): boolean[][] {
-  return queryDomain.map((q) => keyDomain.map((k) => g.table(k, q)));
+  const hit = tables.get(g);
+  if (hit && sameValues(hit.keys, keyDomain) && sameValues(hit.queries, queryDomain)) return hit.T;
+  const T = queryDomain.map((q) => keyDomain.map((k) => g.table(k, q)));
+  tables.set(g, { keys: keyDomain, queries: queryDomain, T });
+  return T;
 }
 
 function sidesRead(T: readonly (readonly boolean[])[]): { keys: boolean; queries: boolean } {
@@ -157,24 +190,23 @@ export function addGroupScores(qk: Map<Dir, Map<Dir, number>>, g: SelectorGroup,
     return;
   }
   if (keyFree) {
-    const qr = sides.queryRepr();
-    qs.forEach((q, i) => T[i][0] && addOuter(qk, indicator(qr, q) ?? lin(), one, S));
+    const indicator = indicators(sides.queryRepr());
+    qs.forEach((q, i) => T[i][0] && addOuter(qk, indicator(q) ?? lin(), one, S));
     return;
   }
   if (queryFree) {
-    const kr = sides.keyRepr();
-    ks.forEach((k, j) => T[0][j] && addOuter(qk, one, indicator(kr, k) ?? lin(), S));
+    const indicator = indicators(sides.keyRepr());
+    ks.forEach((k, j) => T[0][j] && addOuter(qk, one, indicator(k) ?? lin(), S));
     return;
   }
-  const qr = sides.queryRepr();
-  const kr = sides.keyRepr();
+  const queryIndicator = indicators(sides.queryRepr());
+  const keyIndicator = indicators(sides.keyRepr());
+  const ik = ks.map(keyIndicator);
   qs.forEach((q, i) => {
-    const iq = indicator(qr, q);
+    const iq = queryIndicator(q);
     if (!iq) return;
-    ks.forEach((k, j) => {
-      if (!T[i][j]) return;
-      const ik = indicator(kr, k);
-      if (ik) addOuter(qk, iq, ik, S);
+    ks.forEach((_, j) => {
+      if (T[i][j] && ik[j]) addOuter(qk, iq, ik[j], S);
     });
   });
 }

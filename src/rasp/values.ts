@@ -5,13 +5,15 @@
 export type Value = number | string | boolean;
 export type MaybeValue = Value | null;
 
+const rank = (v: Value) => (typeof v === 'boolean' ? 0 : typeof v === 'number' ? 1 : 2);
+
 /** A stable total order over values, used to sort value sets and print them: booleans, numbers, strings. */
 export function compareValues(a: Value, b: Value): number {
-  const rank = (v: Value) => (typeof v === 'boolean' ? 0 : typeof v === 'number' ? 1 : 2);
+  // Numbers first: sorting a value set asks this n log n times, mostly of numbers.
+  if (typeof a === 'number' && typeof b === 'number') return a - b;
   const ra = rank(a);
   const rb = rank(b);
   if (ra !== rb) return ra - rb;
-  if (typeof a === 'number' && typeof b === 'number') return a - b;
   if (typeof a === 'boolean' && typeof b === 'boolean') return Number(a) - Number(b);
   return String(a) < String(b) ? -1 : String(a) > String(b) ? 1 : 0;
 }

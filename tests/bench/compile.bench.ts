@@ -1,10 +1,13 @@
 /**
- * Compiler benchmark, per library program: compile time (median of 5, after a warm-up), forward
- * throughput (sequences per second at batch 256, on the fastest backend), the model's size beside
- * tracr's figures (tests/support/tracrAnchors.ts) at max length 5 and 10, then verification at a
+ * Compiler benchmark, per library program: compile time (median of 5 after a warm-up; of 3 at max
+ * length 20 and 40) and its speed-up over tracr's, forward throughput (sequences per second at batch
+ * 256, on the fastest backend; at max length 5 and 10 only), the most leaf-value combinations one
+ * MLP enumerated, and the model's size beside tracr's figures (tests/support/tracrAnchors.ts) at max
+ * length 5, 10, 20 and 40, then verification at a
  * larger size (max length 8), and the differential property over more random programs than the
  * test suite runs.
  */
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import fc from 'fast-check';
@@ -20,7 +23,7 @@ import { loadProgram } from '../../src/rasp/load.ts';
 import type { Program } from '../../src/rasp/program.ts';
 import { makeRng } from '../../src/rasp/random.ts';
 import { arbitraryCompilable } from '../support/arbitraryCompilable.ts';
-import { TRACR_ANCHORS, tracrVocab } from '../support/tracrAnchors.ts';
+import { TRACR_ANCHORS, TRACR_LARGER, tracrVocab } from '../support/tracrAnchors.ts';
 import { firstDisagreement } from '../support/differential.ts';
 import { medianMs } from './timing.ts';
 import { LoadedModel } from '../../src/model/loadedModel.ts';
@@ -50,6 +53,18 @@ function forwardThroughput(model: ModelData, maxLen: number): number {
   }
 }
 
+const MAX_LENS = [5, 10, 20, 40] as const;
+
+/** tracr's figures for one program at one max length, in the columns the table shows. */
+function tracrAt(name: string, maxLen: (typeof MAX_LENS)[number]) {
+  if (maxLen === 5 || maxLen === 10) {
+    const t = TRACR_ANCHORS[name]?.byMaxLen[maxLen];
+    return t && { compileMs: t.compileMs, layers: t.layers, heads: t.heads, mlpHidden: t.mlpHidden.join(','), residual: t.residual, params: undefined };
+  }
+  const t = TRACR_LARGER[name]?.[maxLen];
+  return t && { compileMs: t.compileMs, layers: t.layers, heads: undefined, mlpHidden: undefined, residual: t.residual, params: t.params };
+}
+
 function sizesTable(): void {
   const head = [
     'program',
@@ -58,6 +73,7 @@ function sizesTable(): void {
     'tracr ms',
     'speed-up',
     'seq/s (b256)',
+    'most combos',
     'layers',
     'tracr',
     'heads',
@@ -67,6 +83,7 @@ function sizesTable(): void {
     'resid',
     'tracr',
     'params',
+    'tracr',
   ];
   const rows: (string | number)[][] = [];
   for (const name of libraryPrograms()) {
@@ -74,38 +91,46 @@ function sizesTable(): void {
     // Over tracr's vocabulary where it has figures, so the sizes compare; else the file's own.
     const anchor = TRACR_ANCHORS[name];
     const vocab = anchor ? tracrVocab(anchor) : program.vocab!;
-    for (const maxLen of [5, 10] as const) {
-      let stats;
-      let model: ModelData;
+    for (const maxLen of MAX_LENS) {
+      let result;
       try {
-        ({ model, stats } = compile(program, { vocab, maxLen }));
+        result = compile(program, { vocab, maxLen });
       } catch (e) {
-        rows.push([name, maxLen, `refused: ${(e as Error).message}`, ...head.slice(3).map(() => '')]);
+        // The reason without its file position, short enough to keep the table readable.
+        const why = (e as Error).message.replace(/^.*?:\d+:\d+: /, '');
+        rows.push([name, maxLen, `refused: ${why.length > 60 ? `${why.slice(0, 59)}…` : why}`, ...head.slice(3).map(() => '')]);
         continue;
       }
-      const ms = medianMs(5, () => compile(program, { vocab, maxLen }));
-      const t = anchor?.byMaxLen[maxLen];
-      const seqs = forwardThroughput(model, maxLen);
+      const { model, stats, mlps } = result;
+      const small = maxLen <= 10;
+      const ms = medianMs(small ? 5 : 3, () => compile(program, { vocab, maxLen }));
+      const t = tracrAt(name, maxLen);
       rows.push([
         name,
         maxLen,
         ms.toFixed(1),
         t ? t.compileMs.toFixed(1) : '',
         t ? `${(t.compileMs / ms).toFixed(1)}×` : '',
-        Math.round(seqs),
+        // A forward pass of the largest models at batch 256 takes minutes on a small machine.
+        small ? Math.round(forwardThroughput(model, maxLen)) : '',
+        Math.max(0, ...mlps.map((m) => m.combinations)),
         stats.layers,
         t?.layers ?? '',
         stats.heads,
         t?.heads ?? '',
         stats.mlpHidden.join(','),
-        t ? t.mlpHidden.join(',') : '',
+        t?.mlpHidden ?? '',
         stats.residualWidth,
         t?.residual ?? '',
         stats.params,
+        t?.params ?? '',
       ]);
     }
   }
-  console.log('compile time, forward throughput and size (tracr: shared/anchors/tracr.md; tracr ms excludes its assembly step)');
+  console.log(
+    'compile time, forward throughput and size (tracr: shared/anchors/tracr.md; tracr ms excludes its assembly step; ' +
+      "at max length 20 and 40 tracr's residual includes its padding and its figures come from the 2026-12-01 side-by-side run)",
+  );
   console.log(renderTable({ head, rows, compact: true }));
 }
 
@@ -158,7 +183,7 @@ function differential(runs: number): void {
 }
 
 export default async function run(): Promise<void> {
-  console.log(`backend: ${await selectBackend(process.env.RASPLAB_BACKEND ?? 'auto')}`);
+  console.log(`backend: ${await selectBackend(process.env.RASPLAB_BACKEND ?? 'auto')}; ${availableParallelism()} cores`);
   sizesTable();
   verifyLarger();
   differential(Number(process.env.RASPLAB_BENCH_PROGRAMS ?? 3000));

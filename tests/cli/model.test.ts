@@ -31,11 +31,13 @@ describe('rasplab compile', () => {
     summary = JSON.parse(r.out);
   });
 
-  it('--json prints the compiler stats and the compile time', async () => {
-    expect(Object.keys(summary).sort()).toEqual(['compileMs', 'heads', 'layers', 'mlpHidden', 'params', 'residualWidth']);
-    const { stats } = await compile(loadProgram(join(LIBRARY_DIR, 'reverse.rasp')), { vocab, maxLen });
+  it('--json prints the compiler stats, what each MLP enumerated and the compile time', async () => {
+    expect(Object.keys(summary).sort()).toEqual(['compileMs', 'heads', 'layers', 'mlpHidden', 'mlps', 'params', 'residualWidth']);
+    const { stats, mlps } = await compile(loadProgram(join(LIBRARY_DIR, 'reverse.rasp')), { vocab, maxLen });
     const { compileMs, ...rest } = summary;
-    expect(rest).toEqual({ ...stats });
+    expect(rest).toEqual({ ...stats, mlps });
+    expect(mlps.length).toBeGreaterThan(0);
+    for (const m of mlps) expect(Object.keys(m).sort()).toEqual(['combinations', 'layer', 'neurons', 'writes']);
     expect(typeof compileMs).toBe('number');
     expect(existsSync(model)).toBe(true);
   });

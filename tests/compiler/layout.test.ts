@@ -12,6 +12,7 @@ function mlp(reads: string[], writes: string, neurons = 1): MlpBlock {
   return {
     type: 'mlp',
     neurons: Array.from({ length: neurons }, () => ({ in: lin(reads.map((r) => [r, 1] as const)), out: unit(writes) })),
+    combinations: neurons,
     label: { expr: writes, writes, reads, kind: 'categorical-map' },
   };
 }

@@ -56,3 +56,32 @@ export const TRACR_ANCHORS: Readonly<Record<string, TracrAnchor>> = {
 export function tracrVocab(anchor: TracrAnchor): (string | number)[] {
   return anchor.vocab.every((t) => !Number.isNaN(Number(t))) ? anchor.vocab.map(Number) : [...anchor.vocab];
 }
+
+/**
+ * tracr at max lengths 20 and 40 (shared/anchors/tracr.md, the side-by-side run of 2026-12-01: its
+ * compiler up to the craft model, median of 3): layers, residual width (tracr's includes its
+ * padding to the widest block, so it is not the 5/10 table's), weight count, compile ms.
+ */
+export interface TracrLargerFigures {
+  readonly layers: number;
+  readonly residual?: number;
+  readonly params?: number;
+  readonly compileMs: number;
+}
+
+const g = (layers: number, residual: number, params: number, compileMs: number): TracrLargerFigures => ({ layers, residual, params, compileMs });
+
+export const TRACR_LARGER: Readonly<Record<string, Readonly<Partial<Record<20 | 40, TracrLargerFigures>>>>> = {
+  length: { 20: g(1, 48, 6_393, 4.9), 40: g(1, 88, 20_513, 33.5) },
+  reverse: { 20: g(4, 131, 534_830, 394.4), 40: g(4, 251, 3_643_530, 4582.8) },
+  hist: { 20: g(1, 48, 6_393, 13.0), 40: g(1, 88, 20_513, 23.8) },
+  sort_unique: { 20: g(2, 51, 19_290, 9.3), 40: g(2, 91, 65_390, 23.3) },
+  sort: { 20: g(3, 111, 126_834, 36.8), 40: g(3, 211, 473_254, 92.6) },
+  // At 40 the side-by-side run did not finish tracr's sort_freq; issue 19 quotes it at about 14 s.
+  sort_by_frequency: { 20: g(5, 514, 6_523_894, 1446.5), 40: { layers: 5, compileMs: 14_000 } },
+  frac_prevs: { 20: g(2, 28, 6_014, 1.1), 40: g(2, 48, 18_974, 6.7) },
+  pair_balance: { 20: g(2, 31, 12_610, 3.8), 40: g(2, 51, 38_150, 9.6) },
+  shuffle_dyck: { 20: g(6, 84, 1_664_400, 504.7) },
+  shuffle_dyck2: { 20: g(8, 101, 5_325_404, 1089.7) },
+  count_less_freq: { 20: g(2, 70, 26_962, 10.4), 40: g(2, 130, 94_282, 44.5) },
+};
