@@ -9,7 +9,7 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default defineConfig([
-  globalIgnores(['fixtures/', 'tests/artifacts/', '.rasplab-cache/']),
+  globalIgnores(['fixtures/', 'tests/artifacts/', '.rasplab-cache/', 'dist/']),
   js.configs.recommended,
   tseslint.configs.recommended,
   {

@@ -10,6 +10,7 @@ import { makeRng } from '../src/rasp/random.ts';
 import type { HookName, Hooks } from '../src/model/hooks.ts';
 import type { ActivationCache, LoadedModel } from '../src/model/loadedModel.ts';
 import type { Score } from '../src/model/scoring.ts';
+import type { AblationMode } from './ablationModes.ts';
 import { encodeProbeSet, type ProbeBatches } from './batches.ts';
 import { allComponents, type ComponentRef } from '../src/model/components.ts';
 import { hookSites } from './hookSites.ts';
@@ -18,18 +19,7 @@ import type { ProbeSet } from './probeSet.ts';
 import { scoreBatches } from './scoreRuns.ts';
 import { batchCaches, disposeCaches, meanActivations, resamplePartners } from './sources.ts';
 
-export const ABLATION_MODES = ['zero', 'mean', 'resample'] as const;
-export type AblationMode = (typeof ABLATION_MODES)[number];
-
-/**
- * The kind of dependence a mode cannot see, because its replacement keeps it: resample partners
- * have the input's length, so what depends on the length alone is written as before ('length');
- * the mean keeps each position's average output, so what a component writes (nearly) the same on
- * most inputs stays ('average'). A component that depends on the input only that way looks unused.
- * Zero ablation removes everything a component writes, so it sees every dependence.
- */
-export type BlindSpot = 'length' | 'average';
-export const MODE_BLIND_SPOT: Readonly<Record<AblationMode, BlindSpot | null>> = { zero: null, mean: 'average', resample: 'length' };
+export { ABLATION_MODES, MODE_BLIND_SPOT, type AblationMode, type BlindSpot } from './ablationModes.ts';
 
 export interface AblationResult {
   /** The component(s) ablated together (formatComponents writes them as "1.0", "L1+attn0"). */

@@ -4,7 +4,8 @@
  * "unused" is never shown without the reason it may be wrong.
  */
 import { formatComponents } from '../../src/model/components.ts';
-import { MODE_BLIND_SPOT, type AblationMode, type AblationProfile, type AblationResult, type BlindSpot } from '../../probes/ablation.ts';
+import type { AblationProfile, AblationResult } from '../../probes/ablation.ts';
+import { MODE_BLIND_SPOT, type AblationMode, type BlindSpot } from '../../probes/ablationModes.ts';
 
 /** The mark beside a number whose mode has a blind spot; the footnote under the table explains it. */
 export const BLIND_MARK = '†';

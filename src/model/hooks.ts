@@ -6,7 +6,6 @@
  * Names and shapes are TransformerLens's.
  */
 import type * as tf from '@tensorflow/tfjs';
-import './quietTf.ts';
 import type { ModelConfig } from './types.ts';
 
 /** What one axis of a hooked activation indexes. `pos` is the (query) position; `keyPos` the key position. */
