@@ -17,6 +17,7 @@ import { hookSites } from './hookSites.ts';
 import { replacementHooks, type Site } from './intervene.ts';
 import type { ProbeSet } from './probeSet.ts';
 import { scoreBatches } from './scoreRuns.ts';
+import { CleanPrefix } from './cleanPrefix.ts';
 import { batchCaches, disposeCaches, meanActivations, resamplePartners } from './sources.ts';
 
 export { ABLATION_MODES, MODE_BLIND_SPOT, type AblationMode, type BlindSpot } from './ablationModes.ts';
@@ -45,6 +46,8 @@ export interface AblationOptions {
   readonly batchSize?: number;
   /** How far a numerical output may be from the program's and count as right (default NUMERIC_TOLERANCE). */
   readonly tolerance?: number;
+  /** false: run every ablation from the embedding rather than from the clean stream (probes/cleanPrefix.ts); the numbers are the same. */
+  readonly reuseCleanPrefix?: boolean;
 }
 
 /**
@@ -97,16 +100,18 @@ async function runAblations(
   const data = encodeProbeSet(m.config, set, { batchSize: opts.batchSize, nPos: maxRefPos(opts) });
   const hooks = [...new Set(jobs.flatMap((j) => sitesOf(m, j.components).map((s) => s.hook)))];
   const ablator = new Ablator(m, data, set, opts, hooks);
+  const prefix = new CleanPrefix(m, data, opts.reuseCleanPrefix ?? true);
   try {
     const baseline = await scoreBatches(m, data, undefined, opts.tolerance);
     const components: AblationResult[] = [];
     for (const job of jobs) {
       const sites = sitesOf(m, job.components);
-      const s = await scoreBatches(m, data, (b) => ablator.hooksFor(sites, job.mode, b), opts.tolerance);
+      const s = await scoreBatches(m, data, (b) => prefix.optionsFor(b, { hooks: ablator.hooksFor(sites, job.mode, b) }), opts.tolerance);
       components.push({ component: job.components, mode: job.mode, ...s });
     }
     return { baseline, components };
   } finally {
+    prefix.dispose();
     ablator.dispose();
   }
 }

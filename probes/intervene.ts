@@ -17,10 +17,13 @@ export interface Site extends HookSite {
 /** The hook's value for a site: a replacement tensor broadcastable to the activation, or null for zero. */
 export type ReplacementSource = (hook: HookName) => tf.Tensor | null;
 
-/** 1 inside the union of the sites (all on one hook), 0 elsewhere, broadcastable to `shape`. */
+/** Whether one of the sites is the whole activation. */
+const coversAll = (sites: readonly Site[]) => sites.some((s) => !s.slice && s.position === undefined);
+
+/** 1 inside the union of the sites (all on one hook), 0 elsewhere, broadcastable to `shape`; null for the whole activation. */
 function siteMask(sites: readonly Site[], hook: HookName, shape: readonly number[]): tf.Tensor | null {
   const posAxis = positionAxis(hook);
-  if (sites.some((s) => !s.slice && s.position === undefined)) return null; // the whole activation
+  if (coversAll(sites)) return null;
   const dims = shape.map(() => 1);
   for (const s of sites) {
     if (s.position !== undefined) dims[posAxis] = shape[posAxis];
@@ -46,10 +49,20 @@ export function replacementHooks(sites: readonly Site[], source: ReplacementSour
   for (const s of sites) byHook.set(s.hook, [...(byHook.get(s.hook) ?? []), s]);
   const hooks: Hooks = {};
   for (const [hook, group] of byHook) {
+    if (coversAll(group)) {
+      // Only the activation's shape is read: the forward pass may skip computing it (HookFn.ignoresInput).
+      hooks[hook] = Object.assign(
+        (act: tf.Tensor) => {
+          const repl = source(hook);
+          return repl ? tf.add(tf.zerosLike(act), repl) : tf.zerosLike(act);
+        },
+        { ignoresInput: true as const },
+      );
+      continue;
+    }
     hooks[hook] = (act: tf.Tensor) => {
       const repl = source(hook);
-      const mask = siteMask(group, hook, act.shape);
-      if (!mask) return repl ? tf.add(tf.zerosLike(act), repl) : tf.zerosLike(act);
+      const mask = siteMask(group, hook, act.shape)!;
       const kept = tf.mul(act, tf.sub(1, mask));
       return repl ? tf.add(kept, tf.mul(repl, mask)) : kept;
     };

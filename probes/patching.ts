@@ -23,6 +23,7 @@ import type { CorruptPairs } from './corruptions.ts';
 import { carriedPositions } from './carriedPositions.ts';
 import { replacementHooks, type Site } from './intervene.ts';
 import { batchCaches, disposeCaches } from './sources.ts';
+import { CleanPrefix } from './cleanPrefix.ts';
 
 export interface PatchMetrics {
   /** Mean clean-answer logit difference of the clean, corrupt and patched runs. */
@@ -120,6 +121,7 @@ const ratio = (p: number, c: number, clean: number): number => (Math.abs(clean -
 /** One prepared patching experiment: clean activations cached, clean and corrupt runs scored. */
 class Patcher {
   private caches: ActivationCache[] = [];
+  private readonly corruptPrefix: CleanPrefix;
   private cleanT!: Tally;
   private corruptT!: Tally;
   readonly cleanB: ProbeBatches;
@@ -136,6 +138,7 @@ class Patcher {
     this.cleanB = encodeProbeSet(m.config, pairs.clean, { batchSize, nPos: longest });
     this.corruptB = encodeProbeSet(m.config, pairs.corrupt, { batchSize, nPos: longest });
     this.targets = targetsOf(pairs);
+    this.corruptPrefix = new CleanPrefix(m, this.corruptB, opts.reuseCleanPrefix ?? true);
   }
 
   async init(hooks: readonly HookName[]): Promise<void> {
@@ -158,10 +161,10 @@ class Patcher {
     const nLayers = this.m.config.layers.length;
     const p = await this.tally(this.corruptB, (b) => {
       const corrupt = this.corruptB.batches[b];
-      return {
+      return this.corruptPrefix.optionsFor(b, {
         hooks: replacementHooks(sites, (h) => this.caches[b].get(h)!),
         visibleKeys: carriedPositions(sites, this.cleanB.batches[b].lengths, corrupt.lengths, corrupt.nPos, nLayers),
-      };
+      });
     });
     const c = this.cleanT;
     const x = this.corruptT;
@@ -175,6 +178,7 @@ class Patcher {
 
   dispose(): void {
     disposeCaches(this.caches);
+    this.corruptPrefix.dispose();
   }
 }
 
@@ -192,6 +196,8 @@ export interface PatchOptions {
   readonly batchSize?: number;
   /** How far a numerical output may be from the clean target and count as an exact match (src/model/scoring.ts). */
   readonly tolerance?: number;
+  /** false: run every patched input from the embedding rather than from its unpatched stream (probes/cleanPrefix.ts); the numbers are the same. */
+  readonly reuseCleanPrefix?: boolean;
 }
 
 /** Patches the clean activation into the given sites (together) on every corrupted input. */

@@ -2,21 +2,20 @@
  * A model scored on a probe set, with or without interventions: the one loop that ablation,
  * pruning and the reports share (what "correct" means is src/model/scoring.ts's).
  */
-import type { Hooks } from '../src/model/hooks.ts';
-import type { LoadedModel } from '../src/model/loadedModel.ts';
+import type { LoadedModel, RunOptions } from '../src/model/loadedModel.ts';
 import { NUMERIC_TOLERANCE, ScoreTally, type Score } from '../src/model/scoring.ts';
 import { encodeProbeSet, type ProbeBatches } from './batches.ts';
 import type { ProbeSet } from './probeSet.ts';
 
-/** Scores the batches, running batch i with `hooksFor(i)` (undefined: the unmodified model); numerical outputs right within `tolerance`. */
+/** Scores the batches, running batch i with `runFor(i)` (undefined: the unmodified model); numerical outputs right within `tolerance`. */
 export async function scoreBatches(
   m: LoadedModel,
   data: ProbeBatches,
-  hooksFor: (batch: number) => Hooks | undefined = () => undefined,
+  runFor: (batch: number) => RunOptions | undefined = () => undefined,
   tolerance = NUMERIC_TOLERANCE,
 ): Promise<Score> {
   const tally = new ScoreTally(m.config.output, tolerance);
-  for (let i = 0; i < data.batches.length; i++) tally.add(data.batches[i], await m.logits(data.batches[i], { hooks: hooksFor(i) }));
+  for (let i = 0; i < data.batches.length; i++) tally.add(data.batches[i], await m.logits(data.batches[i], runFor(i)));
   return tally.result();
 }
 

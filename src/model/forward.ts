@@ -14,7 +14,7 @@ import * as tf from '@tensorflow/tfjs';
 import './quietTf.ts';
 import { attention, attentionMask } from './attention.ts';
 import { HookPoints, type ForwardOptions } from './hookPoints.ts';
-import type { HookName } from './hooks.ts';
+import { latestStart, sublayerHooks, type HookName } from './hooks.ts';
 import { layerNorm } from './layerNorm.ts';
 import { mlp } from './mlp.ts';
 import type { Params } from './params.ts';
@@ -34,6 +34,13 @@ export interface ForwardInput {
    * whole residual stream was patched in (probes/carriedPositions.ts); absent or undefined: `lengths`.
    */
   readonly visibleKeys?: readonly (Float32Array | undefined)[];
+  /**
+   * Start at layer `layer` (0 … n_layers) with `resid` as the residual stream entering it, as a run
+   * of the same tokens (and visible keys) wrote it: the embeddings and the layers before are
+   * skipped, and their hook points do not fire. A sweep of interventions starts each run at the
+   * first layer it touches from the clean run's stream (probes/cleanPrefix.ts).
+   */
+  readonly from?: { readonly layer: number; readonly resid: tf.Tensor };
 }
 
 export interface ForwardResult {
@@ -57,18 +64,24 @@ export function forward(config: ModelConfig, params: Params, input: ForwardInput
   /** A sublayer that is absent still shows its (zero) output to whoever observes it. */
   const zeroOutput = (h: HookName): tf.Tensor | null => (hooks.observed(h) ? hooks.apply(h, tf.zeros([B, P, D])) : null);
 
-  // One-hot times W_E rather than tf.gather: gather's gradient needs UnsortedSegmentSum, which the
-  // wasm backend lacks, and vocabularies here are small enough that the matmul costs nothing.
-  // (int32 one-hot then cast: wasm's OneHot writes integer bits into float32 outputs.)
-  const V = config.vocab.length;
-  const embedded =
-    V < 2 // (tf.oneHot needs depth >= 2; a BOS-only vocabulary has nothing to learn anyway)
-      ? tf.gather(w('embed.W_E'), input.tokens)
-      : tf.reshape(tf.matMul(tf.cast(tf.oneHot(tf.reshape(input.tokens, [B * P]), V), 'float32') as tf.Tensor2D, w('embed.W_E') as tf.Tensor2D), [B, P, D]);
-  const embed = hooks.apply('hook_embed', embedded);
-  let pos: tf.Tensor = tf.expandDims(tf.slice(w('pos_embed.W_pos'), [0, 0], [P, D]), 0);
-  if (hooks.observed('hook_pos_embed')) pos = hooks.apply('hook_pos_embed', tf.broadcastTo(pos, [B, P, D]));
-  let resid: tf.Tensor = tf.add(embed, pos);
+  const start = input.from ? startAt(config, input, opts) : 0;
+  let resid: tf.Tensor = input.from ? input.from.resid : embeddings();
+  function embeddings(): tf.Tensor {
+    // One-hot times W_E rather than tf.gather: gather's gradient needs UnsortedSegmentSum, which the
+    // wasm backend lacks, and vocabularies here are small enough that the matmul costs nothing.
+    // (int32 one-hot then cast: wasm's OneHot writes integer bits into float32 outputs.)
+    const V = config.vocab.length;
+    const embedded =
+      V < 2 // (tf.oneHot needs depth >= 2; a BOS-only vocabulary has nothing to learn anyway)
+        ? tf.gather(w('embed.W_E'), input.tokens)
+        : tf.reshape(tf.matMul(tf.cast(tf.oneHot(tf.reshape(input.tokens, [B * P]), V), 'float32') as tf.Tensor2D, w('embed.W_E') as tf.Tensor2D), [B, P, D]);
+    const embed = hooks.apply('hook_embed', embedded);
+    let pos: tf.Tensor = tf.expandDims(tf.slice(w('pos_embed.W_pos'), [0, 0], [P, D]), 0);
+    if (hooks.observed('hook_pos_embed')) pos = hooks.apply('hook_pos_embed', tf.broadcastTo(pos, [B, P, D]));
+    return tf.add(embed, pos);
+  }
+  /** A sublayer whose whole output a hook replaces, and whose insides nobody observes, is not computed. */
+  const replaced = (out: HookName, l: number, scope: 'attn' | 'mlp') => hooks.replacesWhole(out) && !sublayerHooks(l, scope).some((h) => hooks.observed(h));
 
   const mask = config.layers.some((L) => L.nHeads > 0) ? attentionMask(P, input.lengths, config.causal) : null;
   const maskAt = (l: number) => {
@@ -77,18 +90,21 @@ export function forward(config: ModelConfig, params: Params, input: ForwardInput
   };
 
   config.layers.forEach((L, l) => {
+    if (l < start) return;
     resid = hooks.apply(`blocks.${l}.hook_resid_pre`, resid);
     if (L.nHeads > 0) {
-      const out = attention(norm(resid, `blocks.${l}.ln1`), l, L, params, maskAt(l), config.attnScale, hooks);
-      resid = tf.add(resid, hooks.apply(`blocks.${l}.hook_attn_out`, out));
+      const h: HookName = `blocks.${l}.hook_attn_out`;
+      const out = replaced(h, l, 'attn') ? tf.zeros([B, P, D]) : attention(norm(resid, `blocks.${l}.ln1`), l, L, params, maskAt(l), config.attnScale, hooks);
+      resid = tf.add(resid, hooks.apply(h, out));
     } else {
       const out = zeroOutput(`blocks.${l}.hook_attn_out`);
       if (out) resid = tf.add(resid, out);
     }
     resid = hooks.apply(`blocks.${l}.hook_resid_mid`, resid);
     if (L.dMlp > 0) {
-      const out = mlp(norm(resid, `blocks.${l}.ln2`), l, L.dMlp, params, config.actFn, hooks);
-      resid = tf.add(resid, hooks.apply(`blocks.${l}.hook_mlp_out`, out));
+      const h: HookName = `blocks.${l}.hook_mlp_out`;
+      const out = replaced(h, l, 'mlp') ? tf.zeros([B, P, D]) : mlp(norm(resid, `blocks.${l}.ln2`), l, L.dMlp, params, config.actFn, hooks);
+      resid = tf.add(resid, hooks.apply(h, out));
     } else {
       const out = zeroOutput(`blocks.${l}.hook_mlp_out`);
       if (out) resid = tf.add(resid, out);
@@ -104,4 +120,19 @@ export function forward(config: ModelConfig, params: Params, input: ForwardInput
     O,
   ]) as tf.Tensor3D;
   return { logits, cache: hooks.cache };
+}
+
+/** The layer a pass given `from` starts at, checked: a hook or visible keys before it would be silently skipped. */
+function startAt(config: ModelConfig, input: ForwardInput, opts: ForwardOptions): number {
+  const { layer, resid } = input.from!;
+  const [B, P] = input.tokens.shape;
+  const nLayers = config.layers.length;
+  if (!Number.isInteger(layer) || layer < 0 || layer > nLayers) throw new Error(`forward: cannot start at layer ${layer} of ${nLayers}`);
+  if (resid.shape.join() !== [B, P, config.dModel].join())
+    throw new Error(`forward: a stream of shape [${resid.shape.join(', ')}] to start from, expected [${B}, ${P}, ${config.dModel}]`);
+  const hooked = Object.keys(opts.hooks ?? {}) as HookName[];
+  const firstKeys = input.visibleKeys?.findIndex((k) => k !== undefined) ?? -1;
+  if (latestStart(hooked, nLayers) < layer || (firstKeys >= 0 && firstKeys < layer))
+    throw new Error(`forward: starting at layer ${layer} would skip an intervention before it`);
+  return layer;
 }

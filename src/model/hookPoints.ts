@@ -29,6 +29,11 @@ export class HookPoints {
     return this.hooks[h] !== undefined || this.want(h);
   }
 
+  /** Whether a hook replaces this whole activation whatever it is (HookFn.ignoresInput). */
+  replacesWhole(h: HookName): boolean {
+    return this.hooks[h]?.ignoresInput === true;
+  }
+
   apply<T extends tf.Tensor>(h: HookName, t: T): T {
     const fn = this.hooks[h];
     let out = t;

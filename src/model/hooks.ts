@@ -133,8 +133,32 @@ export function hookNames(config: ModelConfig): HookName[] {
   return names;
 }
 
-/** Replaces an activation during a forward pass: its return value (same shape) flows on. */
-export type HookFn = (activation: tf.Tensor, hook: HookName) => tf.Tensor;
+/**
+ * Replaces an activation during a forward pass: its return value (same shape) flows on. A hook
+ * marked `ignoresInput` returns the same whatever it is given (a whole activation zeroed or
+ * replaced), so the pass may skip computing a sublayer output it would only throw away.
+ */
+export type HookFn = ((activation: tf.Tensor, hook: HookName) => tf.Tensor) & { readonly ignoresInput?: true };
 
 /** The hooks of one forward pass, by hook point. */
 export type Hooks = Partial<Record<HookName, HookFn>>;
+
+/** The hook points inside block `layer`'s attention or MLP (not its residual-stream points). */
+export const sublayerHooks = (layer: number, scope: 'attn' | 'mlp'): HookName[] =>
+  (Object.keys(LAYER_POINTS) as LayerHookPoint[]).filter((p) => LAYER_POINTS[p].scope === scope).map((p) => layerHook(layer, p));
+
+/**
+ * The latest layer a forward pass may start at (ForwardInput.from) and still fire every hook in
+ * `names`: the earliest block among them, n_layers when only ln_final's point is named, -1 when an
+ * embedding is (the pass must then start at the tokens).
+ */
+export function latestStart(names: Iterable<HookName>, nLayers: number): number {
+  let start = nLayers;
+  for (const name of names) {
+    const parsed = parseHookName(name);
+    if (!parsed) throw new Error(`'${name}' is not a hook point`);
+    if (parsed.layer !== undefined) start = Math.min(start, parsed.layer);
+    else if (parsed.point !== 'ln_final.hook_normalized') return -1;
+  }
+  return start;
+}

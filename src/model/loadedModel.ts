@@ -9,7 +9,7 @@ import * as tf from '@tensorflow/tfjs';
 import './quietTf.ts';
 import type { MaybeValue, Value } from '../rasp/values.ts';
 import { batchTokens, DEFAULT_BATCH_SIZE, encodeInputs, type Batch } from './batch.ts';
-import { forward } from './forward.ts';
+import { forward, type ForwardInput } from './forward.ts';
 import type { HookName, Hooks } from './hooks.ts';
 import { disposeParams, paramsFromModel, type Params } from './params.ts';
 import { decodeOutputs } from './scoring.ts';
@@ -42,6 +42,8 @@ export interface RunOptions {
   readonly hooks?: Hooks;
   /** Per layer, the keys attention sees, in place of the batch's lengths (ForwardInput.visibleKeys). */
   readonly visibleKeys?: readonly (Float32Array | undefined)[];
+  /** Start at a layer from the stream entering it, as another run of this batch wrote it (ForwardInput.from). */
+  readonly from?: ForwardInput['from'];
 }
 
 export interface CacheOptions extends RunOptions {
@@ -170,7 +172,7 @@ export class LoadedModel implements ModelData {
 
   private forwardPass(
     b: Batch,
-    { hooks, visibleKeys }: RunOptions,
+    { hooks, visibleKeys, from }: RunOptions,
     names: readonly HookName[] | 'all' | null,
   ): { logits: tf.Tensor3D; cache: Map<HookName, tf.Tensor> } {
     const params = this.params;
@@ -178,7 +180,12 @@ export class LoadedModel implements ModelData {
     const want = names === 'all' ? null : new Set<HookName>(names ?? []);
     const kept: HookName[] = [];
     const [logits, ...acts] = tf.tidy(() => {
-      const r = forward(this.config, params, { tokens: batchTokens(b), lengths: b.lengths, visibleKeys }, { cache: want ? (h) => want.has(h) : true, hooks });
+      const r = forward(
+        this.config,
+        params,
+        { tokens: batchTokens(b), lengths: b.lengths, visibleKeys, from },
+        { cache: want ? (h) => want.has(h) : true, hooks },
+      );
       const out: tf.Tensor[] = [r.logits];
       for (const [h, t] of r.cache) {
         kept.push(h);

@@ -1,9 +1,13 @@
 /**
  * Probe throughput: wall time of a full ablation sweep (every head, sublayer and layer; zero, mean
- * and resample) and of a full patching sweep (every layer's resid_pre and every component) for a
- * 4-layer model over 1,000 inputs.
+ * and resample; then every neuron, zero) and of a full patching sweep (every layer's resid_pre and
+ * every component) for 2- and 4-layer models over 1,000 inputs, each run started from the clean
+ * stream at the first layer it touches (probes/cleanPrefix.ts) and, for the ratio, from the embedding.
  */
-import { ablationSweep } from '../../probes/ablation.ts';
+import { availableParallelism } from 'node:os';
+import { ablationSweep, ABLATION_MODES } from '../../probes/ablation.ts';
+import { renderTable } from '../../cli/format/table.ts';
+import { allComponents } from '../../src/model/components.ts';
 import { makeCorruptions } from '../../probes/corruptions.ts';
 import { patchSweep } from '../../probes/patching.ts';
 import { makeProbeSet } from '../../probes/probeSet.ts';
@@ -14,8 +18,8 @@ import { reverse } from '../compiler/programs.ts';
 import { LoadedModel } from '../../src/model/loadedModel.ts';
 
 /** A 4-layer model with seeded random weights (what a learned model looks like before training). */
-function randomModel(vocab: string[], maxLen: number): ModelData {
-  const layers = Array.from({ length: 4 }, () => ({ nHeads: 4, dHead: 8, dMlp: 64 }));
+function randomModel(vocab: string[], maxLen: number, nLayers: number): ModelData {
+  const layers = Array.from({ length: nLayers }, () => ({ nHeads: 4, dHead: 8, dMlp: 64 }));
   const config: ModelConfig = {
     formatVersion: FORMAT_VERSION,
     dModel: 32,
@@ -59,24 +63,38 @@ function randomModel(vocab: string[], maxLen: number): ModelData {
 export default async function run(): Promise<void> {
   const vocab = ['a', 'b', 'c', 'd'];
   const prog = reverse();
-  const model = randomModel(vocab, 8);
   const task = { vocab, minLen: 1, maxLen: 8 };
   const set = makeProbeSet(prog, { ...task, n: 1000, seed: 0 });
-  const rows: [string, string][] = [];
-  const time = async (what: string, f: () => Promise<number>) => {
-    const t0 = performance.now();
-    const n = await f();
-    const s = (performance.now() - t0) / 1000;
-    rows.push([what, `${s.toFixed(2)} s (${n} runs over ${set.inputs.length} inputs, ${(s / n).toFixed(3)} s/run)`]);
-  };
-  console.log(`backend: ${await selectBackend(process.env.RASPLAB_BACKEND ?? 'auto')}`);
-  const loaded = LoadedModel.from(model);
-  await time(
-    'ablation sweep (zero, mean, resample)',
-    async () => (await ablationSweep(loaded, set, { modes: ['zero', 'mean', 'resample'] })).components.length,
-  );
   const pairs = makeCorruptions(prog, set, 'token', task, 0);
-  await time('patching sweep (resid_pre + components)', async () => (await patchSweep(loaded, pairs)).length);
-  loaded.dispose();
-  for (const [k, v] of rows) console.log(`  ${k.padEnd(42)} ${v}`);
+  console.log(`backend: ${await selectBackend(process.env.RASPLAB_BACKEND ?? 'auto')}; ${availableParallelism()} cores; ${set.inputs.length} inputs`);
+  const seconds = async (f: () => Promise<unknown>) => {
+    const t0 = performance.now();
+    await f();
+    return (performance.now() - t0) / 1000;
+  };
+  const rows: string[][] = [];
+  for (const nLayers of [2, 4]) {
+    const loaded = LoadedModel.from(randomModel(vocab, 8, nLayers));
+    const sweeps: [string, (reuse: boolean) => Promise<number>][] = [
+      [
+        'ablation (zero, mean, resample)',
+        async (reuse) => (await ablationSweep(loaded, set, { modes: ABLATION_MODES, reuseCleanPrefix: reuse })).components.length,
+      ],
+      [
+        'ablation (every neuron, zero)',
+        async (reuse) => (await ablationSweep(loaded, set, { components: neurons(loaded.config), reuseCleanPrefix: reuse })).components.length,
+      ],
+      ['patching (resid_pre + components)', async (reuse) => (await patchSweep(loaded, pairs, { reuseCleanPrefix: reuse })).length],
+    ];
+    for (const [what, sweep] of sweeps) {
+      let runs = 0;
+      const fast = await seconds(async () => void (runs = await sweep(true)));
+      const slow = await seconds(() => sweep(false));
+      rows.push([`${nLayers}`, what, `${runs}`, fast.toFixed(2), slow.toFixed(2), `${(slow / fast).toFixed(2)}×`]);
+    }
+    loaded.dispose();
+  }
+  console.log(renderTable({ head: ['layers', 'sweep', 'runs', 's', 's from the embedding', 'faster'], rows, compact: true }));
 }
+
+const neurons = (config: ModelConfig) => allComponents(config, { neurons: true }).filter((c) => c.kind === 'neuron');

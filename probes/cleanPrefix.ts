@@ -1,0 +1,60 @@
+/**
+ * The residual stream entering each layer of the unmodified model, per batch, kept so that a run
+ * whose interventions all sit at layer l or later starts there (ForwardInput.from) rather than at
+ * the embedding: the layers before l would compute exactly what they computed here. A sweep over
+ * every component of an n-layer model then recomputes about half the layers it did.
+ *
+ * Streams are made on a batch's first use and kept until dispose(); when keeping them all would
+ * take more than MAX_PREFIX_BYTES, every run starts at the embedding as before.
+ */
+import type * as tf from '@tensorflow/tfjs';
+import { latestStart, layerHook, type HookName } from '../src/model/hooks.ts';
+import type { LoadedModel, RunOptions } from '../src/model/loadedModel.ts';
+import type { ProbeBatches } from './batches.ts';
+
+/** What the kept streams may take: a sweep should not trade its time for the machine's memory. */
+export const MAX_PREFIX_BYTES = 256 * 2 ** 20;
+
+export class CleanPrefix {
+  /** Per batch, the streams entering layers 1 … n_layers (index l − 1), once made. */
+  private readonly streams: (tf.Tensor[] | undefined)[] = [];
+  private readonly enabled: boolean;
+
+  /** `enabled: false` starts every run at the embedding (how the shortcut is checked). */
+  constructor(
+    private readonly m: LoadedModel,
+    private readonly data: ProbeBatches,
+    enabled = true,
+  ) {
+    const nLayers = m.config.layers.length;
+    this.enabled = enabled && nLayers > 0 && data.size * data.nPos * m.config.dModel * 4 * nLayers <= MAX_PREFIX_BYTES;
+  }
+
+  /** `run` for batch `batch`, starting at the latest layer its hooks and visible keys allow. */
+  optionsFor(batch: number, run: RunOptions = {}): RunOptions {
+    if (!this.enabled) return run;
+    const nLayers = this.m.config.layers.length;
+    const firstKeys = run.visibleKeys?.findIndex((k) => k !== undefined) ?? -1;
+    const layer = Math.min(latestStart(Object.keys(run.hooks ?? {}) as HookName[], nLayers), firstKeys < 0 ? nLayers : firstKeys);
+    // Layer 0's stream is the embedding, cheaper to recompute than to keep.
+    if (layer < 1) return run;
+    return { ...run, from: { layer, resid: this.streamsOf(batch)[layer - 1] } };
+  }
+
+  private streamsOf(batch: number): tf.Tensor[] {
+    const kept = this.streams[batch];
+    if (kept) return kept;
+    const nLayers = this.m.config.layers.length;
+    const names = Array.from({ length: nLayers }, (_, i): HookName => (i + 1 < nLayers ? layerHook(i + 1, 'hook_resid_pre') : layerHook(i, 'hook_resid_post')));
+    const r = this.m.runWithCache(this.data.batches[batch], { names });
+    r.logits.dispose();
+    const made = names.map((h) => r.cache.get(h)!);
+    this.streams[batch] = made;
+    return made;
+  }
+
+  dispose(): void {
+    for (const s of this.streams) for (const t of s ?? []) t.dispose();
+    this.streams.length = 0;
+  }
+}
