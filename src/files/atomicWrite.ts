@@ -137,17 +137,29 @@ function syncFolder(dir: string): void {
   }
 }
 
-/** Appends `text` to `file` (creating it), every byte or `cannot write <file>: <reason>`. */
+/**
+ * Appends `text` to `file` (creating it), every byte or `cannot write <file>: <reason>`. A failed
+ * append is cut off again, so that the records after it (a resumed run's) follow a whole line.
+ */
 export function appendChecked(file: string, text: string): void {
   let fd: number | undefined;
+  let size = 0;
   try {
     fd = fs.openSync(file, 'a');
+    size = fs.fstatSync(fd).size;
     writeAll(fd, new TextEncoder().encode(text));
     const closing = fd;
     fd = undefined;
     fs.closeSync(closing);
   } catch (e) {
-    if (fd !== undefined) closeQuietly(fd);
+    if (fd !== undefined) {
+      try {
+        fs.ftruncateSync(fd, size);
+      } catch {
+        // The reader skips a cut-short last line; the failure below is the one to report.
+      }
+      closeQuietly(fd);
+    }
     throw cannotWrite(file, e);
   }
 }
