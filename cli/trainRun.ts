@@ -26,6 +26,7 @@ export async function trainAtTerminal(
   out: string,
   opts: { resume: boolean; io: CliIo; banner?: string },
 ): Promise<TerminalRun> {
+  const { removeStaleTemps } = await import('../src/files/atomicWrite.ts');
   const { lockOutput } = await import('../src/files/outputLock.ts');
   const { saveModel } = await import('../src/model/modelFile.ts');
   const { checkpointPathFor } = await import('../src/train/checkpoint.ts');
@@ -39,9 +40,11 @@ export async function trainAtTerminal(
   };
   process.on('SIGINT', onSigint);
   try {
-    if (opts.banner) opts.io.err(opts.banner);
     const checkpointPath = checkpointPathFor(out);
     const logPath = logPathFor(out);
+    // What a run killed mid-write left: gone now, not only when this run next writes each file.
+    for (const file of [out, checkpointPath, logPath]) removeStaleTemps(file);
+    if (opts.banner) opts.io.err(opts.banner);
     // A run that continues a checkpoint appends to its log; a new one starts the log afresh.
     const log = jsonlSink(logPath, !(opts.resume && existsSync(checkpointPath)));
     const progress = createProgress({ total: req.flags.steps, lineEvery: Math.max(req.flags.logEvery, 100) });

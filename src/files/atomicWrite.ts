@@ -86,7 +86,7 @@ export function removeStaleTemps(target: string): void {
   }
 }
 
-export function tempPathFor(target: string): string {
+function tempPathFor(target: string): string {
   return path.join(path.dirname(target), `.${path.basename(target)}.${process.pid}.tmp`);
 }
 
@@ -132,9 +132,8 @@ function syncFolder(dir: string): void {
     fs.fsyncSync(fd);
   } catch {
     // Not supported here: the rename is still atomic, only perhaps not yet on disk.
-  } finally {
-    if (fd !== undefined) fs.closeSync(fd);
   }
+  if (fd !== undefined) closeQuietly(fd);
 }
 
 /**
@@ -164,7 +163,7 @@ export function appendChecked(file: string, text: string): void {
   }
 }
 
-/** After a failed write: that failure is the one to report, not a second one on close. */
+/** After a failed write that failure is the one to report, not a second one on close (nor one on a folder). */
 function closeQuietly(fd: number): void {
   try {
     fs.closeSync(fd);

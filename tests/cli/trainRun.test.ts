@@ -27,6 +27,7 @@ const TINY = [
   '--test-size',
   '2',
 ];
+const deadPid = () => Number(spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' }).stdout);
 const train = (out: string) => cli('train', ...TINY, '--backend', 'cpu', '-o', out);
 
 describe('rasplab train and the output lock', () => {
@@ -45,8 +46,7 @@ describe('rasplab train and the output lock', () => {
 
   it('takes over the lock of a process that died, and removes its own when done', async () => {
     const out = join(tmp.dir, 'stale.safetensors');
-    const dead = Number(spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' }).stdout);
-    writeFileSync(`${out}.lock`, `${dead}\n`);
+    writeFileSync(`${out}.lock`, `${deadPid()}\n`);
     const r = await train(out);
     expect(r.code).toBe(0);
     expect(existsSync(out)).toBe(true);
@@ -67,10 +67,14 @@ describe('rasplab train and the output lock', () => {
   it("two processes: the second is refused with the first one's PID; Ctrl-C on the first lets go", async () => {
     const out = join(tmp.dir, 'shared.safetensors');
     const bin = resolve(__dirname, '../../cli/bin.mjs');
-    const args = [...TINY, '--steps', '100000', '--eval-every', '100000', '--backend', 'cpu', '-o', out];
+    const args = [...TINY, '--steps', '100000', '--eval-every', '100000', '--checkpoint-every', '100000', '--backend', 'cpu', '-o', out];
+    // A checkpoint temporary from an earlier run that was killed: the run removes it before it starts.
+    const killed = join(tmp.dir, `.shared.ckpt.${deadPid()}.tmp`);
+    writeFileSync(killed, 'half a checkpoint');
     const first = spawn(process.execPath, [bin, 'train', ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
     let err = '';
     await new Promise<void>((started) => first.stderr.on('data', (d) => (err += String(d)) && /on backend/.test(err) && started()));
+    expect(existsSync(killed)).toBe(false);
     const second = await train(out);
     expect(second.err).toBe(`rasplab: ${out} is being written by another rasplab process (pid ${first.pid}); wait for it or choose another -o\n`);
     expect(second.code).toBe(2);
