@@ -1,7 +1,8 @@
 /**
- * A training run as the terminal sees it, shared by `rasplab train` and `rasplab demo`: the
- * progress bar, the JSONL log beside the model, checkpoints beside it, and Ctrl-C, which stops at
- * the next step with a checkpoint saved (a second Ctrl-C gives up on it).
+ * A training run as the terminal sees it, shared by `rasplab train` and `rasplab demo`: the lock
+ * on the output (one run per model file), the progress bar, the JSONL log beside the model,
+ * checkpoints beside it, the model file itself, and Ctrl-C, which stops at the next step with a
+ * checkpoint saved (a second Ctrl-C gives up on it).
  */
 import { existsSync } from 'node:fs';
 import type { TrainRequest } from '../src/train/request.ts';
@@ -15,20 +16,23 @@ export interface TerminalRun {
   readonly logPath: string;
 }
 
-/** Trains toward the model file `out` (its log and checkpoint go beside it); `resume` continues a checkpoint there if any. */
+/**
+ * Trains toward the model file `out` and saves it there unless interrupted (its log and checkpoint
+ * go beside it); `resume` continues a checkpoint there if any. `banner` is printed once the output
+ * is ours, so that a refused run prints nothing else.
+ */
 export async function trainAtTerminal(
   req: Omit<TrainRequest, 'checkpointPath' | 'resume'>,
   out: string,
-  opts: { resume: boolean; io: CliIo },
+  opts: { resume: boolean; io: CliIo; banner?: string },
 ): Promise<TerminalRun> {
+  const { removeStaleTemps } = await import('../src/files/atomicWrite.ts');
+  const { lockOutput } = await import('../src/files/outputLock.ts');
+  const { saveModel } = await import('../src/model/modelFile.ts');
   const { checkpointPathFor } = await import('../src/train/checkpoint.ts');
   const { jsonlSink, logPathFor } = await import('../src/train/log.ts');
   const { train } = await import('../src/train/trainer.ts');
-  const checkpointPath = checkpointPathFor(out);
-  const logPath = logPathFor(out);
-  // A run that continues a checkpoint appends to its log; a new one starts the log afresh.
-  const log = jsonlSink(logPath, !(opts.resume && existsSync(checkpointPath)));
-  const progress = createProgress({ total: req.flags.steps, lineEvery: Math.max(req.flags.logEvery, 100) });
+  const lock = lockOutput(out);
   let interrupted = false;
   const onSigint = () => {
     if (interrupted) process.exit(130);
@@ -36,13 +40,27 @@ export async function trainAtTerminal(
   };
   process.on('SIGINT', onSigint);
   try {
-    const result = await train(
-      { ...req, checkpointPath, resume: opts.resume },
-      { onProgress: (p) => progress.update(p), onRecord: log, shouldStop: () => interrupted, onNote: (m) => opts.io.err(`${m}\n`) },
-    );
+    const checkpointPath = checkpointPathFor(out);
+    const logPath = logPathFor(out);
+    // What a run killed mid-write left: gone now, not only when this run next writes each file.
+    for (const file of [out, checkpointPath, logPath]) removeStaleTemps(file);
+    if (opts.banner) opts.io.err(opts.banner);
+    // A run that continues a checkpoint appends to its log; a new one starts the log afresh.
+    const log = jsonlSink(logPath, !(opts.resume && existsSync(checkpointPath)));
+    const progress = createProgress({ total: req.flags.steps, lineEvery: Math.max(req.flags.logEvery, 100) });
+    let result: TrainResult;
+    try {
+      result = await train(
+        { ...req, checkpointPath, resume: opts.resume },
+        { onProgress: (p) => progress.update(p), onRecord: log, shouldStop: () => interrupted, onNote: (m) => opts.io.err(`${m}\n`) },
+      );
+    } finally {
+      progress.stop();
+    }
+    if (result.status !== 'interrupted') saveModel(out, result.model);
     return { result, checkpointPath, logPath };
   } finally {
-    progress.stop();
     process.off('SIGINT', onSigint);
+    lock.release();
   }
 }

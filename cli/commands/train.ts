@@ -116,20 +116,19 @@ async function runTrain(programArg: string, o: RawTrainOptions, io: CliIo): Prom
   if (!o.out) throw new UserError('give the file to write the learned model to with -o (e.g. -o learned.safetensors)');
   const out = resolve(o.out);
   const program = await resolveProgram(programArg, { output: o.output });
-  const { loadModel, saveModel } = await import('../../src/model/modelFile.ts');
+  const { loadModel } = await import('../../src/model/modelFile.ts');
   const init = o.initFrom !== undefined ? { model: loadModel(o.initFrom), file: o.initFrom } : undefined;
   const { initDefaults } = await import('../../src/train/setup.ts');
   const flags = toTrainFlags(o, init ? initDefaults(init.model) : { vocab: program.vocab, maxLen: program.maxLen });
   validateTrainFlags(flags); // before any work or output: a bad flag is one line on stderr
   const { selectBackend } = await import('../../src/model/backend.ts');
   const backend = await selectBackend(o.backend ?? 'auto');
-  io.err(`training ${program.name} on backend ${backend}\n`);
-  const { result, checkpointPath, logPath } = await trainAtTerminal({ program, flags, init }, out, { resume: Boolean(o.resume), io });
+  const banner = `training ${program.name} on backend ${backend}\n`;
+  const { result, checkpointPath, logPath } = await trainAtTerminal({ program, flags, init }, out, { resume: Boolean(o.resume), io, banner });
   if (result.status === 'interrupted') {
     io.err(`interrupted at step ${result.steps}: checkpoint saved to ${checkpointPath}; continue with --resume\n`);
     return 130;
   }
-  saveModel(out, result.model);
   const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
   const lengths = Object.entries(result.lengthAcc).map(([len, acc]) => `  length ${len}: ${pct(acc)}\n`);
   io.out(

@@ -40,7 +40,6 @@ export async function compiledModel(program: Program, s: DemoSettings, paths: De
 /** The learned model, trained now unless the cache has it; null when the user stopped training (Ctrl-C). */
 export async function learnedModel(program: Program, s: DemoSettings, paths: DemoPaths, io: CliIo): Promise<Built | null> {
   if (existsSync(paths.learned)) return { model: await loadCached(paths.learned), path: paths.learned, cached: true };
-  const { saveModel } = await import('../../src/model/modelFile.ts');
   const { checkpointPathFor } = await import('../../src/train/checkpoint.ts');
   // A demo stopped with Ctrl-C left a checkpoint: continue it.
   const resume = existsSync(checkpointPathFor(paths.learned));
@@ -49,7 +48,6 @@ export async function learnedModel(program: Program, s: DemoSettings, paths: Dem
     io.err(`interrupted at step ${result.steps}; run \`${commandLine('demo')}\` again to continue from there\n`);
     return null;
   }
-  saveModel(paths.learned, result.model);
   rmSync(checkpointPath, { force: true });
   io.err(`trained in ${result.steps} steps (${result.wallTimeS.toFixed(1)} s): held-out exact match ${(100 * result.testAcc).toFixed(1)}%\n`);
   return { model: result.model, path: paths.learned, cached: false };

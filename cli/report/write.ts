@@ -1,6 +1,7 @@
 /** Writing a report: the HTML page, and (with --svg DIR) each figure as its own .svg file. */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { writeFileAtomic } from '../../src/files/atomicWrite.ts';
 import { UserError } from '../../src/rasp/errors.ts';
 import type { ReportData } from './data.ts';
 import { reportFigures } from './figures/index.ts';
@@ -10,15 +11,6 @@ export interface WrittenReport {
   readonly html?: string;
   readonly svgFiles: string[];
   readonly figures: number;
-}
-
-function write(path: string, text: string): void {
-  try {
-    writeFileSync(path, text);
-  } catch (e) {
-    const err = e as NodeJS.ErrnoException;
-    throw new UserError(`${path}: cannot write (${err.code ?? err.message})`);
-  }
 }
 
 export function writeReport(d: ReportData, to: { readonly html?: string; readonly svgDir?: string }): WrittenReport {
@@ -33,14 +25,14 @@ export function writeReport(d: ReportData, to: { readonly html?: string; readonl
     }
     for (const f of figures) {
       const file = join(dir, `${f.id}.svg`);
-      write(file, `<?xml version="1.0" encoding="UTF-8"?>\n${f.svg}\n`);
+      writeFileAtomic(file, `<?xml version="1.0" encoding="UTF-8"?>\n${f.svg}\n`);
       svgFiles.push(file);
     }
   }
   let html: string | undefined;
   if (to.html !== undefined) {
     html = resolve(to.html);
-    write(html, renderReport(d, figures));
+    writeFileAtomic(html, renderReport(d, figures));
   }
   return { html, svgFiles, figures: figures.length };
 }

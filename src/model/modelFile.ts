@@ -3,7 +3,8 @@
  * header metadata. Loading checks the weights against the shapes the config implies, so a file
  * that loads is a file the forward pass can run.
  */
-import { closeSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { writeFileAtomic } from '../files/atomicWrite.ts';
 import { UserError } from '../rasp/errors.ts';
 import type { Value } from '../rasp/values.ts';
 import { decodeSafetensors, encodeSafetensors } from './safetensors.ts';
@@ -79,24 +80,9 @@ function checkWeights(config: ModelConfig, weights: ReadonlyMap<string, { shape:
   for (const name of weights.keys()) if (!expected.has(name)) throw new UserError(`${where}: unknown weight '${name}' (not implied by the config)`);
 }
 
-/** Writes to a temporary file beside `path` and renames it, so a crash never leaves half a model. */
+/** A crash or a full disk never leaves half a model where a whole one was (see atomicWrite.ts). */
 export function saveModel(path: string, m: ModelData): void {
-  const bytes = serializeModel(m);
-  const tmp = `${path}.tmp-${process.pid}`;
-  try {
-    const fd = openSync(tmp, 'w');
-    try {
-      writeSync(fd, bytes);
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-    renameSync(tmp, path);
-  } catch (e) {
-    rmSync(tmp, { force: true });
-    const err = e as NodeJS.ErrnoException;
-    throw new UserError(`${path}: cannot write model (${err.code ?? err.message})`);
-  }
+  writeFileAtomic(path, serializeModel(m));
 }
 
 export function loadModel(path: string): ModelData {

@@ -8,7 +8,7 @@
  * the float32 (LE) tensors the header lists.
  */
 import * as fs from 'node:fs';
-import * as path from 'node:path';
+import { writeFileAtomic } from '../files/atomicWrite.ts';
 import { UserError } from '../rasp/errors.ts';
 import type { ModelConfig, ModelLabels, WeightArray } from '../model/types.ts';
 
@@ -93,13 +93,8 @@ export function deserializeCheckpoint(bytes: Uint8Array, source: string): Checkp
   return { ...meta, ...groups };
 }
 
-/** Writes to a temporary file beside the target, then renames it into place. */
 export function saveCheckpoint(file: string, c: Checkpoint): void {
-  const dir = path.dirname(file);
-  fs.mkdirSync(dir, { recursive: true });
-  const tmp = path.join(dir, `.${path.basename(file)}.${process.pid}.tmp`);
-  fs.writeFileSync(tmp, serializeCheckpoint(c));
-  fs.renameSync(tmp, file);
+  writeFileAtomic(file, serializeCheckpoint(c), { makeFolder: true });
 }
 
 export function loadCheckpoint(file: string): Checkpoint {

@@ -1,6 +1,5 @@
 /** The JSONL metrics log beside a trained model: learned.safetensors → learned.train.jsonl. */
-import * as fs from 'node:fs';
-import * as path from 'node:path';
+import { appendChecked, writeFileAtomic } from '../files/atomicWrite.ts';
 
 export function logPathFor(outputPath: string): string {
   return outputPath.replace(/(\.safetensors)?$/, '.train.jsonl');
@@ -8,7 +7,6 @@ export function logPathFor(outputPath: string): string {
 
 /** A sink that appends one JSON object per line; `fresh` truncates the file first (a new run, not a resume). */
 export function jsonlSink(file: string, fresh: boolean): (record: object) => void {
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  if (fresh) fs.writeFileSync(file, '');
-  return (record) => fs.appendFileSync(file, JSON.stringify(record) + '\n');
+  if (fresh) writeFileAtomic(file, '', { makeFolder: true });
+  return (record) => appendChecked(file, JSON.stringify(record) + '\n');
 }

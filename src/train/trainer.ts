@@ -247,7 +247,9 @@ export async function train(req: TrainRequest, hooks: TrainHooks = {}): Promise<
     for (const { len, batches } of lengthBatches) lengthAcc[len] = exactMatch(await accuracyOf(batches));
     const wallTimeS = elapsedS();
     const tokensPerSec = trainMs > 0 ? (tokens * 1000) / trainMs : 0;
-    // What the run achieved: returned, and kept in the model file's training metadata.
+    // What the run achieved: returned, and kept in the model file's training metadata. Its timings
+    // are returned and logged but not kept there: they differ between identical runs, and the same
+    // run twice must write the same bytes.
     const outcome = {
       status,
       initialTestAcc,
@@ -256,8 +258,6 @@ export async function train(req: TrainRequest, hooks: TrainHooks = {}): Promise<
       testTokenAcc: tokenAccuracy(testAcc),
       lengthAcc,
       finalLoss: lastLoss,
-      tokensPerSec,
-      wallTimeS,
     };
 
     const training: TrainingInfo = {
@@ -272,7 +272,7 @@ export async function train(req: TrainRequest, hooks: TrainHooks = {}): Promise<
     };
     const model: ModelData = { config, labels, training, weights: new Map(names.map((n, i) => [n, { shape: shapes[i], data: state.values[i].slice() }])) };
     record({ type: 'end', status, steps: step, trainAcc, testAcc: exactMatch(testAcc), lengthAcc, wallTimeS, tokensPerSec, backend });
-    return { model, steps: step, backend, evals, ...outcome };
+    return { model, steps: step, backend, evals, tokensPerSec, wallTimeS, ...outcome };
   } finally {
     disposeState(state);
   }
