@@ -12,6 +12,7 @@ import { SelectorAndNode, SelectorNotNode, SelectorOrNode, type RaspNode, type S
 import { builtinScope, callBuiltin, type Arg } from './builtins.ts';
 import { asElementwise, combine, materialise } from './elementwise.ts';
 import { RaspError, type SourceLoc } from './errors.ts';
+import { ceilingOf, raiseHint } from './limits.ts';
 import { parse } from './parser.ts';
 import { isInside, readLoadedFile } from './programFile.ts';
 import { truthy } from './scalar.ts';
@@ -67,6 +68,9 @@ class Elaborator {
   private depth = 0;
   /** Absolute: every file `load` reads lies in it. */
   private readonly root: string;
+  /** Def calls and loop iterations so far, and how many may run: nested defs and loops multiply. */
+  private steps = 0;
+  private readonly maxSteps = ceilingOf('elaborationSteps');
 
   constructor(private readonly opts: ElaborateOptions) {
     this.file = opts.file;
@@ -140,12 +144,22 @@ class Elaborator {
       case 'for': {
         const list = this.expr(s.iterable, scope);
         for (const item of this.iterate(list, s.vars, this.loc(s.iterable.pos))) {
+          this.step("this 'for' loop", this.loc(s.pos));
           scope.set(s.vars[0], { t: 'const', v: item });
           for (const b of s.body) this.statement(b, scope, topLevel);
         }
         return;
       }
     }
+  }
+
+  /** Counts one def call or loop iteration; past the ceiling, a RaspError naming `construct` at `loc`. */
+  private step(construct: string, loc: SourceLoc): void {
+    if (++this.steps <= this.maxSteps) return;
+    throw new RaspError(
+      `${construct} takes the program past the ceiling of ${this.maxSteps} def calls and loop iterations; ${raiseHint('elaborationSteps')}`,
+      loc,
+    );
   }
 
   private iterate(list: Val, vars: readonly string[], loc: SourceLoc): readonly Value[] {
@@ -252,6 +266,7 @@ class Elaborator {
     const list = this.expr(e.iterable, scope);
     const items: Value[] = [];
     for (const item of this.iterate(list, e.vars, this.loc(e.iterable.pos))) {
+      this.step('this list comprehension', this.loc(e.pos));
       const inner = new Scope(scope);
       inner.set(e.vars[0], { t: 'const', v: item });
       if (e.filter && !truthy(this.constant(this.expr(e.filter, inner), 'a list comprehension condition', this.loc(e.filter.pos)))) continue;
@@ -334,6 +349,7 @@ class Elaborator {
       throw new RaspError(`'${def.name}' takes ${plural(def.params.length, 'argument')} (${def.params.join(', ')}), given ${args.length}`, loc);
     for (const a of args)
       if (a.val.t === 'operator') throw new RaspError(`a bare comparison operator '${a.val.op}' is only allowed as select's third argument`, a.loc);
+    this.step(`the call of '${def.name}'`, loc);
     if (this.depth >= MAX_CALL_DEPTH) throw new RaspError(`recursion deeper than ${MAX_CALL_DEPTH} calls (calling '${def.name}')`, loc);
     const local = new Scope(closure);
     def.params.forEach((p, i) => local.set(p, args[i].val));

@@ -18,10 +18,42 @@ export interface Limit {
 }
 
 export const LIMITS = {
-  programBytes: {
-    value: 1 << 20,
-    env: 'RASPLAB_MAX_PROGRAM_BYTES',
-    why: 'a program file, and each file it loads, is read whole into memory',
+  programBytes: { value: 1 << 20, env: 'RASPLAB_MAX_PROGRAM_BYTES', why: 'a program file, and each file it loads, is read whole into memory' },
+  elaborationSteps: {
+    value: 50_000,
+    env: 'RASPLAB_MAX_ELABORATION_STEPS',
+    why: 'def calls and loop iterations while a program is read: nested defs and loops multiply',
+  },
+  listItems: { value: 100_000, env: 'RASPLAB_MAX_LIST_ITEMS', why: 'a constant list (range, a comprehension) is built whole' },
+  maxLen: {
+    value: 1024,
+    env: 'RASPLAB_MAX_LEN',
+    why: 'the longest input: value sets grow with it, and every attention pattern with its square',
+  },
+  vocab: { value: 1000, env: 'RASPLAB_MAX_VOCAB', why: 'value sets, embeddings and compiled residual widths grow with it' },
+  valueSet: {
+    value: 10_000,
+    env: 'RASPLAB_MAX_VALUE_SET',
+    why: 'the values one s-op can take (and the input combinations a map is tried on); each is a compiled direction',
+  },
+  samples: { value: 100_000, env: 'RASPLAB_MAX_SAMPLES', why: "probe and verification inputs (and a claim's fit inputs) are held in memory" },
+  runs: { value: 100_000, env: 'RASPLAB_MAX_RUNS', why: 'generated inputs per claim, each a forward pass' },
+  claims: { value: 10_000, env: 'RASPLAB_MAX_CLAIMS', why: 'claims in one hypothesis file, each checked on every run' },
+  testSize: { value: 100_000, env: 'RASPLAB_MAX_TEST_SIZE', why: 'held-out sequences are held in memory and evaluated in full' },
+  batch: { value: 4096, env: 'RASPLAB_MAX_BATCH', why: 'sequences per training step: activations grow with it' },
+  layers: { value: 64, env: 'RASPLAB_MAX_LAYERS', why: 'layers of a learned model' },
+  heads: { value: 64, env: 'RASPLAB_MAX_HEADS', why: 'attention heads per layer: each holds a length² pattern' },
+  dModel: {
+    value: 4096,
+    env: 'RASPLAB_MAX_D_MODEL',
+    why: 'residual width of a learned model, and the most residual directions a claim can name',
+  },
+  dHead: { value: 4096, env: 'RASPLAB_MAX_D_HEAD', why: 'width per attention head' },
+  dMlp: { value: 16_384, env: 'RASPLAB_MAX_D_MLP', why: 'MLP hidden width' },
+  params: {
+    value: 100_000_000,
+    env: 'RASPLAB_MAX_PARAMS',
+    why: 'weights of one compiled or learned model (float32: 400 MB), held and written whole',
   },
 } as const satisfies Record<string, Limit>;
 
@@ -37,9 +69,14 @@ export function ceilingOf(name: LimitName): number {
   return n;
 }
 
+/** How to raise a ceiling, as every refusal ends. */
+export function raiseHint(name: LimitName): string {
+  return `raise it with ${LIMITS[name].env} if you mean it`;
+}
+
 /** The message for `subject` (e.g. `--max-len 100000000`) above the ceiling. */
 export function aboveCeiling(name: LimitName, subject: string): string {
-  return `${subject} is above the ceiling of ${ceilingOf(name)}; raise it with ${LIMITS[name].env} if you mean it`;
+  return `${subject} is above the ceiling of ${ceilingOf(name)}; ${raiseHint(name)}`;
 }
 
 /** Refuses `value` above the ceiling with a RaspError saying so (at `loc` when a file set it). */
