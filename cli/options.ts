@@ -9,6 +9,7 @@ import { Option } from 'commander';
 import { DEFAULT_PROBE_SAMPLES } from '../probes/probeSamples.ts';
 import { NUMERIC_TOLERANCE } from '../src/model/scoring.ts';
 import { UserError } from '../src/rasp/errors.ts';
+import { checkCeiling, type LimitName } from '../src/rasp/limits.ts';
 import { formatValue, parseToken, valueKey, type Value } from '../src/rasp/values.ts';
 
 function looksNumeric(text: string): boolean {
@@ -22,6 +23,7 @@ export function parseVocab(text: string): Value[] {
     .map((s) => s.trim())
     .filter((s) => s !== '');
   if (items.length === 0) throw new UserError(`--vocab is empty; list the tokens, e.g. --vocab a,b,c`);
+  checkCeiling('vocab', items.length, `--vocab of ${items.length} tokens`);
   const numeric = items.every(looksNumeric);
   const values = items.map((s) => parseToken(s, numeric));
   const seen = new Set<string>();
@@ -32,10 +34,12 @@ export function parseVocab(text: string): Value[] {
   return values;
 }
 
-export function parsePositiveInt(flag: string): (text: string) => number {
+/** A flag's positive integer, at most the ceiling `limit` names (limits.ts) when there is one. */
+export function parsePositiveInt(flag: string, limit?: LimitName): (text: string) => number {
   return (text) => {
     const n = Number(text);
     if (!/^\s*\d+\s*$/.test(text) || !Number.isSafeInteger(n) || n <= 0) throw new UserError(`${flag} must be a positive integer, got '${text}'`);
+    if (limit) checkCeiling(limit, n, `${flag} ${n}`);
     return n;
   };
 }
@@ -67,6 +71,7 @@ function matchToken(text: string, vocab: readonly Value[]): Value | undefined {
 export function parseInput(text: string, vocab?: readonly Value[]): Value[] {
   const words = text.split(/\s+/).filter((w) => w !== '');
   if (words.length === 0) throw new UserError(`--input is empty; give space-separated tokens, e.g. --input "a b c"`);
+  checkCeiling('maxLen', words.length, `--input of ${words.length} tokens`);
   if (!vocab) {
     const numeric = words.every(looksNumeric);
     return words.map((w) => parseToken(w, numeric));
@@ -94,7 +99,7 @@ export const vocabOption = (): Option =>
   ).argParser(parseVocab);
 
 export const maxLenOption = (): Option =>
-  new Option('--max-len <n>', "longest input in tokens; overrides the program's '# max-len:' header").argParser(parsePositiveInt('--max-len'));
+  new Option('--max-len <n>', "longest input in tokens; overrides the program's '# max-len:' header").argParser(parsePositiveInt('--max-len', 'maxLen'));
 
 export const programOption = (): Option =>
   new Option('--program <program>', 'RASP program: a .rasp file or a library name such as reverse (see `npx rasplab --help`)');
@@ -112,7 +117,7 @@ export const seedOption = (): Option =>
 
 export const samplesOption = (): Option =>
   new Option('--samples <n>', 'probe inputs: all of them when there are at most this many, else this many random ones')
-    .argParser(parsePositiveInt('--samples'))
+    .argParser(parsePositiveInt('--samples', 'samples'))
     .default(DEFAULT_PROBE_SAMPLES);
 
 function parseTolerance(text: string): number {

@@ -64,10 +64,15 @@ export async function resolveProgram(spec: string, opts: { output?: string; cwd?
   return withOutput(loadProgram(path), opts.output);
 }
 
-/** Parses program text kept elsewhere (a model file's labels), under the name it had. */
-export async function programFromSource(source: string, opts: { file: string; output?: string }): Promise<Program> {
+/**
+ * Parses the program text a model file recorded, under the name it had. A model file may come from
+ * anyone, so its program may not make rasplab read a file: a `load` in it is refused.
+ */
+async function programFromModelFile(source: string, opts: { modelSpec: string; file: string; output?: string }): Promise<Program> {
   const { parseProgram } = await import('../src/rasp/load.ts');
-  return withOutput(parseProgram(source, { file: opts.file }), opts.output);
+  const refuseLoad = (path: string) =>
+    `${opts.modelSpec}: the program recorded in this model uses load "${path}"; programs from model files may not read files`;
+  return withOutput(parseProgram(source, { file: opts.file, refuseLoad }), opts.output);
 }
 
 /**
@@ -83,5 +88,5 @@ export async function programForModel(
   if (spec !== undefined) return resolveProgram(spec, { output: opts.output });
   const rec = model.labels.program;
   if (!rec?.source) throw new UserError(`${modelSpec} records no program source; ${opts.howToName}`);
-  return programFromSource(rec.source, { file: rec.file ? basename(rec.file) : `${rec.name}.rasp`, output: opts.output ?? rec.output });
+  return programFromModelFile(rec.source, { modelSpec, file: rec.file ? basename(rec.file) : `${rec.name}.rasp`, output: opts.output ?? rec.output });
 }

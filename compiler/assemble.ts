@@ -14,10 +14,12 @@ import {
   type HeadLabel,
   type LayerConfig,
   type MlpLabel,
+  type ModelConfig,
   type ModelData,
   type OutputSpec,
   type WeightArray,
 } from '../src/model/types.ts';
+import { checkModelSize } from '../src/model/shapes.ts';
 import { zeros } from '../src/model/weightArray.ts';
 import type { LayerPlan } from './layout.ts';
 import { matCols, matRows, type Dir, type LinComb, type SparseMat } from './linalg.ts';
@@ -81,6 +83,30 @@ export function assemble(inp: AssembleInput): ModelData {
   const weights = new Map<string, WeightArray>();
   const at = (d: Dir) => index.get(d);
 
+  // Every layer's widths first, so that a model too large to hold is refused before a weight is allocated.
+  const shaped = inp.layers.map((layer) => {
+    const qks = layer.heads.map((h) => factor(h.qk));
+    const ovs = layer.heads.map((h) => factor(h.ov));
+    const dHead = Math.max(0, ...qks.map((f) => f.width), ...ovs.map((f) => f.width));
+    const dMlp = layer.mlps.reduce((s, m) => s + m.neurons.length, 0);
+    const config: LayerConfig = { nHeads: layer.heads.length, dHead, dMlp };
+    return { qks, ovs, config };
+  });
+  const config: ModelConfig = {
+    formatVersion: FORMAT_VERSION,
+    dModel: D,
+    nCtx,
+    vocab,
+    layers: shaped.map((s) => s.config),
+    output: inp.output,
+    normalization: 'none',
+    causal: inp.causal,
+    actFn: 'relu',
+    attnScale: 1,
+    origin: 'compiled',
+  };
+  checkModelSize(config, 'the compiled model');
+
   const WE = zeros([vocab.length, D]);
   const bosI = at('bos')!;
   const oneI = at('one')!;
@@ -99,16 +125,11 @@ export function assemble(inp: AssembleInput): ModelData {
   }
   weights.set('pos_embed.W_pos', WP);
 
-  const layerConfigs: LayerConfig[] = [];
   const headLabels: HeadLabel[] = [];
   const mlpLabels: MlpLabel[] = [];
   inp.layers.forEach((layer, l) => {
-    const nH = layer.heads.length;
-    const qks = layer.heads.map((h) => factor(h.qk));
-    const ovs = layer.heads.map((h) => factor(h.ov));
-    const dHead = Math.max(0, ...qks.map((f) => f.width), ...ovs.map((f) => f.width));
-    const dMlp = layer.mlps.reduce((s, m) => s + m.neurons.length, 0);
-    layerConfigs.push({ nHeads: nH, dHead, dMlp });
+    const { qks, ovs } = shaped[l];
+    const { nHeads: nH, dHead, dMlp } = shaped[l].config;
     const p = `blocks.${l}`;
     if (nH > 0) {
       const WQ = zeros([nH, D, dHead]);
@@ -187,19 +208,7 @@ export function assemble(inp: AssembleInput): ModelData {
   }));
   const p = inp.program;
   return {
-    config: {
-      formatVersion: FORMAT_VERSION,
-      dModel: D,
-      nCtx,
-      vocab,
-      layers: layerConfigs,
-      output: inp.output,
-      normalization: 'none',
-      causal: inp.causal,
-      actFn: 'relu',
-      attnScale: 1,
-      origin: 'compiled',
-    },
+    config,
     labels: {
       program: {
         name: p.name,

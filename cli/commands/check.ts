@@ -73,7 +73,7 @@ export function register(program: Command): void {
     .argument('<model>', 'a .safetensors model file written by rasplab')
     .argument('[hypotheses]', 'a .yaml / .json file of claims (see README, "Circuit hypotheses")')
     .addOption(programOption())
-    .addOption(new Option('--runs <n>', 'generated inputs per claim').argParser(parsePositiveInt('--runs')).default(DEFAULT_RUNS_SHOWN))
+    .addOption(new Option('--runs <n>', 'generated inputs per claim').argParser(parsePositiveInt('--runs', 'runs')).default(DEFAULT_RUNS_SHOWN))
     .addOption(seedOption())
     .addOption(new Option('--claim <n>', 'check only claim n (1-based), e.g. to replay its failure').argParser(parsePositiveInt('--claim')))
     .addOption(new Option('--path <path>', "with --claim and --seed: fast-check's path to a counterexample, replayed directly"))

@@ -52,7 +52,9 @@ export function register(program: Command): void {
     .addOption(seedOption())
     .addOption(new Option('--cache <dir>', 'where the models are cached').default(CACHE_DIR))
     .addOption(
-      new Option('--max-len <n>', 'longest training input (smaller is quicker)').argParser(parsePositiveInt('--max-len')).default(DEMO_DEFAULTS.maxLen),
+      new Option('--max-len <n>', 'longest training input (smaller is quicker)')
+        .argParser(parsePositiveInt('--max-len', 'maxLen'))
+        .default(DEMO_DEFAULTS.maxLen),
     )
     .addOption(
       new Option('--steps <n>', 'most training steps (training stops early at the target accuracy)')

@@ -118,9 +118,10 @@ async function runTrain(programArg: string, o: RawTrainOptions, io: CliIo): Prom
   const program = await resolveProgram(programArg, { output: o.output });
   const { loadModel } = await import('../../src/model/modelFile.ts');
   const init = o.initFrom !== undefined ? { model: loadModel(o.initFrom), file: o.initFrom } : undefined;
-  const { initDefaults } = await import('../../src/train/setup.ts');
+  const { initDefaults, resolveConfig, resolveVocab } = await import('../../src/train/setup.ts');
   const flags = toTrainFlags(o, init ? initDefaults(init.model) : { vocab: program.vocab, maxLen: program.maxLen });
   validateTrainFlags(flags); // before any work or output: a bad flag is one line on stderr
+  resolveConfig({ program, flags, init }, resolveVocab({ program, flags, init })); // so is a model too large to hold
   const { selectBackend } = await import('../../src/model/backend.ts');
   const backend = await selectBackend(o.backend ?? 'auto');
   const banner = `training ${program.name} on backend ${backend}\n`;

@@ -58,12 +58,14 @@ export function register(program: Command): void {
     .argument('[program]', 'a .rasp file or library name (default: the program recorded in the model)')
     .addOption(
       new Option('--samples <n>', `how many random inputs to check when the input space is larger than ${EXHAUSTIVE_TEXT}`)
-        .argParser(parsePositiveInt('--samples'))
+        .argParser(parsePositiveInt('--samples', 'samples'))
         .default(10000),
     )
     .addOption(seedOption())
-    .addOption(new Option('--min-len <n>', "shortest input checked (default: the model's shortest)").argParser(parsePositiveInt('--min-len')))
-    .addOption(new Option('--max-len <n>', "longest input checked (default: the model's longest; up to n_ctx-1)").argParser(parsePositiveInt('--max-len')))
+    .addOption(new Option('--min-len <n>', "shortest input checked (default: the model's shortest)").argParser(parsePositiveInt('--min-len', 'maxLen')))
+    .addOption(
+      new Option('--max-len <n>', "longest input checked (default: the model's longest; up to n_ctx-1)").argParser(parsePositiveInt('--max-len', 'maxLen')),
+    )
     .addOption(toleranceOption())
     .addOption(outputNameOption())
     .addOption(jsonOption())

@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { isMap, isScalar, isSeq, parseDocument } from 'yaml';
 import { UserError } from '../../src/rasp/errors.ts';
+import { aboveCeiling, ceilingOf, type LimitName } from '../../src/rasp/limits.ts';
 import { ABLATION_MODES } from '../ablation.ts';
 import { CLAIM_KINDS, MATCH_RULES, OUTPUT_EFFECTS, OUTPUT_RELATIONS, TRANSFORMS, type Claim, type ClaimKind } from './claims.ts';
 
@@ -22,14 +23,14 @@ export interface HypothesisFile {
 /** What is wrong with a value, or null; `written` is its source text where YAML kept one (`1.10` for 1.1). */
 type Check = (v: unknown, written?: string) => string | null;
 
-const COMMON: Record<string, Check> = { name: isString, minLen: isCount, maxLen: isCount };
+const COMMON: Record<string, Check> = { name: isString, minLen: isLength, maxLen: isLength };
 
 /** Per kind: its keys and what each must hold. The kind's own key comes first. */
 const KEYS: Record<ClaimKind, Record<string, Check>> = {
   head: { head: isHead, implements: isString, match: oneOf(MATCH_RULES), threshold: isFraction },
   ablate: { ablate: isComponents, output: oneOf(OUTPUT_EFFECTS), mode: oneOf(ABLATION_MODES) },
   neuron: { neuron: isString, tracks: isString, above: isNumber },
-  encodes: { encodes: isString, at: isPoint, directions: isDirections, fit: isPositive },
+  encodes: { encodes: isString, at: isPoint, directions: isDirections, fit: isFitCount },
   invariant: { invariant: oneOf(TRANSFORMS), outputs: oneOf(OUTPUT_RELATIONS) },
   agrees: { agrees: isString, ablate: isComponents, mode: oneOf(ABLATION_MODES) },
 };
@@ -65,6 +66,16 @@ function isCount(v: unknown): string | null {
 function isPositive(v: unknown): string | null {
   return Number.isInteger(v) && (v as number) > 0 ? null : `must be a positive integer, got ${shown(v)}`;
 }
+/** A count of at most the ceiling `limit` names; `subject` says what was written. */
+function withinCeiling(limit: LimitName, n: number, subject: string): string | null {
+  return n > ceilingOf(limit) ? aboveCeiling(limit, subject) : null;
+}
+function isLength(v: unknown): string | null {
+  return isCount(v) ?? withinCeiling('maxLen', v as number, String(v));
+}
+function isFitCount(v: unknown): string | null {
+  return isPositive(v) ?? withinCeiling('samples', v as number, String(v));
+}
 function isPoint(v: unknown): string | null {
   return typeof v === 'string' || (Number.isInteger(v) && (v as number) >= 0)
     ? null
@@ -76,8 +87,14 @@ function isComponents(v: unknown): string | null {
   return `must be a component (1.0, attn1, mlp0, L1, mlp0.n12) or a list of them, got ${shown(v)}`;
 }
 function isDirections(v: unknown): string | null {
-  if (typeof v === 'string' && /^\s*\d+\s*-\s*\d+\s*$/.test(v)) return null;
-  if (Array.isArray(v) && v.length > 0 && v.every((x) => Number.isInteger(x) && x >= 0)) return null;
+  // A range is counted before it is expanded: "0-1000000000" would be a billion numbers.
+  if (typeof v === 'string' && /^\s*\d+\s*-\s*\d+\s*$/.test(v)) {
+    const [a, b] = v.split('-').map((s) => Number(s.trim()));
+    const n = Math.max(0, b - a + 1);
+    return withinCeiling('dModel', n, `${shown(v)} (${n} directions)`);
+  }
+  if (Array.isArray(v) && v.length > 0 && v.every((x) => Number.isInteger(x) && x >= 0))
+    return withinCeiling('dModel', v.length, `a list of ${v.length} directions`);
   return `must be a list of direction numbers or a range such as "17-26", got ${shown(v)}`;
 }
 function oneOf(options: readonly string[]): Check {
@@ -155,6 +172,8 @@ export function parseHypotheses(text: string, file: string): HypothesisFile {
   } else throw new UserError(`${file}: expected a list of claims, or a mapping with 'claims:'`);
   if (!Array.isArray(list)) throw new UserError(`${file}: 'claims' must be a list, got ${shown(list)}`);
   if (list.length === 0) throw new UserError(`${file}: the file makes no claims`);
+  const tooMany = withinCeiling('claims', list.length, `a file of ${list.length} claims`);
+  if (tooMany) throw new UserError(`${file}: ${tooMany}`);
   const baseDir = dirname(resolve(file));
   const listNode = Array.isArray(top) ? doc.contents : doc.get('claims', true);
   const claimNode = (i: number): unknown => (isSeq(listNode) ? listNode.items[i] : undefined);

@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { writeFileAtomic } from '../files/atomicWrite.ts';
 import { UserError } from '../rasp/errors.ts';
+import { aboveCeiling, ceilingOf } from '../rasp/limits.ts';
 import type { Value } from '../rasp/values.ts';
 import { decodeSafetensors, encodeSafetensors } from './safetensors.ts';
 import { expectedShapes, sameShape } from './shapes.ts';
@@ -115,6 +116,10 @@ export function validateConfig(raw: unknown, fail: Fail): ModelConfig {
   if (!Array.isArray(c.vocab) || !c.vocab.every(isValue)) fail('vocab is not a list of numbers, strings and booleans');
   const vocab = c.vocab as Value[];
   if (vocab[0] !== BOS) fail(`vocab[0] must be '${BOS}', got ${JSON.stringify(vocab[0])}`);
+  // What later work is sized by (inputs generated up to nCtx - 1 tokens, one class per token) stops at the flags' ceilings.
+  const nCtx = c.nCtx as number;
+  if (nCtx - 1 > ceilingOf('maxLen')) fail(aboveCeiling('maxLen', `an input length of ${nCtx - 1} tokens (nCtx ${nCtx})`));
+  if (vocab.length - 1 > ceilingOf('vocab')) fail(aboveCeiling('vocab', `a vocabulary of ${vocab.length - 1} tokens`));
   if (!Array.isArray(c.layers)) fail('layers is not a list');
   const layers: LayerConfig[] = (c.layers as unknown[]).map((L, i) => {
     if (!isObj(L) || !isCount(L.nHeads) || !isCount(L.dHead) || !isCount(L.dMlp)) fail(`layers[${i}] is not {nHeads, dHead, dMlp} with non-negative integers`);

@@ -2,6 +2,7 @@
  * The weights a config implies, with TransformerLens's names and shapes (see types.ts).
  * One source of truth for loading, initialisation, export and tests.
  */
+import { checkCeiling } from '../rasp/limits.ts';
 import type { ModelConfig, OutputSpec } from './types.ts';
 
 /** Logits per position: one per categorical value, or the one number of a numerical output. */
@@ -50,4 +51,17 @@ export function expectedShapes(config: ModelConfig): Map<string, number[]> {
 
 export function sameShape(a: readonly number[], b: readonly number[]): boolean {
   return a.length === b.length && a.every((x, i) => x === b[i]);
+}
+
+/** How many numbers the config's weights hold, biases included. */
+export function paramCount(config: ModelConfig): number {
+  let n = 0;
+  for (const shape of expectedShapes(config).values()) n += shape.reduce((a, b) => a * b, 1);
+  return n;
+}
+
+/** Refuses a config whose weights are above the `params` ceiling, before any of them is allocated. */
+export function checkModelSize(config: ModelConfig, what: string): void {
+  const n = paramCount(config);
+  checkCeiling('params', n, `${what} of ${n} parameters`);
 }

@@ -6,6 +6,7 @@ import { AggregateNode, SelectNode, SelectorWidthNode, type Encoding, type Predi
 import { indices, length, tokens } from './builder.ts';
 import { combine, materialise, toSOp } from './elementwise.ts';
 import { RaspError, type SourceLoc } from './errors.ts';
+import { checkCeiling } from './limits.ts';
 import { kindText, Scope, type BuiltinName, type Val } from './scope.ts';
 import { formatValue } from './values.ts';
 
@@ -152,12 +153,9 @@ function range(args: readonly Arg[], loc: SourceLoc): Val {
   });
   const [start, stop, step] = nums.length === 1 ? [0, nums[0], 1] : [nums[0], nums[1], nums[2] ?? 1];
   if (step === 0) throw new RaspError('range step must not be zero', loc);
-  const items: number[] = [];
-  for (let i = start; step > 0 ? i < stop : i > stop; i += step) {
-    items.push(i);
-    if (items.length > 100_000) throw new RaspError('range is too long (more than 100000 items)', loc);
-  }
-  return { t: 'list', items };
+  const length = Math.max(0, Math.ceil((stop - start) / step));
+  checkCeiling('listItems', length, `range of ${length} items`, loc);
+  return { t: 'list', items: Array.from({ length }, (_, i) => start + i * step) };
 }
 
 function describeVal(v: Val): string {

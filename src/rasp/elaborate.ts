@@ -7,13 +7,14 @@
  * named node makes an alias. Defs close over the scope they were written in and resolve names when
  * called, so a def that mentions an undefined name only fails if it is called.
  */
-import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { SelectorAndNode, SelectorNotNode, SelectorOrNode, type RaspNode, type ScalarExpr, type SOp } from './ast.ts';
 import { builtinScope, callBuiltin, type Arg } from './builtins.ts';
 import { asElementwise, combine, materialise } from './elementwise.ts';
 import { RaspError, type SourceLoc } from './errors.ts';
+import { ceilingOf, raiseHint } from './limits.ts';
 import { parse } from './parser.ts';
+import { isInside, readLoadedFile } from './programFile.ts';
 import { truthy } from './scalar.ts';
 import { kindText, Scope, suggestName, type DefStmt, type Val } from './scope.ts';
 import type { Expr, Pos, Stmt } from './syntax.ts';
@@ -27,8 +28,12 @@ export interface ElaborateOptions {
   readonly file: string;
   /** The name of the s-op to output (default: the last s-op the main file assigns). */
   readonly output?: string;
-  /** Reads a file named by `load` (default: from disk). */
+  /** Reads a file named by `load` (default: from disk, programFile.ts `readLoadedFile`). */
   readonly readFile?: (path: string) => string;
+  /** The folder `load` may read in, it and below (default: the main file's folder). */
+  readonly root?: string;
+  /** Set for text that may read no file (a program recorded in a model file): the message for a `load` of `path`. */
+  readonly refuseLoad?: (path: string) => string;
 }
 
 export interface Elaborated {
@@ -61,9 +66,15 @@ class Elaborator {
   private readonly defFiles = new WeakMap<DefStmt, string>();
   private file: string;
   private depth = 0;
+  /** Absolute: every file `load` reads lies in it. */
+  private readonly root: string;
+  /** Def calls and loop iterations so far, and how many may run: nested defs and loops multiply. */
+  private steps = 0;
+  private readonly maxSteps = ceilingOf('elaborationSteps');
 
   constructor(private readonly opts: ElaborateOptions) {
     this.file = opts.file;
+    this.root = resolve(opts.root ?? dirname(opts.file));
   }
 
   run(text: string): Elaborated {
@@ -133,12 +144,22 @@ class Elaborator {
       case 'for': {
         const list = this.expr(s.iterable, scope);
         for (const item of this.iterate(list, s.vars, this.loc(s.iterable.pos))) {
+          this.step("this 'for' loop", this.loc(s.pos));
           scope.set(s.vars[0], { t: 'const', v: item });
           for (const b of s.body) this.statement(b, scope, topLevel);
         }
         return;
       }
     }
+  }
+
+  /** Counts one def call or loop iteration; past the ceiling, a RaspError naming `construct` at `loc`. */
+  private step(construct: string, loc: SourceLoc): void {
+    if (++this.steps <= this.maxSteps) return;
+    throw new RaspError(
+      `${construct} takes the program past the ceiling of ${this.maxSteps} def calls and loop iterations; ${raiseHint('elaborationSteps')}`,
+      loc,
+    );
   }
 
   private iterate(list: Val, vars: readonly string[], loc: SourceLoc): readonly Value[] {
@@ -171,19 +192,27 @@ class Elaborator {
     return v.t === 'sop' ? { t: 'sop', node: node as SOp } : { t: 'selector', node: node as typeof v.node };
   }
 
+  /**
+   * A `load` reads a file relative to the file that loads it, inside the main file's folder: a
+   * program may not reach other files by an absolute path, `..` or a link (programFile.ts).
+   */
   private load(path: string, loc: SourceLoc): void {
-    const target = isAbsolute(path) ? path : join(dirname(this.file), path);
+    if (this.opts.refuseLoad) throw new RaspError(this.opts.refuseLoad(path));
+    if (isAbsolute(path))
+      throw new RaspError(`cannot load "${path}": an absolute path; load names a file in the program's folder, relative to the loading file`, loc);
+    const target = join(dirname(this.file), path);
     const abs = resolve(target);
+    if (!isInside(this.root, abs)) throw new RaspError(`cannot load "${path}": it leaves the program's folder ${this.root}`, loc);
     if (this.loading.includes(abs)) {
       const chain = [...this.loading.slice(this.loading.indexOf(abs)), abs].map((p) => p.split(/[\\/]/).at(-1)).join(' -> ');
       throw new RaspError(`load cycle: ${chain}`, loc);
     }
     let text: string;
     try {
-      text = (this.opts.readFile ?? defaultReadFile)(target);
+      text = this.opts.readFile ? this.opts.readFile(target) : readLoadedFile(target, this.root);
     } catch (e) {
       const code = (e as { code?: string }).code;
-      const why = code === 'ENOENT' ? 'no such file' : e instanceof Error ? e.message : String(e);
+      const why = e instanceof RaspError ? e.detail : code === 'ENOENT' ? 'no such file' : e instanceof Error ? e.message : String(e);
       throw new RaspError(`cannot load "${path}": ${why} (${target})`, loc);
     }
     this.runFile(text, target);
@@ -237,6 +266,7 @@ class Elaborator {
     const list = this.expr(e.iterable, scope);
     const items: Value[] = [];
     for (const item of this.iterate(list, e.vars, this.loc(e.iterable.pos))) {
+      this.step('this list comprehension', this.loc(e.pos));
       const inner = new Scope(scope);
       inner.set(e.vars[0], { t: 'const', v: item });
       if (e.filter && !truthy(this.constant(this.expr(e.filter, inner), 'a list comprehension condition', this.loc(e.filter.pos)))) continue;
@@ -319,6 +349,7 @@ class Elaborator {
       throw new RaspError(`'${def.name}' takes ${plural(def.params.length, 'argument')} (${def.params.join(', ')}), given ${args.length}`, loc);
     for (const a of args)
       if (a.val.t === 'operator') throw new RaspError(`a bare comparison operator '${a.val.op}' is only allowed as select's third argument`, a.loc);
+    this.step(`the call of '${def.name}'`, loc);
     if (this.depth >= MAX_CALL_DEPTH) throw new RaspError(`recursion deeper than ${MAX_CALL_DEPTH} calls (calling '${def.name}')`, loc);
     const local = new Scope(closure);
     def.params.forEach((p, i) => local.set(p, args[i].val));
@@ -341,8 +372,4 @@ class Elaborator {
 
 function isSOpNode(n: RaspNode): n is SOp {
   return !(n.kind === 'select' || n.kind === 'selectAnd' || n.kind === 'selectOr' || n.kind === 'selectNot');
-}
-
-function defaultReadFile(path: string): string {
-  return readFileSync(path, 'utf8');
 }

@@ -7,18 +7,19 @@
  * The resulting nodes are a fresh elaboration of the program: they evaluate exactly as the
  * program's nodes do, but are not the same objects (a bare name gives the program's own node).
  */
-import { readFileSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import { isSelector, type RaspNode, type Selector, type SOp } from './ast.ts';
 import { elaborate } from './elaborate.ts';
 import { RaspError } from './errors.ts';
 import { printProgram } from './printer.ts';
+import { readLoadedFile } from './programFile.ts';
 import type { Program } from './program.ts';
 
 const TARGET = '__rasplab_expression__';
 const PREFIX = `${TARGET} = `;
 /** Where the program's text is read from when it has no file (or one the lexer cannot quote). */
 const VIRTUAL_PROGRAM = 'program.rasp';
-const WRAPPER_FILE = '<expression>';
+const WRAPPER_NAME = '<expression>';
 
 export interface ExpressionOptions {
   /** What the expression is called in messages, e.g. `hyp.yaml claim 2 'implements'`. */
@@ -54,15 +55,17 @@ export function parseExpression(program: Program, text: string, opts: Expression
   const own = program.named.get(text.trim());
   if (own) return own;
   const src = programSource(program);
-  // A name with no folder in it, so a relative `load` path stays as written.
-  const file = WRAPPER_FILE;
+  // The expression sits beside the program and loads it by its base name, so the program's own
+  // `load` statements resolve (and are confined) as they were when it was first read.
+  const root = src ? dirname(src.path) : '.';
+  const file = join(root, WRAPPER_NAME);
   // Without the program's text, only the built-ins are in scope (the expression is still line 2).
   // The last line gives the file an s-op to output whatever the expression is.
-  const wrapper = `${src ? `load "${src.path}";` : ''}\n${PREFIX}${text};\n${TARGET}_output = indices;\n`;
-  const readFile = (p: string) => (src && p === src.path ? src.text : readFileSync(p, 'utf8'));
+  const wrapper = `${src ? `load "${basename(src.path)}";` : ''}\n${PREFIX}${text};\n${TARGET}_output = indices;\n`;
+  const readFile = (p: string) => (src && resolve(p) === resolve(src.path) ? src.text : readLoadedFile(p, root));
   let named: ReadonlyMap<string, RaspNode>;
   try {
-    named = elaborate(wrapper, { file, readFile }).named;
+    named = elaborate(wrapper, { file, readFile, root }).named;
   } catch (e) {
     if (e instanceof RaspError && e.loc?.file === file) {
       const col = e.loc.line === 2 ? Math.max(1, e.loc.col - PREFIX.length) : 1;

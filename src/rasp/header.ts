@@ -5,6 +5,7 @@
  *   # max-len: 8
  */
 import { RaspError } from './errors.ts';
+import { checkCeiling } from './limits.ts';
 import { parseToken, type Value } from './values.ts';
 
 export interface Header {
@@ -27,11 +28,13 @@ export function readHeader(text: string, file: string): Header {
     if (m[1] === 'vocab') {
       const words = rest.split(/\s+/).filter((w) => w !== '');
       if (words.length === 0) throw new RaspError("'# vocab:' lists no tokens", loc);
+      checkCeiling('vocab', words.length, `'# vocab:' of ${words.length} tokens`, loc);
       const numeric = words.every((w) => !Number.isNaN(Number(w)));
       vocab = words.map((w) => parseToken(w, numeric));
     } else {
       const n = Number(rest);
       if (!/^[0-9]+$/.test(rest) || n < 1) throw new RaspError(`'# max-len:' must be a positive integer, found '${rest}'`, loc);
+      checkCeiling('maxLen', n, `'# max-len:' ${rest}`, loc);
       maxLen = n;
     }
   }

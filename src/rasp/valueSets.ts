@@ -12,12 +12,15 @@
  *   numerical aggregate → every mean of a bag of 1..N values from its s-op's set (booleans as 0/1),
  *     plus the default; computed as the sums reachable by each bag size, never bag by bag.
  * Numbers are canonical (scalar.ts `canonicalNumber`), so 1/3 + 1/3 and 2/3 are one value.
- * A set — or the combinations a map must try — larger than `limit` is a RaspError naming the node.
+ * A set — or the combinations a map must try — larger than `limit` is a RaspError naming the node,
+ * raised before the set is built wherever its size is known beforehand (the ranges of indices,
+ * length and selector_width, the product of a map's input sets).
  */
 import type { AggregateNode, MapNode, RaspNode, SOp } from './ast.ts';
 import { isSOp, topoSort } from './ast.ts';
 import { encodingOf } from './encoding.ts';
 import { RaspError } from './errors.ts';
+import { ceilingOf, raiseHint } from './limits.ts';
 import { nodeInMessage } from './describe.ts';
 import { applyScalarFn, canonicalNumber, ZERO_BELOW } from './scalar.ts';
 import { formatValue, sortedUnique, valueKey, type Value } from './values.ts';
@@ -32,21 +35,21 @@ export interface ValueSet {
 export interface ValueSetTask {
   readonly vocab: readonly Value[];
   readonly maxLen: number;
-  /** Largest set (and largest input product of a map) allowed; default 10,000. */
+  /** Largest set (and largest input product of a map) allowed; default the `valueSet` ceiling (limits.ts). */
   readonly limit?: number;
 }
 
-export const DEFAULT_VALUE_SET_LIMIT = 10_000;
-
 /** The value set of every s-op reachable from `roots`, by node id (selectors get none). */
 export function inferValueSets(roots: readonly RaspNode[], task: ValueSetTask): Map<number, ValueSet> {
-  const limit = task.limit ?? DEFAULT_VALUE_SET_LIMIT;
+  const limit = task.limit ?? ceilingOf('valueSet');
   const N = task.maxLen;
   if (!Number.isInteger(N) || N < 1) throw new RaspError(`maximum length must be a positive integer, got ${N}`);
   const out = new Map<number, ValueSet>();
   const ctx: Ctx = { vocab: task.vocab, maxLen: N, limit, sets: out };
   for (const n of topoSort(roots)) {
     if (!isSOp(n)) continue;
+    const known = sizeBeforehand(n, ctx);
+    if (known !== null) checkSize(n, known, ctx);
     const set = infer(n, ctx);
     checkSize(n, set.values.length, ctx);
     out.set(n.id, set);
@@ -84,11 +87,19 @@ function infer(n: SOp, ctx: Ctx): ValueSet {
   }
 }
 
+/** The size of a set that is a range (or the vocabulary), known without building it; null otherwise. */
+function sizeBeforehand(n: SOp, ctx: Ctx): number | null {
+  if (n.kind === 'tokens') return ctx.vocab.length;
+  if (n.kind === 'indices' || n.kind === 'length') return ctx.maxLen;
+  if (n.kind === 'selectorWidth') return ctx.maxLen + 1;
+  return null;
+}
+
 function tooLarge(n: RaspNode, what: string, ctx: Ctx): RaspError {
   return new RaspError(
     `${what} of ${nodeInMessage(n)} exceeds the limit of ${ctx.limit} values ` +
       `(vocabulary of ${ctx.vocab.length} tokens, maximum length ${ctx.maxLen}); ` +
-      `use a smaller vocabulary or maximum length`,
+      `use a smaller vocabulary or maximum length, or ${raiseHint('valueSet')}`,
     n.loc,
   );
 }

@@ -3,7 +3,9 @@
  * The CLI parses flags into `TrainFlags`; `validateTrainFlags` is where every bad value is caught.
  */
 import { UserError } from '../rasp/errors.ts';
+import { checkCeiling, type LimitName } from '../rasp/limits.ts';
 import { formatValue, valueKey, type Value } from '../rasp/values.ts';
+import { checkModelSize } from '../model/shapes.ts';
 import { BOS, FORMAT_VERSION, type ModelConfig, type OutputSpec } from '../model/types.ts';
 
 /** The shape of a learned model, as flags give it. */
@@ -65,14 +67,17 @@ export const DEFAULT_FLAGS = {
   checkpointEvery: 500,
 };
 
-function positiveInt(name: string, v: number): void {
+/** A positive integer, at most the ceiling `limit` names (limits.ts) when there is one. */
+function positiveInt(name: string, v: number, limit?: LimitName): void {
   if (!Number.isInteger(v) || v <= 0) throw new UserError(`${name} must be a positive integer, got ${v}`);
+  if (limit) checkCeiling(limit, v, `${name} ${v}`);
 }
 
 /** Throws a UserError naming the first bad flag. */
 export function validateTrainFlags(f: TrainFlags): void {
   if (f.vocab) {
     if (f.vocab.length === 0) throw new UserError('--vocab is empty');
+    checkCeiling('vocab', f.vocab.length, `--vocab of ${f.vocab.length} tokens`);
     if (f.vocab.some((v) => valueKey(v) === valueKey(BOS)))
       throw new UserError(`--vocab must not contain '${BOS}': it is the beginning-of-sequence token every model input starts with`);
     const seen = new Set<string>();
@@ -81,13 +86,13 @@ export function validateTrainFlags(f: TrainFlags): void {
       seen.add(valueKey(v));
     }
   }
-  positiveInt('--min-len', f.minLen);
-  positiveInt('--max-len', f.maxLen);
+  positiveInt('--min-len', f.minLen, 'maxLen');
+  positiveInt('--max-len', f.maxLen, 'maxLen');
   if (f.minLen > f.maxLen) throw new UserError(`--min-len ${f.minLen} is above --max-len ${f.maxLen}`);
-  for (const t of f.testLengths) positiveInt('--test-lengths entries', t);
+  for (const t of f.testLengths) positiveInt('--test-lengths entries', t, 'maxLen');
   positiveInt('--steps', f.steps);
-  positiveInt('--batch', f.batch);
-  positiveInt('--test-size', f.testSize);
+  positiveInt('--batch', f.batch, 'batch');
+  positiveInt('--test-size', f.testSize, 'testSize');
   positiveInt('--eval-every', f.evalEvery);
   positiveInt('--log-every', f.logEvery);
   positiveInt('--checkpoint-every', f.checkpointEvery);
@@ -104,12 +109,12 @@ export function validateTrainFlags(f: TrainFlags): void {
 }
 
 export function validateArch(a: ArchFlags): void {
-  positiveInt('--layers', a.layers);
-  positiveInt('--heads', a.heads);
-  positiveInt('--d-model', a.dModel);
-  if (a.dHead !== undefined) positiveInt('--d-head', a.dHead);
+  positiveInt('--layers', a.layers, 'layers');
+  positiveInt('--heads', a.heads, 'heads');
+  positiveInt('--d-model', a.dModel, 'dModel');
+  if (a.dHead !== undefined) positiveInt('--d-head', a.dHead, 'dHead');
   else if (a.dModel % a.heads !== 0) throw new UserError(`--heads ${a.heads} does not divide --d-model ${a.dModel} (or give --d-head)`);
-  if (!a.attnOnly && a.dMlp !== undefined) positiveInt('--d-mlp', a.dMlp);
+  if (!a.attnOnly && a.dMlp !== undefined) positiveInt('--d-mlp', a.dMlp, 'dMlp');
 }
 
 /** n_ctx that covers training and every test length, BOS included. */
@@ -121,7 +126,7 @@ export function contextLength(maxLen: number, testLengths: readonly number[]): n
 export function learnedConfig(a: ArchFlags, vocab: readonly Value[], nCtx: number, output: OutputSpec): ModelConfig {
   const dHead = a.dHead ?? a.dModel / a.heads;
   const dMlp = a.attnOnly ? 0 : (a.dMlp ?? 4 * a.dModel);
-  return {
+  const config: ModelConfig = {
     formatVersion: FORMAT_VERSION,
     dModel: a.dModel,
     nCtx,
@@ -134,4 +139,6 @@ export function learnedConfig(a: ArchFlags, vocab: readonly Value[], nCtx: numbe
     attnScale: Math.sqrt(dHead),
     origin: 'learned',
   };
+  checkModelSize(config, 'the learned model');
+  return config;
 }

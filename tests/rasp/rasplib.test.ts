@@ -2,18 +2,19 @@
  * fixtures/rasplib.rasp, rasplab's standard library in RASP: it parses, loads from another file,
  * and each function computes what RASP's own library means it to on worked examples.
  */
-import { join, relative } from 'node:path';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { evaluateProgram } from '../../src/rasp/evaluate.ts';
 import { loadProgram, parseProgram } from '../../src/rasp/load.ts';
 import type { MaybeValue, Value } from '../../src/rasp/values.ts';
 
 const LIB = join(import.meta.dirname, '../../fixtures/rasplib.rasp');
-const MAIN = join(import.meta.dirname, 'main.rasp');
+// A program beside the library: `load` reads only in the loading program's folder.
+const MAIN = join(dirname(LIB), 'main.rasp');
 
 /** Evaluates `expr` (after loading the library) on `input`. */
 function withLib(expr: string, input: Value[]): MaybeValue[] {
-  const p = parseProgram(`load "${relative(import.meta.dirname, LIB)}";\nout = ${expr};\n`, { file: MAIN });
+  const p = parseProgram(`load "rasplib.rasp";\nout = ${expr};\n`, { file: MAIN });
   return evaluateProgram(p, input);
 }
 
