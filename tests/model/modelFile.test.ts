@@ -167,7 +167,7 @@ describe('model files', () => {
   };
   const cases: [string, () => Uint8Array, RegExp][] = [
     ['bad JSON', () => join3('{"a": [1, 2', data), /^f: header is not valid JSON/],
-    ['JSON that is not an object', () => join3('[1]', data), /^f: header is not a JSON object/],
+    ['JSON that is not an object', () => join3('[1]', data), /^f: header does not start with '\{'/],
     ['missing format metadata', () => edit((h) => delete h.__metadata__['rasplab.format']), /^f: not a rasplab model: metadata 'rasplab.format' is missing/],
     ['no metadata at all', () => edit((h) => delete h.__metadata__), /^f: not a rasplab model/],
     ['future format', () => edit((h) => (h.__metadata__['rasplab.format'] = '9')), /^f: model format "9" is not supported/],
@@ -183,14 +183,18 @@ describe('model files', () => {
     [
       'offsets past the data',
       () => edit((h) => (h['unembed.b_U'].data_offsets = [data.length, data.length + 12])),
-      /^f: truncated: tensor 'unembed.b_U' needs bytes/,
+      /^f: truncated: tensor 'unembed.b_U' ends at byte \d+ but the data section has \d+ bytes/,
     ],
     [
       'offsets of the wrong size',
       () => edit((h) => (h['embed.W_E'].data_offsets[1] += 4)),
       /^f: tensor 'embed.W_E': data_offsets \[0, 132\] hold 132 bytes, shape \[4, 8\] needs 128/,
     ],
-    ['overlapping tensors', () => edit((h) => (h['unembed.b_U'].data_offsets = [0, 12])), /^f: tensors '.*' and 'unembed.b_U' overlap/],
+    [
+      'overlapping tensors',
+      () => edit((h) => (h['unembed.b_U'].data_offsets = [0, 12])),
+      /^f: tensor 'embed.W_E' begins at byte 0, inside the bytes before it/,
+    ],
     [
       'wrong shape',
       () =>
@@ -199,7 +203,11 @@ describe('model files', () => {
         }),
       /^f: weight 'blocks.0.attn.W_Q' has shape \[2, 3, 8\], the config needs \[2, 8, 3\]/,
     ],
-    ['missing weight', () => edit((h) => delete h['blocks.1.attn.W_O']), /^f: weight 'blocks.1.attn.W_O' is missing/],
+    [
+      'missing weight',
+      () => encodeSafetensors(new Map([...model.weights].filter(([k]) => k !== 'blocks.1.attn.W_O')), header.__metadata__),
+      /^f: weight 'blocks.1.attn.W_O' is missing/,
+    ],
     [
       'unknown weight',
       () => edit((h) => (h['blocks.7.attn.W_Q'] = { dtype: 'F32', shape: [0], data_offsets: [0, 0] })),
