@@ -101,6 +101,14 @@ export const programOption = (): Option =>
 
 export const jsonOption = (): Option => new Option('--json', 'print one JSON object instead of text');
 
+/** How a command opens model files: every command that reads one takes these flags. */
+export interface ModelFileFlags {
+  readonly allowNonfinite?: boolean;
+}
+
+export const allowNonFiniteOption = (): Option =>
+  new Option('--allow-nonfinite', 'open model files whose weights hold NaN or ±Infinity (refused by default: answers computed from them are noise)');
+
 export const BACKENDS = ['auto', 'tensorflow', 'wasm', 'cpu'] as const;
 export type BackendChoice = (typeof BACKENDS)[number];
 

@@ -6,6 +6,7 @@
 import { closeSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { UserError } from '../rasp/errors.ts';
 import type { Value } from '../rasp/values.ts';
+import { describeNonFinite, firstNonFinite } from './finite.ts';
 import { decodeSafetensors, encodeSafetensors } from './safetensors.ts';
 import { expectedShapes, sameShape } from './shapes.ts';
 import {
@@ -26,8 +27,16 @@ export const META_CONFIG = 'rasplab.config';
 export const META_LABELS = 'rasplab.labels';
 export const META_TRAINING = 'rasplab.training';
 
+export interface LoadOptions {
+  /** Load weights that hold NaN or ±Infinity (refused by default: every output would be computed from them). */
+  readonly allowNonFinite?: boolean;
+}
+
+/** A model file holds numbers only: one that would hold NaN or ±Infinity is never written. */
 export function serializeModel(m: ModelData): Uint8Array {
   checkWeights(m.config, m.weights, 'model');
+  const bad = firstNonFinite(m.weights);
+  if (bad) throw new UserError(`refusing to write a model whose ${describeNonFinite(bad)}`);
   const metadata: Record<string, string> = {
     [META_FORMAT]: String(FORMAT_VERSION),
     [META_CONFIG]: JSON.stringify(m.config),
@@ -39,7 +48,7 @@ export function serializeModel(m: ModelData): Uint8Array {
   return encodeSafetensors(ordered, metadata);
 }
 
-export function deserializeModel(bytes: Uint8Array, sourceName: string): ModelData {
+export function deserializeModel(bytes: Uint8Array, sourceName: string, opts: LoadOptions = {}): ModelData {
   const { tensors, metadata } = decodeSafetensors(bytes, sourceName);
   const fail = (why: string): never => {
     throw new UserError(`${sourceName}: ${why}`);
@@ -65,6 +74,10 @@ export function deserializeModel(bytes: Uint8Array, sourceName: string): ModelDa
     training = t as TrainingInfo;
   }
   checkWeights(config, tensors, sourceName);
+  if (!opts.allowNonFinite) {
+    const bad = firstNonFinite(tensors);
+    if (bad) fail(`${describeNonFinite(bad)}; the file is damaged or comes from a run that diverged (--allow-nonfinite loads it anyway)`);
+  }
   return training ? { config, labels, training, weights: tensors } : { config, labels, weights: tensors };
 }
 
@@ -99,7 +112,7 @@ export function saveModel(path: string, m: ModelData): void {
   }
 }
 
-export function loadModel(path: string): ModelData {
+export function loadModel(path: string, opts: LoadOptions = {}): ModelData {
   let bytes: Uint8Array;
   try {
     bytes = readFileSync(path);
@@ -109,7 +122,7 @@ export function loadModel(path: string): ModelData {
   }
   // The likeliest mix-up: a program given where its compiled model belongs.
   if (/\.rasp$/i.test(path)) throw new UserError(`${path}: not a safetensors model file but a RASP program; compile it to a model first`);
-  return deserializeModel(bytes, path);
+  return deserializeModel(bytes, path, opts);
 }
 
 // ---- metadata validation -------------------------------------------------------------------
@@ -147,6 +160,10 @@ export function validateConfig(raw: unknown, fail: Fail): ModelConfig {
   if (c.actFn !== 'relu' && c.actFn !== 'gelu') fail(`actFn ${JSON.stringify(c.actFn)} is not 'relu' or 'gelu'`);
   if (typeof c.attnScale !== 'number' || !(c.attnScale > 0) || !Number.isFinite(c.attnScale))
     fail(`attnScale ${JSON.stringify(c.attnScale)} is not a positive number`);
+  // The forward pass divides float32 scores by it: one that rounds to 0 or ∞ in float32 makes every pattern NaN.
+  const scale32 = Math.fround(c.attnScale as number);
+  if (!Number.isFinite(scale32)) fail(`attnScale ${c.attnScale} is too large for float32 (it rounds to Infinity)`);
+  if (!Number.isFinite(Math.fround(1 / scale32))) fail(`attnScale ${c.attnScale} is too small for float32 (attention scores divided by it overflow)`);
   if (c.origin !== 'compiled' && c.origin !== 'learned') fail(`origin ${JSON.stringify(c.origin)} is not 'compiled' or 'learned'`);
   return {
     formatVersion: FORMAT_VERSION,
