@@ -12,7 +12,7 @@ import '../model/quietTf.ts';
 import { UserError } from '../rasp/errors.ts';
 import { describeNonFinite, firstNonFinite } from '../model/finite.ts';
 import type { ModelConfig, ModelData, ModelLabels, TrainingInfo } from '../model/types.ts';
-import { loadCheckpoint, saveCheckpoint } from './checkpoint.ts';
+import { checkResumable, loadCheckpoint, saveCheckpoint } from './checkpoint.ts';
 import { encodeBatch, type Batch } from '../model/batch.ts';
 import { exactMatch, tokenAccuracy, type Accuracy } from '../model/scoring.ts';
 import type { DataSpec, Example } from '../rasp/examples.ts';
@@ -106,6 +106,7 @@ export async function train(req: TrainRequest, hooks: TrainHooks = {}): Promise<
         throw new UserError(
           `${req.checkpointPath}: checkpoint is from a different run (differs in: ${mismatchedKeys(checkpoint.fingerprint, print).join(', ')})`,
         );
+      checkResumable(checkpoint, config, req.checkpointPath);
       hooks.onNote?.(`resuming from step ${checkpoint.step} (${req.checkpointPath})`);
       const before = checkpoint.extra.stepsRequested;
       if (before !== f.steps)
