@@ -43,6 +43,15 @@ export function serializeModel(m: ModelData): Uint8Array {
     [META_LABELS]: JSON.stringify(m.labels),
   };
   if (m.training) metadata[META_TRAINING] = JSON.stringify(m.training);
+  // What is written is checked as it will be read, so no command writes a file that no command reads.
+  const refuse =
+    (key: string): Fail =>
+    (why) => {
+      throw new UserError(`refusing to write a model whose metadata '${key}' is wrong: ${why}`);
+    };
+  const config = validateConfig(JSON.parse(metadata[META_CONFIG]), refuse(META_CONFIG));
+  validateLabels(JSON.parse(metadata[META_LABELS]), refuse(META_LABELS));
+  if (m.training) validateTraining(JSON.parse(metadata[META_TRAINING]), config, refuse(META_TRAINING));
   // Write weights in the config's order so files are byte-for-byte reproducible.
   const ordered = new Map([...expectedShapes(m.config).keys()].map((k) => [k, m.weights.get(k)!]));
   return encodeSafetensors(ordered, metadata);
@@ -67,12 +76,8 @@ export function deserializeModel(bytes: Uint8Array, sourceName: string, opts: Lo
   };
   const config = validateConfig(parse(META_CONFIG), (why) => fail(`metadata '${META_CONFIG}': ${why}`));
   const labels = validateLabels(parse(META_LABELS), (why) => fail(`metadata '${META_LABELS}': ${why}`));
-  let training: TrainingInfo | undefined;
-  if (metadata[META_TRAINING] !== undefined) {
-    const t = parse(META_TRAINING);
-    if (typeof t !== 'object' || t === null || Array.isArray(t)) fail(`metadata '${META_TRAINING}' is not a JSON object`);
-    training = t as TrainingInfo;
-  }
+  const training =
+    metadata[META_TRAINING] !== undefined ? validateTraining(parse(META_TRAINING), config, (why) => fail(`metadata '${META_TRAINING}': ${why}`)) : undefined;
   checkWeights(config, tensors, sourceName);
   if (!opts.allowNonFinite) {
     const bad = firstNonFinite(tensors);
@@ -184,10 +189,43 @@ export function validateLabels(raw: unknown, fail: Fail): ModelLabels {
   if (!isObj(raw)) fail('not a JSON object');
   const l = raw as Record<string, unknown>;
   for (const key of ['residual', 'heads', 'mlps']) if (!Array.isArray(l[key]) || !(l[key] as unknown[]).every(isObj)) fail(`${key} is not a list of objects`);
-  if (l.program !== undefined && !isObj(l.program)) fail('program is not an object');
+  if (l.program !== undefined) {
+    const p = l.program;
+    if (!isObj(p)) return fail('program is not an object');
+    for (const key of ['name', 'output']) if (typeof p[key] !== 'string') fail(`program.${key} ${JSON.stringify(p[key])} is not text`);
+    for (const key of ['source', 'file']) if (p[key] !== undefined && typeof p[key] !== 'string') fail(`program.${key} ${shortJson(p[key])} is not text`);
+  }
   if (l.inherited !== undefined && !(isObj(l.inherited) && typeof l.inherited.file === 'string')) fail('inherited is not an object with a file');
   const labels = raw as unknown as ModelLabels;
   return { ...labels, residual: labels.residual.map(withRole) };
+}
+
+/** A value as JSON, cut short: a message quotes what it refuses without printing a whole file. */
+function shortJson(x: unknown): string {
+  const text = JSON.stringify(x) ?? String(x);
+  return text.length > 40 ? `${text.slice(0, 40)}…` : text;
+}
+
+/**
+ * The training record: what the run trained on. Commands read the lengths from it (verify checks
+ * those lengths, probes sample them), so lengths that are not a range of real inputs the model's
+ * context holds are refused; the rest of the record is informational.
+ */
+export function validateTraining(raw: unknown, config: ModelConfig, fail: Fail): TrainingInfo {
+  if (!isObj(raw)) return fail('not a JSON object');
+  const t = raw as Record<string, unknown>;
+  if (typeof t.program !== 'string') fail(`program ${shortJson(t.program)} is not text`);
+  if (!Array.isArray(t.vocab) || !t.vocab.every(isValue)) fail('vocab is not a list of numbers, strings and booleans');
+  for (const key of ['minLen', 'maxLen'])
+    if (!isCount(t[key]) || t[key] === 0) fail(`${key} ${shortJson(t[key])} is not a positive integer (an input length, in tokens)`);
+  const minLen = t.minLen as number;
+  const maxLen = t.maxLen as number;
+  if (minLen > maxLen) fail(`minLen ${minLen} is above maxLen ${maxLen}`);
+  if (maxLen > config.nCtx - 1) fail(`maxLen ${maxLen} is beyond the model's context (n_ctx ${config.nCtx} holds ${config.nCtx - 1} tokens after BOS)`);
+  if (!Number.isSafeInteger(t.seed)) fail(`seed ${shortJson(t.seed)} is not an integer`);
+  if (!isCount(t.steps)) fail(`steps ${shortJson(t.steps)} is not a non-negative integer`);
+  if (typeof t.backend !== 'string') fail(`backend ${shortJson(t.backend)} is not text`);
+  return t as TrainingInfo;
 }
 
 /**

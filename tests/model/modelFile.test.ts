@@ -111,6 +111,26 @@ describe('model files', () => {
     expect(serializeModel(back)).toEqual(new Uint8Array(readFileSync(file)));
   });
 
+  it.each([
+    [
+      'training maxLen 0',
+      { training: { program: 'p', vocab: ['a'], minLen: 1, maxLen: 0, seed: 0, steps: 1, backend: 'cpu' } },
+      /'rasplab\.training' is wrong: maxLen 0/,
+    ],
+    [
+      'training minLen -1',
+      { training: { program: 'p', vocab: ['a'], minLen: -1, maxLen: 3, seed: 0, steps: 1, backend: 'cpu' } },
+      /minLen -1 is not a positive/,
+    ],
+    [
+      'a number as program source',
+      { labels: { residual: [], heads: [], mlps: [], program: { name: 'p', output: 'o', source: 3 } } },
+      /program\.source 3 is not text/,
+    ],
+  ])('a model with %s is never written', (_, over, pattern) => {
+    expect(errorOf(() => serializeModel({ ...model, ...(over as Partial<ModelData>) })).message).toMatch(pattern);
+  });
+
   it('a file written before directions had roles loads with each role derived', () => {
     const file = join(tmp(), 'old.safetensors');
     const residual = [
