@@ -37,12 +37,21 @@ export function serializeModel(m: ModelData): Uint8Array {
   checkWeights(m.config, m.weights, 'model');
   const bad = firstNonFinite(m.weights);
   if (bad) throw new UserError(`refusing to write a model whose ${describeNonFinite(bad)}`);
+  const text = (key: string, value: unknown): string => {
+    try {
+      return JSON.stringify(value);
+    } catch (e) {
+      // V8 cannot build a string that long: far past what a header may hold anyway.
+      if (e instanceof RangeError) throw new UserError(`refusing to write a model whose metadata '${key}' is too large for a model file`);
+      throw e;
+    }
+  };
   const metadata: Record<string, string> = {
     [META_FORMAT]: String(FORMAT_VERSION),
-    [META_CONFIG]: JSON.stringify(m.config),
-    [META_LABELS]: JSON.stringify(m.labels),
+    [META_CONFIG]: text(META_CONFIG, m.config),
+    [META_LABELS]: text(META_LABELS, m.labels),
   };
-  if (m.training) metadata[META_TRAINING] = JSON.stringify(m.training);
+  if (m.training) metadata[META_TRAINING] = text(META_TRAINING, m.training);
   // What is written is checked as it will be read, so no command writes a file that no command reads.
   const refuse =
     (key: string): Fail =>

@@ -51,6 +51,9 @@ export function encodeSafetensors(tensors: ReadonlyMap<string, WeightArray>, met
   const pad = (HEADER_LEN_BYTES - (headerBytes.length % HEADER_LEN_BYTES)) % HEADER_LEN_BYTES;
   json += ' '.repeat(pad);
   const hb = new TextEncoder().encode(json);
+  // What the reader would refuse is not written.
+  if (hb.length > MAX_HEADER_BYTES)
+    throw new UserError(`the header would take ${hb.length} bytes, more than the ${MAX_HEADER_BYTES} a safetensors reader accepts`);
   const out = new Uint8Array(HEADER_LEN_BYTES + hb.length + offset);
   const view = new DataView(out.buffer);
   view.setBigUint64(0, BigInt(hb.length), true);

@@ -77,6 +77,12 @@ describe('safetensors reader', () => {
     );
   });
 
+  it('never writes a header the reader would refuse as too large', () => {
+    expect(userError(() => encodeSafetensors(tensors, { big: 'x'.repeat(100_000_000) }))).toMatch(
+      /^the header would take \d+ bytes, more than the 100000000 a safetensors reader accepts$/,
+    );
+  });
+
   it('accepts tensors listed out of offset order, and empty tensors', () => {
     const h = JSON.parse(headerText);
     const reordered = { b: h.b, e: { dtype: 'F32', shape: [0], data_offsets: [8, 8] }, __metadata__: h.__metadata__, a: h.a };
