@@ -5,7 +5,7 @@
  */
 import { closeSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { UserError } from '../rasp/errors.ts';
-import type { Value } from '../rasp/values.ts';
+import { valueKey, type Value } from '../rasp/values.ts';
 import { describeNonFinite, firstNonFinite } from './finite.ts';
 import { decodeSafetensors, encodeSafetensors } from './safetensors.ts';
 import { expectedShapes, sameShape } from './shapes.ts';
@@ -147,6 +147,16 @@ const isObj = (x: unknown): x is Record<string, unknown> => typeof x === 'object
 const isValue = (x: unknown): x is Value => typeof x === 'number' || typeof x === 'string' || typeof x === 'boolean';
 const isCount = (x: unknown): x is number => Number.isSafeInteger(x) && (x as number) >= 0;
 
+/** The first value listed a second time (one embedding row or output class per value). */
+function repeated(values: readonly Value[]): Value | undefined {
+  const seen = new Set<string>();
+  for (const v of values) {
+    if (seen.has(valueKey(v))) return v;
+    seen.add(valueKey(v));
+  }
+  return undefined;
+}
+
 export function validateConfig(raw: unknown, fail: Fail): ModelConfig {
   if (!isObj(raw)) fail('not a JSON object');
   const c = raw as Record<string, unknown>;
@@ -156,6 +166,8 @@ export function validateConfig(raw: unknown, fail: Fail): ModelConfig {
   if (!Array.isArray(c.vocab) || !c.vocab.every(isValue)) fail('vocab is not a list of numbers, strings and booleans');
   const vocab = c.vocab as Value[];
   if (vocab[0] !== BOS) fail(`vocab[0] must be '${BOS}', got ${JSON.stringify(vocab[0])}`);
+  const twice = repeated(vocab);
+  if (twice !== undefined) fail(`vocab lists ${JSON.stringify(twice)} twice`);
   if (!Array.isArray(c.layers)) fail('layers is not a list');
   const layers: LayerConfig[] = (c.layers as unknown[]).map((L, i) => {
     if (!isObj(L) || !isCount(L.nHeads) || !isCount(L.dHead) || !isCount(L.dMlp)) fail(`layers[${i}] is not {nHeads, dHead, dMlp} with non-negative integers`);
@@ -169,6 +181,10 @@ export function validateConfig(raw: unknown, fail: Fail): ModelConfig {
   else if (isObj(out) && out.encoding === 'categorical' && Array.isArray(out.values) && out.values.length > 0 && out.values.every(isValue))
     output = { encoding: 'categorical', values: out.values as Value[] };
   else return fail('output is neither {encoding: "numerical"} nor {encoding: "categorical", values: [...]}');
+  if (output.encoding === 'categorical') {
+    const again = repeated(output.values);
+    if (again !== undefined) fail(`output.values lists ${JSON.stringify(again)} twice`);
+  }
   if (c.normalization !== 'none' && c.normalization !== 'LN') fail(`normalization ${JSON.stringify(c.normalization)} is not 'none' or 'LN'`);
   if (typeof c.causal !== 'boolean') fail('causal is not true or false');
   if (c.actFn !== 'relu' && c.actFn !== 'gelu') fail(`actFn ${JSON.stringify(c.actFn)} is not 'relu' or 'gelu'`);

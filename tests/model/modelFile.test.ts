@@ -198,6 +198,16 @@ describe('model files', () => {
       () => edit((h) => (h.__metadata__['rasplab.config'] = JSON.stringify({ ...model.config, actFn: 'tanh' }))),
       /^f: metadata 'rasplab.config': actFn "tanh"/,
     ],
+    [
+      'a vocabulary listing a token twice',
+      () => edit((h) => (h.__metadata__['rasplab.config'] = JSON.stringify({ ...model.config, vocab: ['BOS', 'a', 'b', 'a'] }))),
+      /^f: metadata 'rasplab.config': vocab lists "a" twice/,
+    ],
+    [
+      'an output class listed twice',
+      () => edit((h) => (h.__metadata__['rasplab.config'] = JSON.stringify({ ...model.config, output: { encoding: 'categorical', values: ['a', 'a', 'c'] } }))),
+      /^f: metadata 'rasplab.config': output.values lists "a" twice/,
+    ],
     ['labels not an object', () => edit((h) => (h.__metadata__['rasplab.labels'] = '3')), /^f: metadata 'rasplab.labels': not a JSON object/],
     ['dtype F16', () => edit((h) => (h['embed.W_E'].dtype = 'F16')), /^f: tensor 'embed.W_E': dtype "F16" is not supported/],
     [
