@@ -14,9 +14,11 @@ import {
   FORMAT_VERSION,
   type DirectionLabel,
   type DirectionRole,
+  type HeadLabel,
   type LayerConfig,
   type ModelConfig,
   type ModelData,
+  type MlpLabel,
   type ModelLabels,
   type OutputSpec,
   type TrainingInfo,
@@ -59,7 +61,7 @@ export function serializeModel(m: ModelData): Uint8Array {
       throw new UserError(`refusing to write a model whose metadata '${key}' is wrong: ${why}`);
     };
   const config = validateConfig(JSON.parse(metadata[META_CONFIG]), refuse(META_CONFIG));
-  validateLabels(JSON.parse(metadata[META_LABELS]), refuse(META_LABELS));
+  validateLabels(JSON.parse(metadata[META_LABELS]), config, refuse(META_LABELS));
   if (m.training) validateTraining(JSON.parse(metadata[META_TRAINING]), config, refuse(META_TRAINING));
   // Write weights in the config's order so files are byte-for-byte reproducible.
   const ordered = new Map([...expectedShapes(m.config).keys()].map((k) => [k, m.weights.get(k)!]));
@@ -84,7 +86,7 @@ export function deserializeModel(bytes: Uint8Array, sourceName: string, opts: Lo
     }
   };
   const config = validateConfig(parse(META_CONFIG), (why) => fail(`metadata '${META_CONFIG}': ${why}`));
-  const labels = validateLabels(parse(META_LABELS), (why) => fail(`metadata '${META_LABELS}': ${why}`));
+  const labels = validateLabels(parse(META_LABELS), config, (why) => fail(`metadata '${META_LABELS}': ${why}`));
   const training =
     metadata[META_TRAINING] !== undefined ? validateTraining(parse(META_TRAINING), config, (why) => fail(`metadata '${META_TRAINING}': ${why}`)) : undefined;
   checkWeights(config, tensors, sourceName);
@@ -210,15 +212,53 @@ export function validateConfig(raw: unknown, fail: Fail): ModelConfig {
   };
 }
 
-export function validateLabels(raw: unknown, fail: Fail): ModelLabels {
+const ENCODINGS = ['categorical', 'numerical'];
+const ROLES: readonly DirectionRole[] = ['fixed', 'tokens', 'indices', 'sop', 'temp'];
+const HEAD_KINDS: readonly HeadLabel['kind'][] = ['categorical-aggregate', 'numerical-aggregate', 'selector-width'];
+const MLP_KINDS: readonly MlpLabel['kind'][] = ['categorical-map', 'numerical-map', 'selector-width-readout'];
+
+/** Labels name components of `config`'s model: each entry's fields have their types, and every index is one the model has. */
+export function validateLabels(raw: unknown, config: ModelConfig, fail: Fail): ModelLabels {
   if (!isObj(raw)) fail('not a JSON object');
   const l = raw as Record<string, unknown>;
   for (const key of ['residual', 'heads', 'mlps']) if (!Array.isArray(l[key]) || !(l[key] as unknown[]).every(isObj)) fail(`${key} is not a list of objects`);
+  const text = (at: string, x: unknown): void => {
+    if (typeof x !== 'string') fail(`${at} ${shortJson(x)} is not text`);
+  };
+  const oneOf = (at: string, x: unknown, allowed: readonly string[]): void => {
+    if (!allowed.includes(x as string)) fail(`${at} ${shortJson(x)} is not one of ${allowed.join(', ')}`);
+  };
+  const below = (at: string, x: unknown, n: number, what: string): void => {
+    if (!isCount(x) || x >= n) fail(`${at} ${shortJson(x)} is not ${what} of the model (it has ${n})`);
+  };
+  (l.residual as Record<string, unknown>[]).forEach((d, i) => {
+    below(`residual[${i}].index`, d.index, config.dModel, 'a residual direction');
+    text(`residual[${i}].sop`, d.sop);
+    oneOf(`residual[${i}].encoding`, d.encoding, ENCODINGS);
+    if (d.value !== undefined && !isValue(d.value)) fail(`residual[${i}].value ${shortJson(d.value)} is not a number, string or boolean`);
+    if (d.role !== undefined) oneOf(`residual[${i}].role`, d.role, ROLES);
+  });
+  (l.heads as Record<string, unknown>[]).forEach((h, i) => {
+    below(`heads[${i}].layer`, h.layer, config.layers.length, 'a layer');
+    below(`heads[${i}].head`, h.head, config.layers[h.layer as number].nHeads, `a head of layer ${h.layer}`);
+    for (const key of ['expr', 'selector', 'writes']) text(`heads[${i}].${key}`, h[key]);
+    oneOf(`heads[${i}].kind`, h.kind, HEAD_KINDS);
+  });
+  (l.mlps as Record<string, unknown>[]).forEach((m, i) => {
+    below(`mlps[${i}].layer`, m.layer, config.layers.length, 'a layer');
+    const width = config.layers[m.layer as number].dMlp;
+    const n = m.neurons;
+    if (!Array.isArray(n) || n.length !== 2 || !isCount(n[0]) || !isCount(n[1]) || n[0] > n[1] || n[1] > width)
+      fail(`mlps[${i}].neurons ${shortJson(n)} is not a range [start, end) of layer ${m.layer}'s ${width} neurons`);
+    for (const key of ['expr', 'writes']) text(`mlps[${i}].${key}`, m[key]);
+    if (!Array.isArray(m.reads) || !m.reads.every((r) => typeof r === 'string')) fail(`mlps[${i}].reads is not a list of names`);
+    oneOf(`mlps[${i}].kind`, m.kind, MLP_KINDS);
+  });
   if (l.program !== undefined) {
     const p = l.program;
     if (!isObj(p)) return fail('program is not an object');
-    for (const key of ['name', 'output']) if (typeof p[key] !== 'string') fail(`program.${key} ${JSON.stringify(p[key])} is not text`);
-    for (const key of ['source', 'file']) if (p[key] !== undefined && typeof p[key] !== 'string') fail(`program.${key} ${shortJson(p[key])} is not text`);
+    for (const key of ['name', 'output']) text(`program.${key}`, p[key]);
+    for (const key of ['source', 'file']) if (p[key] !== undefined) text(`program.${key}`, p[key]);
   }
   if (l.inherited !== undefined && !(isObj(l.inherited) && typeof l.inherited.file === 'string')) fail('inherited is not an object with a file');
   const labels = raw as unknown as ModelLabels;

@@ -113,7 +113,7 @@ export function deserializeCheckpoint(bytes: Uint8Array, source: string): Checkp
   if (evals !== undefined && !(Array.isArray(evals) && evals.every((e) => Array.isArray(e) && e.length === 2 && isCount(e[0]) && typeof e[1] === 'number')))
     fail('extra.evals is not a list of [step, accuracy] pairs');
   const config = validateConfig(h.config, (why) => fail(`config: ${why}`));
-  const labels = validateLabels(h.labels, (why) => fail(`labels: ${why}`));
+  const labels = validateLabels(h.labels, config, (why) => fail(`labels: ${why}`));
   const names = h.names;
   if (!Array.isArray(names) || !names.every((n) => typeof n === 'string')) return fail('names is not a list of strings');
   if (new Set(names).size !== names.length) fail('names lists a tensor twice');

@@ -208,6 +208,39 @@ describe('model files', () => {
       () => edit((h) => (h.__metadata__['rasplab.config'] = JSON.stringify({ ...model.config, output: { encoding: 'categorical', values: ['a', 'a', 'c'] } }))),
       /^f: metadata 'rasplab.config': output.values lists "a" twice/,
     ],
+    ...(
+      [
+        [
+          'a direction past the residual',
+          { residual: [{ index: 8, sop: 'x', encoding: 'numerical' }] },
+          /residual\[0\]\.index 8 is not a residual direction of the model \(it has 8\)/,
+        ],
+        [
+          'a direction of no encoding',
+          { residual: [{ index: 0, sop: 'x', encoding: 'both' }] },
+          /residual\[0\]\.encoding "both" is not one of categorical, numerical/,
+        ],
+        [
+          'a head the layer lacks',
+          { heads: [{ layer: 1, head: 1, expr: 'e', selector: 's', writes: 'w', kind: 'selector-width' }] },
+          /heads\[0\]\.head 1 is not a head of layer 1 of the model \(it has 1\)/,
+        ],
+        [
+          'a layer the model lacks',
+          { heads: [{ layer: 3, head: 0, expr: 'e', selector: 's', writes: 'w', kind: 'selector-width' }] },
+          /heads\[0\]\.layer 3 is not a layer of the model \(it has 3\)/,
+        ],
+        [
+          'neurons past the MLP',
+          { mlps: [{ layer: 0, neurons: [2, 9], expr: 'e', writes: 'w', reads: [], kind: 'categorical-map' }] },
+          /mlps\[0\]\.neurons \[2,9\] is not a range \[start, end\) of layer 0's 5 neurons/,
+        ],
+      ] as const
+    ).map(([name, over, pattern]): [string, () => Uint8Array, RegExp] => [
+      name,
+      () => edit((h) => (h.__metadata__['rasplab.labels'] = JSON.stringify({ residual: [], heads: [], mlps: [], ...over }))),
+      pattern,
+    ]),
     ['labels not an object', () => edit((h) => (h.__metadata__['rasplab.labels'] = '3')), /^f: metadata 'rasplab.labels': not a JSON object/],
     ['dtype F16', () => edit((h) => (h['embed.W_E'].dtype = 'F16')), /^f: tensor 'embed.W_E': dtype "F16" is not supported/],
     [
