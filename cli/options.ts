@@ -106,6 +106,24 @@ export const programOption = (): Option =>
 
 export const jsonOption = (): Option => new Option('--json', 'print one JSON object instead of text');
 
+/** How a command opens model files: every command that reads one takes these flags. */
+export interface ModelFileFlags {
+  readonly allowNonfinite?: boolean;
+}
+
+export const allowNonFiniteOption = (): Option =>
+  new Option('--allow-nonfinite', 'open model files whose weights hold NaN or ±Infinity (refused by default: answers computed from them are noise)');
+
+/**
+ * An option given once per value, each one of `choices`: commander's .choices() checks a value
+ * only while it is the option's parser, and collecting the values needs a parser of its own.
+ */
+export function repeatableChoiceOption(flags: string, description: string, choices: readonly string[]): Option {
+  const option = new Option(flags, description).choices(choices);
+  const check = option.parseArg!;
+  return option.argParser((value: string, previous: string[] = []) => [...previous, check<string>(value, '')]);
+}
+
 export const BACKENDS = ['auto', 'tensorflow', 'wasm', 'cpu'] as const;
 export type BackendChoice = (typeof BACKENDS)[number];
 

@@ -11,12 +11,23 @@ import type { LoadedModel } from '../src/model/loadedModel.ts';
 import type { ModelData } from '../src/model/types.ts';
 import type { ProbeSet, ProbeTask } from '../probes/probeSet.ts';
 import { ioOf, type CliIo } from './format/output.ts';
-import { backendOption, existingModelPath, jsonOption, programOption, samplesOption, seedOption, toleranceOption, type BackendChoice } from './options.ts';
+import {
+  allowNonFiniteOption,
+  backendOption,
+  existingModelPath,
+  jsonOption,
+  programOption,
+  samplesOption,
+  seedOption,
+  toleranceOption,
+  type BackendChoice,
+  type ModelFileFlags,
+} from './options.ts';
 import { openModel } from './openModel.ts';
 import { programForModel } from './resolveProgram.ts';
 import type { NamedModel } from './sharedTask.ts';
 
-export interface ProbeFlags {
+export interface ProbeFlags extends ModelFileFlags {
   readonly program?: string;
   readonly samples: number;
   readonly seed: number;
@@ -26,15 +37,22 @@ export interface ProbeFlags {
   readonly tolerance?: number;
 }
 
-/** --program, --samples, --seed, --json, --backend, and --tolerance where the command scores the model's outputs. */
+/** --program, --samples, --seed, --json, --backend, --allow-nonfinite, and --tolerance where the command scores the model's outputs. */
 export function addProbeOptions(cmd: Command, opts: { scoresOutputs?: boolean } = {}): Command {
-  cmd.addOption(programOption()).addOption(samplesOption()).addOption(seedOption()).addOption(jsonOption()).addOption(backendOption());
+  cmd
+    .addOption(programOption())
+    .addOption(samplesOption())
+    .addOption(seedOption())
+    .addOption(jsonOption())
+    .addOption(backendOption())
+    .addOption(allowNonFiniteOption());
   return opts.scoresOutputs === false ? cmd : cmd.addOption(toleranceOption());
 }
 
-export async function loadModelArg(spec: string): Promise<ModelData> {
+/** The model file named on the command line, opened as `flags` say . */
+export async function loadModelArg(spec: string, flags: ModelFileFlags): Promise<ModelData> {
   const { loadModel } = await import('../src/model/modelFile.ts');
-  return loadModel(existingModelPath(spec));
+  return loadModel(existingModelPath(spec), { allowNonFinite: flags.allowNonfinite === true });
 }
 
 /** The program given with --program, else the one the model file recorded. */
@@ -60,7 +78,7 @@ export interface ProbeContext {
  */
 export async function probeContext(modelSpec: string, flags: ProbeFlags, cmd: Command, against?: NamedModel): Promise<ProbeContext> {
   const io = ioOf(cmd);
-  const data = await loadModelArg(modelSpec);
+  const data = await loadModelArg(modelSpec, flags);
   const program = await programOf(data, modelSpec, flags.program);
   const { selectBackend } = await import('../src/model/backend.ts');
   const backend = await selectBackend(flags.backend);

@@ -7,7 +7,7 @@ import { basename, isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { closest } from 'fastest-levenshtein';
 import { isSOp } from '../src/rasp/ast.ts';
-import { UserError } from '../src/rasp/errors.ts';
+import { isUserError, UserError } from '../src/rasp/errors.ts';
 import type { Program } from '../src/rasp/program.ts';
 import type { ModelData } from '../src/model/types.ts';
 
@@ -88,5 +88,14 @@ export async function programForModel(
   if (spec !== undefined) return resolveProgram(spec, { output: opts.output });
   const rec = model.labels.program;
   if (!rec?.source) throw new UserError(`${modelSpec} records no program source; ${opts.howToName}`);
-  return programFromModelFile(rec.source, { modelSpec, file: rec.file ? basename(rec.file) : `${rec.name}.rasp`, output: opts.output ?? rec.output });
+  try {
+    return await programFromModelFile(rec.source, { modelSpec, file: rec.file ? basename(rec.file) : `${rec.name}.rasp`, output: opts.output ?? rec.output });
+  } catch (e) {
+    // The text came from the model file, not from the user's own program: say so, in one line
+    // (a refused load names the model file already).
+    const where = `${modelSpec}: the program recorded in metadata 'rasplab.labels' (program.source)`;
+    if (isUserError(e)) throw e.message.startsWith(`${modelSpec}: `) ? e : new UserError(`${where} cannot be read: ${e.message}`);
+    if (e instanceof RangeError) throw new UserError(`${where} is nested too deeply to read`);
+    throw e;
+  }
 }

@@ -1,7 +1,7 @@
 /**
  * The RASP → transformer compiler, one file per pass:
  *   1. graph.ts      program → graph of s-ops and selectors, common subexpressions merged
- *   2. spaces.ts     value sets and encodings
+ *   2. spaces.ts     value sets and encodings (storable.ts: refused when no model file could hold them)
  *   3. planner.ts    the plan (plan.ts), from 1 and 2 alone: each s-op's forms, maps fused
  *                    (fuse.ts, linear.ts, leaves.ts), and the blocks to build, in order
  *   4. emit.ts       those blocks over named residual directions (heads.ts, blocks/), labelled
@@ -29,6 +29,7 @@ import type { NodePlan } from './plan.ts';
 import { planProgram } from './planner.ts';
 import { prune } from './prune.ts';
 import { inferSpaces } from './spaces.ts';
+import { checkStorable } from './storable.ts';
 import { modelStats, type CompileStats } from './stats.ts';
 
 export type { CompileStats } from './stats.ts';
@@ -65,6 +66,7 @@ export function compile(program: Program, opts: CompileOptions): CompileResult {
   if (opts.vocab.some((v) => v === 'BOS')) throw new UserError("the vocabulary may not contain 'BOS' (the model's start token)");
   const graph = buildGraph(program);
   const spaces = inferSpaces(graph, opts);
+  checkStorable(graph, spaces, opts);
   const plan = planProgram(graph, spaces, { fuseLimit: opts.fuseLimit });
   const emitted = emit(graph, spaces, plan);
   const { blocks, kept } = prune(emitted.blocks, emitted.unembed);

@@ -48,7 +48,7 @@ export function register(program: Command): void {
       if (flags.input !== undefined && flags.against === undefined) {
         const { ioOf } = await import('../format/output.ts');
         const io = ioOf(c);
-        const model = await loadModelArg(modelSpec);
+        const model = await loadModelArg(modelSpec, flags);
         const input = parseInput(flags.input, model.config.vocab.slice(1));
         checkLength(input, model.config.nCtx - 1, "the model's max length (n_ctx - 1)");
         const { selectBackend } = await import('../../src/model/backend.ts');
@@ -69,7 +69,7 @@ export function register(program: Command): void {
         const { UserError } = await import('../../src/rasp/errors.ts');
         throw new UserError('give --input "TOKENS" to see patterns, or --against OTHER.safetensors to match heads');
       }
-      const other = await loadModelArg(flags.against);
+      const other = await loadModelArg(flags.against, flags);
       const ctx = await probeContext(modelSpec, flags, c, { spec: flags.against, data: other });
       if (ctx.note && !flags.json) ctx.io.err(`note: ${ctx.note}\n`);
       const { headSimilarity, matchHeads } = await import('../../probes/headSimilarity.ts');

@@ -16,7 +16,17 @@ import { EXIT_FAILED, setExitCode } from '../errors.ts';
 import { formatClaimReport, formatProposals, formatSummary, replayCommand, type ProposalRow } from '../format/check.ts';
 import { formatJson } from '../format/json.ts';
 import { ioOf } from '../format/output.ts';
-import { backendOption, jsonOption, parsePositiveInt, programOption, seedOption, toleranceOption, type BackendChoice } from '../options.ts';
+import {
+  allowNonFiniteOption,
+  backendOption,
+  jsonOption,
+  parsePositiveInt,
+  programOption,
+  seedOption,
+  toleranceOption,
+  type BackendChoice,
+  type ModelFileFlags,
+} from '../options.ts';
 import { NUMERIC_TOLERANCE } from '../../src/model/scoring.ts';
 import { openModel } from '../openModel.ts';
 import { resolveProgram } from '../resolveProgram.ts';
@@ -24,7 +34,7 @@ import { loadModelArg, programOf } from '../probeContext.ts';
 import { plural } from '../../src/rasp/plural.ts';
 import { commandLine, helpExamples } from '../format/invocation.ts';
 
-interface CheckFlags {
+interface CheckFlags extends ModelFileFlags {
   readonly program?: string;
   readonly runs: number;
   readonly seed: number;
@@ -87,6 +97,7 @@ export function register(program: Command): void {
     .addOption(toleranceOption())
     .addOption(jsonOption())
     .addOption(backendOption())
+    .addOption(allowNonFiniteOption())
     .addHelpText(
       'after',
       helpExamples(
@@ -105,13 +116,13 @@ export function register(program: Command): void {
         throw new UserError('--claim picks a claim of a HYPOTHESES file; --from-labels checks every proposal');
       if (flags.fromLabels === undefined && (flags.match !== undefined || flags.threshold !== undefined))
         throw new UserError('--match and --threshold go with --from-labels; a hypothesis file states them per claim');
-      const model = await loadModelArg(modelSpec);
+      const model = await loadModelArg(modelSpec, flags);
       const runner = await import('../../probes/hypotheses/runner.ts');
       const { selectBackend } = await import('../../src/model/backend.ts');
       const opts = { numRuns: flags.runs, seed: flags.seed, path: flags.path, tolerance: flags.tolerance };
 
       if (flags.fromLabels !== undefined) {
-        const compiled = await loadModelArg(flags.fromLabels);
+        const compiled = await loadModelArg(flags.fromLabels, flags);
         const prog = await programFor(model, modelSpec, flags);
         const { proposeFromLabels } = await import('../../probes/hypotheses/propose.ts');
         const proposal = proposeFromLabels(compiled, model, prog, { match: flags.match, threshold: flags.threshold });

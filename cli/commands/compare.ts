@@ -36,7 +36,7 @@ export function register(program: Command): void {
       ),
     )
     .action(async (aSpec: string, bSpec: string, flags: ProbeFlags, c: Command) => {
-      const b = await loadModelArg(bSpec);
+      const b = await loadModelArg(bSpec, flags);
       const ctx = await probeContext(aSpec, flags, c, { spec: bSpec, data: b });
       const { compareModels } = await import('../../probes/compare.ts');
       const r = await compareModels(ctx.model, await openModel(b), ctx.program, { samples: flags.samples, seed: flags.seed, tolerance: flags.tolerance });

@@ -8,7 +8,8 @@ import { formatJson } from '../format/json.ts';
 import { componentRows, labelsProvenance, modelSummary, residualGroups } from '../format/inspect.ts';
 import { ioOf, println } from '../format/output.ts';
 import { renderTable } from '../format/table.ts';
-import { existingModelPath, jsonOption } from '../options.ts';
+import { allowNonFiniteOption, jsonOption, type ModelFileFlags } from '../options.ts';
+import { loadModelArg } from '../probeContext.ts';
 import { helpExamples } from '../format/invocation.ts';
 
 export function register(program: Command): void {
@@ -22,12 +23,11 @@ export function register(program: Command): void {
     )
     .argument('<model>', 'a .safetensors model file written by rasplab')
     .addOption(jsonOption())
+    .addOption(allowNonFiniteOption())
     .addHelpText('after', helpExamples('inspect fixtures/models/reverse.compiled.safetensors', 'inspect fixtures/models/reverse.compiled.safetensors --json'))
-    .action(async (modelSpec: string, flags: { json?: boolean }, cmd: Command) => {
+    .action(async (modelSpec: string, flags: { json?: boolean } & ModelFileFlags, cmd: Command) => {
       const io = ioOf(cmd);
-      const path = existingModelPath(modelSpec);
-      const { loadModel } = await import('../../src/model/modelFile.ts');
-      const model = await loadModel(path);
+      const model = await loadModelArg(modelSpec, flags);
       const components = componentRows(model);
       const residual = residualGroups(model.labels.residual);
 

@@ -9,6 +9,7 @@ import { renderTable } from '../format/table.ts';
 import { pct } from '../format/percent.ts';
 import { addProbeOptions, probeContext, type ProbeFlags } from '../probeContext.ts';
 import { helpExamples } from '../format/invocation.ts';
+import { repeatableChoiceOption } from '../options.ts';
 
 interface PruneFlags extends ProbeFlags {
   readonly method: string[];
@@ -34,11 +35,7 @@ export function register(program: Command): void {
     )
     .argument('<model>', 'a .safetensors model file written by rasplab');
   addProbeOptions(cmd)
-    .addOption(
-      new Option('--method <m>', 'pruning method (repeatable; default all)')
-        .choices(['global', 'per-matrix', 'heads', 'neurons'])
-        .argParser((v: string, prev: string[] = []) => [...prev, v]),
-    )
+    .addOption(repeatableChoiceOption('--method <m>', 'pruning method (repeatable; default all)', ['global', 'per-matrix', 'heads', 'neurons']))
     .addOption(new Option('--sparsities <list>', 'comma-separated sparsities in [0, 1]').argParser(parseSparsities))
     .addHelpText(
       'after',

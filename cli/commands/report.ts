@@ -51,7 +51,7 @@ export function register(program: Command): void {
     .action(async (aSpec: string, bSpec: string | undefined, flags: ReportFlags, c: Command) => {
       const io = ioOf(c);
       const specs = bSpec === undefined ? [aSpec] : [aSpec, bSpec];
-      const models = await Promise.all(specs.map(loadModelArg));
+      const models = await Promise.all(specs.map((s) => loadModelArg(s, flags)));
       const program = await programOf(models[0], aSpec, flags.program);
       const { collectReport } = await import('../report/collect.ts');
       const { commonTask } = await import('../../probes/probeSet.ts');

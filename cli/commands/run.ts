@@ -6,12 +6,13 @@ import { Command } from 'commander';
 import { formatValue, type Value } from '../../src/rasp/values.ts';
 import { formatJson } from '../format/json.ts';
 import { ioOf, println } from '../format/output.ts';
-import { backendOption, checkLength, existingModelPath, jsonOption, parseInput, type BackendChoice } from '../options.ts';
+import { allowNonFiniteOption, backendOption, checkLength, jsonOption, parseInput, type BackendChoice, type ModelFileFlags } from '../options.ts';
+import { loadModelArg } from '../probeContext.ts';
 import { openModel } from '../openModel.ts';
 import { helpExamples } from '../format/invocation.ts';
 import { requiredOption } from '../requiredOption.ts';
 
-interface RunFlags {
+interface RunFlags extends ModelFileFlags {
   readonly input: string;
   readonly json?: boolean;
   readonly backend: BackendChoice;
@@ -30,6 +31,7 @@ export function register(program: Command): void {
     .addOption(requiredOption('-i, --input <tokens>', 'the input: space-separated tokens, e.g. "a b c d"'))
     .addOption(jsonOption())
     .addOption(backendOption())
+    .addOption(allowNonFiniteOption())
     .addHelpText(
       'after',
       helpExamples(
@@ -39,9 +41,7 @@ export function register(program: Command): void {
     )
     .action(async (modelSpec: string, flags: RunFlags, cmd: Command) => {
       const io = ioOf(cmd);
-      const path = existingModelPath(modelSpec);
-      const { loadModel } = await import('../../src/model/modelFile.ts');
-      const model = await loadModel(path);
+      const model = await loadModelArg(modelSpec, flags);
       // Index 0 of the model's vocabulary is BOS, which the model adds itself.
       const vocab: readonly Value[] = model.config.vocab.slice(1);
       const input = parseInput(flags.input, vocab);

@@ -10,7 +10,16 @@ import type { Value } from '../../src/rasp/values.ts';
 import { DEFAULT_FLAGS, validateTrainFlags, type ArchFlags, type TrainFlags } from '../../src/train/options.ts';
 import { setExitCode } from '../errors.ts';
 import { ioOf, type CliIo } from '../format/output.ts';
-import { backendOption, maxLenOption, outputNameOption, seedOption, toleranceOption, vocabOption, type BackendChoice } from '../options.ts';
+import {
+  allowNonFiniteOption,
+  backendOption,
+  maxLenOption,
+  outputNameOption,
+  seedOption,
+  toleranceOption,
+  vocabOption,
+  type BackendChoice,
+} from '../options.ts';
 import { trainAtTerminal } from '../trainRun.ts';
 import { resolveProgram } from '../resolveProgram.ts';
 import { helpExamples } from '../format/invocation.ts';
@@ -49,6 +58,7 @@ export interface RawTrainOptions {
   checkpointEvery?: string;
   resume?: boolean;
   backend?: BackendChoice;
+  allowNonfinite?: boolean;
   /** The model file to write. */
   out?: string;
   /** The s-op to learn (default: the program's output). */
@@ -117,7 +127,7 @@ async function runTrain(programArg: string, o: RawTrainOptions, io: CliIo): Prom
   const out = resolve(o.out);
   const program = await resolveProgram(programArg, { output: o.output });
   const { loadModel } = await import('../../src/model/modelFile.ts');
-  const init = o.initFrom !== undefined ? { model: loadModel(o.initFrom), file: o.initFrom } : undefined;
+  const init = o.initFrom !== undefined ? { model: loadModel(o.initFrom, { allowNonFinite: o.allowNonfinite === true }), file: o.initFrom } : undefined;
   const { initDefaults, resolveConfig, resolveVocab } = await import('../../src/train/setup.ts');
   const flags = toTrainFlags(o, init ? initDefaults(init.model) : { vocab: program.vocab, maxLen: program.maxLen });
   validateTrainFlags(flags); // before any work or output: a bad flag is one line on stderr
@@ -183,6 +193,7 @@ export function register(program: Command): void {
     .option('--checkpoint-every <n>', 'steps between checkpoints', String(DEFAULT_FLAGS.checkpointEvery))
     .option('--resume', 'continue from the checkpoint beside the output')
     .addOption(backendOption())
+    .addOption(allowNonFiniteOption())
     .addOption(requiredOption('-o, --out <path>', 'where to save the learned model (.safetensors); the log and checkpoint go beside it'))
     .addOption(outputNameOption())
     .addHelpText(

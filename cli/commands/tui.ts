@@ -4,10 +4,19 @@
  */
 import { Command, Option } from 'commander';
 import { UserError } from '../../src/rasp/errors.ts';
-import { backendOption, programOption, samplesOption, seedOption, toleranceOption, type BackendChoice } from '../options.ts';
+import {
+  allowNonFiniteOption,
+  backendOption,
+  programOption,
+  samplesOption,
+  seedOption,
+  toleranceOption,
+  type BackendChoice,
+  type ModelFileFlags,
+} from '../options.ts';
 import { INVOCATION, helpExamples } from '../format/invocation.ts';
 
-interface TuiFlags {
+interface TuiFlags extends ModelFileFlags {
   readonly vs?: string;
   readonly program?: string;
   readonly samples: number;
@@ -32,6 +41,7 @@ export function register(program: Command): void {
     .addOption(seedOption())
     .addOption(toleranceOption())
     .addOption(backendOption())
+    .addOption(allowNonFiniteOption())
     .addHelpText(
       'after',
       helpExamples(

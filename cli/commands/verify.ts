@@ -11,8 +11,8 @@ import { formatJson } from '../format/json.ts';
 import { ioOf, println } from '../format/output.ts';
 import { renderPairs } from '../format/table.ts';
 import {
+  allowNonFiniteOption,
   backendOption,
-  existingModelPath,
   jsonOption,
   outputNameOption,
   parsePositiveInt,
@@ -20,12 +20,14 @@ import {
   toleranceOption,
   vocabText,
   type BackendChoice,
+  type ModelFileFlags,
 } from '../options.ts';
+import { loadModelArg } from '../probeContext.ts';
 import { openModel } from '../openModel.ts';
 import { programForModel } from '../resolveProgram.ts';
 import { commandLine, helpExamples } from '../format/invocation.ts';
 
-interface VerifyFlags {
+interface VerifyFlags extends ModelFileFlags {
   readonly samples: number;
   readonly seed: number;
   readonly tolerance: number;
@@ -70,6 +72,7 @@ export function register(program: Command): void {
     .addOption(outputNameOption())
     .addOption(jsonOption())
     .addOption(backendOption())
+    .addOption(allowNonFiniteOption())
     .addHelpText(
       'after',
       helpExamples(
@@ -80,9 +83,7 @@ export function register(program: Command): void {
     )
     .action(async (modelSpec: string, programSpec: string | undefined, flags: VerifyFlags, cmd: Command) => {
       const io = ioOf(cmd);
-      const path = existingModelPath(modelSpec);
-      const { loadModel } = await import('../../src/model/modelFile.ts');
-      const model = await loadModel(path);
+      const model = await loadModelArg(modelSpec, flags);
       const prog = await programForModel(model, modelSpec, programSpec, {
         output: flags.output,
         howToName: `name the program: ${commandLine(`verify ${modelSpec} PROGRAM`)}`,

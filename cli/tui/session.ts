@@ -12,10 +12,11 @@ import type { ModelData } from '../../src/model/types.ts';
 import { encodeProbeSet } from '../../probes/batches.ts';
 import { makeProbeSet, modelTask, type ProbeSet, type ProbeTask } from '../../probes/probeSet.ts';
 import { loadModelArg, programOf } from '../probeContext.ts';
+import type { ModelFileFlags } from '../options.ts';
 import { sharedTask } from '../sharedTask.ts';
 import type { TuiModel } from './App.tsx';
 
-export interface SessionFlags {
+export interface SessionFlags extends ModelFileFlags {
   readonly vs?: string;
   readonly program?: string;
   readonly samples: number;
@@ -34,7 +35,7 @@ export interface Session {
 export async function prepareSession(modelSpec: string, flags: SessionFlags): Promise<Session> {
   const specs = [modelSpec, ...(flags.vs !== undefined ? [flags.vs] : [])];
   const models: ModelData[] = [];
-  for (const s of specs) models.push(await loadModelArg(s));
+  for (const s of specs) models.push(await loadModelArg(s, flags));
   const [a, b] = models;
   if (b) {
     const pa = a.labels.program;

@@ -7,7 +7,8 @@ import { readFileSync } from 'node:fs';
 import { writeFileAtomic } from '../files/atomicWrite.ts';
 import { UserError } from '../rasp/errors.ts';
 import { aboveCeiling, ceilingOf } from '../rasp/limits.ts';
-import type { Value } from '../rasp/values.ts';
+import { valueKey, type Value } from '../rasp/values.ts';
+import { describeNonFinite, firstNonFinite } from './finite.ts';
 import { decodeSafetensors, encodeSafetensors } from './safetensors.ts';
 import { expectedShapes, sameShape } from './shapes.ts';
 import {
@@ -15,9 +16,11 @@ import {
   FORMAT_VERSION,
   type DirectionLabel,
   type DirectionRole,
+  type HeadLabel,
   type LayerConfig,
   type ModelConfig,
   type ModelData,
+  type MlpLabel,
   type ModelLabels,
   type OutputSpec,
   type TrainingInfo,
@@ -28,20 +31,46 @@ export const META_CONFIG = 'rasplab.config';
 export const META_LABELS = 'rasplab.labels';
 export const META_TRAINING = 'rasplab.training';
 
+export interface LoadOptions {
+  /** Load weights that hold NaN or ±Infinity (refused by default: every output would be computed from them). */
+  readonly allowNonFinite?: boolean;
+}
+
+/** A model file holds numbers only: one that would hold NaN or ±Infinity is never written. */
 export function serializeModel(m: ModelData): Uint8Array {
   checkWeights(m.config, m.weights, 'model');
+  const bad = firstNonFinite(m.weights);
+  if (bad) throw new UserError(`refusing to write a model whose ${describeNonFinite(bad)}`);
+  const text = (key: string, value: unknown): string => {
+    try {
+      return JSON.stringify(value);
+    } catch (e) {
+      // V8 cannot build a string that long: far past what a header may hold anyway.
+      if (e instanceof RangeError) throw new UserError(`refusing to write a model whose metadata '${key}' is too large for a model file`);
+      throw e;
+    }
+  };
   const metadata: Record<string, string> = {
     [META_FORMAT]: String(FORMAT_VERSION),
-    [META_CONFIG]: JSON.stringify(m.config),
-    [META_LABELS]: JSON.stringify(m.labels),
+    [META_CONFIG]: text(META_CONFIG, m.config),
+    [META_LABELS]: text(META_LABELS, m.labels),
   };
-  if (m.training) metadata[META_TRAINING] = JSON.stringify(m.training);
+  if (m.training) metadata[META_TRAINING] = text(META_TRAINING, m.training);
+  // What is written is checked as it will be read, so no command writes a file that no command reads.
+  const refuse =
+    (key: string): Fail =>
+    (why) => {
+      throw new UserError(`refusing to write a model whose metadata '${key}' is wrong: ${why}`);
+    };
+  const config = validateConfig(JSON.parse(metadata[META_CONFIG]), refuse(META_CONFIG));
+  validateLabels(JSON.parse(metadata[META_LABELS]), config, refuse(META_LABELS));
+  if (m.training) validateTraining(JSON.parse(metadata[META_TRAINING]), config, refuse(META_TRAINING));
   // Write weights in the config's order so files are byte-for-byte reproducible.
   const ordered = new Map([...expectedShapes(m.config).keys()].map((k) => [k, m.weights.get(k)!]));
   return encodeSafetensors(ordered, metadata);
 }
 
-export function deserializeModel(bytes: Uint8Array, sourceName: string): ModelData {
+export function deserializeModel(bytes: Uint8Array, sourceName: string, opts: LoadOptions = {}): ModelData {
   const { tensors, metadata } = decodeSafetensors(bytes, sourceName);
   const fail = (why: string): never => {
     throw new UserError(`${sourceName}: ${why}`);
@@ -59,14 +88,14 @@ export function deserializeModel(bytes: Uint8Array, sourceName: string): ModelDa
     }
   };
   const config = validateConfig(parse(META_CONFIG), (why) => fail(`metadata '${META_CONFIG}': ${why}`));
-  const labels = validateLabels(parse(META_LABELS), (why) => fail(`metadata '${META_LABELS}': ${why}`));
-  let training: TrainingInfo | undefined;
-  if (metadata[META_TRAINING] !== undefined) {
-    const t = parse(META_TRAINING);
-    if (typeof t !== 'object' || t === null || Array.isArray(t)) fail(`metadata '${META_TRAINING}' is not a JSON object`);
-    training = t as TrainingInfo;
-  }
+  const labels = validateLabels(parse(META_LABELS), config, (why) => fail(`metadata '${META_LABELS}': ${why}`));
+  const training =
+    metadata[META_TRAINING] !== undefined ? validateTraining(parse(META_TRAINING), config, (why) => fail(`metadata '${META_TRAINING}': ${why}`)) : undefined;
   checkWeights(config, tensors, sourceName);
+  if (!opts.allowNonFinite) {
+    const bad = firstNonFinite(tensors);
+    if (bad) fail(`${describeNonFinite(bad)}; the file is damaged or comes from a run that diverged (--allow-nonfinite loads it anyway)`);
+  }
   return training ? { config, labels, training, weights: tensors } : { config, labels, weights: tensors };
 }
 
@@ -86,7 +115,7 @@ export function saveModel(path: string, m: ModelData): void {
   writeFileAtomic(path, serializeModel(m));
 }
 
-export function loadModel(path: string): ModelData {
+export function loadModel(path: string, opts: LoadOptions = {}): ModelData {
   let bytes: Uint8Array;
   try {
     bytes = readFileSync(path);
@@ -96,7 +125,7 @@ export function loadModel(path: string): ModelData {
   }
   // The likeliest mix-up: a program given where its compiled model belongs.
   if (/\.rasp$/i.test(path)) throw new UserError(`${path}: not a safetensors model file but a RASP program; compile it to a model first`);
-  return deserializeModel(bytes, path);
+  return deserializeModel(bytes, path, opts);
 }
 
 // ---- metadata validation -------------------------------------------------------------------
@@ -106,6 +135,16 @@ type Fail = (why: string) => never;
 const isObj = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
 const isValue = (x: unknown): x is Value => typeof x === 'number' || typeof x === 'string' || typeof x === 'boolean';
 const isCount = (x: unknown): x is number => Number.isSafeInteger(x) && (x as number) >= 0;
+
+/** The first value listed a second time (one embedding row or output class per value). */
+function repeated(values: readonly Value[]): Value | undefined {
+  const seen = new Set<string>();
+  for (const v of values) {
+    if (seen.has(valueKey(v))) return v;
+    seen.add(valueKey(v));
+  }
+  return undefined;
+}
 
 export function validateConfig(raw: unknown, fail: Fail): ModelConfig {
   if (!isObj(raw)) fail('not a JSON object');
@@ -120,6 +159,8 @@ export function validateConfig(raw: unknown, fail: Fail): ModelConfig {
   const nCtx = c.nCtx as number;
   if (nCtx - 1 > ceilingOf('maxLen')) fail(aboveCeiling('maxLen', `an input length of ${nCtx - 1} tokens (nCtx ${nCtx})`));
   if (vocab.length - 1 > ceilingOf('vocab')) fail(aboveCeiling('vocab', `a vocabulary of ${vocab.length - 1} tokens`));
+  const twice = repeated(vocab);
+  if (twice !== undefined) fail(`vocab lists ${JSON.stringify(twice)} twice`);
   if (!Array.isArray(c.layers)) fail('layers is not a list');
   const layers: LayerConfig[] = (c.layers as unknown[]).map((L, i) => {
     if (!isObj(L) || !isCount(L.nHeads) || !isCount(L.dHead) || !isCount(L.dMlp)) fail(`layers[${i}] is not {nHeads, dHead, dMlp} with non-negative integers`);
@@ -133,11 +174,19 @@ export function validateConfig(raw: unknown, fail: Fail): ModelConfig {
   else if (isObj(out) && out.encoding === 'categorical' && Array.isArray(out.values) && out.values.length > 0 && out.values.every(isValue))
     output = { encoding: 'categorical', values: out.values as Value[] };
   else return fail('output is neither {encoding: "numerical"} nor {encoding: "categorical", values: [...]}');
+  if (output.encoding === 'categorical') {
+    const again = repeated(output.values);
+    if (again !== undefined) fail(`output.values lists ${JSON.stringify(again)} twice`);
+  }
   if (c.normalization !== 'none' && c.normalization !== 'LN') fail(`normalization ${JSON.stringify(c.normalization)} is not 'none' or 'LN'`);
   if (typeof c.causal !== 'boolean') fail('causal is not true or false');
   if (c.actFn !== 'relu' && c.actFn !== 'gelu') fail(`actFn ${JSON.stringify(c.actFn)} is not 'relu' or 'gelu'`);
   if (typeof c.attnScale !== 'number' || !(c.attnScale > 0) || !Number.isFinite(c.attnScale))
     fail(`attnScale ${JSON.stringify(c.attnScale)} is not a positive number`);
+  // The forward pass divides float32 scores by it: one that rounds to 0 or ∞ in float32 makes every pattern NaN.
+  const scale32 = Math.fround(c.attnScale as number);
+  if (!Number.isFinite(scale32)) fail(`attnScale ${c.attnScale} is too large for float32 (it rounds to Infinity)`);
+  if (!Number.isFinite(Math.fround(1 / scale32))) fail(`attnScale ${c.attnScale} is too small for float32 (attention scores divided by it overflow)`);
   if (c.origin !== 'compiled' && c.origin !== 'learned') fail(`origin ${JSON.stringify(c.origin)} is not 'compiled' or 'learned'`);
   return {
     formatVersion: FORMAT_VERSION,
@@ -154,14 +203,85 @@ export function validateConfig(raw: unknown, fail: Fail): ModelConfig {
   };
 }
 
-export function validateLabels(raw: unknown, fail: Fail): ModelLabels {
+const ENCODINGS = ['categorical', 'numerical'];
+const ROLES: readonly DirectionRole[] = ['fixed', 'tokens', 'indices', 'sop', 'temp'];
+const HEAD_KINDS: readonly HeadLabel['kind'][] = ['categorical-aggregate', 'numerical-aggregate', 'selector-width'];
+const MLP_KINDS: readonly MlpLabel['kind'][] = ['categorical-map', 'numerical-map', 'selector-width-readout'];
+
+/** Labels name components of `config`'s model: each entry's fields have their types, and every index is one the model has. */
+export function validateLabels(raw: unknown, config: ModelConfig, fail: Fail): ModelLabels {
   if (!isObj(raw)) fail('not a JSON object');
   const l = raw as Record<string, unknown>;
   for (const key of ['residual', 'heads', 'mlps']) if (!Array.isArray(l[key]) || !(l[key] as unknown[]).every(isObj)) fail(`${key} is not a list of objects`);
-  if (l.program !== undefined && !isObj(l.program)) fail('program is not an object');
+  const text = (at: string, x: unknown): void => {
+    if (typeof x !== 'string') fail(`${at} ${shortJson(x)} is not text`);
+  };
+  const oneOf = (at: string, x: unknown, allowed: readonly string[]): void => {
+    if (!allowed.includes(x as string)) fail(`${at} ${shortJson(x)} is not one of ${allowed.join(', ')}`);
+  };
+  const below = (at: string, x: unknown, n: number, what: string): void => {
+    if (!isCount(x) || x >= n) fail(`${at} ${shortJson(x)} is not ${what} of the model (it has ${n})`);
+  };
+  (l.residual as Record<string, unknown>[]).forEach((d, i) => {
+    below(`residual[${i}].index`, d.index, config.dModel, 'a residual direction');
+    text(`residual[${i}].sop`, d.sop);
+    oneOf(`residual[${i}].encoding`, d.encoding, ENCODINGS);
+    if (d.value !== undefined && !isValue(d.value)) fail(`residual[${i}].value ${shortJson(d.value)} is not a number, string or boolean`);
+    if (d.role !== undefined) oneOf(`residual[${i}].role`, d.role, ROLES);
+  });
+  (l.heads as Record<string, unknown>[]).forEach((h, i) => {
+    below(`heads[${i}].layer`, h.layer, config.layers.length, 'a layer');
+    below(`heads[${i}].head`, h.head, config.layers[h.layer as number].nHeads, `a head of layer ${h.layer}`);
+    for (const key of ['expr', 'selector', 'writes']) text(`heads[${i}].${key}`, h[key]);
+    oneOf(`heads[${i}].kind`, h.kind, HEAD_KINDS);
+  });
+  (l.mlps as Record<string, unknown>[]).forEach((m, i) => {
+    below(`mlps[${i}].layer`, m.layer, config.layers.length, 'a layer');
+    const width = config.layers[m.layer as number].dMlp;
+    const n = m.neurons;
+    if (!Array.isArray(n) || n.length !== 2 || !isCount(n[0]) || !isCount(n[1]) || n[0] > n[1] || n[1] > width)
+      fail(`mlps[${i}].neurons ${shortJson(n)} is not a range [start, end) of layer ${m.layer}'s ${width} neurons`);
+    for (const key of ['expr', 'writes']) text(`mlps[${i}].${key}`, m[key]);
+    if (!Array.isArray(m.reads) || !m.reads.every((r) => typeof r === 'string')) fail(`mlps[${i}].reads is not a list of names`);
+    oneOf(`mlps[${i}].kind`, m.kind, MLP_KINDS);
+  });
+  if (l.program !== undefined) {
+    const p = l.program;
+    if (!isObj(p)) return fail('program is not an object');
+    for (const key of ['name', 'output']) text(`program.${key}`, p[key]);
+    for (const key of ['source', 'file']) if (p[key] !== undefined) text(`program.${key}`, p[key]);
+  }
   if (l.inherited !== undefined && !(isObj(l.inherited) && typeof l.inherited.file === 'string')) fail('inherited is not an object with a file');
   const labels = raw as unknown as ModelLabels;
   return { ...labels, residual: labels.residual.map(withRole) };
+}
+
+/** A value as JSON, cut short: a message quotes what it refuses without printing a whole file. */
+function shortJson(x: unknown): string {
+  const text = JSON.stringify(x) ?? String(x);
+  return text.length > 40 ? `${text.slice(0, 40)}…` : text;
+}
+
+/**
+ * The training record: what the run trained on. Commands read the lengths from it (verify checks
+ * those lengths, probes sample them), so lengths that are not a range of real inputs the model's
+ * context holds are refused; the rest of the record is informational.
+ */
+export function validateTraining(raw: unknown, config: ModelConfig, fail: Fail): TrainingInfo {
+  if (!isObj(raw)) return fail('not a JSON object');
+  const t = raw as Record<string, unknown>;
+  if (typeof t.program !== 'string') fail(`program ${shortJson(t.program)} is not text`);
+  if (!Array.isArray(t.vocab) || !t.vocab.every(isValue)) fail('vocab is not a list of numbers, strings and booleans');
+  for (const key of ['minLen', 'maxLen'])
+    if (!isCount(t[key]) || t[key] === 0) fail(`${key} ${shortJson(t[key])} is not a positive integer (an input length, in tokens)`);
+  const minLen = t.minLen as number;
+  const maxLen = t.maxLen as number;
+  if (minLen > maxLen) fail(`minLen ${minLen} is above maxLen ${maxLen}`);
+  if (maxLen > config.nCtx - 1) fail(`maxLen ${maxLen} is beyond the model's context (n_ctx ${config.nCtx} holds ${config.nCtx - 1} tokens after BOS)`);
+  if (!Number.isSafeInteger(t.seed)) fail(`seed ${shortJson(t.seed)} is not an integer`);
+  if (!isCount(t.steps)) fail(`steps ${shortJson(t.steps)} is not a non-negative integer`);
+  if (typeof t.backend !== 'string') fail(`backend ${shortJson(t.backend)} is not text`);
+  return t as TrainingInfo;
 }
 
 /**

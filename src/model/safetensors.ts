@@ -51,6 +51,9 @@ export function encodeSafetensors(tensors: ReadonlyMap<string, WeightArray>, met
   const pad = (HEADER_LEN_BYTES - (headerBytes.length % HEADER_LEN_BYTES)) % HEADER_LEN_BYTES;
   json += ' '.repeat(pad);
   const hb = new TextEncoder().encode(json);
+  // What the reader would refuse is not written.
+  if (hb.length > MAX_HEADER_BYTES)
+    throw new UserError(`the header would take ${hb.length} bytes, more than the ${MAX_HEADER_BYTES} a safetensors reader accepts`);
   const out = new Uint8Array(HEADER_LEN_BYTES + hb.length + offset);
   const view = new DataView(out.buffer);
   view.setBigUint64(0, BigInt(hb.length), true);
@@ -74,7 +77,13 @@ interface HeaderEntry {
   readonly end: number;
 }
 
-/** Decodes a safetensors file; every inconsistency is a UserError starting with `sourceName`. */
+/**
+ * Decodes a safetensors file as the format's reference reader does; every inconsistency is a
+ * UserError starting with `sourceName`. The header is UTF-8 JSON opening with '{' (no byte-order
+ * mark); sorted by offset, the tensors' byte ranges follow one another with no gap or overlap and
+ * cover the data section exactly, so a header length off by a byte, a tensor dropped from the
+ * header or bytes appended to the file are refused rather than read as shifted weights.
+ */
 export function decodeSafetensors(bytes: Uint8Array, sourceName: string): SafetensorsContents {
   const fail = (why: string): never => {
     throw new UserError(`${sourceName}: ${why}`);
@@ -90,9 +99,13 @@ export function decodeSafetensors(bytes: Uint8Array, sourceName: string): Safete
   if (headerLenBig > BigInt(available)) fail(`truncated: header says ${headerLenBig} bytes, file has ${available} after the length field`);
   const headerLen = Number(headerLenBig);
   if (headerLen > MAX_HEADER_BYTES) fail(`header of ${headerLen} bytes is larger than the format allows`);
+  const headerBytes = bytes.subarray(HEADER_LEN_BYTES, HEADER_LEN_BYTES + headerLen);
+  if (headerBytes[0] === 0xef && headerBytes[1] === 0xbb && headerBytes[2] === 0xbf) fail('header starts with a byte-order mark (the format forbids one)');
+  if (headerBytes.length === 0) fail('header is empty (its length field says 0 bytes)');
+  if (headerBytes[0] !== OPEN_BRACE) fail(`header does not start with '{' (byte 8 is 0x${headerBytes[0].toString(16).padStart(2, '0')})`);
   let header: unknown;
   try {
-    header = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(HEADER_LEN_BYTES, HEADER_LEN_BYTES + headerLen)));
+    header = JSON.parse(new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(headerBytes));
   } catch (e) {
     fail(`header is not valid JSON (${(e as Error).message})`);
   }
@@ -124,17 +137,24 @@ export function decodeSafetensors(bytes: Uint8Array, sourceName: string): Safete
       fail(`tensor '${name}': data_offsets ${JSON.stringify(offs)} is not a pair of non-negative integers`);
     const [begin, end] = offs as [number, number];
     if (end < begin) fail(`tensor '${name}': data_offsets [${begin}, ${end}] end before they begin`);
-    if (end > dataLen) fail(`truncated: tensor '${name}' needs bytes up to ${end} of the data section, file has ${dataLen}`);
     const n = elementCount(shape as number[]);
+    if (!Number.isSafeInteger(n * F32_BYTES)) fail(`tensor '${name}': shape [${(shape as number[]).join(', ')}] is too large`);
     if (end - begin !== n * F32_BYTES)
       fail(`tensor '${name}': data_offsets [${begin}, ${end}] hold ${end - begin} bytes, shape [${(shape as number[]).join(', ')}] needs ${n * F32_BYTES}`);
+    if (end > dataLen) fail(`truncated: tensor '${name}' ends at byte ${end} but the data section has ${dataLen} bytes (truncated file?)`);
     entries.push({ name, shape: shape as number[], begin, end });
   }
-  const sorted = [...entries].sort((a, b) => a.begin - b.begin);
-  for (let i = 1; i < sorted.length; i++) {
-    const prev = sorted[i - 1];
-    if (sorted[i].begin < prev.end && sorted[i].end > sorted[i].begin) fail(`tensors '${prev.name}' and '${sorted[i].name}' overlap in the data section`);
+  // As the reference reader: sorted by (begin, end), each range starts where the previous ended.
+  const sorted = [...entries].sort((a, b) => a.begin - b.begin || a.end - b.end);
+  let covered = 0;
+  for (const e of sorted) {
+    if (e.begin < covered)
+      fail(`tensor '${e.name}' begins at byte ${e.begin}, inside the bytes before it (ranges overlap; data section up to byte ${covered} is taken)`);
+    if (e.begin > covered) fail(`tensor '${e.name}' begins at byte ${e.begin}, leaving bytes ${covered} to ${e.begin} of the data section unaccounted for`);
+    covered = e.end;
   }
+  if (covered !== dataLen)
+    fail(`the data section has ${dataLen} bytes but its tensors take ${covered} (a wrong header length, or bytes appended after the last tensor)`);
 
   const tensors = new Map<string, WeightArray>();
   for (const e of entries) {

@@ -8,6 +8,7 @@
  * `verify`, `compare`, `ablate`, `prune`, the TUI and the report all score through this file, so
  * one model on one set of inputs gets one exact match everywhere.
  */
+import { UserError } from '../rasp/errors.ts';
 import { valuesEqual, type MaybeValue } from '../rasp/values.ts';
 import type { Batch } from './batch.ts';
 import { outputWidth } from './shapes.ts';
@@ -44,10 +45,29 @@ export function outputsMatch(output: OutputSpec, expected: readonly MaybeValue[]
   return got.length === expected.length && expected.every((e, i) => outputMatches(output, e, got[i], tolerance));
 }
 
+/**
+ * Refuses logits that are not numbers where an answer is read from them (BOS and padding aside):
+ * the argmax of NaNs is the first class, so a broken model would otherwise answer confidently.
+ */
+function checkFinite(logits: ArrayLike<number>, width: number, nPos: number, lengths: readonly number[]): void {
+  lengths.forEach((len, b) => {
+    for (let p = 1; p < len; p++)
+      for (let c = 0; c < width; c++) {
+        const x = logits[(b * nPos + p) * width + c];
+        if (!Number.isFinite(x))
+          throw new UserError(
+            `the model's output is ${x} at position ${p - 1} of input ${b + 1}: ` +
+              'its weights or config overflow float32 in the forward pass, so it has no answer to give',
+          );
+      }
+  });
+}
+
 /** Output values per row, BOS position and padding dropped, from logits read back as [batch·nPos·width] floats. */
 export function decodeOutputs(config: ModelConfig, logits: ArrayLike<number>, nPos: number, lengths: readonly number[]): MaybeValue[][] {
   const out = config.output;
   const width = outputWidth(out);
+  checkFinite(logits, width, nPos, lengths);
   return lengths.map((len, b) => {
     const row: MaybeValue[] = [];
     for (let p = 1; p < len; p++) {
@@ -106,6 +126,7 @@ export class ScoreTally {
   add(b: Batch, logits: ArrayLike<number>): this {
     const cat = this.output.encoding === 'categorical';
     const width = outputWidth(this.output);
+    checkFinite(logits, width, b.nPos, b.lengths);
     let exact = 0;
     let right = 0;
     let scored = 0;

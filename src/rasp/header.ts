@@ -6,7 +6,7 @@
  */
 import { RaspError } from './errors.ts';
 import { checkCeiling } from './limits.ts';
-import { parseToken, type Value } from './values.ts';
+import { formatValue, parseToken, valueKey, type Value } from './values.ts';
 
 export interface Header {
   readonly vocab?: readonly Value[];
@@ -31,6 +31,20 @@ export function readHeader(text: string, file: string): Header {
       checkCeiling('vocab', words.length, `'# vocab:' of ${words.length} tokens`, loc);
       const numeric = words.every((w) => !Number.isNaN(Number(w)));
       vocab = words.map((w) => parseToken(w, numeric));
+      // A token listed twice would be two embedding rows for one input (`1` and `1.0` are one number).
+      const seen = new Map<string, string>();
+      const after = lines[i].indexOf(':') + 1;
+      const at = [...lines[i].slice(after).matchAll(/\S+/g)].map((w) => after + (w.index ?? 0) + 1);
+      vocab.forEach((v, k) => {
+        const first = seen.get(valueKey(v));
+        if (first !== undefined)
+          throw new RaspError(`'# vocab:' lists the token '${formatValue(v)}' twice${first === words[k] ? '' : ` (as '${first}' and '${words[k]}')`}`, {
+            file,
+            line: i + 1,
+            col: at[k],
+          });
+        seen.set(valueKey(v), words[k]);
+      });
     } else {
       const n = Number(rest);
       if (!/^[0-9]+$/.test(rest) || n < 1) throw new RaspError(`'# max-len:' must be a positive integer, found '${rest}'`, loc);

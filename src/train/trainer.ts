@@ -10,8 +10,9 @@ import * as fs from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
 import '../model/quietTf.ts';
 import { UserError } from '../rasp/errors.ts';
+import { describeNonFinite, firstNonFinite } from '../model/finite.ts';
 import type { ModelConfig, ModelData, ModelLabels, TrainingInfo } from '../model/types.ts';
-import { loadCheckpoint, saveCheckpoint } from './checkpoint.ts';
+import { checkResumable, loadCheckpoint, saveCheckpoint } from './checkpoint.ts';
 import { encodeBatch, type Batch } from '../model/batch.ts';
 import { exactMatch, tokenAccuracy, type Accuracy } from '../model/scoring.ts';
 import type { DataSpec, Example } from '../rasp/examples.ts';
@@ -105,6 +106,7 @@ export async function train(req: TrainRequest, hooks: TrainHooks = {}): Promise<
         throw new UserError(
           `${req.checkpointPath}: checkpoint is from a different run (differs in: ${mismatchedKeys(checkpoint.fingerprint, print).join(', ')})`,
         );
+      checkResumable(checkpoint, config, req.checkpointPath);
       hooks.onNote?.(`resuming from step ${checkpoint.step} (${req.checkpointPath})`);
       const before = checkpoint.extra.stepsRequested;
       if (before !== f.steps)
@@ -157,6 +159,30 @@ export async function train(req: TrainRequest, hooks: TrainHooks = {}): Promise<
       record({ type: 'start', backend, program: req.program.name, config, flags: f, warmup, initFrom: req.init?.file ?? null, testAcc: initialTestAcc });
     } else record({ type: 'resume', step: startStep, backend });
 
+    // Where the last checkpoint of finite weights stands, for the message that stops a diverged run.
+    let savedStep: number | undefined = checkpoint?.step;
+    /**
+     * A loss or weight that is not a number never recovers: every later step is NaN. The run
+     * stops at once, before anything is saved, so the checkpoint on disk keeps the last finite
+     * weights and no model file is written from the broken ones.
+     */
+    const diverged = (step: number, what: string): never => {
+      record({ type: 'diverged', step, what });
+      const kept = req.checkpointPath && savedStep !== undefined ? `; ${req.checkpointPath} still holds step ${savedStep}` : '';
+      throw new UserError(`training diverged at step ${step}: ${what}; try a lower --lr (this run's is ${f.lr})${kept}`);
+    };
+    // A pass over the weights and moments costs less than the optimiser's own update, so every step is checked.
+    const checkState = (step: number): void => {
+      for (const [what, arrays] of [
+        ['weight', state.values],
+        ["AdamW's first moment of", state.opt.m],
+        ["AdamW's second moment of", state.opt.v],
+      ] as const) {
+        const bad = firstNonFinite(names.map((n, i) => [n, { shape: shapes[i], data: arrays[i] }] as const));
+        if (bad) diverged(step, describeNonFinite(bad, what));
+      }
+    };
+
     const snapshot = (step: number, extra: Record<string, unknown> = {}): void => {
       if (!req.checkpointPath) return;
       saveCheckpoint(req.checkpointPath, {
@@ -173,6 +199,7 @@ export async function train(req: TrainRequest, hooks: TrainHooks = {}): Promise<
         wallTimeS: elapsedS(),
         extra: { evals, initialTestAcc, stepsRequested: f.steps, warmup, ...extra },
       });
+      savedStep = step;
     };
 
     let step = startStep;
@@ -188,6 +215,8 @@ export async function train(req: TrainRequest, hooks: TrainHooks = {}): Promise<
       const s0 = performance.now();
       const r = trainStep(ctx, state, examples, lr);
       step++;
+      if (!Number.isFinite(r.loss)) diverged(step, `the loss is ${r.loss}`);
+      checkState(step);
       lastLoss = r.loss;
       const logNow = step % f.logEvery === 0 || step === f.steps;
       const dt = performance.now() - s0;

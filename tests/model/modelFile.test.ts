@@ -111,6 +111,26 @@ describe('model files', () => {
     expect(serializeModel(back)).toEqual(new Uint8Array(readFileSync(file)));
   });
 
+  it.each([
+    [
+      'training maxLen 0',
+      { training: { program: 'p', vocab: ['a'], minLen: 1, maxLen: 0, seed: 0, steps: 1, backend: 'cpu' } },
+      /'rasplab\.training' is wrong: maxLen 0/,
+    ],
+    [
+      'training minLen -1',
+      { training: { program: 'p', vocab: ['a'], minLen: -1, maxLen: 3, seed: 0, steps: 1, backend: 'cpu' } },
+      /minLen -1 is not a positive/,
+    ],
+    [
+      'a number as program source',
+      { labels: { residual: [], heads: [], mlps: [], program: { name: 'p', output: 'o', source: 3 } } },
+      /program\.source 3 is not text/,
+    ],
+  ])('a model with %s is never written', (_, over, pattern) => {
+    expect(errorOf(() => serializeModel({ ...model, ...(over as Partial<ModelData>) })).message).toMatch(pattern);
+  });
+
   it('a file written before directions had roles loads with each role derived', () => {
     const file = join(tmp(), 'old.safetensors');
     const residual = [
@@ -167,7 +187,7 @@ describe('model files', () => {
   };
   const cases: [string, () => Uint8Array, RegExp][] = [
     ['bad JSON', () => join3('{"a": [1, 2', data), /^f: header is not valid JSON/],
-    ['JSON that is not an object', () => join3('[1]', data), /^f: header is not a JSON object/],
+    ['JSON that is not an object', () => join3('[1]', data), /^f: header does not start with '\{'/],
     ['missing format metadata', () => edit((h) => delete h.__metadata__['rasplab.format']), /^f: not a rasplab model: metadata 'rasplab.format' is missing/],
     ['no metadata at all', () => edit((h) => delete h.__metadata__), /^f: not a rasplab model/],
     ['future format', () => edit((h) => (h.__metadata__['rasplab.format'] = '9')), /^f: model format "9" is not supported/],
@@ -178,19 +198,66 @@ describe('model files', () => {
       () => edit((h) => (h.__metadata__['rasplab.config'] = JSON.stringify({ ...model.config, actFn: 'tanh' }))),
       /^f: metadata 'rasplab.config': actFn "tanh"/,
     ],
+    [
+      'a vocabulary listing a token twice',
+      () => edit((h) => (h.__metadata__['rasplab.config'] = JSON.stringify({ ...model.config, vocab: ['BOS', 'a', 'b', 'a'] }))),
+      /^f: metadata 'rasplab.config': vocab lists "a" twice/,
+    ],
+    [
+      'an output class listed twice',
+      () => edit((h) => (h.__metadata__['rasplab.config'] = JSON.stringify({ ...model.config, output: { encoding: 'categorical', values: ['a', 'a', 'c'] } }))),
+      /^f: metadata 'rasplab.config': output.values lists "a" twice/,
+    ],
+    ...(
+      [
+        [
+          'a direction past the residual',
+          { residual: [{ index: 8, sop: 'x', encoding: 'numerical' }] },
+          /residual\[0\]\.index 8 is not a residual direction of the model \(it has 8\)/,
+        ],
+        [
+          'a direction of no encoding',
+          { residual: [{ index: 0, sop: 'x', encoding: 'both' }] },
+          /residual\[0\]\.encoding "both" is not one of categorical, numerical/,
+        ],
+        [
+          'a head the layer lacks',
+          { heads: [{ layer: 1, head: 1, expr: 'e', selector: 's', writes: 'w', kind: 'selector-width' }] },
+          /heads\[0\]\.head 1 is not a head of layer 1 of the model \(it has 1\)/,
+        ],
+        [
+          'a layer the model lacks',
+          { heads: [{ layer: 3, head: 0, expr: 'e', selector: 's', writes: 'w', kind: 'selector-width' }] },
+          /heads\[0\]\.layer 3 is not a layer of the model \(it has 3\)/,
+        ],
+        [
+          'neurons past the MLP',
+          { mlps: [{ layer: 0, neurons: [2, 9], expr: 'e', writes: 'w', reads: [], kind: 'categorical-map' }] },
+          /mlps\[0\]\.neurons \[2,9\] is not a range \[start, end\) of layer 0's 5 neurons/,
+        ],
+      ] as const
+    ).map(([name, over, pattern]): [string, () => Uint8Array, RegExp] => [
+      name,
+      () => edit((h) => (h.__metadata__['rasplab.labels'] = JSON.stringify({ residual: [], heads: [], mlps: [], ...over }))),
+      pattern,
+    ]),
     ['labels not an object', () => edit((h) => (h.__metadata__['rasplab.labels'] = '3')), /^f: metadata 'rasplab.labels': not a JSON object/],
     ['dtype F16', () => edit((h) => (h['embed.W_E'].dtype = 'F16')), /^f: tensor 'embed.W_E': dtype "F16" is not supported/],
     [
       'offsets past the data',
       () => edit((h) => (h['unembed.b_U'].data_offsets = [data.length, data.length + 12])),
-      /^f: truncated: tensor 'unembed.b_U' needs bytes/,
+      /^f: truncated: tensor 'unembed.b_U' ends at byte \d+ but the data section has \d+ bytes/,
     ],
     [
       'offsets of the wrong size',
       () => edit((h) => (h['embed.W_E'].data_offsets[1] += 4)),
       /^f: tensor 'embed.W_E': data_offsets \[0, 132\] hold 132 bytes, shape \[4, 8\] needs 128/,
     ],
-    ['overlapping tensors', () => edit((h) => (h['unembed.b_U'].data_offsets = [0, 12])), /^f: tensors '.*' and 'unembed.b_U' overlap/],
+    [
+      'overlapping tensors',
+      () => edit((h) => (h['unembed.b_U'].data_offsets = [0, 12])),
+      /^f: tensor 'embed.W_E' begins at byte 0, inside the bytes before it/,
+    ],
     [
       'wrong shape',
       () =>
@@ -199,7 +266,11 @@ describe('model files', () => {
         }),
       /^f: weight 'blocks.0.attn.W_Q' has shape \[2, 3, 8\], the config needs \[2, 8, 3\]/,
     ],
-    ['missing weight', () => edit((h) => delete h['blocks.1.attn.W_O']), /^f: weight 'blocks.1.attn.W_O' is missing/],
+    [
+      'missing weight',
+      () => encodeSafetensors(new Map([...model.weights].filter(([k]) => k !== 'blocks.1.attn.W_O')), header.__metadata__),
+      /^f: weight 'blocks.1.attn.W_O' is missing/,
+    ],
     [
       'unknown weight',
       () => edit((h) => (h['blocks.7.attn.W_Q'] = { dtype: 'F32', shape: [0], data_offsets: [0, 0] })),

@@ -4,7 +4,17 @@ import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { isUserError } from '../../src/rasp/errors.ts';
 import { FORMAT_VERSION, type ModelConfig } from '../../src/model/types.ts';
-import { checkpointPathFor, deserializeCheckpoint, loadCheckpoint, saveCheckpoint, serializeCheckpoint, type Checkpoint } from '../../src/train/checkpoint.ts';
+import {
+  checkpointPathFor,
+  checkResumable,
+  deserializeCheckpoint,
+  loadCheckpoint,
+  saveCheckpoint,
+  serializeCheckpoint,
+  type Checkpoint,
+} from '../../src/train/checkpoint.ts';
+import { expectedShapes } from '../../src/model/shapes.ts';
+import { userError } from '../support/userError.ts';
 import { logPathFor } from '../../src/train/log.ts';
 
 const config: ModelConfig = {
@@ -85,5 +95,82 @@ describe('checkpoints', () => {
     expect(checkpointPathFor('out/learned.safetensors')).toBe('out/learned.ckpt');
     expect(logPathFor('out/learned.safetensors')).toBe('out/learned.train.jsonl');
     expect(logPathFor('model')).toBe('model.train.jsonl');
+  });
+});
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type RawHeader = Record<string, any>;
+
+/** The checkpoint with its JSON header edited and its float data kept. */
+function edited(c: Checkpoint, mutate: (h: RawHeader) => void): Uint8Array {
+  const bytes = serializeCheckpoint(c);
+  const len = new DataView(bytes.buffer).getUint32(8, true);
+  const h = JSON.parse(new TextDecoder().decode(bytes.subarray(12, 12 + len)));
+  const data = bytes.subarray(Math.ceil((12 + len) / 4) * 4);
+  mutate(h);
+  const hb = new TextEncoder().encode(JSON.stringify(h));
+  const start = Math.ceil((12 + hb.length) / 4) * 4;
+  const out = new Uint8Array(start + data.length);
+  out.set(bytes.subarray(0, 8));
+  new DataView(out.buffer).setUint32(8, hb.length, true);
+  out.set(hb, 12);
+  out.set(data, start);
+  return out;
+}
+
+describe('checkpoint contents are checked before a resume uses them', () => {
+  const reasons: [string, (h: RawHeader) => void, string][] = [
+    ['a negative step', (h) => (h.step = -1), 'step -1 is not a non-negative integer'],
+    ['a fractional step', (h) => (h.step = 2.5), 'step 2.5 is not a non-negative integer'],
+    ['a step that is text', (h) => (h.step = '17'), 'step "17" is not a non-negative integer'],
+    ['a bad config', (h) => (h.config.attnScale = 0), 'config: attnScale 0 is not a positive number'],
+    ['labels that are not labels', (h) => (h.labels = 3), 'labels: not a JSON object'],
+    ['a name listed twice', (h) => (h.names = ['x', 'x']), 'names lists a tensor twice'],
+    ['a group named __proto__', (h) => (h.tensors[0].group = '__proto__'), 'tensors[0].group "__proto__" is not one of params, m, v'],
+    ['a group named constructor', (h) => (h.tensors[0].group = 'constructor'), 'tensors[0].group "constructor" is not one of params, m, v'],
+    ['an index past the names', (h) => (h.tensors[0].index = 2), 'tensors[0].index 2 is not below the 2 names'],
+    ['a tensor missing', (h) => h.tensors.splice(5, 1), "v has no tensor for 'y'"],
+    ['a length unlike the shape', (h) => (h.tensors[0].shape = [2, 2]), 'tensors[0] holds 6 values, its shape [2, 2] needs another count'],
+    ['a moment unlike its weight', (h) => ((h.tensors[2].shape = [3, 2]), (h.tensors[2].length = 6)), "m of 'x' has shape [3, 2], its weight [2, 3]"],
+    ['extra that is not an object', (h) => (h.extra = []), 'extra is not an object'],
+    ['a warm-up that is text', (h) => (h.extra.warmup = 'x'), 'extra.warmup "x" is not a non-negative integer'],
+    ['evaluations that are not pairs', (h) => (h.extra.evals = [[1]]), 'extra.evals is not a list of [step, accuracy] pairs'],
+  ];
+  it.each(reasons)('%s is refused, naming the field', (_, mutate, why) => {
+    expect(userError(() => deserializeCheckpoint(edited(sample(), mutate), 'run.ckpt'))).toBe(`run.ckpt: not a usable rasplab checkpoint (${why})`);
+    expect(Object.prototype).not.toHaveProperty('0');
+  });
+
+  it('NaN weights and Infinity moments are refused, naming the tensor and index', () => {
+    const c = sample();
+    const nan = { ...c, params: [c.params[0], { shape: [3], data: new Float32Array([1, Number.NaN, 2]) }] };
+    expect(userError(() => deserializeCheckpoint(serializeCheckpoint(nan), 'run.ckpt'))).toBe(
+      "run.ckpt: not a usable rasplab checkpoint (weight 'y' holds NaN at [1])",
+    );
+    const inf = { ...c, v: [{ shape: [2, 3], data: new Float32Array(6).fill(Number.POSITIVE_INFINITY) }, c.v[1]] };
+    expect(userError(() => deserializeCheckpoint(serializeCheckpoint(inf), 'run.ckpt'))).toBe(
+      "run.ckpt: not a usable rasplab checkpoint (AdamW's v of 'x' holds Infinity at [0, 0])",
+    );
+  });
+
+  it("a checkpoint resumes only a run of its own config, with the config's weights and shapes", () => {
+    const names = [...expectedShapes(config).keys()];
+    const shapes = [...expectedShapes(config).values()];
+    const w = shapes.map((shape) => ({ shape, data: new Float32Array(shape.reduce((a, b) => a * b, 1)) }));
+    const good: Checkpoint = { ...sample(), names, params: w, m: w, v: w };
+    expect(() => checkResumable(good, config, 'run.ckpt')).not.toThrow();
+    expect(userError(() => checkResumable(good, { ...config, dModel: 4 }, 'run.ckpt'))).toBe(
+      "run.ckpt: not a usable rasplab checkpoint for this run (its model config differs from the run's)",
+    );
+    expect(userError(() => checkResumable({ ...good, names: ['nope', ...names.slice(1)] }, config, 'run.ckpt'))).toBe(
+      "run.ckpt: not a usable rasplab checkpoint for this run (weight 'nope' is not one the model has)",
+    );
+    const wrong = [{ shape: [2, 1], data: new Float32Array(2) }, ...w.slice(1)];
+    expect(userError(() => checkResumable({ ...good, params: wrong }, config, 'run.ckpt'))).toBe(
+      `run.ckpt: not a usable rasplab checkpoint for this run (weight '${names[0]}' has shape [2, 1], the model needs [${shapes[0].join(', ')}])`,
+    );
+    expect(userError(() => checkResumable({ ...good, names: names.slice(1), params: w.slice(1) }, config, 'run.ckpt'))).toBe(
+      `run.ckpt: not a usable rasplab checkpoint for this run (weight '${names[0]}' is missing)`,
+    );
   });
 });

@@ -33,6 +33,14 @@ describe('rasplab train', () => {
     expect(r.err.trim().split('\n')).toHaveLength(1);
   });
 
+  it('--lr 1e308 stops with exit 2 naming the step and a lower --lr, and writes no model', async () => {
+    const out = path.join(tmp(), 'm.safetensors');
+    const r = await rasplab('train', 'reverse', ...base, '--lr', '1e308', '--steps', '5', '--backend', 'cpu', '-o', out);
+    expect(r.code).toBe(2);
+    expect(r.err.trim().split('\n').at(-1)).toMatch(/^rasplab: training diverged at step 1: .*; try a lower --lr \(this run's is 1e\+308\)$/);
+    expect(fs.existsSync(out)).toBe(false);
+  });
+
   it('trains, saves a model that verify accepts without naming the program, and writes the JSONL log', async () => {
     const dir = tmp();
     const out = path.join(dir, 'learned.safetensors');

@@ -20,6 +20,7 @@ import { enumerateInputs } from '../../src/rasp/inputs.ts';
 import { evaluateProgram } from '../../src/rasp/evaluate.ts';
 import { paramsFromModel } from '../../src/model/params.ts';
 import { train } from '../../src/train/trainer.ts';
+import { loadCheckpoint, saveCheckpoint } from '../../src/train/checkpoint.ts';
 import { identity, previous } from './programs.ts';
 import { loaded } from '../support/loaded.ts';
 
@@ -157,6 +158,36 @@ describe('training', () => {
     expect(r.model.config.nCtx).toBe(7);
     expect(r.lengthAcc[6]).toBeGreaterThanOrEqual(0);
     expect(r.model.training?.lengthAcc).toEqual(r.lengthAcc);
+  });
+
+  it('stops a run whose weights overflow (--lr 1e308) at the step they do, writing nothing', async () => {
+    const dir = tmp();
+    const checkpointPath = path.join(dir, 'm.ckpt');
+    const records: Record<string, unknown>[] = [];
+    const run = train(
+      { program: identity(), flags: { ...tiny, lr: 1e308, steps: 10, checkpointEvery: 1 }, checkpointPath },
+      { onRecord: (x) => records.push(x) },
+    );
+    await expect(run).rejects.toThrow(
+      /^training diverged at step 1: weight '[\w.]+' holds -?Infinity at \[[\d, ]+\]; try a lower --lr \(this run's is 1e\+308\)$/,
+    );
+    await run.catch((e: unknown) => expect(isUserError(e)).toBe(true));
+    expect(fs.existsSync(checkpointPath)).toBe(false);
+    expect(records.at(-1)).toMatchObject({ type: 'diverged', step: 1 });
+  });
+
+  it('a run that diverges after a checkpoint keeps that checkpoint as it was', async () => {
+    const checkpointPath = path.join(tmp(), 'm.ckpt');
+    const flags: TrainFlags = { ...tiny, steps: 10, checkpointEvery: 100 };
+    await train({ program: identity(), flags, checkpointPath }, { shouldStop: (s) => s === 3 });
+    // Finite weights so large that the next forward pass overflows.
+    const saved = loadCheckpoint(checkpointPath);
+    saveCheckpoint(checkpointPath, { ...saved, params: saved.params.map((w) => ({ shape: w.shape, data: w.data.map(() => 1e30) })) });
+    const before = fs.readFileSync(checkpointPath);
+    await expect(train({ program: identity(), flags, checkpointPath, resume: true })).rejects.toThrow(
+      new RegExp(`^training diverged at step 4: the loss is NaN; try a lower --lr \\(this run's is 0.01\\); ${checkpointPath} still holds step 3$`),
+    );
+    expect(fs.readFileSync(checkpointPath).equals(before)).toBe(true);
   });
 
   it('rejects a vocabulary with BOS before doing any work', async () => {
