@@ -240,7 +240,7 @@ class Elaborator {
       case 'unary':
         return this.unary(e.op, this.expr(e.arg, scope), loc);
       case 'binary':
-        return this.binary(e, scope, loc);
+        return this.binaryChain(e, scope);
       case 'cond':
         return this.cond(e, scope, loc);
       case 'index':
@@ -287,8 +287,24 @@ class Elaborator {
     return v;
   }
 
-  private binary(e: Extract<Expr, { kind: 'binary' }>, scope: Scope, loc: SourceLoc): Val {
-    const left = this.expr(e.left, scope);
+  /**
+   * `a + b + c …` is a left-leaning tree as deep as the chain is long; it is walked down its left
+   * spine and folded back up in a loop, left operand first as before, so a long chain costs no stack.
+   */
+  private binaryChain(e: Extract<Expr, { kind: 'binary' }>, scope: Scope): Val {
+    const spine: Extract<Expr, { kind: 'binary' }>[] = [];
+    let leftmost: Expr = e;
+    while (leftmost.kind === 'binary') {
+      spine.push(leftmost);
+      leftmost = leftmost.left;
+    }
+    let left = this.expr(leftmost, scope);
+    for (let k = spine.length - 1; k >= 0; k--) left = this.binary(spine[k], left, scope, this.loc(spine[k].pos));
+    return left;
+  }
+
+  /** `e` with its left operand already elaborated to `left`. */
+  private binary(e: Extract<Expr, { kind: 'binary' }>, left: Val, scope: Scope, loc: SourceLoc): Val {
     if (e.op === 'and' || e.op === 'or') {
       // A constant left operand decides Python's short-circuit now.
       if (left.t === 'const') {

@@ -10,6 +10,13 @@ import { kindText, type Val } from './scope.ts';
 
 type Elementwise = Extract<Val, { t: 'elementwise' }>;
 
+/**
+ * The deepest one element-wise expression may nest its operations. Evaluation, value sets, labels
+ * and printing recurse over the expression, and a chain of operators (`a + a + … + a`) nests as
+ * deep as it is long; past this, the program is asked to name parts of it.
+ */
+export const MAX_EXPRESSION_DEPTH = 4096;
+
 /** Runs `f`, giving any RaspError it raises without a location the location `loc`. */
 export function at<T>(loc: SourceLoc, f: () => T): T {
   try {
@@ -24,9 +31,9 @@ export function at<T>(loc: SourceLoc, f: () => T): T {
 export function asElementwise(v: Val, what: string, loc: SourceLoc): Elementwise {
   switch (v.t) {
     case 'const':
-      return { t: 'elementwise', leaves: [], body: { op: 'const', value: v.v } };
+      return { t: 'elementwise', leaves: [], body: { op: 'const', value: v.v }, depth: 0 };
     case 'sop':
-      return { t: 'elementwise', leaves: [v.node], body: { op: 'param', index: 0 } };
+      return { t: 'elementwise', leaves: [v.node], body: { op: 'param', index: 0 }, depth: 0 };
     case 'elementwise':
       return v;
     case 'selector':
@@ -52,11 +59,18 @@ export function combine(operands: readonly Val[], what: string, loc: SourceLoc, 
       if (i < 0) i = leaves.push(leaf) - 1;
       return i;
     });
-    return reindex(p.body, remap);
+    // The usual case (a chain over the same leaves) keeps its numbering: nothing to copy.
+    return remap.every((r, i) => r === i) ? p.body : reindex(p.body, remap);
   });
   const body = build(bodies);
+  const depth = 1 + Math.max(...parts.map((p) => p.depth));
+  if (depth > MAX_EXPRESSION_DEPTH)
+    throw new RaspError(
+      `expression too long: more than ${MAX_EXPRESSION_DEPTH} nested operations in one element-wise expression (the limit); assign parts of it to names`,
+      loc,
+    );
   if (leaves.length === 0) return { t: 'const', v: at(loc, () => applyScalarFn({ kind: 'expr', arity: 0, body }, [])) };
-  return { t: 'elementwise', leaves, body };
+  return { t: 'elementwise', leaves, body, depth };
 }
 
 function reindex(e: ScalarExpr, remap: readonly number[]): ScalarExpr {

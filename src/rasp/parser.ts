@@ -5,11 +5,18 @@
  * Expression levels, loosest first: `x if c else y`; `or`; `and`; `not`; comparisons and `in`
  * (left-associative, as in RASP's grammar); `+ -`; `* / %`; unary `-`/`+`; `^` (right-associative);
  * calls and indexing; atoms.
+ *
+ * Nesting (parentheses, brackets, calls, indexing, prefix operators, `^`, conditionals, blocks) is
+ * limited to MAX_NESTING levels, so that no later pass, each of which recurses over the tree, can
+ * run out of JS stack; flat chains (`a + b + c …`, statement lists) are loops here and later.
  */
 import type { Comparison } from './ast.ts';
 import { RaspError } from './errors.ts';
 import { tokenDescription, tokenize, type Token } from './lexer.ts';
 import type { BinaryOp, Expr, Pos, Stmt, SyntaxTree } from './syntax.ts';
+
+/** The deepest nesting a file may have; it leaves every later pass ample room in Node's default stack. */
+export const MAX_NESTING = 256;
 
 const COMPARISON_OPS: ReadonlySet<string> = new Set(['==', '!=', '<', '<=', '>', '>=']);
 
@@ -23,6 +30,8 @@ export function parse(text: string, file: string): SyntaxTree {
 class Parser {
   private i = 0;
   private defDepth = 0;
+  /** How many nesting levels enclose the current token. */
+  private nesting = 0;
 
   constructor(
     private readonly toks: readonly Token[],
@@ -68,6 +77,20 @@ class Parser {
   }
   private pos(t: Token = this.peek()): Pos {
     return { line: t.line, col: t.col };
+  }
+
+  /** Parses `f` one nesting level deeper than the current one; `t` opens the level. */
+  private nested<T>(t: Token, f: () => T): T {
+    this.enter(t);
+    try {
+      return f();
+    } finally {
+      this.nesting--;
+    }
+  }
+  private enter(t: Token): void {
+    if (++this.nesting > MAX_NESTING)
+      this.fail(t, `nested too deeply: more than ${MAX_NESTING} levels of parentheses, brackets, calls, operators or blocks (the limit)`);
   }
 
   // -------------------------------------------------------------------------------------------
@@ -165,6 +188,10 @@ class Parser {
   }
 
   private block(what: string, isDef: boolean): Stmt[] {
+    return this.nested(this.peek(), () => this.blockBody(what, isDef));
+  }
+
+  private blockBody(what: string, isDef: boolean): Stmt[] {
     this.expect('{', `to open ${what}`);
     if (isDef) this.defDepth++;
     const body: Stmt[] = [];
@@ -190,6 +217,10 @@ class Parser {
   }
 
   expr(): Expr {
+    return this.nested(this.peek(), () => this.conditional());
+  }
+
+  private conditional(): Expr {
     const start = this.peek();
     const then = this.or();
     if (!this.accept('if')) return then;
@@ -222,7 +253,7 @@ class Parser {
   }
   private not(): Expr {
     const t = this.peek();
-    if (this.accept('not')) return { kind: 'unary', op: 'not', arg: this.not(), pos: this.pos(t) };
+    if (this.accept('not')) return { kind: 'unary', op: 'not', arg: this.nested(t, () => this.not()), pos: this.pos(t) };
     return this.comparison();
   }
   private comparison(): Expr {
@@ -254,18 +285,31 @@ class Parser {
     const t = this.peek();
     if (this.is('-') || this.is('+')) {
       this.next();
-      return { kind: 'unary', op: t.text as '-' | '+', arg: this.unary(), pos: this.pos(t) };
+      return { kind: 'unary', op: t.text as '-' | '+', arg: this.nested(t, () => this.unary()), pos: this.pos(t) };
     }
     return this.power();
   }
   private power(): Expr {
     const base = this.postfix();
+    const t = this.peek();
     if (!this.accept('^')) return base;
-    return { kind: 'binary', op: '^', left: base, right: this.unary(), pos: base.pos };
+    return { kind: 'binary', op: '^', left: base, right: this.nested(t, () => this.unary()), pos: base.pos };
   }
+  /** Each call or index applied is a level: `f(a)(b)` and `x[0][1]` nest their callee and target. */
   private postfix(): Expr {
+    const outer = this.nesting;
+    try {
+      return this.postfixChain();
+    } finally {
+      this.nesting = outer;
+    }
+  }
+
+  private postfixChain(): Expr {
     let e = this.atom();
     for (;;) {
+      const t = this.peek();
+      if (this.is('(') || this.is('[')) this.enter(t);
       if (this.accept('(')) {
         const args: Expr[] = [];
         if (!this.is(')')) {
@@ -275,7 +319,7 @@ class Parser {
         this.expect(')', 'to close the argument list');
         e = { kind: 'call', callee: e, args, pos: e.pos };
       } else if (this.accept('[')) {
-        const index = this.expr();
+        const index = this.conditional();
         this.expect(']', 'to close the index');
         e = { kind: 'index', target: e, index, pos: e.pos };
       } else return e;
@@ -289,7 +333,7 @@ class Parser {
       this.next();
       return { kind: 'operator', op: t.text as Comparison, pos: this.pos(t) };
     }
-    return this.expr();
+    return this.conditional();
   }
 
   private atom(): Expr {

@@ -19,8 +19,11 @@ export type Val =
   | { readonly t: 'const'; readonly v: Value }
   | { readonly t: 'list'; readonly items: readonly Value[] }
   | { readonly t: 'sop'; readonly node: SOp }
-  /** Parameter i of `body` is the value of `leaves[i]`; leaves are distinct, in order of first appearance. */
-  | { readonly t: 'elementwise'; readonly leaves: readonly SOp[]; readonly body: ScalarExpr }
+  /**
+   * Parameter i of `body` is the value of `leaves[i]`; leaves are distinct, in order of first
+   * appearance. `depth`: how deeply `body`'s operations nest (a leaf or a constant is 0).
+   */
+  | { readonly t: 'elementwise'; readonly leaves: readonly SOp[]; readonly body: ScalarExpr; readonly depth: number }
   | { readonly t: 'selector'; readonly node: Selector }
   | { readonly t: 'def'; readonly def: DefStmt; readonly scope: Scope }
   | { readonly t: 'builtin'; readonly name: BuiltinName }

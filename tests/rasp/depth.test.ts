@@ -1,0 +1,129 @@
+/**
+ * Deep and long programs end in a result or in one located RaspError, never in a RangeError from
+ * the JS stack: genuinely nested text stops at the parser's nesting limit, flat chains (long sums,
+ * long programs) run without recursing once per term.
+ */
+import { describe, expect, it } from 'vitest';
+import { RaspError } from '../../src/rasp/errors.ts';
+import { evaluateProgram } from '../../src/rasp/evaluate.ts';
+import { MAX_EXPRESSION_DEPTH } from '../../src/rasp/elementwise.ts';
+import { MAX_NESTING } from '../../src/rasp/parser.ts';
+import { describe as describeNode } from '../../src/rasp/describe.ts';
+import { parseProgram } from '../../src/rasp/load.ts';
+import { printProgram } from '../../src/rasp/printer.ts';
+import { inferValueSets } from '../../src/rasp/valueSets.ts';
+import type { Program } from '../../src/rasp/program.ts';
+
+const FILE = 'deep.rasp';
+
+function program(text: string): Program {
+  return parseProgram(text, { file: FILE });
+}
+
+/** The RaspError elaborating `text` raises; fails on success or on any other error (a RangeError above all). */
+function raspError(text: string): RaspError {
+  try {
+    program(text);
+  } catch (e) {
+    expect(e).toBeInstanceOf(RaspError);
+    return e as RaspError;
+  }
+  return expect.fail('expected a RaspError');
+}
+
+const TOO_DEEP = new RegExp(`^nested too deeply: more than ${MAX_NESTING} levels of .* \\(the limit\\)$`);
+
+/** Text nested `n` levels: `open` repeated, the core, then `close` repeated. */
+const nest = (n: number, open: string, core: string, close = '') => `${open.repeat(n)}${core}${close.repeat(n)}`;
+
+describe('nesting beyond the limit is a located RaspError', () => {
+  it.each([
+    ['parentheses', (n: number) => `x = ${nest(n, '(', 'tokens', ')')};`],
+    ['calls', (n: number) => `x = ${nest(n, 'numerical(', 'tokens', ')')};`],
+    ['lists', (n: number) => `x = tokens; y = ${nest(n, '[', '1', ']')};`],
+    ['prefix minus', (n: number) => `x = ${nest(n, '-', 'tokens')};`],
+    ['not', (n: number) => `x = ${nest(n, 'not ', 'tokens')};`],
+    ['powers', (n: number) => `x = tokens${' ^ 1'.repeat(n)};`],
+    ['conditionals', (n: number) => `x = ${'1 if tokens == 1 else '.repeat(n)}0;`],
+    ['call chains', (n: number) => `def f(a) { return f; } x = tokens; y = f${'(1)'.repeat(n)};`],
+    ['index chains', (n: number) => `x = tokens; y = [1]${'[0]'.repeat(n)};`],
+    ['for loops', (n: number) => `${nest(n, 'for i in [1] { ', 'x = tokens;', '}')}`],
+  ])('%s', (_, text) => {
+    for (const n of [1515, MAX_NESTING + 1]) {
+      const e = raspError(text(n));
+      expect(e.detail).toMatch(TOO_DEEP);
+      expect(e.loc?.file).toBe(FILE);
+      expect(e.loc?.line).toBe(1);
+    }
+  });
+
+  it('points at the opening that goes one level too deep', () => {
+    const e = raspError(`x = ${nest(MAX_NESTING + 1, '(', 'tokens', ')')};`);
+    expect(e.loc?.col).toBe('x = '.length + MAX_NESTING + 1);
+  });
+});
+
+describe('nesting at the limit runs through every pass', () => {
+  it('parentheses, calls and prefix operators', () => {
+    const levels = MAX_NESTING - 2;
+    const p = program(`a = ${nest(levels, '(', 'tokens', ')')}; b = ${nest(levels, 'numerical(', 'a', ')')}; c = ${nest(levels, '-', 'b')} + 0;`);
+    expect(evaluateProgram(p, [1, 2])).toEqual([1, 2]);
+    expect(inferValueSets([p.output], { vocab: [1, 2], maxLen: 2 }).get(p.output.id)?.values).toEqual([1, 2]);
+    expect(describeNode(p.output).length).toBeGreaterThan(levels);
+    expect(program(printProgram(p)).output.kind).toBe('map');
+  });
+});
+
+describe('flat chains do not recurse once per term', () => {
+  it('a sum of 2,900 terms elaborates, evaluates, prints and has a value set', () => {
+    const p = program(`x = tokens${' + tokens'.repeat(2899)};`);
+    expect(evaluateProgram(p, [1, 2])).toEqual([2900, 5800]);
+    expect(inferValueSets([p.output], { vocab: [1, 2], maxLen: 2 }).get(p.output.id)?.values).toEqual([2900, 5800]);
+    expect(program(printProgram(p)).output.kind).toBe('map');
+  });
+
+  it('long chains of comparisons, and/or and products', () => {
+    expect(evaluateProgram(program(`x = tokens${' == tokens'.repeat(3000)};`), [1, 2])).toEqual([true, false]);
+    expect(evaluateProgram(program(`x = tokens == 1${' or tokens == 1'.repeat(3000)};`), [1, 2])).toEqual([true, false]);
+    expect(evaluateProgram(program(`x = tokens${' * 1'.repeat(3000)};`), [3])).toEqual([3]);
+  });
+
+  it(`a chain of ${MAX_EXPRESSION_DEPTH} operations runs through every pass; one more is a located RaspError`, () => {
+    const p = program(`x = tokens${' - tokens'.repeat(MAX_EXPRESSION_DEPTH - 1)} + 1;`);
+    expect(evaluateProgram(p, [1])).toEqual([3 - MAX_EXPRESSION_DEPTH]);
+    expect(describeNode(p.output).length).toBeGreaterThan(MAX_EXPRESSION_DEPTH);
+    expect(evaluateProgram(program(printProgram(p)), [1])).toEqual([3 - MAX_EXPRESSION_DEPTH]);
+    const e = raspError(`y = 1; x = tokens${' - tokens'.repeat(MAX_EXPRESSION_DEPTH)} + 1;`);
+    expect(e.detail).toMatch(
+      new RegExp(`^expression too long: more than ${MAX_EXPRESSION_DEPTH} nested operations .* \\(the limit\\); assign parts of it to names$`),
+    );
+    expect(e.loc).toEqual({ file: FILE, line: 1, col: 12 });
+  });
+
+  it('a constant sum of 10,000 terms folds', () => {
+    expect(evaluateProgram(program(`n = 0${' + 1'.repeat(10_000)}; x = tokens + n;`), [1])).toEqual([10_001]);
+  });
+});
+
+describe('10,000-line programs parse and elaborate in seconds', () => {
+  const LINES = 10_000;
+  // Generous: a slow, shared 2-core machine takes well under a second for either.
+  const BOUND_MS = 10_000;
+
+  it('10,000 assignments, each reading the one before', () => {
+    const lines = ['x0 = tokens;', ...Array.from({ length: LINES - 1 }, (_, i) => `x${i + 1} = x${i} + 1;`)];
+    const start = performance.now();
+    const p = program(lines.join('\n'));
+    expect(performance.now() - start).toBeLessThan(BOUND_MS);
+    expect(p.named.size).toBe(LINES);
+    expect(evaluateProgram(p, [1])).toEqual([LINES]);
+  });
+
+  it('10,000 defs', () => {
+    const lines = [...Array.from({ length: LINES }, (_, i) => `def f${i}(a) { return a + ${i}; }`), `x = f${LINES - 1}(tokens);`];
+    const start = performance.now();
+    const p = program(lines.join('\n'));
+    expect(performance.now() - start).toBeLessThan(BOUND_MS);
+    expect(evaluateProgram(p, [1])).toEqual([LINES]);
+  });
+});
