@@ -19,7 +19,7 @@ import { readCategorical, readNumerical } from './linear.ts';
 import { combine, lin, ONE, unit, type Dir, type LinComb } from './linalg.ts';
 import type { Build, Plan } from './plan.ts';
 import { Basis, NONE_SELECTED, temporaryName, type Spaces } from './spaces.ts';
-import { memoised } from './memo.ts';
+import { Demands } from './memo.ts';
 import { leafId, type Block, type CatEntry, type Leaf, type LeafPlan, type Neuron } from './types.ts';
 
 export interface Emitted {
@@ -30,8 +30,8 @@ export interface Emitted {
   readonly outputValues?: readonly Value[];
 }
 
-export function emit(graph: Graph, spaces: Spaces, plan: Plan): Emitted {
-  return new Emitter(graph, spaces, plan).run();
+export function emit(graph: Graph, spaces: Spaces, plan: Plan, demands = new Demands()): Emitted {
+  return new Emitter(graph, spaces, plan, demands).run();
 }
 
 /** One-hot entries over directions, plus the undefined value's indicator (one − Σ) when it can occur. */
@@ -60,15 +60,17 @@ class Emitter implements HeadContext {
     readonly graph: Graph,
     readonly spaces: Spaces,
     private readonly plan: Plan,
+    private readonly demands: Demands,
   ) {
     this.text = labelText(graph, plan);
   }
 
   run(): Emitted {
-    for (const b of this.plan.builds) this.build(b);
+    // Each build is a root of demands: it pushes its block only once all it reads is met.
+    for (const b of this.plan.builds) this.demands.run(() => this.build(b));
     const out = this.graph.output;
-    if (this.enc(out) === 'numerical') return { basis: this.basis, blocks: this.blocks, unembed: [this.numRepr(out)] };
-    const entries = this.catRepr(out);
+    if (this.enc(out) === 'numerical') return { basis: this.basis, blocks: this.blocks, unembed: [this.demands.run(() => this.numRepr(out))] };
+    const entries = this.demands.run(() => this.catRepr(out));
     const values = this.set(out).values;
     const unembed = values.map((v) => entries.find((e) => e.value !== null && sameValue(e.value, v))?.ind ?? lin());
     return { basis: this.basis, blocks: this.blocks, unembed, outputValues: values };
@@ -99,7 +101,7 @@ class Emitter implements HeadContext {
   // ---- forms and leaves, read out as planned --------------------------------------------------
 
   catRepr(i: number): CatEntry[] {
-    return memoised(this.cats, i, () => {
+    return this.demands.memoised(this.cats, i, () => {
       const form = this.plan.categorical.get(i)!;
       const set = this.set(i);
       if (form.how === 'embedding') {
@@ -112,7 +114,7 @@ class Emitter implements HeadContext {
   }
 
   numRepr(i: number): LinComb {
-    return memoised(this.nums, i, () => {
+    return this.demands.memoised(this.nums, i, () => {
       const form = this.plan.numerical.get(i)!;
       const free = form.how === 'constant' || form.how === 'linear';
       return free ? readNumerical(form.fold, this.leavesOf(form.leaves)) : unit(this.sopNumDir(i));

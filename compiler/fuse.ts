@@ -15,6 +15,13 @@ import { INVALID, leafId, type Expr, type LeafPlan, type Outcome } from './types
 
 export const DEFAULT_FUSE_LIMIT = 2000;
 
+/**
+ * The most maps one MLP computes inline. A fused function calls the functions it inlines, so a
+ * long chain of maps fused whole would nest calls as deep as the chain is long (and be evaluated
+ * once per link while planning); past this, the chain is cut and the input gets an MLP of its own.
+ */
+export const MAX_INLINED = 64;
+
 /** How a map's consumer may read one of its inputs. */
 export type FuseInput<L extends LeafPlan = LeafPlan> =
   | { readonly kind: 'const'; readonly value: Value }
@@ -68,7 +75,7 @@ export function composeMap<L extends LeafPlan>(
   limit = DEFAULT_FUSE_LIMIT,
   tolerate: (e: Expr<L>) => boolean = () => true,
 ): Expr<L> {
-  const ins = [...inputs];
+  const ins = inputs.map((inp) => (inp.kind === 'expr' && inp.expr.inlined.length >= MAX_INLINED ? { kind: 'leaf' as const, leaf: inp.materialize() } : inp));
   for (;;) {
     const leaves = unionLeaves(ins.map(leavesOf));
     if (comboCount(leaves) <= limit) break;

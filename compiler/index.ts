@@ -25,6 +25,7 @@ import { assemble } from './assemble.ts';
 import { emit } from './emit.ts';
 import { buildGraph } from './graph.ts';
 import { layout } from './layout.ts';
+import { Demands } from './memo.ts';
 import type { NodePlan } from './plan.ts';
 import { planProgram } from './planner.ts';
 import { prune } from './prune.ts';
@@ -41,6 +42,8 @@ export interface CompileOptions {
   readonly causal?: boolean;
   /** Most leaf-value combinations one fused MLP may enumerate (default 2,000). */
   readonly fuseLimit?: number;
+  /** How deep the planner's and emitter's demands nest before one is set aside (memo.ts); the model is the same at any depth. */
+  readonly demandDepth?: number;
 }
 
 /** One MLP block: the s-op it writes, in which layer, with how many neurons, from how many combinations. */
@@ -67,8 +70,8 @@ export function compile(program: Program, opts: CompileOptions): CompileResult {
   const graph = buildGraph(program);
   const spaces = inferSpaces(graph, opts);
   checkStorable(graph, spaces, opts);
-  const plan = planProgram(graph, spaces, { fuseLimit: opts.fuseLimit });
-  const emitted = emit(graph, spaces, plan);
+  const plan = planProgram(graph, spaces, { fuseLimit: opts.fuseLimit, demandDepth: opts.demandDepth });
+  const emitted = emit(graph, spaces, plan, new Demands(opts.demandDepth));
   const { blocks, kept } = prune(emitted.blocks, emitted.unembed);
   const layers = layout(blocks);
   const out = graph.nodes[graph.output];

@@ -24,15 +24,16 @@ import { catLeaf, noneSelectedLeaf, numLeaf, oneHotValues, rawAggregateLeaf, wid
 import { categoricalFold, numericalFold, type CategoricalFold } from './linear.ts';
 import { nodePlans, type Build, type CatForm, type NumForm, type Plan } from './plan.ts';
 import { domain, type Spaces } from './spaces.ts';
-import { memoised } from './memo.ts';
+import { Demands, memoised } from './memo.ts';
 import { leafId, type Expr, type LeafPlan } from './types.ts';
 
 export interface PlanOptions {
   readonly fuseLimit?: number;
+  readonly demandDepth?: number;
 }
 
 export function planProgram(graph: Graph, spaces: Spaces, opts: PlanOptions = {}): Plan {
-  return new Planner(graph, spaces, opts.fuseLimit ?? DEFAULT_FUSE_LIMIT).run();
+  return new Planner(graph, spaces, opts.fuseLimit ?? DEFAULT_FUSE_LIMIT, new Demands(opts.demandDepth)).run();
 }
 
 class Planner implements LeafContext {
@@ -49,12 +50,12 @@ class Planner implements LeafContext {
     readonly graph: Graph,
     readonly spaces: Spaces,
     private readonly fuseLimit: number,
+    private readonly demands: Demands,
   ) {}
 
   run(): Plan {
     const out = this.graph.output;
-    if (this.enc(out) === 'numerical') this.planNum(out);
-    else this.planCat(out);
+    this.demands.run(() => (this.enc(out) === 'numerical' ? this.planNum(out) : this.planCat(out)));
     const forms = { categorical: this.cats, numerical: this.nums };
     return { nodes: nodePlans(this.graph, forms, this.builds), ...forms, builds: this.builds };
   }
@@ -105,7 +106,14 @@ class Planner implements LeafContext {
   }
 
   aggregateHead(i: number): void {
-    if (this.heads.has(i)) return;
+    if (!this.heads.has(i))
+      this.demands.deeper(
+        () => this.aggregateHead(i),
+        () => this.buildAggregateHead(i),
+      );
+  }
+
+  private buildAggregateHead(i: number): void {
     const [sel, sop] = this.graph.nodes[i].inputs;
     this.planScores(sel);
     const numerical = this.enc(i) === 'numerical';
@@ -119,7 +127,14 @@ class Planner implements LeafContext {
   }
 
   widthHead(i: number): void {
-    if (this.heads.has(i)) return;
+    if (!this.heads.has(i))
+      this.demands.deeper(
+        () => this.widthHead(i),
+        () => this.buildWidthHead(i),
+      );
+  }
+
+  private buildWidthHead(i: number): void {
     const g = this.graph.nodes[i];
     this.planScores(g.node.kind === 'length' ? null : g.inputs[0]);
     this.builds.push({ block: 'head', node: i, kind: 'selector-width', noneSelected: false });
@@ -129,7 +144,7 @@ class Planner implements LeafContext {
   // ---- expressions ---------------------------------------------------------------------------
 
   private exprOf(i: number): Expr {
-    return memoised(this.exprs, i, () => this.buildExpr(i));
+    return this.demands.memoised(this.exprs, i, () => this.buildExpr(i));
   }
 
   private buildExpr(i: number): Expr {
@@ -226,7 +241,7 @@ class Planner implements LeafContext {
   }
 
   planCat(i: number): CatForm {
-    return memoised(this.cats, i, () => this.chooseCat(i));
+    return this.demands.memoised(this.cats, i, () => this.chooseCat(i));
   }
 
   private chooseCat(i: number): CatForm {
@@ -248,7 +263,14 @@ class Planner implements LeafContext {
   }
 
   planNum(i: number): void {
-    if (this.nums.has(i)) return;
+    if (!this.nums.has(i))
+      this.demands.deeper(
+        () => this.planNum(i),
+        () => this.chooseNum(i),
+      );
+  }
+
+  private chooseNum(i: number): void {
     this.requireNumeric(i);
     const n = this.node(i);
     let form = this.numFree(i);

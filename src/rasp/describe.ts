@@ -185,9 +185,24 @@ export interface DescribeOptions {
   readonly spellOut?: (node: RaspNode) => boolean;
 }
 
+/**
+ * Past this length a named node's spelled-out text gives way to its name: a chain of maps that each
+ * read the one before twice (`x * x`) would spell out to text twice as long at every link.
+ */
+export const MAX_SPELLED_OUT = 1000;
+
 /** Children by name where they have one (and are not to be spelled out), else as their own text. */
 function byName(opts: DescribeOptions): ChildText {
-  const child: ChildText = (n) => (n.name && !opts.spellOut?.(n) ? { text: n.name, prec: PREC.atom } : renderNode(n, child));
+  const texts = new Map<number, Rendered>();
+  const child: ChildText = (n) => {
+    let r = texts.get(n.id);
+    if (r) return r;
+    const named: Rendered | undefined = n.name ? { text: n.name, prec: PREC.atom } : undefined;
+    r = named && !opts.spellOut?.(n) ? named : renderNode(n, child);
+    if (named && r.text.length > MAX_SPELLED_OUT) r = named;
+    texts.set(n.id, r);
+    return r;
+  };
   return child;
 }
 
