@@ -206,15 +206,18 @@ export function children(n: RaspNode): RaspNode[] {
   }
 }
 
-/** Every node reachable from `roots`, children before parents (a topological order), each once. */
-export function topoSort(roots: readonly RaspNode[]): RaspNode[] {
+/**
+ * Every node reachable from `roots`, children before parents (a topological order), each once.
+ * Nodes `known` says are done already are left out, and so is what is reachable only through them.
+ */
+export function topoSort(roots: readonly RaspNode[], known: (n: RaspNode) => boolean = () => false): RaspNode[] {
   const out: RaspNode[] = [];
   const seen = new Set<number>();
   // Iterative DFS: programs from fast-check or long files can be deep.
   const stack: { node: RaspNode; expanded: boolean }[] = roots.map((node) => ({ node, expanded: false })).reverse();
   while (stack.length) {
     const top = stack.pop()!;
-    if (seen.has(top.node.id)) continue;
+    if (seen.has(top.node.id) || known(top.node)) continue;
     if (top.expanded) {
       seen.add(top.node.id);
       out.push(top.node);

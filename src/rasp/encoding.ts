@@ -35,8 +35,8 @@ export function encodingOf(node: SOp): Encoding {
   const hit = cache.get(node);
   if (hit) return hit;
   // Children first, without recursion: long chains of maps are common in generated programs.
-  for (const n of topoSort([node])) {
-    if (cache.has(n)) continue;
+  // Only the nodes not cached yet: asked node by node along a long chain, this stays linear.
+  for (const n of topoSort([node], (k) => cache.has(k))) {
     if (n.kind === 'select' || n.kind === 'selectAnd' || n.kind === 'selectOr' || n.kind === 'selectNot') continue;
     cache.set(n, directEncoding(n));
   }

@@ -73,6 +73,17 @@ describe('a chain of 1,245 assignments compiles', () => {
     for (const m of mlps) expect(m.writes.length).toBeLessThan(10);
   });
 
+  it('10,000 of them in seconds', () => {
+    const start = performance.now();
+    compilesExactly(
+      chain(10_000, 'tokens', (x) => `${x} + 1`),
+      [1, 2],
+      2,
+    );
+    // About 1 s here; asking each node's encoding anew walked everything below it (over 10 s).
+    expect(performance.now() - start).toBeLessThan(8_000);
+  });
+
   it('aggregates (one head a layer)', () => {
     const n = 300;
     const { stats } = compilesExactly(
