@@ -217,16 +217,12 @@ class Parser {
   }
 
   expr(): Expr {
-    return this.nested(this.peek(), () => this.conditional());
-  }
-
-  private conditional(): Expr {
     const start = this.peek();
     const then = this.or();
     if (!this.accept('if')) return then;
     const test = this.or();
     this.expect('else', "in 'x if condition else y'");
-    const otherwise = this.expr();
+    const otherwise = this.nested(this.peek(), () => this.expr());
     return { kind: 'cond', then, test, else: otherwise, pos: this.pos(start) };
   }
 
@@ -319,7 +315,7 @@ class Parser {
         this.expect(')', 'to close the argument list');
         e = { kind: 'call', callee: e, args, pos: e.pos };
       } else if (this.accept('[')) {
-        const index = this.conditional();
+        const index = this.expr();
         this.expect(']', 'to close the index');
         e = { kind: 'index', target: e, index, pos: e.pos };
       } else return e;
@@ -333,7 +329,7 @@ class Parser {
       this.next();
       return { kind: 'operator', op: t.text as Comparison, pos: this.pos(t) };
     }
-    return this.conditional();
+    return this.expr();
   }
 
   private atom(): Expr {
@@ -358,7 +354,7 @@ class Parser {
       case 'op':
         if (t.text === '(') {
           this.next();
-          const inner = this.expr();
+          const inner = this.nested(t, () => this.expr());
           this.expect(')', 'to close the parenthesis');
           return inner;
         }
@@ -371,6 +367,10 @@ class Parser {
   }
 
   private list(): Expr {
+    return this.nested(this.peek(), () => this.listBody());
+  }
+
+  private listBody(): Expr {
     const start = this.next();
     const pos = this.pos(start);
     if (this.accept(']')) return { kind: 'list', items: [], pos };

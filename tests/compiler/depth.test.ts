@@ -11,7 +11,9 @@ import { MAX_INLINED } from '../../compiler/fuse.ts';
 import { compile } from '../../compiler/index.ts';
 import { evaluate } from '../../src/rasp/evaluate.ts';
 import { enumerateInputs } from '../../src/rasp/inputs.ts';
+import { MAX_EXPRESSION_DEPTH } from '../../src/rasp/elementwise.ts';
 import { loadProgram, parseProgram } from '../../src/rasp/load.ts';
+import { MAX_NESTING } from '../../src/rasp/parser.ts';
 import type { Value } from '../../src/rasp/values.ts';
 import { TRACR_ANCHORS, tracrVocab } from '../support/tracrAnchors.ts';
 import { weightsDigest } from '../support/weightsDigest.ts';
@@ -92,6 +94,16 @@ describe('a chain of 1,245 assignments compiles', () => {
       2,
     );
     expect(stats.heads).toBe(n - 1);
+  });
+});
+
+describe('expressions as deep as a program may write them compile', () => {
+  it(`a chain of ${MAX_EXPRESSION_DEPTH} operations`, () => {
+    compilesExactly(`x = tokens${' - tokens'.repeat(MAX_EXPRESSION_DEPTH - 1)} + 1;`, [1, 2], 2);
+  });
+
+  it(`conditionals nested ${MAX_NESTING - 1} deep`, () => {
+    compilesExactly(`x = ${'indices if tokens == 1 else '.repeat(MAX_NESTING - 1)}tokens;`, [1, 2], 2);
   });
 });
 

@@ -65,12 +65,25 @@ describe('nesting beyond the limit is a located RaspError', () => {
 
 describe('nesting at the limit runs through every pass', () => {
   it('parentheses, calls and prefix operators', () => {
-    const levels = MAX_NESTING - 2;
+    const levels = MAX_NESTING;
     const p = program(`a = ${nest(levels, '(', 'tokens', ')')}; b = ${nest(levels, 'numerical(', 'a', ')')}; c = ${nest(levels, '-', 'b')} + 0;`);
     expect(evaluateProgram(p, [1, 2])).toEqual([1, 2]);
     expect(inferValueSets([p.output], { vocab: [1, 2], maxLen: 2 }).get(p.output.id)?.values).toEqual([1, 2]);
     expect(describeNode(p.output).length).toBeGreaterThan(levels);
     expect(program(printProgram(p)).output.kind).toBe('map');
+  });
+
+  it.each([
+    ['conditionals', (n: number) => `x = ${'tokens if tokens == 1 else '.repeat(n)}tokens;`],
+    ['not', (n: number) => `x = ${nest(n, 'not ', 'tokens == 1')};`],
+    ['powers', (n: number) => `x = tokens${' ^ 1'.repeat(n)};`],
+    // The innermost block's list is one level more.
+    ['for loops', (n: number) => nest(n - 1, 'for i in [1] { ', 'x = tokens + i;', '}')],
+  ])('%s', (_, text) => {
+    const p = program(text(MAX_NESTING));
+    const values = evaluateProgram(p, [1, 2]);
+    expect(inferValueSets([p.output], { vocab: [1, 2], maxLen: 2 }).get(p.output.id)?.values).toEqual(expect.arrayContaining([...new Set(values)]));
+    expect(evaluateProgram(program(printProgram(p)), [1, 2])).toEqual(values);
   });
 });
 
