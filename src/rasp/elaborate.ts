@@ -22,6 +22,11 @@ import { valuesEqual, type Value } from './values.ts';
 import { plural } from './plural.ts';
 
 export const MAX_CALL_DEPTH = 100;
+/**
+ * The deepest expressions may nest, counted through def calls: the parser bounds one expression's
+ * nesting, but a def called inside a nested expression nests its own body further.
+ */
+export const MAX_ELABORATION_DEPTH = 1000;
 
 export interface ElaborateOptions {
   /** The file's path, as it should appear in messages and node locations. */
@@ -71,6 +76,8 @@ class Elaborator {
   /** Def calls and loop iterations so far, and how many may run: nested defs and loops multiply. */
   private steps = 0;
   private readonly maxSteps = ceilingOf('elaborationSteps');
+  /** How many expressions enclose the one being elaborated, through def calls too. */
+  private nesting = 0;
 
   constructor(private readonly opts: ElaborateOptions) {
     this.file = opts.file;
@@ -223,6 +230,20 @@ class Elaborator {
   // -------------------------------------------------------------------------------------------
 
   private expr(e: Expr, scope: Scope): Val {
+    if (this.nesting >= MAX_ELABORATION_DEPTH)
+      throw new RaspError(
+        `nested too deeply: more than ${MAX_ELABORATION_DEPTH} levels of expressions, counted through def calls (the limit)`,
+        this.loc(e.pos),
+      );
+    this.nesting++;
+    try {
+      return this.exprHere(e, scope);
+    } finally {
+      this.nesting--;
+    }
+  }
+
+  private exprHere(e: Expr, scope: Scope): Val {
     const loc = this.loc(e.pos);
     switch (e.kind) {
       case 'number':

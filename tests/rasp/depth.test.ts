@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { RaspError } from '../../src/rasp/errors.ts';
 import { evaluateProgram } from '../../src/rasp/evaluate.ts';
+import { MAX_CALL_DEPTH, MAX_ELABORATION_DEPTH } from '../../src/rasp/elaborate.ts';
 import { MAX_EXPRESSION_DEPTH } from '../../src/rasp/elementwise.ts';
 import { MAX_NESTING } from '../../src/rasp/parser.ts';
 import { describe as describeNode } from '../../src/rasp/describe.ts';
@@ -84,6 +85,27 @@ describe('nesting at the limit runs through every pass', () => {
     const values = evaluateProgram(p, [1, 2]);
     expect(inferValueSets([p.output], { vocab: [1, 2], maxLen: 2 }).get(p.output.id)?.values).toEqual(expect.arrayContaining([...new Set(values)]));
     expect(evaluateProgram(program(printProgram(p)), [1, 2])).toEqual(values);
+  });
+});
+
+describe('def calls nest their bodies further, up to a limit', () => {
+  /** `f0` calls `f1` … calls `f{defs-1}`, each inside `levels` nested calls of round. */
+  const defChain = (defs: number, levels: number) =>
+    [
+      ...Array.from({ length: defs }, (_, i) => `def f${i}(x) { y = ${nest(levels, 'round(', i + 1 < defs ? `f${i + 1}(x)` : 'x', ')')}; return y; }`),
+      'z = f0(tokens);',
+    ].join('\n');
+
+  it('past the limit: a located RaspError', () => {
+    const e = raspError(defChain(MAX_CALL_DEPTH - 1, MAX_NESTING - 6));
+    expect(e.detail).toBe(`nested too deeply: more than ${MAX_ELABORATION_DEPTH} levels of expressions, counted through def calls (the limit)`);
+    expect(e.loc?.file).toBe(FILE);
+  });
+
+  it('just within it: a result', () => {
+    // Each def adds its levels of round, the call of the next and the assignment's expression.
+    const levels = Math.floor(MAX_ELABORATION_DEPTH / (MAX_CALL_DEPTH - 1)) - 1;
+    expect(evaluateProgram(program(defChain(MAX_CALL_DEPTH - 1, levels)), [1, 2])).toEqual([1, 2]);
   });
 });
 
