@@ -6,7 +6,7 @@
  * chosen here: maps as infix expressions over their inputs' names, stated encodings as
  * `numerical(...)` / `categorical(...)`.
  */
-import { topoSort, type RaspNode, type SOp } from './ast.ts';
+import { children, topoSort, type RaspNode, type SOp } from './ast.ts';
 import { RESERVED_NAMES } from './builtins.ts';
 import { literalText, PREC, renderNode, type Rendered } from './describe.ts';
 import { RaspError } from './errors.ts';
@@ -30,7 +30,9 @@ function isInline(n: RaspNode): boolean {
 export function printProgram(p: Program): string {
   const output = p.output;
   // Other named nodes are kept when they do not depend on the output, so the output stays last.
-  const others = [...p.named.values()].filter((n) => n.id !== output.id && !topoSort([n]).some((m) => m.id === output.id));
+  const readsOutput = new Set<number>();
+  for (const n of topoSort([...p.named.values(), output])) if (n.id === output.id || children(n).some((c) => readsOutput.has(c.id))) readsOutput.add(n.id);
+  const others = [...p.named.values()].filter((n) => !readsOutput.has(n.id));
   const order = topoSort([...others, output]);
   const names = chooseNames(order.filter((n) => !isInline(n)));
 
