@@ -52,7 +52,30 @@ function atom(keys: number, queries: number, pred: Predicate): Formula {
   };
 }
 
+/**
+ * A formula's test, each (key, query) pair worked out once: a selector may read one sub-selector
+ * many times (`s2 = s1 and s1`), and testing it afresh each time would double the work per level.
+ */
+function remembered(test: Formula['test']): Formula['test'] {
+  const known = new Map<string, boolean>();
+  return (k, q) => {
+    const key = `${valueKey(k)}|${valueKey(q)}`;
+    let t = known.get(key);
+    if (t === undefined) known.set(key, (t = test(k, q)));
+    return t;
+  };
+}
+
+/** Each selector's formula, made once per graph (splitting asks again at every level). */
+const formulasByGraph = new WeakMap<Graph, Map<number, Formula>>();
+
 function formulaOf(graph: Graph, idx: number): Formula {
+  let byNode = formulasByGraph.get(graph);
+  if (!byNode) formulasByGraph.set(graph, (byNode = new Map()));
+  return memoised(byNode, idx, () => makeFormula(graph, idx));
+}
+
+function makeFormula(graph: Graph, idx: number): Formula {
   const g = graph.nodes[idx];
   const n = g.node;
   switch (n.kind) {
@@ -60,7 +83,7 @@ function formulaOf(graph: Graph, idx: number): Formula {
       return atom(g.inputs[0], g.inputs[1], n.predicate);
     case 'selectNot': {
       const f = formulaOf(graph, g.inputs[0]);
-      return { ...f, test: (k, q) => !f.test(k, q) };
+      return { ...f, test: remembered((k, q) => !f.test(k, q)) };
     }
     case 'selectAnd':
     case 'selectOr': {
@@ -71,7 +94,7 @@ function formulaOf(graph: Graph, idx: number): Formula {
         n.kind === 'selectAnd'
           ? (k: MaybeValue, q: MaybeValue) => a.test(k, q) && b.test(k, q)
           : (k: MaybeValue, q: MaybeValue) => a.test(k, q) || b.test(k, q);
-      return { pairs, pair: a.pair ?? b.pair, test };
+      return { pairs, pair: a.pair ?? b.pair, test: remembered(test) };
     }
     default:
       throw new Error(`not a selector: ${n.kind}`);
@@ -93,7 +116,12 @@ const groupsByGraph = new WeakMap<Graph, Map<number, readonly SelectorGroup[]>>(
 
 function splitSelector(graph: Graph, idx: number): SelectorGroup[] {
   const out: SelectorGroup[] = [];
+  // A conjunction read twice adds nothing: each sub-selector is split once.
+  const visited = new Set<string>();
   const visit = (i: number, negated: boolean): void => {
+    const seen = `${i}|${negated}`;
+    if (visited.has(seen)) return;
+    visited.add(seen);
     const f = formulaOf(graph, i);
     if (f.pairs.size <= 1) {
       const [keys, queries] = f.pair ?? [-1, -1];

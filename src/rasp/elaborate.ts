@@ -8,7 +8,19 @@
  * called, so a def that mentions an undefined name only fails if it is called.
  */
 import { dirname, isAbsolute, join, resolve } from 'node:path';
-import { SelectorAndNode, SelectorNotNode, SelectorOrNode, type RaspNode, type ScalarExpr, type SOp } from './ast.ts';
+import {
+  children,
+  isSelector,
+  isSOp,
+  SelectorAndNode,
+  SelectorNotNode,
+  SelectorOrNode,
+  topoSort,
+  type RaspNode,
+  type ScalarExpr,
+  type Selector,
+  type SOp,
+} from './ast.ts';
 import { builtinScope, callBuiltin, type Arg } from './builtins.ts';
 import { asElementwise, combine, materialise } from './elementwise.ts';
 import { RaspError, type SourceLoc } from './errors.ts';
@@ -27,6 +39,11 @@ export const MAX_CALL_DEPTH = 100;
  * nesting, but a def called inside a nested expression nests its own body further.
  */
 export const MAX_ELABORATION_DEPTH = 1000;
+/**
+ * The deepest and/or/not may nest in one selector, over any number of statements (`s2 = s1 and t`):
+ * the compiler recurses over the formula to split it into attention-score groups.
+ */
+export const MAX_SELECTOR_DEPTH = 256;
 
 export interface ElaborateOptions {
   /** The file's path, as it should appear in messages and node locations. */
@@ -298,7 +315,7 @@ class Elaborator {
 
   private unary(op: '-' | '+' | 'not', v: Val, loc: SourceLoc): Val {
     if (op === 'not') {
-      if (v.t === 'selector') return { t: 'selector', node: new SelectorNotNode(v.node).at(loc) };
+      if (v.t === 'selector') return selectorVal(new SelectorNotNode(v.node).at(loc), loc);
       return combine([v], "'not'", loc, ([b]) => ({ op: 'unary', fn: 'not', arg: b }));
     }
     if (op === '-') return combine([v], "'-'", loc, ([b]) => ({ op: 'unary', fn: 'neg', arg: b }));
@@ -337,7 +354,7 @@ class Elaborator {
         if (left.t !== 'selector' || right.t !== 'selector')
           throw new RaspError(`'${e.op}' cannot combine a selector with ${kindText(left.t === 'selector' ? right : left)}`, loc);
         const node = e.op === 'and' ? new SelectorAndNode(left.node, right.node) : new SelectorOrNode(left.node, right.node);
-        return { t: 'selector', node: node.at(loc) };
+        return selectorVal(node.at(loc), loc);
       }
       return this.binaryOp(e.op, left, right, loc);
     }
@@ -405,6 +422,23 @@ class Elaborator {
     }
     throw new RaspError(`'${def.name}' ended without a return statement`, loc);
   }
+}
+
+/** How deeply and/or/not nest in each selector (a select: 0); each is measured from parts already measured. */
+const selectorDepths = new WeakMap<RaspNode, number>();
+
+function selectorDepth(sel: Selector): number {
+  for (const n of topoSort([sel], (k) => isSOp(k) || selectorDepths.has(k))) {
+    const parts = children(n).filter(isSelector);
+    selectorDepths.set(n, parts.length === 0 ? 0 : 1 + Math.max(...parts.map((c) => selectorDepths.get(c)!)));
+  }
+  return selectorDepths.get(sel)!;
+}
+
+function selectorVal(node: Selector, loc: SourceLoc): Val {
+  if (selectorDepth(node) > MAX_SELECTOR_DEPTH)
+    throw new RaspError(`selector nested too deeply: more than ${MAX_SELECTOR_DEPTH} levels of and/or/not (the limit)`, loc);
+  return { t: 'selector', node };
 }
 
 function isSOpNode(n: RaspNode): n is SOp {

@@ -11,6 +11,7 @@ import { MAX_INLINED } from '../../compiler/fuse.ts';
 import { compile } from '../../compiler/index.ts';
 import { evaluate } from '../../src/rasp/evaluate.ts';
 import { enumerateInputs } from '../../src/rasp/inputs.ts';
+import { MAX_SELECTOR_DEPTH } from '../../src/rasp/elaborate.ts';
 import { MAX_EXPRESSION_DEPTH } from '../../src/rasp/elementwise.ts';
 import { loadProgram, parseProgram } from '../../src/rasp/load.ts';
 import { MAX_NESTING } from '../../src/rasp/parser.ts';
@@ -104,6 +105,28 @@ describe('expressions as deep as a program may write them compile', () => {
 
   it(`conditionals nested ${MAX_NESTING - 1} deep`, () => {
     compilesExactly(`x = ${'indices if tokens == 1 else '.repeat(MAX_NESTING - 1)}tokens;`, [1, 2], 2);
+  });
+});
+
+describe('selectors as deep as a program may write them compile', () => {
+  it(`a conjunction of ${MAX_SELECTOR_DEPTH + 1} selects`, () => {
+    const { stats } = compilesExactly(
+      `s = select(indices, indices, ==)${' and select(tokens, tokens, <=)'.repeat(MAX_SELECTOR_DEPTH)}; x = aggregate(s, tokens);`,
+      [1, 2],
+      2,
+    );
+    expect(stats.heads).toBe(1);
+  });
+
+  it('a selector that reads the one before twice, 40 times over', () => {
+    // 2^40 paths through the formula: each part is split and tested once.
+    const lines = [
+      's0 = select(indices, indices, ==) and select(tokens, tokens, <=);',
+      ...Array.from({ length: 40 }, (_, i) => `s${i + 1} = s${i} and s${i};`),
+    ];
+    const start = performance.now();
+    compilesExactly([...lines, 'x = aggregate(s40, tokens);'].join('\n'), [1, 2], 2);
+    expect(performance.now() - start).toBeLessThan(5_000);
   });
 });
 

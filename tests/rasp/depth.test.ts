@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { RaspError } from '../../src/rasp/errors.ts';
 import { evaluateProgram } from '../../src/rasp/evaluate.ts';
-import { MAX_CALL_DEPTH, MAX_ELABORATION_DEPTH } from '../../src/rasp/elaborate.ts';
+import { MAX_CALL_DEPTH, MAX_ELABORATION_DEPTH, MAX_SELECTOR_DEPTH } from '../../src/rasp/elaborate.ts';
 import { MAX_EXPRESSION_DEPTH } from '../../src/rasp/elementwise.ts';
 import { MAX_NESTING } from '../../src/rasp/parser.ts';
 import { describe as describeNode } from '../../src/rasp/describe.ts';
@@ -106,6 +106,30 @@ describe('def calls nest their bodies further, up to a limit', () => {
     // Each def adds its levels of round, the call of the next and the assignment's expression.
     const levels = Math.floor(MAX_ELABORATION_DEPTH / (MAX_CALL_DEPTH - 1)) - 1;
     expect(evaluateProgram(program(defChain(MAX_CALL_DEPTH - 1, levels)), [1, 2])).toEqual([1, 2]);
+  });
+});
+
+describe('and/or/not nest in a selector up to a limit', () => {
+  const SELECT = 'select(tokens, tokens, ==)';
+  const TOO_DEEP_SELECTOR = `selector nested too deeply: more than ${MAX_SELECTOR_DEPTH} levels of and/or/not (the limit)`;
+
+  it('in one expression', () => {
+    const chain = (n: number) => `s = select(indices, indices, ==)${` and ${SELECT}`.repeat(n)}; x = aggregate(s, tokens);`;
+    expect(evaluateProgram(program(chain(MAX_SELECTOR_DEPTH)), [1, 2])).toEqual([1, 2]);
+    for (const n of [MAX_SELECTOR_DEPTH + 1, 3000]) {
+      const e = raspError(chain(n));
+      expect(e.detail).toBe(TOO_DEEP_SELECTOR);
+      expect(e.loc).toEqual({ file: FILE, line: 1, col: 5 });
+    }
+  });
+
+  it('over many statements', () => {
+    const chain = (n: number) =>
+      ['s0 = select(indices, indices, ==);', ...Array.from({ length: n }, (_, i) => `s${i + 1} = not s${i};`), `x = aggregate(s${n}, tokens);`].join('\n');
+    expect(evaluateProgram(program(chain(MAX_SELECTOR_DEPTH)), [1, 2])).toEqual([1, 2]);
+    const e = raspError(chain(MAX_SELECTOR_DEPTH + 1));
+    expect(e.detail).toBe(TOO_DEEP_SELECTOR);
+    expect(e.loc?.line).toBe(MAX_SELECTOR_DEPTH + 2);
   });
 });
 
