@@ -10,7 +10,7 @@
 import type { ScalarFn } from '../src/rasp/ast.ts';
 import { RaspError } from '../src/rasp/errors.ts';
 import { applyScalarFn } from '../src/rasp/scalar.ts';
-import type { MaybeValue, Value } from '../src/rasp/values.ts';
+import { valueKey, type MaybeValue, type Value } from '../src/rasp/values.ts';
 import { INVALID, leafId, type Expr, type LeafPlan, type Outcome } from './types.ts';
 
 export const DEFAULT_FUSE_LIMIT = 2000;
@@ -113,7 +113,7 @@ function build<L extends LeafPlan>(fn: ScalarFn, ins: readonly FuseInput<L>[]): 
       return (vals) => vals[p];
     }
     const idx = inp.expr.leaves.map((l) => pos.get(leafId(l))!);
-    const sub = inp.expr.fn;
+    const sub = remembered(inp.expr.fn);
     return (vals) => sub(idx.map((p) => vals[p]));
   });
   const inlined = new Set(ins.flatMap((inp) => (inp.kind === 'expr' ? [...inp.expr.inlined, inp.node] : [])));
@@ -125,6 +125,22 @@ function build<L extends LeafPlan>(fn: ScalarFn, ins: readonly FuseInput<L>[]): 
         fn,
         readers.map((r) => r(vals)),
       ),
+  };
+}
+
+/**
+ * An inlined map's function, each combination of its leaves' values worked out once: maps that read
+ * one map through two paths (`c = a + b` with `b = f(a)`) would otherwise evaluate it once per path,
+ * twice as often at every level of such a chain.
+ */
+function remembered(fn: Expr['fn']): Expr['fn'] {
+  const known = new Map<string, Outcome>();
+  return (vals) => {
+    const key = JSON.stringify(vals.map(valueKey));
+    if (known.has(key)) return known.get(key)!;
+    const v = fn(vals);
+    known.set(key, v);
+    return v;
   };
 }
 
