@@ -44,6 +44,8 @@ export const MAX_ELABORATION_DEPTH = 1000;
  * the compiler recurses over the formula to split it into attention-score groups.
  */
 export const MAX_SELECTOR_DEPTH = 256;
+/** The most files that may be loading one another at once (the main file included): each nests the next. */
+export const MAX_LOAD_DEPTH = 64;
 
 export interface ElaborateOptions {
   /** The file's path, as it should appear in messages and node locations. */
@@ -231,6 +233,8 @@ class Elaborator {
       const chain = [...this.loading.slice(this.loading.indexOf(abs)), abs].map((p) => p.split(/[\\/]/).at(-1)).join(' -> ');
       throw new RaspError(`load cycle: ${chain}`, loc);
     }
+    if (this.loading.length >= MAX_LOAD_DEPTH)
+      throw new RaspError(`cannot load "${path}": loads nested too deeply: more than ${MAX_LOAD_DEPTH} files loading one another (the limit)`, loc);
     let text: string;
     try {
       text = this.opts.readFile ? this.opts.readFile(target) : readLoadedFile(target, this.root);

@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { RaspError } from '../../src/rasp/errors.ts';
 import { evaluateProgram } from '../../src/rasp/evaluate.ts';
-import { MAX_CALL_DEPTH, MAX_ELABORATION_DEPTH, MAX_SELECTOR_DEPTH } from '../../src/rasp/elaborate.ts';
+import { MAX_CALL_DEPTH, MAX_ELABORATION_DEPTH, MAX_LOAD_DEPTH, MAX_SELECTOR_DEPTH } from '../../src/rasp/elaborate.ts';
 import { MAX_EXPRESSION_DEPTH } from '../../src/rasp/elementwise.ts';
 import { MAX_NESTING } from '../../src/rasp/parser.ts';
 import { describe as describeNode } from '../../src/rasp/describe.ts';
@@ -130,6 +130,40 @@ describe('and/or/not nest in a selector up to a limit', () => {
     const e = raspError(chain(MAX_SELECTOR_DEPTH + 1));
     expect(e.detail).toBe(TOO_DEEP_SELECTOR);
     expect(e.loc?.line).toBe(MAX_SELECTOR_DEPTH + 2);
+  });
+});
+
+describe('files loading one another nest up to a limit', () => {
+  /** main.rasp loads f0.rasp, which loads f1.rasp, … up to f{n-1}.rasp, all in memory. */
+  function loadChain(n: number): Program {
+    const files = new Map(Array.from({ length: n }, (_, i) => [`lib/f${i}.rasp`, i + 1 < n ? `load "f${i + 1}.rasp";\nx${i} = tokens;` : 'x = tokens;']));
+    const readFile = (path: string) => {
+      const text = files.get(path);
+      if (text === undefined) throw Object.assign(new Error('no such file'), { code: 'ENOENT' });
+      return text;
+    };
+    return parseProgram('load "f0.rasp";\ny = tokens + 1;', { file: 'lib/main.rasp', readFile });
+  }
+
+  it('the main file and as many more as the limit allows', () => {
+    expect(evaluateProgram(loadChain(MAX_LOAD_DEPTH - 1), [1])).toEqual([2]);
+  });
+
+  it('past the limit, and far past it: a RaspError at the load', () => {
+    for (const n of [MAX_LOAD_DEPTH, 3000]) {
+      let error: unknown;
+      try {
+        loadChain(n);
+      } catch (e) {
+        error = e;
+      }
+      expect(error).toBeInstanceOf(RaspError);
+      const e = error as RaspError;
+      expect(e.detail).toBe(
+        `cannot load "f${MAX_LOAD_DEPTH - 1}.rasp": loads nested too deeply: more than ${MAX_LOAD_DEPTH} files loading one another (the limit)`,
+      );
+      expect(e.loc).toEqual({ file: `lib/f${MAX_LOAD_DEPTH - 2}.rasp`, line: 1, col: 1 });
+    }
   });
 });
 
