@@ -3,13 +3,13 @@
  * header metadata. Loading checks the weights against the shapes the config implies, so a file
  * that loads is a file the forward pass can run.
  */
-import { readFileSync } from 'node:fs';
 import { writeFileAtomic } from '../files/atomicWrite.ts';
-import { UserError } from '../rasp/errors.ts';
-import { aboveCeiling, ceilingOf } from '../rasp/limits.ts';
+import { RaspError, UserError } from '../rasp/errors.ts';
+import { readRegularFile, type SizeLimit } from '../rasp/programFile.ts';
+import { aboveCeiling, ceilingOf, raiseHint } from '../rasp/limits.ts';
 import { valueKey, type Value } from '../rasp/values.ts';
 import { describeNonFinite, firstNonFinite } from './finite.ts';
-import { decodeSafetensors, encodeSafetensors } from './safetensors.ts';
+import { decodeSafetensors, encodeSafetensors, MAX_HEADER_BYTES } from './safetensors.ts';
 import { expectedShapes, sameShape } from './shapes.ts';
 import {
   BOS,
@@ -110,6 +110,17 @@ function checkWeights(config: ModelConfig, weights: ReadonlyMap<string, { shape:
   for (const name of weights.keys()) if (!expected.has(name)) throw new UserError(`${where}: unknown weight '${name}' (not implied by the config)`);
 }
 
+/**
+ * The most bytes a file holding `copies` float32 values per weight of the largest model allowed
+ * (the params ceiling) can take, header included: a larger one is refused before it is read.
+ */
+export function modelFileSize(copies: number): SizeLimit {
+  const bytes = 8 + MAX_HEADER_BYTES + copies * 4 * ceilingOf('params');
+  const refuse = (size: number) =>
+    `its size of ${size} bytes is more than a model at the ceiling of ${ceilingOf('params')} weights takes (${bytes} bytes); ${raiseHint('params')}`;
+  return { bytes, refuse };
+}
+
 /** A crash or a full disk never leaves half a model where a whole one was (see atomicWrite.ts). */
 export function saveModel(path: string, m: ModelData): void {
   writeFileAtomic(path, serializeModel(m));
@@ -118,10 +129,10 @@ export function saveModel(path: string, m: ModelData): void {
 export function loadModel(path: string, opts: LoadOptions = {}): ModelData {
   let bytes: Uint8Array;
   try {
-    bytes = readFileSync(path);
+    bytes = readRegularFile(path, modelFileSize(1));
   } catch (e) {
-    const err = e as NodeJS.ErrnoException;
-    throw new UserError(`${path}: cannot read model file (${err.code === 'ENOENT' ? 'no such file' : (err.code ?? err.message)})`);
+    if (e instanceof RaspError) throw new UserError(`${path}: cannot read model file (${e.message})`);
+    throw e;
   }
   // The likeliest mix-up: a program given where its compiled model belongs.
   if (/\.rasp$/i.test(path)) throw new UserError(`${path}: not a safetensors model file but a RASP program; compile it to a model first`);

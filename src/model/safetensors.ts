@@ -15,7 +15,7 @@ export interface SafetensorsContents {
 const HEADER_LEN_BYTES = 8;
 const F32_BYTES = 4;
 /** Header size beyond which a length field is certainly corrupt (the format's own limit is 100 MB). */
-const MAX_HEADER_BYTES = 100_000_000;
+export const MAX_HEADER_BYTES = 100_000_000;
 
 const OPEN_BRACE = 0x7b;
 

@@ -26,12 +26,23 @@ function whyUnreadable(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
 
+/** How large a file may be, and what to say of one larger (its size given). */
+export interface SizeLimit {
+  readonly bytes: number;
+  readonly refuse: (size: number) => string;
+}
+
+/** A program file, or one it loads: the programBytes ceiling. */
+const programSize = (): SizeLimit => ({ bytes: ceilingOf('programBytes'), refuse: (size) => aboveCeiling('programBytes', `its size of ${size} bytes`) });
+
 /**
- * The bytes of a regular file of at most the ceiling; a RaspError whose detail says why not (the
- * caller names the file). Opened without blocking and checked on the open descriptor, so a FIFO or
- * a device is refused before a byte is read, and a file swapped after a check is still checked.
+ * The bytes of a regular file of at most `limit` (default: a program's); a RaspError whose detail
+ * says why not (the caller names the file). Opened without blocking and checked on the open
+ * descriptor, so a FIFO or a device is refused before a byte is read, and a file swapped after a
+ * check is still checked. Model files, checkpoints and hypothesis files are read the same way: any
+ * of them may have been downloaded, and a name inside one may point anywhere.
  */
-export function readRegularFile(path: string): Buffer {
+export function readRegularFile(path: string, limit: SizeLimit = programSize()): Buffer {
   let fd: number;
   try {
     fd = openSync(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
@@ -41,7 +52,7 @@ export function readRegularFile(path: string): Buffer {
   try {
     const st = fstatSync(fd);
     if (!st.isFile()) throw new RaspError(kindOf(st));
-    if (st.size > ceilingOf('programBytes')) throw new RaspError(aboveCeiling('programBytes', `its size of ${st.size} bytes`));
+    if (st.size > limit.bytes) throw new RaspError(limit.refuse(st.size));
     const bytes = Buffer.alloc(st.size);
     let got = 0;
     while (got < st.size) {
