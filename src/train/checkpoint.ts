@@ -88,7 +88,13 @@ export function deserializeCheckpoint(bytes: Uint8Array, source: string): Checkp
   // (Uint8Array's slice copies; a Node Buffer's own slice would only make a view.)
   const floats = new Float32Array(Uint8Array.prototype.slice.call(bytes, dataStart, dataStart + total * 4).buffer);
   const groups: Record<'params' | 'm' | 'v', WeightArray[]> = { params: [], m: [], v: [] };
-  for (const e of header.tensors) groups[e.group][e.index] = { shape: e.shape, data: floats.slice(e.offset, e.offset + e.length) };
+  header.tensors.forEach((e, i) => {
+    // Group and index come from the file: only the three arrays' own positions, never a key of Object.prototype or an array's `length`.
+    if (!Object.hasOwn(groups, e.group)) throw bad(`tensor ${i + 1}: group ${JSON.stringify(e.group)} is not params, m or v`);
+    if (!Number.isSafeInteger(e.index) || e.index < 0 || e.index >= header.tensors.length)
+      throw bad(`tensor ${i + 1}: index ${JSON.stringify(e.index)} is not a position in its group`);
+    groups[e.group][e.index] = { shape: e.shape, data: floats.slice(e.offset, e.offset + e.length) };
+  });
   const { tensors: _t, ...meta } = header;
   return { ...meta, ...groups };
 }
