@@ -8,7 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { isMap, isScalar, isSeq } from 'yaml';
-import { UserError } from '../../src/rasp/errors.ts';
+import { oneLine, UserError } from '../../src/rasp/errors.ts';
 import { suggestName } from '../../src/rasp/scope.ts';
 import { ABLATION_MODES } from '../ablation.ts';
 import { CLAIM_KINDS, MATCH_RULES, OUTPUT_EFFECTS, OUTPUT_RELATIONS, TRANSFORMS, type Claim, type ClaimKind } from './claims.ts';
@@ -45,11 +45,8 @@ const REQUIRED: Record<ClaimKind, readonly string[]> = {
   agrees: ['agrees'],
 };
 
-const clip = (s: string): string => (s.length > 60 ? `${s.slice(0, 59)}…` : s);
-/** Text from the file as a message quotes it: on one line, and not too long to read. */
-const oneLine = (s: string): string => clip(s.replace(/[\p{Cc}\u2028\u2029]/gu, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`));
 const shown = (v: unknown): string =>
-  typeof v === 'string' ? clip(JSON.stringify(v)) : Array.isArray(v) ? 'a list' : v instanceof Map ? 'a mapping' : String(v);
+  typeof v === 'string' ? oneLine(JSON.stringify(v)) : Array.isArray(v) ? 'a list' : v instanceof Map ? 'a mapping' : String(v);
 const keyText = (k: string): string => `'${oneLine(k)}'`;
 /** " (did you mean 'claims'? keys: program, claims)" */
 function keysHint(key: string, keys: readonly string[], label: string): string {

@@ -4,7 +4,7 @@
  * that loads is a file the forward pass can run.
  */
 import { closeSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
-import { UserError } from '../rasp/errors.ts';
+import { jsonProblem, UserError } from '../rasp/errors.ts';
 import type { Value } from '../rasp/values.ts';
 import { decodeSafetensors, encodeSafetensors } from './safetensors.ts';
 import { expectedShapes, sameShape } from './shapes.ts';
@@ -53,7 +53,7 @@ export function deserializeModel(bytes: Uint8Array, sourceName: string): ModelDa
     try {
       return JSON.parse(text);
     } catch (e) {
-      return fail(`metadata '${key}' is not valid JSON (${(e as Error).message})`);
+      return fail(`metadata '${key}' is not valid JSON (${jsonProblem(e)})`);
     }
   };
   const config = validateConfig(parse(META_CONFIG), (why) => fail(`metadata '${META_CONFIG}': ${why}`));
