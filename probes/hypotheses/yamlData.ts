@@ -35,6 +35,8 @@ function problemText(code: string, message: string): string {
 }
 
 export function parseYaml(text: string, file: string): ParsedYaml {
+  // A byte-order mark is allowed at the start of a YAML stream, but the reader misreads a block list after one.
+  if (text.startsWith('\ufeff')) text = text.slice(1);
   const lines = new LineCounter();
   // The core schema without YAML 1.1's merge keys and extra types, whatever the file's %YAML directive says.
   const doc = parseDocument(text, {
@@ -57,48 +59,51 @@ export function parseYaml(text: string, file: string): ParsedYaml {
   }
 
   const anchors = new Map<string, Node>();
+  // What each alias referred to where it stands in the file: an anchor defined later under the same name does not change it.
+  const resolved = new Map<Node, Node>();
   const open = new Set<Node>();
   let aliasValues = 0;
   const fail = (node: Node | null | undefined, why: string): never => {
     throw new UserError(`${at(node?.range?.[0])}: ${why}`);
   };
-  // `copying` is set inside an alias's expansion: those values count against the budget, and
-  // anchors met again there must not replace anchors defined later in the file.
-  const convert = (node: Node | null | undefined, depth: number, copying: boolean): YamlData => {
+  // `from` is the alias whose expansion this is: its values count against the budget, a mistake
+  // inside is reported where the alias stands, and anchors met again are not defined again.
+  const convert = (node: Node | null | undefined, depth: number, from: Node | undefined): YamlData => {
     if (node === null || node === undefined) return null;
-    if (depth > MAX_DEPTH) fail(node, `nested more than ${MAX_DEPTH} levels deep`);
-    if (copying && ++aliasValues > MAX_ALIAS_VALUES) fail(node, `aliases expand to more than ${MAX_ALIAS_VALUES} values (is this an alias bomb?)`);
+    if (depth > MAX_DEPTH) fail(from ?? node, `nested more than ${MAX_DEPTH} levels deep`);
+    if (from && ++aliasValues > MAX_ALIAS_VALUES) fail(from, `aliases expand to more than ${MAX_ALIAS_VALUES} values (is this an alias bomb?)`);
     if (isAlias(node)) {
-      const target = anchors.get(node.source);
+      const target = from ? resolved.get(node) : anchors.get(node.source);
       if (!target) return fail(node, `alias '*${node.source}' has no anchor '&${node.source}' before it`);
-      if (open.has(target)) return fail(node, `alias '*${node.source}' is inside the value it refers to`);
-      return convert(target, depth, true);
+      if (open.has(target)) return fail(from ?? node, `alias '*${node.source}' is inside the value it refers to`);
+      if (!from) resolved.set(node, target);
+      return convert(target, depth, from ?? node);
     }
-    if (node.anchor && !copying) anchors.set(node.anchor, node);
+    if (node.anchor && !from) anchors.set(node.anchor, node);
     if (isScalar(node)) {
       const v = node.value;
       if (v === null || typeof v === 'string' || typeof v === 'boolean' || typeof v === 'number') return v;
-      return fail(node, `unsupported value of type ${typeof v}`);
+      return fail(from ?? node, `unsupported value of type ${typeof v}`);
     }
     open.add(node);
     try {
-      if (isSeq(node)) return node.items.map((item) => convert(item as Node, depth + 1, copying));
+      if (isSeq(node)) return node.items.map((item) => convert(item as Node, depth + 1, from));
       if (isMap(node)) {
         const out: YamlMap = new Map();
         for (const pair of node.items) {
           const key = pair.key as Node | null;
           // stringKeys has made every scalar key a string already; an alias may still name a collection.
-          const k = isScalar(key) && typeof key.value === 'string' ? key.value : isAlias(key) ? convert(key, depth + 1, copying) : null;
-          if (typeof k !== 'string') return fail(key ?? node, 'a mapping key must be a plain string');
-          if (out.has(k)) return fail(key, `key ${JSON.stringify(k)} appears twice in this mapping`);
-          out.set(k, convert(pair.value as Node | null, depth + 1, copying));
+          const k = isScalar(key) && typeof key.value === 'string' ? key.value : isAlias(key) ? convert(key, depth + 1, from) : null;
+          if (typeof k !== 'string') return fail(from ?? key ?? node, 'a mapping key must be a plain string');
+          if (out.has(k)) return fail(from ?? key, `key ${JSON.stringify(k)} appears twice in this mapping`);
+          out.set(k, convert(pair.value as Node | null, depth + 1, from));
         }
         return out;
       }
     } finally {
       open.delete(node);
     }
-    return fail(node, 'unsupported YAML node');
+    return fail(from ?? node, 'unsupported YAML node');
   };
-  return { data: convert(doc.contents as Node | null, 0, false), doc };
+  return { data: convert(doc.contents as Node | null, 0, undefined), doc };
 }

@@ -39,6 +39,21 @@ describe('hostile hypothesis files', () => {
     ]);
   });
 
+  it('an alias means the anchor before it, also in a copy made after a later anchor of that name', () => {
+    const lines = ['- { invariant: reverse, name: &v first }', '- &c { invariant: reverse, name: *v }', '- { invariant: reverse, name: &v second }', '- *c'];
+    const h = parse([...lines, '- { invariant: reverse, name: *v }'].join('\n'));
+    expect(h.claims.map((c) => c.name)).toEqual(['first', 'first', 'second', 'first', 'second']);
+  });
+
+  it('a mistake inside an alias is reported where the alias stands', () => {
+    const chain = ['- &a0 [x]', ...Array.from({ length: 70 }, (_, i) => `- &a${i + 1} [*a${i}]`)].join('\n');
+    expect(fails(chain)).toBe('/hyp/h.yaml:64:9: nested more than 64 levels deep');
+  });
+
+  it('a byte-order mark at the start is allowed', () => {
+    expect(parse('\ufeff- { invariant: reverse }\n').claims).toEqual([{ invariant: 'reverse' }]);
+  });
+
   it.each(PROTOTYPE_KEYS)('the key %s is an unknown key, in YAML and in JSON, in a claim and at the top', (key) => {
     expect(fails(`- { invariant: reverse, ${key}: 1 }`)).toBe(
       `/hyp/h.yaml: claim 1: unknown key '${key}' in this 'invariant' claim (its keys: invariant, outputs, name, minLen, maxLen)`,
