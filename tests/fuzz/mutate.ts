@@ -127,7 +127,9 @@ export function jsonMutant(base: Json, maxEdits = 3, spare: (path: readonly (str
   return fc.array(edit, { minLength: 1, maxLength: maxEdits }).map((es) => {
     // Parsing the text back gives own `__proto__` keys, as JSON.parse does for a file.
     let root = JSON.parse(JSON.stringify(base)) as Json;
-    for (const [p, kind, key, value] of es) {
+    for (const [p, kind, key, drawn] of es) {
+      // A copy: fast-check hands out the same constant object each time, and one object in two places is a cycle.
+      const value = structuredClone(drawn);
       const path = all[p];
       const parentPath = path.slice(0, -1);
       let parent: Json = root;
