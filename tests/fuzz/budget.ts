@@ -35,11 +35,14 @@ export const fuzzTimeout = (seconds: number): number => 1000 * (2 * envNumber('R
 
 /** Slower than this on a tiny input is a bug (a super-linear path), even where it would end. */
 const SLOW_MS = 5000;
+/** The heap may not outgrow what a refused input is allowed (the fuzzed inputs are all small). */
+const HEAP_BYTES = 2 * 1024 ** 3;
 
 /**
  * Runs `f` on input the user may have been given: it returns, or it throws the project's user
  * error, one line long, matching `where` (the file and, for text, its line and column). Any other
- * exception (TypeError, RangeError, SyntaxError) is a bug, and so is a slow call.
+ * exception (TypeError, RangeError, SyntaxError) is a bug, and so is a slow call or a heap
+ * left larger than 2 GB.
  */
 export function returnsOrUserError(f: () => unknown, where?: RegExp): void {
   const started = performance.now();
@@ -51,4 +54,5 @@ export function returnsOrUserError(f: () => unknown, where?: RegExp): void {
     if (where) expect(e.message).toMatch(where);
   }
   expect(performance.now() - started, 'milliseconds for one input').toBeLessThan(SLOW_MS);
+  expect(process.memoryUsage().heapUsed, 'heap bytes after one input').toBeLessThan(HEAP_BYTES);
 }
