@@ -6,7 +6,7 @@
  * silently read as strings. Every mistake is one UserError at file:line:col.
  */
 import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
-import { UserError } from '../../src/rasp/errors.ts';
+import { oneLine, UserError } from '../../src/rasp/errors.ts';
 
 export type YamlData = string | number | boolean | null | YamlData[] | YamlMap;
 export type YamlMap = Map<string, YamlData>;
@@ -22,8 +22,11 @@ export interface ParsedYaml {
   readonly doc: Document;
 }
 
-/** The yaml package's messages end with the position and a code excerpt; the position is printed first instead. */
-const firstLine = (message: string): string => message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
+/**
+ * The yaml package's messages end with the position and a code excerpt; the position is printed
+ * first instead. What is left may quote the file (`Not a YAML token: …`), so it is made one line.
+ */
+const firstLine = (message: string): string => oneLine(message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, ''), 200);
 
 /** The reader's problem in this file's terms, where the package's own words speak of its API. */
 function problemText(code: string, message: string): string {

@@ -87,6 +87,11 @@ describe('hostile hypothesis files', () => {
     expect(fails(`- { invariant: reverse, ${'k'.repeat(5000)}: 1 }`).length).toBeLessThan(300);
   });
 
+  it("the YAML reader's own messages, which quote the file, are one line too", () => {
+    expect(fails('|\r Claims about\n- x')).toMatch(/^\/hyp\/h\.yaml:1:2: Not a YAML token: .*Claims about$/);
+    expect(fails(`|\r ${'x'.repeat(5000)}`).length).toBeLessThan(300);
+  });
+
   it('keys must be plain strings and appear once, also through aliases', () => {
     expect(fails('- { [1, 2]: 3 }')).toBe('/hyp/h.yaml:1:5: a mapping key must be a plain string');
     expect(fails('- &k invariant\n- { *k : reverse, invariant: reverse }')).toMatch(/^\/hyp\/h\.yaml:2:\d+: /);
