@@ -104,7 +104,9 @@ describe('hostile hypothesis files', () => {
   });
 
   it('deep nesting and a second document are located', () => {
-    expect(fails(`- { invariant: reverse, name: ${'['.repeat(1200)}${']'.repeat(1200)} }`)).toMatch(/^\/hyp\/h\.yaml:1:\d+: nested too deeply/);
+    expect(fails(`- { invariant: reverse, name: ${'['.repeat(1200)}${']'.repeat(1200)} }`)).toMatch(
+      /^\/hyp\/h\.yaml:1:\d+: nested (too deeply for the YAML reader|more than 64 levels deep)$/,
+    );
     expect(fails(`- { invariant: reverse, name: ${'['.repeat(100)}${']'.repeat(100)} }`)).toMatch(/^\/hyp\/h\.yaml:1:\d+: nested more than 64 levels deep/);
     expect(fails('- { invariant: reverse }\n---\n- { invariant: reverse }')).toBe(
       "/hyp/h.yaml:2:1: the file holds more than one YAML document (a second '---')",
