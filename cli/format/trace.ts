@@ -51,7 +51,6 @@ export function renderTrace(rows: readonly TraceRowLike[], input: readonly Maybe
 
 /** --json's `trace`: name → values (selectors as [query][key] booleans). */
 export function traceJson(rows: readonly TraceRowLike[]): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const r of rows) out[r.name] = r.values;
-  return out;
+  // fromEntries, not assignment: a program may name an s-op `__proto__`, which assignment would make the object's prototype.
+  return Object.fromEntries(rows.map((r) => [r.name, r.values]));
 }

@@ -19,14 +19,16 @@ export function parseTrainingLog(text: string, file: string): TrainingCurve {
   const lines = text.split('\n');
   lines.forEach((line, i) => {
     if (line.trim() === '') return;
-    let r: Rec;
+    let parsed: unknown;
     try {
-      r = JSON.parse(line) as Rec;
+      parsed = JSON.parse(line);
     } catch {
       // The last line of a log being written may be cut short; anything else is a broken file.
       if (i >= lines.length - 2) return;
       throw new UserError(`${file}:${i + 1}: not a JSON record`);
     }
+    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new UserError(`${file}:${i + 1}: not a JSON record`);
+    const r = parsed as Rec;
     if (r.type === 'start' && isNum(r.testAcc)) evals.set(0, { step: 0, testAcc: r.testAcc });
     if (r.type === 'step' && isNum(r.step) && isNum(r.loss))
       steps.set(r.step, { step: r.step, loss: r.loss, ...(isNum(r.trainAcc) ? { trainAcc: r.trainAcc } : {}) });

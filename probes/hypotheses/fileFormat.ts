@@ -7,11 +7,13 @@
  */
 import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
-import { isMap, isScalar, isSeq, parseDocument } from 'yaml';
-import { UserError } from '../../src/rasp/errors.ts';
+import { isMap, isScalar, isSeq } from 'yaml';
+import { oneLine, UserError } from '../../src/rasp/errors.ts';
 import { aboveCeiling, ceilingOf, type LimitName } from '../../src/rasp/limits.ts';
+import { suggestName } from '../../src/rasp/scope.ts';
 import { ABLATION_MODES } from '../ablation.ts';
 import { CLAIM_KINDS, MATCH_RULES, OUTPUT_EFFECTS, OUTPUT_RELATIONS, TRANSFORMS, type Claim, type ClaimKind } from './claims.ts';
+import { parseYaml, type YamlData, type YamlMap } from './yamlData.ts';
 
 export interface HypothesisFile {
   readonly file: string;
@@ -45,7 +47,13 @@ const REQUIRED: Record<ClaimKind, readonly string[]> = {
 };
 
 const shown = (v: unknown): string =>
-  typeof v === 'string' ? JSON.stringify(v) : Array.isArray(v) ? 'a list' : v !== null && typeof v === 'object' ? 'a mapping' : String(v);
+  typeof v === 'string' ? oneLine(JSON.stringify(v)) : Array.isArray(v) ? 'a list' : v instanceof Map ? 'a mapping' : String(v);
+const keyText = (k: string): string => `'${oneLine(k)}'`;
+/** " (did you mean 'claims'? keys: program, claims)" */
+function keysHint(key: string, keys: readonly string[], label: string): string {
+  const hint = suggestName(key, keys);
+  return ` (${hint ? `did you mean '${hint}'? ` : ''}${label}: ${keys.join(', ')})`;
+}
 
 function isString(v: unknown): string | null {
   return typeof v === 'string' && v.trim() !== '' ? null : `must be a non-empty string, got ${shown(v)}`;
@@ -110,33 +118,38 @@ function expandDirections(v: unknown): number[] {
   return Array.from({ length: Math.max(0, b - a + 1) }, (_, i) => a + i);
 }
 
-function parseClaim(raw: unknown, at: string, baseDir: string, node: unknown): Claim {
-  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw new UserError(`${at}: a claim must be a mapping (key: value), got ${shown(raw)}`);
-  const obj = raw as Record<string, unknown>;
-  const where = typeof obj.name === 'string' ? `${at} (${obj.name})` : at;
+function parseClaim(raw: YamlData, at: string, baseDir: string, node: unknown): Claim {
+  if (!(raw instanceof Map)) throw new UserError(`${at}: a claim must be a mapping (key: value), got ${shown(raw)}`);
+  const obj: YamlMap = raw;
+  const name = obj.get('name');
+  const where = typeof name === 'string' ? `${at} (${oneLine(name)})` : at;
   // agrees first: an agreement claim may carry `ablate` too.
-  const kinds = CLAIM_KINDS.filter((k) => k in obj && !(k === 'ablate' && 'agrees' in obj));
-  if (kinds.length !== 1)
-    throw new UserError(
-      kinds.length === 0
-        ? `${where}: say what is claimed with one of the keys ${CLAIM_KINDS.join(', ')} (found ${Object.keys(obj).join(', ') || 'no keys'})`
-        : `${where}: one claim per entry; this one has ${kinds.join(' and ')}`,
-    );
+  const kinds = CLAIM_KINDS.filter((k) => obj.has(k) && !(k === 'ablate' && obj.has('agrees')));
+  if (kinds.length === 0) {
+    const keys = [...obj.keys()];
+    const hint = keys.map((k) => suggestName(k, CLAIM_KINDS)).find((h) => h !== undefined);
+    const found = `found ${keys.map(keyText).join(', ') || 'no keys'}${hint ? `; did you mean '${hint}'?` : ''}`;
+    throw new UserError(`${where}: say what is claimed with one of the keys ${CLAIM_KINDS.join(', ')} (${found})`);
+  }
+  if (kinds.length > 1) throw new UserError(`${where}: one claim per entry; this one has ${kinds.join(' and ')}`);
   const kind = kinds[0];
-  const allowed = { ...KEYS[kind], ...COMMON };
-  for (const [key, value] of Object.entries(obj)) {
-    const check = allowed[key];
-    if (!check) throw new UserError(`${where}: unknown key '${key}' in this '${kind}' claim (its keys: ${Object.keys(allowed).join(', ')})`);
+  const allowed = new Map(Object.entries({ ...KEYS[kind], ...COMMON }));
+  for (const [key, value] of obj) {
+    const check = allowed.get(key);
+    if (!check) throw new UserError(`${where}: unknown key ${keyText(key)} in this '${kind}' claim${keysHint(key, [...allowed.keys()], 'its keys')}`);
     const bad = check(value, writtenAs(node, key));
     if (bad) throw new UserError(`${where}: '${key}' ${bad}`);
   }
-  for (const key of REQUIRED[kind]) if (!(key in obj)) throw new UserError(`${where}: this '${kind}' claim needs '${key}'`);
-  if (typeof obj.minLen === 'number' && typeof obj.maxLen === 'number' && obj.minLen > obj.maxLen)
-    throw new UserError(`${where}: 'minLen' ${obj.minLen} is above 'maxLen' ${obj.maxLen}`);
-  const claim: Record<string, unknown> = { ...obj };
-  if (kind === 'encodes' && obj.directions !== undefined) claim.directions = expandDirections(obj.directions);
+  for (const key of REQUIRED[kind]) if (!obj.has(key)) throw new UserError(`${where}: this '${kind}' claim needs '${key}'`);
+  const minLen = obj.get('minLen');
+  const maxLen = obj.get('maxLen');
+  if (typeof minLen === 'number' && typeof maxLen === 'number' && minLen > maxLen)
+    throw new UserError(`${where}: 'minLen' ${minLen} is above 'maxLen' ${maxLen}`);
+  // Every key is one of the kind's own (checked above), so the plain object holds nothing else.
+  const claim: Record<string, unknown> = Object.fromEntries(obj);
+  if (kind === 'encodes' && obj.has('directions')) claim.directions = expandDirections(obj.get('directions'));
   if (kind === 'agrees') {
-    const p = String(obj.agrees);
+    const p = String(obj.get('agrees'));
     claim.agrees = isAbsolute(p) ? p : resolve(baseDir, p);
   }
   return claim as unknown as Claim;
@@ -150,24 +163,18 @@ function writtenAs(node: unknown, key: string): string | undefined {
 
 /** Parses hypothesis text; `file` names it in messages and anchors relative paths. */
 export function parseHypotheses(text: string, file: string): HypothesisFile {
-  const doc = parseDocument(text);
-  if (doc.errors.length) {
-    const e = doc.errors[0];
-    const pos = e.linePos?.[0];
-    throw new UserError(`${file}${pos ? `:${pos.line}:${pos.col}` : ''}: ${e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')}`);
-  }
-  const top = doc.toJS() as unknown;
-  let list: unknown;
+  const { data: top, doc } = parseYaml(text, file);
+  let list: YamlData | undefined;
   let program: string | undefined;
   if (Array.isArray(top)) list = top;
-  else if (top !== null && typeof top === 'object') {
-    const obj = top as Record<string, unknown>;
-    const extra = Object.keys(obj).filter((k) => k !== 'claims' && k !== 'program');
-    if (extra.length) throw new UserError(`${file}: unknown top-level key '${extra[0]}' (keys: program, claims)`);
-    if (obj.program !== undefined && (typeof obj.program !== 'string' || obj.program.trim() === ''))
-      throw new UserError(`${file}: 'program' must be a library name or a .rasp path, got ${shown(obj.program)}`);
-    program = obj.program as string | undefined;
-    list = obj.claims;
+  else if (top instanceof Map) {
+    const topKeys = ['program', 'claims'];
+    for (const k of top.keys()) if (!topKeys.includes(k)) throw new UserError(`${file}: unknown top-level key ${keyText(k)}${keysHint(k, topKeys, 'keys')}`);
+    const p = top.get('program');
+    if (p !== undefined && (typeof p !== 'string' || p.trim() === ''))
+      throw new UserError(`${file}: 'program' must be a library name or a .rasp path, got ${shown(p)}`);
+    program = p;
+    list = top.get('claims');
     if (list === undefined) throw new UserError(`${file}: no 'claims:' list`);
   } else throw new UserError(`${file}: expected a list of claims, or a mapping with 'claims:'`);
   if (!Array.isArray(list)) throw new UserError(`${file}: 'claims' must be a list, got ${shown(list)}`);

@@ -4,7 +4,7 @@
  * that loads is a file the forward pass can run.
  */
 import { writeFileAtomic } from '../files/atomicWrite.ts';
-import { RaspError, UserError } from '../rasp/errors.ts';
+import { jsonProblem, RaspError, UserError } from '../rasp/errors.ts';
 import { readRegularFile, type SizeLimit } from '../rasp/programFile.ts';
 import { aboveCeiling, ceilingOf, raiseHint } from '../rasp/limits.ts';
 import { valueKey, type Value } from '../rasp/values.ts';
@@ -84,7 +84,7 @@ export function deserializeModel(bytes: Uint8Array, sourceName: string, opts: Lo
     try {
       return JSON.parse(text);
     } catch (e) {
-      return fail(`metadata '${key}' is not valid JSON (${(e as Error).message})`);
+      return fail(`metadata '${key}' is not valid JSON (${jsonProblem(e)})`);
     }
   };
   const config = validateConfig(parse(META_CONFIG), (why) => fail(`metadata '${META_CONFIG}': ${why}`));

@@ -4,7 +4,7 @@
  * Decoding checks every claim the header makes against the bytes, so a truncated or edited file
  * is refused with a message naming it instead of producing garbage weights.
  */
-import { UserError } from '../rasp/errors.ts';
+import { jsonProblem, UserError } from '../rasp/errors.ts';
 import type { WeightArray } from './types.ts';
 
 export interface SafetensorsContents {
@@ -107,7 +107,7 @@ export function decodeSafetensors(bytes: Uint8Array, sourceName: string): Safete
   try {
     header = JSON.parse(new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(headerBytes));
   } catch (e) {
-    fail(`header is not valid JSON (${(e as Error).message})`);
+    fail(`header is not valid JSON (${jsonProblem(e)})`);
   }
   if (typeof header !== 'object' || header === null || Array.isArray(header)) fail('header is not a JSON object');
   const obj = header as Record<string, unknown>;

@@ -37,3 +37,16 @@ export class UserError extends Error {
     this.name = 'UserError';
   }
 }
+
+/**
+ * Text from a file, as a message quotes it: control and line-separator characters escaped
+ * (`\u000a`), so that the message stays one line whatever the file holds, and cut at `max`
+ * characters, so that a megabyte-long key does not make a megabyte-long message.
+ */
+export function oneLine(text: string, max = 60): string {
+  const escaped = text.replace(/[\p{Cc}\u2028\u2029]/gu, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return escaped.length > max ? `${escaped.slice(0, max - 1)}…` : escaped;
+}
+
+/** Why JSON.parse refused a text, on one line (its message quotes the text, which may hold anything). */
+export const jsonProblem = (e: unknown): string => oneLine(e instanceof Error ? e.message : String(e), 200);

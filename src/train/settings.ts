@@ -61,9 +61,14 @@ export function fingerprint(s: RunSettings): string {
 
 /** The settings on which two fingerprints disagree, for the message that refuses a resume. */
 export function mismatchedKeys(a: string, b: string): string[] {
-  const x = JSON.parse(a) as Record<string, unknown>;
-  const y = JSON.parse(b) as Record<string, unknown>;
-  return Object.keys({ ...x, ...y }).filter((k) => JSON.stringify(x[k]) !== JSON.stringify(y[k]));
+  // A fingerprint read from a checkpoint may hold any key: look each up among the object's own.
+  const settings = (text: string): Map<string, unknown> => {
+    const o: unknown = JSON.parse(text);
+    return new Map(o !== null && typeof o === 'object' && !Array.isArray(o) ? Object.entries(o) : []);
+  };
+  const x = settings(a);
+  const y = settings(b);
+  return [...new Set([...x.keys(), ...y.keys()])].filter((k) => JSON.stringify(x.get(k)) !== JSON.stringify(y.get(k)));
 }
 
 /** The settings as training metadata: the model file holds the config and the source already (its config, its labels' program). */

@@ -84,6 +84,17 @@ describe('tables', () => {
   it('traceJson maps names to values', () => {
     expect(traceJson([{ name: 'x', kind: 'sop', values: [1, null] }])).toEqual({ x: [1, null] });
   });
+
+  it('traceJson keeps names that are also names of Object.prototype', () => {
+    const trace = traceJson(['__proto__', 'constructor', 'toString'].map((name) => ({ name, kind: 'sop' as const, values: [1] })));
+    expect(Object.getPrototypeOf(trace)).toBe(Object.prototype);
+    expect(Object.entries(trace)).toEqual([
+      ['__proto__', [1]],
+      ['constructor', [1]],
+      ['toString', [1]],
+    ]);
+    expect(formatJson(trace)).toContain('"__proto__": [1]');
+  });
   it('renderTable has one line per row plus borders and header', () => {
     const text = renderTable({
       head: ['h1', 'h2'],

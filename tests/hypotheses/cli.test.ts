@@ -92,6 +92,13 @@ describe('rasplab check', () => {
     const bad = tmp.file('bad.yaml', 'claims:\n  - { head: "1.0", implements: flip\n');
     const shape = tmp.file('shape.yaml', '- { head: "3.1", implements: flip }\n');
     const other = tmp.file('other.yaml', '- { agrees: missing.safetensors }\n');
+    const bomb = tmp.file(
+      'bomb.yaml',
+      ['a0: &a0 [x, x, x, x, x, x, x, x, x, x]', ...Array.from({ length: 8 }, (_, i) => `a${i + 1}: &a${i + 1} [${Array(10).fill(`*a${i}`).join(', ')}]`)].join(
+        '\n',
+      ),
+    );
+    const proto = tmp.file('proto.yaml', '- { invariant: reverse, __proto__: { name: x } }\n');
     const cases: [string[], RegExp][] = [
       [['check', COMPILED_REVERSE], /name a HYPOTHESES file .* or give --from-labels COMPILED/],
       [['check', COMPILED_REVERSE, falseClaims, '--from-labels', COMPILED_REVERSE], /not both/],
@@ -103,6 +110,8 @@ describe('rasplab check', () => {
       [['check', 'nope.safetensors', falseClaims], /no such model file: nope\.safetensors/],
       [['check', COMPILED_REVERSE, other], /other\.yaml: claim 1: 'agrees': \S+missing\.safetensors: cannot read model file/],
       [['check', COMPILED_REVERSE, 'nope.yaml'], /cannot read hypothesis file 'nope\.yaml': no such file/],
+      [['check', COMPILED_REVERSE, bomb], /bomb\.yaml:\d+:\d+: aliases expand to more than 10000 values/],
+      [['check', COMPILED_REVERSE, proto], /proto\.yaml: claim 1: unknown key '__proto__' in this 'invariant' claim/],
     ];
     for (const [argv, msg] of cases) {
       const r = await cli(...argv);

@@ -46,6 +46,13 @@ describe('parseTrainingLog', () => {
       parseTrainingLog(`${rec({ type: 'step', step: 1, loss: 1 })}\n{oops\n${rec({ type: 'step', step: 2, loss: 1 })}\n`, 'run.train.jsonl'),
     ).toThrow('run.train.jsonl:2: not a JSON record');
   });
+
+  it('a line of JSON that is no record (null, a number, a list) is named, not read', () => {
+    for (const line of ['null', '3', '[1]', '"step"'])
+      expect(() => parseTrainingLog(`${line}\n${rec({ type: 'step', step: 2, loss: 1 })}\n`, 'run.train.jsonl')).toThrow(
+        'run.train.jsonl:1: not a JSON record',
+      );
+  });
 });
 
 describe('trainingCurveFor', () => {
