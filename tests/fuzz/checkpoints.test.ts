@@ -8,6 +8,7 @@ import { FORMAT_VERSION } from '../../src/model/types.ts';
 import { deserializeCheckpoint, serializeCheckpoint, type Checkpoint } from '../../src/train/checkpoint.ts';
 import { fuzzParams, fuzzTimeout, returnsOrUserError } from './budget.ts';
 import { bytesMutant, jsonMutant, type Json } from './mutate.ts';
+import { checkpointHeader, withCheckpointHeader } from '../support/checkpointBytes.ts';
 
 const w = (shape: number[]) => ({ shape, data: Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, (_, i) => i / 8) });
 const SAMPLE: Checkpoint = {
@@ -37,22 +38,8 @@ const SAMPLE: Checkpoint = {
   extra: { evals: [[0, 0.5]] },
 };
 const BYTES = serializeCheckpoint(SAMPLE);
-const HEADER_END = 12 + new DataView(BYTES.buffer).getUint32(8, true);
-
-const HEADER = JSON.parse(new TextDecoder().decode(BYTES.subarray(12, HEADER_END))) as Json;
-const DATA = BYTES.subarray(Math.ceil(HEADER_END / 4) * 4);
-
-/** The sample with this header (the layout as checkpoint.ts documents it) and its own data. */
-function withHeader(header: Json): Uint8Array {
-  const text = new TextEncoder().encode(JSON.stringify(header));
-  const dataStart = Math.ceil((12 + text.length) / 4) * 4;
-  const out = new Uint8Array(dataStart + DATA.length);
-  out.set(BYTES.subarray(0, 8));
-  new DataView(out.buffer).setUint32(8, text.length, true);
-  out.set(text, 12);
-  out.set(DATA, dataStart);
-  return out;
-}
+const HEADER = checkpointHeader(BYTES) as Json;
+const withHeader = (header: Json) => withCheckpointHeader(BYTES, header);
 
 const read = (bytes: Uint8Array) => () => deserializeCheckpoint(bytes, 'run.ckpt');
 const NAMED = /^run\.ckpt: /;

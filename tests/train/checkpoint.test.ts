@@ -15,6 +15,7 @@ import {
 } from '../../src/train/checkpoint.ts';
 import { expectedShapes } from '../../src/model/shapes.ts';
 import { userError } from '../support/userError.ts';
+import { checkpointHeader, withCheckpointHeader } from '../support/checkpointBytes.ts';
 import { logPathFor } from '../../src/train/log.ts';
 
 const config: ModelConfig = {
@@ -104,18 +105,9 @@ type RawHeader = Record<string, any>;
 /** The checkpoint with its JSON header edited and its float data kept. */
 function edited(c: Checkpoint, mutate: (h: RawHeader) => void): Uint8Array {
   const bytes = serializeCheckpoint(c);
-  const len = new DataView(bytes.buffer).getUint32(8, true);
-  const h = JSON.parse(new TextDecoder().decode(bytes.subarray(12, 12 + len)));
-  const data = bytes.subarray(Math.ceil((12 + len) / 4) * 4);
+  const h = checkpointHeader(bytes) as RawHeader;
   mutate(h);
-  const hb = new TextEncoder().encode(JSON.stringify(h));
-  const start = Math.ceil((12 + hb.length) / 4) * 4;
-  const out = new Uint8Array(start + data.length);
-  out.set(bytes.subarray(0, 8));
-  new DataView(out.buffer).setUint32(8, hb.length, true);
-  out.set(hb, 12);
-  out.set(data, start);
-  return out;
+  return withCheckpointHeader(bytes, h);
 }
 
 describe('checkpoint contents are checked before a resume uses them', () => {

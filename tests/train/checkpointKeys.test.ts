@@ -4,6 +4,7 @@ import { FORMAT_VERSION } from '../../src/model/types.ts';
 import { deserializeCheckpoint, serializeCheckpoint, type Checkpoint } from '../../src/train/checkpoint.ts';
 import { mismatchedKeys } from '../../src/train/settings.ts';
 import { userError } from '../support/userError.ts';
+import { checkpointHeader, withCheckpointHeader } from '../support/checkpointBytes.ts';
 
 const w = (n: number) => ({ shape: [n], data: Float32Array.from({ length: n }, (_, i) => i + 0.5) });
 const sample: Checkpoint = {
@@ -33,21 +34,12 @@ const sample: Checkpoint = {
   extra: {},
 };
 
-/** The sample's bytes with its header's tensor list edited (the layout as checkpoint.ts documents it). */
+/** The sample's bytes with its header's tensor list edited. */
 function withTensors(edit: (tensors: Record<string, unknown>[]) => void): Uint8Array {
   const bytes = serializeCheckpoint(sample);
-  const len = new DataView(bytes.buffer).getUint32(8, true);
-  const header = JSON.parse(new TextDecoder().decode(bytes.subarray(12, 12 + len))) as { tensors: Record<string, unknown>[] };
+  const header = checkpointHeader(bytes) as { tensors: Record<string, unknown>[] };
   edit(header.tensors);
-  const text = new TextEncoder().encode(JSON.stringify(header));
-  const data = bytes.subarray(Math.ceil((12 + len) / 4) * 4);
-  const dataStart = Math.ceil((12 + text.length) / 4) * 4;
-  const out = new Uint8Array(dataStart + data.length);
-  out.set(bytes.subarray(0, 8));
-  new DataView(out.buffer).setUint32(8, text.length, true);
-  out.set(text, 12);
-  out.set(data, dataStart);
-  return out;
+  return withCheckpointHeader(bytes, header);
 }
 
 const polluted = () => Object.keys(Object.prototype).concat(Object.keys(Object), Object.keys(Object.prototype.toString));
