@@ -157,9 +157,10 @@ function numericalAggregateSet(n: AggregateNode, ctx: Ctx): ValueSet {
     const x = canonicalNumber(Number(v));
     base.set(valueKey(x), x);
   }
-  const means = new Map<string, Value>();
+  // Numbers are their own keys (no string per candidate mean); a default of another type gets its valueKey.
+  const means = new Map<number | string, Value>();
   const add = (v: Value) => {
-    means.set(valueKey(v), v);
+    means.set(typeof v === 'number' ? v : valueKey(v), v);
     if (means.size > ctx.limit) throw tooLarge(n, `the value set (more than ${ctx.limit} means)`, ctx);
   };
   if (n.defaultValue !== null) add(n.defaultValue);
@@ -184,6 +185,7 @@ function integerMeans(vals: number[], maxLen: number, add: (v: Value) => void): 
   if (span * maxLen > 50_000_000) return generalIntegerMeans(vals, maxLen, add);
   let reach = new Uint8Array(1);
   reach[0] = 1; // the empty bag
+  const seen = new Set<number>();
   for (let m = 1; m <= maxLen; m++) {
     const next = new Uint8Array(span * m + 1);
     for (let s = 0; s < reach.length; s++) {
@@ -191,7 +193,14 @@ function integerMeans(vals: number[], maxLen: number, add: (v: Value) => void): 
       for (const d of shifted) next[s + d] = 1;
     }
     reach = next;
-    for (let s = 0; s < reach.length; s++) if (reach[s]) add(canonicalNumber((s + m * lo) / m));
+    for (let s = 0; s < reach.length; s++) {
+      if (!reach[s]) continue;
+      // Division rounds correctly, so every fraction equal to one seen before gives the same number.
+      const q = (s + m * lo) / m;
+      if (seen.has(q)) continue;
+      seen.add(q);
+      add(canonicalNumber(q));
+    }
   }
 }
 

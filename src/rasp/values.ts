@@ -20,8 +20,11 @@ export function compareValues(a: Value, b: Value): number {
 
 /** Sorted, de-duplicated values (booleans, then numbers, then strings). */
 export function sortedUnique(values: Iterable<Value>): Value[] {
+  const all = Array.isArray(values) ? (values as Value[]) : [...values];
+  // Numbers alone (most sets): a Set of numbers dedupes as valueKey does, without building strings.
+  if (all.every((v) => typeof v === 'number')) return Array.from(new Float64Array(new Set(all as number[])).sort());
   const seen = new Map<string, Value>();
-  for (const v of values) seen.set(valueKey(v), v);
+  for (const v of all) seen.set(valueKey(v), v);
   return [...seen.values()].sort(compareValues);
 }
 
