@@ -21,7 +21,9 @@ async function buildInto(outdir) {
   const { build } = await import('esbuild');
   const result = await build({
     absWorkingDir: root,
-    entryPoints: ['cli/main.ts'],
+    // The gradient worker is a second entry: a thread loads it by file (src/train/parallel/gradPool.ts).
+    entryPoints: ['cli/main.ts', 'src/train/parallel/gradWorker.ts'],
+    entryNames: '[name]',
     bundle: true,
     splitting: true,
     platform: 'node',

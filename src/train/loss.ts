@@ -42,10 +42,12 @@ export function disposeTargets(t: Targets): void {
   t.mask?.dispose();
 }
 
-/** Mean loss over scored positions; `logits` is [batch, pos, d_vocab_out]. */
-export function maskedLoss(output: OutputSpec, logits: tf.Tensor3D, targets: Targets): tf.Scalar {
+/**
+ * Mean loss over scored positions; `logits` is [batch, pos, d_vocab_out]. `denom` replaces the
+ * batch's own count: 1 gives the sum, which gradient workers return so that shards add exactly.
+ */
+export function maskedLoss(output: OutputSpec, logits: tf.Tensor3D, targets: Targets, denom = Math.max(1, targets.scored)): tf.Scalar {
   return tf.tidy(() => {
-    const denom = Math.max(1, targets.scored);
     if (output.encoding === 'categorical') {
       const logp = tf.logSoftmax(logits, -1);
       return tf.div(tf.neg(tf.sum(tf.mul(logp, targets.values))), denom) as tf.Scalar;

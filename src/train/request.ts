@@ -15,4 +15,9 @@ export interface TrainRequest {
   readonly checkpointPath?: string;
   /** Continue from `checkpointPath` if it exists. */
   readonly resume?: boolean;
+  /**
+   * Threads that compute each step's gradient, this one included (default 1). Not a setting of
+   * the run: more threads add the same gradient in another order, so a resumed run may change it.
+   */
+  readonly threads?: number;
 }

@@ -80,23 +80,45 @@ export function paramMap(ctx: Pick<StepContext, 'names'>, state: TrainState): Ma
   return new Map(ctx.names.map((n, i) => [n, state.params[i]]));
 }
 
-/** Loss and gradients on one group of examples. */
-function lossAndGrads(ctx: StepContext, params: readonly tf.Tensor[], examples: readonly Example[]): { value: tf.Scalar; grads: tf.Tensor[] } {
+/** Loss and gradients on one group of examples (the loss summed when `summed`, else its mean). */
+function lossAndGrads(
+  ctx: Pick<StepContext, 'config' | 'names'>,
+  params: readonly tf.Tensor[],
+  examples: readonly Example[],
+  summed = false,
+): { value: tf.Scalar; grads: tf.Tensor[]; scored: number } {
   const b = encodeBatch(ctx.config, examples);
   const targets = batchTargets(ctx.config.output, b);
   try {
-    return tf.tidy(() => {
+    const r = tf.tidy(() => {
       const tokens = batchTokens(b);
       const f = (...ts: tf.Tensor[]) => {
         const p = new Map(ctx.names.map((n, i) => [n, ts[i]]));
         const { logits } = forward(ctx.config, p, { tokens, lengths: b.lengths }, { cache: false });
-        return maskedLoss(ctx.config.output, logits, targets);
+        return maskedLoss(ctx.config.output, logits, targets, summed ? 1 : undefined);
       };
       return tf.valueAndGrads(f)(params as tf.Tensor[]);
     });
+    return { ...r, scored: targets.scored };
   } finally {
     disposeTargets(targets);
   }
+}
+
+/** One shard's part of a step: the summed loss, its gradients read back, and how many positions it scored. */
+export interface ShardGradients {
+  readonly loss: number;
+  readonly grads: Float32Array[];
+  readonly scored: number;
+}
+
+/** Summed loss and gradients of a shard, on this thread's backend. */
+export function shardGradients(ctx: Pick<StepContext, 'config' | 'names'>, params: readonly tf.Tensor[], examples: readonly Example[]): ShardGradients {
+  installFastGradients();
+  const { value, grads, scored } = lossAndGrads(ctx, params, examples, true);
+  const out = { loss: value.dataSync()[0], grads: grads.map((g) => g.dataSync() as Float32Array), scored };
+  tf.dispose([value, ...grads]);
+  return out;
 }
 
 export interface StepResult {
@@ -126,8 +148,53 @@ export function trainStep(ctx: StepContext, state: TrainState, examples: readonl
   const gradValues = grads.map((g) => g.dataSync());
   const lossValue = loss.dataSync()[0];
   tf.dispose([loss, ...grads]);
-  const gradNorm = adamWUpdate(state.values, gradValues, state.opt, lr, ctx.adamw, ctx.decayMask, ctx.clipNorm);
+  return applyGradients(ctx, state, gradValues, lossValue, lr);
+}
+
+/** AdamW on gradients already read back, then the new weights uploaded. */
+function applyGradients(ctx: StepContext, state: TrainState, grads: readonly Float32Array[] | tf.TypedArray[], loss: number, lr: number): StepResult {
+  const gradNorm = adamWUpdate(state.values, grads as Float32Array[], state.opt, lr, ctx.adamw, ctx.decayMask, ctx.clipNorm);
   tf.dispose(state.params);
   state.params = uploadParams(ctx, state.values);
-  return { loss: lossValue, gradNorm };
+  return { loss, gradNorm };
+}
+
+/**
+ * A step whose gradient is the sum of shards' summed gradients, divided by the positions they
+ * scored together: the mean gradient of the whole batch, as `trainStep` computes it, up to the
+ * order of additions. Shard 0 runs here while the others run on `others` (gradient workers).
+ */
+export async function trainStepSharded(
+  ctx: StepContext,
+  state: TrainState,
+  shards: readonly (readonly Example[])[],
+  lr: number,
+  others: (values: readonly Float32Array[], shards: readonly (readonly Example[])[]) => Promise<ShardGradients[]>,
+): Promise<StepResult> {
+  if (ctx.andMask !== undefined) throw new Error('AND-masked steps split by length, not into shards');
+  const pending = others(state.values, shards.slice(1));
+  // A failed local shard must not leave the workers' promise unobserved.
+  let own: ShardGradients;
+  try {
+    own = shardGradients(ctx, state.params, shards[0]);
+  } catch (e) {
+    await pending.catch(() => undefined);
+    throw e;
+  }
+  const parts = [own, ...(await pending)];
+  const denom = Math.max(
+    1,
+    parts.reduce((s, p) => s + p.scored, 0),
+  );
+  const grads = own.grads.map((g, i) => {
+    const sum = Float32Array.from(g);
+    for (let s = 1; s < parts.length; s++) {
+      const other = parts[s].grads[i];
+      for (let j = 0; j < sum.length; j++) sum[j] += other[j];
+    }
+    for (let j = 0; j < sum.length; j++) sum[j] /= denom;
+    return sum;
+  });
+  const loss = parts.reduce((s, p) => s + p.loss, 0) / denom;
+  return applyGradients(ctx, state, grads, loss, lr);
 }

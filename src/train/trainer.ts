@@ -25,7 +25,9 @@ import type { TrainRequest } from './request.ts';
 import { defaultWarmup, learningRate, type Schedule } from './schedule.ts';
 import { fingerprint, mismatchedKeys, recordedSettings, runSettings } from './settings.ts';
 import { inheritedLabels, initialParams, resolveConfig, resolveVocab } from './setup.ts';
-import { disposeState, makeState, paramMap, prepareTraining, stepContext, trainStep, type StepContext, type TrainState } from './step.ts';
+import { disposeState, makeState, paramMap, prepareTraining, stepContext, trainStep, trainStepSharded, type StepContext, type TrainState } from './step.ts';
+import { GradPool } from './parallel/gradPool.ts';
+import { splitShards } from './parallel/shards.ts';
 
 export interface TrainProgress {
   readonly step: number;
@@ -67,6 +69,8 @@ export interface TrainResult {
   readonly tokensPerSec: number;
   readonly wallTimeS: number;
   readonly backend: string;
+  /** Threads that computed each step's gradient (the training thread and its gradient workers). */
+  readonly threads: number;
   /** Held-out exact match at each evaluation: [step, acc]. */
   readonly evals: readonly (readonly [number, number])[];
 }
@@ -140,7 +144,13 @@ export async function train(req: TrainRequest, hooks: TrainHooks = {}): Promise<
     labels = req.init ? { ...inheritedLabels(req.init), program: programLabel } : { program: programLabel, residual: [], heads: [], mlps: [] };
   }
   const { names, shapes } = ctx;
+  // AND-masked steps split the batch by length, each environment's gradient kept apart: one thread.
+  const threads = f.andMask === undefined ? Math.max(1, Math.min(req.threads ?? 1, f.batch)) : 1;
+  let pool: GradPool | undefined;
   try {
+    if (threads > 1) pool = await GradPool.start(threads, config, names, shapes, backend);
+    const step1 = (examples: readonly Example[], lr: number) =>
+      pool ? trainStepSharded(ctx, state, splitShards(examples, threads), lr, (v, shards) => pool!.shards(v, shards)) : trainStep(ctx, state, examples, lr);
     const accuracyOf = (batches: readonly Batch[]): Promise<Accuracy> => measureAccuracy(config, paramMap(ctx, state), batches, f.tolerance);
 
     const startStep = checkpoint?.step ?? 0;
@@ -156,8 +166,18 @@ export async function train(req: TrainRequest, hooks: TrainHooks = {}): Promise<
     if (!checkpoint) {
       initialTestAcc = exactMatch(await accuracyOf(testBatches));
       evals.push([0, initialTestAcc]);
-      record({ type: 'start', backend, program: req.program.name, config, flags: f, warmup, initFrom: req.init?.file ?? null, testAcc: initialTestAcc });
-    } else record({ type: 'resume', step: startStep, backend });
+      record({
+        type: 'start',
+        backend,
+        threads,
+        program: req.program.name,
+        config,
+        flags: f,
+        warmup,
+        initFrom: req.init?.file ?? null,
+        testAcc: initialTestAcc,
+      });
+    } else record({ type: 'resume', step: startStep, backend, threads });
 
     // Where the last checkpoint of finite weights stands, for the message that stops a diverged run.
     let savedStep: number | undefined = checkpoint?.step;
@@ -213,7 +233,7 @@ export async function train(req: TrainRequest, hooks: TrainHooks = {}): Promise<
       const examples = trainExamples(spec, f.seed, step, f.batch);
       const lr = learningRate(schedule, step);
       const s0 = performance.now();
-      const r = trainStep(ctx, state, examples, lr);
+      const r = await step1(examples, lr);
       step++;
       if (!Number.isFinite(r.loss)) diverged(step, `the loss is ${r.loss}`);
       checkState(step);
@@ -293,6 +313,7 @@ export async function train(req: TrainRequest, hooks: TrainHooks = {}): Promise<
       ...recordedSettings(settings),
       steps: step,
       backend,
+      threads,
       stepsRequested: f.steps,
       targetAcc: f.targetAcc ?? null,
       testLengths: f.testLengths,
@@ -301,8 +322,9 @@ export async function train(req: TrainRequest, hooks: TrainHooks = {}): Promise<
     };
     const model: ModelData = { config, labels, training, weights: new Map(names.map((n, i) => [n, { shape: shapes[i], data: state.values[i].slice() }])) };
     record({ type: 'end', status, steps: step, trainAcc, testAcc: exactMatch(testAcc), lengthAcc, wallTimeS, tokensPerSec, backend });
-    return { model, steps: step, backend, evals, tokensPerSec, wallTimeS, ...outcome };
+    return { model, steps: step, backend, threads, evals, tokensPerSec, wallTimeS, ...outcome };
   } finally {
+    await pool?.close();
     disposeState(state);
   }
 }

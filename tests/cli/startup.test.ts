@@ -59,6 +59,18 @@ describe('the built command', () => {
     ])
       expect(rasplab(args, 'built')).toBe(rasplab(args, 'source'));
   });
+
+  it("starts gradient workers from either code (the build bundles the worker), and both write the same model's bytes", () => {
+    const args = ['train', 'reverse', '--vocab', 'a,b,c', '--max-len', '4', '--layers', '1', '--heads', '1', '--d-model', '8'];
+    args.push('--steps', '6', '--batch', '8', '--test-size', '16', '--threads', '2', '--backend', 'cpu');
+    const bytes = (from: 'built' | 'source') => {
+      const out = join(scratch, `threads-${from}.safetensors`);
+      rasplab([...args, '-o', out], from);
+      return readFileSync(out);
+    };
+    const built = bytes('built');
+    expect(built.equals(bytes('source'))).toBe(true);
+  });
 });
 
 describe('builtEntry', () => {

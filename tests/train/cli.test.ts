@@ -26,11 +26,40 @@ describe('rasplab train', () => {
     ['--and-mask outside (0, 1]', ['reverse', ...base, '--and-mask', '0'], /--and-mask must be in \(0, 1\], got 0/],
     ['a non-numeric --lr', ['reverse', ...base, '--lr', 'fast'], /--lr expects a number, got 'fast'/],
     ['a missing model size', ['reverse', '--vocab', 'a,b', '--max-len', '4'], /give the model size/],
+    ['--threads that is not a count', ['reverse', ...base, '--threads', 'many'], /--threads must be 'auto' or an integer from 1 to 64, got 'many'/],
   ])('rejects %s with a one-line user error (exit 2)', async (_name, args, message) => {
     const r = await rasplab('train', ...args, '-o', path.join(tmp(), 'm.safetensors'));
     expect(r.code).toBe(2);
     expect(r.err).toMatch(message);
     expect(r.err.trim().split('\n')).toHaveLength(1);
+  });
+
+  it('--threads 2 sums each step over two threads, says so, and records it in the log and the model', async () => {
+    const dir = tmp();
+    const out = path.join(dir, 'm.safetensors');
+    const r = await rasplab(
+      'train',
+      'reverse',
+      ...base,
+      '--steps',
+      '10',
+      '--batch',
+      '16',
+      '--test-size',
+      '32',
+      '--threads',
+      '2',
+      '--backend',
+      'cpu',
+      '-o',
+      out,
+    );
+    expect(r.code).toBe(0);
+    expect(r.err).toMatch(/on backend cpu, 2 threads/);
+    expect(r.out).toMatch(/tokens\/s on cpu \(2 threads\)/);
+    expect(loadModel(out).training?.threads).toBe(2);
+    const start = JSON.parse(fs.readFileSync(path.join(dir, 'm.train.jsonl'), 'utf8').split('\n')[0]);
+    expect(start).toMatchObject({ type: 'start', threads: 2 });
   });
 
   it('--lr 1e308 stops with exit 2 naming the step and a lower --lr, and writes no model', async () => {

@@ -85,6 +85,8 @@ describe('checkpoint fingerprints', () => {
     const recorded2026 = ['program', 'vocab', 'minLen', 'maxLen', 'seed', 'steps', 'backend', 'stepsRequested', 'batch', 'lr', 'weightDecay', 'warmup'];
     recorded2026.push('decay', 'clipNorm', 'andMask', 'targetAcc', 'testLengths', 'testSize', 'initFrom');
     // Up to December 2026 also 'tokensPerSec' and 'wallTimeS', now in the log only (they made identical runs' files differ).
+    // Since December 2026 'threads': how many threads summed each step's gradient (not compared on resume).
+    recorded2026.push('threads');
     const outcome = ['status', 'initialTestAcc', 'trainAcc', 'testAcc', 'testTokenAcc', 'lengthAcc', 'finalLoss'];
     expect(Object.keys(r.model.training!).sort()).toEqual([...recorded2026, ...outcome].sort());
     const expected = { program: 'identity', vocab: ['a', 'b', 'c'], lr: flags.lr, andMask: 0.5, initFrom: null, stepsRequested: 2, steps: 2 };
