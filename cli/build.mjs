@@ -21,8 +21,8 @@ async function buildInto(outdir) {
   const { build } = await import('esbuild');
   const result = await build({
     absWorkingDir: root,
-    // The gradient worker is a second entry: a thread loads it by file (src/train/parallel/gradPool.ts).
-    entryPoints: ['cli/main.ts', 'src/train/parallel/gradWorker.ts'],
+    // Worker threads' modules are entries of their own: a thread loads its module by file (src/threads/thread.ts).
+    entryPoints: ['cli/main.ts', 'src/train/parallel/gradWorker.ts', 'probes/ablationWorker.ts', 'probes/patchWorker.ts'],
     entryNames: '[name]',
     bundle: true,
     splitting: true,

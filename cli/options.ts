@@ -10,6 +10,7 @@ import { DEFAULT_PROBE_SAMPLES } from '../probes/probeSamples.ts';
 import { NUMERIC_TOLERANCE } from '../src/model/scoring.ts';
 import { UserError } from '../src/rasp/errors.ts';
 import { checkCeiling, type LimitName } from '../src/rasp/limits.ts';
+import { parseThreads } from '../src/threads/count.ts';
 import { formatValue, parseToken, valueKey, type Value } from '../src/rasp/values.ts';
 
 function looksNumeric(text: string): boolean {
@@ -129,6 +130,12 @@ export type BackendChoice = (typeof BACKENDS)[number];
 
 export const backendOption = (): Option =>
   new Option('--backend <name>', 'tfjs backend: tensorflow (tfjs-node), wasm or cpu; auto takes the fastest available').choices(BACKENDS).default('auto');
+
+/** `--threads`: how many threads share the work (`what`), each with its own backend; 'auto' as src/threads/count.ts decides. */
+export const threadsOption = (what: string, auto: string): Option =>
+  new Option('--threads <n>', `threads that share ${what}, each with its own backend: 'auto' (${auto}) or a count from 1 to 64`)
+    .argParser(parseThreads)
+    .default('auto');
 
 export const seedOption = (): Option =>
   new Option('--seed <n>', 'random seed: the same seed gives the same inputs and numbers').argParser(parseNonNegativeInt('--seed')).default(0);

@@ -4,7 +4,7 @@
  * position-wise mean over a reference set) and resample (it writes what it wrote on another input
  * of the same length). A sweep over every component gives the model's ablation profile.
  */
-import type * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs';
 import '../src/model/quietTf.ts';
 import { makeRng } from '../src/rasp/random.ts';
 import type { HookName, Hooks } from '../src/model/hooks.ts';
@@ -19,6 +19,9 @@ import type { ProbeSet } from './probeSet.ts';
 import { scoreBatches } from './scoreRuns.ts';
 import { CleanPrefix } from './cleanPrefix.ts';
 import { batchCaches, disposeCaches, meanActivations, resamplePartners } from './sources.ts';
+import { shareOut } from '../src/threads/shareOut.ts';
+import { sweepThreads, type ThreadCount } from '../src/threads/count.ts';
+import type { AblationRequest } from './ablationWorker.ts';
 
 export { ABLATION_MODES, MODE_BLIND_SPOT, type AblationMode, type BlindSpot } from './ablationModes.ts';
 
@@ -48,6 +51,14 @@ export interface AblationOptions {
   readonly tolerance?: number;
   /** false: run every ablation from the embedding rather than from the clean stream (probes/cleanPrefix.ts); the numbers are the same. */
   readonly reuseCleanPrefix?: boolean;
+  /** Threads that share the ablations, this one included (default 1; 'auto': see src/threads/count.ts); the numbers are the same. */
+  readonly threads?: ThreadCount;
+}
+
+/** One ablated run: these components together, in one mode. */
+export interface AblationJob {
+  readonly components: readonly ComponentRef[];
+  readonly mode: AblationMode;
 }
 
 /**
@@ -91,12 +102,21 @@ export class Ablator {
 
 const sitesOf = (m: LoadedModel, cs: readonly ComponentRef[]): Site[] => cs.flatMap((c) => hookSites(c, m.config));
 
-async function runAblations(
-  m: LoadedModel,
-  set: ProbeSet,
-  jobs: readonly { components: readonly ComponentRef[]; mode: AblationMode }[],
-  opts: AblationOptions,
-): Promise<AblationProfile> {
+/** The jobs in order: the first share on this thread, the others on worker threads (ablationWorker.ts). */
+export async function runAblations(m: LoadedModel, set: ProbeSet, jobs: readonly AblationJob[], opts: AblationOptions): Promise<AblationProfile> {
+  const threads = sweepThreads(opts.threads ?? 1, jobs.length, set.inputs.length);
+  if (threads <= 1) return runHere(m, set, jobs, opts);
+  const backend = tf.getBackend();
+  const { here, theirs } = await shareOut<AblationJob, AblationRequest, AblationProfile, AblationResult[]>(jobs, threads, {
+    entry: new URL('./ablationWorker.ts', import.meta.url),
+    name: 'ablation worker',
+    request: (share) => ({ backend, model: m.data, set, jobs: share, opts: { ...opts, threads: 1 } }),
+    here: (share) => runHere(m, set, share, opts),
+  });
+  return { baseline: here.baseline, components: [...here.components, ...theirs.flat()] };
+}
+
+async function runHere(m: LoadedModel, set: ProbeSet, jobs: readonly AblationJob[], opts: AblationOptions): Promise<AblationProfile> {
   const data = encodeProbeSet(m.config, set, { batchSize: opts.batchSize, nPos: maxRefPos(opts) });
   const hooks = [...new Set(jobs.flatMap((j) => sitesOf(m, j.components).map((s) => s.hook)))];
   const ablator = new Ablator(m, data, set, opts, hooks);

@@ -9,6 +9,7 @@
  * Exact-match recovery does the same with the fraction of inputs whose whole output (positions both
  * reach) matches the clean answer.
  */
+import * as tf from '@tensorflow/tfjs';
 import type { Batch } from '../src/model/batch.ts';
 import { layerHook, type HookName } from '../src/model/hooks.ts';
 import type { ActivationCache, LoadedModel, RunOptions } from '../src/model/loadedModel.ts';
@@ -24,6 +25,9 @@ import { carriedPositions } from './carriedPositions.ts';
 import { replacementHooks, type Site } from './intervene.ts';
 import { batchCaches, disposeCaches } from './sources.ts';
 import { CleanPrefix } from './cleanPrefix.ts';
+import { shareOut } from '../src/threads/shareOut.ts';
+import { sweepThreads, type ThreadCount } from '../src/threads/count.ts';
+import type { PatchRequest } from './patchWorker.ts';
 
 export interface PatchMetrics {
   /** Mean clean-answer logit difference of the clean, corrupt and patched runs. */
@@ -214,18 +218,41 @@ export interface PatchSweepOptions extends PatchOptions {
   readonly perPosition?: boolean;
   /** Components to patch (default: every head, attention and MLP sublayer, and each layer's residual input). */
   readonly components?: readonly ComponentRef[];
+  /** Threads that share the sweep, this one included (default 1; 'auto': see src/threads/count.ts); the numbers are the same. */
+  readonly threads?: ThreadCount;
+}
+
+/** One patched site (or set of sites patched together) of a sweep. */
+export interface PatchJob {
+  readonly name: string;
+  readonly layer?: number;
+  readonly sites: readonly Site[];
 }
 
 /** Patches every component (and every layer's resid_pre), one at a time, optionally per position. */
 export async function patchSweep(model: LoadedModel, pairs: CorruptPairs, opts: PatchSweepOptions = {}): Promise<PatchResult[]> {
   const config = model.config;
   const comps = opts.components ?? allComponents(config, { layers: false });
-  const jobs: { name: string; layer?: number; sites: Site[]; comp?: ComponentRef }[] = [];
+  const jobs: PatchJob[] = [];
   config.layers.forEach((_, l) => {
     const hook = layerHook(l, 'hook_resid_pre');
     jobs.push({ name: hook, layer: l, sites: [{ hook }] });
   });
-  for (const c of comps) jobs.push({ name: formatComponent(c), layer: c.kind === 'embed' ? undefined : c.layer, sites: hookSites(c, config), comp: c });
+  for (const c of comps) jobs.push({ name: formatComponent(c), layer: c.kind === 'embed' ? undefined : c.layer, sites: hookSites(c, config) });
+  const threads = sweepThreads(opts.threads ?? 1, jobs.length, pairs.clean.inputs.length);
+  if (threads <= 1) return runPatchJobs(model, pairs, jobs, opts);
+  const backend = tf.getBackend();
+  const { here, theirs } = await shareOut<PatchJob, PatchRequest, PatchResult[], PatchResult[]>(jobs, threads, {
+    entry: new URL('./patchWorker.ts', import.meta.url),
+    name: 'patching worker',
+    request: (share) => ({ backend, model: model.data, pairs, jobs: share, opts: { ...opts, threads: 1 } }),
+    here: (share) => runPatchJobs(model, pairs, share, opts),
+  });
+  return [...here, ...theirs.flat()];
+}
+
+/** The sweep's jobs in order, on this thread (and, with perPosition, each position of each). */
+export async function runPatchJobs(model: LoadedModel, pairs: CorruptPairs, jobs: readonly PatchJob[], opts: PatchSweepOptions): Promise<PatchResult[]> {
   const hooks = [...new Set(jobs.flatMap((j) => j.sites.map((s) => s.hook)))];
   const longest = [...pairs.clean.inputs, ...pairs.corrupt.inputs].reduce((n, x) => Math.max(n, x.length + 1), 1);
   return withPatcher(model, pairs, hooks, opts, async (p) => {

@@ -12,6 +12,8 @@ import { renderTable } from '../format/table.ts';
 import { pct } from '../format/percent.ts';
 import { addProbeOptions, probeContext, type ProbeFlags } from '../probeContext.ts';
 import { helpExamples } from '../format/invocation.ts';
+import { threadsOption } from '../options.ts';
+import type { ThreadCount } from '../../src/threads/count.ts';
 
 interface AblateFlags extends ProbeFlags {
   readonly head: string[];
@@ -20,6 +22,7 @@ interface AblateFlags extends ProbeFlags {
   readonly sweep?: boolean;
   readonly neurons?: boolean;
   readonly allModes?: boolean;
+  readonly threads: ThreadCount;
 }
 
 const collect = (v: string, prev: string[]) => [...prev, v];
@@ -45,11 +48,13 @@ export function register(program: Command): void {
     .addOption(new Option('--sweep', 'ablate every component in turn'))
     .addOption(new Option('--neurons', 'with --sweep: every MLP neuron too'))
     .addOption(new Option('--all-modes', 'with --sweep: zero, mean and resample'))
+    .addOption(threadsOption('a sweep (same numbers on any count)', 'every core, up to 4, for sweeps of 2,000 runs of one input or more; else 1'))
     .addHelpText(
       'after',
       helpExamples(
         'ablate fixtures/models/reverse.compiled.safetensors --head 1.0 --mode mean',
         'ablate fixtures/models/reverse.compiled.safetensors --sweep --json',
+        'ablate fixtures/models/reverse.compiled.safetensors --sweep --all-modes --threads 2',
       ),
     )
     .action(async (modelSpec: string, flags: AblateFlags, c: Command) => {
@@ -69,6 +74,7 @@ export function register(program: Command): void {
             seed: flags.seed,
             tolerance: flags.tolerance,
             components: picked.length ? picked : undefined,
+            threads: flags.threads,
           })
         : await ablate(ctx.model, ctx.set, picked, flags.mode, { seed: flags.seed, tolerance: flags.tolerance }).then((r) => ({
             baseline: r.baseline,

@@ -13,6 +13,8 @@ import { renderTable } from '../format/table.ts';
 import { pct } from '../format/percent.ts';
 import { addProbeOptions, probeContext, type ProbeFlags } from '../probeContext.ts';
 import { helpExamples } from '../format/invocation.ts';
+import { threadsOption } from '../options.ts';
+import type { ThreadCount } from '../../src/threads/count.ts';
 
 interface PatchFlags extends ProbeFlags {
   readonly corruption: string;
@@ -21,6 +23,7 @@ interface PatchFlags extends ProbeFlags {
   readonly position?: number;
   readonly sweep?: boolean;
   readonly perPosition?: boolean;
+  readonly threads: ThreadCount;
 }
 
 const collect = (v: string, prev: string[]) => [...prev, v];
@@ -63,11 +66,13 @@ export function register(program: Command): void {
     .addOption(new Option('--position <n>', 'with --component: only this position (BOS = 0)').argParser(Number))
     .addOption(new Option('--sweep', "patch every layer's resid_pre and every component in turn"))
     .addOption(new Option('--per-position', 'with --sweep: also each position on its own'))
+    .addOption(threadsOption('a sweep (same numbers on any count)', 'every core, up to 4, for sweeps of 2,000 runs of one input or more; else 1'))
     .addHelpText(
       'after',
       helpExamples(
         'patch fixtures/models/reverse.compiled.safetensors --component 1.0',
         'patch fixtures/models/reverse.compiled.safetensors --corruption variable:opp_index --sweep --per-position --json',
+        'patch fixtures/models/reverse.compiled.safetensors --sweep --threads 2',
       ),
     )
     .action(async (modelSpec: string, flags: PatchFlags, c: Command) => {
@@ -79,7 +84,7 @@ export function register(program: Command): void {
       const pairs = makeCorruptions(ctx.program, ctx.set, parseCorruption(flags.corruption), ctx.task, flags.seed);
       if (pairs.clean.inputs.length === 0) throw new UserError(`no input has a '${flags.corruption}' corruption that changes the program's output`);
       let results: PatchResult[];
-      if (flags.sweep) results = await patchSweep(ctx.model, pairs, { perPosition: flags.perPosition, tolerance: flags.tolerance });
+      if (flags.sweep) results = await patchSweep(ctx.model, pairs, { perPosition: flags.perPosition, tolerance: flags.tolerance, threads: flags.threads });
       else {
         const sites: Site[] = [
           ...flags.site.map((s) => parseSite(s, ctx.model.config.layers.length)),

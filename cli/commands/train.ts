@@ -7,6 +7,7 @@ import { resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { UserError } from '../../src/rasp/errors.ts';
 import type { Value } from '../../src/rasp/values.ts';
+import type { ThreadCount } from '../../src/threads/count.ts';
 import { DEFAULT_FLAGS, validateTrainFlags, type ArchFlags, type TrainFlags } from '../../src/train/options.ts';
 import { setExitCode } from '../errors.ts';
 import { ioOf, type CliIo } from '../format/output.ts';
@@ -16,6 +17,7 @@ import {
   maxLenOption,
   outputNameOption,
   seedOption,
+  threadsOption,
   toleranceOption,
   vocabOption,
   type BackendChoice,
@@ -58,7 +60,7 @@ export interface RawTrainOptions {
   checkpointEvery?: string;
   resume?: boolean;
   backend?: BackendChoice;
-  threads?: string;
+  threads?: ThreadCount;
   allowNonfinite?: boolean;
   /** The model file to write. */
   out?: string;
@@ -133,8 +135,8 @@ async function runTrain(programArg: string, o: RawTrainOptions, io: CliIo): Prom
   const flags = toTrainFlags(o, init ? initDefaults(init.model) : { vocab: program.vocab, maxLen: program.maxLen });
   validateTrainFlags(flags); // before any work or output: a bad flag is one line on stderr
   resolveConfig({ program, flags, init }, resolveVocab({ program, flags, init })); // so is a model too large to hold
-  const { parseThreads } = await import('../../src/train/parallel/threads.ts');
-  const threads = flags.andMask === undefined ? parseThreads(o.threads, flags.steps, flags.batch) : 1;
+  const { trainThreads } = await import('../../src/threads/count.ts');
+  const threads = flags.andMask === undefined ? trainThreads(o.threads ?? 'auto', flags.steps, flags.batch) : 1;
   const { selectBackend } = await import('../../src/model/backend.ts');
   const backend = await selectBackend(o.backend ?? 'auto');
   const banner = `training ${program.name} on backend ${backend}, ${threads === 1 ? '1 thread' : `${threads} threads`}\n`;
@@ -197,11 +199,7 @@ export function register(program: Command): void {
     .option('--checkpoint-every <n>', 'steps between checkpoints', String(DEFAULT_FLAGS.checkpointEvery))
     .option('--resume', 'continue from the checkpoint beside the output')
     .addOption(backendOption())
-    .option(
-      '--threads <n>',
-      "threads that compute each step's gradient: 'auto' (every core, up to 4, for runs of 20,000 sequences or more; else 1) or a count",
-      'auto',
-    )
+    .addOption(threadsOption("each step's gradient (not with --and-mask)", 'every core, up to 4, for runs of 20,000 sequences or more; else 1'))
     .addOption(allowNonFiniteOption())
     .addOption(requiredOption('-o, --out <path>', 'where to save the learned model (.safetensors); the log and checkpoint go beside it'))
     .addOption(outputNameOption())

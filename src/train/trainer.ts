@@ -27,7 +27,7 @@ import { fingerprint, mismatchedKeys, recordedSettings, runSettings } from './se
 import { inheritedLabels, initialParams, resolveConfig, resolveVocab } from './setup.ts';
 import { disposeState, makeState, paramMap, prepareTraining, stepContext, trainStep, trainStepSharded, type StepContext, type TrainState } from './step.ts';
 import { GradPool } from './parallel/gradPool.ts';
-import { splitShards } from './parallel/shards.ts';
+import { splitShards } from '../threads/shards.ts';
 
 export interface TrainProgress {
   readonly step: number;

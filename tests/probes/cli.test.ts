@@ -27,6 +27,14 @@ describe('probe commands', () => {
     expect(p.components.find((c: { component: string }) => c.component === '1.0').exactMatch).toBeLessThan(0.5);
   });
 
+  it('ablate --sweep --threads 2 prints what one thread prints, and --threads refuses what is not a count', async () => {
+    const args = ['ablate', model, '--sweep', '--neurons', '--samples', '60'];
+    expect(await json(...args, '--threads', '2')).toEqual(await json(...args, '--threads', '1'));
+    const r = await cli(...args, '--threads', 'two');
+    expect(r.code).toBe(2);
+    expect(r.err.trim()).toBe("rasplab: --threads must be 'auto' or an integer from 1 to 64, got 'two'");
+  });
+
   it('ablate one head in mean mode, and names a missing head', async () => {
     const p = await json('ablate', model, '--head', '1.0', '--mode', 'mean', '--samples', '100');
     expect(p.components).toHaveLength(1);

@@ -8,8 +8,8 @@ import { DEFAULT_ADAMW } from '../../src/train/optimizer.ts';
 import { DEFAULT_FLAGS, learnedConfig, type TrainFlags } from '../../src/train/options.ts';
 import { programOutputSpec } from '../../src/train/outputSpec.ts';
 import { GradPool } from '../../src/train/parallel/gradPool.ts';
-import { splitShards } from '../../src/train/parallel/shards.ts';
-import { autoThreads, parseThreads } from '../../src/train/parallel/threads.ts';
+import { splitShards } from '../../src/threads/shards.ts';
+import { parseThreads, sweepThreads, trainThreads } from '../../src/threads/count.ts';
 import { disposeState, prepareTraining, shardGradients, trainStep, trainStepSharded } from '../../src/train/step.ts';
 import { train } from '../../src/train/trainer.ts';
 import { previous } from './programs.ts';
@@ -123,18 +123,24 @@ describe('data-parallel steps', () => {
 });
 
 describe('--threads', () => {
-  it("'auto' keeps short runs on one thread and gives longer ones the cores, up to 4", () => {
-    expect(autoThreads(100, 32, 8)).toBe(1);
-    expect(autoThreads(1000, 64, 2)).toBe(2);
-    expect(autoThreads(1000, 64, 16)).toBe(4);
-    expect(autoThreads(100_000, 1, 8)).toBe(1);
-    expect(parseThreads('3', 10, 10)).toBe(3);
+  it("'auto' keeps short runs and sweeps on one thread and gives longer ones the cores, up to 4", () => {
+    expect(trainThreads('auto', 100, 32, 8)).toBe(1);
+    expect(trainThreads('auto', 1000, 64, 2)).toBe(2);
+    expect(trainThreads('auto', 1000, 64, 16)).toBe(4);
+    expect(trainThreads('auto', 100_000, 1, 8)).toBe(1);
+    expect(trainThreads(3, 10, 10)).toBe(3);
+    expect(sweepThreads('auto', 10, 100, 8)).toBe(1);
+    expect(sweepThreads('auto', 3, 1000, 8)).toBe(3);
+    expect(sweepThreads('auto', 40, 1000, 2)).toBe(2);
+    expect(sweepThreads(8, 3, 10)).toBe(3);
+    expect(parseThreads('3')).toBe(3);
+    expect(parseThreads('auto')).toBe('auto');
   });
 
   it.each(['0', '-1', '1.5', 'many', '65'])('refuses %s with one line', (t) => {
     let err: unknown;
     try {
-      parseThreads(t, 10, 10);
+      parseThreads(t);
     } catch (e) {
       err = e;
     }
