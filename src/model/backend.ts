@@ -86,3 +86,18 @@ export async function selectBackend(pref: BackendPref | string = 'auto'): Promis
     throw new UserError(`backend '${pref}' cannot be loaded: ${firstLine(e)}${hint}`);
   }
 }
+
+/**
+ * The running backend and its build, as benchmarks report it: for wasm whether its SIMD binary
+ * loaded, and that it runs one thread (its threaded build cannot start its own workers under Node;
+ * rasplab's --threads runs one backend per thread instead).
+ */
+export async function backendBuild(): Promise<string> {
+  const name = tf.getBackend();
+  if (name === 'wasm') {
+    const simd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT');
+    return `wasm (${simd ? 'SIMD' : 'no SIMD'}, one thread per backend)`;
+  }
+  if (name === 'cpu') return 'cpu (plain JavaScript)';
+  return name === 'tensorflow' ? 'tensorflow (native TensorFlow via tfjs-node)' : name;
+}

@@ -15,7 +15,7 @@ import { compile } from '../../compiler/index.ts';
 import { LIBRARY_DIR, libraryPrograms } from '../../cli/resolveProgram.ts';
 import { renderTable } from '../../cli/format/table.ts';
 import { verifyModel } from '../../probes/verify.ts';
-import { selectBackend } from '../../src/model/backend.ts';
+import { backendBuild, selectBackend } from '../../src/model/backend.ts';
 import { forward } from '../../src/model/forward.ts';
 import { disposeParams, paramsFromModel } from '../../src/model/params.ts';
 import type { ModelData } from '../../src/model/types.ts';
@@ -183,7 +183,8 @@ function differential(runs: number): void {
 }
 
 export default async function run(): Promise<void> {
-  console.log(`backend: ${await selectBackend(process.env.RASPLAB_BACKEND ?? 'auto')}; ${availableParallelism()} cores`);
+  await selectBackend(process.env.RASPLAB_BACKEND ?? 'auto');
+  console.log(`backend: ${await backendBuild()}; ${availableParallelism()} cores`);
   sizesTable();
   verifyLarger();
   differential(Number(process.env.RASPLAB_BENCH_PROGRAMS ?? 3000));

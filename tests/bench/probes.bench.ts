@@ -13,7 +13,7 @@ import { makeCorruptions } from '../../probes/corruptions.ts';
 import { patchSweep } from '../../probes/patching.ts';
 import { makeProbeSet } from '../../probes/probeSet.ts';
 import { makeRng } from '../../src/rasp/random.ts';
-import { selectBackend } from '../../src/model/backend.ts';
+import { backendBuild, selectBackend } from '../../src/model/backend.ts';
 import { BOS, FORMAT_VERSION, type ModelConfig, type ModelData, type WeightArray } from '../../src/model/types.ts';
 import { reverse } from '../compiler/programs.ts';
 import { LoadedModel } from '../../src/model/loadedModel.ts';
@@ -70,7 +70,8 @@ export default async function run(): Promise<void> {
   const task = { vocab, minLen: 1, maxLen: 8 };
   const set = makeProbeSet(prog, { ...task, n: 1000, seed: 0 });
   const pairs = makeCorruptions(prog, set, 'token', task, 0);
-  console.log(`backend: ${await selectBackend(process.env.RASPLAB_BACKEND ?? 'auto')}; ${availableParallelism()} cores; ${set.inputs.length} inputs`);
+  await selectBackend(process.env.RASPLAB_BACKEND ?? 'auto');
+  console.log(`backend: ${await backendBuild()}; ${availableParallelism()} cores; ${set.inputs.length} inputs`);
   const seconds = async (f: () => Promise<unknown>) => {
     const t0 = performance.now();
     await f();

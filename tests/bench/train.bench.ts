@@ -8,7 +8,7 @@ import Table from 'cli-table3';
 import { aggregate, expr, indices, length, select, selectorWidth, tokens, zipmap } from '../../src/rasp/builder.ts';
 import type { SOp } from '../../src/rasp/ast.ts';
 import type { Program } from '../../src/rasp/program.ts';
-import { selectBackend } from '../../src/model/backend.ts';
+import { backendBuild, selectBackend } from '../../src/model/backend.ts';
 import { forward } from '../../src/model/forward.ts';
 import { initParams } from '../../src/model/init.ts';
 import type { ModelConfig } from '../../src/model/types.ts';
@@ -211,7 +211,7 @@ export default async function run(): Promise<void> {
     SIZES.forEach((s, i) =>
       sp.push([s.label, fmt(mine[i].tokensPerSec, 0), fmt(cpu[i].tokensPerSec, 0), `${fmt(mine[i].tokensPerSec / cpu[i].tokensPerSec, 2)}×`]),
     );
-    console.log(`\nChosen backend (auto): ${chosen}`);
+    console.log(`\nChosen backend (auto): ${await backendBuild()}; ${availableParallelism()} cores`);
     console.log(sp.toString());
   }
 
