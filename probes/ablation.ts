@@ -21,7 +21,7 @@ import { CleanPrefix } from './cleanPrefix.ts';
 import { batchCaches, disposeCaches, meanActivations, resamplePartners } from './sources.ts';
 import { shareOut } from '../src/threads/shareOut.ts';
 import { sweepThreads, type ThreadCount } from '../src/threads/count.ts';
-import type { AblationRequest } from './ablationWorker.ts';
+import type { SweepRequest } from './sweepWorker.ts';
 
 export { ABLATION_MODES, MODE_BLIND_SPOT, type AblationMode, type BlindSpot } from './ablationModes.ts';
 
@@ -102,15 +102,15 @@ export class Ablator {
 
 const sitesOf = (m: LoadedModel, cs: readonly ComponentRef[]): Site[] => cs.flatMap((c) => hookSites(c, m.config));
 
-/** The jobs in order: the first share on this thread, the others on worker threads (ablationWorker.ts). */
+/** The jobs in order: the first share on this thread, the others on worker threads (sweepWorker.ts). */
 export async function runAblations(m: LoadedModel, set: ProbeSet, jobs: readonly AblationJob[], opts: AblationOptions): Promise<AblationProfile> {
   const threads = sweepThreads(opts.threads ?? 1, jobs.length, set.inputs.length);
   if (threads <= 1) return runHere(m, set, jobs, opts);
   const backend = tf.getBackend();
-  const { here, theirs } = await shareOut<AblationJob, AblationRequest, AblationProfile, AblationResult[]>(jobs, threads, {
-    entry: new URL('./ablationWorker.ts', import.meta.url),
+  const { here, theirs } = await shareOut<AblationJob, SweepRequest, AblationProfile, AblationResult[]>(jobs, threads, {
+    entry: new URL('./sweepWorker.ts', import.meta.url),
     name: 'ablation worker',
-    request: (share) => ({ backend, model: m.data, set, jobs: share, opts: { ...opts, threads: 1 } }),
+    request: (share) => ({ kind: 'ablation', backend, model: m.data, set, jobs: share, opts: { ...opts, threads: 1 } }),
     here: (share) => runHere(m, set, share, opts),
   });
   return { baseline: here.baseline, components: [...here.components, ...theirs.flat()] };

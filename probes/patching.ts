@@ -27,7 +27,7 @@ import { batchCaches, disposeCaches } from './sources.ts';
 import { CleanPrefix } from './cleanPrefix.ts';
 import { shareOut } from '../src/threads/shareOut.ts';
 import { sweepThreads, type ThreadCount } from '../src/threads/count.ts';
-import type { PatchRequest } from './patchWorker.ts';
+import type { SweepRequest } from './sweepWorker.ts';
 
 export interface PatchMetrics {
   /** Mean clean-answer logit difference of the clean, corrupt and patched runs. */
@@ -242,10 +242,10 @@ export async function patchSweep(model: LoadedModel, pairs: CorruptPairs, opts: 
   const threads = sweepThreads(opts.threads ?? 1, jobs.length, pairs.clean.inputs.length);
   if (threads <= 1) return runPatchJobs(model, pairs, jobs, opts);
   const backend = tf.getBackend();
-  const { here, theirs } = await shareOut<PatchJob, PatchRequest, PatchResult[], PatchResult[]>(jobs, threads, {
-    entry: new URL('./patchWorker.ts', import.meta.url),
+  const { here, theirs } = await shareOut<PatchJob, SweepRequest, PatchResult[], PatchResult[]>(jobs, threads, {
+    entry: new URL('./sweepWorker.ts', import.meta.url),
     name: 'patching worker',
-    request: (share) => ({ backend, model: model.data, pairs, jobs: share, opts: { ...opts, threads: 1 } }),
+    request: (share) => ({ kind: 'patching', backend, model: model.data, pairs, jobs: share, opts: { ...opts, threads: 1 } }),
     here: (share) => runPatchJobs(model, pairs, share, opts),
   });
   return [...here, ...theirs.flat()];
