@@ -3,6 +3,7 @@
  * header metadata. Loading checks the weights against the shapes the config implies, so a file
  * that loads is a file the forward pass can run.
  */
+import { basename, dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import { writeFileAtomic } from '../files/atomicWrite.ts';
 import { jsonProblem, RaspError, UserError } from '../rasp/errors.ts';
 import { readRegularFile, type SizeLimit } from '../rasp/programFile.ts';
@@ -121,9 +122,41 @@ export function modelFileSize(copies: number): SizeLimit {
   return { bytes, refuse };
 }
 
+/**
+ * Where a model file records the file it came from (its program, the model it was fine-tuned
+ * from): an absolute path (as commands resolve them) becomes relative to the model file's folder
+ * when it is near (that folder, below it, or one folder up), else undefined, so a file records
+ * nothing of the machine it was made on; the program's name and source are what commands read.
+ */
+export function nearPath(file: string, modelPath: string): string | undefined {
+  if (!isAbsolute(file)) return undefined;
+  const rel = relative(dirname(resolve(modelPath)), file);
+  const parts = rel.split(sep);
+  if (rel === '' || isAbsolute(rel) || parts.slice(1).includes('..')) return undefined;
+  return parts.join('/');
+}
+
+/**
+ * The labels with recorded paths made portable: an absolute program file near the model becomes
+ * relative to it, any other is dropped (a relative one was relative to some earlier file's folder);
+ * the model a run was fine-tuned from keeps a relative path as typed, an absolute one near or by name.
+ */
+function portableLabels(labels: ModelLabels, modelPath: string): ModelLabels {
+  let out = labels;
+  const p = labels.program;
+  if (p?.file !== undefined) {
+    const { file, ...rest } = p;
+    const near = nearPath(file, modelPath);
+    out = { ...out, program: near !== undefined ? { ...rest, file: near } : rest };
+  }
+  const inh = labels.inherited;
+  if (inh && isAbsolute(inh.file)) out = { ...out, inherited: { ...inh, file: nearPath(inh.file, modelPath) ?? basename(inh.file) } };
+  return out;
+}
+
 /** A crash or a full disk never leaves half a model where a whole one was (see atomicWrite.ts). */
 export function saveModel(path: string, m: ModelData): void {
-  writeFileAtomic(path, serializeModel(m));
+  writeFileAtomic(path, serializeModel({ ...m, labels: portableLabels(m.labels, path) }));
 }
 
 export function loadModel(path: string, opts: LoadOptions = {}): ModelData {
