@@ -24,6 +24,7 @@ import { register as registerReport } from './commands/report.ts';
 import { register as registerDemo } from './commands/demo.ts';
 import { register as registerExport } from './commands/export.ts';
 import { register as registerImport } from './commands/import.ts';
+import { register as registerCache } from './commands/cache.ts';
 import { exitCodeOf, reportError } from './errors.ts';
 import { processIo, type CliIo } from './format/output.ts';
 import { closeModels } from './openModel.ts';
@@ -89,6 +90,7 @@ export function buildProgram(io: CliIo = processIo): Command {
   registerReport(program);
   registerExport(program);
   registerImport(program);
+  registerCache(program);
   registerDemo(program);
   return program;
 }
