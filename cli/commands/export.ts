@@ -49,5 +49,6 @@ export function register(program: Command): void {
       writeFileAtomic(flags.tl, files.safetensors);
       writeFileAtomic(configPath, files.config);
       println(io.out, `wrote ${flags.tl} (state dict) and ${configPath} (HookedTransformerConfig), for TransformerLens 3.5`);
+      println(io.out, `token 0 is BOS: start every input with it; the other ids are metadata 'rasplab.tokens' (${model.config.vocab.length} tokens)`);
     });
 }

@@ -14,6 +14,7 @@ import { encodeTransformerLens } from '../../src/model/exportTL.ts';
 import { importTransformerLens } from '../../src/model/importTL.ts';
 import { loadModel } from '../../src/model/modelFile.ts';
 import { decodeSafetensors } from '../../src/model/safetensors.ts';
+import { TL_CONFIG_FIELDS } from '../../src/model/tlFormat.ts';
 import type { ModelData } from '../../src/model/types.ts';
 import { enumerateInputs } from '../../src/rasp/inputs.ts';
 import { loadProgram } from '../../src/rasp/load.ts';
@@ -72,6 +73,7 @@ function hookedTransformerStateDict(cfg: Record<string, unknown>): [string, numb
 function roundTrip(m: ModelData): ModelData {
   const files = encodeTransformerLens(m);
   const config = JSON.parse(files.config) as Record<string, unknown>;
+  for (const key of Object.keys(config)) expect(TL_CONFIG_FIELDS, `config field ${key}`).toContain(key);
   const spec = readSafetensorsSpec(files.safetensors);
   const expected = hookedTransformerStateDict(config);
   const byName = (a: [string, number[], string], b: [string, number[], string]) => a[0].localeCompare(b[0]);
