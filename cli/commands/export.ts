@@ -9,11 +9,7 @@ import { println, ioOf } from '../format/output.ts';
 import { allowNonFiniteOption, type ModelFileFlags } from '../options.ts';
 import { loadModelArg } from '../probeContext.ts';
 import { helpExamples } from '../format/invocation.ts';
-
-/** The config file that goes with a state dict file: same name, `.json` for `.safetensors`. */
-export function tlConfigPath(stateDictPath: string): string {
-  return stateDictPath.replace(/\.safetensors$/, '') + '.json';
-}
+import { tlConfigPath } from '../../src/model/tlFormat.ts';
 
 export function register(program: Command): void {
   program

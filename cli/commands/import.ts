@@ -13,7 +13,7 @@ import { helpExamples } from '../format/invocation.ts';
 import { outputNameOption, programOption, vocabOption } from '../options.ts';
 import { requiredOption } from '../requiredOption.ts';
 import { resolveProgram } from '../resolveProgram.ts';
-import { tlConfigPath } from './export.ts';
+import { tlConfigPath } from '../../src/model/tlFormat.ts';
 
 interface ImportFlags {
   readonly tl: string;

@@ -126,3 +126,8 @@ export const TL_META = {
 } as const;
 
 export const TL_EXPORT_VERSION = '1';
+
+/** The config file that goes with a state dict file: same name, `.json` for `.safetensors`. */
+export function tlConfigPath(stateDictPath: string): string {
+  return `${stateDictPath.replace(/\.safetensors$/, '')}.json`;
+}
