@@ -66,7 +66,13 @@ export function register(program: Command): void {
         }
       };
       // float64 state dicts take twice the bytes of the float32 model they hold.
-      const stateDict = decodeSafetensors(read(flags.tl, 'state dict', 2), flags.tl, { dtypes: ['F16', 'BF16', 'F64', 'BOOL'] });
+      const bytes = read(flags.tl, 'state dict', 2);
+      // A pickle (torch.save's format, in a zip since torch 1.6) is never unpickled: it can run code.
+      // (A safetensors file's header length may start with those bytes too, but its JSON header then opens at byte 8.)
+      const pickled = (bytes[0] === 0x80 && bytes[1] >= 2 && bytes[1] <= 5) || (bytes[0] === 0x50 && bytes[1] === 0x4b && bytes[2] === 0x03);
+      if (pickled && bytes[8] !== 0x7b)
+        throw new UserError(`${flags.tl}: a torch.save pickle, not safetensors; save it with safetensors.torch.save_file(model.state_dict(), PATH)`);
+      const stateDict = decodeSafetensors(bytes, flags.tl, { dtypes: ['F16', 'BF16', 'F64', 'BOOL'] });
       let config: unknown;
       try {
         config = JSON.parse(read(configPath, 'config', 1).toString('utf8'));

@@ -97,6 +97,15 @@ describe('import --tl', () => {
     );
   });
 
+  it('refuses a torch.save file without unpickling it', async () => {
+    const { config } = await plainTL('pickle');
+    const state = join(tmp.dir, 'model.pt');
+    writeFileSync(state, Buffer.from([0x50, 0x4b, 0x03, 0x04, 0, 0, 0, 0, 0, 0, 0, 0]));
+    expect(await refused('import', '--tl', state, '--config', config, '-o', join(tmp.dir, 'x.safetensors'))).toBe(
+      `rasplab: ${state}: a torch.save pickle, not safetensors; save it with safetensors.torch.save_file(model.state_dict(), PATH)`,
+    );
+  });
+
   it('refuses a config that is not JSON', async () => {
     const { state } = await plainTL('badjson');
     const config = tmp.file('bad.json', '{"d_model": 33,');
