@@ -12,6 +12,7 @@ import { valueKey, type Value } from '../rasp/values.ts';
 import { describeNonFinite, firstNonFinite } from './finite.ts';
 import { decodeSafetensors, encodeSafetensors, MAX_HEADER_BYTES } from './safetensors.ts';
 import { expectedShapes, sameShape } from './shapes.ts';
+import { TL_META } from './tlFormat.ts';
 import {
   BOS,
   FORMAT_VERSION,
@@ -77,6 +78,8 @@ export function deserializeModel(bytes: Uint8Array, sourceName: string, opts: Lo
     throw new UserError(`${sourceName}: ${why}`);
   };
   const format = metadata[META_FORMAT];
+  if (format === undefined && metadata[TL_META.export] !== undefined)
+    fail(`a TransformerLens state dict (written by export --tl), not a rasplab model; make one with: rasplab import --tl ${sourceName} -o MODEL.safetensors`);
   if (format === undefined) fail(`not a rasplab model: metadata '${META_FORMAT}' is missing`);
   if (format !== String(FORMAT_VERSION)) fail(`model format ${JSON.stringify(format)} is not supported (this version reads format ${FORMAT_VERSION})`);
   const parse = (key: string): unknown => {

@@ -121,6 +121,15 @@ describe('import --tl', () => {
 });
 
 describe('export --tl', () => {
+  it('writes a file other commands do not mistake for a rasplab model', async () => {
+    const tl = join(tmp.dir, 'run.tl.safetensors');
+    expect((await cli('export', FIXTURE, '--tl', tl)).code).toBe(0);
+    expect(await refused('run', tl, '--input', 'a b')).toBe(
+      `rasplab: ${tl}: a TransformerLens state dict (written by export --tl), not a rasplab model; ` +
+        `make one with: rasplab import --tl ${tl} -o MODEL.safetensors`,
+    );
+  });
+
   it('refuses a destination that is not .safetensors', async () => {
     expect(await refused('export', FIXTURE, '--tl', join(tmp.dir, 'out.pt'))).toMatch(/must end in \.safetensors/);
   });
