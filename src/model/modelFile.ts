@@ -73,13 +73,15 @@ export function serializeModel(m: ModelData): Uint8Array {
 }
 
 export function deserializeModel(bytes: Uint8Array, sourceName: string, opts: LoadOptions = {}): ModelData {
-  const { tensors, metadata } = decodeSafetensors(bytes, sourceName);
   const fail = (why: string): never => {
     throw new UserError(`${sourceName}: ${why}`);
   };
+  const notExported = (meta: Record<string, string>) => {
+    if (meta[META_FORMAT] === undefined && meta[TL_META.export] !== undefined)
+      fail(`a TransformerLens state dict (written by export --tl), not a rasplab model; make one with: rasplab import --tl ${sourceName} -o MODEL.safetensors`);
+  };
+  const { tensors, metadata } = decodeSafetensors(bytes, sourceName, { checkMetadata: notExported });
   const format = metadata[META_FORMAT];
-  if (format === undefined && metadata[TL_META.export] !== undefined)
-    fail(`a TransformerLens state dict (written by export --tl), not a rasplab model; make one with: rasplab import --tl ${sourceName} -o MODEL.safetensors`);
   if (format === undefined) fail(`not a rasplab model: metadata '${META_FORMAT}' is missing`);
   if (format !== String(FORMAT_VERSION)) fail(`model format ${JSON.stringify(format)} is not supported (this version reads format ${FORMAT_VERSION})`);
   const parse = (key: string): unknown => {

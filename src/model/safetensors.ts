@@ -24,6 +24,8 @@ const isDtype = (x: unknown): x is Dtype => typeof x === 'string' && Object.hasO
 export interface DecodeOptions {
   /** Dtypes accepted besides F32 (default: none). */
   readonly dtypes?: readonly Dtype[];
+  /** Sees the metadata before any tensor is checked: a reader may refuse a kind of file by what it says it is. */
+  readonly checkMetadata?: (metadata: Record<string, string>) => void;
 }
 
 const HEADER_LEN_BYTES = 8;
@@ -149,6 +151,7 @@ export function decodeSafetensors(bytes: Uint8Array, sourceName: string, opts: D
     for (const [k, v] of pairs) if (typeof v !== 'string') fail(`__metadata__ entry '${k}' is not a string`);
     metadata = Object.fromEntries(pairs) as Record<string, string>;
   }
+  opts.checkMetadata?.(metadata);
 
   const dataStart = HEADER_LEN_BYTES + headerLen;
   const dataLen = bytes.length - dataStart;
