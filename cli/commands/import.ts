@@ -7,6 +7,7 @@
 import { resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { jsonProblem, RaspError, UserError } from '../../src/rasp/errors.ts';
+import { ceilingOf } from '../../src/rasp/limits.ts';
 import type { Value } from '../../src/rasp/values.ts';
 import { ioOf, println } from '../format/output.ts';
 import { helpExamples } from '../format/invocation.ts';
@@ -86,7 +87,8 @@ export function register(program: Command): void {
         const vocab = flags.vocab ?? prog.vocab;
         if (!vocab) throw new UserError(`program '${prog.name}' states no vocabulary: give --vocab (token 1 is its first token, token 0 is BOS)`);
         const nCtx = (config as { n_ctx?: unknown } | null)?.n_ctx;
-        const maxLen = typeof nCtx === 'number' && nCtx > 1 ? nCtx - 1 : (prog.maxLen ?? 1);
+        // (A context past the length ceiling is refused by the import, with its reason; the output's values are not worked out that far.)
+        const maxLen = typeof nCtx === 'number' && nCtx > 1 ? Math.min(nCtx - 1, ceilingOf('maxLen')) : (prog.maxLen ?? 1);
         const { programOutputSpec, outputName } = await import('../../src/train/outputSpec.ts');
         task = {
           vocab,

@@ -136,7 +136,8 @@ export function readTLConfig(raw: unknown, name: string): TLShape {
     nCtx: c.n_ctx as number,
     norm: norm as TLShape['norm'],
     causal: dir === 'causal',
-    actFn: actFn as 'relu' | 'gelu',
+    // An attention-only model never applies its act_fn.
+    actFn: actFn === 'gelu' ? 'gelu' : 'relu',
     attnScale,
   };
 }
