@@ -33,7 +33,7 @@ function tlCache(tlFile: string, tokens: number[]): Map<string, [number[], numbe
     'print(json.dumps(out))',
   ].join('\n');
   const text = execFileSync('python3', ['-c', driver, tlFile, JSON.stringify(tokens)], {
-    env: { ...process.env, PYTHONPATH: join(ROOT, 'tests/support/tl_stand_in') },
+    env: { ...process.env, PYTHONPATH: join(ROOT, 'tests/support/tl_stand_in'), PYTHONDONTWRITEBYTECODE: '1' },
     encoding: 'utf8',
     maxBuffer: 64 << 20,
   });

@@ -28,7 +28,7 @@ beforeAll(async () => {
 afterAll(() => tmp.cleanup());
 
 function python(args: string[]): string {
-  return execFileSync('python3', args, { env: { ...process.env, PYTHONPATH: STAND_IN }, encoding: 'utf8' });
+  return execFileSync('python3', args, { env: { ...process.env, PYTHONPATH: STAND_IN, PYTHONDONTWRITEBYTECODE: '1' }, encoding: 'utf8' });
 }
 
 /** The example's load → run, for each input, as JSON logits [pos][d_vocab_out]. */
