@@ -12,8 +12,8 @@
 import { formatValue } from '../rasp/values.ts';
 import { LN_EPS } from './layerNorm.ts';
 import { encodeSafetensors } from './safetensors.ts';
-import { dVocabOut } from './shapes.ts';
-import { TL_EXPORT_VERSION, TL_IGNORE, TL_MASK, TL_META } from './tlFormat.ts';
+import { dVocabOut, sameShape } from './shapes.ts';
+import { TL_EXPORT_VERSION, TL_IGNORE, TL_MASK, TL_META, tlParameterShapes, type TLShape } from './tlFormat.ts';
 import type { ModelData, WeightArray } from './types.ts';
 import { zeros } from './weightArray.ts';
 
@@ -134,7 +134,30 @@ export function exportTransformerLens(m: ModelData): TLExport {
     [TL_META.output]: JSON.stringify(out.encoding === 'categorical' ? { encoding: 'categorical', values: out.values.map(formatValue) } : out),
     [TL_META.inert]: JSON.stringify(inert),
   };
+  checkAgainstTable(sd, {
+    nLayers: c.layers.length,
+    dModel: D,
+    nHeads,
+    dHead,
+    dMlp,
+    attnOnly,
+    dVocab: c.vocab.length,
+    dVocabOut: dVocabOut(c),
+    nCtx: c.nCtx,
+    norm: ln ? 'LN' : null,
+    causal: c.causal,
+    actFn: c.actFn,
+    attnScale: c.attnScale,
+  });
   return { config, stateDict: sd, dtypes, metadata };
+}
+
+/** The parameters written are the ones TransformerLens's table (tlFormat.ts) lists, with its shapes; else a bug here. */
+function checkAgainstTable(sd: ReadonlyMap<string, WeightArray>, s: TLShape): void {
+  const table = tlParameterShapes(s);
+  const written = [...sd.keys()].filter((k) => !k.endsWith(`.${TL_MASK}`) && !k.endsWith(`.${TL_IGNORE}`));
+  const wrong = written.find((k) => !table.has(k) || !sameShape(sd.get(k)!.shape, table.get(k)!)) ?? [...table.keys()].find((k) => !sd.has(k));
+  if (wrong !== undefined) throw new Error(`exportTransformerLens: '${wrong}' does not match TransformerLens's state dict`);
 }
 
 /** The two files of an export: the state dict as safetensors, and the config as JSON. */

@@ -17,7 +17,7 @@ import { LN_EPS } from './layerNorm.ts';
 import { validateConfig, validateLabels, validateTraining } from './modelFile.ts';
 import type { SafetensorsContents } from './safetensors.ts';
 import { expectedShapes, sameShape } from './shapes.ts';
-import { TL_CONFIG_FIELDS, TL_IGNORE, TL_MASK, TL_META } from './tlFormat.ts';
+import { TL_CONFIG_FIELDS, TL_IGNORE, TL_MASK, TL_META, tlParameterShapes, type TLShape } from './tlFormat.ts';
 import { BOS, FORMAT_VERSION, type LayerConfig, type ModelConfig, type ModelData, type ModelLabels, type OutputSpec, type WeightArray } from './types.ts';
 import { zeros } from './weightArray.ts';
 
@@ -34,23 +34,6 @@ export interface ImportInput {
   readonly config: unknown;
   readonly configName: string;
   readonly task?: ImportTask;
-}
-
-/** The architecture a TransformerLens config describes, in the terms rasplab's forward pass has. */
-interface TLShape {
-  readonly nLayers: number;
-  readonly dModel: number;
-  readonly nHeads: number;
-  readonly dHead: number;
-  readonly dMlp: number;
-  readonly attnOnly: boolean;
-  readonly dVocab: number;
-  readonly dVocabOut: number;
-  readonly nCtx: number;
-  readonly norm: 'LN' | 'LNPre' | null;
-  readonly causal: boolean;
-  readonly actFn: 'relu' | 'gelu';
-  readonly attnScale: number;
 }
 
 const isObj = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
@@ -140,45 +123,6 @@ export function readTLConfig(raw: unknown, name: string): TLShape {
     actFn: actFn === 'gelu' ? 'gelu' : 'relu',
     attnScale,
   };
-}
-
-/** The parameters (not buffers) a HookedTransformer of this shape has, with their shapes. */
-export function tlParameterShapes(s: TLShape): Map<string, number[]> {
-  const { dModel: d, nHeads: H, dHead: E } = s;
-  const out = new Map<string, number[]>();
-  out.set('embed.W_E', [s.dVocab, d]);
-  out.set('pos_embed.W_pos', [s.nCtx, d]);
-  const ln = s.norm === 'LN';
-  for (let l = 0; l < s.nLayers; l++) {
-    const p = `blocks.${l}`;
-    if (ln) {
-      out.set(`${p}.ln1.w`, [d]);
-      out.set(`${p}.ln1.b`, [d]);
-      if (!s.attnOnly) {
-        out.set(`${p}.ln2.w`, [d]);
-        out.set(`${p}.ln2.b`, [d]);
-      }
-    }
-    for (const x of ['Q', 'K', 'V']) {
-      out.set(`${p}.attn.W_${x}`, [H, d, E]);
-      out.set(`${p}.attn.b_${x}`, [H, E]);
-    }
-    out.set(`${p}.attn.W_O`, [H, E, d]);
-    out.set(`${p}.attn.b_O`, [d]);
-    if (!s.attnOnly) {
-      out.set(`${p}.mlp.W_in`, [d, s.dMlp]);
-      out.set(`${p}.mlp.b_in`, [s.dMlp]);
-      out.set(`${p}.mlp.W_out`, [s.dMlp, d]);
-      out.set(`${p}.mlp.b_out`, [d]);
-    }
-  }
-  if (ln) {
-    out.set('ln_final.w', [d]);
-    out.set('ln_final.b', [d]);
-  }
-  out.set('unembed.W_U', [d, s.dVocabOut]);
-  out.set('unembed.b_U', [s.dVocabOut]);
-  return out;
 }
 
 const shapeText = (shape: readonly number[]) => `[${shape.join(', ')}]`;
