@@ -22,6 +22,9 @@ import { register as registerCheck } from './commands/check.ts';
 import { register as registerTui } from './commands/tui.ts';
 import { register as registerReport } from './commands/report.ts';
 import { register as registerDemo } from './commands/demo.ts';
+import { register as registerExport } from './commands/export.ts';
+import { register as registerImport } from './commands/import.ts';
+import { register as registerCache } from './commands/cache.ts';
 import { exitCodeOf, reportError } from './errors.ts';
 import { processIo, type CliIo } from './format/output.ts';
 import { closeModels } from './openModel.ts';
@@ -85,6 +88,9 @@ export function buildProgram(io: CliIo = processIo): Command {
   registerCheck(program);
   registerTui(program);
   registerReport(program);
+  registerExport(program);
+  registerImport(program);
+  registerCache(program);
   registerDemo(program);
   return program;
 }

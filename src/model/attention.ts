@@ -9,13 +9,17 @@ import type { HookPoints } from './hookPoints.ts';
 import type { Params } from './params.ts';
 import type { LayerConfig } from './types.ts';
 
-/** Value added to the scores of keys a query may not see. Finite, so a fully hooked row stays NaN-free. */
-export const MASKED_SCORE = -1e9;
+/**
+ * The score of a key a query may not see: -inf, as in TransformerLens (its `attn.IGNORE`), so
+ * `hook_attn_scores` reads the same in both. A row with every key masked (only a patch can make
+ * one) would softmax to NaN; its pattern is 0 instead, as TransformerLens makes it.
+ */
+export const MASKED_SCORE = -Infinity;
 
 /**
- * Additive mask [batch, 1, q, k]: 0 where key k is visible from query q, MASKED_SCORE where it is a
- * future position (causal) or padding (k >= lengths[b], or 0 in `visible`, [batch · pos] row-major,
- * when given). Null when nothing is masked.
+ * Which keys each query sees, bool [batch or 1, 1, q, k]: false where key k is a future position
+ * (causal) or padding (k >= lengths[b], or 0 in `visible`, [batch · pos] row-major, when given).
+ * Null when nothing is masked.
  */
 export function attentionMask(nPos: number, lengths: readonly number[] | undefined, causal: boolean, visible?: Float32Array): tf.Tensor | null {
   const padded = visible !== undefined ? visible.includes(0) : lengths !== undefined && lengths.some((n) => n < nPos);
@@ -26,9 +30,7 @@ export function attentionMask(nPos: number, lengths: readonly number[] | undefin
     if (causal) parts.push(tf.reshape(tf.lessEqual(tf.reshape(keys, [1, nPos]), tf.reshape(keys, [nPos, 1])), [1, 1, nPos, nPos]));
     if (padded && visible) parts.push(tf.greater(tf.tensor(visible, [visible.length / nPos, 1, 1, nPos]), 0));
     else if (padded) parts.push(tf.less(tf.reshape(keys, [1, 1, 1, nPos]), tf.tensor(lengths!, [lengths!.length, 1, 1, 1], 'int32')));
-    const visibleKeys = parts.length === 2 ? tf.logicalAnd(parts[0], parts[1]) : parts[0];
-    // (1 - visible) · MASKED_SCORE: 0 where visible, MASKED_SCORE elsewhere.
-    return tf.mul(tf.sub(1, tf.cast(visibleKeys, 'float32')), MASKED_SCORE);
+    return parts.length === 2 ? tf.logicalAnd(parts[0], parts[1]) : parts[0];
   });
 }
 
@@ -69,9 +71,11 @@ export function attention(
 
   let scores: tf.Tensor = tf.reshape(tf.matMul(headsToBatch(q, B, P, H, E), headsToBatch(k, B, P, H, E), false, true), [B, H, P, P]);
   if (attnScale !== 1) scores = tf.div(scores, attnScale);
-  if (mask) scores = tf.add(scores, mask);
+  if (mask) scores = tf.where(tf.broadcastTo(mask, [B, H, P, P]), scores, tf.fill([B, H, P, P], MASKED_SCORE));
   scores = hooks.apply(`blocks.${layer}.attn.hook_attn_scores`, scores);
-  const pattern = hooks.apply(`blocks.${layer}.attn.hook_pattern`, tf.softmax(scores, -1));
+  let probs = tf.softmax(scores, -1);
+  if (mask) probs = tf.where(tf.isNaN(probs), tf.zerosLike(probs), probs);
+  const pattern = hooks.apply(`blocks.${layer}.attn.hook_pattern`, probs);
 
   const zh = tf.matMul(tf.reshape(pattern, [B * H, P, P]) as tf.Tensor3D, headsToBatch(v, B, P, H, E));
   const z = hooks.apply(`blocks.${layer}.attn.hook_z`, tf.transpose(tf.reshape(zh, [B, H, P, E]), [0, 2, 1, 3]));

@@ -4,8 +4,9 @@
  * Per layer: resid_pre → (ln1) → attention → resid_mid = resid_pre + attn_out → (ln2) → MLP →
  * resid_post = resid_mid + mlp_out; then ln_final and the unembedding. A layer without heads has
  * attn_out = 0 and one without MLP has mlp_out = 0 (those hook points fire with zeros only when
- * someone observes them). `ln_final.hook_normalized` always fires: it is the identity when the
- * model has no normalisation, so callers can read or patch "what the unembedding sees" uniformly.
+ * someone observes them). `unembed.hook_in` always fires, so callers can read or patch "what the
+ * unembedding sees" whether or not the model has a final layer norm; the layer norms' own points
+ * (`hook_scale`, `hook_normalized`, before weight and bias) exist only in models with LayerNorm.
  *
  * Everything is plain tfjs ops on the given params, so gradients flow (tf.variableGrads) and the
  * caller's tf.tidy frees all intermediates. Cached tensors belong to the caller.
@@ -60,7 +61,8 @@ export function forward(config: ModelConfig, params: Params, input: ForwardInput
     return t;
   };
   const ln = config.normalization === 'LN';
-  const norm = (x: tf.Tensor, prefix: string) => (ln ? layerNorm(x, w(`${prefix}.w`), w(`${prefix}.b`)) : x);
+  const norm = (x: tf.Tensor, prefix: 'ln_final' | `blocks.${number}.ln${1 | 2}`) =>
+    ln ? layerNorm(x, w(`${prefix}.w`), w(`${prefix}.b`), (point, t) => hooks.apply(`${prefix}.${point}`, t)) : x;
   /** A sublayer that is absent still shows its (zero) output to whoever observes it. */
   const zeroOutput = (h: HookName): tf.Tensor | null => (hooks.observed(h) ? hooks.apply(h, tf.zeros([B, P, D])) : null);
 
@@ -112,14 +114,14 @@ export function forward(config: ModelConfig, params: Params, input: ForwardInput
     resid = hooks.apply(`blocks.${l}.hook_resid_post`, resid);
   });
 
-  const final = hooks.apply('ln_final.hook_normalized', norm(resid, 'ln_final'));
+  const final = hooks.apply('unembed.hook_in', norm(resid, 'ln_final'));
   const O = dVocabOut(config);
   const logits = tf.reshape(tf.add(tf.matMul(tf.reshape(final, [B * P, D]) as tf.Tensor2D, w('unembed.W_U') as tf.Tensor2D), w('unembed.b_U')), [
     B,
     P,
     O,
   ]) as tf.Tensor3D;
-  return { logits, cache: hooks.cache };
+  return { logits: hooks.apply('unembed.hook_out', logits), cache: hooks.cache };
 }
 
 /** The layer a pass given `from` starts at, checked: a hook or visible keys before it would be silently skipped. */

@@ -6,13 +6,20 @@
  * Names and shapes are TransformerLens's.
  */
 import type * as tf from '@tensorflow/tfjs';
+import { dVocabOut } from './shapes.ts';
 import type { ModelConfig } from './types.ts';
 
-/** What one axis of a hooked activation indexes. `pos` is the (query) position; `keyPos` the key position. */
-export type HookAxis = 'batch' | 'pos' | 'keyPos' | 'head' | 'dHead' | 'dModel' | 'neuron';
+/**
+ * What one axis of a hooked activation indexes. `pos` is the (query) position; `keyPos` the key
+ * position; `one` an axis of length 1 (a layer norm's scale per position); `logit` the unembedding's outputs.
+ */
+export type HookAxis = 'batch' | 'pos' | 'keyPos' | 'head' | 'dHead' | 'dModel' | 'neuron' | 'one' | 'logit';
 
-/** Where a hook point lives, and so whether a layer has it. */
-type Scope = 'model' | 'layer' | 'attn' | 'mlp';
+/**
+ * Where a hook point lives, and so whether a model or layer has it: `ln` points exist only in models
+ * with LayerNorm, `ln1` / `ln2` where the layer also has the sublayer that norm feeds.
+ */
+type Scope = 'model' | 'ln' | 'layer' | 'ln1' | 'attn' | 'ln2' | 'mlp';
 
 interface HookPointSpec {
   readonly scope: Scope;
@@ -23,17 +30,27 @@ const RESID: readonly HookAxis[] = ['batch', 'pos', 'dModel'];
 const PER_HEAD: readonly HookAxis[] = ['batch', 'pos', 'head', 'dHead'];
 const SCORES: readonly HookAxis[] = ['batch', 'head', 'pos', 'keyPos'];
 const NEURONS: readonly HookAxis[] = ['batch', 'pos', 'neuron'];
+const SCALE: readonly HookAxis[] = ['batch', 'pos', 'one'];
 
-/** Hook points outside the blocks, by full name. */
+/**
+ * Hook points outside the blocks, by full name, in firing order. As in TransformerLens, a layer
+ * norm's `hook_normalized` is the centred stream divided by `hook_scale`, before its weight and
+ * bias; `unembed.hook_in` is what the unembedding reads, `unembed.hook_out` the logits.
+ */
 const MODEL_POINTS = {
   hook_embed: { scope: 'model', axes: RESID },
   hook_pos_embed: { scope: 'model', axes: RESID },
-  'ln_final.hook_normalized': { scope: 'model', axes: RESID },
+  'ln_final.hook_scale': { scope: 'ln', axes: SCALE },
+  'ln_final.hook_normalized': { scope: 'ln', axes: RESID },
+  'unembed.hook_in': { scope: 'model', axes: RESID },
+  'unembed.hook_out': { scope: 'model', axes: ['batch', 'pos', 'logit'] },
 } as const satisfies Record<string, HookPointSpec>;
 
 /** Hook points of block l, by their name after `blocks.{l}.`, in firing order. */
 const LAYER_POINTS = {
   hook_resid_pre: { scope: 'layer', axes: RESID },
+  'ln1.hook_scale': { scope: 'ln1', axes: SCALE },
+  'ln1.hook_normalized': { scope: 'ln1', axes: RESID },
   'attn.hook_q': { scope: 'attn', axes: PER_HEAD },
   'attn.hook_k': { scope: 'attn', axes: PER_HEAD },
   'attn.hook_v': { scope: 'attn', axes: PER_HEAD },
@@ -43,6 +60,8 @@ const LAYER_POINTS = {
   'attn.hook_result': { scope: 'attn', axes: ['batch', 'pos', 'head', 'dModel'] },
   hook_attn_out: { scope: 'layer', axes: RESID },
   hook_resid_mid: { scope: 'layer', axes: RESID },
+  'ln2.hook_scale': { scope: 'ln2', axes: SCALE },
+  'ln2.hook_normalized': { scope: 'ln2', axes: RESID },
   'mlp.hook_pre': { scope: 'mlp', axes: NEURONS },
   'mlp.hook_post': { scope: 'mlp', axes: NEURONS },
   hook_mlp_out: { scope: 'layer', axes: RESID },
@@ -105,21 +124,27 @@ export function hookShape(config: ModelConfig, name: HookName, batch: number, nP
     dHead: L?.dHead ?? 0,
     dModel: config.dModel,
     neuron: L?.dMlp ?? 0,
+    one: 1,
+    logit: dVocabOut(config),
   };
   return specOf(name).axes.map((a) => size[a]);
 }
 
-function present(scope: Scope, L: ModelConfig['layers'][number]): boolean {
-  return scope === 'attn' ? L.nHeads > 0 : scope === 'mlp' ? L.dMlp > 0 : true;
+function present(scope: Scope, config: ModelConfig, L?: ModelConfig['layers'][number]): boolean {
+  const ln = config.normalization === 'LN';
+  if (scope === 'ln') return ln;
+  if (scope === 'model' || scope === 'layer' || !L) return true;
+  const sublayer = scope === 'attn' || scope === 'ln1' ? L.nHeads > 0 : L.dMlp > 0;
+  return sublayer && (scope === 'attn' || scope === 'mlp' || ln);
 }
 
 /** Whether a forward pass of this config offers the hook (the layer exists and has the sublayer). */
 export function hasHook(config: ModelConfig, name: HookName): boolean {
   const parsed = parseHookName(name);
   if (!parsed) return false;
-  if (parsed.layer === undefined) return true;
+  if (parsed.layer === undefined) return present(MODEL_POINTS[parsed.point as ModelHookPoint].scope, config);
   const L = config.layers[parsed.layer];
-  return L !== undefined && present(LAYER_POINTS[parsed.point as LayerHookPoint].scope, L);
+  return L !== undefined && present(LAYER_POINTS[parsed.point as LayerHookPoint].scope, config, L);
 }
 
 /** Every hook point a forward pass of this config offers, in the order they fire. */
@@ -127,9 +152,9 @@ export function hookNames(config: ModelConfig): HookName[] {
   const names: HookName[] = ['hook_embed', 'hook_pos_embed'];
   const points = Object.entries(LAYER_POINTS) as [LayerHookPoint, HookPointSpec][];
   config.layers.forEach((L, l) => {
-    for (const [point, spec] of points) if (present(spec.scope, L)) names.push(layerHook(l, point));
+    for (const [point, spec] of points) if (present(spec.scope, config, L)) names.push(layerHook(l, point));
   });
-  names.push('ln_final.hook_normalized');
+  for (const name of AFTER_BLOCKS) if (hasHook(config, name)) names.push(name);
   return names;
 }
 
@@ -143,13 +168,18 @@ export type HookFn = ((activation: tf.Tensor, hook: HookName) => tf.Tensor) & { 
 /** The hooks of one forward pass, by hook point. */
 export type Hooks = Partial<Record<HookName, HookFn>>;
 
-/** The hook points inside block `layer`'s attention or MLP (not its residual-stream points). */
+/** The hook points inside block `layer`'s attention or MLP, its layer norm's included (not its residual-stream points). */
 export const sublayerHooks = (layer: number, scope: 'attn' | 'mlp'): HookName[] =>
-  (Object.keys(LAYER_POINTS) as LayerHookPoint[]).filter((p) => LAYER_POINTS[p].scope === scope).map((p) => layerHook(layer, p));
+  (Object.keys(LAYER_POINTS) as LayerHookPoint[])
+    .filter((p) => LAYER_POINTS[p].scope === scope || LAYER_POINTS[p].scope === (scope === 'attn' ? 'ln1' : 'ln2'))
+    .map((p) => layerHook(layer, p));
+
+/** The hook points after the last block: the final layer norm's and the unembedding's. */
+const AFTER_BLOCKS: readonly ModelHookPoint[] = ['ln_final.hook_scale', 'ln_final.hook_normalized', 'unembed.hook_in', 'unembed.hook_out'];
 
 /**
  * The latest layer a forward pass may start at (ForwardInput.from) and still fire every hook in
- * `names`: the earliest block among them, n_layers when only ln_final's point is named, -1 when an
+ * `names`: the earliest block among them, n_layers when only points after the blocks are named, -1 when an
  * embedding is (the pass must then start at the tokens).
  */
 export function latestStart(names: Iterable<HookName>, nLayers: number): number {
@@ -158,7 +188,7 @@ export function latestStart(names: Iterable<HookName>, nLayers: number): number 
     const parsed = parseHookName(name);
     if (!parsed) throw new Error(`'${name}' is not a hook point`);
     if (parsed.layer !== undefined) start = Math.min(start, parsed.layer);
-    else if (parsed.point !== 'ln_final.hook_normalized') return -1;
+    else if (!AFTER_BLOCKS.includes(parsed.point as ModelHookPoint)) return -1;
   }
   return start;
 }

@@ -15,8 +15,8 @@
  * Hook names, their axes and which layers have them: hooks.ts. Inputs and labels laid out for a
  * model: batch.ts. What counts as a correct output: scoring.ts. Components (embed, head 1.0,
  * attn1, mlp0, neuron mlp0.n3, layer L1) as values, text only at the edges: components.ts (where
- * each writes, as hook sites: probes/hookSites.ts). Files: modelFile.ts; TransformerLens export:
- * exportTL.ts; backends: backend.ts.
+ * each writes, as hook sites: probes/hookSites.ts). Files: modelFile.ts; TransformerLens export and
+ * import: exportTL.ts, importTL.ts (what TransformerLens expects: tlFormat.ts); backends: backend.ts.
  */
 export { LoadedModel, type ActivationArray, type ActivationCache, type CacheOptions, type ModelInput, type ModelRun, type RunOptions } from './loadedModel.ts';
 export {

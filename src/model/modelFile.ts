@@ -3,6 +3,7 @@
  * header metadata. Loading checks the weights against the shapes the config implies, so a file
  * that loads is a file the forward pass can run.
  */
+import { basename, dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import { writeFileAtomic } from '../files/atomicWrite.ts';
 import { jsonProblem, RaspError, UserError } from '../rasp/errors.ts';
 import { readRegularFile, type SizeLimit } from '../rasp/programFile.ts';
@@ -11,6 +12,7 @@ import { valueKey, type Value } from '../rasp/values.ts';
 import { describeNonFinite, firstNonFinite } from './finite.ts';
 import { decodeSafetensors, encodeSafetensors, MAX_HEADER_BYTES } from './safetensors.ts';
 import { expectedShapes, sameShape } from './shapes.ts';
+import { TL_META } from './tlFormat.ts';
 import {
   BOS,
   FORMAT_VERSION,
@@ -71,10 +73,14 @@ export function serializeModel(m: ModelData): Uint8Array {
 }
 
 export function deserializeModel(bytes: Uint8Array, sourceName: string, opts: LoadOptions = {}): ModelData {
-  const { tensors, metadata } = decodeSafetensors(bytes, sourceName);
   const fail = (why: string): never => {
     throw new UserError(`${sourceName}: ${why}`);
   };
+  const notExported = (meta: Record<string, string>) => {
+    if (meta[META_FORMAT] === undefined && meta[TL_META.export] !== undefined)
+      fail(`a TransformerLens state dict (written by export --tl), not a rasplab model; make one with: rasplab import --tl ${sourceName} -o MODEL.safetensors`);
+  };
+  const { tensors, metadata } = decodeSafetensors(bytes, sourceName, { checkMetadata: notExported });
   const format = metadata[META_FORMAT];
   if (format === undefined) fail(`not a rasplab model: metadata '${META_FORMAT}' is missing`);
   if (format !== String(FORMAT_VERSION)) fail(`model format ${JSON.stringify(format)} is not supported (this version reads format ${FORMAT_VERSION})`);
@@ -121,9 +127,41 @@ export function modelFileSize(copies: number): SizeLimit {
   return { bytes, refuse };
 }
 
+/**
+ * Where a model file records the file it came from (its program, the model it was fine-tuned
+ * from): an absolute path (as commands resolve them) becomes relative to the model file's folder
+ * when it is near (that folder, below it, or one folder up), else undefined, so a file records
+ * nothing of the machine it was made on; the program's name and source are what commands read.
+ */
+export function nearPath(file: string, modelPath: string): string | undefined {
+  if (!isAbsolute(file)) return undefined;
+  const rel = relative(dirname(resolve(modelPath)), file);
+  const parts = rel.split(sep);
+  if (rel === '' || isAbsolute(rel) || parts.slice(1).includes('..')) return undefined;
+  return parts.join('/');
+}
+
+/**
+ * The labels with recorded paths made portable: an absolute program file near the model becomes
+ * relative to it, any other is dropped (a relative one was relative to some earlier file's folder);
+ * the model a run was fine-tuned from keeps a relative path as typed, an absolute one near or by name.
+ */
+function portableLabels(labels: ModelLabels, modelPath: string): ModelLabels {
+  let out = labels;
+  const p = labels.program;
+  if (p?.file !== undefined) {
+    const { file, ...rest } = p;
+    const near = nearPath(file, modelPath);
+    out = { ...out, program: near !== undefined ? { ...rest, file: near } : rest };
+  }
+  const inh = labels.inherited;
+  if (inh && isAbsolute(inh.file)) out = { ...out, inherited: { ...inh, file: nearPath(inh.file, modelPath) ?? basename(inh.file) } };
+  return out;
+}
+
 /** A crash or a full disk never leaves half a model where a whole one was (see atomicWrite.ts). */
 export function saveModel(path: string, m: ModelData): void {
-  writeFileAtomic(path, serializeModel(m));
+  writeFileAtomic(path, serializeModel({ ...m, labels: portableLabels(m.labels, path) }));
 }
 
 export function loadModel(path: string, opts: LoadOptions = {}): ModelData {

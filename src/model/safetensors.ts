@@ -1,8 +1,10 @@
 /**
- * A small safetensors codec for float32 tensors: an 8-byte little-endian header length, a JSON
- * header naming each tensor's dtype, shape and byte range, then the raw little-endian data.
- * Decoding checks every claim the header makes against the bytes, so a truncated or edited file
- * is refused with a message naming it instead of producing garbage weights.
+ * A small safetensors codec: an 8-byte little-endian header length, a JSON header naming each
+ * tensor's dtype, shape and byte range, then the raw little-endian data. rasplab's own files hold
+ * float32 only; a TransformerLens state dict may also hold float16, bfloat16, float64 and the bool
+ * buffer `attn.mask`, which a caller may accept (every value is widened or rounded to float32 in
+ * memory). Decoding checks every claim the header makes against the bytes, so a truncated or
+ * edited file is refused with a message naming it instead of producing garbage weights.
  */
 import { jsonProblem, UserError } from '../rasp/errors.ts';
 import type { WeightArray } from './types.ts';
@@ -10,10 +12,23 @@ import type { WeightArray } from './types.ts';
 export interface SafetensorsContents {
   readonly tensors: Map<string, WeightArray>;
   readonly metadata: Record<string, string>;
+  /** Each tensor's dtype as the file stores it (its values are float32 in `tensors`). */
+  readonly dtypes: Map<string, Dtype>;
+}
+
+/** The dtypes this codec reads; it writes F32 and BOOL. */
+export type Dtype = 'F32' | 'F16' | 'BF16' | 'F64' | 'BOOL';
+const DTYPE_BYTES: Record<Dtype, number> = { F32: 4, F16: 2, BF16: 2, F64: 8, BOOL: 1 };
+const isDtype = (x: unknown): x is Dtype => typeof x === 'string' && Object.hasOwn(DTYPE_BYTES, x);
+
+export interface DecodeOptions {
+  /** Dtypes accepted besides F32 (default: none). */
+  readonly dtypes?: readonly Dtype[];
+  /** Sees the metadata before any tensor is checked: a reader may refuse a kind of file by what it says it is. */
+  readonly checkMetadata?: (metadata: Record<string, string>) => void;
 }
 
 const HEADER_LEN_BYTES = 8;
-const F32_BYTES = 4;
 /** Header size beyond which a length field is certainly corrupt (the format's own limit is 100 MB). */
 export const MAX_HEADER_BYTES = 100_000_000;
 
@@ -31,8 +46,16 @@ function elementCount(shape: readonly number[]): number {
   return shape.reduce((a, b) => a * b, 1);
 }
 
-/** Encodes tensors (in the map's order) and string metadata. Data is aligned to 8 bytes, as the format recommends. */
-export function encodeSafetensors(tensors: ReadonlyMap<string, WeightArray>, metadata: Record<string, string> = {}): Uint8Array {
+/**
+ * Encodes tensors (in the map's order) and string metadata. Data is aligned to 8 bytes, as the
+ * format recommends. A tensor `dtypes` marks BOOL is written one byte per value (non-zero: true).
+ */
+export function encodeSafetensors(
+  tensors: ReadonlyMap<string, WeightArray>,
+  metadata: Record<string, string> = {},
+  dtypes: ReadonlyMap<string, 'F32' | 'BOOL'> = new Map(),
+): Uint8Array {
+  const bytesOf = (name: string) => DTYPE_BYTES[dtypes.get(name) ?? 'F32'];
   // Entries are collected as pairs and turned into objects with Object.fromEntries, so that names
   // like "__proto__" become ordinary keys.
   const entries: [string, unknown][] = [];
@@ -42,8 +65,9 @@ export function encodeSafetensors(tensors: ReadonlyMap<string, WeightArray>, met
     if (name === '__metadata__') throw new Error('a tensor may not be named __metadata__');
     const n = elementCount(w.shape);
     if (n !== w.data.length) throw new Error(`tensor ${name}: shape [${w.shape.join(', ')}] needs ${n} values, has ${w.data.length}`);
-    entries.push([name, { dtype: 'F32', shape: [...w.shape], data_offsets: [offset, offset + n * F32_BYTES] }]);
-    offset += n * F32_BYTES;
+    const size = n * bytesOf(name);
+    entries.push([name, { dtype: dtypes.get(name) ?? 'F32', shape: [...w.shape], data_offsets: [offset, offset + size] }]);
+    offset += size;
   }
   let json = JSON.stringify(Object.fromEntries(entries));
   // Pad with spaces so the data starts on an 8-byte boundary (allowed by the format).
@@ -59,11 +83,16 @@ export function encodeSafetensors(tensors: ReadonlyMap<string, WeightArray>, met
   view.setBigUint64(0, BigInt(hb.length), true);
   out.set(hb, HEADER_LEN_BYTES);
   let at = HEADER_LEN_BYTES + hb.length;
-  for (const w of tensors.values()) {
+  for (const [name, w] of tensors) {
+    if (dtypes.get(name) === 'BOOL') {
+      for (let i = 0; i < w.data.length; i++) out[at + i] = w.data[i] !== 0 ? 1 : 0;
+      at += w.data.length;
+      continue;
+    }
     if (littleEndian) {
       out.set(new Uint8Array(w.data.buffer, w.data.byteOffset, w.data.byteLength), at);
     } else {
-      for (let i = 0; i < w.data.length; i++) view.setFloat32(at + i * F32_BYTES, w.data[i], true);
+      for (let i = 0; i < w.data.length; i++) view.setFloat32(at + i * 4, w.data[i], true);
     }
     at += w.data.byteLength;
   }
@@ -72,6 +101,7 @@ export function encodeSafetensors(tensors: ReadonlyMap<string, WeightArray>, met
 
 interface HeaderEntry {
   readonly name: string;
+  readonly dtype: Dtype;
   readonly shape: number[];
   readonly begin: number;
   readonly end: number;
@@ -84,7 +114,8 @@ interface HeaderEntry {
  * cover the data section exactly, so a header length off by a byte, a tensor dropped from the
  * header or bytes appended to the file are refused rather than read as shifted weights.
  */
-export function decodeSafetensors(bytes: Uint8Array, sourceName: string): SafetensorsContents {
+export function decodeSafetensors(bytes: Uint8Array, sourceName: string, opts: DecodeOptions = {}): SafetensorsContents {
+  const accepted = new Set<string>(['F32', ...(opts.dtypes ?? [])]);
   const fail = (why: string): never => {
     throw new UserError(`${sourceName}: ${why}`);
   };
@@ -120,6 +151,7 @@ export function decodeSafetensors(bytes: Uint8Array, sourceName: string): Safete
     for (const [k, v] of pairs) if (typeof v !== 'string') fail(`__metadata__ entry '${k}' is not a string`);
     metadata = Object.fromEntries(pairs) as Record<string, string>;
   }
+  opts.checkMetadata?.(metadata);
 
   const dataStart = HEADER_LEN_BYTES + headerLen;
   const dataLen = bytes.length - dataStart;
@@ -128,7 +160,10 @@ export function decodeSafetensors(bytes: Uint8Array, sourceName: string): Safete
     if (name === '__metadata__') continue;
     const e = raw as { dtype?: unknown; shape?: unknown; data_offsets?: unknown } | null;
     if (typeof e !== 'object' || e === null) fail(`tensor '${name}': header entry is not an object`);
-    if (e!.dtype !== 'F32') fail(`tensor '${name}': dtype ${JSON.stringify(e!.dtype)} is not supported (only F32)`);
+    if (!isDtype(e!.dtype) || !accepted.has(e!.dtype))
+      fail(`tensor '${name}': dtype ${JSON.stringify(e!.dtype)} is not supported (only ${[...accepted].join(', ')})`);
+    const dtype = e!.dtype as Dtype;
+    const width = DTYPE_BYTES[dtype];
     const shape = e!.shape;
     if (!Array.isArray(shape) || !shape.every((d) => Number.isSafeInteger(d) && d >= 0))
       fail(`tensor '${name}': shape ${JSON.stringify(shape)} is not a list of non-negative integers`);
@@ -138,11 +173,11 @@ export function decodeSafetensors(bytes: Uint8Array, sourceName: string): Safete
     const [begin, end] = offs as [number, number];
     if (end < begin) fail(`tensor '${name}': data_offsets [${begin}, ${end}] end before they begin`);
     const n = elementCount(shape as number[]);
-    if (!Number.isSafeInteger(n * F32_BYTES)) fail(`tensor '${name}': shape [${(shape as number[]).join(', ')}] is too large`);
-    if (end - begin !== n * F32_BYTES)
-      fail(`tensor '${name}': data_offsets [${begin}, ${end}] hold ${end - begin} bytes, shape [${(shape as number[]).join(', ')}] needs ${n * F32_BYTES}`);
+    if (!Number.isSafeInteger(n * width)) fail(`tensor '${name}': shape [${(shape as number[]).join(', ')}] is too large`);
+    if (end - begin !== n * width)
+      fail(`tensor '${name}': data_offsets [${begin}, ${end}] hold ${end - begin} bytes, shape [${(shape as number[]).join(', ')}] needs ${n * width}`);
     if (end > dataLen) fail(`truncated: tensor '${name}' ends at byte ${end} but the data section has ${dataLen} bytes (truncated file?)`);
-    entries.push({ name, shape: shape as number[], begin, end });
+    entries.push({ name, dtype, shape: shape as number[], begin, end });
   }
   // As the reference reader: sorted by (begin, end), each range starts where the previous ended.
   const sorted = [...entries].sort((a, b) => a.begin - b.begin || a.end - b.end);
@@ -157,17 +192,46 @@ export function decodeSafetensors(bytes: Uint8Array, sourceName: string): Safete
     fail(`the data section has ${dataLen} bytes but its tensors take ${covered} (a wrong header length, or bytes appended after the last tensor)`);
 
   const tensors = new Map<string, WeightArray>();
+  const dtypes = new Map<string, Dtype>();
   for (const e of entries) {
     const n = elementCount(e.shape);
-    const data = new Float32Array(n);
     const at = dataStart + e.begin;
+    dtypes.set(e.name, e.dtype);
+    if (e.dtype !== 'F32') {
+      tensors.set(e.name, { shape: e.shape, data: widen(view, at, n, e.dtype) });
+      continue;
+    }
+    const data = new Float32Array(n);
     if (littleEndian) {
       // Copy: the source offset need not be 4-byte aligned, and the caller may drop the file buffer.
-      new Uint8Array(data.buffer).set(bytes.subarray(at, at + n * F32_BYTES));
+      new Uint8Array(data.buffer).set(bytes.subarray(at, at + n * 4));
     } else {
-      for (let i = 0; i < n; i++) data[i] = view.getFloat32(at + i * F32_BYTES, true);
+      for (let i = 0; i < n; i++) data[i] = view.getFloat32(at + i * 4, true);
     }
     tensors.set(e.name, { shape: e.shape, data });
   }
-  return { tensors, metadata };
+  return { tensors, metadata, dtypes };
+}
+
+/** IEEE half precision bits → number. */
+function halfToNumber(h: number): number {
+  const sign = h & 0x8000 ? -1 : 1;
+  const exp = (h >> 10) & 0x1f;
+  const frac = h & 0x3ff;
+  if (exp === 0) return sign * frac * 2 ** -24;
+  if (exp === 0x1f) return frac ? NaN : sign * Infinity;
+  return sign * (1 + frac / 1024) * 2 ** (exp - 15);
+}
+
+/** n values of a non-F32 dtype at byte `at`, as float32 (F16, BF16 and BOOL exactly; F64 rounded). */
+function widen(view: DataView, at: number, n: number, dtype: Exclude<Dtype, 'F32'>): Float32Array {
+  const data = new Float32Array(n);
+  const bits = new Uint32Array(data.buffer);
+  for (let i = 0; i < n; i++) {
+    if (dtype === 'BOOL') data[i] = view.getUint8(at + i) !== 0 ? 1 : 0;
+    else if (dtype === 'F64') data[i] = view.getFloat64(at + i * 8, true);
+    else if (dtype === 'F16') data[i] = halfToNumber(view.getUint16(at + i * 2, true));
+    else bits[i] = view.getUint16(at + i * 2, true) << 16; // bfloat16 is the top half of a float32
+  }
+  return data;
 }

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { exportTransformerLens } from '../../src/model/exportTL.ts';
 import { expectedShapes } from '../../src/model/shapes.ts';
-import type { ModelConfig, ModelData } from '../../src/model/types.ts';
+import type { ModelConfig, ModelData, WeightArray } from '../../src/model/types.ts';
 import { referenceForward } from '../support/referenceForward.ts';
 import { randomModel, tinyConfig } from '../support/tinyModels.ts';
 import { loaded } from '../support/loaded.ts';
@@ -11,9 +11,15 @@ beforeAll(async () => {
   await tf.setBackend('cpu');
 });
 
+/** The exported parameters, without TransformerLens's attention buffers. */
+function exportedWeights(m: ModelData): { tl: Record<string, unknown>; weights: Map<string, WeightArray> } {
+  const { config: tl, stateDict } = exportTransformerLens(m);
+  return { tl, weights: new Map([...stateDict].filter(([k]) => !k.endsWith('.attn.mask') && !k.endsWith('.attn.IGNORE'))) };
+}
+
 /** The exported model read back into our format with uniform layers (same names as TransformerLens). */
 function asUniformModel(m: ModelData): ModelData {
-  const { config: tl, weights } = exportTransformerLens(m);
+  const { tl, weights } = exportedWeights(m);
   const attnOnly = tl.attn_only as boolean;
   const config: ModelConfig = {
     ...m.config,
@@ -29,7 +35,7 @@ describe('exportTransformerLens', () => {
   const config = tinyConfig(); // layers: 2 heads of 3 + MLP 5; 1 head of 4, no MLP; no heads + MLP 6
 
   it('uses one n_heads / d_head / d_mlp for all layers, with TransformerLens shapes', () => {
-    const { config: tl, weights } = exportTransformerLens(randomModel(config));
+    const { tl, weights } = exportedWeights(randomModel(config));
     expect(tl).toMatchObject({
       n_layers: 3,
       d_model: 8,
@@ -59,7 +65,7 @@ describe('exportTransformerLens', () => {
 
   it('keeps the original numbers in the leading corner of padded weights', () => {
     const m = randomModel(config, 4);
-    const { weights } = exportTransformerLens(m);
+    const { weights } = exportedWeights(m);
     const src = m.weights.get('blocks.0.attn.W_Q')!; // [2, 8, 3] inside [2, 8, 4]
     const dst = weights.get('blocks.0.attn.W_Q')!;
     for (let h = 0; h < 2; h++)
@@ -94,7 +100,7 @@ describe('exportTransformerLens', () => {
 
   it('a model without MLPs exports attn_only and no MLP weights', () => {
     const m = randomModel(tinyConfig({ layers: [{ nHeads: 1, dHead: 2, dMlp: 0 }] }));
-    const { config: tl, weights } = exportTransformerLens(m);
+    const { tl, weights } = exportedWeights(m);
     expect(tl.attn_only).toBe(true);
     expect([...weights.keys()].some((k) => k.includes('mlp') || k.includes('ln2'))).toBe(false);
   });

@@ -158,6 +158,8 @@ describe('hooks', () => {
       if (/hook_(attn_scores|pattern)$/.test(h)) return [B, L.nHeads, P, P];
       if (h.endsWith('hook_result')) return [B, P, L.nHeads, D];
       if (h.includes('mlp.hook_')) return [B, P, L.dMlp];
+      if (h.endsWith('hook_scale')) return [B, P, 1];
+      if (h === 'unembed.hook_out') return [B, P, 3];
       return [B, P, D];
     };
     for (const [h, s] of shapes) expect(s, h).toEqual(expected(h));

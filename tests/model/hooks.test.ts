@@ -27,6 +27,17 @@ describe('the hook table', () => {
     expect(hookNames(config)).not.toContain('blocks.2.attn.hook_pattern');
   });
 
+  it('has the layer norms’ hook_scale and hook_normalized only where a layer norm runs, and the unembedding’s always', () => {
+    expect(hasHook(config, 'blocks.0.ln1.hook_scale')).toBe(true);
+    expect(hasHook(config, 'blocks.1.ln2.hook_normalized')).toBe(false); // no MLP, so no ln2
+    expect(hasHook(config, 'blocks.2.ln1.hook_normalized')).toBe(false); // no heads, so no ln1
+    expect(hookNames(config).slice(-4)).toEqual(['ln_final.hook_scale', 'ln_final.hook_normalized', 'unembed.hook_in', 'unembed.hook_out']);
+    expect(hookAxes('ln_final.hook_scale')).toEqual(['batch', 'pos', 'one']);
+    const plain = tinyConfig({ normalization: 'none' });
+    expect(hookNames(plain).filter((h) => h.includes('ln'))).toEqual([]);
+    expect(hookNames(plain).slice(-2)).toEqual(['unembed.hook_in', 'unembed.hook_out']);
+  });
+
   it('names the position, head and neuron axes as TransformerLens lays them out', () => {
     expect(positionAxis('blocks.0.hook_resid_pre')).toBe(1);
     expect(positionAxis('blocks.0.attn.hook_z')).toBe(1);

@@ -48,7 +48,7 @@ describe('LoadedModel', () => {
     const plain = await m.logits(inputs);
     const same = m.runWithHooks(inputs, { 'blocks.1.hook_resid_mid': (x) => x });
     expect(Array.from(await same.data())).toEqual(Array.from(plain));
-    const cut = m.runWithHooks(inputs, { 'ln_final.hook_normalized': (x) => tf.zerosLike(x) });
+    const cut = m.runWithHooks(inputs, { 'unembed.hook_in': (x) => tf.zerosLike(x) });
     const bias = data.weights.get('unembed.b_U')!.data;
     const got = await cut.data();
     got.forEach((v, i) => expect(v).toBeCloseTo(bias[i % bias.length], 6));

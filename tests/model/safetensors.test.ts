@@ -90,4 +90,32 @@ describe('safetensors reader', () => {
     expect(back.tensors.get('b')!.data).toEqual(new Float32Array([3, 4, 5]));
     expect(back.tensors.get('e')!.shape).toEqual([0]);
   });
+
+  it('reads float16, bfloat16, float64 and bool as float32 where the caller accepts them, and only then', () => {
+    const bytes = new Uint8Array([
+      ...[0x00, 0x3c, 0x00, 0xc0, 0x00, 0x38], // F16 1, -2, 0.5
+      ...[0x80, 0x3f, 0x40, 0xc0], // BF16 1, -3
+      ...new Uint8Array(new Float64Array([0.1]).buffer), // F64 0.1
+      ...[1, 0], // BOOL
+    ]);
+    const h = {
+      h: { dtype: 'F16', shape: [3], data_offsets: [0, 6] },
+      b: { dtype: 'BF16', shape: [2], data_offsets: [6, 10] },
+      d: { dtype: 'F64', shape: [1], data_offsets: [10, 18] },
+      m: { dtype: 'BOOL', shape: [2], data_offsets: [18, 20] },
+    };
+    const { tensors, dtypes } = decodeSafetensors(withHeader(h, bytes), 'f', { dtypes: ['F16', 'BF16', 'F64', 'BOOL'] });
+    expect(Array.from(tensors.get('h')!.data)).toEqual([1, -2, 0.5]);
+    expect(Array.from(tensors.get('b')!.data)).toEqual([1, -3]);
+    expect(tensors.get('d')!.data[0]).toBe(Math.fround(0.1));
+    expect(Array.from(tensors.get('m')!.data)).toEqual([1, 0]);
+    expect(dtypes.get('m')).toBe('BOOL');
+    expect(userError(() => decodeSafetensors(withHeader(h, bytes), 'f'))).toBe(`f: tensor 'h': dtype "F16" is not supported (only F32)`);
+  });
+
+  it('writes bool tensors one byte per value', () => {
+    const out = encodeSafetensors(new Map([['m', { shape: [3], data: new Float32Array([1, 0, 2]) }]]), {}, new Map([['m', 'BOOL']]));
+    const back = decodeSafetensors(out, 'f', { dtypes: ['BOOL'] });
+    expect(Array.from(back.tensors.get('m')!.data)).toEqual([1, 0, 1]);
+  });
 });

@@ -66,7 +66,7 @@ describe('activation patching on compiled reverse', () => {
 describe('patching the whole residual stream recovers the clean output', () => {
   const hooks = (layers: number): HookName[] => [
     ...Array.from({ length: layers }, (_, l) => (['hook_resid_pre', 'hook_resid_mid', 'hook_resid_post'] as const).map((p) => layerHook(l, p))).flat(),
-    'ln_final.hook_normalized',
+    'unembed.hook_in',
   ];
 
   it.each(['token', 'length', 'variable:opp_idx-1'] as const)('for the %s corruption, at every layer', async (kind) => {
