@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { compile } from '../../../compiler/index.ts';
 import { discover, parseDiscoveryCorruption } from '../../../probes/circuit/discover.ts';
+import { nodeBaseline } from '../../../probes/circuit/nodeBaseline.ts';
 import { makeProbeSet, modelTask } from '../../../probes/probeSet.ts';
 import { isUserError } from '../../../src/rasp/errors.ts';
 import { parseProgram } from '../../../src/rasp/load.ts';
@@ -53,6 +54,17 @@ describe('discovery on compiled reverse with decoys', () => {
     const [d] = await discover(input(), ['eap']);
     expect(d.against!.edges.rocAuc).toBeLessThan(1);
     expect(d.nodes.filter((x) => decoyNodes(base).includes(x.node) && x.inCircuit)).toEqual([]);
+  });
+});
+
+describe('the node baseline: the ablation profile, one score per node', () => {
+  it('zero ablation ranks every node of the circuit above the decoys, which cost nothing', async () => {
+    const b = await nodeBaseline(loaded(model), set, 'zero');
+    expect(b.nodes.map((n) => n.node)).toEqual(['embed', 'pos_embed', '0.0', '0.1', 'mlp0', '1.0', '1.1']);
+    expect(b.against!.rocAuc).toBe(1);
+    for (const n of b.nodes.filter((x) => decoyNodes(base).includes(x.node))) expect(n).toMatchObject({ score: 0, inCircuit: false });
+    // the two embeddings are ablated together
+    expect(b.nodes[0].score).toBe(b.nodes[1].score);
   });
 });
 
