@@ -16,6 +16,7 @@ import { register as registerAttention } from './commands/attention.ts';
 import { register as registerCompare } from './commands/compare.ts';
 import { register as registerNeurons } from './commands/neurons.ts';
 import { register as registerPatch } from './commands/patch.ts';
+import { register as registerDiscover } from './commands/discover.ts';
 import { register as registerProbe } from './commands/probe.ts';
 import { register as registerPrune } from './commands/prune.ts';
 import { register as registerCheck } from './commands/check.ts';
@@ -83,6 +84,7 @@ export function buildProgram(io: CliIo = processIo): Command {
   registerCompare(program);
   registerNeurons(program);
   registerPatch(program);
+  registerDiscover(program);
   registerProbe(program);
   registerPrune(program);
   registerCheck(program);

@@ -10,6 +10,7 @@
  *   5. layout.ts     blocks into layers
  *   6. assemble.ts   weights in the model format
  *   7. stats.ts      size figures
+ *      the true circuit (src/model/trueCircuit.ts) into the labels, for circuit discovery to be scored on
  * A block can be run in its own basis (applyBlock.ts).
  *
  * A compiled model computes the program at every non-BOS position; the BOS position holds 0 in
@@ -32,6 +33,7 @@ import { prune } from './prune.ts';
 import { inferSpaces } from './spaces.ts';
 import { checkStorable } from './storable.ts';
 import { modelStats, type CompileStats } from './stats.ts';
+import { trueCircuit } from '../src/model/trueCircuit.ts';
 
 export type { CompileStats } from './stats.ts';
 export type { NodePlan, Representation } from './plan.ts';
@@ -75,7 +77,7 @@ export function compile(program: Program, opts: CompileOptions): CompileResult {
   const { blocks, kept } = prune(emitted.blocks, emitted.unembed);
   const layers = layout(blocks);
   const out = graph.nodes[graph.output];
-  const model = assemble({
+  const assembled = assemble({
     program,
     outputName: out.name,
     vocab: opts.vocab,
@@ -86,6 +88,7 @@ export function compile(program: Program, opts: CompileOptions): CompileResult {
     unembed: emitted.unembed,
     output: emitted.outputValues !== undefined ? { encoding: 'categorical', values: emitted.outputValues } : { encoding: 'numerical' },
   });
+  const model = { ...assembled, labels: { ...assembled.labels, circuit: trueCircuit(assembled) } };
   const mlps = layers.flatMap((l, layer) => l.mlps.map((m) => ({ layer, writes: m.label.writes, neurons: m.neurons.length, combinations: m.combinations })));
   return { model, stats: modelStats(model), mlps, plan: plan.nodes };
 }

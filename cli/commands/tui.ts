@@ -59,18 +59,18 @@ export function register(program: Command): void {
       const backend = await selectBackend(flags.backend);
       const { createEngine } = await import('../tui/engine.ts');
       const { LoadedModel } = await import('../../src/model/loadedModel.ts');
-      const engine = createEngine(
-        session.models.map((m) => LoadedModel.from(m.data)),
-        session.set,
-        { seed: flags.seed, tolerance: flags.tolerance },
-      );
+      const loaded = session.models.map((m) => LoadedModel.from(m.data));
+      const engine = createEngine(loaded, session.set, { seed: flags.seed, tolerance: flags.tolerance });
       // Ink decides when it is imported whether it runs in CI (CI=true, as containers and CI shells
       // set), and then draws only the final frame: a blank screen here, where we know there is a TTY.
       delete process.env.CI;
       delete process.env.CONTINUOUS_INTEGRATION;
       try {
+        const { discoverMarks, TUI_DISCOVERY_INPUTS } = await import('../tui/circuit.ts');
+        process.stderr.write(`discovering each model's circuit (acdc, ${TUI_DISCOVERY_INPUTS} probe inputs)…\n`);
+        const circuits = await discoverMarks(loaded, session.program, session.set, session.task, flags.seed);
         const { startTui } = await import('../tui/start.tsx');
-        await startTui({ ...session, engine, seed: flags.seed, backend });
+        await startTui({ ...session, engine, seed: flags.seed, backend, circuits });
       } finally {
         engine.dispose();
       }

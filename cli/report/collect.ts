@@ -20,7 +20,10 @@ import { makeProbeSet, modelTask, type ProbeSet, type ProbeTask } from '../../pr
 import { scoreModel } from '../../probes/scoreRuns.ts';
 import { PRUNE_METHODS, pruningCurve, type PruneCurve } from '../../probes/pruning.ts';
 import { sharedTask } from '../sharedTask.ts';
-import type { LengthResult, ModelSection, ReportData, TrainingCurve, VariableAccuracy } from './data.ts';
+import { isUserError } from '../../src/rasp/errors.ts';
+import { circuitGraph, nodeLayer, nodeName as circuitNodeName } from '../../src/model/circuitGraph.ts';
+import { discover } from '../../probes/circuit/discover.ts';
+import type { CircuitPanel, LengthResult, ModelSection, ReportData, TrainingCurve, VariableAccuracy } from './data.ts';
 
 export interface ReportModel {
   readonly model: LoadedModel;
@@ -73,6 +76,35 @@ async function probeAccuracy(m: LoadedModel, program: Program, set: ProbeSet, op
   return r.variables.map((v) => ({ variable: v.variable, accuracy: v.points.map((p) => p.accuracy), firstDecodable: v.firstDecodable }));
 }
 
+/** The circuit EAP-IG finds (cheap: ten passes), or null when no corruption changes the model's output. */
+async function circuitPanel(m: LoadedModel, program: Program, set: ProbeSet, task: ProbeTask, seed: number): Promise<CircuitPanel | null> {
+  try {
+    const [d] = await discover({ model: m, program, set, task }, ['eap-ig'], { faithfulnessPoints: 0, seed });
+    const g = circuitGraph(m.config);
+    const n = m.config.layers.length;
+    const layerOf = new Map(g.nodes.map((x) => [circuitNodeName(x), nodeLayer(x, n)]));
+    return {
+      method: d.method,
+      kept: d.circuit.edges.length,
+      nodes: [
+        ...d.nodes.map((x) => ({ name: x.node, layer: layerOf.get(x.node)!, inCircuit: x.inCircuit, ...(x.inTrue !== undefined ? { inTrue: x.inTrue } : {}) })),
+        { name: 'logits', layer: n, inCircuit: true, ...(d.against ? { inTrue: true } : {}) },
+      ],
+      edges: d.edges.map((e) => ({
+        edge: e.edge,
+        sender: e.sender,
+        receiver: e.receiver,
+        score: e.score,
+        inCircuit: e.inCircuit,
+        ...(e.inTrue !== undefined ? { inTrue: e.inTrue } : {}),
+      })),
+    };
+  } catch (e) {
+    if (isUserError(e)) return null;
+    throw e;
+  }
+}
+
 interface Precomputed {
   readonly ablation?: ModelSection['ablation'];
   readonly globalPruning?: PruneCurve;
@@ -85,6 +117,7 @@ async function modelSection(
   name: string,
   program: Program,
   set: ProbeSet,
+  task: ProbeTask,
   examples: readonly Value[][],
   opts: CollectOptions,
   pre: Precomputed,
@@ -105,6 +138,8 @@ async function modelSection(
   const attention = await attentionPatterns(m, examples);
   const own = modelTask(m);
   const beyond = await beyondTraining(m, program, own, opts);
+  stage('circuit discovery');
+  const circuit = await circuitPanel(m, program, set, task, opts.seed);
   return {
     name,
     file: rm.file,
@@ -125,6 +160,7 @@ async function modelSection(
     neurons,
     beyond,
     training: rm.training,
+    circuit,
   };
 }
 
@@ -160,7 +196,7 @@ export async function collectReport(models: readonly ReportModel[], program: Pro
     pre[1] = { ablation: c.ablation.b, globalPruning: c.pruning.b, neurons: c.neurons.b, probes: c.probes.b };
   }
   const sections: ModelSection[] = [];
-  for (let i = 0; i < models.length; i++) sections.push(await modelSection(models[i], names[i], program, set, examples, opts, pre[i]));
+  for (let i = 0; i < models.length; i++) sections.push(await modelSection(models[i], names[i], program, set, task, examples, opts, pre[i]));
   return {
     program: program.name,
     settings: {

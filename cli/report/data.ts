@@ -36,6 +36,25 @@ export interface LengthResult {
   readonly exactMatch: number;
 }
 
+/** A discovered circuit as the report draws it (probes/circuit/discover.ts, reduced). */
+export interface CircuitPanel {
+  /** The method that found it, e.g. "eap-ig". */
+  readonly method: string;
+  /** Edges the circuit keeps. */
+  readonly kept: number;
+  /** Every node, logits included; `layer`: -1 for the embeddings, n_layers for the logits. `inTrue`: absent without a known circuit. */
+  readonly nodes: readonly { readonly name: string; readonly layer: number; readonly inCircuit: boolean; readonly inTrue?: boolean }[];
+  /** Every edge, `sender` and `receiver` by node name. */
+  readonly edges: readonly {
+    readonly edge: string;
+    readonly sender: string;
+    readonly receiver: string;
+    readonly score: number;
+    readonly inCircuit: boolean;
+    readonly inTrue?: boolean;
+  }[];
+}
+
 export interface ModelSection {
   /** What the report calls the model: "compiled" or "learned" (with a suffix when both are alike). */
   readonly name: string;
@@ -61,6 +80,8 @@ export interface ModelSection {
   readonly neurons: readonly LayerNeuronSummary[];
   readonly beyond: readonly LengthResult[];
   readonly training: TrainingCurve | null;
+  /** The circuit EAP-IG finds (null when no corruption changes the output). */
+  readonly circuit: CircuitPanel | null;
 }
 
 /** What only a pair of models has: output agreement and the head-by-head match (compareModels). */

@@ -11,6 +11,7 @@ import { labelInput } from '../../src/rasp/examples.ts';
 import type { ModelData } from '../../src/model/types.ts';
 import type { ProbeTask } from '../../probes/probeSet.ts';
 import { makeContext } from './context.ts';
+import type { CircuitMarks } from './circuit.ts';
 import type { Engine } from './engine.ts';
 import { matchLabels, relabel } from './headMatches.ts';
 import { HelpLine, HelpScreen } from './HelpScreen.tsx';
@@ -40,6 +41,8 @@ export interface AppProps {
   readonly backend?: string;
   /** Shown on the status line at start: with --vs, what the shared task leaves out of each model's own. */
   readonly note?: string | null;
+  /** Per model, its discovered circuit (cli/tui/circuit.ts); absent or null: none. */
+  readonly circuits?: readonly (CircuitMarks | null)[];
   /** A fixed screen size (tests); by default the terminal's, following resizes. */
   readonly size?: ScreenSize;
 }
@@ -63,7 +66,7 @@ function useScreenSize(fixed?: ScreenSize): ScreenSize {
   return fixed ?? size;
 }
 
-export function App({ models, engine, program, task, seed, backend, note, size: fixedSize }: AppProps) {
+export function App({ models, engine, program, task, seed, backend, note, circuits, size: fixedSize }: AppProps) {
   const { exit } = useApp();
   const size = useScreenSize(fixedSize);
   const ctx = useMemo(
@@ -73,8 +76,9 @@ export function App({ models, engine, program, task, seed, backend, note, size: 
         program,
         task,
         seed,
+        circuits,
       ),
-    [models, program, task, seed],
+    [models, program, task, seed, circuits],
   );
   // Keys go to the reducer as they are, so each is read against the latest state (no stale closure).
   const [state, dispatch] = useReducer(
@@ -166,6 +170,7 @@ export function App({ models, engine, program, task, seed, backend, note, size: 
                 expected={expected}
                 widths={widths}
                 layout={lay}
+                circuit={circuits?.[i]}
               />
             </Box>
           ))}

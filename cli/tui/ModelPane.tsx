@@ -15,6 +15,7 @@ import { heatTitle } from './heatmap.ts';
 import type { Layout } from './layout.ts';
 import { ModelTree } from './ModelTree.tsx';
 import type { SideState } from './state.ts';
+import type { CircuitMarks } from './circuit.ts';
 import { fit } from './text.ts';
 import { TokenLine, widen } from './TokenLine.tsx';
 import { headLabel, type TreeRow } from './tree.ts';
@@ -38,6 +39,8 @@ export interface ModelPaneProps {
   /** Column widths shared with the input and program lines. */
   readonly widths: readonly number[];
   readonly layout: Layout;
+  /** The discovered circuit's marks (null: none). */
+  readonly circuit?: CircuitMarks | null;
 }
 
 const sameInput = (a: readonly Value[], b: readonly Value[]) => a.length === b.length && a.every((v, i) => v === b[i]);
@@ -84,6 +87,7 @@ export function ModelPane(p: ModelPaneProps) {
       rows={p.rows}
       selected={componentKey(side.selected)}
       ablated={new Set(side.ablated.map(componentKey))}
+      inCircuit={p.circuit?.inside}
       focused={p.focused}
       width={lay.treeWidth}
       height={lay.treeRows}

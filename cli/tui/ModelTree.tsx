@@ -10,18 +10,21 @@ export interface ModelTreeProps {
   readonly rows: readonly TreeRow[];
   readonly selected: string;
   readonly ablated: ReadonlySet<string>;
+  /** Component keys in the discovered circuit, marked ◆ (absent: none was discovered). */
+  readonly inCircuit?: ReadonlySet<string>;
   readonly focused: boolean;
   readonly width: number;
   readonly height: number;
 }
 
-/** The row's text before its label, e.g. "  ▾ mlp0 ×118". */
-function lead(row: TreeRow): string {
+/** The row's text before its label, e.g. "  ▾ mlp0 ×118", "  ◆ head 1.0" when the discovered circuit holds it. */
+function lead(row: TreeRow, circuit?: ReadonlySet<string>): string {
   const fold = row.foldable ? (row.open ? '▾' : '▸') : ' ';
-  return `${'  '.repeat(row.depth)}${fold} ${row.name}`;
+  const mark = circuit?.has(row.id) ? '◆ ' : '';
+  return `${'  '.repeat(row.depth)}${fold} ${mark}${row.name}`;
 }
 
-export function ModelTree({ rows, selected, ablated, focused, width, height }: ModelTreeProps) {
+export function ModelTree({ rows, selected, ablated, inCircuit, focused, width, height }: ModelTreeProps) {
   const sel = Math.max(
     0,
     rows.findIndex((r) => r.id === selected),
@@ -34,7 +37,7 @@ export function ModelTree({ rows, selected, ablated, focused, width, height }: M
         const isSel = row.id === selected;
         const off = ablated.has(row.id);
         const more = i === 0 && start > 0 ? '↑' : i === shown.length - 1 && start + height < rows.length ? '↓' : ' ';
-        const head = lead(row);
+        const head = lead(row, inCircuit);
         const room = width - 2 - head.length - 2 - 1;
         return (
           <Box key={row.id}>

@@ -11,6 +11,7 @@ import { labelInput, sampleExamples } from '../../src/rasp/examples.ts';
 import type { ProbeTask } from '../../probes/probeSet.ts';
 import { parseInput } from '../options.ts';
 import type { TuiContext } from './state.ts';
+import type { CircuitMarks } from './circuit.ts';
 import { initiallyOpen, treeRows, type TreeModel } from './tree.ts';
 import { plural } from '../../src/rasp/plural.ts';
 
@@ -28,8 +29,15 @@ export function randomInput(program: Program, task: ProbeTask, seed: number, dra
   return sampleExamples(spec, makeRng(seed).fork(`tui-input:${draw}`), 1)[0].input;
 }
 
-export function makeContext(models: readonly TreeModel[], program: Program, task: ProbeTask, seed: number): TuiContext {
+export function makeContext(
+  models: readonly TreeModel[],
+  program: Program,
+  task: ProbeTask,
+  seed: number,
+  circuits: readonly (CircuitMarks | null)[] = [],
+): TuiContext {
   return {
+    circuit: (side) => circuits[side] ?? null,
     models: models.length,
     rows: (side, open) => treeRows(models[side], open),
     initiallyOpen: (side) => initiallyOpen(models[side].config),

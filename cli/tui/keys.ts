@@ -22,6 +22,7 @@ export const KEYS: readonly KeyHelp[] = [
   { keys: 'space', short: 'space', does: 'ablate the selected component, or restore it', inLine: true },
   { keys: 'm', short: 'm', does: 'cycle the mode of every ablation: zero → mean → resample', inLine: true },
   { keys: 'c', short: 'c', does: 'clear every ablation (of both models)', inLine: true },
+  { keys: 'o', short: 'o', does: 'ablate everything outside the discovered circuit (◆ in the tree), or restore it', inLine: false },
   { keys: 'e', short: 'e', does: 'edit the input: Enter accepts, Esc cancels, ctrl+U clears', inLine: true },
   { keys: 'r', short: 'r', does: 'draw a new random input', inLine: true },
   { keys: 'tab', short: 'tab', does: 'switch between the two models (with --vs)', inLine: true },
@@ -165,6 +166,8 @@ export function keyAction(input: string, key: Key, editing: boolean): Action | n
       return { type: 'cycleMode' };
     case 'c':
       return { type: 'clear' };
+    case 'o':
+      return { type: 'outside' };
     case 'e':
       return { type: 'edit' };
     case 'r':

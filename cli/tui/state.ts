@@ -10,6 +10,7 @@ import { formatValue, type Value } from '../../src/rasp/values.ts';
 import { ABLATION_MODES, type AblationMode } from '../../probes/ablation.ts';
 import type { TreeRow } from './tree.ts';
 import { plural } from '../../src/rasp/plural.ts';
+import type { CircuitMarks } from './circuit.ts';
 
 export interface SideState {
   /** The selected tree node. */
@@ -51,6 +52,7 @@ export type Action =
   | { readonly type: 'toggle' }
   | { readonly type: 'cycleMode' }
   | { readonly type: 'clear' }
+  | { readonly type: 'outside' }
   | { readonly type: 'random' }
   | { readonly type: 'focus' }
   | { readonly type: 'help' }
@@ -72,6 +74,8 @@ export interface TuiContext {
   parseInput(text: string): Value[];
   /** The `draw`-th random input of the task. */
   randomInput(draw: number): Value[];
+  /** Model `side`'s discovered circuit (null or absent: none was found). */
+  circuit?(side: number): CircuitMarks | null;
 }
 
 export function initialState(ctx: TuiContext): TuiState {
@@ -161,6 +165,22 @@ export function reduce(s: TuiState, a: Action, ctx: TuiContext): TuiState {
       const on = !side.ablated.some((x) => sameComponent(x, c));
       const ablated = on ? [...side.ablated, c] : side.ablated.filter((x) => !sameComponent(x, c));
       return withSide(s, () => ({ ablated }), ctx, `${on ? 'ablated' : 'restored'} ${formatComponent(c)}`);
+    }
+    case 'outside': {
+      // Everything outside the discovered circuit at once; pressed again, restored.
+      const marks = ctx.circuit?.(s.focus) ?? null;
+      if (!marks) return { ...s, note: 'no circuit was discovered for this model' };
+      if (marks.outside.length === 0) return { ...s, note: `the circuit (${marks.method}) holds every head and MLP: nothing is outside it` };
+      const side = s.sides[s.focus];
+      const already = side.ablated.length === marks.outside.length && marks.outside.every((c) => side.ablated.some((x) => sameComponent(x, c)));
+      if (already) return withSide(s, () => ({ ablated: [] }), ctx, 'restored what is outside the circuit');
+      const kept = [...marks.inside].join(', ') || 'no head or MLP';
+      return withSide(
+        s,
+        () => ({ ablated: [...marks.outside] }),
+        ctx,
+        `ablated the ${plural(marks.outside.length, 'component')} outside the circuit (${marks.method} keeps ${kept})`,
+      );
     }
     case 'cycleMode': {
       const mode = ABLATION_MODES[(ABLATION_MODES.indexOf(s.mode) + 1) % ABLATION_MODES.length];

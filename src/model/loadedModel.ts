@@ -160,6 +160,18 @@ export class LoadedModel implements ModelData {
     });
   }
 
+  /**
+   * One weight as the tensor the forward pass uses (TransformerLens's name and shape). It belongs to
+   * the model: the caller does not dispose it. For computations beside the forward pass that must use
+   * the very weights it does (probes/circuit/edgeRun.ts recomputes a receiver's input projection).
+   */
+  weight(name: string): tf.Tensor {
+    const t = this.params?.get(name);
+    if (!this.params) throw new Error('this model has been disposed');
+    if (!t) throw new Error(`the model has no weight '${name}'`);
+    return t;
+  }
+
   /** Frees the weights' tensors; the model cannot run afterwards. */
   dispose(): void {
     if (this.params) disposeParams(this.params);

@@ -10,6 +10,7 @@ import { readRegularFile, type SizeLimit } from '../rasp/programFile.ts';
 import { aboveCeiling, ceilingOf, raiseHint } from '../rasp/limits.ts';
 import { valueKey, type Value } from '../rasp/values.ts';
 import { describeNonFinite, firstNonFinite } from './finite.ts';
+import { circuitGraph, edgeName, nodeName } from './circuitGraph.ts';
 import { decodeSafetensors, encodeSafetensors, MAX_HEADER_BYTES } from './safetensors.ts';
 import { expectedShapes, sameShape } from './shapes.ts';
 import { TL_META } from './tlFormat.ts';
@@ -300,9 +301,25 @@ export function validateLabels(raw: unknown, config: ModelConfig, fail: Fail): M
     for (const key of ['name', 'output']) text(`program.${key}`, p[key]);
     for (const key of ['source', 'file']) if (p[key] !== undefined) text(`program.${key}`, p[key]);
   }
+  if (l.circuit !== undefined) validateCircuit(l.circuit, config, fail);
   if (l.inherited !== undefined && !(isObj(l.inherited) && typeof l.inherited.file === 'string')) fail('inherited is not an object with a file');
   const labels = raw as unknown as ModelLabels;
   return { ...labels, residual: labels.residual.map(withRole) };
+}
+
+/** A circuit label names nodes and edges of the model's own graph, each edge with the s-ops it carries. */
+function validateCircuit(c: unknown, config: ModelConfig, fail: Fail): void {
+  if (!isObj(c) || !Array.isArray(c.nodes) || !Array.isArray(c.edges)) return fail('circuit is not an object with lists of nodes and edges');
+  const g = circuitGraph(config);
+  const nodes = new Set(g.nodes.map(nodeName));
+  const edges = new Set(g.edges.map((e) => edgeName(g, e)));
+  c.nodes.forEach((n, i) => {
+    if (typeof n !== 'string' || !nodes.has(n)) fail(`circuit.nodes[${i}] ${shortJson(n)} is not a node of the model`);
+  });
+  c.edges.forEach((e: unknown, i) => {
+    if (!isObj(e) || typeof e.edge !== 'string' || !edges.has(e.edge)) return fail(`circuit.edges[${i}] ${shortJson(e)} is not an edge of the model`);
+    if (!Array.isArray(e.via) || !e.via.every((v) => typeof v === 'string')) fail(`circuit.edges[${i}].via is not a list of names`);
+  });
 }
 
 /** A value as JSON, cut short: a message quotes what it refuses without printing a whole file. */

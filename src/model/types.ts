@@ -101,12 +101,24 @@ export interface MlpLabel {
   readonly kind: 'categorical-map' | 'numerical-map' | 'selector-width-readout';
 }
 
+/**
+ * The circuit a compiled model's weights implement (src/model/trueCircuit.ts): node names and edge
+ * names of its computational graph (src/model/circuitGraph.ts), each edge with the s-ops whose
+ * directions carry it.
+ */
+export interface CircuitLabel {
+  readonly nodes: readonly string[];
+  readonly edges: readonly { readonly edge: string; readonly via: readonly string[] }[];
+}
+
 export interface ModelLabels {
   /** The program a compiled model implements (or a learned one was trained on). */
   readonly program?: { readonly name: string; readonly source?: string; readonly file?: string; readonly output: string };
   readonly residual: readonly DirectionLabel[];
   readonly heads: readonly HeadLabel[];
   readonly mlps: readonly MlpLabel[];
+  /** Written by the compiler since circuit discovery; files from before it have none (trueCircuit derives it). */
+  readonly circuit?: CircuitLabel;
   /**
    * Set when these labels were copied from the model a learned one was fine-tuned from
    * (`train --init-from`): they describe that model before fine-tuning, and may no longer hold.

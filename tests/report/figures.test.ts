@@ -2,12 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { formatComponents, parseComponent } from '../../src/model/components.ts';
 import { ablationFigure, orderComponents } from '../../cli/report/figures/ablation.ts';
 import { attentionFigure } from '../../cli/report/figures/attention.ts';
+import { circuitFigure } from '../../cli/report/figures/circuit.ts';
 import { reportFigures } from '../../cli/report/figures/index.ts';
 import { probeFigure } from '../../cli/report/figures/probes.ts';
 import { pruningFigure } from '../../cli/report/figures/pruning.ts';
 import { trainingFigure } from '../../cli/report/figures/training.ts';
 import type { Figure } from '../../cli/report/svg.ts';
-import { COMPILED_HEADS, INPUT, LEARNED_HEADS, sampleReport, sampleSingleReport, TRAINING } from './sampleData.ts';
+import { COMPILED_HEADS, INPUT, LEARNED_HEADS, sampleCircuit, sampleReport, sampleSingleReport, TRAINING } from './sampleData.ts';
 import { allText, parseXml, select, type XmlElement } from './xml.ts';
 
 /** Parses the figure's SVG and checks what every figure must have: size, title, label, no NaN. */
@@ -197,11 +198,36 @@ describe('line charts that must not mislead', () => {
   });
 });
 
+describe('the discovered circuit as a layered graph', () => {
+  const f = circuitFigure([
+    { name: 'compiled', circuit: sampleCircuit(true) },
+    { name: 'learned', circuit: sampleCircuit(false) },
+  ]);
+  const svg = parsed(f);
+
+  it('draws one panel per model, every node, and every edge with a score or in the true circuit', () => {
+    expect(select(svg, 'g', 'panel')).toHaveLength(2);
+    const kept = (xs: XmlElement[]) => xs.filter((x) => x.attrs.class.split(' ').includes('kept'));
+    expect(select(svg, 'g', 'node')).toHaveLength(12);
+    expect(kept(select(svg, 'g', 'node'))).toHaveLength(12);
+    // of seven edges, the compiled panel leaves out the one scored 0 and not true; the learned one, knowing no truth, both scored 0
+    const edges = select(svg, 'path', 'edge');
+    expect(edges).toHaveLength(6 + 5);
+    expect(kept(edges)).toHaveLength(4 + 4);
+  });
+
+  it('overlays the true circuit on the compiled model only', () => {
+    expect(select(svg, 'circle', 'true-node')).toHaveLength(6);
+    expect(select(svg, 'path', 'true-edge')).toHaveLength(5);
+    expect(allText(svg)).toContain('compiled: eap-ig, 4 of 7 edges kept');
+  });
+});
+
 describe('reportFigures', () => {
   it('makes every figure of a pair, and of one model alone', () => {
-    expect(reportFigures(data).map((f) => f.id)).toEqual(['attention-1', 'ablation', 'pruning', 'probes', 'training']);
+    expect(reportFigures(data).map((f) => f.id)).toEqual(['attention-1', 'ablation', 'pruning', 'probes', 'circuit', 'training']);
     const single = reportFigures(sampleSingleReport());
-    expect(single.map((f) => f.id)).toEqual(['attention-1', 'ablation', 'pruning', 'probes', 'training']);
+    expect(single.map((f) => f.id)).toEqual(['attention-1', 'ablation', 'pruning', 'probes', 'circuit', 'training']);
     single.forEach(parsed);
   });
 

@@ -4,7 +4,7 @@
  * how many cells, bars and lines each figure must draw.
  */
 import { parseComponent } from '../../src/model/components.ts';
-import type { ModelSection, ReportData, TrainingCurve } from '../../cli/report/data.ts';
+import type { CircuitPanel, ModelSection, ReportData, TrainingCurve } from '../../cli/report/data.ts';
 
 /** A row-stochastic pattern over n positions that puts `w` on key `k(q)` and the rest on BOS. */
 function pattern(n: number, k: (q: number) => number, w: number): number[][] {
@@ -14,6 +14,40 @@ function pattern(n: number, k: (q: number) => number, w: number): number[][] {
 export const INPUT = ['a', 'b', 'c'];
 const N = INPUT.length + 1;
 const flip = (q: number) => (q === 0 ? 0 : N - q);
+
+/**
+ * reverse's circuit: every sender and the logits; the compiled model's marked true, with one edge
+ * the method scores that is not (`embed->0.0:q`) and one true edge it scores 0 (`pos_embed->1.0:k`).
+ */
+export function sampleCircuit(known: boolean): CircuitPanel {
+  const t = (x: boolean) => (known ? { inTrue: x } : {});
+  const node = (name: string, layer: number, inCircuit: boolean, inTrue: boolean) => ({ name, layer, inCircuit, ...t(inTrue) });
+  const edge = (edge: string, score: number, inCircuit: boolean, inTrue: boolean) => {
+    const [sender, rest] = edge.split('->');
+    return { edge, sender, receiver: rest.split(':')[0], score, inCircuit, ...t(inTrue) };
+  };
+  return {
+    method: 'eap-ig',
+    kept: 4,
+    nodes: [
+      node('embed', -1, true, true),
+      node('pos_embed', -1, true, true),
+      node('0.0', 0, true, true),
+      node('mlp0', 0, true, true),
+      node('1.0', 1, true, true),
+      node('logits', 2, true, true),
+    ],
+    edges: [
+      edge('embed->0.0:q', 0.01, false, false),
+      edge('embed->0.0:k', 0, false, false),
+      edge('pos_embed->mlp0:in', 0.2, true, true),
+      edge('0.0->mlp0:in', 0.3, true, true),
+      edge('mlp0->1.0:q', 0.4, true, true),
+      edge('pos_embed->1.0:k', 0, false, true),
+      edge('1.0->logits', 0.9, true, true),
+    ],
+  };
+}
 
 function section(origin: 'compiled' | 'learned', heads: { layer: number; head: number }[], training: TrainingCurve | null): ModelSection {
   const components = [...heads.map((h) => `${h.layer}.${h.head}`), 'attn0', 'mlp0', 'L0', 'attn1', 'L1'];
@@ -50,6 +84,7 @@ function section(origin: 'compiled' | 'learned', heads: { layer: number; head: n
     neurons: [{ layer: 0, dMlp: 30, dead: 3, meanFractionActive: 0.4 }],
     beyond: origin === 'learned' ? [{ length: 4, inputs: 20, exactMatch: 0.25 }] : [],
     training,
+    circuit: sampleCircuit(origin === 'compiled'),
   };
 }
 

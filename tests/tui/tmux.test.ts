@@ -40,10 +40,10 @@ describe('rasplab tui in tmux', () => {
     for (const l of lines) expect([...l].length).toBeLessThanOrEqual(80);
 
     tmux('send-keys', '-t', SESSION, 'Down', 'Down', 'Down');
-    await waitFor(screen, (s) => /›\s+head 1\.0/.test(s), 'the cursor on head 1.0');
+    await waitFor(screen, (s) => /›\s+(◆ )?head 1\.0/.test(s), 'the cursor on head 1.0');
     tmux('send-keys', '-t', SESSION, 'Space');
     const broken = await waitFor(screen, (s) => exact(s) < 50, 'exact match to fall');
-    expect(broken).toMatch(/›✗\s+head 1\.0/);
+    expect(broken).toMatch(/›✗\s+(◆ )?head 1\.0/);
     tmux('send-keys', '-t', SESSION, 'Space');
     await waitFor(screen, (s) => exact(s) === 100 && !s.includes('✗'), 'exact match back at 100%');
 

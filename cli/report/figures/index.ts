@@ -7,6 +7,7 @@ import { modelColor } from '../palette.ts';
 import type { Figure } from '../svg.ts';
 import { ablationFigure } from './ablation.ts';
 import { attentionFigure, type HeatmapHead } from './attention.ts';
+import { circuitFigure } from './circuit.ts';
 import { probeFigure } from './probes.ts';
 import { pruningFigure } from './pruning.ts';
 import { trainingFigure } from './training.ts';
@@ -45,6 +46,8 @@ export function reportFigures(d: ReportData): Figure[] {
   );
   figures.push(pruningFigure(d.models.map((m, i) => ({ name: m.name, color: modelColor(i), curves: m.pruning }))));
   figures.push(probeFigure(d.models.map((m, i) => ({ name: m.name, color: modelColor(i), variables: m.probes }))));
+  const withCircuit = d.models.filter((m) => m.circuit);
+  if (withCircuit.length) figures.push(circuitFigure(withCircuit.map((m) => ({ name: m.name, circuit: m.circuit! }))));
   const trained = d.models.filter((m) => m.training);
   for (const m of trained) figures.push(trainingFigure(m.name, m.training!, trained.length > 1 ? `training-${d.models.indexOf(m) + 1}` : 'training'));
   return figures;

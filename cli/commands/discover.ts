@@ -1,0 +1,186 @@
+/**
+ * `rasplab discover MODEL [--method acdc|eap|eap-ig|all] [--level node|edge] [--threshold τ]
+ * [--against COMPILED] [--json]`: automated circuit discovery, scored against the true circuit
+ * where the model is compiled, and mapped onto a compiled model's circuit where it is learned.
+ */
+import { Command, Option } from 'commander';
+import type { CircuitComparison } from '../../probes/circuit/against.ts';
+import type { Discovery } from '../../probes/circuit/discover.ts';
+import { areaText, circuitGraphText, scoreText } from '../format/circuit.ts';
+import { helpExamples } from '../format/invocation.ts';
+import { formatJson } from '../format/json.ts';
+import { println } from '../format/output.ts';
+import { pct } from '../format/percent.ts';
+import { renderTable } from '../format/table.ts';
+import { openModel } from '../openModel.ts';
+import { UserError } from '../../src/rasp/errors.ts';
+import { addProbeOptions, loadModelArg, probeContext, type ProbeFlags } from '../probeContext.ts';
+
+const METHODS = ['acdc', 'eap', 'eap-ig', 'all'] as const;
+
+interface DiscoverFlags extends ProbeFlags {
+  readonly method: (typeof METHODS)[number];
+  readonly level: 'node' | 'edge';
+  readonly threshold?: number;
+  readonly metric?: 'kl' | 'loss';
+  readonly corruption: string;
+  readonly steps: number;
+  readonly igPath: 'inputs' | 'edges';
+  readonly node: string[];
+  readonly against?: string;
+}
+
+const collect = (v: string, prev: string[]) => [...prev, v];
+
+function parseThreshold(text: string): number {
+  const x = Number(text);
+  if (text.trim() === '' || Number.isNaN(x)) throw new UserError(`--threshold must be a number, got '${text}'`);
+  return x;
+}
+
+function parseSteps(text: string): number {
+  const x = Number(text);
+  if (!Number.isInteger(x) || x < 1 || x > 100) throw new UserError(`--steps must be a whole number from 1 to 100, got '${text}'`);
+  return x;
+}
+
+function summaryLine(d: Discovery): string {
+  const tau = d.method === 'acdc' ? `τ ${d.threshold}` : `τ ${d.threshold} × top score`;
+  const nodes = d.circuit.nodes.length;
+  return (
+    `${d.method} (metric ${d.metric}, ${tau}): ${d.circuit.edges.length} of ${d.edges.length} edges, ${nodes} node${nodes === 1 ? '' : 's'}; ` +
+    `exact match ${pct(d.exactMatch.circuit)} with the circuit alone (full model ${pct(d.exactMatch.full)}); ` +
+    `${d.passes} passes, ${(d.wallMs / 1000).toFixed(2)} s`
+  );
+}
+
+function againstLine(d: Discovery): string | null {
+  if (!d.against) return null;
+  const { edges, nodes } = d.against;
+  return (
+    `  against the true circuit (${edges.positives} edges, ${nodes.positives} nodes): edges ROC AUC ${areaText(edges.rocAuc)}, ` +
+    `average precision ${areaText(edges.averagePrecision)}; nodes ROC AUC ${areaText(nodes.rocAuc)}, average precision ${areaText(nodes.averagePrecision)}`
+  );
+}
+
+const mark = (x: boolean | undefined) => (x === undefined ? '-' : x ? 'yes' : 'no');
+
+function printDiscovery(out: (s: string) => void, d: Discovery, level: 'node' | 'edge', only: ReadonlySet<string> | null): void {
+  println(out, summaryLine(d));
+  const a = againstLine(d);
+  if (a) println(out, a);
+  if (level === 'edge') {
+    const rows = d.edges
+      .filter((e) => e.inCircuit || e.inTrue)
+      .filter((e) => !only || only.has(e.sender) || only.has(e.receiver))
+      .map((e) => [e.edge, scoreText(e.score), mark(e.inCircuit), mark(e.inTrue)]);
+    out(renderTable({ head: ['edge', 'score', 'circuit', 'true'], rows, align: ['left', 'right', 'left', 'left'], compact: true }));
+  } else {
+    const rows = d.nodes.filter((n) => !only || only.has(n.node)).map((n) => [n.node, scoreText(n.score), mark(n.inCircuit), mark(n.inTrue)]);
+    out(renderTable({ head: ['node', 'score', 'circuit', 'true'], rows, align: ['left', 'right', 'left', 'left'], compact: true }));
+  }
+  println(out, 'circuit (receiver ← senders):');
+  out(circuitGraphText(d));
+  if (d.faithfulness.length)
+    println(out, `faithfulness (top edges kept: exact match ÷ the full model's): ${d.faithfulness.map((p) => `${p.edges} ${pct(p.faithfulness)}`).join(', ')}`);
+}
+
+function printComparison(out: (s: string) => void, c: CircuitComparison, compiledSpec: string): void {
+  const mapped = c.nodes.filter((n) => n.by !== 'itself').map((n) => `${n.compiled} → ${n.learned ?? 'none'}`);
+  println(
+    out,
+    `against ${compiledSpec}: compiled nodes onto learned ones (heads by compare's matching, MLPs by layer): ${mapped.join(', ') || 'nothing to map'}`,
+  );
+  const rows = [
+    ...c.has.map((e) => ['has', e.compiled, e.learned ?? '-', e.via.join(', ')]),
+    ...c.lacks.map((e) => ['lacks', e.compiled, e.learned ?? '(no such edge)', e.via.join(', ')]),
+    ...c.adds.map((e) => ['adds', '-', e, '']),
+  ];
+  out(renderTable({ head: ['learned circuit', 'compiled edge', 'learned edge', 'carries'], rows, compact: true }));
+}
+
+export function register(program: Command): void {
+  const cmd = program
+    .command('discover')
+    .summary('find the circuit that computes the output (ACDC, EAP, EAP-IG), scored against the true one where it is known')
+    .description(
+      'Circuit discovery on the computational graph (nodes: embed, pos_embed, every head L.H, every MLP mlpL, logits; an edge from each ' +
+        "node to each later reader, through a head's q, k or v, an MLP's input or the logits). Patching an edge replaces its sender's " +
+        "contribution to that one input with the corrupted value: by default each sender's mean over the probe inputs and positions (the token " +
+        'embedding: per position), or the partner inputs patch draws (--corruption token, length, variable:NAME). ' +
+        'ACDC tries every edge, receivers from the logits back, and leaves out those whose patching raises the metric by at most τ ' +
+        '(default metric: KL divergence to the clean output); EAP scores every edge at once from one forward and one backward pass ' +
+        "(the metric's first-order change; default metric: the task's loss) and keeps edges scoring at least τ × the top score; " +
+        'EAP-IG averages its gradient over --steps interpolations from corrupt to clean (--ig-path inputs: the input embeddings; edges: every edge). ' +
+        'On a compiled model the true circuit (from its weights) scores each method: ROC AUC and average precision over every threshold, for ' +
+        "edges and nodes, and the faithfulness of the top-k circuits. --against COMPILED maps a learned model's circuit onto the compiled " +
+        "model's true one and says which compiled edges it has, lacks or adds.",
+    )
+    .argument('<model>', 'a .safetensors model file written by rasplab');
+  addProbeOptions(cmd)
+    .addOption(new Option('--method <m>', 'acdc, eap, eap-ig or all').choices(METHODS).default('acdc'))
+    .addOption(new Option('--level <l>', 'list edges or nodes').choices(['node', 'edge']).default('edge'))
+    .addOption(
+      new Option(
+        '--threshold <τ>',
+        'acdc: the rise in the metric an edge must cause (≥ 0); eap, eap-ig: the share of the top score (0 … 1); default 0.01',
+      ).argParser(parseThreshold),
+    )
+    .addOption(new Option('--metric <m>', 'kl (default for acdc) or loss (default for eap, eap-ig)').choices(['kl', 'loss']))
+    .addOption(new Option('--corruption <kind>', 'mean, token, length or variable:NAME').default('mean'))
+    .addOption(new Option('--steps <k>', 'eap-ig: interpolation steps').argParser(parseSteps).default(5))
+    .addOption(new Option('--ig-path <p>', 'eap-ig: what is interpolated').choices(['inputs', 'edges']).default('inputs'))
+    .addOption(new Option('--node <name>', 'list only what touches this node (repeatable)').argParser(collect).default([]))
+    .addOption(new Option('--against <compiled>', "a compiled model of the program: map this model's circuit onto its true one"))
+    .addHelpText(
+      'after',
+      helpExamples(
+        'discover fixtures/models/reverse.compiled.safetensors --samples 100',
+        'discover fixtures/models/reverse.compiled.safetensors --method all --level node --samples 100',
+        'discover fixtures/models/reverse.compiled.safetensors --method eap-ig --threshold 0.001 --samples 50 --json',
+        'discover fixtures/models/reverse.learned.safetensors --against fixtures/models/reverse.compiled.safetensors --samples 100',
+      ),
+    )
+    .action(async (modelSpec: string, flags: DiscoverFlags, c: Command) => {
+      const { parseDiscoveryCorruption, checkThreshold, DEFAULT_THRESHOLD, knownCircuit } = await import('../../probes/circuit/discover.ts');
+      const { circuitGraph, parseNode, nodeName } = await import('../../src/model/circuitGraph.ts');
+      // Every flag is checked before the models load and the backend starts.
+      const methods = flags.method === 'all' ? (['acdc', 'eap', 'eap-ig'] as const) : ([flags.method] as const);
+      const threshold = flags.threshold ?? DEFAULT_THRESHOLD;
+      for (const m of methods) checkThreshold(m, threshold);
+      const corruption = parseDiscoveryCorruption(flags.corruption);
+      const data = await loadModelArg(modelSpec, flags);
+      const graph = circuitGraph(data.config);
+      const only = flags.node.length ? new Set(flags.node.map((n) => nodeName(graph.nodes[parseNode(graph, n, '--node')]))) : null;
+      const compiledData = flags.against !== undefined ? await loadModelArg(flags.against, flags) : undefined;
+      const truth = compiledData ? knownCircuit(compiledData) : null;
+      if (compiledData && !truth) throw new UserError(`--against ${flags.against}: not a compiled model (its file records no true circuit)`);
+      const ctx = await probeContext(modelSpec, flags, c, compiledData ? { spec: flags.against!, data: compiledData } : undefined);
+      const { discover } = await import('../../probes/circuit/discover.ts');
+      const results = await discover(ctx, methods, {
+        metric: flags.metric,
+        threshold,
+        steps: flags.steps,
+        igPath: flags.igPath,
+        corruption,
+        seed: flags.seed,
+      });
+      let comparisons: CircuitComparison[] | null = null;
+      if (compiledData && truth) {
+        const { headSimilarity, matchHeads } = await import('../../probes/headSimilarity.ts');
+        const { compareCircuits } = await import('../../probes/circuit/against.ts');
+        const compiled = await openModel(compiledData);
+        const matches = matchHeads(await headSimilarity(compiled, ctx.model, ctx.set.inputs), compiled);
+        comparisons = results.map((d) => compareCircuits(truth, compiled.config, ctx.model.config, d.circuit.edges, matches));
+      }
+      if (flags.json) return void ctx.io.out(formatJson({ note: ctx.note, results, ...(comparisons ? { against: comparisons } : {}) }));
+      const out = ctx.io.out;
+      if (ctx.note) println(out, `note: ${ctx.note}`);
+      println(out, `${ctx.program.name}: ${results[0].inputs} inputs, corruption ${corruption}`);
+      results.forEach((d, i) => {
+        if (i > 0) println(out, '');
+        printDiscovery(out, d, flags.level, only);
+        if (comparisons) printComparison(out, comparisons[i], flags.against!);
+      });
+    });
+}

@@ -1,0 +1,406 @@
+/**
+ * Edge patching: the forward pass with some edges of the computational graph
+ * (src/model/circuitGraph.ts) fed a corrupted value. Patching edge s → r replaces sender s's
+ * contribution to receiver input r only: r reads
+ *
+ *   x_r = resid − Σ_s w_sr · (out_s − corrupt_s)
+ *
+ * where resid is the stream the unmodified pass hands r, out_s is what s writes in this run, and
+ * w_sr ∈ [0, 1] says how much of the edge is patched (1: removed from the circuit). Every head's
+ * q, k and v and every MLP's input are recomputed from their own x_r, so one edge into a head's
+ * query leaves its key and value alone. The pass is the model's own (src/model/forward.ts), with
+ * hooks: the senders' outputs are read at hook_embed, hook_pos_embed, attn.hook_result and
+ * hook_mlp_out, and the receivers' inputs are replaced at attn.hook_q/k/v, mlp.hook_pre and
+ * ln_final.hook_normalized.
+ *
+ * A receiver may also be handed a zero tensor ε_r added to x_r: the gradient of the metric with
+ * respect to it is ∂metric/∂x_r, what edge attribution patching multiplies by (corrupt − clean).
+ *
+ * Metrics (both means over the positions where the program's output is defined): `kl`, the KL
+ * divergence from the clean run's output distribution (numerical outputs: the squared distance to
+ * the clean output), and `loss`, the task's loss (cross-entropy against the program's answer;
+ * squared error for numerical outputs).
+ */
+import * as tf from '@tensorflow/tfjs';
+import '../../src/model/quietTf.ts';
+import type { Batch } from '../../src/model/batch.ts';
+import type { CircuitGraph, Receiver } from '../../src/model/circuitGraph.ts';
+import { layerHook, type HookName, type Hooks } from '../../src/model/hooks.ts';
+import { layerNorm } from '../../src/model/layerNorm.ts';
+import type { LoadedModel } from '../../src/model/loadedModel.ts';
+import { NUMERIC_TOLERANCE, ScoreTally } from '../../src/model/scoring.ts';
+import type { ProbeBatches } from '../batches.ts';
+
+export const DISCOVERY_METRICS = ['kl', 'loss'] as const;
+export type DiscoveryMetric = (typeof DISCOVERY_METRICS)[number];
+
+/** Receiver inputs that are computed together: one layer's queries (keys, values) of every head, one MLP's input, the logits. */
+interface ReceiverGroup {
+  readonly receivers: readonly number[];
+  /** The senders every receiver of the group reads (a prefix of the senders). */
+  readonly senders: number;
+}
+
+/** Where the corrupted sender outputs come from: a paired corrupted run per batch, or each sender's mean. */
+export type CorruptSource = { readonly kind: 'mean' } | { readonly kind: 'paired'; readonly batches: ProbeBatches };
+
+/** Per receiver group, a tensor of the group's shape ([receivers, B·P, D]) added to its inputs. */
+export type Probes = readonly tf.Tensor[];
+
+const SENDER_HOOKS = (nLayers: number): HookName[] => [
+  'hook_embed',
+  'hook_pos_embed',
+  ...Array.from({ length: nLayers }, (_, l) => [layerHook(l, 'attn.hook_result'), layerHook(l, 'hook_mlp_out')]).flat(),
+];
+
+export class EdgeRunner {
+  readonly groups: readonly ReceiverGroup[];
+  /** Per batch: every sender's output in the clean run, [senders, B·P·D]. */
+  private readonly clean: tf.Tensor2D[] = [];
+  /** Per batch: every sender's corrupted output, [senders, B·P·D]. */
+  private readonly corrupt: tf.Tensor2D[] = [];
+  /** Per batch: the clean run's log-probabilities (or outputs), for `kl`. */
+  private readonly cleanOut: tf.Tensor[] = [];
+  /** Per batch: 1 at the positions scored, [B, P]. */
+  private readonly scored: tf.Tensor2D[] = [];
+  private readonly labels: tf.Tensor[] = [];
+  private readonly totalScored: number;
+  private readonly groupOf: number[];
+
+  constructor(
+    readonly m: LoadedModel,
+    readonly graph: CircuitGraph,
+    readonly data: ProbeBatches,
+    corrupt: CorruptSource,
+    readonly metric: DiscoveryMetric,
+  ) {
+    this.groups = receiverGroups(graph);
+    this.groupOf = [];
+    this.groups.forEach((g, gi) => g.receivers.forEach((r) => (this.groupOf[r] = gi)));
+    const D = m.config.dModel;
+    let total = 0;
+    for (const b of data.batches) {
+      this.clean.push(this.senderOutputs(b));
+      const at = this.scoredMask(b);
+      total += at.count;
+      this.scored.push(at.mask);
+      this.labels.push(this.labelTensor(b));
+      this.cleanOut.push(tf.tidy(() => this.outputOf(this.m.run(b))));
+    }
+    this.totalScored = Math.max(1, total);
+    if (corrupt.kind === 'paired') for (const b of corrupt.batches.batches) this.corrupt.push(this.senderOutputs(b));
+    else {
+      // Each sender's mean output over every input and position; the token embedding's over the
+      // inputs at each position (BOS is where it writes bos, whatever the input: a mean over
+      // positions would move BOS rather than blur the tokens).
+      const S = graph.senders.length;
+      const P = data.nPos;
+      const mean = tf.tidy(() => {
+        let sum: tf.Tensor = tf.zeros([S, P, D]);
+        let count: tf.Tensor = tf.zeros([P]);
+        data.batches.forEach((b, i) => {
+          const valid = tf.reshape(validPositions(b), [b.size, P]);
+          sum = tf.add(sum, tf.sum(tf.mul(tf.reshape(this.clean[i], [S, b.size, P, D]), tf.reshape(valid, [1, b.size, P, 1])), 1));
+          count = tf.add(count, tf.sum(valid, 0));
+        });
+        const perPosition = tf.div(tf.slice(sum, [0, 0, 0], [1, P, D]), tf.reshape(tf.maximum(count, 1), [1, P, 1]));
+        const overall = tf.div(tf.sum(tf.slice(sum, [1, 0, 0], [S - 1, P, D]), 1, true), tf.maximum(tf.sum(count), 1));
+        return tf.concat([perPosition, tf.broadcastTo(overall, [S - 1, P, D])]);
+      });
+      for (const b of data.batches)
+        this.corrupt.push(tf.tidy(() => tf.reshape(tf.broadcastTo(tf.reshape(mean, [S, 1, P, D]), [S, b.size, P, D]), [S, -1]) as tf.Tensor2D));
+      mean.dispose();
+    }
+  }
+
+  /** Rows scored across all batches. */
+  get positions(): number {
+    return this.totalScored;
+  }
+
+  /** The metric with the edges patched by `w` (per edge of graph.edges, 0 … 1), averaged over every batch. */
+  async metricOf(w: Float32Array): Promise<number> {
+    let sum = 0;
+    for (let b = 0; b < this.data.batches.length; b++) {
+      const t = tf.tidy(() => this.metricSum(b, w));
+      sum += (await t.data())[0];
+      t.dispose();
+    }
+    return sum / this.totalScored;
+  }
+
+  /** Exact match of the run with edges patched by `w`. */
+  async exactMatchOf(w: Float32Array): Promise<number> {
+    const tally = new ScoreTally(this.m.config.output, NUMERIC_TOLERANCE);
+    for (let b = 0; b < this.data.batches.length; b++) {
+      const t = tf.tidy(() => this.logits(b, w));
+      tally.add(this.data.batches[b], (await t.data()) as Float32Array);
+      t.dispose();
+    }
+    return tally.result().exactMatch;
+  }
+
+  /**
+   * The gradient of the metric (this batch's share of the mean) with respect to every receiver's
+   * input, with the edges patched by `w`: per receiver group, [receivers, B·P, D].
+   */
+  inputGradients(batch: number, w: Float32Array): tf.Tensor[] {
+    const b = this.data.batches[batch];
+    const BP = b.size * b.nPos;
+    const D = this.m.config.dModel;
+    const probes = this.groups.map((g) => tf.zeros([g.receivers.length, BP, D]));
+    try {
+      const f = (...xs: tf.Tensor[]) => tf.div(this.metricSum(batch, w, xs), this.totalScored) as tf.Scalar;
+      return tf.grads(f)(probes);
+    } finally {
+      for (const p of probes) p.dispose();
+    }
+  }
+
+  /** (corrupt − clean) of every sender, [senders, B·P·D], for a batch: what attribution multiplies gradients by. */
+  cleanToCorrupt(batch: number): tf.Tensor2D {
+    return tf.sub(this.corrupt[batch], this.clean[batch]);
+  }
+
+  /** The receiver group of receiver `r` and its row in that group. */
+  groupRow(r: number): { group: number; row: number } {
+    const group = this.groupOf[r];
+    return { group, row: this.groups[group].receivers.indexOf(r) };
+  }
+
+  dispose(): void {
+    for (const ts of [this.clean, this.corrupt, this.cleanOut, this.scored, this.labels]) for (const t of ts) t.dispose();
+  }
+
+  private senderOutputs(b: Batch): tf.Tensor2D {
+    const nLayers = this.m.config.layers.length;
+    const names = SENDER_HOOKS(nLayers).filter((h) => h.startsWith('hook_') || this.hasHook(h));
+    const run = this.m.runWithCache(b, { names });
+    try {
+      return tf.tidy(() => {
+        const parts: tf.Tensor[] = [run.cache.get('hook_embed')!, run.cache.get('hook_pos_embed')!];
+        this.m.config.layers.forEach((L, l) => {
+          if (L.nHeads > 0) parts.push(...perHead(run.cache.get(layerHook(l, 'attn.hook_result'))!));
+          if (L.dMlp > 0) parts.push(run.cache.get(layerHook(l, 'hook_mlp_out'))!);
+        });
+        return tf.reshape(tf.stack(parts), [parts.length, -1]) as tf.Tensor2D;
+      });
+    } finally {
+      run.dispose();
+    }
+  }
+
+  private hasHook(h: HookName): boolean {
+    const m = /^blocks\.(\d+)\.(attn\.hook_result|hook_mlp_out)$/.exec(h)!;
+    const L = this.m.config.layers[Number(m[1])];
+    return m[2] === 'hook_mlp_out' ? L.dMlp > 0 : L.nHeads > 0;
+  }
+
+  private scoredMask(b: Batch): { mask: tf.Tensor2D; count: number } {
+    const cat = this.m.config.output.encoding === 'categorical';
+    const m = new Float32Array(b.size * b.nPos);
+    let count = 0;
+    for (let i = 0; i < m.length; i++)
+      if (cat ? b.classes[i] >= 0 : !Number.isNaN(b.targets[i])) {
+        m[i] = 1;
+        count++;
+      }
+    return { mask: tf.tensor2d(m, [b.size, b.nPos]), count };
+  }
+
+  private labelTensor(b: Batch): tf.Tensor {
+    if (this.m.config.output.encoding === 'categorical') {
+      const width = this.m.config.output.values.length;
+      return tf.tidy(() =>
+        tf.cast(
+          tf.oneHot(
+            tf.tensor1d(
+              Array.from(b.classes, (c) => Math.max(c, 0)),
+              'int32',
+            ),
+            Math.max(2, width),
+          ),
+          'float32',
+        ),
+      );
+    }
+    return tf.tensor1d(Array.from(b.targets, (y) => (Number.isNaN(y) ? 0 : y)));
+  }
+
+  /** What the metric compares: log-probabilities [B·P, classes], or the numerical output [B·P]. */
+  private outputOf(logits: tf.Tensor): tf.Tensor {
+    const O = logits.shape[2]!;
+    const flat = tf.reshape(logits, [-1, O]);
+    return this.m.config.output.encoding === 'categorical' ? tf.logSoftmax(flat) : tf.reshape(flat, [-1]);
+  }
+
+  /** Sum over scored positions of the per-position metric. */
+  private metricSum(batch: number, w: Float32Array, probes?: Probes): tf.Scalar {
+    const out = this.outputOf(this.logits(batch, w, probes));
+    const mask = tf.reshape(this.scored[batch], [-1]);
+    let perPos: tf.Tensor;
+    if (this.m.config.output.encoding === 'categorical') {
+      const width = out.shape[1]!;
+      const labels = this.labels[batch].shape[1] === width ? this.labels[batch] : tf.slice(this.labels[batch], [0, 0], [-1, width]);
+      perPos =
+        this.metric === 'kl' ? tf.sum(tf.mul(tf.exp(this.cleanOut[batch]), tf.sub(this.cleanOut[batch], out)), 1) : tf.neg(tf.sum(tf.mul(labels, out), 1));
+    } else perPos = tf.square(tf.sub(out, this.metric === 'kl' ? this.cleanOut[batch] : this.labels[batch]));
+    return tf.sum(tf.mul(perPos, mask)) as tf.Scalar;
+  }
+
+  /** The logits of one batch with edges patched by `w` and receivers' inputs shifted by `probes`. */
+  logits(batch: number, w: Float32Array, probes?: Probes): tf.Tensor3D {
+    const b = this.data.batches[batch];
+    return this.m.run(b, { hooks: this.hooks(batch, w, probes) });
+  }
+
+  private hooks(batch: number, w: Float32Array, probes?: Probes): Hooks {
+    const m = this.m;
+    const cfg = m.config;
+    const b = this.data.batches[batch];
+    const B = b.size;
+    const P = b.nPos;
+    const D = cfg.dModel;
+    const BP = B * P;
+    const ln = cfg.normalization === 'LN';
+    const corrupt = this.corrupt[batch];
+    const outs: tf.Tensor[] = [];
+    let stream: tf.Tensor | null = null;
+    // Per group: the patch weights [receivers, senders], or null when nothing in it is patched.
+    const weights = this.groups.map((grp) => {
+      const W = new Float32Array(grp.receivers.length * grp.senders);
+      let any = false;
+      grp.receivers.forEach((r, i) => {
+        const first = this.edgeOffset(r);
+        for (let s = 0; s < grp.senders; s++) {
+          const x = w[first + s];
+          W[i * grp.senders + s] = x;
+          if (x !== 0) any = true;
+        }
+      });
+      return any ? W : null;
+    });
+    /** The inputs of group gi: [receivers, B·P, D], from the stream every one of them shares. */
+    const inputsOf = (gi: number, resid: tf.Tensor): tf.Tensor | null => {
+      const W = weights[gi];
+      const probe = probes?.[gi];
+      if (!W && !probe) return null;
+      const grp = this.groups[gi];
+      const R = grp.receivers.length;
+      let x: tf.Tensor = tf.broadcastTo(tf.reshape(resid, [1, BP, D]), [R, BP, D]);
+      if (W) {
+        const S = grp.senders;
+        const diff = tf.sub(tf.reshape(tf.stack(outs.slice(0, S)), [S, BP * D]), tf.slice(corrupt, [0, 0], [S, BP * D]));
+        x = tf.sub(x, tf.reshape(tf.matMul(tf.tensor2d(W, [R, S]), diff), [R, BP, D]));
+      }
+      if (probe) x = tf.add(x, probe);
+      return x;
+    };
+    const norm = (x: tf.Tensor, prefix: string) => (ln ? layerNorm(x, m.weight(`${prefix}.w`), m.weight(`${prefix}.b`)) : x);
+    const hooks: Hooks = {
+      hook_embed: (x) => (outs.push(x), x),
+      hook_pos_embed: (x) => (outs.push(x), x),
+      'ln_final.hook_normalized': (x) => {
+        const gi = this.groups.length - 1;
+        const resid = stream ?? tf.add(outs[0], outs[1]);
+        const inp = inputsOf(gi, resid);
+        return inp ? tf.reshape(norm(inp, 'ln_final'), [B, P, D]) : x;
+      },
+    };
+    let gi = 0;
+    cfg.layers.forEach((L, l) => {
+      hooks[layerHook(l, 'hook_resid_pre')] = (x) => ((stream = x), x);
+      hooks[layerHook(l, 'hook_resid_mid')] = (x) => ((stream = x), x);
+      hooks[layerHook(l, 'hook_resid_post')] = (x) => ((stream = x), x);
+      if (L.nHeads > 0) {
+        const H = L.nHeads;
+        const E = L.dHead;
+        (['q', 'k', 'v'] as const).forEach((which, j) => {
+          const group = gi + j;
+          const W = m.weight(`blocks.${l}.attn.W_${which.toUpperCase()}`);
+          const bias = m.weight(`blocks.${l}.attn.b_${which.toUpperCase()}`);
+          hooks[layerHook(l, `attn.hook_${which}`)] = (act) => {
+            const inp = inputsOf(group, stream!);
+            if (!inp) return act;
+            // [H, B·P, D] · [H, D, E] → [H, B·P, E] → [B, P, H, E]
+            const proj = tf.add(tf.matMul(norm(inp, `blocks.${l}.ln1`) as tf.Tensor3D, W as tf.Tensor3D), tf.reshape(bias, [H, 1, E]));
+            return tf.transpose(tf.reshape(proj, [H, B, P, E]), [1, 2, 0, 3]);
+          };
+        });
+        hooks[layerHook(l, 'attn.hook_result')] = (x) => {
+          outs.push(...perHead(x));
+          return x;
+        };
+        gi += 3;
+      }
+      if (L.dMlp > 0) {
+        const group = gi;
+        hooks[layerHook(l, 'mlp.hook_pre')] = (act) => {
+          const inp = inputsOf(group, stream!);
+          if (!inp) return act;
+          const x = tf.reshape(norm(inp, `blocks.${l}.ln2`), [BP, D]);
+          return tf.reshape(tf.add(tf.matMul(x as tf.Tensor2D, m.weight(`blocks.${l}.mlp.W_in`) as tf.Tensor2D), m.weight(`blocks.${l}.mlp.b_in`)), [
+            B,
+            P,
+            L.dMlp,
+          ]);
+        };
+        hooks[layerHook(l, 'hook_mlp_out')] = (x) => (outs.push(x), x);
+        gi += 1;
+      }
+    });
+    return hooks;
+  }
+
+  /** Index in graph.edges of receiver r's edge from sender 0 (a receiver's edges are consecutive). */
+  edgeOffset(r: number): number {
+    return edgeOffsets(this.graph)[r];
+  }
+}
+
+const OFFSETS = new WeakMap<CircuitGraph, number[]>();
+
+/** Per receiver, the index in graph.edges of its edge from sender 0. */
+export function edgeOffsets(g: CircuitGraph): number[] {
+  let o = OFFSETS.get(g);
+  if (!o) {
+    o = [];
+    let k = 0;
+    for (const r of g.receivers) {
+      o.push(k);
+      k += r.senders;
+    }
+    OFFSETS.set(g, o);
+  }
+  return o;
+}
+
+/**
+ * hook_result [B, P, H, D] as H tensors [B, P, D]. Slices rather than tf.unstack: unstack's gradient
+ * fails when some of its outputs get none (a head no receiver reads).
+ */
+function perHead(result: tf.Tensor): tf.Tensor[] {
+  const [B, P, H, D] = result.shape;
+  return Array.from({ length: H }, (_, h) => tf.reshape(tf.slice(result, [0, 0, h, 0], [B, P, 1, D]), [B, P, D]));
+}
+
+/** 1 at every position a row has (BOS included), [B·P]. */
+function validPositions(b: Batch): tf.Tensor1D {
+  const m = new Float32Array(b.size * b.nPos);
+  b.lengths.forEach((len, r) => m.fill(1, r * b.nPos, r * b.nPos + len));
+  return tf.tensor1d(m);
+}
+
+/** Receivers grouped as the forward pass computes them: per layer q, k, v of all heads, then the MLP; the logits last. */
+function receiverGroups(g: CircuitGraph): ReceiverGroup[] {
+  const groups: ReceiverGroup[] = [];
+  const key = (r: Receiver) => (r.node.kind === 'head' ? `${r.node.layer}:${r.input}` : r.node.kind === 'mlp' ? `mlp${r.node.layer}` : 'logits');
+  const byKey = new Map<string, number[]>();
+  g.receivers.forEach((r, i) => {
+    const k = key(r);
+    if (!byKey.has(k)) byKey.set(k, []);
+    byKey.get(k)!.push(i);
+  });
+  for (const rs of byKey.values()) groups.push({ receivers: rs, senders: g.receivers[rs[0]].senders });
+  return groups;
+}

@@ -1,0 +1,124 @@
+/**
+ * The circuit a model's weights imply, read off their exact non-zero structure: which residual
+ * directions each node writes (the columns of W_E, W_pos, W_V·W_O and W_out that are not all zero)
+ * and which each receiver input reads (the rows of W_Q·W_Kᵀ for a query, its columns for a key,
+ * the rows of W_V·W_O for a value, of W_in for an MLP, of W_U for the logits). An edge is in the
+ * circuit when its sender writes a direction its receiver reads and the receiver is itself in the
+ * circuit, back from the logits: a head or neuron that writes only where nothing downstream reads
+ * is left out, however much it computes. The fixed directions (`one`, `bos`: the same on every
+ * input at each position, the compiler's biases and its attend-to-BOS default) carry no edge: what
+ * flows along an edge is something about the input.
+ *
+ * For a compiled model (biases zero, every direction one s-op's) this is the circuit the program
+ * defines; the compiler writes it into the model file's labels (ModelLabels.circuit), and files
+ * written before it did get it from here when discovery asks (probes/circuit/truth.ts). A learned model's weights are dense,
+ * so every edge would be in: this is not a discovery method.
+ */
+import { circuitGraph, edgeName, nodeName, type CircuitGraph, type Receiver } from './circuitGraph.ts';
+import type { CircuitLabel, ModelData, WeightArray } from './types.ts';
+
+/** Directions with a non-zero entry in a [rows, cols] row-major matrix, by row (`axis` 0) or by column (1). */
+function nonZero(data: Float32Array, offset: number, rows: number, cols: number, axis: 0 | 1): Set<number> {
+  const out = new Set<number>();
+  for (let i = 0; i < rows; i++)
+    for (let j = 0; j < cols; j++)
+      if (data[offset + i * cols + j] !== 0) {
+        out.add(axis === 0 ? i : j);
+      }
+  return out;
+}
+
+/** a [D, E] · bᵀ where b is [D2, E] (offsets into per-head stacks): the bilinear form's non-zero rows and columns. */
+function productSupport(a: Float32Array, aOff: number, b: Float32Array, bOff: number, rowsA: number, rowsB: number, E: number, transposeB: boolean) {
+  const rows = new Set<number>();
+  const cols = new Set<number>();
+  for (let i = 0; i < rowsA; i++)
+    for (let j = 0; j < rowsB; j++) {
+      let s = 0;
+      for (let e = 0; e < E; e++) s += a[aOff + i * E + e] * (transposeB ? b[bOff + j * E + e] : b[bOff + e * rowsB + j]);
+      if (s !== 0) {
+        rows.add(i);
+        cols.add(j);
+      }
+    }
+  return { rows, cols };
+}
+
+interface Supports {
+  /** Per sender: the directions it writes. */
+  readonly writes: Set<number>[];
+  /** Per receiver input: the directions it reads. */
+  readonly reads: Set<number>[];
+}
+
+function supports(m: ModelData, g: CircuitGraph): Supports {
+  const D = m.config.dModel;
+  const w = (name: string): WeightArray => {
+    const x = m.weights.get(name);
+    if (!x) throw new Error(`true circuit: the model has no weight '${name}'`);
+    return x;
+  };
+  const heads = new Map<string, { qk: { rows: Set<number>; cols: Set<number> }; ov: { rows: Set<number>; cols: Set<number> } }>();
+  const headSupport = (layer: number, head: number) => {
+    const key = `${layer}.${head}`;
+    let s = heads.get(key);
+    if (!s) {
+      const E = m.config.layers[layer].dHead;
+      const off = head * D * E;
+      const p = `blocks.${layer}.attn`;
+      s = {
+        qk: productSupport(w(`${p}.W_Q`).data, off, w(`${p}.W_K`).data, off, D, D, E, true),
+        ov: productSupport(w(`${p}.W_V`).data, off, w(`${p}.W_O`).data, head * E * D, D, D, E, false),
+      };
+      heads.set(key, s);
+    }
+    return s;
+  };
+  const writes = g.senders.map((n) => {
+    switch (n.kind) {
+      case 'embed':
+        return nonZero(w('embed.W_E').data, 0, m.config.vocab.length, D, 1);
+      case 'pos_embed':
+        return nonZero(w('pos_embed.W_pos').data, 0, m.config.nCtx, D, 1);
+      case 'head':
+        return headSupport(n.layer, n.head).ov.cols;
+      case 'mlp':
+        return nonZero(w(`blocks.${n.layer}.mlp.W_out`).data, 0, m.config.layers[n.layer].dMlp, D, 1);
+      case 'logits':
+        throw new Error('the logits write nothing');
+    }
+  });
+  const reads = g.receivers.map((r: Receiver) => {
+    const n = r.node;
+    if (n.kind === 'head') {
+      const s = headSupport(n.layer, n.head);
+      return r.input === 'q' ? s.qk.rows : r.input === 'k' ? s.qk.cols : s.ov.rows;
+    }
+    if (n.kind === 'mlp') return nonZero(w(`blocks.${n.layer}.mlp.W_in`).data, 0, D, m.config.layers[n.layer].dMlp, 0);
+    return nonZero(w('unembed.W_U').data, 0, D, w('unembed.W_U').shape[1], 0);
+  });
+  return { writes, reads };
+}
+
+/** The circuit the weights imply: its nodes (logits included) and edges, each edge with the s-ops it carries. */
+export function trueCircuit(m: ModelData, g: CircuitGraph = circuitGraph(m.config)): CircuitLabel {
+  const { writes, reads } = supports(m, g);
+  const sopOf = new Map(m.labels.residual.map((d) => [d.index, d.sop]));
+  const fixed = new Set(m.labels.residual.filter((d) => d.role === 'fixed').map((d) => d.index));
+  const liveNode = new Set<string>(['logits']);
+  const edges: { edge: string; via: string[] }[] = [];
+  // Receivers in reverse: by the time a node's inputs come up, every edge out of it has been decided.
+  for (let ri = g.receivers.length - 1; ri >= 0; ri--) {
+    const r = g.receivers[ri];
+    if (!liveNode.has(nodeName(r.node))) continue;
+    for (let s = 0; s < r.senders; s++) {
+      const shared = [...writes[s]].filter((d) => reads[ri].has(d) && !fixed.has(d));
+      if (shared.length === 0) continue;
+      liveNode.add(nodeName(g.senders[s]));
+      edges.push({ edge: edgeName(g, { sender: s, receiver: ri }), via: [...new Set(shared.map((d) => sopOf.get(d) ?? `d${d}`))] });
+    }
+  }
+  const order = new Map(g.edges.map((e, i) => [edgeName(g, e), i]));
+  edges.sort((a, b) => order.get(a.edge)! - order.get(b.edge)!);
+  return { nodes: g.nodes.map(nodeName).filter((n) => liveNode.has(n)), edges };
+}

@@ -1,0 +1,84 @@
+import { describe, expect, it } from 'vitest';
+import { compile } from '../../compiler/index.ts';
+import { circuitGraph, edgeName, nodeName, parseNode } from '../../src/model/circuitGraph.ts';
+import { deserializeModel, serializeModel } from '../../src/model/modelFile.ts';
+import { trueCircuit } from '../../src/model/trueCircuit.ts';
+import { reverse } from '../compiler/programs.ts';
+import { withDecoys } from '../support/decoys.ts';
+import { randomModel, tinyConfig } from '../support/tinyModels.ts';
+import { userError } from '../support/userError.ts';
+
+describe('the computational graph', () => {
+  const g = circuitGraph(tinyConfig()); // layers: 2 heads + MLP, 1 head, MLP only
+
+  it('has the embeddings, every head and MLP, and the logits, in the order the pass computes them', () => {
+    expect(g.nodes.map(nodeName)).toEqual(['embed', 'pos_embed', '0.0', '0.1', 'mlp0', '1.0', 'mlp2', 'logits']);
+  });
+
+  it('runs an edge from every node to every later reader, one per input it reads through', () => {
+    const names = g.edges.map((e) => edgeName(g, e));
+    // a head of layer 0 reads only the embeddings, through q, k and v
+    expect(names.filter((n) => n.endsWith('->0.1:q'))).toEqual(['embed->0.1:q', 'pos_embed->0.1:q']);
+    // an MLP reads the heads of its own layer; no head reads one of its own layer
+    expect(names).toContain('0.1->mlp0:in');
+    expect(names).not.toContain('0.0->0.1:k');
+    // layer 1's head reads layer 0 whole; the logits read everything
+    expect(names.filter((n) => n.endsWith('->1.0:v'))).toEqual(['embed->1.0:v', 'pos_embed->1.0:v', '0.0->1.0:v', '0.1->1.0:v', 'mlp0->1.0:v']);
+    expect(names.filter((n) => n.endsWith('->logits'))).toHaveLength(7);
+    // 2 heads × 3 inputs × 2 senders in layer 0, 4 into mlp0, 3 × 5 into 1.0, 6 into mlp2, 7 into the logits
+    expect(g.edges).toHaveLength(12 + 4 + 15 + 6 + 7);
+  });
+
+  it('names nodes people type, and says which exist when one does not', () => {
+    expect(nodeName(g.nodes[parseNode(g, 'mlp2')])).toBe('mlp2');
+    expect(userError(() => parseNode(g, 'mlp1'))).toMatch(/node 'mlp1' is not a node of this model \(did you mean 'mlp0'\?\); nodes: embed, pos_embed, 0\.0/);
+  });
+});
+
+describe('the true circuit of a compiled model', () => {
+  const model = compile(reverse(), { vocab: ['a', 'b', 'c'], maxLen: 4 }).model;
+
+  it("is reverse's RASP graph: length and indices into the MLP, opp_index into the query, indices into the key, tokens into the value", () => {
+    expect(model.labels.circuit).toEqual({
+      nodes: ['embed', 'pos_embed', '0.0', 'mlp0', '1.0', 'logits'],
+      edges: [
+        { edge: 'pos_embed->mlp0:in', via: ['indices'] },
+        { edge: '0.0->mlp0:in', via: ['length:1/(w+1)'] },
+        { edge: 'mlp0->1.0:q', via: ['opp_idx-1'] },
+        { edge: 'pos_embed->1.0:k', via: ['indices'] },
+        { edge: 'embed->1.0:v', via: ['tokens'] },
+        { edge: '1.0->logits', via: ['reverse'] },
+      ],
+    });
+  });
+
+  it('leaves out heads that write only where nothing reads, and what feeds them', () => {
+    const decoyed = withDecoys(model);
+    expect(decoyed.labels.circuit!.nodes).not.toContain('0.1');
+    expect(decoyed.labels.circuit!.nodes).not.toContain('1.1');
+    expect(decoyed.labels.circuit!.edges.map((e) => e.edge)).toEqual(model.labels.circuit!.edges.map((e) => e.edge));
+  });
+
+  it('is written into the model file and read back; a file without one still loads', () => {
+    const back = deserializeModel(serializeModel(model), 'reverse.safetensors');
+    expect(back.labels.circuit).toEqual(model.labels.circuit);
+    const { circuit: _, ...older } = model.labels;
+    void _;
+    const old = deserializeModel(serializeModel({ ...model, labels: older }), 'old.safetensors');
+    expect(old.labels.circuit).toBeUndefined();
+    expect(trueCircuit(old)).toEqual(model.labels.circuit);
+  });
+
+  it('refuses a circuit label that names what the model lacks', () => {
+    const bad = { ...model, labels: { ...model.labels, circuit: { nodes: ['embed', '3.0'], edges: [] } } };
+    expect(userError(() => deserializeModel(serializeModel(bad), 'bad.safetensors'))).toMatch(/circuit\.nodes\[1\] "3\.0" is not a node of the model/);
+    const badEdge = { ...model, labels: { ...model.labels, circuit: { nodes: [], edges: [{ edge: '1.0->0.0:q', via: [] }] } } };
+    expect(userError(() => deserializeModel(serializeModel(badEdge), 'bad.safetensors'))).toMatch(/circuit\.edges\[0\] .* is not an edge of the model/);
+  });
+
+  it('of a learned model, dense weights, is every edge (it is no discovery method)', () => {
+    const m = randomModel(tinyConfig({ normalization: 'none' }));
+    const g = circuitGraph(m.config);
+    expect(trueCircuit(m).edges).toHaveLength(g.edges.length);
+  });
+});
