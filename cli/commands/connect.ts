@@ -15,6 +15,7 @@ import { addProbeOptions, loadModelArg, probeContext, type ProbeFlags } from '..
 interface ConnectFlags extends ProbeFlags {
   readonly points: number;
   readonly testLengths?: number[];
+  readonly align: boolean;
 }
 
 function parsePoints(text: string): number {
@@ -38,11 +39,14 @@ export function register(program: Command): void {
       'Score the models at evenly spaced points on the straight line between the weights of A (t = 0) and B (t = 1): ' +
         'loss, exact match and token accuracy on the lengths both were trained on, and on each of --test-lengths. ' +
         'The barrier is the highest loss on the path minus the mean of the two ends’ losses; for accuracy, the mean of the ends minus the lowest. ' +
-        'A and B must have one shape (train B with --shape-of A); attention scales may differ (B’s folds into its W_Q).',
+        'A and B must have one shape (train B with --shape-of A); attention scales may differ (B’s folds into its W_Q). ' +
+        'First, B’s residual directions and each layer’s heads and MLP neurons are permuted to best match A’s (weight matching, as in Git Re-Basin): ' +
+        'the same function, nearer A; the permutation is printed (position i holds B’s unit i of the list); --no-align skips it.',
     )
     .argument('<a>', 'first model file (t = 0)')
     .argument('<b>', 'second model file (t = 1)')
     .addOption(new Option('--points <n>', 'points on the line, both ends included').argParser(parsePoints).default(11))
+    .option('--no-align', 'draw the line to B as it is, without first permuting its heads and neurons to match A’s')
     .addOption(
       new Option('--test-lengths <list>', 'also score inputs of these lengths, comma-separated (e.g. beyond the training lengths)').argParser(parseLengths),
     );
@@ -52,6 +56,7 @@ export function register(program: Command): void {
       helpExamples(
         'connect fixtures/models/reverse.learned.safetensors fixtures/models/reverse.learned.safetensors --points 3',
         'connect fixtures/models/reverse.learned.safetensors fixtures/models/reverse.learned.safetensors --test-lengths 9,10 --samples 200 --json',
+        'connect fixtures/models/reverse.learned.safetensors fixtures/models/reverse.learned.safetensors --no-align --points 5',
       ),
     )
     .action(async (aSpec: string, bSpec: string, flags: ConnectFlags, c: Command) => {
@@ -77,12 +82,23 @@ export function register(program: Command): void {
       const r = await connectModels(ctx.model, b, sets, {
         points: flags.points,
         tolerance: flags.tolerance,
+        align: flags.align,
         onPoint: (done, total) => ctx.io.err(`point ${done}/${total}\n`),
       });
       if (flags.json) return void ctx.io.out(formatJson({ a: aSpec, b: bSpec, ...r, note: ctx.note }));
       const out = ctx.io.out;
       if (ctx.note) println(out, `note: ${ctx.note}`);
       if (r.rescaled) println(out, `note: B's attention scale (${b.config.attnScale}) folded into its W_Q and b_Q to match A's (${a.config.attnScale})`);
+      const al = r.alignment;
+      if (al) {
+        const moved = `${al.moved.residual} residual directions, ${al.moved.heads} heads and ${al.moved.neurons} neurons moved`;
+        println(out, `alignment: B permuted to match A (${moved}; distance ${al.distance.before.toFixed(3)} → ${al.distance.after.toFixed(3)})`);
+        println(out, `  residual: ${al.residual.join(' ')}`);
+        for (const p of al.layers) {
+          const neurons = p.neurons.length ? `, neurons ${p.neurons.filter((x, i) => x !== i).length}/${p.neurons.length} moved` : '';
+          println(out, `  layer ${p.layer}: heads ${p.heads.length ? `[${p.heads.join(' ')}]` : '-'}${neurons}`);
+        }
+      } else println(out, 'alignment: none (--no-align)');
       for (const s of r.sets) {
         const range = s.minLen === s.maxLen ? `length ${s.minLen}` : `lengths ${s.minLen}–${s.maxLen}`;
         println(out, `${s.name === 'trained' ? 'trained lengths' : s.name} (${range}, ${s.inputs} inputs):`);

@@ -5,11 +5,14 @@
  * loss on the path minus the mean of the two ends' losses (0 when the path never rises above its
  * ends' mean); its accuracy counterparts are the mean of the ends' accuracies minus the lowest on
  * the path. A barrier is read from the points measured, so a finer path can only find a higher one.
+ * By default B's heads and neurons are first permuted to match A's (probes/landscape/align.ts):
+ * the same B, nearer A.
  */
 import { LoadedModel } from '../../src/model/loadedModel.ts';
 import type { ModelData } from '../../src/model/types.ts';
 import { scoreModel } from '../scoreRuns.ts';
 import type { ProbeSet } from '../probeSet.ts';
+import { alignTo, type Alignment } from './align.ts';
 import { atScaleOf, pathPoint } from './weightSpace.ts';
 
 export const DEFAULT_PATH_POINTS = 11;
@@ -53,6 +56,8 @@ export interface Connection {
   readonly points: number;
   /** Whether B's attention scale was folded into its W_Q to match A's. */
   readonly rescaled: boolean;
+  /** How B was permuted before the path was drawn (null: --no-align). */
+  readonly alignment: Alignment | null;
   readonly sets: SetPath[];
 }
 
@@ -61,6 +66,8 @@ export interface ConnectOptions {
   readonly points?: number;
   readonly tolerance?: number;
   readonly batchSize?: number;
+  /** Permute B's heads and neurons to match A's first (default true). */
+  readonly align?: boolean;
   /** Called after each point is scored (progress). */
   readonly onPoint?: (done: number, total: number) => void;
 }
@@ -82,10 +89,12 @@ export async function connectModels(a: ModelData, b: ModelData, sets: readonly N
   const points = opts.points ?? DEFAULT_PATH_POINTS;
   if (!Number.isInteger(points) || points < 2) throw new Error(`connectModels needs at least 2 points, got ${points}`);
   const bScaled = atScaleOf(a, b);
+  const aligned = opts.align === false ? null : alignTo(a, bScaled);
+  const end = aligned?.model ?? bScaled;
   const paths: PathScore[][] = sets.map(() => []);
   const n = points - 1;
   for (let i = 0; i <= n; i++) {
-    await LoadedModel.use(pathPoint(a, bScaled, i, n), async (m) => {
+    await LoadedModel.use(pathPoint(a, end, i, n), async (m) => {
       for (let s = 0; s < sets.length; s++) {
         const score = await scoreModel(m, sets[s].set, { batchSize: opts.batchSize, tolerance: opts.tolerance });
         paths[s].push({ t: i / n, loss: score.loss, exactMatch: score.exactMatch, tokenAccuracy: score.tokenAccuracy });
@@ -96,6 +105,7 @@ export async function connectModels(a: ModelData, b: ModelData, sets: readonly N
   return {
     points,
     rescaled: bScaled !== b,
+    alignment: aligned?.alignment ?? null,
     sets: sets.map((s, k) => ({ name: s.name, minLen: s.minLen, maxLen: s.maxLen, inputs: s.set.inputs.length, path: paths[k], barrier: barrierOf(paths[k]) })),
   };
 }

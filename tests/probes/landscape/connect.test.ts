@@ -33,13 +33,21 @@ describe('the straight path between two models', () => {
   });
 
   it('is symmetric: A to B is B to A reversed, bit for bit', async () => {
-    const ab = await connectModels(learned, untrained, sets, { points: 4 });
-    const ba = await connectModels(untrained, learned, sets, { points: 4 });
+    const ab = await connectModels(learned, untrained, sets, { points: 4, align: false });
+    const ba = await connectModels(untrained, learned, sets, { points: 4, align: false });
     const scores = (path: (typeof ab.sets)[0]['path']) => path.map(({ t: _t, ...rest }) => rest);
     expect(scores(ba.sets[0].path)).toEqual(scores(ab.sets[0].path).reverse());
     expect(ba.sets[0].barrier).toEqual(ab.sets[0].barrier);
     // The ends are the models themselves; an untrained end costs more than the trained one.
     expect(ab.sets[0].path[3].loss).toBeGreaterThan(ab.sets[0].path[0].loss);
+  });
+
+  it('is symmetric when aligned too: B matched to A and A matched to B give one path, up to float32 sums', async () => {
+    const seed1 = loadModel('fixtures/models/reverse.learned.seed1.safetensors');
+    const ab = await connectModels(learned, seed1, sets, { points: 3 });
+    const ba = await connectModels(seed1, learned, sets, { points: 3 });
+    ab.sets[0].path.forEach((p, i) => expect(ba.sets[0].path[2 - i].loss).toBeCloseTo(p.loss, 4));
+    expect(ba.sets[0].barrier.loss).toBeCloseTo(ab.sets[0].barrier.loss, 4);
   });
 
   it('ends at the two models exactly', () => {
