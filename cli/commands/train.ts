@@ -51,6 +51,7 @@ export interface RawTrainOptions {
   seed?: number;
   andMask?: string;
   initFrom?: string;
+  shapeOf?: string;
   targetAcc?: string;
   tolerance?: number;
   testLengths?: string;
@@ -79,13 +80,18 @@ function number(flag: string, text: string | undefined): number | undefined {
 export function toTrainFlags(o: RawTrainOptions, defaults: { vocab?: readonly Value[]; maxLen?: number } = {}): TrainFlags {
   const maxLen = o.maxLen ?? defaults.maxLen;
   if (maxLen === undefined) throw new UserError('give --max-len (the program states no default)');
-  const hasArch = o.initFrom === undefined;
+  if (o.initFrom !== undefined && o.shapeOf !== undefined)
+    throw new UserError('give --init-from or --shape-of, not both: a fine-tuned model has its initial model’s shape already');
+  const shapeFlag = o.initFrom !== undefined ? '--init-from' : o.shapeOf !== undefined ? '--shape-of' : undefined;
+  const hasArch = shapeFlag === undefined;
   if (!hasArch && (o.layers ?? o.heads ?? o.dModel ?? o.dMlp ?? o.dHead) !== undefined)
-    throw new UserError('--init-from takes the architecture from the model: drop --layers/--heads/--d-model/--d-mlp/--d-head');
+    throw new UserError(`${shapeFlag} takes the architecture from the model: drop --layers/--heads/--d-model/--d-mlp/--d-head`);
+  if (!hasArch && (o.attnOnly || o.layernorm || o.causal || o.act !== undefined))
+    throw new UserError(`${shapeFlag} takes the architecture from the model: drop --attn-only/--layernorm/--causal/--act`);
   let arch: ArchFlags | undefined;
   if (hasArch) {
     if (o.layers === undefined || o.heads === undefined || o.dModel === undefined)
-      throw new UserError('give the model size: --layers, --heads and --d-model (or --init-from a model)');
+      throw new UserError('give the model size: --layers, --heads and --d-model (or --init-from or --shape-of a model)');
     if (o.act !== undefined && o.act !== 'relu' && o.act !== 'gelu') throw new UserError(`--act must be relu or gelu, got '${o.act}'`);
     arch = {
       layers: number('--layers', o.layers)!,
@@ -130,17 +136,20 @@ async function runTrain(programArg: string, o: RawTrainOptions, io: CliIo): Prom
   const out = resolve(o.out);
   const program = await resolveProgram(programArg, { output: o.output });
   const { loadModel } = await import('../../src/model/modelFile.ts');
-  const init = o.initFrom !== undefined ? { model: loadModel(o.initFrom, { allowNonFinite: o.allowNonfinite === true }), file: o.initFrom } : undefined;
+  const open = (file: string | undefined) => (file !== undefined ? { model: loadModel(file, { allowNonFinite: o.allowNonfinite === true }), file } : undefined);
+  const init = open(o.initFrom);
+  const shapeOf = open(o.shapeOf);
   const { initDefaults, resolveConfig, resolveVocab } = await import('../../src/train/setup.ts');
-  const flags = toTrainFlags(o, init ? initDefaults(init.model) : { vocab: program.vocab, maxLen: program.maxLen });
+  const source = init ?? shapeOf;
+  const flags = toTrainFlags(o, source ? initDefaults(source.model) : { vocab: program.vocab, maxLen: program.maxLen });
   validateTrainFlags(flags); // before any work or output: a bad flag is one line on stderr
-  resolveConfig({ program, flags, init }, resolveVocab({ program, flags, init })); // so is a model too large to hold
+  resolveConfig({ program, flags, init, shapeOf }, resolveVocab({ program, flags, init, shapeOf })); // so is a model too large to hold
   const { trainThreads } = await import('../../src/threads/count.ts');
   const threads = flags.andMask === undefined ? trainThreads(o.threads ?? 'auto', flags.steps, flags.batch) : 1;
   const { selectBackend } = await import('../../src/model/backend.ts');
   const backend = await selectBackend(o.backend ?? 'auto');
   const banner = `training ${program.name} on backend ${backend}, ${threads === 1 ? '1 thread' : `${threads} threads`}\n`;
-  const { result, checkpointPath, logPath } = await trainAtTerminal({ program, flags, init, threads }, out, { resume: Boolean(o.resume), io, banner });
+  const { result, checkpointPath, logPath } = await trainAtTerminal({ program, flags, init, shapeOf, threads }, out, { resume: Boolean(o.resume), io, banner });
   if (result.status === 'interrupted') {
     io.err(`interrupted at step ${result.steps}: checkpoint saved to ${checkpointPath}; continue with --resume\n`);
     return 130;
@@ -190,6 +199,10 @@ export function register(program: Command): void {
     .addOption(seedOption())
     .option('--and-mask <t>', 'AND-mask gradients across length environments with agreement threshold t in (0, 1]')
     .option('--init-from <model>', 'start from this (e.g. compiled) model: its architecture, vocabulary, maximum length and output')
+    .option(
+      '--shape-of <model>',
+      'train a fresh model with exactly this model’s architecture (layers, heads and widths per layer, vocabulary, context, output), to connect the two',
+    )
     .option('--target-acc <x>', 'stop once held-out exact match reaches x')
     .addOption(toleranceOption())
     .option('--test-lengths <list>', 'also measure exact match at these input lengths, comma-separated')
@@ -209,6 +222,7 @@ export function register(program: Command): void {
         'train reverse --vocab a,b,c,d,e --max-len 8 --layers 2 --heads 2 --d-model 64 --target-acc 0.99 -o reverse.learned.safetensors',
         'train hist --vocab a,b,c --max-len 8 --layers 1 --heads 1 --d-model 32 --test-lengths 9,10 -o hist.safetensors',
         'train reverse --init-from fixtures/models/reverse.compiled.safetensors --steps 500 --lr 1e-4 -o tuned.safetensors',
+        'train reverse --shape-of fixtures/models/reverse.compiled.safetensors --steps 300 -o reverse.shaped.safetensors',
       ),
     )
     .action(async (programArg: string, o: RawTrainOptions, cmd: Command) => {

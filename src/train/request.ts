@@ -11,6 +11,12 @@ export interface TrainRequest {
   readonly flags: TrainFlags;
   /** Start from this model's weights and architecture (e.g. a compiled model) instead of a random init. */
   readonly init?: { readonly model: ModelData; readonly file: string };
+  /**
+   * Train a freshly initialised model with exactly this model's config (layers, heads and widths
+   * per layer, vocabulary, context, output, normalisation, attention scale), so that the two can be
+   * joined by a path in weight space (`rasplab connect`). Not with `init`, which has the shape already.
+   */
+  readonly shapeOf?: { readonly model: ModelData; readonly file: string };
   /** Where checkpoints go; none written when absent. */
   readonly checkpointPath?: string;
   /** Continue from `checkpointPath` if it exists. */

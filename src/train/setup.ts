@@ -12,7 +12,7 @@ import { programOutputSpec } from './outputSpec.ts';
 import type { TrainRequest } from './request.ts';
 
 /**
- * What `--init-from M` trains on when no flag says otherwise: M's vocabulary and maximum length
+ * What `--init-from M` (or `--shape-of M`) trains on when no flag says otherwise: M's vocabulary and maximum length
  * (for a learned M, the lengths it was trained on), since a program header describes the program,
  * not M. Fine-tuning on fewer lengths than M handles would unlearn the others.
  */
@@ -26,9 +26,15 @@ export function inheritedLabels(init: NonNullable<TrainRequest['init']>): ModelL
   return { ...labels, inherited: labels.inherited ?? { file: init.file, origin: init.model.config.origin } };
 }
 
-/** The input tokens a run draws from: --vocab, else the initial model's, else the program's header. */
+/** The model whose config a run takes (`--init-from` or `--shape-of`), if any. */
+export function shapeSource(req: TrainRequest): TrainRequest['init'] {
+  return req.init ?? req.shapeOf;
+}
+
+/** The input tokens a run draws from: --vocab, else those of the model whose shape it takes, else the program's header. */
 export function resolveVocab(req: TrainRequest): readonly Value[] {
-  const initVocab = req.init?.model.config.vocab.filter((v) => valueKey(v) !== valueKey(BOS));
+  const source = shapeSource(req);
+  const initVocab = source?.model.config.vocab.filter((v) => valueKey(v) !== valueKey(BOS));
   const vocab = req.flags.vocab ?? initVocab ?? req.program.vocab;
   if (!vocab) throw new UserError(`program '${req.program.name}' states no vocabulary: give --vocab`);
   if (vocab.some((v) => valueKey(v) === valueKey(BOS))) throw new UserError(`the vocabulary must not contain '${BOS}'`);
@@ -36,19 +42,27 @@ export function resolveVocab(req: TrainRequest): readonly Value[] {
     const known = new Set(initVocab.map(valueKey));
     const missing = vocab.filter((v) => !known.has(valueKey(v)));
     const list = (values: readonly Value[]) => values.map(formatValue).join(', ');
-    if (missing.length) throw new UserError(`${req.init!.file}: vocabulary lacks ${list(missing)} (model vocabulary: ${list(initVocab)})`);
+    if (missing.length) throw new UserError(`${source!.file}: vocabulary lacks ${list(missing)} (model vocabulary: ${list(initVocab)})`);
   }
   return vocab;
 }
 
+/**
+ * The config a run trains: the source model's (`--init-from`, `--shape-of`) as it is, origin aside, or
+ * one built from the size flags. A `--shape-of` model keeps the source's attention scale too (1 for a
+ * compiled one), so that the two models compute with one config and a straight line between their
+ * weights is a path of models of that config.
+ */
 export function resolveConfig(req: TrainRequest, vocab: readonly Value[]): ModelConfig {
   const nCtx = contextLength(req.flags.maxLen, req.flags.testLengths);
-  if (req.init) {
-    const c = req.init.model.config;
-    if (c.nCtx < nCtx) throw new UserError(`${req.init.file}: n_ctx ${c.nCtx} is too small for inputs of length ${nCtx - 1} (max-len and test lengths)`);
+  if (req.init && req.shapeOf) throw new UserError('give --init-from or --shape-of, not both: a fine-tuned model has its initial model’s shape already');
+  const source = shapeSource(req);
+  if (source) {
+    const c = source.model.config;
+    if (c.nCtx < nCtx) throw new UserError(`${source.file}: n_ctx ${c.nCtx} is too small for inputs of length ${nCtx - 1} (max-len and test lengths)`);
     return { ...c, origin: 'learned' };
   }
-  if (!req.flags.arch) throw new UserError('give the model size (--layers, --heads, --d-model) or --init-from');
+  if (!req.flags.arch) throw new UserError('give the model size (--layers, --heads, --d-model), --init-from or --shape-of');
   return learnedConfig(req.flags.arch, vocab, nCtx, programOutputSpec(req.program, vocab, nCtx - 1));
 }
 

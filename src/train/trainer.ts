@@ -175,6 +175,7 @@ export async function train(req: TrainRequest, hooks: TrainHooks = {}): Promise<
         flags: f,
         warmup,
         initFrom: req.init?.file ?? null,
+        shapeOf: req.shapeOf?.file ?? null,
         testAcc: initialTestAcc,
       });
     } else record({ type: 'resume', step: startStep, backend, threads });
@@ -318,6 +319,7 @@ export async function train(req: TrainRequest, hooks: TrainHooks = {}): Promise<
       targetAcc: f.targetAcc ?? null,
       testLengths: f.testLengths,
       testSize: f.testSize,
+      ...(req.shapeOf ? { shapeOf: req.shapeOf.file } : {}),
       ...outcome,
     };
     const model: ModelData = { config, labels, training, weights: new Map(names.map((n, i) => [n, { shape: shapes[i], data: state.values[i].slice() }])) };

@@ -1,0 +1,115 @@
+/**
+ * `rasplab connect A B`: loss and accuracy along the straight line between two models of one shape
+ * (probes/landscape/connect.ts), on the training lengths and, with --test-lengths, beyond them.
+ */
+import { Command, Option } from 'commander';
+import { UserError } from '../../src/rasp/errors.ts';
+import { formatJson } from '../format/json.ts';
+import { println } from '../format/output.ts';
+import { renderTable } from '../format/table.ts';
+import { pct } from '../format/percent.ts';
+import { helpExamples } from '../format/invocation.ts';
+import { parsePositiveInt } from '../options.ts';
+import { addProbeOptions, loadModelArg, probeContext, type ProbeFlags } from '../probeContext.ts';
+
+interface ConnectFlags extends ProbeFlags {
+  readonly points: number;
+  readonly testLengths?: number[];
+  readonly align: boolean;
+}
+
+function parsePoints(text: string): number {
+  const n = parsePositiveInt('--points')(text);
+  if (n < 2) throw new UserError(`--points must be at least 2 (the two ends), got ${n}`);
+  if (n > 1001) throw new UserError(`--points must be at most 1001, got ${n}`);
+  return n;
+}
+
+function parseLengths(text: string): number[] {
+  return text.split(',').map((t) => parsePositiveInt('--test-lengths entries', 'maxLen')(t.trim()));
+}
+
+const loss = (x: number) => x.toFixed(4);
+
+export function register(program: Command): void {
+  const cmd = program
+    .command('connect')
+    .summary('loss and accuracy on the straight line between two models of one shape, and the barrier')
+    .description(
+      'Score the models at evenly spaced points on the straight line between the weights of A (t = 0) and B (t = 1): ' +
+        'loss, exact match and token accuracy on the lengths both were trained on, and on each of --test-lengths. ' +
+        'The barrier is the highest loss on the path minus the mean of the two ends’ losses; for accuracy, the mean of the ends minus the lowest. ' +
+        'A and B must have one shape (train B with --shape-of A); attention scales may differ (B’s folds into its W_Q). ' +
+        'First, B’s residual directions and each layer’s heads and MLP neurons are permuted to best match A’s (weight matching, as in Git Re-Basin): ' +
+        'the same function, nearer A; the permutation is printed (position i holds B’s unit i of the list); --no-align skips it.',
+    )
+    .argument('<a>', 'first model file (t = 0)')
+    .argument('<b>', 'second model file (t = 1)')
+    .addOption(new Option('--points <n>', 'points on the line, both ends included').argParser(parsePoints).default(11))
+    .option('--no-align', 'draw the line to B as it is, without first permuting its heads and neurons to match A’s')
+    .addOption(
+      new Option('--test-lengths <list>', 'also score inputs of these lengths, comma-separated (e.g. beyond the training lengths)').argParser(parseLengths),
+    );
+  addProbeOptions(cmd)
+    .addHelpText(
+      'after',
+      helpExamples(
+        'connect fixtures/models/reverse.learned.safetensors fixtures/models/reverse.learned.safetensors --points 3',
+        'connect fixtures/models/reverse.learned.safetensors fixtures/models/reverse.learned.safetensors --test-lengths 9,10 --samples 200 --json',
+        'connect fixtures/models/reverse.learned.safetensors fixtures/models/reverse.learned.safetensors --no-align --points 5',
+      ),
+    )
+    .action(async (aSpec: string, bSpec: string, flags: ConnectFlags, c: Command) => {
+      const a = await loadModelArg(aSpec, flags);
+      const b = await loadModelArg(bSpec, flags);
+      const { checkSameShape } = await import('../../probes/landscape/weightSpace.ts');
+      checkSameShape(a, b, [aSpec, bSpec]);
+      const capacity = a.config.nCtx - 1;
+      for (const len of flags.testLengths ?? [])
+        if (len > capacity) throw new UserError(`--test-lengths ${len} is longer than the models take (n_ctx ${a.config.nCtx}: at most ${capacity})`);
+      const ctx = await probeContext(aSpec, flags, c, { spec: bSpec, data: b });
+      const { makeProbeSet } = await import('../../probes/probeSet.ts');
+      const { connectModels } = await import('../../probes/landscape/connect.ts');
+      const sets = [
+        { name: 'trained', minLen: ctx.task.minLen, maxLen: ctx.task.maxLen, set: ctx.set },
+        ...[...new Set(flags.testLengths ?? [])].map((len) => ({
+          name: `length ${len}`,
+          minLen: len,
+          maxLen: len,
+          set: makeProbeSet(ctx.program, { vocab: ctx.task.vocab, minLen: len, maxLen: len, n: flags.samples, seed: flags.seed }),
+        })),
+      ];
+      const r = await connectModels(ctx.model, b, sets, {
+        points: flags.points,
+        tolerance: flags.tolerance,
+        align: flags.align,
+        onPoint: (done, total) => ctx.io.err(`point ${done}/${total}\n`),
+      });
+      if (flags.json) return void ctx.io.out(formatJson({ a: aSpec, b: bSpec, ...r, note: ctx.note }));
+      const out = ctx.io.out;
+      if (ctx.note) println(out, `note: ${ctx.note}`);
+      if (r.rescaled) println(out, `note: B's attention scale (${b.config.attnScale}) folded into its W_Q and b_Q to match A's (${a.config.attnScale})`);
+      const al = r.alignment;
+      if (al) {
+        const moved = `${al.moved.residual} residual directions, ${al.moved.heads} heads and ${al.moved.neurons} neurons moved`;
+        println(out, `alignment: B permuted to match A (${moved}; distance ${al.distance.before.toFixed(3)} → ${al.distance.after.toFixed(3)})`);
+        println(out, `  residual: ${al.residual.join(' ')}`);
+        for (const p of al.layers) {
+          const neurons = p.neurons.length ? `, neurons ${p.neurons.filter((x, i) => x !== i).length}/${p.neurons.length} moved` : '';
+          println(out, `  layer ${p.layer}: heads ${p.heads.length ? `[${p.heads.join(' ')}]` : '-'}${neurons}`);
+        }
+      } else println(out, 'alignment: none (--no-align)');
+      for (const s of r.sets) {
+        const range = s.minLen === s.maxLen ? `length ${s.minLen}` : `lengths ${s.minLen}–${s.maxLen}`;
+        println(out, `${s.name === 'trained' ? 'trained lengths' : s.name} (${range}, ${s.inputs} inputs):`);
+        out(
+          renderTable({
+            head: ['t', 'loss', 'exact', 'token acc'],
+            rows: s.path.map((p) => [p.t.toFixed(2), loss(p.loss), pct(p.exactMatch), pct(p.tokenAccuracy)]),
+            compact: true,
+          }),
+        );
+        println(out, `  barrier: loss ${loss(s.barrier.loss)}, exact match ${pct(s.barrier.exactMatch)}, token accuracy ${pct(s.barrier.tokenAccuracy)}`);
+      }
+    });
+}
