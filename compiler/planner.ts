@@ -12,7 +12,7 @@
  * Each block is listed (Build) once what it reads is planned, so the list is in an order the
  * layout can schedule; emit.ts builds them in that order.
  */
-import type { ScalarFn } from '../src/rasp/ast.ts';
+import { aggregateDefault, type ScalarFn } from '../src/rasp/ast.ts';
 import { nodeWithDefinition } from '../src/rasp/describe.ts';
 import { RaspError } from '../src/rasp/errors.ts';
 import type { ValueSet } from '../src/rasp/valueSets.ts';
@@ -84,12 +84,18 @@ class Planner implements LeafContext {
       );
   }
 
-  /** A categorical aggregate's or numerical aggregate's default that needs a fill neuron. */
+  /**
+   * A categorical aggregate's or numerical aggregate's default that needs a fill neuron: a written
+   * one, or RASP's implicit 0 where some query can select nothing (a numerical head already reads 0
+   * there, from BOS).
+   */
   private fillDefault(i: number): Value | null {
     const n = this.node(i);
-    if (n.kind !== 'aggregate' || n.defaultValue === null) return null;
-    if (this.enc(i) === 'numerical' && isNumeric(n.defaultValue) && Number(n.defaultValue) === 0) return null;
-    return n.defaultValue;
+    if (n.kind !== 'aggregate') return null;
+    if (n.defaultValue === null && !this.set(i).selectsNothing) return null;
+    const d = aggregateDefault(n);
+    if (this.enc(i) === 'numerical' && isNumeric(d) && Number(d) === 0) return null;
+    return d;
   }
 
   // ---- attention heads -------------------------------------------------------------------------

@@ -115,7 +115,11 @@ export class MapNode extends NodeBase {
     if (fn.arity !== inputs.length) throw new Error(`map of arity ${fn.arity} given ${inputs.length} inputs`);
   }
 }
-/** aggregate(selector, sop, default): each query position reads the selected key positions' values. */
+/**
+ * aggregate(selector, sop, default): each query position reads the selected key positions' values.
+ * `defaultValue` is null when the program wrote none; a query that selects nothing then reads 0, as
+ * in the RASP interpreter (`if None is default: default = 0`): see `aggregateDefault`.
+ */
 export class AggregateNode extends NodeBase {
   readonly kind = 'aggregate' as const;
   constructor(
@@ -125,6 +129,13 @@ export class AggregateNode extends NodeBase {
   ) {
     super();
   }
+}
+
+/** The default an aggregate gives where it selects nothing when the program wrote none. */
+export const IMPLICIT_DEFAULT: Value = 0;
+/** What an aggregate gives at a query position that selects no key. */
+export function aggregateDefault(n: AggregateNode): Value {
+  return n.defaultValue ?? IMPLICIT_DEFAULT;
 }
 /** selector_width(selector): how many key positions each query position selects. */
 export class SelectorWidthNode extends NodeBase {

@@ -9,19 +9,20 @@ import type { RaspNode, ScalarExpr, ScalarFn } from './ast.ts';
 import type { Value } from './values.ts';
 
 /**
- * Binding strength of each syntactic level, loosest first: `x if c else y`, `or`, `and`, `not`,
- * comparisons and `in`, `+ -`, `* / %`, unary minus, `^`, and calls / names / literals.
+ * Binding strength of each syntactic level, loosest first, as the parser reads them (parser.ts,
+ * after RASP's grammar): `in`, `x if c else y`, `and`/`or`, comparisons, `+ -`, `%`, `* /`, `^`,
+ * prefix `not - +`, and calls / names / literals.
  */
 export const PREC = {
-  cond: 1,
-  or: 2,
-  and: 3,
-  not: 4,
-  compare: 5,
-  add: 6,
+  in: 1,
+  cond: 2,
+  logic: 3,
+  compare: 4,
+  add: 5,
+  mod: 6,
   mul: 7,
-  neg: 8,
-  pow: 9,
+  pow: 8,
+  prefix: 9,
   atom: 10,
 } as const;
 
@@ -32,8 +33,8 @@ export interface Rendered {
 }
 
 const BINARY_PREC: Record<string, number> = {
-  or: PREC.or,
-  and: PREC.and,
+  or: PREC.logic,
+  and: PREC.logic,
   '==': PREC.compare,
   '!=': PREC.compare,
   '<': PREC.compare,
@@ -44,7 +45,7 @@ const BINARY_PREC: Record<string, number> = {
   '-': PREC.add,
   '*': PREC.mul,
   '/': PREC.mul,
-  '%': PREC.mul,
+  '%': PREC.mod,
   '^': PREC.pow,
 };
 
@@ -66,7 +67,7 @@ function numberText(x: number): string {
 }
 
 function literal(v: Value): Rendered {
-  return { text: literalText(v), prec: typeof v === 'number' && v < 0 ? PREC.neg : PREC.atom };
+  return { text: literalText(v), prec: typeof v === 'number' && v < 0 ? PREC.prefix : PREC.atom };
 }
 
 export function listText(list: readonly Value[]): string {
@@ -82,34 +83,27 @@ export function renderExpr(e: ScalarExpr, args: readonly Rendered[]): Rendered {
       return literal(e.value);
     case 'unary': {
       const inner = renderExpr(e.arg, args);
-      if (e.fn === 'neg') return { text: `-${atLeast(inner, PREC.neg)}`, prec: PREC.neg };
-      if (e.fn === 'not') return { text: `not ${atLeast(inner, PREC.not)}`, prec: PREC.not };
+      if (e.fn === 'neg') return { text: `-${atLeast(inner, PREC.prefix)}`, prec: PREC.prefix };
+      if (e.fn === 'not') return { text: `not ${atLeast(inner, PREC.prefix)}`, prec: PREC.prefix };
       return { text: `${e.fn}(${inner.text})`, prec: PREC.atom };
     }
     case 'binary': {
       const p = BINARY_PREC[e.fn];
       const l = renderExpr(e.left, args);
       const r = renderExpr(e.right, args);
-      // Left-associative, except `^`; comparisons never chain unparenthesised.
-      let lMin = p;
-      let rMin = p + 1;
-      if (e.fn === '^') {
-        lMin = p + 1;
-        rMin = PREC.neg;
-      } else if (p === PREC.compare) {
-        lMin = p + 1;
-      }
-      return { text: `${atLeast(l, lMin)} ${e.fn} ${atLeast(r, rMin)}`, prec: p };
+      // Left-associative, `^` included (RASP's grammar); comparisons never chain unparenthesised.
+      const lMin = p === PREC.compare ? p + 1 : p;
+      return { text: `${atLeast(l, lMin)} ${e.fn} ${atLeast(r, p + 1)}`, prec: p };
     }
     case 'cond': {
       const t = renderExpr(e.then, args);
       const c = renderExpr(e.test, args);
       const f = renderExpr(e.else, args);
-      return { text: `${atLeast(t, PREC.or)} if ${atLeast(c, PREC.or)} else ${atLeast(f, PREC.cond)}`, prec: PREC.cond };
+      return { text: `${atLeast(t, PREC.logic)} if ${c.text} else ${atLeast(f, PREC.logic)}`, prec: PREC.cond };
     }
     case 'in': {
       const item = renderExpr(e.item, args);
-      return { text: `${atLeast(item, PREC.compare + 1)} in ${listText(e.list)}`, prec: PREC.compare };
+      return { text: `${atLeast(item, PREC.cond)} in ${listText(e.list)}`, prec: PREC.in };
     }
     case 'index': {
       const i = renderExpr(e.index, args);
@@ -168,12 +162,12 @@ function renderBare(n: RaspNode, child: ChildText): Rendered {
     }
     case 'selectAnd':
     case 'selectOr': {
-      const p = n.kind === 'selectAnd' ? PREC.and : PREC.or;
+      const p = PREC.logic;
       const word = n.kind === 'selectAnd' ? 'and' : 'or';
       return { text: `${atLeast(child(n.left), p)} ${word} ${atLeast(child(n.right), p + 1)}`, prec: p };
     }
     case 'selectNot':
-      return { text: `not ${atLeast(child(n.inner), PREC.not)}`, prec: PREC.not };
+      return { text: `not ${atLeast(child(n.inner), PREC.prefix)}`, prec: PREC.prefix };
   }
 }
 

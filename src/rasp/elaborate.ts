@@ -348,12 +348,13 @@ class Elaborator {
   /** `e` with its left operand already elaborated to `left`. */
   private binary(e: Extract<Expr, { kind: 'binary' }>, left: Val, scope: Scope, loc: SourceLoc): Val {
     if (e.op === 'and' || e.op === 'or') {
-      // A constant left operand decides Python's short-circuit now.
-      if (left.t === 'const') {
-        const takeLeft = e.op === 'and' ? !truthy(left.v) : truthy(left.v);
-        return takeLeft ? left : this.expr(e.right, scope);
-      }
+      // RASP evaluates both operands. Two constants: Python's and/or, which give an operand; with an
+      // s-op, a boolean s-op (RASP's tpland/tplor); two selectors: a selector.
       const right = this.expr(e.right, scope);
+      if (left.t === 'const' && right.t === 'const') {
+        const takeLeft = e.op === 'and' ? !truthy(left.v) : truthy(left.v);
+        return takeLeft ? left : right;
+      }
       if (left.t === 'selector' || right.t === 'selector') {
         if (left.t !== 'selector' || right.t !== 'selector')
           throw new RaspError(`'${e.op}' cannot combine a selector with ${kindText(left.t === 'selector' ? right : left)}`, loc);

@@ -7,14 +7,15 @@
  *   select(keys, queries, pred): matrix[q][k] = pred(keys[k], queries[q]); TRUE / FALSE select all /
  *     none; a comparison with an undefined operand selects nothing. and/or/not act element-wise.
  *   aggregate, categorical: each query reads the value its selected keys hold — one key, or several
- *     that all hold the same value; the default (possibly undefined) when none is selected; several
- *     different values are an error naming the aggregate, the query position and the values.
+ *     that all hold the same value; the default when none is selected (0 when the program wrote
+ *     none, as the interpreter's `Support.py` does); several different values are an error naming
+ *     the aggregate, the query position and the values.
  *   aggregate, numerical: the mean of the selected values (booleans as 0/1), the default when none;
  *     undefined if any selected value is. Which aggregates are numerical: encoding.ts.
  *   selector_width: how many keys each query selects.
  * Errors carry the node's source location when it has one.
  */
-import { children, type AggregateNode, type MapNode, type RaspNode, type Selector, type SOp } from './ast.ts';
+import { aggregateDefault, children, type AggregateNode, type MapNode, type RaspNode, type Selector, type SOp } from './ast.ts';
 import { nodeInMessage } from './describe.ts';
 import { encodingOf } from './encoding.ts';
 import { RaspError } from './errors.ts';
@@ -149,7 +150,7 @@ export class Evaluator {
     return sel.map((row, q) => {
       const picked: number[] = [];
       row.forEach((on, k) => on && picked.push(k));
-      if (picked.length === 0) return n.defaultValue;
+      if (picked.length === 0) return aggregateDefault(n);
       return numerical ? this.mean(n, q, picked, vals) : this.single(n, q, picked, vals);
     });
   }

@@ -2,11 +2,26 @@
  * Recursive-descent parser for `.rasp` files: tokens → syntax tree (syntax.ts). It checks form
  * only; names, types and arity are the elaborator's business.
  *
- * Expression levels, loosest first: `x if c else y`; `or`; `and`; `not`; comparisons and `in`
- * (left-associative, as in RASP's grammar); `+ -`; `* / %`; unary `-`/`+`; `^` (right-associative);
- * calls and indexing; atoms.
+ * Expression levels follow the `expr` rule of RASP's grammar (RASP.g4), an ANTLR rule whose
+ * alternatives bind tighter the earlier they are listed; every binary level is left-associative
+ * there, `^` and `if … else` included. Loosest first:
  *
- * Nesting (parentheses, brackets, calls, indexing, prefix operators, `^`, conditionals, blocks) is
+ *   | level | operators                          | example and how it groups                         |
+ *   |-------|------------------------------------|---------------------------------------------------|
+ *   | 1     | `in` (and our `not in`)            | `x if c else y in l` is `(x if c else y) in l`    |
+ *   | 2     | `x if c else y` (c: any expression) | `a if c else b if d else e` is `(a if c else b) if d else e` |
+ *   | 3     | `and`, `or` (one level)            | `a or b and c` is `(a or b) and c`                |
+ *   | 4     | `== != < <= > >=`                  | `a < b == c` is `(a < b) == c`                    |
+ *   | 5     | `+ -`                              |                                                   |
+ *   | 6     | `%`                                | `indices % 3 * 2` is `indices % 6`                |
+ *   | 7     | `* /`                              | `a * b % c` is `(a * b) % c`                      |
+ *   | 8     | `^`                                | `2 ^ indices ^ 2` is `(2 ^ indices) ^ 2`          |
+ *   | 9     | prefix `not - +`                   | `not tokens == "a"` is `(not tokens) == "a"`, `-indices ^ 2` is `(-indices) ^ 2` |
+ *   | 10    | calls, indexing, atoms, `( )`      |                                                   |
+ *
+ * (`!=` between s-ops and `not in` are ours; RASP's grammar has `!=` only inside `select`.)
+ *
+ * Nesting (parentheses, brackets, calls, indexing, prefix operators, chained conditionals, blocks) is
  * limited to MAX_NESTING levels, so that no later pass, each of which recurses over the tree, can
  * run out of JS stack; flat chains (`a + b + c …`, statement lists) are loops here and later.
  */
@@ -216,14 +231,41 @@ class Parser {
     return out;
   }
 
+  /** Level 1: `in`, the loosest (RASP.g4 lists it after every other operator). */
   expr(): Expr {
-    const start = this.peek();
-    const then = this.or();
-    if (!this.accept('if')) return then;
-    const test = this.or();
-    this.expect('else', "in 'x if condition else y'");
-    const otherwise = this.nested(this.peek(), () => this.expr());
-    return { kind: 'cond', then, test, else: otherwise, pos: this.pos(start) };
+    let left = this.conditional();
+    for (;;) {
+      if (this.is('in')) {
+        this.next();
+        left = { kind: 'binary', op: 'in', left, right: this.conditional(), pos: left.pos };
+      } else if (this.is('not') && this.is('in', 1)) {
+        this.next();
+        this.next();
+        const inner: Expr = { kind: 'binary', op: 'in', left, right: this.conditional(), pos: left.pos };
+        left = { kind: 'unary', op: 'not', arg: inner, pos: left.pos };
+      } else return left;
+    }
+  }
+
+  /**
+   * Level 2: `x if c else y`, left-associative; the condition is any expression. Each chained
+   * `if` nests the conditional before it (later passes recurse into it), so it counts as a level.
+   */
+  private conditional(): Expr {
+    const outer = this.nesting;
+    try {
+      let then = this.logic();
+      for (;;) {
+        const start = this.peek();
+        if (!this.accept('if')) return then;
+        this.enter(start);
+        const test = this.expr();
+        this.expect('else', "in 'x if condition else y'");
+        then = { kind: 'cond', then, test, else: this.logic(), pos: then.pos };
+      }
+    } finally {
+      this.nesting = outer;
+    }
   }
 
   private binaryLevel(ops: readonly string[], operand: () => Expr): Expr {
@@ -231,65 +273,40 @@ class Parser {
     for (;;) {
       const t = this.peek();
       if (!((t.kind === 'op' || t.kind === 'keyword') && ops.includes(t.text))) return left;
+      // `not in` belongs to level 1; a bare comparison operator as an argument (select's third) never reaches here.
       this.next();
       const right = operand();
-      left = { kind: 'binary', op: t.text as BinaryOp, left, right, pos: this.exprPos(left) };
+      left = { kind: 'binary', op: t.text as BinaryOp, left, right, pos: left.pos };
     }
   }
 
-  private exprPos(e: Expr): Pos {
-    return e.pos;
-  }
-
-  private or(): Expr {
-    return this.binaryLevel(['or'], () => this.and());
-  }
-  private and(): Expr {
-    return this.binaryLevel(['and'], () => this.not());
-  }
-  private not(): Expr {
-    const t = this.peek();
-    if (this.accept('not')) return { kind: 'unary', op: 'not', arg: this.nested(t, () => this.not()), pos: this.pos(t) };
-    return this.comparison();
+  /** Level 3: `and` and `or`, one level. */
+  private logic(): Expr {
+    return this.binaryLevel(['and', 'or'], () => this.comparison());
   }
   private comparison(): Expr {
-    let left = this.sum();
-    for (;;) {
-      const t = this.peek();
-      if (t.kind === 'op' && COMPARISON_OPS.has(t.text)) {
-        // A bare operator as an argument (select's third) ends here: `select(a, b, ==)` never reaches this.
-        this.next();
-        left = { kind: 'binary', op: t.text as Comparison, left, right: this.sum(), pos: left.pos };
-      } else if (this.is('in')) {
-        this.next();
-        left = { kind: 'binary', op: 'in', left, right: this.sum(), pos: left.pos };
-      } else if (this.is('not') && this.is('in', 1)) {
-        this.next();
-        this.next();
-        const inner: Expr = { kind: 'binary', op: 'in', left, right: this.sum(), pos: left.pos };
-        left = { kind: 'unary', op: 'not', arg: inner, pos: left.pos };
-      } else return left;
-    }
+    return this.binaryLevel([...COMPARISON_OPS], () => this.sum());
   }
   private sum(): Expr {
-    return this.binaryLevel(['+', '-'], () => this.term());
+    return this.binaryLevel(['+', '-'], () => this.modulo());
   }
-  private term(): Expr {
-    return this.binaryLevel(['*', '/', '%'], () => this.unary());
+  private modulo(): Expr {
+    return this.binaryLevel(['%'], () => this.product());
   }
-  private unary(): Expr {
-    const t = this.peek();
-    if (this.is('-') || this.is('+')) {
-      this.next();
-      return { kind: 'unary', op: t.text as '-' | '+', arg: this.nested(t, () => this.unary()), pos: this.pos(t) };
-    }
-    return this.power();
+  private product(): Expr {
+    return this.binaryLevel(['*', '/'], () => this.power());
   }
   private power(): Expr {
-    const base = this.postfix();
+    return this.binaryLevel(['^'], () => this.prefix());
+  }
+  /** Level 9: `not`, `-`, `+` bind tighter than every binary operator. */
+  private prefix(): Expr {
     const t = this.peek();
-    if (!this.accept('^')) return base;
-    return { kind: 'binary', op: '^', left: base, right: this.nested(t, () => this.unary()), pos: base.pos };
+    if (this.is('not') || this.is('-') || this.is('+')) {
+      this.next();
+      return { kind: 'unary', op: t.text as 'not' | '-' | '+', arg: this.nested(t, () => this.prefix()), pos: this.pos(t) };
+    }
+    return this.postfix();
   }
   /** Each call or index applied is a level: `f(a)(b)` and `x[0][1]` nest their callee and target. */
   private postfix(): Expr {
@@ -379,8 +396,8 @@ class Parser {
       const vars = [this.expectName("after 'for'")];
       while (this.accept(',')) vars.push(this.expectName("in the 'for' variables"));
       this.expect('in', "after the 'for' variables");
-      const iterable = this.or();
-      const filter = this.accept('if') ? this.or() : undefined;
+      const iterable = this.logic();
+      const filter = this.accept('if') ? this.logic() : undefined;
       this.expect(']', 'to close the list comprehension');
       return { kind: 'listComp', body: first, vars, iterable, filter, pos };
     }

@@ -39,7 +39,7 @@ export function printProgram(p: Program): string {
   const ref = (n: RaspNode): Rendered => {
     const assigned = names.get(n.id);
     if (assigned) return { text: assigned, prec: PREC.atom };
-    if (n.kind === 'const') return { text: literalText(n.value), prec: typeof n.value === 'number' && n.value < 0 ? PREC.neg : PREC.atom };
+    if (n.kind === 'const') return { text: literalText(n.value), prec: typeof n.value === 'number' && n.value < 0 ? PREC.prefix : PREC.atom };
     return { text: n.kind, prec: PREC.atom };
   };
 

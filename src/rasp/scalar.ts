@@ -8,7 +8,8 @@
  *   - `round` rounds half to even (round(2.5) == 2, round(-0.5) == 0); `indicator(b)` is 1 if b else 0.
  *   - `==` / `!=` compare any two values (a number never equals a string); `<` and friends between a
  *     number and a string raise, as Python 3 does.
- *   - `and` / `or` return an operand, as Python's do, and short-circuit; `a if t else b` evaluates only
+ *   - `and` / `or` give booleans, as RASP's do between s-ops (Sugar.py's tpland / tplor; between two
+ *     constants the elaborator applies Python's, which give an operand); `a if t else b` evaluates only
  *     the branch it takes, so a guarded division (`1 / x if x != 0 else 0`) never divides by zero.
  *   - `+` joins two strings and `*` repeats a string, as in Python; other arithmetic on strings raises.
  *   - Division or modulo by zero, `0 ^ negative`, a fractional power of a negative number (complex in
@@ -99,15 +100,6 @@ export function evalExpr(e: ScalarExpr, args: readonly Value[]): Value {
     case 'unary':
       return applyUnary(e.fn, evalExpr(e.arg, args));
     case 'binary': {
-      // Python's and/or short-circuit and return an operand.
-      if (e.fn === 'and') {
-        const l = evalExpr(e.left, args);
-        return truthy(l) ? evalExpr(e.right, args) : l;
-      }
-      if (e.fn === 'or') {
-        const l = evalExpr(e.left, args);
-        return truthy(l) ? l : evalExpr(e.right, args);
-      }
       return applyBinary(e.fn, evalExpr(e.left, args), evalExpr(e.right, args));
     }
     case 'cond':
@@ -175,10 +167,11 @@ export function applyUnary(fn: UnaryFn, v: Value): Value {
 export function applyBinary(fn: BinaryFn, a: Value, b: Value): Value {
   if (COMPARISON_SET.has(fn)) return compareOp(fn as Comparison, a, b);
   switch (fn) {
+    // Between s-ops RASP's and/or give booleans (Sugar.py: bool(a) + bool(b) == 2, >= 1), not an operand.
     case 'and':
-      return truthy(a) ? b : a;
+      return truthy(a) && truthy(b);
     case 'or':
-      return truthy(a) ? a : b;
+      return truthy(a) || truthy(b);
     case '+':
       if (typeof a === 'string' && typeof b === 'string') return a + b;
       return num(a, `${show(a)} + ${show(b)}`) + num(b, `${show(a)} + ${show(b)}`);
@@ -265,7 +258,7 @@ export function isBooleanExpr(e: ScalarExpr): boolean {
       return e.fn === 'not';
     case 'binary':
       if (COMPARISON_SET.has(e.fn)) return true;
-      if (e.fn === 'and' || e.fn === 'or') return isBooleanExpr(e.left) && isBooleanExpr(e.right);
+      if (e.fn === 'and' || e.fn === 'or') return true;
       return false;
     case 'cond':
       return isBooleanExpr(e.then) && isBooleanExpr(e.else);

@@ -8,16 +8,18 @@
  *   selector_width → 0..N;
  *   map → f over every combination of its inputs' values (a combination on which f raises is
  *     skipped: the evaluator raises there too, so no output holds it); undefined if any input may be;
- *   categorical aggregate → its s-op's values, plus the default (undefined when there is none);
+ *   categorical aggregate → its s-op's values, plus the default: a written one always, the implicit
+ *     0 only where some query can select nothing (coverage.ts);
  *   numerical aggregate → every mean of a bag of 1..N values from its s-op's set (booleans as 0/1),
- *     plus the default; computed as the sums reachable by each bag size, never bag by bag.
+ *     plus the default as above; computed as the sums reachable by each bag size, never bag by bag.
  * Numbers are canonical (scalar.ts `canonicalNumber`), so 1/3 + 1/3 and 2/3 are one value.
  * A set — or the combinations a map must try — larger than `limit` is a RaspError naming the node,
  * raised before the set is built wherever its size is known beforehand (the ranges of indices,
  * length and selector_width, the product of a map's input sets).
  */
 import type { AggregateNode, MapNode, RaspNode, SOp } from './ast.ts';
-import { isSOp, topoSort } from './ast.ts';
+import { IMPLICIT_DEFAULT, isSOp, topoSort } from './ast.ts';
+import { selectsEveryQuery } from './coverage.ts';
 import { encodingOf } from './encoding.ts';
 import { RaspError } from './errors.ts';
 import { ceilingOf, raiseHint } from './limits.ts';
@@ -30,6 +32,8 @@ export interface ValueSet {
   values: Value[];
   /** Whether the s-op can be undefined (null) somewhere. */
   mayBeNull: boolean;
+  /** Aggregates only: whether some query position can select no key, and so read the default. */
+  selectsNothing?: boolean;
 }
 
 export interface ValueSetTask {
@@ -142,10 +146,18 @@ function mapSet(n: MapNode, ctx: Ctx): ValueSet {
   return { values: sortedUnique(seen.values()), mayBeNull: ins.some((s) => s.mayBeNull) };
 }
 
+/** Whether some query of aggregate n can select nothing, and the default its set must hold (null: none). */
+function defaultInSet(n: AggregateNode, ctx: Ctx): { selectsNothing: boolean; value: Value | null } {
+  const selectsNothing = !selectsEveryQuery(n.selector, ctx.maxLen, ctx.sets);
+  // A written default is always in the set; the implicit one only where some query can read it.
+  return { selectsNothing, value: n.defaultValue ?? (selectsNothing ? IMPLICIT_DEFAULT : null) };
+}
+
 function categoricalAggregateSet(n: AggregateNode, ctx: Ctx): ValueSet {
   const inner = ctx.sets.get(n.sop.id)!;
-  const values = n.defaultValue === null ? inner.values : sortedUnique([...inner.values, n.defaultValue]);
-  return { values, mayBeNull: inner.mayBeNull || n.defaultValue === null };
+  const { selectsNothing, value } = defaultInSet(n, ctx);
+  const values = value === null ? inner.values : sortedUnique([...inner.values, value]);
+  return { values, mayBeNull: inner.mayBeNull, selectsNothing };
 }
 
 function numericalAggregateSet(n: AggregateNode, ctx: Ctx): ValueSet {
@@ -163,13 +175,14 @@ function numericalAggregateSet(n: AggregateNode, ctx: Ctx): ValueSet {
     means.set(typeof v === 'number' ? v : valueKey(v), v);
     if (means.size > ctx.limit) throw tooLarge(n, `the value set (more than ${ctx.limit} means)`, ctx);
   };
-  if (n.defaultValue !== null) add(n.defaultValue);
+  const { selectsNothing, value } = defaultInSet(n, ctx);
+  if (value !== null) add(value);
   const vals = [...base.values()];
   if (vals.length > 0) {
     if (vals.every(Number.isInteger)) integerMeans(vals, ctx.maxLen, add);
     else generalMeans(n, vals, ctx, add);
   }
-  return { values: sortedUnique(means.values()), mayBeNull: inner.mayBeNull || n.defaultValue === null };
+  return { values: sortedUnique(means.values()), mayBeNull: inner.mayBeNull, selectsNothing };
 }
 
 /**

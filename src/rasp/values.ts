@@ -1,6 +1,8 @@
 /**
  * The values RASP s-ops hold. RASP runs on Python values; we keep numbers, strings and
- * booleans, and `null` for "undefined" (an aggregate that selected nothing and has no default).
+ * booleans, and `null` for "undefined". RASP itself has no undefined value (an aggregate that
+ * selects nothing gives its default, 0 when none is written), so the evaluator no longer produces
+ * it; the type stays where values are read (traces, scoring, the compiler's one-hot spaces).
  */
 export type Value = number | string | boolean;
 export type MaybeValue = Value | null;

@@ -81,7 +81,7 @@ const REFERENCES: Record<string, Reference> = {
   sort_unique: (xs) =>
     xs.map((_, q) => {
       const k = xs.findIndex((x) => xs.filter((y) => Number(y) < Number(x)).length === q);
-      return k < 0 ? null : xs[k];
+      return k < 0 ? 0 : xs[k];
     }),
   sort_by_frequency: (xs) => {
     const c = counts(xs);
@@ -123,7 +123,7 @@ const REFERENCES: Record<string, Reference> = {
     return fill(xs, xs.filter((x) => c.get(x)! <= 2).length);
   },
   shift_by: (xs) => ['_', ...xs.slice(0, -1)],
-  detect_pattern: (xs) => xs.map((x, i) => (i < 2 ? null : xs[i - 2] === 'a' && xs[i - 1] === 'b' && x === 'c' ? 1 : 0)),
+  detect_pattern: (xs) => xs.map((x, i) => (i >= 2 && xs[i - 2] === 'a' && xs[i - 1] === 'b' && x === 'c' ? 1 : 0)),
   count: (xs) => fill(xs, xs.filter((x) => x === 'a').length),
   max: (xs) => fill(xs, Math.max(...xs.map(Number))),
   min: (xs) => fill(xs, Math.min(...xs.map(Number))),

@@ -44,7 +44,6 @@ describe('nesting beyond the limit is a located RaspError', () => {
     ['lists', (n: number) => `x = tokens; y = ${nest(n, '[', '1', ']')};`],
     ['prefix minus', (n: number) => `x = ${nest(n, '-', 'tokens')};`],
     ['not', (n: number) => `x = ${nest(n, 'not ', 'tokens')};`],
-    ['powers', (n: number) => `x = tokens${' ^ 1'.repeat(n)};`],
     ['conditionals', (n: number) => `x = ${'1 if tokens == 1 else '.repeat(n)}0;`],
     ['call chains', (n: number) => `def f(a) { return f; } x = tokens; y = f${'(1)'.repeat(n)};`],
     ['index chains', (n: number) => `x = tokens; y = [1]${'[0]'.repeat(n)};`],
@@ -77,7 +76,6 @@ describe('nesting at the limit runs through every pass', () => {
   it.each([
     ['conditionals', (n: number) => `x = ${'tokens if tokens == 1 else '.repeat(n)}tokens;`],
     ['not', (n: number) => `x = ${nest(n, 'not ', 'tokens == 1')};`],
-    ['powers', (n: number) => `x = tokens${' ^ 1'.repeat(n)};`],
     // The innermost block's list is one level more.
     ['for loops', (n: number) => nest(n - 1, 'for i in [1] { ', 'x = tokens + i;', '}')],
   ])('%s', (_, text) => {
@@ -179,6 +177,8 @@ describe('flat chains do not recurse once per term', () => {
     expect(evaluateProgram(program(`x = tokens${' == tokens'.repeat(3000)};`), [1, 2])).toEqual([true, false]);
     expect(evaluateProgram(program(`x = tokens == 1${' or tokens == 1'.repeat(3000)};`), [1, 2])).toEqual([true, false]);
     expect(evaluateProgram(program(`x = tokens${' * 1'.repeat(3000)};`), [3])).toEqual([3]);
+    // `^` is left-associative in RASP's grammar, so a chain of powers is flat too.
+    expect(evaluateProgram(program(`x = tokens${' ^ 1'.repeat(3000)};`), [3])).toEqual([3]);
   });
 
   it(`a chain of ${MAX_EXPRESSION_DEPTH} operations runs through every pass; one more is a located RaspError`, () => {

@@ -150,31 +150,27 @@ describe('categorical aggregate', () => {
   });
 });
 
-describe('undefined (null) values', () => {
+// Expected values are the RASP interpreter's (tech-srl/RASP, `set example [5, 7, 9]` with
+// tokens_int), for the same program written in RASP.
+describe('an aggregate that selects nothing gives its default; without one, 0', () => {
   const none = select(indices, indices, 'FALSE');
-  it('an aggregate selecting nothing gives its default, or null without one', () => {
-    expect(evaluate(aggregate(none, tokens), [1, 2])).toEqual([null, null]);
+  const prev = aggregate(select(indices, map(bin('-', x, k(1)), indices), '=='), tokens);
+  const input = [5, 7, 9];
+  it('the default, or 0 when none is written', () => {
+    expect(evaluate(aggregate(none, tokens), [1, 2])).toEqual([0, 0]);
     expect(evaluate(aggregate(none, tokens, 'z'), [1, 2])).toEqual(['z', 'z']);
-    expect(evaluate(numerical(aggregate(none, tokens, 0)), [1, 2])).toEqual([0, 0]);
+    expect(evaluate(numerical(aggregate(none, tokens)), [1, 2])).toEqual([0, 0]);
+    // prev = aggregate(select(indices, indices-1, ==), tokens_int): [0, 5, 7]
+    expect(evaluate(prev, input)).toEqual([0, 5, 7]);
   });
-  it('null propagates through maps and selects nothing in comparisons', () => {
-    // Query 0 selects nothing (no earlier key): null there; query 1 reads key 0.
-    const prev = aggregate(select(indices, map(bin('-', x, k(1)), indices), '=='), tokens);
-    const input = [5, 7, 9];
-    expect(evaluate(prev, input)).toEqual([null, 5, 7]);
-    expect(evaluate(zipmap(bin('+', x, y), prev, tokens), input)).toEqual([null, 12, 16]);
-    expect(evaluateSelector(select(prev, prev, '=='), input)).toEqual([
-      [false, false, false],
-      [false, true, false],
-      [false, false, true],
-    ]);
-    expect(evaluate(selectorWidth(select(prev, indices, '!=')), input)).toEqual([2, 2, 2]);
-    // TRUE ignores values, undefined or not.
-    expect(evaluate(selectorWidth(select(prev, prev, 'TRUE')), input)).toEqual([3, 3, 3]);
-  });
-  it('a numerical aggregate reading an undefined value is undefined', () => {
-    const prev = aggregate(select(indices, map(bin('-', x, k(1)), indices), '=='), tokens);
-    expect(evaluate(numerical(aggregate(select(indices, indices, 'TRUE'), prev)), [1, 2])).toEqual([null, null]);
+  it('the 0 is a value like any other: maps, selects and aggregates read it', () => {
+    // prev + tokens_int: [5, 12, 16]; selector_width(select(prev, indices, !=)): [2, 3, 3]
+    expect(evaluate(zipmap(bin('+', x, y), prev, tokens), input)).toEqual([5, 12, 16]);
+    expect(evaluate(selectorWidth(select(prev, indices, '!=')), input)).toEqual([2, 3, 3]);
+    // aggregate(select(indices, indices, <=), prev): [0, 2.5, 4]
+    expect(evaluate(numerical(aggregate(select(indices, indices, '<='), prev)), input)).toEqual([0, 2.5, 4]);
+    // with a default written: aggregate(select(indices, indices, <), indices, 7) starts [7, 0, ...]
+    expect(evaluate(numerical(aggregate(select(indices, indices, '<'), indices, 7)), input)).toEqual([7, 0, 0.5]);
   });
 });
 

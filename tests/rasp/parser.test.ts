@@ -36,8 +36,8 @@ describe('lexer', () => {
 });
 
 describe('parser', () => {
-  it('gives operators Python precedence: if/else < or < and < not < comparisons < + - < * / % < unary - < ^', () => {
-    const tree = parse('x = -2 ^ 2 * 3 + 1 < 4 and not a or b if c else d;', 'f.rasp');
+  it('groups operators as RASP.g4 does (the table in parser.ts), loosest first', () => {
+    const tree = parse('x = -2 ^ 2 * 3 % 4 + 1 < 4 and not a or b if c else d in e;', 'f.rasp');
     const s = tree.statements[0];
     if (s.kind !== 'assign') throw new Error('expected an assignment');
     const show = (e: Expr): string => {
@@ -56,13 +56,41 @@ describe('parser', () => {
           return e.kind;
       }
     };
-    expect(show(s.values[0])).toBe('(((((((- (2 ^ 2)) * 3) + 1) < 4) and (not a)) or b) if c else d)');
+    expect(show(s.values[0])).toBe('((((((((((- 2) ^ 2) * 3) % 4) + 1) < 4) and (not a)) or b) if c else d) in e)');
   });
 
-  it('makes ^ right-associative and - left-associative', () => {
-    expect(run('out = tokens * 0 + 2 ^ 3 ^ 2;', [1])).toEqual([512]);
-    expect(run('out = tokens * 0 + 10 - 3 - 2;', [1])).toEqual([5]);
-    expect(run('out = tokens * 0 + -2 ^ 2;', [1])).toEqual([-4]);
+  // Each level against the RASP interpreter: `set example "abcaaba"`, then the same line there.
+  const word = 'a b c a a b a'.split(' ');
+  const T = true;
+  const F = false;
+  it.each([
+    ['1: in is loosest, below if/else', '1 if indices > 1 else 0 in [1]', [F, F, T, T, T, T, T]],
+    ['1: in below comparisons', 'indices == 1 in [True]', [F, T, F, F, F, F, F]],
+    ['1: in below arithmetic', 'indices + 1 in [1, 2]', [T, T, F, F, F, F, F]],
+    ['2: if/else is left-associative', '1 if indices == 0 else 2 if indices == 1 else 3', [3, 2, 3, 3, 3, 3, 3]],
+    ['2: if/else below arithmetic', 'indices - 1 if indices > 2 else indices + 10', [10, 11, 12, 2, 3, 4, 5]],
+    ['3: and and or are one level, left to right', 'indices == 1 or indices == 2 and indices == 3', [F, F, F, F, F, F, F]],
+    ['3: and between s-ops gives booleans', 'indices and 1', [F, T, T, T, T, T, T]],
+    ['3: or between s-ops gives booleans', 'tokens or False', [T, T, T, T, T, T, T]],
+    ['4: comparisons chain left to right', 'indices < 3 == 1', [T, T, T, F, F, F, F]],
+    ['5: + - below %', '10 - indices % 3', [10, 9, 8, 10, 9, 8, 10]],
+    ['6: % below * /', 'indices % 3 * 2', [0, 1, 2, 3, 4, 5, 0]],
+    ['6: * before % on its left', 'indices * 2 % 4', [0, 2, 0, 2, 0, 2, 0]],
+    ['7: * below ^', '2 * indices ^ 2', [0, 2, 8, 18, 32, 50, 72]],
+    ['8: ^ is left-associative', '2 ^ indices ^ 2', [1, 4, 16, 64, 256, 1024, 4096]],
+    ['9: not binds tighter than ==', 'not tokens == "a"', [F, F, F, F, F, F, F]],
+    ['9: not binds tighter than == (numbers)', 'not indices == 0', [F, T, T, T, T, T, T]],
+    ['9: - binds tighter than ^', '-indices ^ 2', [0, 1, 4, 9, 16, 25, 36]],
+    ['9: - binds tighter than +', '-indices + 1', [1, 0, -1, -2, -3, -4, -5]],
+    ['9: not of numbers', 'not indices', [T, F, F, F, F, F, F]],
+    ['5: - is left-associative', 'indices - 1 - 1', [-2, -1, 0, 1, 2, 3, 4]],
+  ] as const)('level %s: %s', (_, line, want) => {
+    expect(run(`out = ${line};`, word)).toEqual(want);
+  });
+
+  it("and/or of two constants are Python's: an operand", () => {
+    expect(run('n = 0 or 5; out = indices + n;', ['a'])).toEqual([5]);
+    expect(run('n = 2 and 3; out = indices + n;', ['a'])).toEqual([3]);
   });
 });
 

@@ -41,7 +41,8 @@ suite('describe', () => {
     expect(describe(p.named.get('flip')!)).toBe('select(indices, opp_index, ==)');
     expect(describe(p.output)).toBe('aggregate(flip, tokens)');
     const q = parseProgram('x = "F" if tokens > 0 else ("T" if indices == 0 else "P");', { file: 'q.rasp' });
-    expect(describe(q.output)).toBe('"F" if tokens > 0 else "T" if indices == 0 else "P"');
+    // if/else is left-associative (RASP.g4), so a conditional in the else branch keeps its parentheses.
+    expect(describe(q.output)).toBe('"F" if tokens > 0 else ("T" if indices == 0 else "P")');
   });
 });
 

@@ -114,12 +114,13 @@ describe('comparisons', () => {
 });
 
 describe('logic, conditionals, lists', () => {
-  it('short-circuits and/or and returns an operand, like Python', () => {
+  it('and/or between s-ops give booleans and read both operands, as RASP (Sugar.py) does', () => {
     const guarded = bin('and', bin('!=', x, k(0)), bin('>', bin('/', k(1), x), k(0.4)));
-    expect(run(guarded, 0)).toBe(false); // the division is never evaluated
+    expect(() => run(guarded, 0)).toThrow(/division by zero/); // RASP computes both sequences
     expect(run(guarded, 2)).toBe(true);
-    expect(run(bin('or', x, k('z')), '')).toBe('z');
-    expect(run(bin('and', x, k('z')), 0)).toBe(0);
+    expect(run(bin('or', x, k('z')), '')).toBe(true);
+    expect(run(bin('and', x, k('z')), 0)).toBe(false);
+    expect(run(bin('and', x, k(2)), 3)).toBe(true);
   });
   it('evaluates only the branch a conditional takes', () => {
     const e: ScalarExpr = { op: 'cond', test: bin('==', x, k(0)), then: k(0), else: bin('/', k(1), x) };
@@ -191,7 +192,7 @@ describe('isBooleanValued / isIndicatorExpr', () => {
     expect(isBooleanValued(fn(bin('==', x, k(1))))).toBe(true);
     expect(isBooleanValued(fn(un('not', x)))).toBe(true);
     expect(isBooleanValued(fn(bin('and', bin('<', x, k(1)), bin('>', x, k(0)))))).toBe(true);
-    expect(isBooleanValued(fn(bin('and', x, bin('>', x, k(0)))))).toBe(false);
+    expect(isBooleanValued(fn(bin('and', x, bin('>', x, k(0)))))).toBe(true);
     expect(isBooleanValued(fn({ op: 'in', item: x, list: [1] }))).toBe(true);
     expect(isBooleanValued(fn({ op: 'cond', test: x, then: k(true), else: bin('<', x, k(2)) }))).toBe(true);
     expect(isBooleanValued(fn({ op: 'cond', test: x, then: k(1), else: bin('<', x, k(2)) }))).toBe(false);

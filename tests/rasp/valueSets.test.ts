@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { fc, test } from '@fast-check/vitest';
-import type { SOp } from '../../src/rasp/ast.ts';
-import { aggregate, constant, expr, indices, length, map, numerical, select, selectorWidth, tokens, zipmap } from '../../src/rasp/builder.ts';
+import type { Selector, SOp } from '../../src/rasp/ast.ts';
+import { aggregate, constant, expr, indices, length, map, numerical, or, select, selectorWidth, tokens, zipmap } from '../../src/rasp/builder.ts';
 import { RaspError } from '../../src/rasp/errors.ts';
 import { Evaluator } from '../../src/rasp/evaluate.ts';
 import { canonicalNumber } from '../../src/rasp/scalar.ts';
@@ -56,25 +56,43 @@ describe('value sets of each construct', () => {
     expect(setOf(map(bin('/', k(1), x), indices), abc, 3).values).toEqual([0.5, 1]);
   });
 
-  it('categorical aggregate: the s-op values, plus the default or undefined', () => {
-    expect(setOf(aggregate(all, tokens), abc, 3)).toEqual({ values: abc, mayBeNull: true });
-    expect(setOf(aggregate(all, tokens, 'z'), abc, 3)).toEqual({ values: ['a', 'b', 'c', 'z'], mayBeNull: false });
+  it('categorical aggregate: the s-op values, plus the default where a query can select nothing', () => {
+    expect(setOf(aggregate(all, tokens), abc, 3)).toEqual({ values: abc, mayBeNull: false, selectsNothing: false });
+    expect(setOf(aggregate(all, tokens, 'z'), abc, 3)).toEqual({ values: ['a', 'b', 'c', 'z'], mayBeNull: false, selectsNothing: false });
+    // Query 0 selects nothing: RASP's implicit default 0 joins the set.
+    const earlier = select(indices, indices, '<');
+    expect(setOf(aggregate(earlier, tokens), abc, 3)).toEqual({ values: [0, 'a', 'b', 'c'], mayBeNull: false, selectsNothing: true });
+    expect(setOf(aggregate(earlier, tokens, 'z'), abc, 3).values).toEqual(['a', 'b', 'c', 'z']);
   });
 
-  it('undefined propagates through maps', () => {
-    const maybe = aggregate(all, indices);
-    const m = map(bin('+', x, k(1)), maybe);
-    expect(setOf(m, abc, 2)).toEqual({ values: [1, 2], mayBeNull: true });
-    expect(setOf(zipmap(bin('+', x, y), m, indices), abc, 2).mayBeNull).toBe(true);
-    expect(setOf(map(bin('+', x, k(1)), indices), abc, 2).mayBeNull).toBe(false);
+  it('a query that can select nothing is seen through the length, selector widths and value sets', () => {
+    const sets = (sel: Selector, maxLen: number) => setOf(aggregate(sel, tokens), abc, maxLen).selectsNothing;
+    // reverse: every query finds its key
+    expect(sets(select(indices, zipmap(bin('-', bin('-', x, y), k(1)), length, indices), '=='), 6)).toBe(false);
+    expect(sets(select(indices, map(bin('-', x, k(1)), indices), '=='), 6)).toBe(true);
+    // the least token has no smaller one, so the width 0 is always present; a token is not always
+    expect(sets(select(selectorWidth(select(tokens, tokens, '<')), constant(0), '=='), 6)).toBe(false);
+    expect(sets(select(tokens, constant('a'), '=='), 6)).toBe(true);
+    // keys distinct at every position (tokens + indices/(indices+1)) rank as 0..n-1: every index is found
+    const key = zipmap(bin('+', x, y), tokens, map(bin('/', x, bin('+', x, k(1))), indices));
+    const rank = selectorWidth(select(key, key, '<'));
+    expect(setOf(aggregate(select(rank, indices, '=='), tokens), [1, 2, 3], 6).selectsNothing).toBe(false);
+    // repeated tokens can share a rank, leaving an index unmatched (sort_unique)
+    expect(setOf(aggregate(select(selectorWidth(select(tokens, tokens, '<')), indices, '=='), tokens), [1, 2, 3], 6).selectsNothing).toBe(true);
+    expect(sets(or(select(tokens, constant('a'), '=='), all), 4)).toBe(false);
+  });
+
+  it('the implicit default flows through maps', () => {
+    const m = map(bin('+', x, k(1)), aggregate(select(indices, indices, '<'), indices));
+    expect(setOf(m, abc, 2)).toEqual({ values: [1, 2], mayBeNull: false });
   });
 
   it('numerical aggregate of 0/1 values: every fraction k/m with m up to the maximum length', () => {
     const frac = aggregate(all, map(bin('==', x, k('a')), tokens), 0);
     const want = sortedUnique([0, 1, 1 / 2, 1 / 3, 2 / 3, 1 / 4, 3 / 4].map(canonicalNumber));
-    expect(setOf(frac, abc, 4)).toEqual({ values: want, mayBeNull: false });
-    // no default: undefined is possible
-    expect(setOf(numerical(aggregate(all, indices)), abc, 1)).toEqual({ values: [0], mayBeNull: true });
+    expect(setOf(frac, abc, 4)).toEqual({ values: want, mayBeNull: false, selectsNothing: false });
+    // every query selects a key: no default joins
+    expect(setOf(numerical(aggregate(all, indices)), abc, 1)).toEqual({ values: [0], mayBeNull: false, selectsNothing: false });
   });
 
   it('numerical aggregate of other numbers: the means of all bags', () => {
@@ -103,7 +121,7 @@ describe('value sets of each construct', () => {
     const set = setOf(numerical(aggregate(all, tokens)), vals, n, 1_000_000);
     const canon = sortedUnique(vals.map(canonicalNumber)) as number[];
     expect(set.values).toEqual(bruteMeans(canon, n));
-    expect(set.mayBeNull).toBe(true);
+    expect(set.mayBeNull).toBe(false);
   });
 
   it('means whose sums cancel are 0, whatever order they were summed in', () => {

@@ -52,6 +52,18 @@ export const TRACR_ANCHORS: Readonly<Record<string, TracrAnchor>> = {
   count_less_freq: { tracrName: 'count_less_freq(2)', vocab: ['a', 'b', 'c'], byMaxLen: { 5: f(2, 2, [12, 12], 19, 10.0), 10: f(2, 2, [22, 22], 29, 18.7) } },
 };
 
+/**
+ * Residual directions a program needs beyond tracr's for RASP's semantics. sort_unique selects no
+ * key on an input with a repeated token, where RASP's aggregate gives its implicit default 0 (tracr
+ * writes nothing there, so its output is arbitrary): the 0 is one more value of the output.
+ */
+export const RASP_DEFAULT_EXTRA: Readonly<Record<string, number>> = { sort_unique: 1 };
+
+/** The widest residual stream a program may have at a maximum length: tracr's, plus `RASP_DEFAULT_EXTRA`. */
+export function residualAllowed(name: string, anchor: TracrAnchor, maxLen: 5 | 10): number {
+  return anchor.byMaxLen[maxLen].residual + (RASP_DEFAULT_EXTRA[name] ?? 0);
+}
+
 /** The anchor's vocabulary as values: numbers when every token is one (as `--vocab` reads it). */
 export function tracrVocab(anchor: TracrAnchor): (string | number)[] {
   return anchor.vocab.every((t) => !Number.isNaN(Number(t))) ? anchor.vocab.map(Number) : [...anchor.vocab];

@@ -1,0 +1,122 @@
+/**
+ * Whether a selector selects at least one key at every query position of every input up to a
+ * maximum length. Where it does, an aggregate over it never reads its default, so neither its value
+ * set nor a compiled model needs a place for it (reverse's `select(indices, length - indices - 1, ==)`
+ * and sort's `select(target_pos, indices, ==)` keep tracr's sizes although RASP's implicit default is 0).
+ *
+ * The answer may be "no" where the truth is "yes", never the reverse. A select covers when, at each
+ * length n in 1..N, every value its queries can take finds a key value that is present in every input
+ * of length n:
+ *   - keys that do not depend on tokens are a function of the length alone (tracr's length,
+ *     `selector_width(select(tokens, tokens, True))`, is one): evaluated exactly;
+ *   - `selector_width(select(x, x, <))` (or `>`) is 0 at the least (greatest) position of x, and
+ *     takes every value 0..n-1 when no two positions of x can hold equal values (`distinctAtPositions`);
+ *   - other keys promise nothing.
+ * Queries that do not depend on tokens are evaluated exactly; others may take any value of their set
+ * (an undefined one finds no key). TRUE covers, FALSE does not; `a or b` covers if either does;
+ * `and` and `not` are taken not to. Beyond `MAX_EXACT_LENGTH` positions nothing is claimed.
+ */
+import { topoSort, type Selector, type SOp } from './ast.ts';
+import { RaspError } from './errors.ts';
+import { Evaluator } from './evaluate.ts';
+import { applyScalarFn, canonicalNumber, compareOp } from './scalar.ts';
+import type { ValueSet } from './valueSets.ts';
+import { isNumeric, type MaybeValue, type Value } from './values.ts';
+
+const MAX_EXACT_LENGTH = 256;
+
+/** Whether `sel` selects some key at every query position of every input of length 1..maxLen. */
+export function selectsEveryQuery(sel: Selector, maxLen: number, sets: ReadonlyMap<number, ValueSet>): boolean {
+  if (maxLen > MAX_EXACT_LENGTH) return false;
+  switch (sel.kind) {
+    case 'selectOr':
+      return selectsEveryQuery(sel.left, maxLen, sets) || selectsEveryQuery(sel.right, maxLen, sets);
+    case 'selectAnd':
+    case 'selectNot':
+      return false;
+    case 'select':
+      break;
+  }
+  if (sel.predicate === 'TRUE') return true;
+  if (sel.predicate === 'FALSE') return false;
+  const pred = sel.predicate;
+  const exactQueries = lengthOnly(sel.queries);
+  const querySet = sets.get(sel.queries.id);
+  if (!exactQueries && (!querySet || querySet.mayBeNull)) return false;
+  try {
+    for (let n = 1; n <= maxLen; n++) {
+      const ev = new Evaluator(new Array(n).fill(0));
+      const keys = keysPresent(sel.keys, n, ev, sets);
+      if (keys === null) return false;
+      const queries: readonly MaybeValue[] = exactQueries ? ev.sop(sel.queries) : querySet!.values;
+      for (const q of queries) if (q === null || !keys.some((k) => k !== null && compareOp(pred, k, q))) return false;
+    }
+  } catch (e) {
+    if (e instanceof RaspError) return false;
+    throw e;
+  }
+  return true;
+}
+
+/** Values `keys` holds somewhere in every input of length n (`ev` evaluates at that length), or null when unknown. */
+function keysPresent(keys: SOp, n: number, ev: Evaluator, sets: ReadonlyMap<number, ValueSet>): readonly MaybeValue[] | null {
+  if (lengthOnly(keys)) return ev.sop(keys);
+  if (keys.kind !== 'selectorWidth') return null;
+  const s = keys.selector;
+  if (s.kind !== 'select' || s.keys.id !== s.queries.id || (s.predicate !== '<' && s.predicate !== '>')) return null;
+  return distinctAtPositions(s.keys, sets) ? Array.from({ length: n }, (_, i) => i) : [0];
+}
+
+/**
+ * Whether no two positions of an input can hold equal values of `x` (ordered as comparisons order
+ * them): true of indices, and of a map one of whose inputs is, when no two combinations of its
+ * inputs' values that differ in that input give equal results (the other inputs range over their
+ * whole value sets, so this is checked once for all inputs).
+ */
+function distinctAtPositions(x: SOp, sets: ReadonlyMap<number, ValueSet>): boolean {
+  if (x.kind === 'indices') return true;
+  if (x.kind !== 'map') return false;
+  const j = x.inputs.findIndex((i) => distinctAtPositions(i, sets));
+  const ins = x.inputs.map((i) => sets.get(i.id));
+  if (j < 0 || ins.some((s) => !s || s.mayBeNull)) return false;
+  const product = ins.reduce((p, s) => p * s!.values.length, 1);
+  if (product > MAX_COMBINATIONS) return false;
+  // Each result's order key → the key of input j's value that gave it.
+  const from = new Map<string, string>();
+  const args: Value[] = new Array(ins.length);
+  const visit = (d: number): boolean => {
+    if (d === ins.length) {
+      let v: Value;
+      try {
+        v = applyScalarFn(x.fn, args);
+      } catch (e) {
+        if (e instanceof RaspError) return true; // the evaluator raises here too: no position holds it
+        throw e;
+      }
+      const k = orderKey(v);
+      const mine = orderKey(args[j]);
+      const seen = from.get(k);
+      if (seen !== undefined && seen !== mine) return false;
+      from.set(k, mine);
+      return true;
+    }
+    for (const v of ins[d]!.values) {
+      args[d] = v;
+      if (!visit(d + 1)) return false;
+    }
+    return true;
+  };
+  return visit(0);
+}
+
+const MAX_COMBINATIONS = 1_000_000;
+
+/** Equal for values that comparisons take as equal (True and 1, 1 and 1.0). */
+function orderKey(v: Value): string {
+  return isNumeric(v) ? `n:${canonicalNumber(Number(v))}` : `s:${v}`;
+}
+
+/** Whether an s-op's values depend on the input's length alone: no tokens reachable except through TRUE/FALSE selects, which read no values. */
+function lengthOnly(s: SOp): boolean {
+  return !topoSort([s], (n) => n.kind === 'select' && (n.predicate === 'TRUE' || n.predicate === 'FALSE')).some((n) => n.kind === 'tokens');
+}
