@@ -2,7 +2,8 @@
  * The compiled library programs are no larger than tracr's: at tracr's vocabulary and at both
  * maximum lengths it was measured at, no more layers and no wider residual stream
  * (tests/support/tracrAnchors.ts; plus the directions RASP's defaults need, `RASP_DEFAULT_EXTRA`).
- * The programs are the library's .rasp files, parsed from source, compiled over tracr's vocabulary (sizes depend on how many tokens there are, not on their names);
+ * The programs are the library's .rasp files, parsed from source, compiled over tracr's
+ * vocabulary (sizes depend on how many tokens there are, not on their names);
  * at max length 20 and 40 against the weight counts of a later side-by-side run as well.
  */
 import { join } from 'node:path';
