@@ -6,10 +6,10 @@
  * every other edge patched, ÷ exact match of the full model).
  *
  * A node's score is the largest |score| of the edges it sends; a node is in a circuit when one of
- * its edges is. The corruption is each sender's mean output (`mean`), or the partner inputs that
- * `patch` draws (probes/corruptions.ts: `token`, `length`, `variable:NAME`). The position embedding
- * is the same in every run of a given length, so only `mean` (over positions as well as inputs)
- * can find what reads it.
+ * its edges is. The corruption is each sender's mean output over the probe inputs and positions
+ * (`mean`; the token embedding's per position, so BOS stays where it is), or the partner inputs
+ * that `patch` draws (probes/corruptions.ts: `token`, `length`, `variable:NAME`). The position
+ * embedding is the same in every run, so only `mean` can find what reads it.
  */
 import { UserError } from '../../src/rasp/errors.ts';
 import type { Program } from '../../src/rasp/program.ts';

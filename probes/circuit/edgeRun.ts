@@ -5,7 +5,7 @@
  *
  *   x_r = resid − Σ_s w_sr · (out_s − corrupt_s)
  *
- * where resid is the stream the unmodified pass hands r, out_s is what s writes in this run, and
+ * where resid is the stream this pass hands r, out_s is what s writes in this run, and
  * w_sr ∈ [0, 1] says how much of the edge is patched (1: removed from the circuit). Every head's
  * q, k and v and every MLP's input are recomputed from their own x_r, so one edge into a head's
  * query leaves its key and value alone. The pass is the model's own (src/model/forward.ts), with
@@ -65,7 +65,6 @@ export class EdgeRunner {
   private readonly scored: tf.Tensor2D[] = [];
   private readonly labels: tf.Tensor[] = [];
   private readonly totalScored: number;
-  private readonly groupOf: number[];
 
   constructor(
     readonly m: LoadedModel,
@@ -75,8 +74,6 @@ export class EdgeRunner {
     readonly metric: DiscoveryMetric,
   ) {
     this.groups = receiverGroups(graph);
-    this.groupOf = [];
-    this.groups.forEach((g, gi) => g.receivers.forEach((r) => (this.groupOf[r] = gi)));
     const D = m.config.dModel;
     let total = 0;
     for (const b of data.batches) {
@@ -111,11 +108,6 @@ export class EdgeRunner {
         this.corrupt.push(tf.tidy(() => tf.reshape(tf.broadcastTo(tf.reshape(mean, [S, 1, P, D]), [S, b.size, P, D]), [S, -1]) as tf.Tensor2D));
       mean.dispose();
     }
-  }
-
-  /** Rows scored across all batches. */
-  get positions(): number {
-    return this.totalScored;
   }
 
   /** The metric with the edges patched by `w` (per edge of graph.edges, 0 … 1), averaged over every batch. */
@@ -160,12 +152,6 @@ export class EdgeRunner {
   /** (corrupt − clean) of every sender, [senders, B·P·D], for a batch: what attribution multiplies gradients by. */
   cleanToCorrupt(batch: number): tf.Tensor2D {
     return tf.sub(this.corrupt[batch], this.clean[batch]);
-  }
-
-  /** The receiver group of receiver `r` and its row in that group. */
-  groupRow(r: number): { group: number; row: number } {
-    const group = this.groupOf[r];
-    return { group, row: this.groups[group].receivers.indexOf(r) };
   }
 
   dispose(): void {

@@ -112,14 +112,3 @@ export function parseNode(g: CircuitGraph, text: string, what = 'node'): number 
   if (i >= 0) return i;
   throw new UserError(`${what} '${text}' is not a node of this model (did you mean '${closest(text, names)}'?); nodes: ${names.join(', ')}`);
 }
-
-/** The index of the edge named `text` in g.edges, or -1. */
-export function findEdge(g: CircuitGraph, text: string): number {
-  return g.edges.findIndex((e) => edgeName(g, e) === text);
-}
-
-/** The index of `n` among the graph's senders (-1 for the logits). */
-export function senderIndex(g: CircuitGraph, n: CircuitNode): number {
-  const name = nodeName(n);
-  return g.senders.findIndex((s) => nodeName(s) === name);
-}
