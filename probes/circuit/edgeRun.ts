@@ -11,7 +11,7 @@
  * query leaves its key and value alone. The pass is the model's own (src/model/forward.ts), with
  * hooks: the senders' outputs are read at hook_embed, hook_pos_embed, attn.hook_result and
  * hook_mlp_out, and the receivers' inputs are replaced at attn.hook_q/k/v, mlp.hook_pre and
- * ln_final.hook_normalized.
+ * unembed.hook_in (what the unembedding reads, after the final layer norm).
  *
  * A receiver may also be handed a zero tensor ε_r added to x_r: the gradient of the metric with
  * respect to it is ∂metric/∂x_r, what edge attribution patching multiplies by (corrupt − clean).
@@ -286,7 +286,7 @@ export class EdgeRunner {
     const hooks: Hooks = {
       hook_embed: (x) => (outs.push(x), x),
       hook_pos_embed: (x) => (outs.push(x), x),
-      'ln_final.hook_normalized': (x) => {
+      'unembed.hook_in': (x) => {
         const gi = this.groups.length - 1;
         const resid = stream ?? tf.add(outs[0], outs[1]);
         const inp = inputsOf(gi, resid);
