@@ -11,6 +11,7 @@ import type { OutputAgreement } from '../../probes/compare.ts';
 import type { HeadMatch } from '../../probes/headSimilarity.ts';
 import type { LayerNeuronSummary } from '../../probes/neurons.ts';
 import type { PruneCurve } from '../../probes/pruning.ts';
+import type { ScoredEdge } from '../../probes/circuit/discover.ts';
 
 /** The metrics log beside a learned model (`<model>.train.jsonl`), reduced to the curves. */
 export interface TrainingCurve {
@@ -45,14 +46,7 @@ export interface CircuitPanel {
   /** Every node, logits included; `layer`: -1 for the embeddings, n_layers for the logits. `inTrue`: absent without a known circuit. */
   readonly nodes: readonly { readonly name: string; readonly layer: number; readonly inCircuit: boolean; readonly inTrue?: boolean }[];
   /** Every edge, `sender` and `receiver` by node name. */
-  readonly edges: readonly {
-    readonly edge: string;
-    readonly sender: string;
-    readonly receiver: string;
-    readonly score: number;
-    readonly inCircuit: boolean;
-    readonly inTrue?: boolean;
-  }[];
+  readonly edges: readonly ScoredEdge[];
 }
 
 export interface ModelSection {

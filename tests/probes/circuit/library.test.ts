@@ -28,21 +28,23 @@ describe('circuit discovery on every compiled library program, decoys added', ()
    */
   const KNOWN_FAILING = new Set(['last_occurrence']);
   const cases = (ok: boolean) => programs.filter((p) => KNOWN_FAILING.has(p) !== ok);
-  it.fails.each(cases(false))('%s: ACDC finds the true circuit (known to fail: issue 18 × 12)', async (name) => {
+  /** ACDC (τ = 0) on the compiled program with decoys added, and the model without them. */
+  async function acdcOn(name: string) {
     const { program, model: base } = compiledLibrary(name, { maxLen: 4 });
     const model = loaded(withDecoys(base));
     const task = modelTask(model);
     const set = makeProbeSet(program, { ...task, n: 32, seed: 0 });
     const [d] = await discover({ model, program, set, task }, ['acdc'], { threshold: 0, faithfulnessPoints: 0 });
+    return { d, base };
+  }
+
+  it.fails.each(cases(false))('%s: ACDC finds the true circuit (known to fail: issue 18 × 12)', async (name) => {
+    const { d } = await acdcOn(name);
     expect(d.against!.nodes.rocAuc).toBe(1);
   });
 
   it.each(cases(true))('%s: ACDC finds the true circuit (node AUC 1, edge AUC ≥ 0.99) and no decoy', async (name) => {
-    const { program, model: base } = compiledLibrary(name, { maxLen: 4 });
-    const model = loaded(withDecoys(base));
-    const task = modelTask(model);
-    const set = makeProbeSet(program, { ...task, n: 32, seed: 0 });
-    const [d] = await discover({ model, program, set, task }, ['acdc'], { threshold: 0, faithfulnessPoints: 0 });
+    const { d, base } = await acdcOn(name);
     expect(d.against!.nodes.rocAuc).toBe(1);
     expect(d.against!.edges.rocAuc).toBeGreaterThanOrEqual(0.99);
     const decoys = decoyNodes(base);
