@@ -15,6 +15,7 @@ import { register as registerAblate } from './commands/ablate.ts';
 import { register as registerAttention } from './commands/attention.ts';
 import { register as registerCompare } from './commands/compare.ts';
 import { register as registerConnect } from './commands/connect.ts';
+import { register as registerVolume } from './commands/volume.ts';
 import { register as registerNeurons } from './commands/neurons.ts';
 import { register as registerPatch } from './commands/patch.ts';
 import { register as registerDiscover } from './commands/discover.ts';
@@ -84,6 +85,7 @@ export function buildProgram(io: CliIo = processIo): Command {
   registerAttention(program);
   registerCompare(program);
   registerConnect(program);
+  registerVolume(program);
   registerNeurons(program);
   registerPatch(program);
   registerDiscover(program);

@@ -138,7 +138,8 @@ export function permuteModel(m: ModelData, perm: Permutation): ModelData {
       mlps = mlps.filter((l) => l.layer !== layer || np.slice(...l.neurons).every((x, k) => x === l.neurons[0] + k));
     }
   }
-  return { ...m, labels: { ...m.labels, residual, heads, mlps }, weights };
+  // Fields by name: a LoadedModel's are getters, which a spread would not copy.
+  return { config: m.config, labels: { ...m.labels, residual, heads, mlps }, training: m.training, weights };
 }
 
 function distance(a: ModelData, b: ModelData): number {

@@ -50,7 +50,7 @@ export function atScaleOf(a: ModelData, b: ModelData): ModelData {
   const weights = new Map(b.weights);
   for (const [name, w] of b.weights)
     if (/\.attn\.(W_Q|b_Q)$/.test(name)) weights.set(name, { shape: w.shape, data: Float32Array.from(w.data, (x) => x * factor) });
-  return { ...b, config: { ...b.config, attnScale: a.config.attnScale }, weights };
+  return { config: { ...b.config, attnScale: a.config.attnScale }, labels: b.labels, training: b.training, weights };
 }
 
 /**

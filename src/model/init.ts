@@ -13,7 +13,8 @@ export function initStd(config: ModelConfig): number {
   return 0.8 / Math.sqrt(config.dModel);
 }
 
-function normals(rng: Rng, n: number, std: number): Float32Array {
+/** `n` independent normal draws with standard deviation `std` (also the random directions of probes/landscape/volume.ts). */
+export function normals(rng: Rng, n: number, std: number): Float32Array {
   const out = new Float32Array(n);
   for (let i = 0; i < n; i += 2) {
     // Box–Muller: two independent normals per pair of uniforms; 1 - u keeps log away from 0.
