@@ -15,6 +15,7 @@ import { requiredOption } from '../requiredOption.ts';
 
 interface CacheFlags extends ModelFileFlags {
   readonly input: string;
+  readonly trueSizes?: boolean;
   readonly hooks?: string;
   readonly out: string;
   readonly backend: BackendChoice;
@@ -38,13 +39,16 @@ export function register(program: Command): void {
     .description(
       "Run MODEL on one input and write every activation it names — TransformerLens's run_with_cache — as a safetensors " +
         'file: one tensor per hook point, named and laid out as in TransformerLens (blocks.0.attn.hook_pattern is ' +
-        '[batch, head, query, key]), batch 1, position 0 being BOS. Each layer keeps its own head count and width. ' +
+        '[batch, head, query, key]), batch 1, position 0 being BOS. As in TransformerLens, every layer has the common ' +
+        'head count, d_head and d_mlp of `rasplab export --tl` (padded heads and neurons are 0, a padded head attends uniformly), ' +
+        'and an attention-only model has no hook_resid_mid or hook_mlp_out; --true-sizes keeps each layer at its own sizes instead. ' +
         'Masked attention scores are -inf. The input tokens are in the metadata (rasplab.tokens).',
     )
     .argument('<model>', 'a .safetensors model file written by rasplab')
     .addOption(requiredOption('-i, --input <tokens>', 'the input: space-separated tokens, e.g. "a b c d"'))
     .addOption(new Option('--hooks <patterns>', 'only these hook points: comma-separated names or globs, e.g. "blocks.*.attn.hook_pattern,hook_embed"'))
     .addOption(requiredOption('-o, --out <path>', 'where to write the cache (.safetensors)'))
+    .option('--true-sizes', "each layer's own head count and widths, rasplab's hook points (not TransformerLens's padded ones)")
     .addOption(backendOption())
     .addOption(allowNonFiniteOption())
     .addHelpText(
@@ -56,12 +60,15 @@ export function register(program: Command): void {
     )
     .action(async (modelSpec: string, flags: CacheFlags, cmd: Command) => {
       const io = ioOf(cmd);
-      const model = await loadModelArg(modelSpec, flags);
+      const own = await loadModelArg(modelSpec, flags);
+      const { asTransformerLensRuns } = await import('../../src/model/exportTL.ts');
+      const tl = flags.trueSizes ? { model: own, attnOnly: false } : asTransformerLensRuns(own);
+      const model = tl.model;
       const vocab: readonly Value[] = model.config.vocab.slice(1);
       const input = parseInput(flags.input, vocab);
       checkLength(input, model.config.nCtx - 1, `the model's max length (n_ctx - 1)`);
       const { hookNames } = await import('../../src/model/hooks.ts');
-      const all = hookNames(model.config);
+      const all = hookNames(model.config).filter((h) => !(tl.attnOnly && /\.hook_(resid_mid|mlp_out)$/.test(h)));
       let names = all;
       if (flags.hooks !== undefined) {
         const globs = flags.hooks.split(',').map((g) => g.trim());

@@ -12,9 +12,9 @@
 import { formatValue } from '../rasp/values.ts';
 import { LN_EPS } from './layerNorm.ts';
 import { encodeSafetensors } from './safetensors.ts';
-import { dVocabOut, sameShape } from './shapes.ts';
+import { dVocabOut, expectedShapes, sameShape } from './shapes.ts';
 import { TL_EXPORT_VERSION, TL_IGNORE, TL_MASK, TL_META, tlParameterShapes, type TLShape } from './tlFormat.ts';
-import type { ModelData, WeightArray } from './types.ts';
+import type { LayerConfig, ModelConfig, ModelData, WeightArray } from './types.ts';
 import { zeros } from './weightArray.ts';
 
 export interface TLExport {
@@ -164,4 +164,21 @@ function checkAgainstTable(sd: ReadonlyMap<string, WeightArray>, s: TLShape): vo
 export function encodeTransformerLens(m: ModelData): { safetensors: Uint8Array; config: string } {
   const e = exportTransformerLens(m);
   return { safetensors: encodeSafetensors(e.stateDict, e.metadata, e.dtypes), config: `${JSON.stringify(e.config, null, 2)}\n` };
+}
+
+/**
+ * The model as TransformerLens runs its export: every layer at the common sizes, padded heads and
+ * neurons included (they compute exactly 0 and change nothing downstream), so a cache of it has
+ * TransformerLens's shapes. `attnOnly`: TransformerLens builds no MLP, so no hook_resid_mid or
+ * hook_mlp_out either.
+ */
+export function asTransformerLensRuns(m: ModelData): { readonly model: ModelData; readonly attnOnly: boolean } {
+  const e = exportTransformerLens(m);
+  const attnOnly = e.config.attn_only === true;
+  const common: LayerConfig = { nHeads: e.config.n_heads as number, dHead: e.config.d_head as number, dMlp: attnOnly ? 0 : (e.config.d_mlp as number) };
+  const config: ModelConfig = { ...m.config, layers: m.config.layers.map(() => common) };
+  const weights = new Map<string, WeightArray>();
+  // ln2 of an attention-only model is not exported (TransformerLens has none) but rasplab's config still names it; it is never read.
+  for (const name of expectedShapes(config).keys()) weights.set(name, e.stateDict.get(name) ?? m.weights.get(name)!);
+  return { model: { config, labels: m.labels, weights }, attnOnly };
 }

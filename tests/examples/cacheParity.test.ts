@@ -56,6 +56,19 @@ describe('rasplab cache matches TransformerLens’s run_with_cache', () => {
       'no LayerNorm, bidirectional, relu',
       { normalization: 'none', causal: false, actFn: 'relu', layers: [0, 1].map(() => ({ nHeads: 2, dHead: 3, dMlp: 5 })) },
     ],
+    // TransformerLens has no hook_resid_mid or hook_mlp_out in an attention-only model.
+    ['attention-only, LayerNorm', { layers: [0, 1].map(() => ({ nHeads: 2, dHead: 3, dMlp: 0 })) }],
+    // TransformerLens runs every layer at the common sizes: the padded heads and neurons are in its cache.
+    [
+      'layers of different sizes',
+      {
+        layers: [
+          { nHeads: 1, dHead: 2, dMlp: 4 },
+          { nHeads: 3, dHead: 3, dMlp: 0 },
+          { nHeads: 0, dHead: 0, dMlp: 2 },
+        ],
+      },
+    ],
   ])('on every hook point (%s)', async (name, over) => {
     const model = join(tmp.dir, `${name.split(',')[0].replace(/ /g, '_')}.safetensors`);
     saveModel(model, randomModel(tinyConfig(over), 5));
@@ -71,6 +84,22 @@ describe('rasplab cache matches TransformerLens’s run_with_cache', () => {
       expect([...ours.get(hook)!.shape], hook).toEqual(shape);
       expectSame(hook, float32s(ours.get(hook)!), values);
     }
+  });
+
+  it('--true-sizes keeps each layer at its own sizes', async () => {
+    const out = join(tmp.dir, 'z.safetensors');
+    const fixture = join(ROOT, 'fixtures/models/reverse.compiled.safetensors');
+    const shapes = async (hooks: string, ...flags: string[]) => {
+      expect((await cli('cache', fixture, '--input', 'a b', '--hooks', hooks, ...flags, '-o', out)).code).toBe(0);
+      return Object.fromEntries([...readSafetensorsSpec(readFileSync(out)).tensors].map(([k, t]) => [k, [...t.shape]]));
+    };
+    // Layer 0 has one head of width 2 and 118 neurons, layer 1 one head of width 11 and no MLP.
+    expect(await shapes('blocks.*.attn.hook_z,blocks.1.mlp.hook_post')).toEqual({
+      'blocks.0.attn.hook_z': [1, 3, 1, 11],
+      'blocks.1.attn.hook_z': [1, 3, 1, 11],
+      'blocks.1.mlp.hook_post': [1, 3, 118],
+    });
+    expect(await shapes('blocks.*.attn.hook_z', '--true-sizes')).toEqual({ 'blocks.0.attn.hook_z': [1, 3, 1, 2], 'blocks.1.attn.hook_z': [1, 3, 1, 11] });
   });
 
   it('--hooks keeps the hook points its globs name', async () => {
