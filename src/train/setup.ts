@@ -2,6 +2,7 @@
  * What a training request resolves to before any step runs: the vocabulary, the model config and
  * the initial weights.
  */
+import { resolve } from 'node:path';
 import { UserError } from '../rasp/errors.ts';
 import { formatValue, valueKey, type Value } from '../rasp/values.ts';
 import { initParams } from '../model/init.ts';
@@ -20,10 +21,14 @@ export function initDefaults(model: ModelData): { vocab: Value[]; maxLen: number
   return { vocab: model.config.vocab.filter((v) => valueKey(v) !== valueKey(BOS)), maxLen: model.training?.maxLen ?? model.config.nCtx - 1 };
 }
 
-/** The labels of a model fine-tuned from `init`: its labels, marked as the ones it had before. */
+/**
+ * The labels of a model fine-tuned from `init`: its labels, marked as the ones it had before. The
+ * file is resolved here, while the working folder it was typed in is known; saving makes it
+ * relative to the new model's folder or keeps its name only (modelFile.ts, portableLabels).
+ */
 export function inheritedLabels(init: NonNullable<TrainRequest['init']>): ModelLabels {
   const labels = init.model.labels;
-  return { ...labels, inherited: labels.inherited ?? { file: init.file, origin: init.model.config.origin } };
+  return { ...labels, inherited: labels.inherited ?? { file: resolve(init.file), origin: init.model.config.origin } };
 }
 
 /** The model whose config a run takes (`--init-from` or `--shape-of`), if any. */

@@ -46,3 +46,26 @@ describe('--init-from a compiled model', () => {
     await expect(train({ program, flags: { ...flags, testLengths: [9] }, init: { model, file: 'c.safetensors' } })).rejects.toThrow(/n_ctx 5 is too small/);
   });
 });
+
+describe('the model a run was fine-tuned from, as the saved file records it', () => {
+  it('a path typed relative to the working folder is recorded relative to the model file, or by name when far from it', async () => {
+    const { mkdirSync, mkdtempSync, rmSync } = await import('node:fs');
+    const { join, relative } = await import('node:path');
+    const { tmpdir } = await import('node:os');
+    const { inheritedLabels } = await import('../../src/train/setup.ts');
+    const { loadModel, saveModel } = await import('../../src/model/modelFile.ts');
+    const dir = mkdtempSync(join(tmpdir(), 'rasplab-init-'));
+    try {
+      const { model } = compile(identity(), { vocab: ['a', 'b'], maxLen: 3 });
+      const typed = relative(process.cwd(), join(dir, 'compiled.safetensors'));
+      const labels = inheritedLabels({ model, file: typed });
+      saveModel(join(dir, 'tuned.safetensors'), { ...model, labels });
+      expect(loadModel(join(dir, 'tuned.safetensors')).labels.inherited).toEqual({ file: 'compiled.safetensors', origin: 'compiled' });
+      mkdirSync(join(dir, 'far', 'away'), { recursive: true });
+      saveModel(join(dir, 'far', 'away', 'tuned.safetensors'), { ...model, labels });
+      expect(loadModel(join(dir, 'far', 'away', 'tuned.safetensors')).labels.inherited?.file).toBe('compiled.safetensors');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
