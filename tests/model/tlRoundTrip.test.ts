@@ -110,7 +110,7 @@ describe('export --tl, then import --tl', () => {
     expectSameModel(roundTrip(m), m, maxLen);
   });
 
-  it.each(['reverse.compiled.safetensors', 'reverse.learned.safetensors'])('gives back the fixture %s', (file) => {
+  it.each(['reverse.compiled.safetensors', 'reverse.learned.safetensors', 'reverse.learned.seed1.safetensors'])('gives back the fixture %s', (file) => {
     const m = loadModel(join(FIXTURES, file));
     expectSameModel(roundTrip(m), m, m.config.nCtx - 1);
   });
