@@ -16,6 +16,7 @@ interface VolumeFlags extends ProbeFlags {
   readonly rise?: number;
   readonly normalize: 'filter' | 'none';
   readonly bisections: number;
+  readonly checkpoint?: string;
 }
 
 function parsePositive(flag: string): (text: string) => number {
@@ -59,13 +60,15 @@ export function register(program: Command): void {
     )
     .addOption(new Option('--rise <d>', 'the cutoff is the model’s own loss plus d (default 0.1)').argParser(parsePositive('--rise')))
     .addOption(new Option('--normalize <how>', 'direction normalisation').choices(['filter', 'none']).default('filter'))
-    .addOption(new Option('--bisections <n>', 'bisection steps once the radius is bracketed').argParser(parseBisections).default(10));
+    .addOption(new Option('--bisections <n>', 'bisection steps once the radius is bracketed').argParser(parseBisections).default(10))
+    .option('--checkpoint <file>', 'keep the radii measured so far in FILE (rewritten after each direction) and resume from it when it exists');
   addProbeOptions(cmd)
     .addHelpText(
       'after',
       helpExamples(
         'volume fixtures/models/reverse.learned.safetensors --directions 10 --samples 100',
         'volume fixtures/models/reverse.learned.safetensors --directions 10 --samples 100 --cutoff 0.5 --normalize none --json',
+        'volume fixtures/models/reverse.learned.safetensors --directions 100 --samples 100 --checkpoint volume.ckpt.json',
       ),
     )
     .action(async (spec: string, flags: VolumeFlags, c: Command) => {
@@ -75,6 +78,23 @@ export function register(program: Command): void {
       if (flags.cutoff !== undefined && !(flags.cutoff > own))
         throw new UserError(`--cutoff ${flags.cutoff} is not above the model's own loss ${own.toPrecision(4)} on these inputs: no radius reaches it`);
       const cutoff = flags.cutoff !== undefined ? { absolute: flags.cutoff } : { rise: flags.rise ?? 0.1 };
+      const ckpt = await import('../volumeCheckpoint.ts');
+      const settings = {
+        weights: ckpt.digestWeights(ctx.model),
+        inputs: ckpt.digestInputs(ctx.set),
+        seed: flags.seed,
+        filterNormalized: flags.normalize === 'filter',
+        cutoff: flags.cutoff ?? own + (flags.rise ?? 0.1),
+        bisections: flags.bisections,
+        tolerance: flags.tolerance ?? null,
+      };
+      const measured = flags.checkpoint === undefined ? [] : ckpt.readVolumeCheckpoint(flags.checkpoint, settings);
+      const start = Math.min(measured.length, flags.directions);
+      if (start > 0) ctx.io.err(`resuming from ${flags.checkpoint}: ${start} of ${flags.directions} directions measured\n`);
+      const { createCountProgress } = await import('../countProgress.ts');
+      const { processIo } = await import('../format/output.ts');
+      const tty = ctx.io.err === processIo.err && Boolean(process.stderr.isTTY);
+      const progress = createCountProgress({ total: flags.directions, unit: 'direction', start, write: ctx.io.err, tty });
       const r = await estimateVolume(ctx.model, ctx.set, {
         directions: flags.directions,
         seed: flags.seed,
@@ -82,8 +102,12 @@ export function register(program: Command): void {
         cutoff,
         bisections: flags.bisections,
         tolerance: flags.tolerance,
-        onDirection: (done, total, radius) => ctx.io.err(`direction ${done}/${total}: radius ${num(radius)}\n`),
-      });
+        measured,
+        onDirection: (done, _total, radius, sofar) => {
+          if (flags.checkpoint !== undefined) ckpt.writeVolumeCheckpoint(flags.checkpoint, settings, sofar);
+          progress.update(done, `radius ${num(radius)}`);
+        },
+      }).finally(() => progress.stop());
       if (flags.json) return void ctx.io.out(formatJson({ model: spec, ...r }));
       const out = ctx.io.out;
       const how = r.filterNormalized ? 'filter-normalised' : 'unnormalised';

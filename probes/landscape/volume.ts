@@ -47,8 +47,10 @@ export interface VolumeOptions {
   readonly bisections?: number;
   readonly tolerance?: number;
   readonly batchSize?: number;
-  /** Called after each direction (progress). */
-  readonly onDirection?: (done: number, total: number, radius: number) => void;
+  /** Directions 0… measured before (a checkpoint of the same settings): kept, not measured again. */
+  readonly measured?: readonly DirectionRadius[];
+  /** Called after each direction (progress, checkpoints), with every direction measured so far. */
+  readonly onDirection?: (done: number, total: number, radius: number, measured: readonly DirectionRadius[]) => void;
 }
 
 export interface DirectionRadius {
@@ -150,8 +152,9 @@ export async function estimateVolume(m: ModelData, set: ProbeSet, opts: VolumeOp
   }
   const scale = filter ? 1 : Math.sqrt(sq);
   const bisections = opts.bisections ?? DEFAULT_BISECTIONS;
-  const directions: DirectionRadius[] = [];
-  for (let k = 0; k < opts.directions; k++) {
+  const directions: DirectionRadius[] = (opts.measured ?? []).slice(0, opts.directions);
+  if (directions.some((d, i) => d.index !== i)) throw new Error('estimateVolume: measured directions must be 0, 1, … in order');
+  for (let k = directions.length; k < opts.directions; k++) {
     const d = direction(m, opts.seed, k, filter);
     let evaluations = 0;
     const over = async (r: number) => {
@@ -186,7 +189,7 @@ export async function estimateVolume(m: ModelData, set: ProbeSet, opts: VolumeOp
       }
     const radius = capped ? below : (below + above) / 2;
     directions.push({ index: k, radius, capped, evaluations });
-    opts.onDirection?.(k + 1, opts.directions, radius);
+    opts.onDirection?.(k + 1, opts.directions, radius, directions);
   }
   const radii = directions.map((x) => x.radius);
   const logs = radii.map((x) => dimension * Math.log(x));

@@ -14,13 +14,13 @@ beforeAll(async () => {
 
 const LEARNED = 'fixtures/models/reverse.learned.safetensors';
 const learned = loadModel(LEARNED);
-const set = makeProbeSet(reverse(), { ...modelTask(learned), n: 24, seed: 0 });
-const quick: VolumeOptions = { directions: 3, seed: 5, cutoff: { rise: 0.1 }, bisections: 6 };
+const set = makeProbeSet(reverse(), { ...modelTask(learned), n: 16, seed: 0 });
+const quick: VolumeOptions = { directions: 3, seed: 5, cutoff: { rise: 0.1 }, bisections: 5 };
 
 /** A small pre-LayerNorm model: every reader of the residual stream goes through a LayerNorm. */
 const lnConfig: ModelConfig = { ...learned.config, dModel: 16, layers: [{ nHeads: 2, dHead: 8, dMlp: 16 }], normalization: 'LN', origin: 'learned' };
 const lnModel: ModelData = { config: lnConfig, labels: learned.labels, weights: initWeights(lnConfig, 3) };
-const lnSet = makeProbeSet(reverse(), { ...modelTask(lnModel), n: 24, seed: 0 });
+const lnSet = makeProbeSet(reverse(), { ...modelTask(lnModel), n: 16, seed: 0 });
 
 /** Every write into the residual stream times `alpha`: the same function (LayerNorm undoes the scale), flatter in weight units. */
 function scaledWrites(m: ModelData, alpha: number): ModelData {
@@ -90,6 +90,27 @@ describe('rasplab volume', () => {
     expect(r.err).toMatch(/direction 2\/2: radius /);
     const j = await cli('volume', LEARNED, '--directions', '2', '--samples', '20', '--bisections', '4', '--json');
     expect(JSON.parse(j.out).directions).toHaveLength(2);
+  });
+
+  it('--checkpoint: a run stopped after some directions and resumed gives what an uninterrupted run gives', async () => {
+    const { mkdtempSync, rmSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { tmpdir } = await import('node:os');
+    const dir = mkdtempSync(join(tmpdir(), 'rasplab-volume-'));
+    try {
+      const ckpt = join(dir, 'v.json');
+      const run = (n: string, ...more: string[]) => cli('volume', LEARNED, '--directions', n, '--samples', '16', '--bisections', '3', '--json', ...more);
+      const whole = JSON.parse((await run('3')).out);
+      expect((await run('2', '--checkpoint', ckpt)).code).toBe(0);
+      const resumed = await run('3', '--checkpoint', ckpt);
+      expect(resumed.err).toMatch(/resuming from .*v\.json: 2 of 3 directions measured/);
+      expect(JSON.parse(resumed.out)).toEqual(whole);
+      const other = await run('3', '--checkpoint', ckpt, '--seed', '9');
+      expect(other.code).toBe(2);
+      expect(other.err).toMatch(/a checkpoint of other settings \(inputs "\w+" there, "\w+" now\)/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('bad input: one line, exit 2', async () => {
