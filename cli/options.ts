@@ -17,16 +17,37 @@ function looksNumeric(text: string): boolean {
   return text.trim() !== '' && !Number.isNaN(Number(text));
 }
 
-/** "a,b,c" or "a b c" (or both) → values; all numbers when every item reads as a number. */
+/**
+ * The items of a --vocab: separated by commas or spaces; an item in quotes ('…' or "…") is taken as
+ * it is, so a token may be a comma (`--vocab 'a,b,","'`) or a digit kept as a string (`"0"`).
+ */
+function vocabItems(text: string): { readonly text: string; readonly quoted: boolean }[] {
+  const items: { text: string; quoted: boolean }[] = [];
+  const re = /\s*(?:'([^']*)'|"([^"]*)"|([^,\s'"]+))\s*(,|\s|$)/y;
+  let at = 0;
+  while (at < text.length) {
+    if (/^[,\s]+$/.test(text.slice(at))) break;
+    const sep = /^[,\s]*/.exec(text.slice(at))![0].length;
+    re.lastIndex = at + sep;
+    const m = re.exec(text);
+    if (!m) throw new UserError(`--vocab: cannot read '${text.slice(at + sep)}' (quote a token that holds a comma, a space or a quote: 'a,","')`);
+    const quoted = m[3] === undefined;
+    const item = m[1] ?? m[2] ?? m[3];
+    if (quoted && item === '') throw new UserError(`--vocab: an empty token ('' or "") cannot be typed in an input`);
+    if (quoted && /\s/.test(item)) throw new UserError(`--vocab: the token '${item}' holds a space, which --input cannot type`);
+    items.push({ text: item, quoted });
+    at = re.lastIndex;
+  }
+  return items;
+}
+
+/** "a,b,c" or "a b c" (or both) → values; all numbers when every item reads as a number and none is quoted. */
 export function parseVocab(text: string): Value[] {
-  const items = text
-    .split(/[,\s]+/)
-    .map((s) => s.trim())
-    .filter((s) => s !== '');
+  const items = vocabItems(text);
   if (items.length === 0) throw new UserError(`--vocab is empty; list the tokens, e.g. --vocab a,b,c`);
   checkCeiling('vocab', items.length, `--vocab of ${items.length} tokens`);
-  const numeric = items.every(looksNumeric);
-  const values = items.map((s) => parseToken(s, numeric));
+  const numeric = items.every((i) => !i.quoted && looksNumeric(i.text));
+  const values = items.map((i) => (i.quoted ? i.text : parseToken(i.text, numeric)));
   const seen = new Set<string>();
   for (const v of values) {
     if (seen.has(valueKey(v))) throw new UserError(`--vocab lists '${formatValue(v)}' twice`);
@@ -96,7 +117,9 @@ export function checkLength(input: readonly Value[], maxLen: number | undefined,
 export const vocabOption = (): Option =>
   new Option(
     '--vocab <tokens>',
-    "input vocabulary, comma- or space-separated (e.g. a,b,c or 1,2,3); numbers when every item is one; overrides the program's '# vocab:' header",
+    'input vocabulary, comma- or space-separated (e.g. a,b,c or 1,2,3); numbers when every item is one; ' +
+      'quote a token to take it as it is (a,b,"," has a comma); ' +
+      "overrides the program's '# vocab:' header",
   ).argParser(parseVocab);
 
 export const maxLenOption = (): Option =>

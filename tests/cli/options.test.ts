@@ -26,6 +26,18 @@ describe('parseVocab', () => {
     expect(userErrorOf(() => parseVocab(' , ')).message).toMatch(/--vocab is empty/);
     expect(userErrorOf(() => parseVocab('a,b,a')).message).toMatch(/'a' twice/);
   });
+  it('takes a quoted token as it is: a comma, or a digit kept as a string', () => {
+    expect(parseVocab(`a,b,","`)).toEqual(['a', 'b', ',']);
+    expect(parseVocab(`a ',' b`)).toEqual(['a', ',', 'b']);
+    expect(parseVocab(`"0","1"`)).toEqual(['0', '1']);
+    expect(parseVocab(`"0",1`)).toEqual(['0', '1']);
+    expect(parseInput('a , a', parseVocab(`a,","`))).toEqual(['a', ',', 'a']);
+  });
+  it('refuses a token no input can type, and an unclosed quote, naming it', () => {
+    expect(userErrorOf(() => parseVocab(`a,'x y'`)).message).toMatch(/the token 'x y' holds a space/);
+    expect(userErrorOf(() => parseVocab(`a,""`)).message).toMatch(/an empty token/);
+    expect(userErrorOf(() => parseVocab(`a,"b`)).message).toMatch(/cannot read '"b'/);
+  });
   test.prop([fc.uniqueArray(fc.integer({ min: -1000, max: 1000 }), { minLength: 1 })])('round-trips integer lists', (xs) => {
     expect(parseVocab(xs.join(','))).toEqual(xs);
   });
