@@ -85,8 +85,14 @@ export async function programForModel(
   spec: string | undefined,
   opts: { output?: string; howToName: string },
 ): Promise<Program> {
-  if (spec !== undefined) return resolveProgram(spec, { output: opts.output });
   const rec = model.labels.program;
+  if (spec !== undefined) {
+    if (opts.output !== undefined) return resolveProgram(spec, { output: opts.output });
+    // The s-op the model computes, when the program names one so; else the program's own output.
+    const p = await resolveProgram(spec);
+    const own = rec?.output !== undefined ? p.named.get(rec.output) : undefined;
+    return own !== undefined && isSOp(own) ? withOutput(p, rec!.output) : p;
+  }
   if (!rec?.source) throw new UserError(`${modelSpec} records no program source; ${opts.howToName}`);
   try {
     return await programFromModelFile(rec.source, { modelSpec, file: rec.file ? basename(rec.file) : `${rec.name}.rasp`, output: opts.output ?? rec.output });

@@ -52,7 +52,9 @@ export function register(program: Command): void {
       "Check a saved model against a RASP program's reference evaluator over the model's vocabulary and " +
         'the lengths it was built or trained for (a learned model: its training lengths; a compiled one: 1..n_ctx-1; ' +
         `--min-len/--max-len choose others, up to n_ctx-1): every input when there are at most ${EXHAUSTIVE_TEXT} of them (exhaustive), ` +
-        'else --samples random inputs drawn with --seed. PROGRAM defaults to the program recorded in the model file. ' +
+        'else --samples random inputs drawn with --seed. PROGRAM defaults to the program recorded in the model file; ' +
+        'its s-op checked is the one the model was built for (--output names another). ' +
+        'Inputs the evaluator refuses are skipped and counted (skipped in --json). ' +
         'Prints the exact-match agreement, the largest absolute error of numerical outputs and the first ' +
         'disagreeing input; exits with code 1 when agreement is below 100%, and with code 2 when the program refuses every input checked.',
     )
@@ -118,6 +120,8 @@ export function register(program: Command): void {
             agreement: r.agreement,
             maxAbsError: r.maxAbsError,
             firstMismatch: r.firstMismatch,
+            skipped: r.rejected,
+            firstSkipped: r.firstRejection,
           }),
         );
         return;
