@@ -6,6 +6,8 @@
 import { Command, Option } from 'commander';
 import type { CircuitComparison } from '../../probes/circuit/against.ts';
 import type { Discovery } from '../../probes/circuit/discover.ts';
+import type { NodeBaseline } from '../../probes/circuit/nodeBaseline.ts';
+import { ABLATION_MODES, type AblationMode } from '../../probes/ablationModes.ts';
 import { areaText, circuitGraphText, scoreText } from '../format/circuit.ts';
 import { helpExamples } from '../format/invocation.ts';
 import { formatJson } from '../format/json.ts';
@@ -28,6 +30,7 @@ interface DiscoverFlags extends ProbeFlags {
   readonly igPath: 'inputs' | 'edges';
   readonly node: string[];
   readonly against?: string;
+  readonly baseline?: AblationMode;
 }
 
 const collect = (v: string, prev: string[]) => [...prev, v];
@@ -85,6 +88,14 @@ function printDiscovery(out: (s: string) => void, d: Discovery, level: 'node' | 
     println(out, `faithfulness (top edges kept: exact match ÷ the full model's): ${d.faithfulness.map((p) => `${p.edges} ${pct(p.faithfulness)}`).join(', ')}`);
 }
 
+function printBaseline(out: (s: string) => void, b: NodeBaseline, only: ReadonlySet<string> | null): void {
+  const a = b.against;
+  const scored = a ? `; against the true circuit (${a.positives} nodes): ROC AUC ${areaText(a.rocAuc)}, average precision ${areaText(a.averagePrecision)}` : '';
+  println(out, `node baseline (${b.mode} ablation of each node alone: the loss's rise)${scored}`);
+  const rows = b.nodes.filter((n) => !only || only.has(n.node)).map((n) => [n.node, scoreText(n.score), mark(n.inCircuit), mark(n.inTrue)]);
+  out(renderTable({ head: ['node', 'rise', 'matters', 'true'], rows, align: ['left', 'right', 'left', 'left'], compact: true }));
+}
+
 function printComparison(out: (s: string) => void, c: CircuitComparison, compiledSpec: string): void {
   const mapped = c.nodes.filter((n) => n.by !== 'itself').map((n) => `${n.compiled} → ${n.learned ?? 'none'}`);
   println(
@@ -132,6 +143,11 @@ export function register(program: Command): void {
     .addOption(new Option('--ig-path <p>', 'eap-ig: what is interpolated').choices(['inputs', 'edges']).default('inputs'))
     .addOption(new Option('--node <name>', 'list only what touches this node (repeatable)').argParser(collect).default([]))
     .addOption(new Option('--against <compiled>', "a compiled model of the program: map this model's circuit onto its true one"))
+    .addOption(
+      new Option('--baseline <mode>', "also the node-level baseline: each node ablated alone (zero, mean or resample), the loss's rise as its score").choices(
+        ABLATION_MODES,
+      ),
+    )
     .addHelpText(
       'after',
       helpExamples(
@@ -139,6 +155,7 @@ export function register(program: Command): void {
         'discover fixtures/models/reverse.compiled.safetensors --method all --level node --samples 100',
         'discover fixtures/models/reverse.compiled.safetensors --method eap-ig --threshold 0.001 --samples 50 --json',
         'discover fixtures/models/reverse.learned.safetensors --against fixtures/models/reverse.compiled.safetensors --samples 100',
+        'discover fixtures/models/reverse.compiled.safetensors --method eap --baseline zero --samples 100',
       ),
     )
     .action(async (modelSpec: string, flags: DiscoverFlags, c: Command) => {
@@ -173,7 +190,13 @@ export function register(program: Command): void {
         const matches = matchHeads(await headSimilarity(compiled, ctx.model, ctx.set.inputs), compiled);
         comparisons = results.map((d) => compareCircuits(truth, compiled.config, ctx.model.config, d.circuit.edges, matches));
       }
-      if (flags.json) return void ctx.io.out(formatJson({ note: ctx.note, results, ...(comparisons ? { against: comparisons } : {}) }));
+      let baseline: NodeBaseline | null = null;
+      if (flags.baseline !== undefined) {
+        const { nodeBaseline } = await import('../../probes/circuit/nodeBaseline.ts');
+        baseline = await nodeBaseline(ctx.model, ctx.set, flags.baseline, { seed: flags.seed });
+      }
+      if (flags.json)
+        return void ctx.io.out(formatJson({ note: ctx.note, results, ...(comparisons ? { against: comparisons } : {}), ...(baseline ? { baseline } : {}) }));
       const out = ctx.io.out;
       if (ctx.note) println(out, `note: ${ctx.note}`);
       println(out, `${ctx.program.name}: ${results[0].inputs} inputs, corruption ${corruption}`);
@@ -182,5 +205,9 @@ export function register(program: Command): void {
         printDiscovery(out, d, flags.level, only);
         if (comparisons) printComparison(out, comparisons[i], flags.against!);
       });
+      if (baseline) {
+        println(out, '');
+        printBaseline(out, baseline, only);
+      }
     });
 }

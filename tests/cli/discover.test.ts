@@ -45,7 +45,21 @@ describe('rasplab discover', () => {
     expect(c.adds).toEqual([]);
   });
 
+  it('--baseline: every node ablated alone, scored against the true circuit, beside the method', async () => {
+    const r = await cli('discover', model, '--method', 'eap', '--baseline', 'zero', '--samples', '40', '--json');
+    expect(r.code, r.err).toBe(0);
+    const { baseline, results } = JSON.parse(r.out);
+    expect(results.map((d: { method: string }) => d.method)).toEqual(['eap']);
+    expect(baseline.mode).toBe('zero');
+    expect(baseline.nodes.map((n: { node: string }) => n.node)).toEqual(['embed', 'pos_embed', '0.0', 'mlp0', '1.0']);
+    // Every node of compiled reverse is needed: ablating any one of them raises the loss.
+    for (const n of baseline.nodes) expect(n.score, n.node).toBeGreaterThan(0);
+    const text = await cli('discover', model, '--baseline', 'mean', '--samples', '40', '--level', 'node');
+    expect(text.out).toMatch(/node baseline \(mean ablation of each node alone: the loss's rise\); against the true circuit \(5 nodes\)/);
+  });
+
   it.each([
+    [['--baseline', 'gaussian'], /option '--baseline <mode>' argument 'gaussian' is invalid/],
     [['--method', 'magic'], /option '--method <m>' argument 'magic' is invalid/],
     [['--metric', 'l1'], /option '--metric <m>' argument 'l1' is invalid/],
     [['--node', 'mlp7'], /--node 'mlp7' is not a node of this model \(did you mean 'mlp0'\?\)/],
