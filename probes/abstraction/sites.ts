@@ -1,0 +1,118 @@
+/**
+ * Where an interchange intervention writes the source run's value into the base run:
+ *   - an activation: whole hook points, or a head's / neuron's slice of one (probes/intervene.ts);
+ *   - a subspace of a residual-stream hook: the span of k orthonormal directions [d_model, k]
+ *     (a compiled model's labelled directions, or a rotation found by alignment search), where
+ *     base + (source − base)·B·Bᵀ replaces the stream; optionally at one position only.
+ * The default site of a variable in a compiled model is the span of the directions its labels give it,
+ * right after the last block that writes them.
+ */
+import * as tf from '@tensorflow/tfjs';
+import '../../src/model/quietTf.ts';
+import { layerHook, type HookName, type Hooks } from '../../src/model/hooks.ts';
+import type { ModelData, WeightArray } from '../../src/model/types.ts';
+import { UserError } from '../../src/rasp/errors.ts';
+import type { Site } from '../intervene.ts';
+
+/** A span of k orthonormal residual directions [d_model, k] at one residual-stream hook (optionally one position). */
+export interface SubspacePart {
+  readonly hook: HookName;
+  readonly basis: WeightArray;
+  readonly position?: number;
+}
+
+export type InterchangeSite =
+  | { readonly kind: 'activation'; readonly name: string; readonly sites: readonly Site[] }
+  | { readonly kind: 'subspace'; readonly name: string; readonly parts: readonly SubspacePart[] };
+
+/** The hook points a site reads from the source run. */
+export const siteHooks = (s: InterchangeSite): HookName[] => [...new Set(s.kind === 'activation' ? s.sites.map((x) => x.hook) : s.parts.map((p) => p.hook))];
+
+/** The width of a subspace site (k, summed over its parts), or null for an activation. */
+export const siteRank = (s: InterchangeSite): number | null => (s.kind === 'subspace' ? s.parts.reduce((k, p) => k + p.basis.shape[1], 0) : null);
+
+/** One-hot columns for residual directions `indices` of a d_model-wide stream: [d_model, k]. */
+export function directionBasis(dModel: number, indices: readonly number[]): WeightArray {
+  const data = new Float32Array(dModel * indices.length);
+  indices.forEach((d, j) => (data[d * indices.length + j] = 1));
+  return { shape: [dModel, indices.length], data };
+}
+
+/**
+ * The residual directions a model's labels give `name`: its values (or its one numerical
+ * direction), and the compiler temporaries that carry part of it (a selector width's 1/(w+1), an
+ * aggregate's none-selected line: `name:…`).
+ */
+export function labelledDirections(model: ModelData, name: string): number[] {
+  return model.labels.residual.filter((d) => d.role !== 'fixed' && (d.sop === name || d.sop.startsWith(`${name}:`))).map((d) => d.index);
+}
+
+/** Whether column `d` of a row-major [rows, cols] weight has a non-zero entry. */
+function columnUsed(w: WeightArray | undefined, d: number): boolean {
+  if (!w) return false;
+  const cols = w.shape[w.shape.length - 1];
+  for (let i = d; i < w.data.length; i += cols) if (w.data[i] !== 0) return true;
+  return false;
+}
+
+/**
+ * The hook right after the last block that writes residual direction `d` (a head: that layer's
+ * resid_mid; an MLP: its resid_post; only the embeddings, as for tokens and indices:
+ * blocks.0.hook_resid_pre), read off the weights' non-zero columns.
+ */
+export function hookAfterWriter(model: ModelData, d: number): HookName {
+  let hook: HookName = layerHook(0, 'hook_resid_pre');
+  model.config.layers.forEach((_, l) => {
+    if (columnUsed(model.weights.get(`blocks.${l}.attn.W_O`), d)) hook = layerHook(l, 'hook_resid_mid');
+    if (columnUsed(model.weights.get(`blocks.${l}.mlp.W_out`), d)) hook = layerHook(l, 'hook_resid_post');
+  });
+  return hook;
+}
+
+/**
+ * The site of a compiled model's variable: its labelled directions, each right after the block that
+ * writes it (a variable written as a number by a head and as one-hot values by the MLP after it
+ * is patched in both places, before either is read). A UserError when no direction stands for it.
+ */
+export function labelledSite(model: ModelData, name: string): InterchangeSite & { kind: 'subspace' } {
+  const dirs = labelledDirections(model, name);
+  if (dirs.length === 0) {
+    const why =
+      model.labels.residual.length === 0
+        ? 'the model has no residual labels (a learned model: name a --site)'
+        : 'the compiler fused it into the block that reads it';
+    throw new UserError(`no residual direction of the model stands for '${name}': ${why}`);
+  }
+  const byHook = new Map<HookName, number[]>();
+  for (const d of dirs) {
+    const h = hookAfterWriter(model, d);
+    byHook.set(h, [...(byHook.get(h) ?? []), d]);
+  }
+  const parts = [...byHook].map(([hook, ds]) => ({ hook, basis: directionBasis(model.config.dModel, ds) }));
+  return { kind: 'subspace', name: parts.map((p) => `${p.hook}[${name}]`).join('+'), parts };
+}
+
+/**
+ * Hooks that write each part's projection of the source stream into the base stream at its hook
+ * (at every position, or its `position` only): act + (source − act)·B·Bᵀ. Differentiable in the bases.
+ */
+export function subspaceHooks(parts: readonly { hook: HookName; basis: tf.Tensor2D; position?: number }[], source: (h: HookName) => tf.Tensor): Hooks {
+  const hooks: Hooks = {};
+  for (const part of parts) {
+    const prev = hooks[part.hook];
+    hooks[part.hook] = (input: tf.Tensor, name: HookName) => {
+      const act = prev ? prev(input, name) : input;
+      const [B, P, D] = act.shape;
+      const diff = tf.reshape(tf.sub(source(part.hook), act), [B * P, D]) as tf.Tensor2D;
+      let delta = tf.reshape(tf.matMul(tf.matMul(diff, part.basis), part.basis, false, true), [B, P, D]);
+      if (part.position !== undefined) {
+        if (part.position >= P) throw new UserError(`position ${part.position} is past the inputs' last position ${P - 1}`);
+        const m = new Float32Array(P);
+        m[part.position] = 1;
+        delta = tf.mul(delta, tf.tensor3d(m, [1, P, 1]));
+      }
+      return tf.add(act, delta);
+    };
+  }
+  return hooks;
+}
