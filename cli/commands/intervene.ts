@@ -34,10 +34,11 @@ export function register(program: Command): void {
     .command('intervene')
     .summary('interchange interventions: does a site play a program variable’s causal role?')
     .description(
-      'Draw base/source pairs of one length; run the model on the base with the site holding what it holds on the source, and compare ' +
+      'Draw base/source pairs (of one length; for a site at one position, any lengths that reach it); ' +
+        'run the model on the base with the site holding what it holds on the source, and compare ' +
         "its output with the program's output on the base with the variable taking its source values (downstream recomputed). " +
         'IIA is the fraction of pairs whose whole output matches; "changed" counts the pairs where that counterfactual differs from the base output, ' +
-        'and IIA over those is given beside. ' +
+        'and IIA over those is given beside; pairs whose counterfactual the model has no output class for are left out. ' +
         'The default site of a compiled model is the directions its labels give the variable, right after the block that writes them.',
     )
     .argument('<model>', 'a .safetensors model file written by rasplab');
@@ -81,7 +82,7 @@ export function register(program: Command): void {
       if (flags.json) return void ctx.io.out(formatJson({ program: ctx.program.name, results }));
       println(
         ctx.io.out,
-        `${flags.pairs} base/source pairs of one length per variable (seed ${flags.seed}); ` +
+        `${flags.pairs} base/source pairs per variable and position (seed ${flags.seed}); ` +
           `IIA against program '${ctx.program.name}' with the variable overridden`,
       );
       ctx.io.out(

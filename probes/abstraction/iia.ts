@@ -6,8 +6,10 @@ import type { LoadedModel } from '../../src/model/loadedModel.ts';
 import { programVariable } from '../../src/rasp/counterfactual.ts';
 import type { Program } from '../../src/rasp/program.ts';
 import type { ProbeTask } from '../probeSet.ts';
+import { UserError } from '../../src/rasp/errors.ts';
 import { interchangeAccuracy, type InterchangeResult } from './interchange.ts';
-import { interchangePairs } from './pairs.ts';
+import { interchangePairs, type InterchangePairs } from './pairs.ts';
+import { sitePosition } from './sites.ts';
 import { parseSiteText } from './siteText.ts';
 
 export interface VariableIIA extends InterchangeResult {
@@ -29,11 +31,17 @@ export interface IIAOptions {
 /** Every variable at every site. Bad names (variable, site) are refused before any run. */
 export async function iiaTable(model: LoadedModel, program: Program, opts: IIAOptions): Promise<VariableIIA[]> {
   const jobs = opts.variables.map((v) => ({ v, node: programVariable(program, v), sites: opts.sites.map((s) => parseSiteText(s, model, v)) }));
+  for (const { sites } of jobs)
+    for (const s of sites) if (sitePosition(s) === 0) throw new UserError(`site '${s.name}': position 0 is BOS, where no program variable has a value`);
   const out: VariableIIA[] = [];
   for (const { v, node, sites } of jobs) {
-    const pairs = interchangePairs(program, node, opts.task, opts.pairs, opts.seed);
-    for (const site of sites)
+    const byPosition = new Map<number | undefined, InterchangePairs>();
+    for (const site of sites) {
+      const at = sitePosition(site);
+      if (!byPosition.has(at)) byPosition.set(at, interchangePairs(program, node, opts.task, opts.pairs, opts.seed, at ?? 'all', model.config.output));
+      const pairs = byPosition.get(at)!;
       out.push({ variable: v, refused: pairs.refused, ...(await interchangeAccuracy(model, pairs, site, { tolerance: opts.tolerance })) });
+    }
   }
   return out;
 }

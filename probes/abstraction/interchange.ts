@@ -14,7 +14,7 @@ import { decodeOutputs, NUMERIC_TOLERANCE, outputsMatch } from '../../src/model/
 import type { Value } from '../../src/rasp/values.ts';
 import { replacementHooks } from '../intervene.ts';
 import type { InterchangePairs } from './pairs.ts';
-import { siteHooks, subspaceHooks, type InterchangeSite } from './sites.ts';
+import { rowPositionMask, siteHooks, subspaceHooks, type InterchangeSite } from './sites.ts';
 
 export interface InterchangeResult {
   readonly site: string;
@@ -28,10 +28,11 @@ export interface InterchangeResult {
 
 const BATCH = 256;
 
-/** One batch of bases and their sources, encoded alike (same lengths row by row, so the same padding). */
+/** One batch of bases and their sources, encoded to the same positions, and the positions intervened on per row. */
 export interface PairBatch {
   readonly base: Batch;
   readonly source: Batch;
+  readonly positions: (number | null)[];
   readonly from: number;
 }
 
@@ -39,18 +40,24 @@ export function pairBatches(model: LoadedModel, pairs: InterchangePairs, batchSi
   const out: PairBatch[] = [];
   for (let from = 0; from < pairs.base.length; from += batchSize) {
     const take = (xs: Value[][]) => xs.slice(from, from + batchSize);
-    const nPos = Math.max(...take(pairs.base).map((x) => x.length)) + 1;
-    out.push({ base: encodeInputs(model.config, take(pairs.base), { nPos }), source: encodeInputs(model.config, take(pairs.source), { nPos }), from });
+    const nPos = Math.max(...take(pairs.base).map((x) => x.length), ...take(pairs.source).map((x) => x.length)) + 1;
+    out.push({
+      base: encodeInputs(model.config, take(pairs.base), { nPos }),
+      source: encodeInputs(model.config, take(pairs.source), { nPos }),
+      positions: pairs.positions.slice(from, from + batchSize),
+      from,
+    });
   }
   return out;
 }
 
 /** The hooks that write the source run's site into the base run; `cache` holds the source run's activations at the site's hooks. */
-export function interchangeHooks(site: InterchangeSite, cache: ReadonlyMap<string, tf.Tensor>, bases?: readonly tf.Tensor2D[]): Hooks {
+export function interchangeHooks(site: InterchangeSite, cache: ReadonlyMap<string, tf.Tensor>, b: PairBatch, bases?: readonly tf.Tensor2D[]): Hooks {
   if (site.kind === 'activation') return replacementHooks(site.sites, (h) => cache.get(h)!);
   return subspaceHooks(
-    site.parts.map((p, i) => ({ hook: p.hook, basis: bases![i], position: p.position })),
+    site.parts.map((p, i) => ({ hook: p.hook, basis: bases![i] })),
     (h) => cache.get(h)!,
+    rowPositionMask(b.positions, b.base.nPos),
   );
 }
 
@@ -62,7 +69,7 @@ export const siteBases = (site: InterchangeSite): tf.Tensor2D[] =>
 export function intervenedLogits(model: LoadedModel, b: PairBatch, site: InterchangeSite, bases?: readonly tf.Tensor2D[]): tf.Tensor3D {
   const src = model.runWithCache(b.source, { names: siteHooks(site) });
   try {
-    return model.run(b.base, { hooks: interchangeHooks(site, src.cache, bases) });
+    return tf.tidy(() => model.run(b.base, { hooks: interchangeHooks(site, src.cache, b, bases) }));
   } finally {
     src.dispose();
   }

@@ -92,11 +92,28 @@ export function labelledSite(model: ModelData, name: string): InterchangeSite & 
   return { kind: 'subspace', name: parts.map((p) => `${p.hook}[${name}]`).join('+'), parts };
 }
 
+/** A site's one position (BOS = 0), or undefined for every position. */
+export function sitePosition(s: InterchangeSite): number | undefined {
+  return s.kind === 'activation' ? s.sites[0]?.position : s.parts[0]?.position;
+}
+
+/** 1 at each row's intervened position (BOS = 0), [batch, pos, 1]; null when every row is intervened everywhere. */
+export function rowPositionMask(positions: readonly (number | null)[], nPos: number): tf.Tensor3D | null {
+  if (positions.every((p) => p === null)) return null;
+  const m = new Float32Array(positions.length * nPos);
+  positions.forEach((p, r) => {
+    if (p === null) m.fill(1, r * nPos, (r + 1) * nPos);
+    else m[r * nPos + p] = 1;
+  });
+  return tf.tensor3d(m, [positions.length, nPos, 1]);
+}
+
 /**
- * Hooks that write each part's projection of the source stream into the base stream at its hook
- * (at every position, or its `position` only): act + (source − act)·B·Bᵀ. Differentiable in the bases.
+ * Hooks that write each part's projection of the source stream into the base stream at its hook:
+ * act + (source − act)·B·Bᵀ, where `rows` is 1 (at every position, or a [batch, pos, 1] mask of
+ * the positions intervened on). Differentiable in the bases.
  */
-export function subspaceHooks(parts: readonly { hook: HookName; basis: tf.Tensor2D; position?: number }[], source: (h: HookName) => tf.Tensor): Hooks {
+export function subspaceHooks(parts: readonly { hook: HookName; basis: tf.Tensor2D }[], source: (h: HookName) => tf.Tensor, rows: tf.Tensor | null): Hooks {
   const hooks: Hooks = {};
   for (const part of parts) {
     const prev = hooks[part.hook];
@@ -104,14 +121,8 @@ export function subspaceHooks(parts: readonly { hook: HookName; basis: tf.Tensor
       const act = prev ? prev(input, name) : input;
       const [B, P, D] = act.shape;
       const diff = tf.reshape(tf.sub(source(part.hook), act), [B * P, D]) as tf.Tensor2D;
-      let delta = tf.reshape(tf.matMul(tf.matMul(diff, part.basis), part.basis, false, true), [B, P, D]);
-      if (part.position !== undefined) {
-        if (part.position >= P) throw new UserError(`position ${part.position} is past the inputs' last position ${P - 1}`);
-        const m = new Float32Array(P);
-        m[part.position] = 1;
-        delta = tf.mul(delta, tf.tensor3d(m, [1, P, 1]));
-      }
-      return tf.add(act, delta);
+      const delta = tf.reshape(tf.matMul(tf.matMul(diff, part.basis), part.basis, false, true), [B, P, D]);
+      return tf.add(act, rows ? tf.mul(delta, rows) : delta);
     };
   }
   return hooks;

@@ -30,12 +30,16 @@ export function programVariable(program: Program, name: string): SOp {
 }
 
 /**
- * The program's output on `base` with `variable` taking its values on `source`; the same lengths
- * are needed (the variable has a value per position). Throws the evaluator's RaspError when the
+ * The program's output on `base` with `variable` taking its values on `source`: at every position
+ * (the same lengths are needed: the variable has a value per position), or, with `at`, at that
+ * input position only (any lengths that both reach it). Throws the evaluator's RaspError when the
  * overridden values make a downstream node fail (e.g. a categorical aggregate then mixes values).
  */
-export function counterfactualOutput(program: Program, variable: SOp, base: readonly Value[], source: readonly Value[]): MaybeValue[] {
-  if (base.length !== source.length) throw new Error(`counterfactual: a base of length ${base.length} and a source of length ${source.length}`);
-  const values = new Evaluator(source).sop(variable);
+export function counterfactualOutput(program: Program, variable: SOp, base: readonly Value[], source: readonly Value[], at?: number): MaybeValue[] {
+  if (at === undefined && base.length !== source.length)
+    throw new Error(`counterfactual: a base of length ${base.length} and a source of length ${source.length}`);
+  if (at !== undefined && (at >= base.length || at >= source.length)) throw new Error(`counterfactual: position ${at} is past the base or the source`);
+  const fromSource = new Evaluator(source).sop(variable);
+  const values = at === undefined ? fromSource : new Evaluator(base).sop(variable).map((v, p) => (p === at ? fromSource[p] : v));
   return [...new Evaluator(base, new Map([[variable.id, values]])).sop(program.output)];
 }

@@ -29,6 +29,11 @@ describe('counterfactual outputs', () => {
     expect(counterfactualOutput(hist, programVariable(hist, 'hist'), [1, 1, 1], [2, 2, 1])).toEqual([2, 2, 1]);
   });
 
+  it('at one position, the source may have another length: reverse with the length of a longer source reads further right', () => {
+    // Position 1 of a length-4 base with length 5: opp_index = 5 - 1 - 1 = 3, so it reads the base's last token.
+    expect(counterfactualOutput(reverse, programVariable(reverse, 'length'), ['a', 'b', 'c', 'd'], ['e', 'e', 'e', 'e', 'e'], 1)).toEqual(['d', 'd', 'b', 'a']);
+  });
+
   it('refuses a variable the program lacks, naming the ones it has, and inputs of different lengths', () => {
     expect(() => programVariable(reverse, 'opp_idx')).toThrow(
       /program 'reverse' has no variable 'opp_idx' \(it has tokens, indices, length, opp_index, reverse\)/,

@@ -27,6 +27,34 @@ describe('rasplab intervene', () => {
     expect(iia(late.out)['tokens blocks.1.hook_resid_post[tokens]']).toBeLessThan(0.2);
   });
 
+  it('at one position, pairs of different lengths make length and opp_index matter; the compiled model follows them exactly', async () => {
+    const r = await cli(
+      'intervene',
+      COMPILED_REVERSE,
+      '--variable',
+      'length',
+      '--site',
+      'blocks.0.hook_resid_mid[length]@2',
+      '--variable',
+      'opp_index',
+      '--site',
+      'blocks.0.hook_resid_post[opp_index]@2',
+      '--site',
+      'blocks.1.hook_resid_mid[length]@2',
+      '--pairs',
+      '30',
+      '--json',
+    );
+    expect(r.code, r.err).toBe(0);
+    const rs = JSON.parse(r.out).results as { variable: string; site: string; iia: number; changed: number }[];
+    const at = (v: string, site: string) => rs.find((x) => x.variable === v && x.site === site)!;
+    const own = [at('length', 'blocks.0.hook_resid_mid[length]@2'), at('opp_index', 'blocks.0.hook_resid_post[opp_index]@2')];
+    expect(own.map((x) => x.iia)).toEqual([1, 1]);
+    for (const x of own) expect(x.changed).toBeGreaterThan(10);
+    // Once opp_index is written, length's direction is read by nothing: patching it there changes nothing.
+    expect(at('length', 'blocks.1.hook_resid_mid[length]@2').iia).toBeLessThan(0.7);
+  });
+
   it('the whole residual stream of a learned model carries every variable; one head alone does not carry reverse', async () => {
     const r = await cli('intervene', LEARNED_REVERSE, '--variable', 'reverse', '--site', 'blocks.1.hook_resid_pre', '--site', '1.0', '--pairs', '30', '--json');
     expect(r.code, r.err).toBe(0);
