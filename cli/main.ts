@@ -19,6 +19,7 @@ import { register as registerVolume } from './commands/volume.ts';
 import { register as registerNeurons } from './commands/neurons.ts';
 import { register as registerPatch } from './commands/patch.ts';
 import { register as registerIntervene } from './commands/intervene.ts';
+import { register as registerAlign } from './commands/align.ts';
 import { register as registerDiscover } from './commands/discover.ts';
 import { register as registerProbe } from './commands/probe.ts';
 import { register as registerPrune } from './commands/prune.ts';
@@ -90,6 +91,7 @@ export function buildProgram(io: CliIo = processIo): Command {
   registerNeurons(program);
   registerPatch(program);
   registerIntervene(program);
+  registerAlign(program);
   registerDiscover(program);
   registerProbe(program);
   registerPrune(program);

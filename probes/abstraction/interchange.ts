@@ -7,11 +7,12 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import '../../src/model/quietTf.ts';
-import { encodeInputs, type Batch } from '../../src/model/batch.ts';
+import { encodeBatch, encodeInputs, type Batch } from '../../src/model/batch.ts';
 import type { Hooks } from '../../src/model/hooks.ts';
 import type { LoadedModel } from '../../src/model/loadedModel.ts';
 import { decodeOutputs, NUMERIC_TOLERANCE, outputsMatch } from '../../src/model/scoring.ts';
 import type { Value } from '../../src/rasp/values.ts';
+import type { ModelData } from '../../src/model/types.ts';
 import { replacementHooks } from '../intervene.ts';
 import type { InterchangePairs } from './pairs.ts';
 import { rowPositionMask, siteHooks, subspaceHooks, type InterchangeSite } from './sites.ts';
@@ -24,11 +25,16 @@ export interface InterchangeResult {
   /** Pairs whose counterfactual differs from the base output, and IIA over those (NaN when none). */
   readonly changed: number;
   readonly iiaChanged: number;
+  /** Pairs intervened at one position: IIA per model position (BOS = 0). */
+  readonly byPosition: readonly { readonly position: number; readonly pairs: number; readonly iia: number }[];
 }
 
 const BATCH = 256;
 
-/** One batch of bases and their sources, encoded to the same positions, and the positions intervened on per row. */
+/**
+ * One batch of bases and their sources, encoded to the same positions, and the positions
+ * intervened on per row; the base batch carries the counterfactual outputs as its targets.
+ */
 export interface PairBatch {
   readonly base: Batch;
   readonly source: Batch;
@@ -36,13 +42,17 @@ export interface PairBatch {
   readonly from: number;
 }
 
-export function pairBatches(model: LoadedModel, pairs: InterchangePairs, batchSize = BATCH): PairBatch[] {
+export function pairBatches(model: ModelData, pairs: InterchangePairs, batchSize = BATCH): PairBatch[] {
   const out: PairBatch[] = [];
   for (let from = 0; from < pairs.base.length; from += batchSize) {
     const take = (xs: Value[][]) => xs.slice(from, from + batchSize);
     const nPos = Math.max(...take(pairs.base).map((x) => x.length), ...take(pairs.source).map((x) => x.length)) + 1;
     out.push({
-      base: encodeInputs(model.config, take(pairs.base), { nPos }),
+      base: encodeBatch(
+        model.config,
+        take(pairs.base).map((input, r) => ({ input, output: pairs.counterfactual[from + r] })),
+        { nPos },
+      ),
       source: encodeInputs(model.config, take(pairs.source), { nPos }),
       positions: pairs.positions.slice(from, from + batchSize),
       from,
@@ -92,6 +102,7 @@ export async function interchangeAccuracy(
   let hits = 0;
   let changed = 0;
   let changedHits = 0;
+  const perPos = new Map<number, { pairs: number; hits: number }>();
   try {
     for (const b of pairBatches(model, pairs, opts.batchSize)) {
       const logits = intervenedLogits(model, b, site, bases);
@@ -105,11 +116,19 @@ export async function interchangeAccuracy(
         if (ok) hits++;
         if (differs) changed++;
         if (ok && differs) changedHits++;
+        const p = pairs.positions[i];
+        if (p !== null) {
+          const t = perPos.get(p) ?? { pairs: 0, hits: 0 };
+          t.pairs++;
+          if (ok) t.hits++;
+          perPos.set(p, t);
+        }
       });
     }
   } finally {
     tf.dispose(bases);
   }
   const n = pairs.base.length;
-  return { site: site.name, pairs: n, iia: n ? hits / n : Number.NaN, changed, iiaChanged: changed ? changedHits / changed : Number.NaN };
+  const byPosition = [...perPos].sort((a, b) => a[0] - b[0]).map(([position, t]) => ({ position, pairs: t.pairs, iia: t.hits / t.pairs }));
+  return { site: site.name, pairs: n, iia: n ? hits / n : Number.NaN, changed, iiaChanged: changed ? changedHits / changed : Number.NaN, byPosition };
 }
