@@ -15,7 +15,7 @@ import type { Value } from '../../src/rasp/values.ts';
 import type { ModelData } from '../../src/model/types.ts';
 import { replacementHooks } from '../intervene.ts';
 import type { InterchangePairs } from './pairs.ts';
-import { rowPositionMask, siteHooks, subspaceHooks, type InterchangeSite } from './sites.ts';
+import { rowActivationHooks, rowPositionMask, siteHooks, subspaceHooks, type InterchangeSite } from './sites.ts';
 
 export interface InterchangeResult {
   readonly site: string;
@@ -63,7 +63,10 @@ export function pairBatches(model: ModelData, pairs: InterchangePairs, batchSize
 
 /** The hooks that write the source run's site into the base run; `cache` holds the source run's activations at the site's hooks. */
 export function interchangeHooks(site: InterchangeSite, cache: ReadonlyMap<string, tf.Tensor>, b: PairBatch, bases?: readonly tf.Tensor2D[]): Hooks {
-  if (site.kind === 'activation') return replacementHooks(site.sites, (h) => cache.get(h)!);
+  if (site.kind === 'activation')
+    return b.positions.every((p) => p === null)
+      ? replacementHooks(site.sites, (h) => cache.get(h)!)
+      : rowActivationHooks(site.sites, (h) => cache.get(h)!, b.positions, b.base.nPos);
   return subspaceHooks(
     site.parts.map((p, i) => ({ hook: p.hook, basis: bases![i] })),
     (h) => cache.get(h)!,

@@ -4,8 +4,10 @@
  * component play its program variable's causal role, and every other component causally inert.
  * Each step adds three losses:
  *   task    cross-entropy (squared error, numerical) of the plain run against the program's output;
- *   IIT     one aligned variable (in turn): its components patched from a same-length source run,
- *           against the program's output with that variable overridden (counterfactual);
+ *   IIT     one aligned variable (in turn): its components patched from a source run (of the same
+ *           length at every position, or at one random position from a source of any length, in
+ *           turn, so that what depends on the length is trained too), against the program's
+ *           output with that variable overridden (counterfactual);
  *   strict  one non-circuit head or MLP (in turn): patched from a source run, against the base's
  *           own output (it must change nothing).
  * The source runs are constants (no gradient flows into them). Adam on every weight. The model this
@@ -28,10 +30,9 @@ import type { Program } from '../../src/rasp/program.ts';
 import { batchTargets, disposeTargets, maskedLoss } from '../../src/train/loss.ts';
 import { testExamples, trainExamples } from '../../src/train/dataset.ts';
 import { hookSites } from '../hookSites.ts';
-import { replacementHooks } from '../intervene.ts';
 import type { ProbeTask } from '../probeSet.ts';
-import { interchangeAccuracy, pairBatches, type PairBatch } from './interchange.ts';
-import { interchangePairs, type InterchangePairs } from './pairs.ts';
+import { interchangeAccuracy, interchangeHooks, pairBatches, type PairBatch } from './interchange.ts';
+import { interchangePairs, type InterchangePairs, type PairPositions } from './pairs.ts';
 import type { AlignmentMap } from './alignmentMap.ts';
 import type { InterchangeSite } from './sites.ts';
 
@@ -62,8 +63,14 @@ export interface SiitOptions {
 
 export interface SiitScores {
   readonly exactMatch: number;
-  /** Per aligned variable: IIA at its components. */
-  readonly iia: readonly { readonly variable: string; readonly sites: string; readonly iia: number; readonly changed: number }[];
+  /** Per aligned variable: IIA at its components, patched at every position (same-length pairs) and at one random position (any lengths). */
+  readonly iia: readonly {
+    readonly variable: string;
+    readonly sites: string;
+    readonly iia: number;
+    readonly changed: number;
+    readonly iiaOnePosition: number;
+  }[];
   /** Per non-circuit node: the fraction of pairs whose output is unchanged when it is patched. */
   readonly inert: readonly { readonly node: string; readonly unchanged: number }[];
 }
@@ -129,7 +136,7 @@ function interchangeLoss(
 ): tf.Scalar {
   const targets = batchTargets(config.output, b.base);
   try {
-    const hooks = replacementHooks(site.sites, (h: HookName) => cache.get(h)!);
+    const hooks = interchangeHooks(site, cache, b);
     const { logits } = forward(config, params, { tokens: batchTokens(b.base), lengths: b.base.lengths }, { hooks });
     return maskedLoss(config.output, logits, targets);
   } finally {
@@ -150,19 +157,21 @@ export async function trainSiit(opts: SiitOptions): Promise<SiitResult> {
   const params = initParams(config, opts.seed, { trainable: true });
   const vars = [...params.values()] as tf.Variable[];
   const optimizer = tf.train.adam(opts.lr);
-  const pairsAt = (node: Parameters<typeof interchangePairs>[1], seed: number): InterchangePairs =>
-    interchangePairs(program, node, opts.task, opts.batch, seed, 'all', config.output);
+  const pairsAt = (node: Parameters<typeof interchangePairs>[1], seed: number, at: PairPositions): InterchangePairs =>
+    interchangePairs(program, node, opts.task, opts.batch, seed, at, config.output);
   try {
     for (let step = 0; step < opts.steps; step++) {
       const examples = trainExamples(spec, opts.seed, step, opts.batch);
       const b = encodeBatch(config, examples);
       const taskTargets = batchTargets(config.output, b);
       const v = variables.length ? variables[step % variables.length] : null;
-      const iitBatch = v ? pairBatches({ config } as ModelData, pairsAt(v.node, opts.seed * 7919 + step), opts.batch)[0] : undefined;
+      const iitBatch = v
+        ? pairBatches({ config } as ModelData, pairsAt(v.node, opts.seed * 7919 + step, step % 2 ? 'all' : 'random'), opts.batch)[0]
+        : undefined;
       const n = inert.length ? inert[step % inert.length] : null;
       let strictBatch: PairBatch | undefined;
       if (n && variables.length) {
-        const p = pairsAt(variables[0].node, opts.seed * 104729 + step);
+        const p = pairsAt(variables[0].node, opts.seed * 104729 + step, 'all');
         strictBatch = pairBatches({ config } as ModelData, { ...p, counterfactual: p.baseOutput }, opts.batch)[0];
       }
       const parts = { task: 0, iit: 0, strict: 0 };
@@ -230,7 +239,9 @@ async function siitScores(
   for (const x of variables) {
     const pairs = interchangePairs(opts.program, x.node, opts.task, n, opts.seed + 31, 'all', m.config.output);
     const r = await interchangeAccuracy(m, pairs, x.site);
+    const one = await interchangeAccuracy(m, interchangePairs(opts.program, x.node, opts.task, n, opts.seed + 41, 'random', m.config.output), x.site);
     iia.push({
+      iiaOnePosition: one.iia,
       variable: x.v,
       sites: x.site.name + ` (${(x.site as InterchangeSite & { kind: 'activation' }).sites.map((s) => s.hook).join(', ')})`,
       iia: r.iia,

@@ -9,7 +9,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import '../../src/model/quietTf.ts';
-import { layerHook, type HookName, type Hooks } from '../../src/model/hooks.ts';
+import { layerHook, positionAxis, type HookName, type Hooks } from '../../src/model/hooks.ts';
 import type { ModelData, WeightArray } from '../../src/model/types.ts';
 import { UserError } from '../../src/rasp/errors.ts';
 import type { Site } from '../intervene.ts';
@@ -123,6 +123,39 @@ export function subspaceHooks(parts: readonly { hook: HookName; basis: tf.Tensor
       const diff = tf.reshape(tf.sub(source(part.hook), act), [B * P, D]) as tf.Tensor2D;
       const delta = tf.reshape(tf.matMul(tf.matMul(diff, part.basis), part.basis, false, true), [B, P, D]);
       return tf.add(act, rows ? tf.mul(delta, rows) : delta);
+    };
+  }
+  return hooks;
+}
+
+/**
+ * Hooks that write the source's activation into the base's at activation sites (whole hook points,
+ * or a head's / neuron's slice) at one position per row: act + (source − act)·mask, the mask 1 on
+ * the site's slice at the row's position. Differentiable, like the replacement it generalises.
+ */
+export function rowActivationHooks(sites: readonly Site[], source: (h: HookName) => tf.Tensor, positions: readonly (number | null)[], nPos: number): Hooks {
+  const byHook = new Map<HookName, Site[]>();
+  for (const s of sites) byHook.set(s.hook, [...(byHook.get(s.hook) ?? []), s]);
+  const hooks: Hooks = {};
+  for (const [hook, group] of byHook) {
+    hooks[hook] = (act: tf.Tensor) => {
+      const shape = act.shape;
+      const posAxis = positionAxis(hook);
+      const rowShape = shape.map((d, i) => (i === 0 || i === posAxis ? d : 1));
+      const rows = tf.reshape(rowPositionMask(positions, nPos)!, rowShape);
+      // The union of the group's slices along their axes (a whole activation when one has none).
+      let slice: tf.Tensor | null = null;
+      if (group.every((s) => s.slice)) {
+        const axis = group[0].slice!.axis;
+        const m = new Float32Array(shape[axis]);
+        for (const s of group) m[s.slice!.index] = 1;
+        slice = tf.tensor(
+          m,
+          shape.map((d, i) => (i === axis ? d : 1)),
+        );
+      }
+      const mask = slice ? tf.mul(rows, slice) : rows;
+      return tf.add(act, tf.mul(tf.sub(source(hook), act), mask));
     };
   }
   return hooks;
