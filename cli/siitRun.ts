@@ -121,7 +121,7 @@ export async function runSiit(programArg: string | undefined, o: SiitFlags, io: 
   }
   const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
   io.out(
-    `trained ${program.name} with SIIT → ${out} (${r.wallTimeS.toFixed(1)} s)\n` +
+    `trained ${program.name} with SIIT → ${o.out} (${r.wallTimeS.toFixed(1)} s)\n` +
       `  exact match: ${pct(r.scores.exactMatch)}\n` +
       r.scores.iia.map((x) => `  IIA ${x.variable} at ${x.sites}: ${pct(x.iia)} (at one position: ${pct(x.iiaOnePosition)})\n`).join('') +
       (r.scores.inert.length
