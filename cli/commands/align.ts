@@ -90,9 +90,9 @@ export function register(program: Command): void {
     .addHelpText(
       'after',
       helpExamples(
-        'align fixtures/models/reverse.learned.safetensors --variable tokens --rank 5 --steps 60 --hook blocks.0.hook_resid_pre',
+        'align fixtures/models/reverse.learned.safetensors --variable tokens --rank 5 --steps 40 --pairs 128 --hook blocks.0.hook_resid_pre',
         'align fixtures/models/reverse.learned.safetensors --variable length --variable opp_index --hook blocks.1.hook_resid_pre --steps 30 --pairs 64 --json',
-        'align fixtures/models/reverse.learned.seed1.safetensors --variable reverse --hook blocks.1.hook_resid_mid --steps 40 --pairs 128',
+        'align fixtures/models/reverse.learned.seed1.safetensors --variable reverse --hook blocks.1.hook_resid_mid --steps 30 --pairs 64',
       ),
     )
     .action(async (modelSpec: string, flags: AlignFlags, c: Command) => {

@@ -223,7 +223,7 @@ export function register(program: Command): void {
         'train hist --vocab a,b,c --max-len 8 --layers 1 --heads 1 --d-model 32 --test-lengths 9,10 -o hist.safetensors',
         'train reverse --init-from fixtures/models/reverse.compiled.safetensors --steps 500 --lr 1e-4 -o tuned.safetensors',
         'train reverse --shape-of fixtures/models/reverse.compiled.safetensors --steps 300 -o reverse.shaped.safetensors',
-        'train --siit fixtures/models/reverse.compiled.safetensors --steps 20 --align-map fixtures/siit/reverse.align.yaml -o reverse.siit.safetensors',
+        'train --siit fixtures/models/reverse.compiled.safetensors --steps 10 --batch 16 --align-map fixtures/siit/reverse.align.yaml -o siit.safetensors',
       ),
     )
     .option('--siit <compiled>', 'strict interchange intervention training against this compiled model: aligned components play its nodes’ causal roles')
