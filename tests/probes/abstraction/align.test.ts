@@ -33,6 +33,40 @@ describe('distributed alignment search', () => {
   });
 });
 
+describe('given directions', () => {
+  it("a compiled model's own labelled directions score 100% where the variable is written, and not after it is last read", async () => {
+    const data = fixture(COMPILED_REVERSE);
+    const model = loaded(data);
+    const r = await align(model, library('reverse'), 'tokens', {
+      rank: 1,
+      steps: 3,
+      pairs: 32,
+      seed: 0,
+      task: modelTask(model),
+      directions: data,
+      hooks: ['blocks.0.hook_resid_pre', 'blocks.1.hook_resid_post'],
+    });
+    expect(r.givenNote).toBeUndefined();
+    expect(r.sites.map((s) => s.given!.iia)).toEqual([1, expect.any(Number)]);
+    expect(r.sites[1].given!.iia).toBeLessThan(0.5);
+  });
+
+  it('say why they do not apply to a model of another width', async () => {
+    const model = loaded(fixture(LEARNED_REVERSE));
+    const r = await align(model, library('reverse'), 'tokens', {
+      rank: 1,
+      steps: 1,
+      pairs: 8,
+      seed: 0,
+      task: modelTask(model),
+      directions: fixture(COMPILED_REVERSE),
+      hooks: ['blocks.0.hook_resid_pre'],
+    });
+    expect(r.givenNote).toMatch(/the given model's residual stream is 33 wide, this one's 32: its directions do not apply/);
+    expect(r.sites[0].given).toBeNull();
+  });
+});
+
 describe('the illusion check', () => {
   const compiled = fixture(COMPILED_REVERSE);
   const index = (sop: string, value: string) => compiled.labels.residual.find((d) => d.sop === sop && d.value === value)!.index;

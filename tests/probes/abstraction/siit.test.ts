@@ -94,6 +94,9 @@ describe('strict IIT', () => {
     expect(r.code, r.err).toBe(0);
     const saved = loadModel(out);
     expect(saved.training?.siit).toMatchObject({ alignment: { length: ['0.0'], reverse: ['1.0'], opp_index: ['mlp0'] } });
+    const none = await cli('train', '-o', out);
+    expect(none.code).toBe(2);
+    expect(none.err).toMatch(/name the program to train on/);
     const map = tmp.file('twice.yaml', 'reverse: "1.0"\nlength: "1.0"\n');
     for (const [args, message] of [
       [['--align-map', map], /the alignment names 1.0 twice/],
