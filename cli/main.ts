@@ -18,6 +18,8 @@ import { register as registerConnect } from './commands/connect.ts';
 import { register as registerVolume } from './commands/volume.ts';
 import { register as registerNeurons } from './commands/neurons.ts';
 import { register as registerPatch } from './commands/patch.ts';
+import { register as registerIntervene } from './commands/intervene.ts';
+import { register as registerAlign } from './commands/align.ts';
 import { register as registerDiscover } from './commands/discover.ts';
 import { register as registerProbe } from './commands/probe.ts';
 import { register as registerPrune } from './commands/prune.ts';
@@ -88,6 +90,8 @@ export function buildProgram(io: CliIo = processIo): Command {
   registerVolume(program);
   registerNeurons(program);
   registerPatch(program);
+  registerIntervene(program);
+  registerAlign(program);
   registerDiscover(program);
   registerProbe(program);
   registerPrune(program);

@@ -176,7 +176,7 @@ export function register(program: Command): void {
         '[--min-len, --max-len], labels from the reference evaluator, undefined outputs left out of the loss. ' +
         'Progress goes to stderr, metrics to <out>.train.jsonl, checkpoints to <out>.ckpt (Ctrl-C saves one; --resume continues).',
     )
-    .argument('<program>', 'a .rasp file or a library program name')
+    .argument('[program]', 'a .rasp file or a library program name (with --siit: default, the compiled model’s program)')
     .addOption(vocabOption())
     .option('--min-len <n>', 'shortest training input', '1')
     .addOption(maxLenOption())
@@ -223,9 +223,35 @@ export function register(program: Command): void {
         'train hist --vocab a,b,c --max-len 8 --layers 1 --heads 1 --d-model 32 --test-lengths 9,10 -o hist.safetensors',
         'train reverse --init-from fixtures/models/reverse.compiled.safetensors --steps 500 --lr 1e-4 -o tuned.safetensors',
         'train reverse --shape-of fixtures/models/reverse.compiled.safetensors --steps 300 -o reverse.shaped.safetensors',
+        'train --siit fixtures/models/reverse.compiled.safetensors --steps 10 --batch 16 --align-map fixtures/siit/reverse.align.yaml -o siit.safetensors',
       ),
     )
-    .action(async (programArg: string, o: RawTrainOptions, cmd: Command) => {
+    .option('--siit <compiled>', 'strict interchange intervention training against this compiled model: aligned components play its nodes’ causal roles')
+    .option(
+      '--align <var=comp>',
+      'with --siit: align a program variable with components (repeatable): opp_index=mlp0, length=0.0+mlp0',
+      (v: string, p: string[]) => [...p, v],
+      [],
+    )
+    .option('--align-map <file>', 'with --siit: the alignment as YAML, { variable: component | [components] }')
+    .option('--task-weight <x>', 'with --siit: weight of the task loss', '1')
+    .option('--iit-weight <x>', 'with --siit: weight of the interchange (IIT) loss', '1')
+    .option('--strict-weight <x>', 'with --siit: weight of the strict loss (non-circuit nodes change nothing)', '1')
+    .option('--json', 'with --siit: the scores as JSON')
+    .action(async (programArg: string | undefined, o: RawTrainOptions & { siit?: string; align?: string[] }, cmd: Command) => {
+      if (o.siit !== undefined) {
+        const { runSiit } = await import('../siitRun.ts');
+        const siitFlags = {
+          ...o,
+          steps: cmd.getOptionValueSource('steps') === 'default' ? undefined : o.steps,
+          lr: cmd.getOptionValueSource('lr') === 'default' ? undefined : o.lr,
+          batch: cmd.getOptionValueSource('batch') === 'default' ? undefined : o.batch,
+        };
+        const code = await runSiit(programArg, siitFlags as Parameters<typeof runSiit>[1], ioOf(cmd));
+        if (code !== 0) setExitCode(cmd, code);
+        return;
+      }
+      if (programArg === undefined) throw new UserError('name the program to train on (a .rasp file or a library program name)');
       const code = await runTrain(programArg, o, ioOf(cmd));
       if (code !== 0) setExitCode(cmd, code);
     });

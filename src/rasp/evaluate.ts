@@ -36,8 +36,16 @@ export class Evaluator {
   private readonly memo = new Map<number, SOpValues | SelectorMatrix>();
   readonly input: readonly Value[];
 
-  constructor(input: readonly Value[]) {
+  /**
+   * `overrides`: node id → values that node takes instead of its own (an interchange intervention):
+   * everything downstream is computed from them, everything upstream is never asked for.
+   */
+  constructor(input: readonly Value[], overrides?: ReadonlyMap<number, SOpValues>) {
     this.input = input;
+    for (const [id, values] of overrides ?? []) {
+      if (values.length !== input.length) throw new RaspError(`an overridden node has ${values.length} values for an input of length ${input.length}`);
+      this.memo.set(id, values);
+    }
   }
 
   sop(node: SOp): SOpValues {

@@ -1,0 +1,45 @@
+/**
+ * The program side of an interchange intervention: evaluate the program on a base input, but with
+ * one variable taking the values it takes on a source input (of the same length), and everything
+ * downstream of it recomputed. This is what a model that implements the program must output when
+ * the site holding that variable is patched from the source run (Geiger et al.'s causal abstraction).
+ */
+import { isSelector, type SOp } from './ast.ts';
+import { indices, length, tokens } from './builder.ts';
+import { UserError } from './errors.ts';
+import { Evaluator } from './evaluate.ts';
+import type { Program } from './program.ts';
+import type { MaybeValue, Value } from './values.ts';
+
+/** The program's s-op variables by name: tokens, indices, length, and every named s-op (selectors are not values a position holds). */
+export function programSOps(program: Program): Map<string, SOp> {
+  const out = new Map<string, SOp>([
+    ['tokens', tokens],
+    ['indices', indices],
+    ['length', length],
+  ]);
+  for (const [name, node] of program.named) if (!isSelector(node)) out.set(name, node);
+  return out;
+}
+
+/** The s-op `name` denotes in the program; a UserError listing the names when it has none. */
+export function programVariable(program: Program, name: string): SOp {
+  const v = programSOps(program).get(name);
+  if (!v) throw new UserError(`program '${program.name}' has no variable '${name}' (it has ${[...programSOps(program).keys()].join(', ')})`);
+  return v;
+}
+
+/**
+ * The program's output on `base` with `variable` taking its values on `source`: at every position
+ * (the same lengths are needed: the variable has a value per position), or, with `at`, at that
+ * input position only (any lengths that both reach it). Throws the evaluator's RaspError when the
+ * overridden values make a downstream node fail (e.g. a categorical aggregate then mixes values).
+ */
+export function counterfactualOutput(program: Program, variable: SOp, base: readonly Value[], source: readonly Value[], at?: number): MaybeValue[] {
+  if (at === undefined && base.length !== source.length)
+    throw new Error(`counterfactual: a base of length ${base.length} and a source of length ${source.length}`);
+  if (at !== undefined && (at >= base.length || at >= source.length)) throw new Error(`counterfactual: position ${at} is past the base or the source`);
+  const fromSource = new Evaluator(source).sop(variable);
+  const values = at === undefined ? fromSource : new Evaluator(base).sop(variable).map((v, p) => (p === at ? fromSource[p] : v));
+  return [...new Evaluator(base, new Map([[variable.id, values]])).sop(program.output)];
+}
