@@ -66,6 +66,15 @@ export function parsePositiveInt(flag: string, limit?: LimitName): (text: string
   };
 }
 
+/** A flag's positive finite number. */
+export function parsePositiveNumber(flag: string): (text: string) => number {
+  return (text) => {
+    const x = Number(text);
+    if (text.trim() === '' || !(x > 0) || !Number.isFinite(x)) throw new UserError(`${flag} must be a positive number, got '${text}'`);
+    return x;
+  };
+}
+
 export function parseNonNegativeInt(flag: string): (text: string) => number {
   return (text) => {
     const n = Number(text);

@@ -8,7 +8,8 @@ import type { Value } from '../../src/rasp/values.ts';
 import { ablationProfileText } from '../format/ablation.ts';
 import { formatJson } from '../format/json.ts';
 import { ioOf, println } from '../format/output.ts';
-import { checkLength, existingModelPath, parseInput } from '../options.ts';
+import { checkLength, existingModelPath, parseInput, parsePositiveInt } from '../options.ts';
+import { UserError } from '../../src/rasp/errors.ts';
 import { openModel } from '../openModel.ts';
 import { addProbeOptions, loadModelArg, programOf, type ProbeFlags } from '../probeContext.ts';
 import { helpExamples } from '../format/invocation.ts';
@@ -19,6 +20,8 @@ interface ReportFlags extends ProbeFlags {
   readonly html?: string;
   readonly svg?: string;
   readonly input?: string[];
+  readonly landscape?: boolean;
+  readonly directions: number;
 }
 
 const collectInputs = (text: string, prev: string[] | undefined): string[] => [...(prev ?? []), text];
@@ -41,15 +44,19 @@ export function register(program: Command): void {
     .addOption(
       new Option('--input <tokens>', 'an input to draw attention on, e.g. "a b c" (repeat for several; default: two examples)').argParser(collectInputs),
     )
+    .option('--landscape', 'also draw the loss on the straight line between two models of one shape (aligned) and each model’s radii along random directions')
+    .addOption(new Option('--directions <n>', 'with --landscape: random directions per model').argParser(parsePositiveInt('--directions')).default(20))
     .addHelpText(
       'after',
       helpExamples(
         'report fixtures/models/reverse.compiled.safetensors fixtures/models/reverse.learned.safetensors --html report.html --svg figures/',
+        'report fixtures/models/reverse.learned.safetensors fixtures/models/reverse.learned.seed1.safetensors --landscape --directions 10 --samples 100',
         'report fixtures/models/reverse.learned.safetensors --program reverse --input "a b c d" --samples 100 --seed 1',
       ),
     )
     .action(async (aSpec: string, bSpec: string | undefined, flags: ReportFlags, c: Command) => {
       const io = ioOf(c);
+      if (!flags.landscape && c.getOptionValueSource('directions') === 'cli') throw new UserError('--directions goes with --landscape');
       const specs = bSpec === undefined ? [aSpec] : [aSpec, bSpec];
       const models = await Promise.all(specs.map((s) => loadModelArg(s, flags)));
       const program = await programOf(models[0], aSpec, flags.program);
@@ -75,6 +82,7 @@ export function register(program: Command): void {
           tolerance: flags.tolerance,
           backend,
           examples,
+          landscape: flags.landscape ? { directions: flags.directions } : undefined,
           onStage: flags.json ? undefined : (what) => io.err(`  ${what}…\n`),
         },
       );

@@ -26,6 +26,7 @@ import { trainAtTerminal } from '../trainRun.ts';
 import { resolveProgram } from '../resolveProgram.ts';
 import { helpExamples } from '../format/invocation.ts';
 import { requiredOption } from '../requiredOption.ts';
+import { DEFAULT_CBFT_LAMBDA, validateCbft } from '../../src/train/cbft.ts';
 
 /** Options as commander hands them over (strings where the user typed them). */
 export interface RawTrainOptions {
@@ -52,6 +53,8 @@ export interface RawTrainOptions {
   andMask?: string;
   initFrom?: string;
   shapeOf?: string;
+  cbft?: string;
+  cbftLambda?: string;
   targetAcc?: string;
   tolerance?: number;
   testLengths?: string;
@@ -134,6 +137,12 @@ export function toTrainFlags(o: RawTrainOptions, defaults: { vocab?: readonly Va
 async function runTrain(programArg: string, o: RawTrainOptions, io: CliIo): Promise<number> {
   if (!o.out) throw new UserError('give the file to write the learned model to with -o (e.g. -o learned.safetensors)');
   const out = resolve(o.out);
+  if (o.cbft !== undefined && o.initFrom !== undefined) throw new UserError('give --cbft or --init-from, not both: --cbft fine-tunes from its model');
+  if (o.cbft === undefined && o.cbftLambda !== undefined) throw new UserError('--cbft-lambda goes with --cbft');
+  // --cbft FROM fine-tunes from FROM, as --init-from FROM does; its barrier term is the difference.
+  if (o.cbft !== undefined) o = { ...o, initFrom: o.cbft };
+  const cbft = o.cbft !== undefined ? { lambda: number('--cbft-lambda', o.cbftLambda) ?? DEFAULT_CBFT_LAMBDA } : undefined;
+  if (cbft) validateCbft(cbft.lambda);
   const program = await resolveProgram(programArg, { output: o.output });
   const { loadModel } = await import('../../src/model/modelFile.ts');
   const open = (file: string | undefined) => (file !== undefined ? { model: loadModel(file, { allowNonFinite: o.allowNonfinite === true }), file } : undefined);
@@ -143,13 +152,18 @@ async function runTrain(programArg: string, o: RawTrainOptions, io: CliIo): Prom
   const source = init ?? shapeOf;
   const flags = toTrainFlags(o, source ? initDefaults(source.model) : { vocab: program.vocab, maxLen: program.maxLen });
   validateTrainFlags(flags); // before any work or output: a bad flag is one line on stderr
+  if (cbft && flags.andMask !== undefined) throw new UserError('give --cbft or --and-mask, not both');
   resolveConfig({ program, flags, init, shapeOf }, resolveVocab({ program, flags, init, shapeOf })); // so is a model too large to hold
   const { trainThreads } = await import('../../src/threads/count.ts');
-  const threads = flags.andMask === undefined ? trainThreads(o.threads ?? 'auto', flags.steps, flags.batch) : 1;
+  const threads = flags.andMask === undefined && !cbft ? trainThreads(o.threads ?? 'auto', flags.steps, flags.batch) : 1;
   const { selectBackend } = await import('../../src/model/backend.ts');
   const backend = await selectBackend(o.backend ?? 'auto');
   const banner = `training ${program.name} on backend ${backend}, ${threads === 1 ? '1 thread' : `${threads} threads`}\n`;
-  const { result, checkpointPath, logPath } = await trainAtTerminal({ program, flags, init, shapeOf, threads }, out, { resume: Boolean(o.resume), io, banner });
+  const { result, checkpointPath, logPath } = await trainAtTerminal({ program, flags, init, shapeOf, cbft, threads }, out, {
+    resume: Boolean(o.resume),
+    io,
+    banner,
+  });
   if (result.status === 'interrupted') {
     io.err(`interrupted at step ${result.steps}: checkpoint saved to ${checkpointPath}; continue with --resume\n`);
     return 130;
@@ -203,6 +217,12 @@ export function register(program: Command): void {
       '--shape-of <model>',
       'train a fresh model with exactly this model’s architecture (layers, heads and widths per layer, vocabulary, context, output), to connect the two',
     )
+    .option(
+      '--cbft <model>',
+      'connectivity-based fine-tuning from this model (Lubana et al.): as --init-from, minus λ times the loss at a random point of the line back to it, ' +
+        'so that the new model leaves its basin (check with rasplab connect)',
+    )
+    .option('--cbft-lambda <x>', `with --cbft: the weight λ of the barrier term (default ${DEFAULT_CBFT_LAMBDA})`)
     .option('--target-acc <x>', 'stop once held-out exact match reaches x')
     .addOption(toleranceOption())
     .option('--test-lengths <list>', 'also measure exact match at these input lengths, comma-separated')
@@ -224,6 +244,8 @@ export function register(program: Command): void {
         'train reverse --init-from fixtures/models/reverse.compiled.safetensors --steps 500 --lr 1e-4 -o tuned.safetensors',
         'train reverse --shape-of fixtures/models/reverse.compiled.safetensors --steps 300 -o reverse.shaped.safetensors',
         'train --siit fixtures/models/reverse.compiled.safetensors --steps 10 --batch 16 --align-map fixtures/siit/reverse.align.yaml -o siit.safetensors',
+        'train reverse --cbft fixtures/models/reverse.learned.len8.safetensors --min-len 1 --max-len 8 --steps 200 --lr 3e-3 -o reverse.cbft.safetensors',
+        'connect fixtures/models/reverse.learned.len8.safetensors reverse.cbft.safetensors --against fixtures/models/reverse.compiled.safetensors',
       ),
     )
     .option('--siit <compiled>', 'strict interchange intervention training against this compiled model: aligned components play its nodes’ causal roles')

@@ -23,7 +23,7 @@ import { sharedTask } from '../sharedTask.ts';
 import { isUserError } from '../../src/rasp/errors.ts';
 import { circuitGraph, nodeLayer, nodeName as circuitNodeName } from '../../src/model/circuitGraph.ts';
 import { discover } from '../../probes/circuit/discover.ts';
-import type { CircuitPanel, LengthResult, ModelSection, ReportData, TrainingCurve, VariableAccuracy } from './data.ts';
+import type { CircuitPanel, LandscapeSection, LengthResult, ModelSection, ReportData, TrainingCurve, VariableAccuracy } from './data.ts';
 
 export interface ReportModel {
   readonly model: LoadedModel;
@@ -43,6 +43,8 @@ export interface CollectOptions {
   readonly probeSteps?: number;
   /** How far a numerical output may be from the program's and count as right (default NUMERIC_TOLERANCE). */
   readonly tolerance?: number;
+  /** Also the loss along the line between the two models and each model's radii along this many random directions. */
+  readonly landscape?: { readonly directions: number };
   /** Told what is being computed, for progress notes. */
   readonly onStage?: (what: string) => void;
 }
@@ -197,7 +199,9 @@ export async function collectReport(models: readonly ReportModel[], program: Pro
   }
   const sections: ModelSection[] = [];
   for (let i = 0; i < models.length; i++) sections.push(await modelSection(models[i], names[i], program, set, task, examples, opts, pre[i]));
+  const landscape = opts.landscape ? await landscapeSection(models, names, set, task, opts) : undefined;
   return {
+    ...(landscape ? { landscape } : {}),
     program: program.name,
     settings: {
       samples: opts.samples,
@@ -213,4 +217,40 @@ export async function collectReport(models: readonly ReportModel[], program: Pro
     models: sections,
     comparison,
   };
+}
+
+/** Radii are measured to a loss 0.1 above the model's own, with fewer bisections than `volume`'s default: a report's figure, not an estimate. */
+const LANDSCAPE_RISE = 0.1;
+const LANDSCAPE_BISECTIONS = 6;
+
+async function landscapeSection(
+  models: readonly ReportModel[],
+  names: readonly string[],
+  set: ProbeSet,
+  task: ProbeTask,
+  opts: CollectOptions,
+): Promise<LandscapeSection> {
+  const { shapeDifference } = await import('../../probes/landscape/weightSpace.ts');
+  const { connectModels } = await import('../../probes/landscape/connect.ts');
+  const { estimateVolume } = await import('../../probes/landscape/volume.ts');
+  let path: LandscapeSection['path'] = null;
+  if (models.length === 2 && shapeDifference(models[0].model.config, models[1].model.config) === null) {
+    opts.onStage?.('the line between the two models');
+    const c = await connectModels(models[0].model, models[1].model, [{ name: 'trained', ...task, set }], { tolerance: opts.tolerance });
+    const s = c.sets[0];
+    path = { from: names[0], to: names[1], points: s.path.map((p) => ({ t: p.t, loss: p.loss, exactMatch: p.exactMatch })), barrier: s.barrier.loss };
+  }
+  const volumes: LandscapeSection['volumes'][number][] = [];
+  for (let i = 0; i < models.length; i++) {
+    opts.onStage?.(`${names[i]}: radii along ${opts.landscape!.directions} random directions`);
+    const v = await estimateVolume(models[i].model, set, {
+      directions: opts.landscape!.directions,
+      seed: opts.seed,
+      cutoff: { rise: LANDSCAPE_RISE },
+      bisections: LANDSCAPE_BISECTIONS,
+      tolerance: opts.tolerance,
+    });
+    volumes.push({ name: names[i], directions: v.directions.length, radii: v.directions.map((d) => d.radius), logVolume: v.logVolume.estimate });
+  }
+  return { path, volumes };
 }

@@ -84,6 +84,23 @@ export interface PairComparison {
   readonly matches: readonly HeadMatch[];
 }
 
+/** report --landscape: the straight path between two models of one shape, and each model's radii (probes/landscape). */
+export interface LandscapeSection {
+  /** null with one model, or two of different shapes. */
+  readonly path: {
+    readonly from: string;
+    readonly to: string;
+    readonly points: readonly { readonly t: number; readonly loss: number; readonly exactMatch: number }[];
+    readonly barrier: number;
+  } | null;
+  readonly volumes: readonly {
+    readonly name: string;
+    readonly directions: number;
+    readonly radii: readonly number[];
+    readonly logVolume: number;
+  }[];
+}
+
 export interface ReportData {
   readonly program: string;
   readonly settings: {
@@ -103,6 +120,8 @@ export interface ReportData {
   /** One model, or two side by side (A first: typically compiled). */
   readonly models: readonly ModelSection[];
   readonly comparison: PairComparison | null;
+  /** Absent without --landscape. */
+  readonly landscape?: LandscapeSection;
 }
 
 /** Exact match of the model with one head ablated on its own, if the sweep had it. */

@@ -17,6 +17,11 @@ export interface TrainRequest {
    * joined by a path in weight space (`rasplab connect`). Not with `init`, which has the shape already.
    */
   readonly shapeOf?: { readonly model: ModelData; readonly file: string };
+  /**
+   * Connectivity-based fine-tuning (src/train/cbft.ts) from `init`: the task loss minus λ times the
+   * (capped) loss at a random point of the line back to `init`'s weights.
+   */
+  readonly cbft?: { readonly lambda: number };
   /** Where checkpoints go; none written when absent. */
   readonly checkpointPath?: string;
   /** Continue from `checkpointPath` if it exists. */

@@ -11,6 +11,7 @@ import type { Value } from '../rasp/values.ts';
 import type { ModelConfig } from '../model/types.ts';
 import type { TrainFlags } from './options.ts';
 import type { TrainRequest } from './request.ts';
+import type { CbftSettings } from './cbft.ts';
 
 export interface RunSettings {
   readonly program: string;
@@ -28,6 +29,8 @@ export interface RunSettings {
   readonly seed: number;
   readonly andMask: number | null;
   readonly initFrom: string | null;
+  /** Present only for CBFT runs, so that every other run's fingerprint is the one it always was. */
+  readonly cbft?: CbftSettings;
 }
 
 /**
@@ -52,6 +55,7 @@ export function runSettings(req: TrainRequest, config: ModelConfig, vocab: reado
     seed: f.seed,
     andMask: f.andMask ?? null,
     initFrom: req.init?.file ?? null,
+    ...(req.cbft && req.init ? { cbft: { from: req.init.file, lambda: req.cbft.lambda } } : {}),
   };
 }
 

@@ -1,7 +1,8 @@
 /**
- * One optimisation step: gradients of the masked loss (plain, or AND-masked across length
- * environments) on the backend, then AdamW with clipping by global norm in JavaScript. Pure in
- * its inputs: the batch comes from (seed, step), so the same state and step give the same result.
+ * One optimisation step: gradients of the masked loss (plain, AND-masked across length
+ * environments, or with connectivity-based fine-tuning's barrier term) on the backend, then AdamW
+ * with clipping by global norm in JavaScript. Pure in its inputs: the batch comes from (seed,
+ * step), so the same state and step give the same result.
  */
 import * as tf from '@tensorflow/tfjs';
 import '../model/quietTf.ts';
@@ -12,7 +13,7 @@ import { batchTokens, encodeBatch } from '../model/batch.ts';
 import type { Example } from '../rasp/examples.ts';
 import { splitByLength } from './dataset.ts';
 import { installFastGradients } from './fastGrads.ts';
-import { batchTargets, disposeTargets, maskedLoss } from './loss.ts';
+import { batchTargets, disposeTargets, maskedLoss, type Targets } from './loss.ts';
 import { adamWUpdate, decays, initAdamW, type AdamWConfig, type AdamWState } from './optimizer.ts';
 
 export interface StepContext {
@@ -26,6 +27,20 @@ export interface StepContext {
   readonly clipNorm: number;
   /** AND-mask threshold τ; undefined: the ordinary mean gradient. */
   readonly andMask?: number;
+  /** Connectivity-based fine-tuning's barrier term (src/train/cbft.ts); undefined: none. */
+  readonly barrier?: BarrierTerm;
+}
+
+/**
+ * The term CBFT subtracts from the task loss: λ · min(L(θ_α), cap), θ_α = (1 − α)·θ_from + α·θ
+ * with α drawn per step, so that minimising the objective raises the loss on the straight path
+ * back to the model fine-tuning started from (src/train/cbft.ts says why it is capped).
+ */
+export interface BarrierTerm {
+  /** The weights the path starts from, in `names` order. */
+  readonly from: readonly tf.Tensor[];
+  readonly lambda: number;
+  readonly cap: number;
 }
 
 /**
@@ -51,6 +66,7 @@ export interface StepOptions {
   readonly adamw: AdamWConfig;
   readonly clipNorm: number;
   readonly andMask?: number;
+  readonly barrier?: BarrierTerm;
 }
 
 export function stepContext(config: ModelConfig, names: readonly string[], shapes: readonly (readonly number[])[], opts: StepOptions): StepContext {
@@ -80,28 +96,52 @@ export function paramMap(ctx: Pick<StepContext, 'names'>, state: TrainState): Ma
   return new Map(ctx.names.map((n, i) => [n, state.params[i]]));
 }
 
-/** Loss and gradients on one group of examples (the loss summed when `summed`, else its mean). */
+/** Where CBFT's path loss is taken this step: the point α of the line, and the examples (of the task the model started from). */
+export interface PathStep {
+  readonly alpha: number;
+  readonly examples: readonly Example[];
+}
+
+/**
+ * Loss and gradients on one group of examples (the loss summed when `summed`, else its mean). With
+ * `ctx.barrier` and `path`, the gradients are the CBFT objective's and `value` is still the task loss.
+ */
 function lossAndGrads(
-  ctx: Pick<StepContext, 'config' | 'names'>,
+  ctx: Pick<StepContext, 'config' | 'names' | 'barrier'>,
   params: readonly tf.Tensor[],
   examples: readonly Example[],
   summed = false,
+  path?: PathStep,
 ): { value: tf.Scalar; grads: tf.Tensor[]; scored: number } {
   const b = encodeBatch(ctx.config, examples);
   const targets = batchTargets(ctx.config.output, b);
+  const barrier = path && path.examples.length ? ctx.barrier : undefined;
+  const pb = barrier ? encodeBatch(ctx.config, path!.examples) : undefined;
+  const pathTargets = pb ? batchTargets(ctx.config.output, pb) : undefined;
   try {
     const r = tf.tidy(() => {
-      const tokens = batchTokens(b);
-      const f = (...ts: tf.Tensor[]) => {
+      const lossAt = (ts: readonly tf.Tensor[], batch: typeof b, t: Targets) => {
         const p = new Map(ctx.names.map((n, i) => [n, ts[i]]));
-        const { logits } = forward(ctx.config, p, { tokens, lengths: b.lengths }, { cache: false });
-        return maskedLoss(ctx.config.output, logits, targets, summed ? 1 : undefined);
+        const { logits } = forward(ctx.config, p, { tokens: batchTokens(batch), lengths: batch.lengths }, { cache: false });
+        return maskedLoss(ctx.config.output, logits, t, summed ? 1 : undefined);
       };
-      return tf.valueAndGrads(f)(params as tf.Tensor[]);
+      if (!barrier) return tf.valueAndGrads((...ts: tf.Tensor[]) => lossAt(ts, b, targets))(params as tf.Tensor[]);
+      const alpha = path!.alpha;
+      let task: tf.Scalar | undefined;
+      const objective = (...ts: tf.Tensor[]) => {
+        const loss = lossAt(ts, b, targets);
+        task = tf.keep(loss.clone());
+        const onPath = ts.map((t, i) => tf.add(tf.mul(barrier.from[i], 1 - alpha), tf.mul(t, alpha)));
+        return tf.sub(loss, tf.mul(tf.minimum(lossAt(onPath, pb!, pathTargets!), barrier.cap), barrier.lambda)) as tf.Scalar;
+      };
+      const { value, grads } = tf.valueAndGrads(objective)(params as tf.Tensor[]);
+      value.dispose();
+      return { value: task!, grads };
     });
     return { ...r, scored: targets.scored };
   } finally {
     disposeTargets(targets);
+    if (pathTargets) disposeTargets(pathTargets);
   }
 }
 
@@ -128,12 +168,12 @@ export interface StepResult {
   readonly gradNorm: number;
 }
 
-/** Runs one step, updating `state` (its arrays in place, its tensors replaced). */
-export function trainStep(ctx: StepContext, state: TrainState, examples: readonly Example[], lr: number): StepResult {
+/** Runs one step, updating `state` (its arrays in place, its tensors replaced); `path`: where CBFT's barrier term is taken. */
+export function trainStep(ctx: StepContext, state: TrainState, examples: readonly Example[], lr: number, path?: PathStep): StepResult {
   installFastGradients();
   const { loss, grads } = tf.tidy(() => {
     if (ctx.andMask === undefined) {
-      const r = lossAndGrads(ctx, state.params, examples);
+      const r = lossAndGrads(ctx, state.params, examples, false, path);
       return { loss: r.value, grads: r.grads };
     }
     const envs = splitByLength(examples).map((env) => lossAndGrads(ctx, state.params, env));

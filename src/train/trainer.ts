@@ -27,6 +27,7 @@ import { fingerprint, mismatchedKeys, recordedSettings, runSettings } from './se
 import { inheritedLabels, initialParams, resolveConfig, resolveVocab } from './setup.ts';
 import { disposeState, makeState, paramMap, prepareTraining, stepContext, trainStep, trainStepSharded, type StepContext, type TrainState } from './step.ts';
 import { GradPool } from './parallel/gradPool.ts';
+import { barrierCap, barrierSpec, pathExamples, pathPointOfStep, validateCbft } from './cbft.ts';
 import { splitShards } from '../threads/shards.ts';
 
 export interface TrainProgress {
@@ -122,6 +123,15 @@ export async function train(req: TrainRequest, hooks: TrainHooks = {}): Promise<
   }
 
   const programLabel = { name: req.program.name, source: req.program.source, file: req.program.file, output: outputName(req.program) };
+  if (req.cbft) {
+    if (!req.init) throw new UserError('CBFT fine-tunes from a model: give it as the initial model');
+    if (f.andMask !== undefined) throw new UserError('give --cbft or --and-mask, not both');
+    validateCbft(req.cbft.lambda);
+  }
+  // CBFT's path starts from the weights fine-tuning starts from (a compiled model's with its unembedding scaled, setup.ts).
+  const from = req.cbft ? initialParams(req, config) : undefined;
+  const barrier = from && req.cbft ? { lambda: req.cbft.lambda, cap: barrierCap(config) } : undefined;
+  const pathSpec = req.cbft && req.init ? barrierSpec(spec, req.init.model) : undefined;
   const stepOpts = { adamw, clipNorm: f.clipNorm, andMask: f.andMask };
   let ctx: StepContext;
   let state: TrainState;
@@ -143,14 +153,24 @@ export async function train(req: TrainRequest, hooks: TrainHooks = {}): Promise<
     ({ ctx, state } = prepareTraining(config, initialParams(req, config), stepOpts));
     labels = req.init ? { ...inheritedLabels(req.init), program: programLabel } : { program: programLabel, residual: [], heads: [], mlps: [] };
   }
+  if (from && barrier) ctx = { ...ctx, barrier: { ...barrier, from: ctx.names.map((n) => from.get(n)!) } };
   const { names, shapes } = ctx;
   // AND-masked steps split the batch by length, each environment's gradient kept apart: one thread.
-  const threads = f.andMask === undefined ? Math.max(1, Math.min(req.threads ?? 1, f.batch)) : 1;
+  // So does CBFT, whose objective needs the path's loss beside the task's.
+  const threads = f.andMask === undefined && !req.cbft ? Math.max(1, Math.min(req.threads ?? 1, f.batch)) : 1;
   let pool: GradPool | undefined;
   try {
     if (threads > 1) pool = await GradPool.start(threads, config, names, shapes, backend);
-    const step1 = (examples: readonly Example[], lr: number) =>
-      pool ? trainStepSharded(ctx, state, splitShards(examples, threads), lr, (v, shards) => pool!.shards(v, shards)) : trainStep(ctx, state, examples, lr);
+    const step1 = (examples: readonly Example[], lr: number, step: number) =>
+      pool
+        ? trainStepSharded(ctx, state, splitShards(examples, threads), lr, (v, shards) => pool!.shards(v, shards))
+        : trainStep(
+            ctx,
+            state,
+            examples,
+            lr,
+            pathSpec ? { alpha: pathPointOfStep(f.seed, step), examples: pathExamples(pathSpec, f.seed, step, f.batch) } : undefined,
+          );
     const accuracyOf = (batches: readonly Batch[]): Promise<Accuracy> => measureAccuracy(config, paramMap(ctx, state), batches, f.tolerance);
 
     const startStep = checkpoint?.step ?? 0;
@@ -234,7 +254,7 @@ export async function train(req: TrainRequest, hooks: TrainHooks = {}): Promise<
       const examples = trainExamples(spec, f.seed, step, f.batch);
       const lr = learningRate(schedule, step);
       const s0 = performance.now();
-      const r = await step1(examples, lr);
+      const r = await step1(examples, lr, step);
       step++;
       if (!Number.isFinite(r.loss)) diverged(step, `the loss is ${r.loss}`);
       checkState(step);
@@ -328,5 +348,6 @@ export async function train(req: TrainRequest, hooks: TrainHooks = {}): Promise<
   } finally {
     await pool?.close();
     disposeState(state);
+    if (from) tf.dispose([...from.values()]);
   }
 }

@@ -21,8 +21,8 @@ import { LoadedModel } from '../../src/model/loadedModel.ts';
 /** Issue 19's side-by-side run (2026-12-01, 2 cores): PyTorch, one forward per component, was 1.6–2.4× faster than rasplab's sweeps then. */
 const PYTORCH_THEN = [1.6, 2.4] as const;
 
-/** A 4-layer model with seeded random weights (what a learned model looks like before training). */
-function randomModel(vocab: string[], maxLen: number, nLayers: number): ModelData {
+/** A model of `nLayers` layers (4 heads, d_model 32, d_mlp 64) with seeded random weights (what a learned model looks like before training). */
+export function randomModel(vocab: string[], maxLen: number, nLayers: number): ModelData {
   const layers = Array.from({ length: nLayers }, () => ({ nHeads: 4, dHead: 8, dMlp: 64 }));
   const config: ModelConfig = {
     formatVersion: FORMAT_VERSION,

@@ -11,6 +11,7 @@ import { circuitFigure } from './circuit.ts';
 import { probeFigure } from './probes.ts';
 import { pruningFigure } from './pruning.ts';
 import { trainingFigure } from './training.ts';
+import { landscapeFigure } from './landscape.ts';
 
 /** What a head's grid is captioned with: a compiled head's expression; for B, the head of A it matches. */
 function headNote(d: ReportData, modelIndex: number, head: HeadRef): string | undefined {
@@ -49,6 +50,13 @@ export function reportFigures(d: ReportData): Figure[] {
   const withCircuit = d.models.filter((m) => m.circuit);
   if (withCircuit.length) figures.push(circuitFigure(withCircuit.map((m) => ({ name: m.name, circuit: m.circuit! }))));
   const trained = d.models.filter((m) => m.training);
+  if (d.landscape)
+    figures.push(
+      landscapeFigure(
+        d.landscape,
+        d.models.map((_, i) => modelColor(i)),
+      ),
+    );
   for (const m of trained) figures.push(trainingFigure(m.name, m.training!, trained.length > 1 ? `training-${d.models.indexOf(m) + 1}` : 'training'));
   return figures;
 }
