@@ -7,7 +7,7 @@ import { UserError } from '../../src/rasp/errors.ts';
 import { formatJson } from '../format/json.ts';
 import { println } from '../format/output.ts';
 import { helpExamples } from '../format/invocation.ts';
-import { parsePositiveInt, parseNonNegativeInt } from '../options.ts';
+import { parsePositiveInt, parsePositiveNumber, parseNonNegativeInt } from '../options.ts';
 import { addProbeOptions, probeContext, type ProbeFlags } from '../probeContext.ts';
 
 interface VolumeFlags extends ProbeFlags {
@@ -17,14 +17,6 @@ interface VolumeFlags extends ProbeFlags {
   readonly normalize: 'filter' | 'none';
   readonly bisections: number;
   readonly checkpoint?: string;
-}
-
-function parsePositive(flag: string): (text: string) => number {
-  return (text) => {
-    const x = Number(text);
-    if (text.trim() === '' || !(x > 0) || !Number.isFinite(x)) throw new UserError(`${flag} must be a positive number, got '${text}'`);
-    return x;
-  };
 }
 
 function parseDirections(text: string): number {
@@ -56,9 +48,9 @@ export function register(program: Command): void {
     .argument('<model>', 'model file')
     .addOption(new Option('--directions <n>', 'random directions').argParser(parseDirections).default(20))
     .addOption(
-      new Option('--cutoff <x>', 'absolute loss the radius is measured to (above the model’s own)').argParser(parsePositive('--cutoff')).conflicts('rise'),
+      new Option('--cutoff <x>', 'absolute loss the radius is measured to (above the model’s own)').argParser(parsePositiveNumber('--cutoff')).conflicts('rise'),
     )
-    .addOption(new Option('--rise <d>', 'the cutoff is the model’s own loss plus d (default 0.1)').argParser(parsePositive('--rise')))
+    .addOption(new Option('--rise <d>', 'the cutoff is the model’s own loss plus d (default 0.1)').argParser(parsePositiveNumber('--rise')))
     .addOption(new Option('--normalize <how>', 'direction normalisation').choices(['filter', 'none']).default('filter'))
     .addOption(new Option('--bisections <n>', 'bisection steps once the radius is bracketed').argParser(parseBisections).default(10))
     .option('--checkpoint <file>', 'keep the radii measured so far in FILE (rewritten after each direction) and resume from it when it exists');
