@@ -48,7 +48,9 @@ export function register(program: Command): void {
     .argument('<model>', 'model file')
     .addOption(new Option('--directions <n>', 'random directions').argParser(parseDirections).default(20))
     .addOption(
-      new Option('--cutoff <x>', 'absolute loss the radius is measured to (above the model’s own)').argParser(parsePositiveNumber('--cutoff')).conflicts('rise'),
+      new Option('--cutoff <x>', 'absolute loss the radius is measured to (above the model’s own)')
+        .argParser(parsePositiveNumber('--cutoff'))
+        .conflicts('rise'),
     )
     .addOption(new Option('--rise <d>', 'the cutoff is the model’s own loss plus d (default 0.1)').argParser(parsePositiveNumber('--rise')))
     .addOption(new Option('--normalize <how>', 'direction normalisation').choices(['filter', 'none']).default('filter'))
