@@ -28,6 +28,8 @@ import { register as registerDemo } from './commands/demo.ts';
 import { register as registerExport } from './commands/export.ts';
 import { register as registerImport } from './commands/import.ts';
 import { register as registerCache } from './commands/cache.ts';
+import { register as registerSweep } from './commands/sweep.ts';
+import { register as registerZoo } from './commands/zoo.ts';
 import { exitCodeOf, reportError } from './errors.ts';
 import { processIo, type CliIo } from './format/output.ts';
 import { closeModels } from './openModel.ts';
@@ -97,6 +99,8 @@ export function buildProgram(io: CliIo = processIo): Command {
   registerExport(program);
   registerImport(program);
   registerCache(program);
+  registerSweep(program);
+  registerZoo(program);
   registerDemo(program);
   return program;
 }
