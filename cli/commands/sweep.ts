@@ -1,5 +1,5 @@
 /**
- * `rasplab sweep SPEC -o ZOO`: trains and analyses every model a sweep spec describes
+ * `npx rasplab sweep SPEC -o ZOO`: trains and analyses every model a sweep spec describes
  * (src/zoo/spec.ts, jobs.ts) into a model zoo (src/zoo/store.ts), on a pool of worker threads
  * here (cli/zoo/localSweep.ts) or through a Redis queue that workers on any machine take jobs
  * from (cli/zoo/queue.ts). Jobs already in the zoo are skipped, so a rerun, or a rerun of an
@@ -42,13 +42,15 @@ export function register(program: Command): void {
       'Expand a sweep spec (YAML: programs × sizes × training options × seeds, and the analyses to run on each model) into jobs keyed by a hash ' +
         'of their settings, run the ones not yet in the zoo, and write each model to ZOO/models/<key>.safetensors and its settings, training outcome ' +
         'and figures to ZOO/index.sqlite. Locally a pool of worker threads runs the jobs (one per core unless --workers); with --queue they go to a ' +
-        'Redis queue that `rasplab worker` processes on any machine take them from, and this command writes the zoo as results arrive. ' +
+        'Redis queue that `npx rasplab worker` processes on any machine take them from, and this command writes the zoo as results arrive. ' +
         'Progress (done, running, failed, time left) goes to stderr; exit code 1 when a job failed (its error is kept in the zoo; a rerun tries it again).',
     )
     .argument('<spec>', 'the sweep spec (.yaml)')
     .addOption(requiredOption('-o, --out <zoo>', 'the zoo folder (made when missing)'))
     .addOption(new Option('--workers <n>', 'worker threads of a local sweep (default: one per core)').argParser(parsePositiveInt('--workers')))
-    .addOption(new Option('--queue <url>', 'put the jobs on the BullMQ queue at this Redis URL (redis://HOST:PORT) instead of running them here'))
+    .addOption(
+      new Option('--queue <url>', 'put the jobs on the BullMQ queue at this Redis URL (redis://HOST:PORT) instead of running them here').conflicts('workers'),
+    )
     .addOption(backendOption())
     .addOption(jsonOption())
     .addHelpText(
@@ -60,6 +62,11 @@ export function register(program: Command): void {
     )
     .action(async (specArg: string, flags: SweepFlags, cmd: Command) => {
       const io = ioOf(cmd);
+      if (flags.queue) {
+        // Before anything is read or made: an unreachable Redis is one line within seconds.
+        const { checkQueue } = await import('../zoo/queue.ts');
+        await checkQueue(flags.queue);
+      }
       const specFile = resolve(specArg);
       const { parseSweepSpec } = await import('../../src/zoo/spec.ts');
       const spec = parseSweepSpec(readSpecText(specFile), specArg);

@@ -55,7 +55,7 @@ export function register(program: Command): void {
     .command('zoo')
     .summary('list, filter and export the models of a zoo; emergence and Rashomon sets')
     .description(
-      'Print the models of a zoo written by `rasplab sweep`: their settings, held-out exact match and token accuracy, verify on and beyond the ' +
+      'Print the models of a zoo written by `npx rasplab sweep`: their settings, held-out exact match and token accuracy, verify on and beyond the ' +
         'training lengths, and agreement with the compiled model. --query filters with an SQL condition over the columns (key, program, layers, ' +
         'heads, d_model, d_mlp, attn_only, min_len, max_len, steps, lr, and_mask, seed, status, train_acc, test_acc, test_token_acc, final_loss, ' +
         'verify_trained, verify_beyond, compare_in, compare_beyond, heads_compiled, heads_matched). --emergence: exact match, token accuracy and ' +

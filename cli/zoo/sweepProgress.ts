@@ -20,6 +20,11 @@ export class SweepProgress {
     this.running++;
   }
 
+  /** How many jobs run now, where something else counts them (the queue). */
+  setRunning(n: number): void {
+    this.running = n;
+  }
+
   /** A job ended (ok or not); `note` goes on the line (a failure's error). */
   finished(ok: boolean, note?: string): void {
     this.running = Math.max(0, this.running - 1);

@@ -8,19 +8,10 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Zoo } from '../../src/zoo/store.ts';
+import { indexFigures } from './indexFigures.ts';
 import { cli, tempDir } from '../cli/harness.ts';
 
 const SPEC = 'fixtures/zoo/tiny.yaml';
-
-/** Every row of the index with what varies from run to run (wall time, backend) left out. */
-export function indexFigures(dir: string): Record<string, unknown>[] {
-  const zoo = Zoo.open(dir, { create: false });
-  try {
-    return zoo.rows().map(({ wall_s: _w, backend: _b, ...row }) => row);
-  } finally {
-    zoo.close();
-  }
-}
 
 describe('rasplab sweep (local workers)', () => {
   const tmp = tempDir();
