@@ -106,7 +106,7 @@ export function register(program: Command): void {
                 p.seeds,
                 pct(p.exactMatch),
                 pct(p.tokenAccuracy),
-                p.logLikelihood.toFixed(3),
+                p.logLikelihood.toFixed(3).replace(/^-(0\.0+)$/, '$1'),
               ]),
               compact: true,
             }),
@@ -123,7 +123,7 @@ export function register(program: Command): void {
             println(io.out, `${s.program}: best exact match ${pct(s.best)}; ${counts}${range}`);
             io.out(
               renderTable({
-                head: ['models', 'matched heads (compiled→learned)'],
+                head: ['models', 'matched heads (compiled head → learned layer)'],
                 rows: s.mechanisms.map((m) => [m.models.length, m.signature]),
                 compact: true,
               }),

@@ -48,7 +48,8 @@ export function emergence(rows: readonly ZooRow[]): EmergencePoint[] {
 }
 
 export interface Mechanism {
-  /** Which learned head matches each compiled head ("0.0→0.1"), or "no compiled head matched"; "not compared" without the compare analysis. */
+  /** In which layer a learned head matches each compiled head ("0.0→L0, 1.0→L1"),
+   * or "no compiled head matched"; "not compared" without the compare analysis. */
   readonly signature: string;
   readonly models: readonly string[];
 }
@@ -63,9 +64,10 @@ export interface RashomonSet {
   readonly beyondRange: readonly [number, number] | null;
 }
 
+/** Heads of one layer are interchangeable (relabelling them changes nothing), so a learned head counts by its layer: "1.0→L1". */
 export function mechanismOf(compare: CompareFigures | undefined): string {
   if (!compare) return 'not compared';
-  const matched = compare.heads.filter((h) => h.matched).map((h) => `${h.compiled}→${h.learned}`);
+  const matched = compare.heads.filter((h) => h.matched).map((h) => `${h.compiled}→L${(h.learned ?? '?').split('.')[0]}`);
   return matched.length ? matched.join(', ') : 'no compiled head matched';
 }
 
