@@ -57,7 +57,7 @@ export function register(program: Command): void {
     .description(
       'Print the models of a zoo written by `npx rasplab sweep`: their settings, held-out exact match and token accuracy, verify on and beyond the ' +
         'training lengths, and agreement with the compiled model. --query filters with an SQL condition over the columns (key, program, layers, ' +
-        'heads, d_model, d_mlp, attn_only, min_len, max_len, steps, lr, and_mask, seed, status, train_acc, test_acc, test_token_acc, final_loss, ' +
+        'heads, d_model, d_mlp, attn_only, min_len, max_len, steps, lr, and_mask, seed, status, train_acc, test_acc, test_token_acc, final_loss, test_loss, ' +
         'verify_trained, verify_beyond, compare_in, compare_beyond, heads_compiled, heads_matched). --emergence: exact match, token accuracy and ' +
         'log-likelihood against size and steps, side by side, averaged over seeds. --rashomon ε: the models within ε of the best exact match and ' +
         'their distinct mechanisms (which compiled head each matched learned head does the job of).',
@@ -92,7 +92,7 @@ export function register(program: Command): void {
           const { emergence } = await import('../../src/zoo/populations.ts');
           const points = emergence(rows);
           if (flags.json) return void io.out(formatJson(points));
-          println(io.out, `emergence: ${rows.length} models (mean over seeds; log-lik: per output token, from the final training loss)`);
+          println(io.out, `emergence: ${rows.length} models (mean over seeds; held-out; log-lik per output position)`);
           io.out(
             renderTable({
               head: ['program', 'layers', 'heads', 'd_model', 'd_mlp', 'steps', 'seeds', 'exact match', 'token acc', 'log-lik'],

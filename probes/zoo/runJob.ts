@@ -13,6 +13,10 @@ import { serializeModel } from '../../src/model/modelFile.ts';
 import type { ModelData } from '../../src/model/types.ts';
 import { parseProgram } from '../../src/rasp/load.ts';
 import type { Program } from '../../src/rasp/program.ts';
+import { encodeBatch } from '../../src/model/batch.ts';
+import { testExamples } from '../../src/train/dataset.ts';
+import { batchTargets, disposeTargets, maskedLoss } from '../../src/train/loss.ts';
+import type { TrainFlags } from '../../src/train/options.ts';
 import { train } from '../../src/train/trainer.ts';
 import type { CompareFigures, JobFigures, JobOutcome, LengthCheck, OutputsFigures, VerifyFigures } from '../../src/zoo/figures.ts';
 import type { Job } from '../../src/zoo/jobs.ts';
@@ -77,6 +81,27 @@ async function compareFigures(model: LoadedModel, program: Program, analyses: An
   });
 }
 
+/**
+ * The trained model's loss on the trainer's own held-out set (the same seed and size): per output
+ * position, cross-entropy for categorical outputs (so its negative is the log-likelihood), squared
+ * error for numerical ones, as training measures it.
+ */
+function heldOutLoss(model: LoadedModel, program: Program, f: TrainFlags): number {
+  const examples = testExamples({ program, vocab: model.config.vocab.slice(1), minLen: f.minLen, maxLen: f.maxLen }, f.seed, f.testSize);
+  const batch = encodeBatch(model.config, examples);
+  const targets = batchTargets(model.config.output, batch);
+  try {
+    const logits = model.run(batch);
+    const loss = maskedLoss(model.config.output, logits, targets);
+    logits.dispose();
+    const v = loss.dataSync()[0];
+    loss.dispose();
+    return v;
+  } finally {
+    disposeTargets(targets);
+  }
+}
+
 export async function runJob(job: Job): Promise<JobOutcome> {
   const t0 = performance.now();
   const program = jobProgram(job);
@@ -92,9 +117,10 @@ export async function runJob(job: Job): Promise<JobOutcome> {
     lengthAcc: Object.fromEntries(Object.entries(result.lengthAcc).map(([k, v]) => [String(k), v])),
   };
   const figures: JobFigures = await LoadedModel.use(result.model, async (m) => {
+    const withLoss = { ...training, testLoss: heldOutLoss(m, program, job.settings.flags) };
     const verify = verifyFigures(m, program, job.settings.analyses, job);
     const compare = await compareFigures(m, program, job.settings.analyses, job);
-    return { training, ...(verify ? { verify } : {}), ...(compare ? { compare } : {}) };
+    return { training: withLoss, ...(verify ? { verify } : {}), ...(compare ? { compare } : {}) };
   });
   return { key: job.key, figures, model: serializeModel(result.model), wallS: (performance.now() - t0) / 1000, backend: tf.getBackend() };
 }

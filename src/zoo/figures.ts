@@ -11,7 +11,10 @@ export interface TrainingFigures {
   readonly trainAcc: number;
   readonly testAcc: number;
   readonly testTokenAcc: number;
+  /** Loss of the last training step. */
   readonly finalLoss: number;
+  /** Loss on the held-out set of the training lengths; for categorical outputs, minus the log-likelihood per output position. */
+  readonly testLoss: number;
   /** Exact match at each test length (the lengths verify checks beyond training among them). */
   readonly lengthAcc: Readonly<Record<string, number>>;
 }

@@ -20,7 +20,7 @@ export interface EmergencePoint {
   readonly seeds: number;
   readonly exactMatch: number;
   readonly tokenAccuracy: number;
-  /** Mean log-likelihood per output token: −(final training loss). */
+  /** Mean log-likelihood per output position on the held-out set: −(its loss). */
   readonly logLikelihood: number;
 }
 
@@ -43,7 +43,7 @@ export function emergence(rows: readonly ZooRow[]): EmergencePoint[] {
     seeds: g.length,
     exactMatch: mean(g.map((r) => Number(r.test_acc))),
     tokenAccuracy: mean(g.map((r) => Number(r.test_token_acc))),
-    logLikelihood: -mean(g.map((r) => Number(r.final_loss))),
+    logLikelihood: -mean(g.map((r) => Number(r.test_loss))),
   }));
 }
 

@@ -41,6 +41,7 @@ export const ZOO_COLUMNS = [
   'test_acc',
   'test_token_acc',
   'final_loss',
+  'test_loss',
   'verify_trained',
   'verify_beyond',
   'compare_in',
@@ -56,7 +57,7 @@ CREATE TABLE models (
   key TEXT PRIMARY KEY, program TEXT NOT NULL,
   layers INTEGER, heads INTEGER, d_model INTEGER, d_mlp INTEGER, attn_only INTEGER,
   min_len INTEGER, max_len INTEGER, steps INTEGER, lr REAL, and_mask REAL, seed INTEGER,
-  status TEXT, train_acc REAL, test_acc REAL, test_token_acc REAL, final_loss REAL,
+  status TEXT, train_acc REAL, test_acc REAL, test_token_acc REAL, final_loss REAL, test_loss REAL,
   verify_trained REAL, verify_beyond REAL, compare_in REAL, compare_beyond REAL, heads_compiled INTEGER, heads_matched INTEGER,
   settings TEXT NOT NULL, figures TEXT NOT NULL, wall_s REAL, backend TEXT
 );
@@ -99,6 +100,7 @@ function columnsOf(job: Job, figures: JobFigures): Record<ZooColumn, string | nu
     test_acc: figures.training.testAcc,
     test_token_acc: figures.training.testTokenAcc,
     final_loss: figures.training.finalLoss,
+    test_loss: figures.training.testLoss,
     verify_trained: figures.verify?.trained.agreement ?? null,
     verify_beyond: figures.verify?.beyond?.agreement ?? null,
     compare_in: figures.compare?.inRange.agreement ?? null,

@@ -31,7 +31,7 @@ describe('rasplab sweep (local workers)', () => {
     expect(indexFigures(two)).toEqual(rows);
     expect(readdirSync(join(one, 'models')).sort()).toEqual(rows.map((r) => `${String(r.key)}.safetensors`).sort());
     // figures are there: every model verified beyond its training lengths and compared with the compiled model
-    for (const r of rows) expect([r.verify_beyond, r.compare_in, r.heads_compiled].every((v) => typeof v === 'number')).toBe(true);
+    for (const r of rows) expect([r.verify_beyond, r.compare_in, r.heads_compiled, r.test_loss].every((v) => typeof v === 'number')).toBe(true);
   });
 
   it('skips finished jobs on a rerun, and resumes an interrupted sweep', async () => {
