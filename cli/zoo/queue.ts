@@ -68,7 +68,7 @@ export function checkReachable(a: RedisAddress, timeoutMs = REACH_TIMEOUT_MS): P
       clearTimeout(timer);
       socket.destroy();
       if (answer.startsWith('+PONG')) resolve();
-      else reject(new UserError(`cannot use Redis at ${a.url}: it answered ${JSON.stringify(answer.trim())}`));
+      else reject(new UserError(`cannot use Redis at ${a.url}: it answered ${JSON.stringify(answer.split('\r\n')[0])} to a PING, not +PONG`));
     });
     socket.on('error', (e: NodeJS.ErrnoException) => {
       clearTimeout(timer);
