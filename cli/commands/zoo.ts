@@ -12,6 +12,9 @@ import { ioOf, println } from '../format/output.ts';
 import { pct } from '../format/percent.ts';
 import { renderTable } from '../format/table.ts';
 import { jsonOption } from '../options.ts';
+import type { Multiplicity } from '../../probes/zoo/multiplicity.ts';
+import type { JobSettings } from '../../src/zoo/jobs.ts';
+import type { Zoo, ZooRow } from '../../src/zoo/store.ts';
 
 interface ZooFlags {
   readonly query?: string;
@@ -50,6 +53,33 @@ function parseEpsilon(text: string): number {
   return v;
 }
 
+/**
+ * How often the models of `keys` disagree past their training lengths (probes/zoo/multiplicity.ts),
+ * on the lengths every one of their contexts holds; null for fewer than two models, models of
+ * different vocabularies, or no such lengths.
+ */
+async function multiplicityOf(zoo: Zoo, keys: readonly string[], rows: readonly ZooRow[]): Promise<Multiplicity | null> {
+  if (keys.length < 2) return null;
+  const { loadModel } = await import('../../src/model/modelFile.ts');
+  const { LoadedModel } = await import('../../src/model/loadedModel.ts');
+  const { jobProgram } = await import('../../probes/zoo/runJob.ts');
+  const { predictiveMultiplicity } = await import('../../probes/zoo/multiplicity.ts');
+  const data = keys.map((k) => loadModel(zoo.modelPath(k)));
+  const vocab = data[0].config.vocab.slice(1);
+  if (data.some((d) => JSON.stringify(d.config.vocab) !== JSON.stringify(data[0].config.vocab))) return null;
+  const minLen = Math.max(...data.map((d) => d.training?.maxLen ?? d.config.nCtx - 1)) + 1;
+  const maxLen = Math.min(...data.map((d) => d.config.nCtx - 1));
+  if (minLen > maxLen) return null;
+  const row = rows.find((r) => r.key === keys[0])!;
+  const program = jobProgram({ key: keys[0], settings: JSON.parse(row.settings) as JobSettings });
+  const models = data.map((d) => LoadedModel.from(d));
+  try {
+    return predictiveMultiplicity(models, program, { vocab, minLen, maxLen }, { samples: 500, seed: 0 });
+  } finally {
+    for (const m of models) m.dispose();
+  }
+}
+
 export function register(program: Command): void {
   program
     .command('zoo')
@@ -60,7 +90,8 @@ export function register(program: Command): void {
         'heads, d_model, d_mlp, attn_only, min_len, max_len, steps, lr, and_mask, seed, status, train_acc, test_acc, test_token_acc, final_loss, test_loss, ' +
         'verify_trained, verify_beyond, compare_in, compare_beyond, heads_compiled, heads_matched). --emergence: exact match, token accuracy and ' +
         'log-likelihood against size and steps, side by side, averaged over seeds. --rashomon ε: the models within ε of the best exact match and ' +
-        'their distinct mechanisms (which compiled head each matched learned head does the job of).',
+        'their distinct mechanisms (which compiled head each matched learned head does the job of), and their predictive multiplicity past the training ' +
+        'lengths (how often two of them disagree there).',
     )
     .argument('<zoo>', 'the zoo folder')
     .option('--query <expr>', 'an SQL condition over the columns, e.g. "test_acc >= 0.9 AND layers = 1"')
@@ -116,8 +147,20 @@ export function register(program: Command): void {
         if (flags.rashomon !== undefined) {
           const { rashomon } = await import('../../src/zoo/populations.ts');
           const sets = rashomon(rows, flags.rashomon);
-          if (flags.json) return void io.out(formatJson(sets));
-          for (const s of sets) {
+          const { selectBackend } = await import('../../src/model/backend.ts');
+          await selectBackend('auto');
+          const withMultiplicity = [];
+          for (const s of sets)
+            withMultiplicity.push({
+              ...s,
+              multiplicity: await multiplicityOf(
+                zoo,
+                s.models.map((m) => m.key),
+                rows,
+              ),
+            });
+          if (flags.json) return void io.out(formatJson(withMultiplicity));
+          for (const s of withMultiplicity) {
             const range = s.beyondRange ? `; beyond the training lengths they agree with the program on ${pct(s.beyondRange[0])}–${pct(s.beyondRange[1])}` : '';
             const counts = `${s.models.length} model(s) within ε = ${s.epsilon}, ${s.mechanisms.length} distinct mechanism(s)`;
             println(io.out, `${s.program}: best exact match ${pct(s.best)}; ${counts}${range}`);
@@ -128,6 +171,12 @@ export function register(program: Command): void {
                 compact: true,
               }),
             );
+            const m = s.multiplicity;
+            if (m) {
+              const lengths = m.minLen === m.maxLen ? `length ${m.minLen}` : `lengths ${m.minLen}–${m.maxLen}`;
+              const differ = `${pct(m.ambiguity)} of inputs get different outputs from some two of the ${m.models} models`;
+              println(io.out, `predictive multiplicity on ${lengths} (${m.inputs} inputs): ${differ}; a pair differs on ${pct(m.discrepancy)} on average`);
+            }
           }
           return;
         }

@@ -65,10 +65,18 @@ describe('rasplab sweep (local workers)', () => {
   it('answers the emergence and Rashomon questions over the population', async () => {
     const e = JSON.parse((await cli('zoo', one, '--emergence', '--json')).out) as { seeds: number }[];
     expect(e.map((p) => p.seeds)).toEqual([2, 2, 2, 2]);
-    const r = JSON.parse((await cli('zoo', one, '--rashomon', '1', '--json')).out) as { models: unknown[]; mechanisms: { models: string[] }[] }[];
+    const r = JSON.parse((await cli('zoo', one, '--rashomon', '1', '--json')).out) as {
+      models: unknown[];
+      mechanisms: { models: string[] }[];
+      multiplicity: { ambiguity: number; discrepancy: number };
+    }[];
     expect(r).toHaveLength(1);
     expect(r[0].models).toHaveLength(8); // ε = 1: every model
     expect(r[0].mechanisms.reduce((n, m) => n + m.models.length, 0)).toBe(8);
+    // past the training lengths (length 4, all 81 inputs) the 8 models do not all agree
+    expect(r[0].multiplicity).toMatchObject({ minLen: 4, maxLen: 4, inputs: 81, models: 8 });
+    expect(r[0].multiplicity.ambiguity).toBeGreaterThan(0);
+    expect(r[0].multiplicity.discrepancy).toBeLessThanOrEqual(r[0].multiplicity.ambiguity);
   });
 
   it('refuses bad input in one line with exit code 2', async () => {
