@@ -57,6 +57,9 @@ export function register(program: Command): void {
           stop,
         });
         io.err(`worker: stopped after ${r.done} job(s) done, ${r.failed} failed\n`);
+        // A Redis that went away leaves the client's reconnect timers behind, which would keep the
+        // process alive after it has stopped: an unref'd timer ends it only if something is left.
+        setTimeout(() => process.exit(process.exitCode ?? 0), 1000).unref();
       } finally {
         process.off('SIGINT', stopNow);
         process.off('SIGTERM', stopNow);

@@ -28,6 +28,8 @@ export const REACH_TIMEOUT_MS = 3000;
 /** Tries per job: a job that throws is run once more before it counts as failed. */
 const ATTEMPTS = 2;
 const POLL_MS = 250;
+/** How long a stopping worker waits for its jobs to end and for Redis to take note. */
+const CLOSE_GRACE_MS = 5000;
 
 export interface RedisAddress {
   readonly url: string;
@@ -145,6 +147,8 @@ export async function submitSweep(jobs: readonly Job[], zoo: Zoo, opts: { url: s
   try {
     for (const job of jobs) await addOrRevive(queue, job);
     const pending = new Map(jobs.map((j) => [j.key, j]));
+    // Jobs active at the last poll: what the progress line says runs while this poll goes on.
+    let active = 0;
     while (pending.size > 0) {
       let running = 0;
       for (const [key, job] of pending) {
@@ -156,17 +160,17 @@ export async function submitSweep(jobs: readonly Job[], zoo: Zoo, opts: { url: s
           pending.delete(key);
           if (zoo.write(job, decodeOutcome(q.returnvalue as QueuedResult))) done++;
           await q.remove();
-          progress.setRunning(running);
-          progress.finished(true);
+          active = Math.max(0, active - 1);
+          progress.finished(true, undefined, active);
         } else if (state === 'failed') {
           pending.delete(key);
           zoo.fail(key, q.failedReason, q.attemptsMade);
           failed.push({ key, error: q.failedReason });
-          progress.setRunning(running);
-          progress.finished(false, `${key} failed after ${q.attemptsMade} attempt(s): ${q.failedReason}`);
+          active = Math.max(0, active - 1);
+          progress.finished(false, `${key} failed after ${q.attemptsMade} attempt(s): ${q.failedReason}`, active);
         }
       }
-      progress.setRunning(running);
+      active = running;
       if (pending.size > 0) await new Promise((r) => setTimeout(r, POLL_MS));
     }
   } finally {
@@ -219,11 +223,25 @@ export async function runWorker(opts: WorkerOptions): Promise<{ done: number; fa
         },
       ),
   );
+  // BullMQ reports a lost connection (and each failed reconnect) as an error event: one line per new message, not a stack each time.
+  let lastError = '';
+  worker.on('error', (e: Error) => {
+    const line = `worker: ${e.message.split('\n')[0]}`;
+    if (line !== lastError) opts.err(`${line}\n`);
+    lastError = line;
+  });
   opts.err(`worker: taking jobs from ${opts.url} on ${opts.threads} thread(s), backend ${opts.backend}\n`);
   try {
     await opts.stop;
   } finally {
-    await worker.close();
+    // A graceful close lets the job at hand finish and hand in its result; it waits on Redis, so
+    // with Redis gone it would wait for ever: after CLOSE_GRACE_MS the worker stops regardless
+    // (the job goes back to the queue by the stalled-job check).
+    const within = (p: Promise<unknown>, ms: number) => {
+      let timer: NodeJS.Timeout | undefined;
+      return Promise.race([p.then(() => true), new Promise<boolean>((r) => (timer = setTimeout(() => r(false), ms)))]).finally(() => clearTimeout(timer));
+    };
+    if (!(await within(worker.close(), CLOSE_GRACE_MS))) await within(worker.disconnect(), 1000);
     await pool.close();
   }
   return { done, failed };

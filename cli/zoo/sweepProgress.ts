@@ -20,14 +20,12 @@ export class SweepProgress {
     this.running++;
   }
 
-  /** How many jobs run now, where something else counts them (the queue). */
-  setRunning(n: number): void {
-    this.running = n;
-  }
-
-  /** A job ended (ok or not); `note` goes on the line (a failure's error). */
-  finished(ok: boolean, note?: string): void {
-    this.running = Math.max(0, this.running - 1);
+  /**
+   * A job ended (ok or not); `note` goes on the line (a failure's error). `running`: how many run
+   * now, where something else counts them (the queue's workers); else one fewer than before.
+   */
+  finished(ok: boolean, note?: string, running?: number): void {
+    this.running = running ?? Math.max(0, this.running - 1);
     if (ok) this.done++;
     else this.failed++;
     this.write(this.line(note));
