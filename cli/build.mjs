@@ -22,7 +22,7 @@ async function buildInto(outdir) {
   const result = await build({
     absWorkingDir: root,
     // Worker threads' modules are entries of their own: a thread loads its module by file (src/threads/thread.ts).
-    entryPoints: ['cli/main.ts', 'src/train/parallel/gradWorker.ts', 'probes/sweepWorker.ts'],
+    entryPoints: ['cli/main.ts', 'src/train/parallel/gradWorker.ts', 'probes/sweepWorker.ts', 'probes/zoo/jobWorker.ts'],
     entryNames: '[name]',
     bundle: true,
     splitting: true,

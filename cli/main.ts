@@ -30,6 +30,9 @@ import { register as registerDemo } from './commands/demo.ts';
 import { register as registerExport } from './commands/export.ts';
 import { register as registerImport } from './commands/import.ts';
 import { register as registerCache } from './commands/cache.ts';
+import { register as registerSweep } from './commands/sweep.ts';
+import { register as registerZoo } from './commands/zoo.ts';
+import { register as registerWorker } from './commands/worker.ts';
 import { exitCodeOf, reportError } from './errors.ts';
 import { processIo, type CliIo } from './format/output.ts';
 import { closeModels } from './openModel.ts';
@@ -101,6 +104,9 @@ export function buildProgram(io: CliIo = processIo): Command {
   registerExport(program);
   registerImport(program);
   registerCache(program);
+  registerSweep(program);
+  registerZoo(program);
+  registerWorker(program);
   registerDemo(program);
   return program;
 }

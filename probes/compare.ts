@@ -69,24 +69,36 @@ async function agreementOn(a: LoadedModel, b: LoadedModel, set: ProbeSet, task: 
   };
 }
 
-export async function compareModels(a: LoadedModel, b: LoadedModel, program: Program, opts: CompareOptions = {}): Promise<CompareReport> {
+/** The first part of the comparison on its own (the model zoo records it per model): outputs on and beyond the shared lengths, and head matches. */
+export async function compareOutputsAndHeads(
+  a: LoadedModel,
+  b: LoadedModel,
+  program: Program,
+  opts: CompareOptions = {},
+): Promise<Pick<CompareReport, 'outputs' | 'heads'> & { readonly set: ProbeSet }> {
   const n = opts.samples ?? DEFAULT_PROBE_SAMPLES;
   const seed = opts.seed ?? 0;
-  const bs = opts.batchSize;
   const { task, beyond } = sharedTask(a, b);
   const set = makeProbeSet(program, { ...task, n, seed });
-  const tolerance = opts.tolerance;
   const inRange = await agreementOn(a, b, set, task, opts);
   const outOfRange = beyond ? await agreementOn(a, b, makeProbeSet(program, { ...beyond, n, seed }), beyond, opts) : null;
-  const similarity = await headSimilarity(a, b, set.inputs, { batchSize: bs });
+  const similarity = await headSimilarity(a, b, set.inputs, { batchSize: opts.batchSize });
+  return { outputs: { inRange, outOfRange }, heads: { similarity, matches: matchHeads(similarity, a) }, set };
+}
+
+export async function compareModels(a: LoadedModel, b: LoadedModel, program: Program, opts: CompareOptions = {}): Promise<CompareReport> {
+  const seed = opts.seed ?? 0;
+  const bs = opts.batchSize;
+  const tolerance = opts.tolerance;
+  const { outputs, heads, set } = await compareOutputsAndHeads(a, b, program, opts);
   const sweep = (m: LoadedModel) => ablationSweep(m, set, { modes: ['zero', 'mean'], seed, batchSize: bs, tolerance });
   const probes = (m: LoadedModel) => linearProbes(m, program, set, { seed, steps: opts.probeSteps, batchSize: bs });
   const pa = await probes(a);
   const pb = await probes(b);
   return {
     program: program.name,
-    outputs: { inRange, outOfRange },
-    heads: { similarity, matches: matchHeads(similarity, a) },
+    outputs,
+    heads,
     ablation: { a: await sweep(a), b: await sweep(b) },
     decodable: pa.variables.map((v) => ({
       variable: v.variable,

@@ -1,0 +1,206 @@
+/**
+ * `rasplab zoo ZOO`: the models of a zoo (src/zoo/store.ts) as a table, filtered by --query (an SQL
+ * condition over the index's columns), exported with --csv or --json; --emergence and --rashomon
+ * answer questions about the population (src/zoo/populations.ts).
+ */
+import { resolve } from 'node:path';
+import { Command, Option } from 'commander';
+import { UserError } from '../../src/rasp/errors.ts';
+import { formatJson } from '../format/json.ts';
+import { helpExamples } from '../format/invocation.ts';
+import { ioOf, println } from '../format/output.ts';
+import { pct } from '../format/percent.ts';
+import { renderTable } from '../format/table.ts';
+import { jsonOption } from '../options.ts';
+import type { Multiplicity } from '../../probes/zoo/multiplicity.ts';
+import type { JobSettings } from '../../src/zoo/jobs.ts';
+import type { Zoo, ZooRow } from '../../src/zoo/store.ts';
+
+interface ZooFlags {
+  readonly query?: string;
+  readonly csv?: boolean;
+  readonly json?: boolean;
+  readonly emergence?: boolean;
+  readonly rashomon?: number;
+}
+
+const TABLE = [
+  ['key', 'key'],
+  ['program', 'program'],
+  ['layers', 'layers'],
+  ['heads', 'heads'],
+  ['d_model', 'd_model'],
+  ['d_mlp', 'd_mlp'],
+  ['steps', 'steps'],
+  ['lr', 'lr'],
+  ['seed', 'seed'],
+  ['test_acc', 'exact'],
+  ['test_token_acc', 'token'],
+  ['verify_trained', 'verify'],
+  ['verify_beyond', 'beyond'],
+  ['compare_in', 'A = B'],
+] as const;
+const SHARES = new Set<string>(['test_acc', 'test_token_acc', 'verify_trained', 'verify_beyond', 'compare_in', 'compare_beyond']);
+
+function csvField(v: unknown): string {
+  const s = v === null || v === undefined ? '' : String(v);
+  return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+function parseEpsilon(text: string): number {
+  const v = Number(text);
+  if (text.trim() === '' || !(v >= 0 && v <= 1)) throw new UserError(`--rashomon expects ε in [0, 1] (a share of exact match), got '${text}'`);
+  return v;
+}
+
+/**
+ * How often the models of `keys` disagree past their training lengths (probes/zoo/multiplicity.ts),
+ * on the lengths every one of their contexts holds; null for fewer than two models, models of
+ * different vocabularies, or no such lengths.
+ */
+async function multiplicityOf(zoo: Zoo, keys: readonly string[], rows: readonly ZooRow[]): Promise<Multiplicity | null> {
+  if (keys.length < 2) return null;
+  const { loadModel } = await import('../../src/model/modelFile.ts');
+  const { LoadedModel } = await import('../../src/model/loadedModel.ts');
+  const { jobProgram } = await import('../../probes/zoo/runJob.ts');
+  const { predictiveMultiplicity } = await import('../../probes/zoo/multiplicity.ts');
+  const data = keys.map((k) => loadModel(zoo.modelPath(k)));
+  const vocab = data[0].config.vocab.slice(1);
+  if (data.some((d) => JSON.stringify(d.config.vocab) !== JSON.stringify(data[0].config.vocab))) return null;
+  const minLen = Math.max(...data.map((d) => d.training?.maxLen ?? d.config.nCtx - 1)) + 1;
+  const maxLen = Math.min(...data.map((d) => d.config.nCtx - 1));
+  if (minLen > maxLen) return null;
+  const row = rows.find((r) => r.key === keys[0])!;
+  const program = jobProgram({ key: keys[0], settings: JSON.parse(row.settings) as JobSettings });
+  const models = data.map((d) => LoadedModel.from(d));
+  try {
+    return predictiveMultiplicity(models, program, { vocab, minLen, maxLen }, { samples: 500, seed: 0 });
+  } finally {
+    for (const m of models) m.dispose();
+  }
+}
+
+export function register(program: Command): void {
+  program
+    .command('zoo')
+    .summary('list, filter and export the models of a zoo; emergence and Rashomon sets')
+    .description(
+      'Print the models of a zoo written by `npx rasplab sweep`: their settings, held-out exact match and token accuracy, verify on and beyond the ' +
+        'training lengths, and agreement with the compiled model. --query filters with an SQL condition over the columns (key, program, layers, ' +
+        'heads, d_model, d_mlp, attn_only, min_len, max_len, steps, lr, and_mask, seed, status, train_acc, test_acc, test_token_acc, final_loss, test_loss, ' +
+        'verify_trained, verify_beyond, compare_in, compare_beyond, heads_compiled, heads_matched). --emergence: exact match, token accuracy and ' +
+        'log-likelihood against size and steps, side by side, averaged over seeds. --rashomon ε: the models within ε of the best exact match and ' +
+        'their distinct mechanisms (which compiled head each matched learned head does the job of), and their predictive multiplicity past the training ' +
+        'lengths (how often two of them disagree there).',
+    )
+    .argument('<zoo>', 'the zoo folder')
+    .option('--query <expr>', 'an SQL condition over the columns, e.g. "test_acc >= 0.9 AND layers = 1"')
+    .addOption(new Option('--csv', 'print the rows as CSV (every column)').conflicts('json'))
+    .addOption(jsonOption())
+    .addOption(new Option('--emergence', 'exact match, token accuracy and log-likelihood against size and steps').conflicts('csv'))
+    .addOption(
+      new Option('--rashomon <eps>', 'the models within ε of the best exact match, and their distinct mechanisms').argParser(parseEpsilon).conflicts('csv'),
+    )
+    .addHelpText(
+      'after',
+      helpExamples(
+        'sweep fixtures/zoo/tiny.yaml -o zoo',
+        'zoo zoo',
+        'zoo zoo --query "heads = 2 AND steps = 20" --csv',
+        'zoo zoo --emergence',
+        'zoo zoo --rashomon 0.1 --json',
+      ),
+    )
+    .action(async (dir: string, flags: ZooFlags, cmd: Command) => {
+      const io = ioOf(cmd);
+      const { Zoo, ZOO_COLUMNS } = await import('../../src/zoo/store.ts');
+      const zoo = Zoo.open(resolve(dir), { create: false });
+      try {
+        const rows = zoo.rows(flags.query);
+        const failures = zoo.failures();
+        if (failures.length) io.err(`${dir}: ${failures.length} job(s) failed and are not in the table (a rerun of the sweep tries them again)\n`);
+        if (flags.emergence) {
+          const { emergence } = await import('../../src/zoo/populations.ts');
+          const points = emergence(rows);
+          if (flags.json) return void io.out(formatJson(points));
+          println(io.out, `emergence: ${rows.length} models (mean over seeds; held-out; log-lik per output position)`);
+          io.out(
+            renderTable({
+              head: ['program', 'layers', 'heads', 'd_model', 'd_mlp', 'steps', 'seeds', 'exact match', 'token acc', 'log-lik'],
+              rows: points.map((p) => [
+                p.program,
+                p.layers ?? '-',
+                p.heads ?? '-',
+                p.dModel ?? '-',
+                p.dMlp ?? '-',
+                p.steps ?? '-',
+                p.seeds,
+                pct(p.exactMatch),
+                pct(p.tokenAccuracy),
+                p.logLikelihood.toFixed(3).replace(/^-(0\.0+)$/, '$1'),
+              ]),
+              compact: true,
+            }),
+          );
+          return;
+        }
+        if (flags.rashomon !== undefined) {
+          const { rashomon } = await import('../../src/zoo/populations.ts');
+          const sets = rashomon(rows, flags.rashomon);
+          const { selectBackend } = await import('../../src/model/backend.ts');
+          await selectBackend('auto');
+          const withMultiplicity = [];
+          for (const s of sets)
+            withMultiplicity.push({
+              ...s,
+              multiplicity: await multiplicityOf(
+                zoo,
+                s.models.map((m) => m.key),
+                rows,
+              ),
+            });
+          if (flags.json) return void io.out(formatJson(withMultiplicity));
+          for (const s of withMultiplicity) {
+            const range = s.beyondRange ? `; beyond the training lengths they agree with the program on ${pct(s.beyondRange[0])}–${pct(s.beyondRange[1])}` : '';
+            const counts = `${s.models.length} model(s) within ε = ${s.epsilon}, ${s.mechanisms.length} distinct mechanism(s)`;
+            println(io.out, `${s.program}: best exact match ${pct(s.best)}; ${counts}${range}`);
+            io.out(
+              renderTable({
+                head: ['models', 'matched heads (compiled head → learned layer)'],
+                rows: s.mechanisms.map((m) => [m.models.length, m.signature]),
+                compact: true,
+              }),
+            );
+            const m = s.multiplicity;
+            if (m) {
+              const lengths = m.minLen === m.maxLen ? `length ${m.minLen}` : `lengths ${m.minLen}–${m.maxLen}`;
+              const differ = `${pct(m.ambiguity)} of inputs get different outputs from some two of the ${m.models} models`;
+              println(io.out, `predictive multiplicity on ${lengths} (${m.inputs} inputs): ${differ}; a pair differs on ${pct(m.discrepancy)} on average`);
+            }
+          }
+          return;
+        }
+        if (flags.json) {
+          return void io.out(
+            formatJson(
+              rows.map((r) => ({
+                ...Object.fromEntries(ZOO_COLUMNS.map((c) => [c, r[c]])),
+                settings: JSON.parse(r.settings) as unknown,
+                figures: JSON.parse(r.figures) as unknown,
+              })),
+            ),
+          );
+        }
+        if (flags.csv) {
+          const lines = [ZOO_COLUMNS.join(','), ...rows.map((r) => ZOO_COLUMNS.map((c) => csvField(r[c])).join(','))];
+          return void io.out(`${lines.join('\n')}\n`);
+        }
+        const cell = (c: string, v: string | number | null) =>
+          v === null ? '-' : SHARES.has(c) ? pct(Number(v)) : c === 'key' ? String(v).slice(0, 8) : String(v);
+        io.out(renderTable({ head: TABLE.map(([, h]) => h), rows: rows.map((r) => TABLE.map(([c]) => cell(c, r[c]))), compact: true }));
+        println(io.out, `${rows.length} model(s)${flags.query ? ` where ${flags.query}` : ''}`);
+      } finally {
+        zoo.close();
+      }
+    });
+}

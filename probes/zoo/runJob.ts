@@ -1,0 +1,126 @@
+/**
+ * One zoo job from start to end: the training `rasplab train` runs (src/train/trainer.ts), then the
+ * analyses the job names, on the model it learned: verify on the training lengths and beyond them
+ * (probes/verify.ts), compare with the compiled model (probes/compare.ts: outputs and head
+ * matches). Returns the model's bytes and the figures as plain data; writes nothing.
+ */
+import { performance } from 'node:perf_hooks';
+import * as tf from '@tensorflow/tfjs';
+import { compile } from '../../compiler/index.ts';
+import { formatHead } from '../../src/model/components.ts';
+import { LoadedModel } from '../../src/model/loadedModel.ts';
+import { serializeModel } from '../../src/model/modelFile.ts';
+import type { ModelData } from '../../src/model/types.ts';
+import { parseProgram } from '../../src/rasp/load.ts';
+import type { Program } from '../../src/rasp/program.ts';
+import { encodeBatch } from '../../src/model/batch.ts';
+import { testExamples } from '../../src/train/dataset.ts';
+import { batchTargets, disposeTargets, maskedLoss } from '../../src/train/loss.ts';
+import type { TrainFlags } from '../../src/train/options.ts';
+import { train } from '../../src/train/trainer.ts';
+import type { CompareFigures, JobFigures, JobOutcome, LengthCheck, OutputsFigures, VerifyFigures } from '../../src/zoo/figures.ts';
+import type { Job } from '../../src/zoo/jobs.ts';
+import type { AnalysesSpec } from '../../src/zoo/spec.ts';
+import { compareOutputsAndHeads, type OutputAgreement } from '../compare.ts';
+import { verifyModel } from '../verify.ts';
+
+/** The job's program, parsed from the text the job carries (a worker elsewhere has no file; then `load` is refused). */
+export function jobProgram(job: Job): Program {
+  const p = job.settings.program;
+  const file = job.file ?? `${p.name}.rasp`;
+  const refuseLoad = job.file
+    ? undefined
+    : (path: string) => `${file}: a queued job's program may not load "${path}" (the worker has no file system of the submitter)`;
+  return parseProgram(p.source, { file, ...(p.output ? { output: p.output } : {}), ...(refuseLoad ? { refuseLoad } : {}) });
+}
+
+function lengthCheck(model: LoadedModel, program: Program, minLen: number, maxLen: number, samples: number, seed: number): LengthCheck {
+  const vocab = model.config.vocab.slice(1);
+  const r = verifyModel(model, program, { vocab, minLen, maxLen, samples, seed, tolerance: undefined });
+  return { minLen, maxLen, checked: r.checked, exhaustive: r.exhaustive, agreement: r.agreement };
+}
+
+function verifyFigures(model: LoadedModel, program: Program, analyses: AnalysesSpec, job: Job): VerifyFigures | undefined {
+  const v = analyses.verify;
+  if (!v) return undefined;
+  const f = job.settings.flags;
+  return {
+    trained: lengthCheck(model, program, f.minLen, f.maxLen, v.samples, f.seed),
+    beyond: v.beyond > 0 ? lengthCheck(model, program, f.maxLen + 1, f.maxLen + v.beyond, v.samples, f.seed) : null,
+  };
+}
+
+const outputs = (o: OutputAgreement): OutputsFigures => ({
+  minLen: o.minLen,
+  maxLen: o.maxLen,
+  inputs: o.inputs,
+  agreement: o.agreement,
+  compiledExact: o.aExact,
+  learnedExact: o.bExact,
+});
+
+async function compareFigures(model: LoadedModel, program: Program, analyses: AnalysesSpec, job: Job): Promise<CompareFigures | undefined> {
+  const c = analyses.compare;
+  if (!c) return undefined;
+  const f = job.settings.flags;
+  // Compiled for every length the learned model's context holds, so the comparison reaches past the training lengths too.
+  const compiled: ModelData = compile(program, { vocab: model.config.vocab.slice(1), maxLen: model.config.nCtx - 1, causal: f.arch?.causal ?? false }).model;
+  return LoadedModel.use(compiled, async (a) => {
+    const r = await compareOutputsAndHeads(a, model, program, { samples: c.samples, seed: f.seed, tolerance: f.tolerance });
+    return {
+      inRange: outputs(r.outputs.inRange),
+      outOfRange: r.outputs.outOfRange ? outputs(r.outputs.outOfRange) : null,
+      heads: r.heads.matches.map((m) => ({
+        compiled: formatHead(m.head),
+        expr: m.expr ?? null,
+        learned: m.best ? formatHead(m.best) : null,
+        similarity: m.similarity,
+        matched: m.matched,
+      })),
+    };
+  });
+}
+
+/**
+ * The trained model's loss on the trainer's own held-out set (the same seed and size): per output
+ * position, cross-entropy for categorical outputs (so its negative is the log-likelihood), squared
+ * error for numerical ones, as training measures it.
+ */
+function heldOutLoss(model: LoadedModel, program: Program, f: TrainFlags): number {
+  const examples = testExamples({ program, vocab: model.config.vocab.slice(1), minLen: f.minLen, maxLen: f.maxLen }, f.seed, f.testSize);
+  const batch = encodeBatch(model.config, examples);
+  const targets = batchTargets(model.config.output, batch);
+  try {
+    const logits = model.run(batch);
+    const loss = maskedLoss(model.config.output, logits, targets);
+    logits.dispose();
+    const v = loss.dataSync()[0];
+    loss.dispose();
+    return v;
+  } finally {
+    disposeTargets(targets);
+  }
+}
+
+export async function runJob(job: Job): Promise<JobOutcome> {
+  const t0 = performance.now();
+  const program = jobProgram(job);
+  const result = await train({ program, flags: job.settings.flags, threads: 1 });
+  const training = {
+    status: result.status,
+    steps: result.steps,
+    initialTestAcc: result.initialTestAcc,
+    trainAcc: result.trainAcc,
+    testAcc: result.testAcc,
+    testTokenAcc: result.testTokenAcc,
+    finalLoss: result.finalLoss,
+    lengthAcc: Object.fromEntries(Object.entries(result.lengthAcc).map(([k, v]) => [String(k), v])),
+  };
+  const figures: JobFigures = await LoadedModel.use(result.model, async (m) => {
+    const withLoss = { ...training, testLoss: heldOutLoss(m, program, job.settings.flags) };
+    const verify = verifyFigures(m, program, job.settings.analyses, job);
+    const compare = await compareFigures(m, program, job.settings.analyses, job);
+    return { training: withLoss, ...(verify ? { verify } : {}), ...(compare ? { compare } : {}) };
+  });
+  return { key: job.key, figures, model: serializeModel(result.model), wallS: (performance.now() - t0) / 1000, backend: tf.getBackend() };
+}

@@ -1,0 +1,240 @@
+/**
+ * A sweep spec: the YAML file `rasplab sweep` reads. Programs × sizes × training options × seeds,
+ * and the analyses each model gets. Every key is checked against the names below, which are the
+ * names of src/train's `ArchFlags` and `TrainFlags`, so a spec says `dModel` and `lr` as the
+ * trainer does; an unknown key or a list with nothing in it is refused in one line that names
+ * file:line:col (from the yaml package's node ranges).
+ *
+ * A value given as a list is a set of alternatives (the sweep takes their product), except where
+ * the value is a list itself (`vocab`, `testLengths`): there a list of lists gives alternatives.
+ */
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node, type YAMLMap } from 'yaml';
+import { UserError } from '../rasp/errors.ts';
+import type { Value } from '../rasp/values.ts';
+
+/** One value or a set of alternatives, as the spec gives it (alternatives always a list here). */
+export type Choices<T> = readonly T[];
+
+export interface ProgramEntry {
+  /** A library name or a .rasp path, relative to the spec's folder. */
+  readonly program: string;
+  readonly output?: string;
+  /** Where the entry is, for messages about it. */
+  readonly at: string;
+}
+
+export type SizeKey = 'layers' | 'heads' | 'dModel' | 'dHead' | 'dMlp' | 'attnOnly' | 'layernorm' | 'causal' | 'actFn';
+export type TrainKey =
+  | 'vocab'
+  | 'minLen'
+  | 'maxLen'
+  | 'testLengths'
+  | 'steps'
+  | 'batch'
+  | 'lr'
+  | 'weightDecay'
+  | 'warmup'
+  | 'decay'
+  | 'clipNorm'
+  | 'andMask'
+  | 'targetAcc'
+  | 'tolerance'
+  | 'testSize'
+  | 'evalEvery';
+
+export interface VerifySpec {
+  /** Also verify on this many lengths past the training maximum (the models' context is made long enough). */
+  readonly beyond: number;
+  /** Random inputs per check when the input space is larger than verify's exhaustive limit. */
+  readonly samples: number;
+}
+
+export interface CompareSpec {
+  /** Probe inputs the comparison with the compiled model runs on. */
+  readonly samples: number;
+}
+
+export interface AnalysesSpec {
+  readonly verify?: VerifySpec;
+  readonly compare?: CompareSpec;
+}
+
+export interface SweepSpec {
+  readonly file: string;
+  readonly programs: readonly ProgramEntry[];
+  /** Each size: its keys' alternatives. */
+  readonly sizes: readonly Readonly<Partial<Record<SizeKey, Choices<number | boolean | string>>>>[];
+  readonly training: Readonly<Partial<Record<TrainKey, Choices<number | string | readonly Value[]>>>>;
+  readonly seeds: readonly number[];
+  readonly analyses: AnalysesSpec;
+}
+
+const TOP_KEYS = ['programs', 'sizes', 'training', 'seeds', 'analyses'] as const;
+const PROGRAM_KEYS = ['program', 'output'] as const;
+export const SIZE_KEYS: readonly SizeKey[] = ['layers', 'heads', 'dModel', 'dHead', 'dMlp', 'attnOnly', 'layernorm', 'causal', 'actFn'];
+export const TRAIN_KEYS: readonly TrainKey[] = [
+  'vocab',
+  'minLen',
+  'maxLen',
+  'testLengths',
+  'steps',
+  'batch',
+  'lr',
+  'weightDecay',
+  'warmup',
+  'decay',
+  'clipNorm',
+  'andMask',
+  'targetAcc',
+  'tolerance',
+  'testSize',
+  'evalEvery',
+];
+const BOOLEAN_SIZE_KEYS = new Set<SizeKey>(['attnOnly', 'layernorm', 'causal']);
+const STRING_KEYS = new Set<string>(['actFn', 'decay']);
+/** Values that are lists themselves. */
+const LIST_KEYS = new Set<string>(['vocab', 'testLengths']);
+const ANALYSIS_KEYS = ['verify', 'compare'] as const;
+export const DEFAULT_VERIFY: VerifySpec = { beyond: 0, samples: 2000 };
+export const DEFAULT_COMPARE: CompareSpec = { samples: 128 };
+
+class Locator {
+  constructor(
+    readonly file: string,
+    private readonly lines: LineCounter,
+  ) {}
+  at(node: Node | null | undefined): string {
+    const offset = node?.range?.[0];
+    if (offset === undefined) return this.file;
+    const { line, col } = this.lines.linePos(offset);
+    return `${this.file}:${line}:${col}`;
+  }
+  fail(node: Node | null | undefined, msg: string): never {
+    throw new UserError(`${this.at(node)}: ${msg}`);
+  }
+}
+
+/** The map's entries as [key, value node], refusing keys not in `allowed` (with their location). */
+function entries(loc: Locator, node: Node | null, allowed: readonly string[], what: string): Map<string, { key: Node; value: Node | null }> {
+  if (!isMap(node)) loc.fail(node, `${what} must be a mapping of ${allowed.join(', ')}`);
+  const out = new Map<string, { key: Node; value: Node | null }>();
+  for (const pair of (node as YAMLMap).items) {
+    const key = pair.key as Node;
+    const name = isScalar(key) ? String(key.value) : '?';
+    if (!allowed.includes(name)) loc.fail(key, `unknown key '${name}' in ${what} (known: ${allowed.join(', ')})`);
+    if (out.has(name)) loc.fail(key, `'${name}' is given twice in ${what}`);
+    out.set(name, { key, value: pair.value as Node | null });
+  }
+  return out;
+}
+
+function scalarOf(loc: Locator, node: Node | null, name: string, kind: 'number' | 'boolean' | 'string' | 'token'): number | boolean | string {
+  if (!isScalar(node)) loc.fail(node, `'${name}' must be a ${kind === 'token' ? 'token' : kind}`);
+  const v = node.value;
+  if (kind === 'token' ? typeof v !== 'string' && typeof v !== 'number' : typeof v !== kind)
+    loc.fail(node, `'${name}' must be a ${kind}, got ${JSON.stringify(v)}`);
+  return v as number | boolean | string;
+}
+
+/** A list that must hold something: an empty one leaves the sweep with no jobs. */
+function nonEmptySeq(loc: Locator, node: Node | null, name: string): Node[] {
+  if (!isSeq(node)) loc.fail(node, `'${name}' must be a list`);
+  if (node.items.length === 0) loc.fail(node, `'${name}' is an empty list: the sweep would have no jobs`);
+  return node.items as Node[];
+}
+
+/** A key's alternatives: a list of them, or one value. */
+function choices(loc: Locator, node: Node | null, name: string, kind: 'number' | 'boolean' | 'string'): (number | boolean | string | Value[])[] {
+  const one = (n: Node | null) =>
+    LIST_KEYS.has(name)
+      ? nonEmptySeq(loc, n, name).map((t) => scalarOf(loc, t, `${name}' entries`, name === 'vocab' ? 'token' : 'number') as Value)
+      : scalarOf(loc, n, name, kind);
+  if (!isSeq(node)) return [one(node)];
+  const items = nonEmptySeq(loc, node, name);
+  if (LIST_KEYS.has(name) && !items.some((i) => isSeq(i))) return [one(node)];
+  return items.map(one);
+}
+
+function kindOf(name: string): 'number' | 'boolean' | 'string' {
+  return BOOLEAN_SIZE_KEYS.has(name as SizeKey) ? 'boolean' : STRING_KEYS.has(name) ? 'string' : 'number';
+}
+
+function positiveIntOf(loc: Locator, node: Node | null, name: string, zeroOk = false): number {
+  const v = scalarOf(loc, node, name, 'number') as number;
+  if (!Number.isInteger(v) || v < (zeroOk ? 0 : 1)) loc.fail(node, `'${name}' must be a ${zeroOk ? 'non-negative' : 'positive'} integer, got ${v}`);
+  return v;
+}
+
+function readAnalyses(loc: Locator, node: Node | null): AnalysesSpec {
+  const keys = entries(loc, node, ANALYSIS_KEYS, 'analyses');
+  const out: { verify?: VerifySpec; compare?: CompareSpec } = {};
+  const options = (n: Node | null, allowed: readonly string[], what: string) =>
+    n === null || (isScalar(n) && n.value === null) ? new Map() : entries(loc, n, allowed, what);
+  if (keys.has('verify')) {
+    const v = options(keys.get('verify')!.value, ['beyond', 'samples'], 'analyses.verify');
+    out.verify = {
+      beyond: v.has('beyond') ? positiveIntOf(loc, v.get('beyond')!.value, 'beyond', true) : DEFAULT_VERIFY.beyond,
+      samples: v.has('samples') ? positiveIntOf(loc, v.get('samples')!.value, 'samples') : DEFAULT_VERIFY.samples,
+    };
+  }
+  if (keys.has('compare')) {
+    const c = options(keys.get('compare')!.value, ['samples'], 'analyses.compare');
+    out.compare = { samples: c.has('samples') ? positiveIntOf(loc, c.get('samples')!.value, 'samples') : DEFAULT_COMPARE.samples };
+  }
+  return out;
+}
+
+/** Parses and checks a spec's text; `file` names it in messages. */
+export function parseSweepSpec(text: string, file: string): SweepSpec {
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: false });
+  const loc = new Locator(file, lines);
+  const err = doc.errors[0];
+  if (err) {
+    const pos = err.linePos?.[0];
+    throw new UserError(`${file}${pos ? `:${pos.line}:${pos.col}` : ''}: ${err.message.split('\n')[0]}`);
+  }
+  const top = entries(loc, doc.contents as Node | null, TOP_KEYS, 'the sweep spec');
+  for (const need of ['programs', 'sizes'] as const) if (!top.has(need)) loc.fail(doc.contents as Node, `the sweep spec has no '${need}'`);
+
+  const programs = nonEmptySeq(loc, top.get('programs')!.value, 'programs').map((n): ProgramEntry => {
+    if (isScalar(n)) return { program: String(scalarOf(loc, n, 'programs entries', 'string')), at: loc.at(n) };
+    const p = entries(loc, n, PROGRAM_KEYS, 'a programs entry');
+    if (!p.has('program')) loc.fail(n, "a programs entry needs 'program' (a library name or a .rasp file)");
+    const output = p.get('output');
+    return {
+      program: String(scalarOf(loc, p.get('program')!.value, 'program', 'string')),
+      ...(output ? { output: String(scalarOf(loc, output.value, 'output', 'string')) } : {}),
+      at: loc.at(n),
+    };
+  });
+
+  const sizes = nonEmptySeq(loc, top.get('sizes')!.value, 'sizes').map((n) => {
+    const size: Partial<Record<SizeKey, (number | boolean | string)[]>> = {};
+    for (const [name, { value }] of entries(loc, n, SIZE_KEYS, 'a sizes entry'))
+      size[name as SizeKey] = choices(loc, value, name, kindOf(name)) as (number | boolean | string)[];
+    for (const need of ['layers', 'heads', 'dModel'] as const) if (!size[need]) loc.fail(n, `a sizes entry needs '${need}'`);
+    return size;
+  });
+
+  const training: Partial<Record<TrainKey, (number | string | Value[])[]>> = {};
+  if (top.has('training'))
+    for (const [name, { value }] of entries(loc, top.get('training')!.value, TRAIN_KEYS, 'training'))
+      training[name as TrainKey] = choices(loc, value, name, kindOf(name)) as (number | string | Value[])[];
+
+  const seedsNode = top.get('seeds')?.value ?? null;
+  const seeds =
+    seedsNode === null
+      ? [0]
+      : isSeq(seedsNode)
+        ? nonEmptySeq(loc, seedsNode, 'seeds').map((s) => intOf(loc, s, 'seeds entries'))
+        : [intOf(loc, seedsNode, 'seeds')];
+  const analyses = top.has('analyses') ? readAnalyses(loc, top.get('analyses')!.value) : { verify: DEFAULT_VERIFY };
+  return { file, programs, sizes, training, seeds, analyses };
+}
+
+function intOf(loc: Locator, node: Node | null, name: string): number {
+  const v = scalarOf(loc, node, name, 'number') as number;
+  if (!Number.isInteger(v)) loc.fail(node, `'${name}' must be an integer, got ${v}`);
+  return v;
+}
