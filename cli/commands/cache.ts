@@ -40,7 +40,7 @@ export function register(program: Command): void {
       "Run MODEL on one input and write every activation it names — TransformerLens's run_with_cache — as a safetensors " +
         'file: one tensor per hook point, named and laid out as in TransformerLens (blocks.0.attn.hook_pattern is ' +
         '[batch, head, query, key]), batch 1, position 0 being BOS. As in TransformerLens, every layer has the common ' +
-        'head count, d_head and d_mlp of `rasplab export --tl` (padded heads and neurons are 0, a padded head attends uniformly), ' +
+        'head count, d_head and d_mlp of the export (export --tl: padded heads and neurons are 0, a padded head attends uniformly), ' +
         'and an attention-only model has no hook_resid_mid or hook_mlp_out; --true-sizes keeps each layer at its own sizes instead. ' +
         'Masked attention scores are -inf. The input tokens are in the metadata (rasplab.tokens).',
     )

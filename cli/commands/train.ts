@@ -245,7 +245,6 @@ export function register(program: Command): void {
         'train reverse --shape-of fixtures/models/reverse.compiled.safetensors --steps 300 -o reverse.shaped.safetensors',
         'train --siit fixtures/models/reverse.compiled.safetensors --steps 10 --batch 16 --align-map fixtures/siit/reverse.align.yaml -o siit.safetensors',
         'train reverse --cbft fixtures/models/reverse.learned.len8.safetensors --min-len 1 --max-len 8 --steps 200 --lr 3e-3 -o reverse.cbft.safetensors',
-        'connect fixtures/models/reverse.learned.len8.safetensors reverse.cbft.safetensors --against fixtures/models/reverse.compiled.safetensors',
       ),
     )
     .option('--siit <compiled>', 'strict interchange intervention training against this compiled model: aligned components play its nodes’ causal roles')
