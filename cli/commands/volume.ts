@@ -62,7 +62,7 @@ export function register(program: Command): void {
       helpExamples(
         'volume fixtures/models/reverse.learned.safetensors --directions 10 --samples 100',
         'volume fixtures/models/reverse.learned.safetensors --directions 10 --samples 100 --cutoff 0.5 --normalize none --json',
-        'volume fixtures/models/reverse.learned.safetensors --directions 100 --samples 100 --checkpoint volume.ckpt.json',
+        'volume fixtures/models/reverse.learned.safetensors --directions 20 --samples 50 --checkpoint volume.ckpt.json',
       ),
     )
     .action(async (spec: string, flags: VolumeFlags, c: Command) => {
