@@ -70,33 +70,37 @@ describe('every --help example runs as written', () => {
     tmp.cleanup();
   });
 
-  it.each([['(root)'], ...names.map((n) => [n])])('%s', async (name) => {
-    const help = await helpOf(...(name === '(root)' ? [] : [name]));
-    expect(help, 'a command to type, quoted in the text, in the form that runs').not.toMatch(/`rasplab /);
-    const examples = examplesOf(help);
-    expect(examples.length, 'examples').toBeGreaterThan(0);
-    for (const example of examples) {
-      expect(example, 'the form an npm install can run').toMatch(/^npx rasplab /);
-      const argv = shellWords(example).slice(2);
-      const stop = TRAINS.has(argv[0]) ? ctrlCOnceTraining() : undefined;
-      const r = await cli(...argv);
-      stop?.();
-      if (argv[0] === 'tui') {
-        expect(r.err, example).toMatch(/^rasplab: the terminal UI needs an interactive terminal/);
-        continue;
+  it.each([['(root)'], ...names.map((n) => [n])])(
+    '%s',
+    async (name) => {
+      const help = await helpOf(...(name === '(root)' ? [] : [name]));
+      expect(help, 'a command to type, quoted in the text, in the form that runs').not.toMatch(/`rasplab /);
+      const examples = examplesOf(help);
+      expect(examples.length, 'examples').toBeGreaterThan(0);
+      for (const example of examples) {
+        expect(example, 'the form an npm install can run').toMatch(/^npx rasplab /);
+        const argv = shellWords(example).slice(2);
+        const stop = TRAINS.has(argv[0]) ? ctrlCOnceTraining() : undefined;
+        const r = await cli(...argv);
+        stop?.();
+        if (argv[0] === 'tui') {
+          expect(r.err, example).toMatch(/^rasplab: the terminal UI needs an interactive terminal/);
+          continue;
+        }
+        if (QUEUE_WORKERS.has(argv[0])) {
+          expect(r.code, example).toBe(2);
+          expect(r.err, example).toMatch(/^rasplab: cannot (reach|use) Redis at redis:\/\/\S+: .+\n$/);
+          continue;
+        }
+        if (TRAINS.has(argv[0]) && r.code === 130) {
+          expect(r.err, example).toMatch(/interrupted at step \d+/);
+          continue;
+        }
+        // verify and check exit 1 when the model fails what they check: they ran.
+        const ran = r.code === 0 || (CHECKS.has(argv[0]) && r.code === 1 && !/\n\s+at /.test(r.err));
+        expect(ran, `${example}: exit ${r.code}\n${r.err}`).toBe(true);
       }
-      if (QUEUE_WORKERS.has(argv[0])) {
-        expect(r.code, example).toBe(2);
-        expect(r.err, example).toMatch(/^rasplab: cannot (reach|use) Redis at redis:\/\/\S+: .+\n$/);
-        continue;
-      }
-      if (TRAINS.has(argv[0]) && r.code === 130) {
-        expect(r.err, example).toMatch(/interrupted at step \d+/);
-        continue;
-      }
-      // verify and check exit 1 when the model fails what they check: they ran.
-      const ran = r.code === 0 || (CHECKS.has(argv[0]) && r.code === 1 && !/\n\s+at /.test(r.err));
-      expect(ran, `${example}: exit ${r.code}\n${r.err}`).toBe(true);
-    }
-  });
+    },
+    240_000,
+  ); // every example of one command, one after another: the report's take half a minute on their own
 });
