@@ -1,0 +1,174 @@
+/**
+ * `rasplab landscape EXPERIMENT MODELS…`: the loss-landscape experiments, each one command that
+ * prints a table (--json the probe's data) and, with --html/--svg, writes its figure on a report
+ * page. `volumes`: compiled vs learned minima (probes/landscape/minimaVolumes.ts).
+ */
+import { basename } from 'node:path';
+import { Command, Option } from 'commander';
+import { UserError } from '../../src/rasp/errors.ts';
+import type { ModelData } from '../../src/model/types.ts';
+import { formatJson } from '../format/json.ts';
+import { ioOf, println, type CliIo } from '../format/output.ts';
+import { renderTable } from '../format/table.ts';
+import { helpExamples } from '../format/invocation.ts';
+import { parseNonNegativeInt, parsePositiveInt, parsePositiveNumber } from '../options.ts';
+import { addProbeOptions, loadModelArg, programOf, type ProbeFlags } from '../probeContext.ts';
+import type { Program } from '../../src/rasp/program.ts';
+import type { ProbeSet, ProbeTask } from '../../probes/probeSet.ts';
+import { esc, type Figure } from '../report/svg.ts';
+
+interface PageFlags extends ProbeFlags {
+  readonly html?: string;
+  readonly svg?: string;
+}
+
+interface VolumesFlags extends PageFlags {
+  readonly directions: number;
+  readonly rise: number;
+  readonly bisections: number;
+}
+
+/** What the experiments call a model: its file name without `.safetensors`. */
+export const modelName = (spec: string): string => basename(spec).replace(/\.safetensors$/, '');
+
+const num = (x: number) => (Math.abs(x) >= 1e4 || (Math.abs(x) < 1e-3 && x !== 0) ? x.toExponential(3) : x.toFixed(4));
+
+function parseDirections(text: string): number {
+  if (/^\s*0+\s*$/.test(text)) throw new UserError('--directions must be at least 1, got 0');
+  return parsePositiveInt('--directions')(text);
+}
+
+function parseBisections(text: string): number {
+  const n = parseNonNegativeInt('--bisections')(text);
+  if (n > 50) throw new UserError(`--bisections must be at most 50 (a float32 radius has 24 bits), got ${n}`);
+  return n;
+}
+
+interface Loaded {
+  readonly io: CliIo;
+  readonly models: { readonly spec: string; readonly name: string; readonly model: ModelData }[];
+  readonly program: Program;
+  readonly task: ProbeTask;
+  readonly set: ProbeSet;
+  readonly note: string | null;
+}
+
+/** The models, their program (the first model's, or --program) and the probe inputs all of them take. */
+async function loadAll(specs: readonly string[], flags: ProbeFlags, c: Command): Promise<Loaded> {
+  const io = ioOf(c);
+  const data = await Promise.all(specs.map((s) => loadModelArg(s, flags)));
+  const names = specs.map(modelName);
+  const dup = names.find((n, i) => names.indexOf(n) !== i);
+  if (dup !== undefined) throw new UserError(`two models are both called '${dup}' (the experiments name models by file name): give each its own file name`);
+  const program = await programOf(data[0], specs[0], flags.program);
+  const { selectBackend } = await import('../../src/model/backend.ts');
+  const backend = await selectBackend(flags.backend);
+  const { sharedTask } = await import('../sharedTask.ts');
+  const { makeProbeSet, modelTask } = await import('../../probes/probeSet.ts');
+  const { task, note } = data.length > 1 ? sharedTask(specs.map((spec, i) => ({ spec, data: data[i] }))) : { task: modelTask(data[0]), note: null };
+  const set = makeProbeSet(program, { ...task, n: flags.samples, seed: flags.seed });
+  if (set.inputs.length === 0) throw new UserError(`program '${program.name}' accepts none of the models' inputs`);
+  if (!flags.json) io.err(`backend: ${backend}; ${set.inputs.length} inputs${set.exhaustive ? ' (all)' : ` (seed ${flags.seed})`}\n`);
+  return { io, models: specs.map((spec, i) => ({ spec, name: names[i], model: data[i] })), program, task, set, note };
+}
+
+/** --html FILE and --svg DIR: where an experiment's page and figures go. */
+function addPageOptions(cmd: Command): Command {
+  return cmd
+    .addOption(new Option('--html <file>', 'write the figure and the table on a self-contained HTML page'))
+    .addOption(new Option('--svg <dir>', 'write the figure as an .svg file into this folder'));
+}
+
+async function writePage(flags: PageFlags, io: CliIo, page: { title: string; lede: string; tables: string[]; figures: Figure[] }): Promise<void> {
+  if (flags.html === undefined && flags.svg === undefined) return;
+  const { writeExperiment } = await import('../report/write.ts');
+  const w = writeExperiment(page, { html: flags.html, svgDir: flags.svg });
+  if (flags.json) return;
+  if (w.html) println(io.out, `report → ${w.html} (${w.figures} figure${w.figures === 1 ? '' : 's'})`);
+  if (w.svgFiles.length) println(io.out, `figures → ${w.svgFiles.length} .svg file${w.svgFiles.length === 1 ? '' : 's'} in ${flags.svg}`);
+}
+
+const VOLUMES_EXAMPLES = [
+  'landscape volumes fixtures/models/reverse.compiled.safetensors fixtures/models/reverse.learned.safetensors ' +
+    'fixtures/models/reverse.learned.seed1.safetensors ' +
+    '--directions 5 --samples 50 --html volumes.html',
+];
+
+function registerVolumes(parent: Command): void {
+  const cmd = parent
+    .command('volumes')
+    .summary('the volume of compiled vs learned minima: radius distributions side by side')
+    .description(
+      'Measure each model’s radii (as `npx rasplab volume` does, filter-normalised) on the same probe inputs (what every model takes), along directions ' +
+        'drawn from the same seed, to the same rise above each model’s own loss, and print them side by side with the log-volumes. ' +
+        'Compare radii across models: each log-volume is taken in its own model’s dimension D, which differs between a compiled and a learned shape.',
+    )
+    .argument('<models...>', 'model files (e.g. a compiled model and learned models of the same program)')
+    .addOption(new Option('--directions <n>', 'random directions per model').argParser(parseDirections).default(10))
+    .addOption(new Option('--rise <d>', 'each model’s cutoff is its own loss plus d').argParser(parsePositiveNumber('--rise')).default(0.1))
+    .addOption(new Option('--bisections <n>', 'bisection steps once a radius is bracketed').argParser(parseBisections).default(8));
+  addPageOptions(addProbeOptions(cmd))
+    .addHelpText('after', helpExamples(...VOLUMES_EXAMPLES))
+    .action(async (specs: string[], flags: VolumesFlags, c: Command) => {
+      const ctx = await loadAll(specs, flags, c);
+      const { minimaVolumes } = await import('../../probes/landscape/minimaVolumes.ts');
+      const r = await minimaVolumes(ctx.models, ctx.set, {
+        directions: flags.directions,
+        seed: flags.seed,
+        rise: flags.rise,
+        bisections: flags.bisections,
+        tolerance: flags.tolerance,
+        onDirection: flags.json
+          ? undefined
+          : (k, done, total, radius) => ctx.io.err(`${ctx.models[k].name}: direction ${done}/${total}, radius ${num(radius)}\n`),
+      });
+      const head = ['model', 'origin', 'D', 'own loss', 'mean radius', '± sd', 'median', 'min', 'max', 'capped', `÷ ${r.models[0].name}`, 'log-volume'];
+      const rows = r.models.map((m) => [
+        m.name,
+        m.origin,
+        m.dimension,
+        num(m.minimumLoss),
+        num(m.radius.mean),
+        num(m.radius.sd),
+        num(m.radius.median),
+        num(m.radius.min),
+        num(m.radius.max),
+        m.capped,
+        m.relativeRadius.toPrecision(3),
+        `${num(m.logVolume.estimate)} ± ${num(m.logVolume.spread)}`,
+      ]);
+      const { minimaVolumesFigure } = await import('../report/figures/experiments.ts');
+      const { htmlTable } = await import('../report/tables.ts');
+      const lede =
+        `Program <b>${esc(ctx.program.name)}</b>, ${r.models.length} models (${esc(specs.map(modelName).join(', '))}): ` +
+        `${r.inputs} probe inputs, ${r.directions} directions (seed ${r.seed}), rise ${r.rise}.`;
+      const page = {
+        title: `${ctx.program.name}: volume of compiled vs learned minima`,
+        lede,
+        tables: [htmlTable('Radii (filter-normalised) and log-volumes', head, rows)],
+        figures: [minimaVolumesFigure(r)],
+      };
+      if (flags.json) {
+        await writePage(flags, ctx.io, page);
+        return void ctx.io.out(formatJson({ files: specs, ...r, note: ctx.note }));
+      }
+      const out = ctx.io.out;
+      if (ctx.note) println(out, `note: ${ctx.note}`);
+      println(out, `${r.directions} directions (seed ${r.seed}), filter-normalised; each cutoff the model's own loss + ${r.rise}; ${r.inputs} probe inputs`);
+      out(renderTable({ head, rows }));
+      println(out, 'radii compare across shapes; a log-volume is in its own model’s D');
+      await writePage(flags, ctx.io, page);
+    });
+}
+
+export function register(program: Command): void {
+  const cmd = program
+    .command('landscape')
+    .summary('loss-landscape experiments: volumes of compiled vs learned minima')
+    .description(
+      'Experiments on the loss landscape, each one command with a table (--json: the data) and, with --html FILE or --svg DIR, its figure. ' +
+        '`volumes M…`: radius distributions and log-volumes of several models on the same inputs and directions.',
+    )
+    .addHelpText('after', helpExamples(...VOLUMES_EXAMPLES));
+  registerVolumes(cmd);
+}
