@@ -4,9 +4,12 @@
  * seeds and between a model and its fine-tuned self; mean radius and barrier against exact match
  * beyond the training lengths.
  */
+import { format } from 'd3';
 import type { MinimaVolumes } from '../../../probes/landscape/minimaVolumes.ts';
+import type { TunedBarriers } from '../../../probes/landscape/tunedBarriers.ts';
+import { linePanel, type Series } from '../lineChart.ts';
 import { legend } from '../legend.ts';
-import { modelColor, modelStroke, MUTED } from '../palette.ts';
+import { modelColor, modelStroke, MUTED, seriesColor } from '../palette.ts';
 import { label, svgDocument, type Figure } from '../svg.ts';
 import { radiusPanel } from './landscape.ts';
 
@@ -44,6 +47,59 @@ export function minimaVolumesFigure(r: MinimaVolumes): Figure {
       height: PANEL.top + PANEL.height + 8,
       title,
       description: `Radius distributions of ${r.models.map((m) => m.name).join(', ')}.`,
+      body,
+    }),
+  };
+}
+
+/** The loss and exact match along A–B, A–T and B–T (the first probe set's: the training lengths). */
+export function tunedBarriersFigure(r: TunedBarriers): Figure {
+  const title = 'Barrier between seeds vs between a model and its fine-tuned self';
+  const paths = r.pairs.map((p, k) => ({ name: `${p.from} – ${p.to}`, kind: p.kind, set: p.sets[0], color: seriesColor(k) }));
+  const series = (f: (q: { loss: number; exactMatch: number }) => number): Series[] =>
+    paths.map((p) => ({ name: p.name, color: p.color, points: p.set.path.map((q) => [q.t, f(q)] as const) }));
+  const maxLoss = Math.max(1e-6, ...paths.flatMap((p) => p.set.path.map((q) => q.loss)));
+  // Below a legend of one entry per row.
+  const top = 56 + 16 * paths.length;
+  const t = { domain: [0, 1] as const, title: 't (0: the first model, 1: the second, aligned)' };
+  const panels = [
+    linePanel(
+      {
+        title: `loss on ${paths[0].set.name === 'trained' ? 'the training lengths' : paths[0].set.name}`,
+        x: t,
+        y: { domain: [0, maxLoss * 1.05], title: 'loss', format: format('.2f') },
+        series: series((q) => q.loss),
+      },
+      16,
+      top,
+      PANEL.width,
+      PANEL.height,
+    ),
+    linePanel(
+      { title: 'exact match', x: t, y: { domain: [0, 1], title: 'exact match', format: format('.0%') }, series: series((q) => q.exactMatch) },
+      16 + PANEL.width,
+      top,
+      PANEL.width,
+      PANEL.height,
+    ),
+  ];
+  const body =
+    label(16, 20, title, { 'font-size': 14, 'font-weight': 700 }) +
+    label(16, 38, `straight lines, each second end aligned to its first; ${r.points} points`, { fill: MUTED }) +
+    // One entry per row: the names are long.
+    paths.map((p, k) => legend([{ name: `${p.name} (${p.kind}; barrier ${p.set.barrier.loss.toFixed(3)})`, color: p.color }], 16, 56 + 16 * k)).join('') +
+    panels.join('');
+  return {
+    id: 'tuned-barriers',
+    title,
+    caption:
+      'Loss and exact match at evenly spaced points on the straight line between two seeds (A–B), between A and A fine-tuned (A–T), and between B and ' +
+      'A fine-tuned (B–T), the second end permuted to match the first (rasplab connect). The barrier is the highest loss minus the ends’ mean.',
+    svg: svgDocument({
+      width: 32 + 2 * PANEL.width,
+      height: top + PANEL.height + 8,
+      title,
+      description: `Loss along ${paths.map((p) => `${p.name} (barrier ${p.set.barrier.loss.toFixed(3)})`).join(', ')}.`,
       body,
     }),
   };
