@@ -7,6 +7,7 @@
 import { format } from 'd3';
 import type { MinimaVolumes } from '../../../probes/landscape/minimaVolumes.ts';
 import type { TunedBarriers } from '../../../probes/landscape/tunedBarriers.ts';
+import type { BeyondLengths } from '../../../probes/landscape/beyondLengths.ts';
 import { linePanel, type Series } from '../lineChart.ts';
 import { legend } from '../legend.ts';
 import { modelColor, modelStroke, MUTED, seriesColor } from '../palette.ts';
@@ -100,6 +101,86 @@ export function tunedBarriersFigure(r: TunedBarriers): Figure {
       height: top + PANEL.height + 8,
       title,
       description: `Loss along ${paths.map((p) => `${p.name} (barrier ${p.set.barrier.loss.toFixed(3)})`).join(', ')}.`,
+      body,
+    }),
+  };
+}
+
+/**
+ * Accuracy beyond the training lengths against mean radius and against the barrier to the reference, one point per model:
+ * exact match in the top row, token accuracy (which still varies when no model gets a whole longer input right) below.
+ */
+export function beyondLengthsFigure(r: BeyondLengths): Figure {
+  const title = 'Volume and barrier against accuracy beyond the training lengths';
+  const colors = r.models.map((_, k) => modelColor(k));
+  const lengths = r.models[0].beyond.map((b) => b.name).join(', ');
+  type M = BeyondLengths['models'][number];
+  const span = (xs: number[]): [number, number] => {
+    const [lo, hi] = [Math.min(...xs), Math.max(...xs)];
+    const pad = Math.max(1e-6, (hi - lo) * 0.1, Math.abs(hi) * 0.05);
+    return [Math.max(0, lo - pad), hi + pad];
+  };
+  const metrics = [
+    { name: 'exact match', y: (m: M) => m.exactBeyond, rho: r.correlation },
+    { name: 'token accuracy', y: (m: M) => m.tokenBeyond, rho: r.tokenCorrelation },
+  ];
+  const measures = [
+    { name: 'mean radius', title: 'mean radius (filter-normalised)', x: (m: M) => m.meanRadius, rho: 'radius' as const, format: format('.2~g') },
+    ...(r.reference !== null
+      ? [
+          {
+            name: `barrier to ${r.reference}`,
+            title: `loss barrier of the line from ${r.reference}`,
+            x: (m: M) => m.barrier!,
+            rho: 'barrier' as const,
+            format: format('.2~f'),
+          },
+        ]
+      : []),
+  ];
+  const top = 56 + 16 * r.models.length;
+  const panels = metrics.flatMap((metric, row) =>
+    measures.map((measure, col) =>
+      linePanel(
+        {
+          title: `${metric.name} beyond vs ${measure.name} (ρ ${metric.rho[measure.rho] === null ? '–' : metric.rho[measure.rho]!.toFixed(2)})`,
+          x: { domain: span(r.models.map(measure.x)), title: measure.title, format: measure.format },
+          y: { domain: [0, 1], title: `${metric.name} beyond (mean)`, format: format('.0%') },
+          series: r.models.map((m, k): Series => ({ name: m.name, color: colors[k], points: [[measure.x(m), metric.y(m)] as const] })),
+        },
+        16 + col * PANEL.width,
+        top + row * PANEL.height,
+        PANEL.width,
+        PANEL.height,
+      ),
+    ),
+  );
+  const body =
+    label(16, 20, title, { 'font-size': 14, 'font-weight': 700 }) +
+    label(16, 38, `accuracy on ${lengths}; radii on the training lengths (${r.directions} directions, seed ${r.seed}, rise ${r.rise})`, { fill: MUTED }) +
+    r.models
+      .map((m, k) => {
+        const text = `${m.name}: radius ${m.meanRadius.toPrecision(3)}${m.barrier === null ? '' : `, barrier ${m.barrier.toFixed(3)}`}`;
+        return legend(
+          [{ name: `${text}, beyond ${format('.1%')(m.exactBeyond)} exact, ${format('.1%')(m.tokenBeyond)} tokens`, color: colors[k] }],
+          16,
+          56 + 16 * k,
+        );
+      })
+      .join('') +
+    panels.join('');
+  return {
+    id: 'beyond-lengths',
+    title,
+    caption:
+      'One point per model: the mean exact match (top) and token accuracy (bottom) on lengths beyond those it was trained on, against its mean radius ' +
+      'along random directions (rasplab volume, on the training lengths) and against the loss barrier of the straight line from the reference model ' +
+      '(rasplab connect, aligned). ρ is Spearman’s rank correlation across the models.',
+    svg: svgDocument({
+      width: 32 + measures.length * PANEL.width,
+      height: top + metrics.length * PANEL.height + 8,
+      title,
+      description: `Accuracy beyond against mean radius${r.reference !== null ? ' and barrier' : ''} for ${r.models.map((m) => m.name).join(', ')}.`,
       body,
     }),
   };
