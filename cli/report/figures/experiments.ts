@@ -14,26 +14,36 @@ import { modelColor, modelStroke, MUTED, seriesColor } from '../palette.ts';
 import { label, svgDocument, type Figure } from '../svg.ts';
 import { radiusPanel } from './landscape.ts';
 
-const PANEL = { width: 480, height: 280, top: 60 };
+const PANEL = { width: 480, height: 280 };
 
 export function minimaVolumesFigure(r: MinimaVolumes): Figure {
   const colors = r.models.map((_, k) => modelColor(k));
   const title = 'Volume of compiled vs learned minima';
+  const all = r.models.flatMap((m) => m.radii);
+  // A compiled minimum's radii can be a hundredth of a learned one's: then the radius axis is logarithmic.
+  const log = Math.min(...all) > 0 && Math.max(...all) / Math.min(...all) > 20;
+  const top = 56 + 16 * r.models.length;
   const body =
     label(16, 20, title, { 'font-size': 14, 'font-weight': 700 }) +
     label(16, 38, `${r.directions} directions (seed ${r.seed}), each model's cutoff its own loss + ${r.rise}, ${r.inputs} probe inputs`, { fill: MUTED }) +
-    legend(
-      r.models.map((m, k) => ({ name: `${m.name} (D = ${m.dimension})`, color: colors[k], ...modelStroke(k, r.models.length) })),
-      16,
-      PANEL.top - 6,
-    ) +
+    // One entry per row: the names are long.
+    r.models
+      .map((m, k) =>
+        legend(
+          [{ name: `${m.name} (D = ${m.dimension}; mean radius ${m.radius.mean.toPrecision(3)})`, color: colors[k], ...modelStroke(k, r.models.length) }],
+          16,
+          56 + 16 * k,
+        ),
+      )
+      .join('') +
     radiusPanel(
       r.models.map((m) => ({ name: m.name, radii: m.radii })),
       colors,
       16,
-      PANEL.top,
+      top,
       PANEL.width,
       PANEL.height,
+      { log },
     );
   return {
     id: 'minima-volumes',
@@ -42,10 +52,10 @@ export function minimaVolumesFigure(r: MinimaVolumes): Figure {
       'Along each seeded random direction (filter-normalised, the same directions seed for every model), the radius where the loss on the same probe inputs ' +
       'first rises the given amount above the model’s own; a curve further right is a wider minimum. ' +
       'Radii compare across shapes; log-volumes do not (each is ' +
-      'taken in its own model’s dimension D).',
+      `taken in its own model’s dimension D).${log ? ' The radius axis is logarithmic.' : ''}`,
     svg: svgDocument({
       width: 32 + PANEL.width,
-      height: PANEL.top + PANEL.height + 8,
+      height: top + PANEL.height + 8,
       title,
       description: `Radius distributions of ${r.models.map((m) => m.name).join(', ')}.`,
       body,

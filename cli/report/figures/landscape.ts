@@ -19,7 +19,10 @@ export function survival(radii: readonly number[]): [number, number][] {
   return sorted.map((r, i) => [r, (sorted.length - i) / sorted.length]);
 }
 
-/** Each model's radii as the share of directions whose loss stays under the cutoff at least that far (one curve per model). */
+/**
+ * Each model's radii as the share of directions whose loss stays under the cutoff at least that far (one curve per model); with
+ * `log`, on a log axis (radii of very different sizes).
+ */
 export function radiusPanel(
   volumes: readonly { readonly name: string; readonly radii: readonly number[] }[],
   colors: readonly string[],
@@ -27,14 +30,18 @@ export function radiusPanel(
   y: number,
   width: number,
   height: number,
+  opts: { readonly log?: boolean } = {},
 ): string {
   const all = volumes.flatMap((v) => v.radii);
+  const [lo, hi] = [Math.min(...all), Math.max(1e-6, ...all)];
   const series: Series[] = volumes.map((v, k) => ({ name: v.name, color: colors[k], ...modelStroke(k, volumes.length), points: survival(v.radii) }));
   const directions = Math.max(...volumes.map((v) => v.radii.length));
   return linePanel(
     {
       title: `radius at which the loss first exceeds its cutoff (${directions} directions)`,
-      x: { domain: [0, Math.max(1e-6, ...all) * 1.05], title: 'radius (filter-normalised)', format: format('.2~g') },
+      x: opts.log
+        ? { domain: [lo / 1.2, hi * 1.2], title: 'radius (filter-normalised, log scale)', format: format('.1~e'), log: true }
+        : { domain: [0, hi * 1.05], title: 'radius (filter-normalised)', format: format('.2~g') },
       y: { domain: [0, 1], title: 'share of directions at least this far', format: pct },
       series,
     },

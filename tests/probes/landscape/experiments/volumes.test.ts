@@ -47,6 +47,8 @@ describe('landscape volumes: compiled vs learned minima', () => {
     expect(f.svg).toMatch(/data-series="compiled"/);
     expect(f.svg).toMatch(/data-series="learned"/);
     expect(f.svg).toMatch(/D = 10230/);
+    // Radii a hundredth of the others': a log axis.
+    expect(f.caption).toMatch(/logarithmic/);
   });
 
   it('prints a table, --json the data, and --html a page with the figure', async () => {
