@@ -299,9 +299,9 @@ function registerLengths(parent: Command): void {
         const { checkSameShape } = await import('../../probes/landscape/weightSpace.ts');
         for (const m of models) checkSameShape(reference.model, m.model, [reference.spec, m.spec]);
       }
-      const beyond = (await namedSets(ctx, flags.testLengths, flags)).slice(1);
+      const [trained, ...beyond] = await namedSets(ctx, flags.testLengths, flags);
       const { beyondLengths } = await import('../../probes/landscape/beyondLengths.ts');
-      const r = await beyondLengths(models, ctx.set, beyond, reference, {
+      const r = await beyondLengths(models, trained, beyond, reference, {
         directions: flags.directions,
         seed: flags.seed,
         rise: flags.rise,

@@ -8,7 +8,6 @@
  */
 import { LoadedModel } from '../../src/model/loadedModel.ts';
 import { scoreModel } from '../scoreRuns.ts';
-import type { ProbeSet } from '../probeSet.ts';
 import { connectModels, type NamedSet } from './connect.ts';
 import { minimaVolumes, type NamedModelData } from './minimaVolumes.ts';
 
@@ -88,21 +87,21 @@ export function spearman(xs: readonly number[], ys: readonly number[]): number |
 
 export async function beyondLengths(
   models: readonly NamedModelData[],
-  trained: ProbeSet,
+  trained: NamedSet,
   beyond: readonly NamedSet[],
   reference: NamedModelData | null,
   opts: BeyondLengthsOptions,
 ): Promise<BeyondLengths> {
   if (beyond.length === 0) throw new Error('beyondLengths needs at least one set of other lengths');
   opts.onStage?.(`radii along ${opts.directions} directions`);
-  const v = await minimaVolumes(models, trained, opts);
+  const v = await minimaVolumes(models, trained.set, opts);
   const out: ModelBeyond[] = [];
   for (let k = 0; k < models.length; k++) {
     const m = models[k];
     let barrier: number | null = null;
     if (reference) {
       opts.onStage?.(`${m.name}: the line from ${reference.name}`);
-      const c = await connectModels(reference.model, m.model, [{ name: 'trained', minLen: 0, maxLen: 0, set: trained }], {
+      const c = await connectModels(reference.model, m.model, [trained], {
         points: opts.points,
         tolerance: opts.tolerance,
       });
@@ -146,7 +145,7 @@ export async function beyondLengths(
     seed: opts.seed,
     directions: opts.directions,
     rise: opts.rise,
-    inputs: trained.inputs.length,
+    inputs: trained.set.inputs.length,
     reference: reference?.name ?? null,
     models: out,
     correlation: against(out.map((m) => m.exactBeyond)),

@@ -19,7 +19,7 @@ const B = 'fixtures/models/reverse.learned.seed1.safetensors';
 const LEN8 = 'fixtures/models/reverse.learned.len8.safetensors';
 const [a, b, len8] = [A, B, LEN8].map((f) => loadModel(f));
 const task = commonTask([a, b, len8]);
-const trained = makeProbeSet(reverse(), { ...task, n: 12, seed: 0 });
+const trained = { name: 'trained', minLen: task.minLen, maxLen: task.maxLen, set: makeProbeSet(reverse(), { ...task, n: 12, seed: 0 }) };
 const beyond = [9, 10].map((len) => ({
   name: `length ${len}`,
   minLen: len,
@@ -46,7 +46,7 @@ describe('landscape lengths: volume and barrier against accuracy beyond the trai
       { name: 'len8', model: len8 },
     ];
     const r = await beyondLengths(models, trained, beyond, models[0], opts);
-    const v = await minimaVolumes(models, trained, opts);
+    const v = await minimaVolumes(models, trained.set, opts);
     expect(r.models.map((m) => m.radii)).toEqual(v.models.map((m) => m.radii));
     expect(r.models[0].barrier).toBe(0);
     expect(r.models[1].barrier).toBeGreaterThan(0.5);
