@@ -16,6 +16,7 @@ import { register as registerAttention } from './commands/attention.ts';
 import { register as registerCompare } from './commands/compare.ts';
 import { register as registerConnect } from './commands/connect.ts';
 import { register as registerVolume } from './commands/volume.ts';
+import { register as registerLandscape } from './commands/landscape.ts';
 import { register as registerNeurons } from './commands/neurons.ts';
 import { register as registerPatch } from './commands/patch.ts';
 import { register as registerIntervene } from './commands/intervene.ts';
@@ -91,6 +92,7 @@ export function buildProgram(io: CliIo = processIo): Command {
   registerCompare(program);
   registerConnect(program);
   registerVolume(program);
+  registerLandscape(program);
   registerNeurons(program);
   registerPatch(program);
   registerIntervene(program);

@@ -14,7 +14,9 @@ import { renderTable } from '../format/table.ts';
 import { pct } from '../format/percent.ts';
 import { helpExamples } from '../format/invocation.ts';
 import { parsePositiveInt, parsePositiveNumber } from '../options.ts';
-import type { SetPath } from '../../probes/landscape/connect.ts';
+import type { NamedSet, SetPath } from '../../probes/landscape/connect.ts';
+import type { ProbeSet, ProbeTask } from '../../probes/probeSet.ts';
+import type { Program } from '../../src/rasp/program.ts';
 import type { PointMechanism } from '../../probes/landscape/mechanisms.ts';
 import { resolveProgram } from '../resolveProgram.ts';
 import { openModel } from '../openModel.ts';
@@ -35,15 +37,39 @@ interface ConnectFlags extends ProbeFlags {
   readonly runs: number;
 }
 
-function parsePoints(text: string): number {
+export function parsePoints(text: string): number {
   const n = parsePositiveInt('--points')(text);
   if (n < 2) throw new UserError(`--points must be at least 2 (the two ends), got ${n}`);
   if (n > 1001) throw new UserError(`--points must be at most 1001, got ${n}`);
   return n;
 }
 
-function parseLengths(text: string): number[] {
+export function parseLengths(text: string): number[] {
   return text.split(',').map((t) => parsePositiveInt('--test-lengths entries', 'maxLen')(t.trim()));
+}
+
+/** A model takes inputs up to n_ctx − 1 tokens (one holds BOS): a longer --test-lengths entry is refused. */
+export function checkTestLengths(lengths: readonly number[] | undefined, nCtx: number): void {
+  for (const len of lengths ?? [])
+    if (len > nCtx - 1) throw new UserError(`--test-lengths ${len} is longer than the models take (n_ctx ${nCtx}: at most ${nCtx - 1})`);
+}
+
+/** The probe sets a path is scored on: the training lengths (`set`), then each of `testLengths` on its own. */
+export async function namedSets(
+  ctx: { readonly program: Program; readonly task: ProbeTask; readonly set: ProbeSet },
+  testLengths: readonly number[] | undefined,
+  flags: { readonly samples: number; readonly seed: number },
+): Promise<NamedSet[]> {
+  const { makeProbeSet } = await import('../../probes/probeSet.ts');
+  return [
+    { name: 'trained', minLen: ctx.task.minLen, maxLen: ctx.task.maxLen, set: ctx.set },
+    ...[...new Set(testLengths ?? [])].map((len) => ({
+      name: `length ${len}`,
+      minLen: len,
+      maxLen: len,
+      set: makeProbeSet(ctx.program, { vocab: ctx.task.vocab, minLen: len, maxLen: len, n: flags.samples, seed: flags.seed }),
+    })),
+  ];
 }
 
 const loss = (x: number) => x.toFixed(4);
@@ -130,24 +156,13 @@ export function register(program: Command): void {
       const b = await loadModelArg(bSpec, flags);
       const { checkSameShape } = await import('../../probes/landscape/weightSpace.ts');
       checkSameShape(a, b, [aSpec, bSpec]);
-      const capacity = a.config.nCtx - 1;
-      for (const len of flags.testLengths ?? [])
-        if (len > capacity) throw new UserError(`--test-lengths ${len} is longer than the models take (n_ctx ${a.config.nCtx}: at most ${capacity})`);
+      checkTestLengths(flags.testLengths, a.config.nCtx);
       const against = flags.against !== undefined ? await loadModelArg(flags.against, flags) : undefined;
       const { loadHypotheses } = await import('../../probes/hypotheses/fileFormat.ts');
       const hyp = flags.hypotheses !== undefined ? loadHypotheses(flags.hypotheses) : undefined;
       const ctx = await probeContext(aSpec, flags, c, { spec: bSpec, data: b });
-      const { makeProbeSet } = await import('../../probes/probeSet.ts');
       const { connectModels } = await import('../../probes/landscape/connect.ts');
-      const sets = [
-        { name: 'trained', minLen: ctx.task.minLen, maxLen: ctx.task.maxLen, set: ctx.set },
-        ...[...new Set(flags.testLengths ?? [])].map((len) => ({
-          name: `length ${len}`,
-          minLen: len,
-          maxLen: len,
-          set: makeProbeSet(ctx.program, { vocab: ctx.task.vocab, minLen: len, maxLen: len, n: flags.samples, seed: flags.seed }),
-        })),
-      ];
+      const sets = await namedSets(ctx, flags.testLengths, flags);
       const { mechanismsOnPath } = await import('../../probes/landscape/mechanisms.ts');
       let inspect: ReturnType<typeof mechanismsOnPath> | undefined;
       if (against || hyp) {

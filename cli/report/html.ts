@@ -36,35 +36,44 @@ export function reportTitle(d: ReportData): string {
   return d.models.length === 2 ? `${d.program}: ${d.models[0].name} vs ${d.models[1].name}` : `${d.program}: ${d.models[0].name} model`;
 }
 
-/** The whole page for `d`, and the figures on it (also written one by one with --svg). */
-export function renderReport(d: ReportData, figures: readonly Figure[] = reportFigures(d)): string {
-  const s = d.settings;
-  const title = reportTitle(d);
-  const lede =
-    `Program <b>${esc(d.program)}</b>, vocabulary {${esc(s.vocab.map(formatValue).join(', '))}}, lengths ${s.lengths[0]}–${s.lengths[1]}; ` +
-    `${s.inputs} probe inputs${s.exhaustive ? ' (every input)' : ` (seed ${s.seed})`}` +
-    `${s.tolerance === null ? '' : `; a numerical output is right within ${s.tolerance} of the program's`}; backend ${esc(s.backend)}.` +
-    `${s.note ? ` Note: ${esc(s.note)}.` : ''}`;
-  const sections = figures.map(figureBlock);
+/** What a page holds: its title, the line under it (HTML), tables (HTML) and figures. */
+export interface Page {
+  readonly title: string;
+  readonly lede: string;
+  readonly tables: readonly string[];
+  readonly figures: readonly Figure[];
+}
+
+/** A self-contained page: the report's, or an experiment's (cli/commands/landscape.ts). */
+export function renderPage(p: Page): string {
   return `<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>rasplab report — ${esc(title)}</title>
+<title>rasplab report — ${esc(p.title)}</title>
 <style>${CSS}</style>
 </head>
 <body>
 <main>
-<h1>rasplab report — ${esc(title)}</h1>
-<p class="lede">${lede}</p>
-<h2>Comparison</h2>
-<section class="tables">${reportTables(d).join('\n')}</section>
-<h2>Figures</h2>
-${sections.join('\n')}
-<footer>Made by <code>rasplab report</code> with the same seed and samples every time: the same models give the same page.</footer>
+<h1>rasplab report — ${esc(p.title)}</h1>
+<p class="lede">${p.lede}</p>
+${p.tables.length ? `<h2>Comparison</h2>\n<section class="tables">${p.tables.join('\n')}</section>\n` : ''}<h2>Figures</h2>
+${p.figures.map(figureBlock).join('\n')}
+<footer>Made by <code>rasplab</code> with the same seed and samples every time: the same models give the same page.</footer>
 </main>
 </body>
 </html>
 `;
+}
+
+/** The whole page for `d`, and the figures on it (also written one by one with --svg). */
+export function renderReport(d: ReportData, figures: readonly Figure[] = reportFigures(d)): string {
+  const s = d.settings;
+  const lede =
+    `Program <b>${esc(d.program)}</b>, vocabulary {${esc(s.vocab.map(formatValue).join(', '))}}, lengths ${s.lengths[0]}–${s.lengths[1]}; ` +
+    `${s.inputs} probe inputs${s.exhaustive ? ' (every input)' : ` (seed ${s.seed})`}` +
+    `${s.tolerance === null ? '' : `; a numerical output is right within ${s.tolerance} of the program's`}; backend ${esc(s.backend)}.` +
+    `${s.note ? ` Note: ${esc(s.note)}.` : ''}`;
+  return renderPage({ title: reportTitle(d), lede, tables: reportTables(d), figures });
 }

@@ -25,6 +25,8 @@ export interface LinePanel {
     readonly title: string;
     readonly ticks?: readonly { value: number; text: string }[];
     readonly format?: (x: number) => string;
+    /** A log scale (the domain must be positive). */
+    readonly log?: boolean;
   };
   readonly y: { readonly domain: readonly [number, number]; readonly title: string; readonly log?: boolean; readonly format?: (y: number) => string };
   readonly series: readonly Series[];
@@ -41,11 +43,11 @@ export function linePanel(p: LinePanel, x: number, y: number, width: number, hei
   const m = PANEL_MARGIN;
   const w = width - m.left - m.right;
   const h = height - m.top - m.bottom;
-  const sx = scaleLinear().domain([p.x.domain[0], p.x.domain[1]]).range([0, w]);
+  const sx = (p.x.log ? scaleLog() : scaleLinear()).domain([p.x.domain[0], p.x.domain[1]]).range([0, w]);
   const sy = (p.y.log ? scaleLog() : scaleLinear()).domain([p.y.domain[0], p.y.domain[1]]).range([h, 0]).clamp(true);
   const xf = p.x.format ?? ((v: number) => String(v));
   const yf = p.y.format ?? ((v: number) => String(v));
-  const xTicks: Tick[] = p.x.ticks ? p.x.ticks.map((t) => ({ at: sx(t.value), text: t.text })) : scaleTicks(sx, 5, xf);
+  const xTicks: Tick[] = p.x.ticks ? p.x.ticks.map((t) => ({ at: sx(t.value), text: t.text })) : p.x.log ? logTicks(sx, xf) : scaleTicks(sx, 5, xf);
   const yTicks: Tick[] = p.y.log ? logTicks(sy, yf) : scaleTicks(sy, 5, yf);
   const path = line<readonly [number, number]>()
     .x((d) => sx(d[0]))

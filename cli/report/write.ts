@@ -5,7 +5,8 @@ import { writeFileAtomic } from '../../src/files/atomicWrite.ts';
 import { UserError } from '../../src/rasp/errors.ts';
 import type { ReportData } from './data.ts';
 import { reportFigures } from './figures/index.ts';
-import { renderReport } from './html.ts';
+import { renderPage, renderReport } from './html.ts';
+import type { Figure } from './svg.ts';
 
 export interface WrittenReport {
   readonly html?: string;
@@ -13,8 +14,13 @@ export interface WrittenReport {
   readonly figures: number;
 }
 
-export function writeReport(d: ReportData, to: { readonly html?: string; readonly svgDir?: string }): WrittenReport {
-  const figures = reportFigures(d);
+export interface ReportTargets {
+  readonly html?: string;
+  readonly svgDir?: string;
+}
+
+/** Writes `figures` one by one into `to.svgDir`, and `page(figures)` to `to.html`, each when given. */
+export function writeFigures(figures: readonly Figure[], page: (figures: readonly Figure[]) => string, to: ReportTargets): WrittenReport {
   const svgFiles: string[] = [];
   if (to.svgDir !== undefined) {
     const dir = resolve(to.svgDir);
@@ -32,7 +38,16 @@ export function writeReport(d: ReportData, to: { readonly html?: string; readonl
   let html: string | undefined;
   if (to.html !== undefined) {
     html = resolve(to.html);
-    writeFileAtomic(html, renderReport(d, figures));
+    writeFileAtomic(html, page(figures));
   }
   return { html, svgFiles, figures: figures.length };
+}
+
+export function writeReport(d: ReportData, to: ReportTargets): WrittenReport {
+  return writeFigures(reportFigures(d), (figures) => renderReport(d, figures), to);
+}
+
+/** An experiment's page: a title, a line under it, its tables and its figures. */
+export function writeExperiment(p: { title: string; lede: string; tables: readonly string[]; figures: readonly Figure[] }, to: ReportTargets): WrittenReport {
+  return writeFigures(p.figures, (figures) => renderPage({ ...p, figures }), to);
 }

@@ -19,6 +19,39 @@ export function survival(radii: readonly number[]): [number, number][] {
   return sorted.map((r, i) => [r, (sorted.length - i) / sorted.length]);
 }
 
+/**
+ * Each model's radii as the share of directions whose loss stays under the cutoff at least that far (one curve per model); with
+ * `log`, on a log axis (radii of very different sizes).
+ */
+export function radiusPanel(
+  volumes: readonly { readonly name: string; readonly radii: readonly number[] }[],
+  colors: readonly string[],
+  x: number,
+  y: number,
+  width: number,
+  height: number,
+  opts: { readonly log?: boolean } = {},
+): string {
+  const all = volumes.flatMap((v) => v.radii);
+  const [lo, hi] = [Math.min(...all), Math.max(1e-6, ...all)];
+  const series: Series[] = volumes.map((v, k) => ({ name: v.name, color: colors[k], ...modelStroke(k, volumes.length), points: survival(v.radii) }));
+  const directions = Math.max(...volumes.map((v) => v.radii.length));
+  return linePanel(
+    {
+      title: `radius at which the loss first exceeds its cutoff (${directions} directions)`,
+      x: opts.log
+        ? { domain: [lo / 1.2, hi * 1.2], title: 'radius (filter-normalised, log scale)', format: format('.1~e'), log: true }
+        : { domain: [0, hi * 1.05], title: 'radius (filter-normalised)', format: format('.2~g') },
+      y: { domain: [0, 1], title: 'share of directions at least this far', format: pct },
+      series,
+    },
+    x,
+    y,
+    width,
+    height,
+  );
+}
+
 export function landscapeFigure(l: LandscapeSection, colors: readonly string[]): Figure {
   const panelW = 340;
   const panelH = 240;
@@ -42,29 +75,7 @@ export function landscapeFigure(l: LandscapeSection, colors: readonly string[]):
       ),
     );
   }
-  if (l.volumes.length) {
-    const all = l.volumes.flatMap((v) => v.radii);
-    const series: Series[] = l.volumes.map((v, k) => ({
-      name: v.name,
-      color: colors[k],
-      ...modelStroke(k, l.volumes.length),
-      points: survival(v.radii),
-    }));
-    panels.push(
-      linePanel(
-        {
-          title: `radius at which the loss first exceeds its cutoff (${l.volumes[0].directions} directions)`,
-          x: { domain: [0, Math.max(1e-6, ...all) * 1.05], title: 'radius (filter-normalised)', format: format('.2~g') },
-          y: { domain: [0, 1], title: 'share of directions at least this far', format: pct },
-          series,
-        },
-        16 + (l.path ? panelW : 0),
-        top,
-        panelW,
-        panelH,
-      ),
-    );
-  }
+  if (l.volumes.length) panels.push(radiusPanel(l.volumes, colors, 16 + (l.path ? panelW : 0), top, panelW, panelH));
   const title = 'Loss landscape';
   const pathText = l.path ? `Loss along the path (barrier ${l.path.barrier.toFixed(3)}); r` : 'R';
   const body =
