@@ -87,9 +87,10 @@ export function register(program: Command): void {
     .description(
       'Print the models of a zoo written by `npx rasplab sweep`: their settings, held-out exact match and token accuracy, verify on and beyond the ' +
         'training lengths, and agreement with the compiled model. --query filters with an SQL condition over the columns (key, program, layers, ' +
-        'heads, d_model, d_mlp, attn_only, min_len, max_len, steps, lr, and_mask, seed, status, train_acc, test_acc, test_token_acc, final_loss, test_loss, ' +
-        'verify_trained, verify_beyond, compare_in, compare_beyond, heads_compiled, heads_matched). --emergence: exact match, token accuracy and ' +
-        'log-likelihood against size and steps, side by side, averaged over seeds. --rashomon ε: the models within ε of the best exact match and ' +
+        'heads, d_model, d_mlp, attn_only, min_len, max_len, steps, lr, and_mask, data_fraction, init_from, seed, status, train_acc, test_acc, ' +
+        'test_token_acc, final_loss, test_loss, verify_trained, verify_beyond, compare_in, compare_beyond, heads_compiled, heads_matched). ' +
+        '--emergence: exact match, token accuracy and log-likelihood against size, steps and data fraction, side by side, averaged over seeds. ' +
+        '--rashomon ε: the models within ε of the best exact match and ' +
         'their distinct mechanisms (which compiled head each matched learned head does the job of), and their predictive multiplicity past the training ' +
         'lengths (how often two of them disagree there).',
     )
@@ -126,7 +127,7 @@ export function register(program: Command): void {
           println(io.out, `emergence: ${rows.length} models (mean over seeds; held-out; log-lik per output position)`);
           io.out(
             renderTable({
-              head: ['program', 'layers', 'heads', 'd_model', 'd_mlp', 'steps', 'seeds', 'exact match', 'token acc', 'log-lik'],
+              head: ['program', 'layers', 'heads', 'd_model', 'd_mlp', 'steps', 'data', 'seeds', 'exact match', 'token acc', 'log-lik'],
               rows: points.map((p) => [
                 p.program,
                 p.layers ?? '-',
@@ -134,6 +135,7 @@ export function register(program: Command): void {
                 p.dModel ?? '-',
                 p.dMlp ?? '-',
                 p.steps ?? '-',
+                p.dataFraction,
                 p.seeds,
                 pct(p.exactMatch),
                 pct(p.tokenAccuracy),

@@ -9,17 +9,17 @@ import * as tf from '@tensorflow/tfjs';
 import { compile } from '../../compiler/index.ts';
 import { formatHead } from '../../src/model/components.ts';
 import { LoadedModel } from '../../src/model/loadedModel.ts';
-import { serializeModel } from '../../src/model/modelFile.ts';
+import { deserializeModel, serializeModel } from '../../src/model/modelFile.ts';
 import type { ModelData } from '../../src/model/types.ts';
 import { parseProgram } from '../../src/rasp/load.ts';
 import type { Program } from '../../src/rasp/program.ts';
 import { encodeBatch } from '../../src/model/batch.ts';
-import { testExamples } from '../../src/train/dataset.ts';
+import { testExamples, trainingSubset } from '../../src/train/dataset.ts';
 import { batchTargets, disposeTargets, maskedLoss } from '../../src/train/loss.ts';
 import type { TrainFlags } from '../../src/train/options.ts';
 import { train } from '../../src/train/trainer.ts';
 import type { CompareFigures, JobFigures, JobOutcome, LengthCheck, OutputsFigures, VerifyFigures } from '../../src/zoo/figures.ts';
-import type { Job } from '../../src/zoo/jobs.ts';
+import { jobModelBytes, type Job } from '../../src/zoo/jobs.ts';
 import type { AnalysesSpec } from '../../src/zoo/spec.ts';
 import { compareOutputsAndHeads, type OutputAgreement } from '../compare.ts';
 import { verifyModel } from '../verify.ts';
@@ -64,7 +64,7 @@ async function compareFigures(model: LoadedModel, program: Program, analyses: An
   if (!c) return undefined;
   const f = job.settings.flags;
   // Compiled for every length the learned model's context holds, so the comparison reaches past the training lengths too.
-  const compiled: ModelData = compile(program, { vocab: model.config.vocab.slice(1), maxLen: model.config.nCtx - 1, causal: f.arch?.causal ?? false }).model;
+  const compiled: ModelData = compile(program, { vocab: model.config.vocab.slice(1), maxLen: model.config.nCtx - 1, causal: model.config.causal }).model;
   return LoadedModel.use(compiled, async (a) => {
     const r = await compareOutputsAndHeads(a, model, program, { samples: c.samples, seed: f.seed, tolerance: f.tolerance });
     return {
@@ -87,7 +87,9 @@ async function compareFigures(model: LoadedModel, program: Program, analyses: An
  * error for numerical ones, as training measures it.
  */
 function heldOutLoss(model: LoadedModel, program: Program, f: TrainFlags): number {
-  const examples = testExamples({ program, vocab: model.config.vocab.slice(1), minLen: f.minLen, maxLen: f.maxLen }, f.seed, f.testSize);
+  const spec = { program, vocab: model.config.vocab.slice(1), minLen: f.minLen, maxLen: f.maxLen };
+  const subset = f.dataFraction !== undefined && f.dataFraction < 1 ? trainingSubset(spec, f.seed, f.dataFraction) : undefined;
+  const examples = testExamples(spec, f.seed, f.testSize, undefined, subset);
   const batch = encodeBatch(model.config, examples);
   const targets = batchTargets(model.config.output, batch);
   try {
@@ -105,7 +107,9 @@ function heldOutLoss(model: LoadedModel, program: Program, f: TrainFlags): numbe
 export async function runJob(job: Job): Promise<JobOutcome> {
   const t0 = performance.now();
   const program = jobProgram(job);
-  const result = await train({ program, flags: job.settings.flags, threads: 1 });
+  const ref = job.settings.initFrom;
+  const init = ref ? { model: deserializeModel(jobModelBytes(job, ref), ref.file), file: ref.file } : undefined;
+  const result = await train({ program, flags: job.settings.flags, threads: 1, ...(init ? { init } : {}) });
   const training = {
     status: result.status,
     steps: result.steps,
@@ -117,7 +121,10 @@ export async function runJob(job: Job): Promise<JobOutcome> {
     lengthAcc: Object.fromEntries(Object.entries(result.lengthAcc).map(([k, v]) => [String(k), v])),
   };
   const figures: JobFigures = await LoadedModel.use(result.model, async (m) => {
-    const withLoss = { ...training, testLoss: heldOutLoss(m, program, job.settings.flags) };
+    const c = result.model.config;
+    const most = (key: 'nHeads' | 'dMlp') => Math.max(...c.layers.map((l) => l[key]));
+    const size = { layers: c.layers.length, heads: most('nHeads'), dModel: c.dModel, dMlp: most('dMlp') };
+    const withLoss = { ...training, testLoss: heldOutLoss(m, program, job.settings.flags), ...(ref ? { size } : {}) };
     const verify = verifyFigures(m, program, job.settings.analyses, job);
     const compare = await compareFigures(m, program, job.settings.analyses, job);
     return { training: withLoss, ...(verify ? { verify } : {}), ...(compare ? { compare } : {}) };

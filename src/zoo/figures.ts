@@ -17,6 +17,8 @@ export interface TrainingFigures {
   readonly testLoss: number;
   /** Exact match at each test length (the lengths verify checks beyond training among them). */
   readonly lengthAcc: Readonly<Record<string, number>>;
+  /** The model's size, for a job trained from another model (whose size the spec does not give); the most heads and MLP width of any layer. */
+  readonly size?: { readonly layers: number; readonly heads: number; readonly dModel: number; readonly dMlp: number };
 }
 
 export interface LengthCheck {

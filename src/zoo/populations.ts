@@ -1,7 +1,7 @@
 /**
  * Questions about a zoo's population rather than one model, over the index's rows (plain data in
  * and out, no model loaded):
- *  - emergence: per program and size (and step count: the data a run saw), exact match, token
+ *  - emergence: per program and size (and step count and data fraction: the data a run saw), exact match, token
  *    accuracy and log-likelihood side by side, averaged over seeds; a jump under exact match that
  *    is smooth under the other two is the "mirage" of emergent abilities;
  *  - the Rashomon set: the models within ε of the best held-out exact match, and within it how many
@@ -17,6 +17,8 @@ export interface EmergencePoint {
   readonly dModel: number | null;
   readonly dMlp: number | null;
   readonly steps: number | null;
+  /** The share of the training inputs the runs trained on (1: all). */
+  readonly dataFraction: number;
   readonly seeds: number;
   readonly exactMatch: number;
   readonly tokenAccuracy: number;
@@ -30,7 +32,7 @@ const num = (v: string | number | null) => (v === null ? null : Number(v));
 export function emergence(rows: readonly ZooRow[]): EmergencePoint[] {
   const groups = new Map<string, ZooRow[]>();
   for (const r of rows) {
-    const k = JSON.stringify([r.program, r.layers, r.heads, r.d_model, r.d_mlp, r.steps]);
+    const k = JSON.stringify([r.program, r.layers, r.heads, r.d_model, r.d_mlp, r.steps, r.data_fraction]);
     groups.set(k, [...(groups.get(k) ?? []), r]);
   }
   return [...groups.values()].map((g) => ({
@@ -40,6 +42,7 @@ export function emergence(rows: readonly ZooRow[]): EmergencePoint[] {
     dModel: num(g[0].d_model),
     dMlp: num(g[0].d_mlp),
     steps: num(g[0].steps),
+    dataFraction: Number(g[0].data_fraction),
     seeds: g.length,
     exactMatch: mean(g.map((r) => Number(r.test_acc))),
     tokenAccuracy: mean(g.map((r) => Number(r.test_token_acc))),

@@ -37,6 +37,8 @@ export type TrainKey =
   | 'decay'
   | 'clipNorm'
   | 'andMask'
+  | 'dataFraction'
+  | 'initFrom'
   | 'targetAcc'
   | 'tolerance'
   | 'testSize'
@@ -62,7 +64,7 @@ export interface AnalysesSpec {
 export interface SweepSpec {
   readonly file: string;
   readonly programs: readonly ProgramEntry[];
-  /** Each size: its keys' alternatives. */
+  /** Each size: its keys' alternatives. Empty when `training.initFrom` gives the models (their architecture is the initial model's). */
   readonly sizes: readonly Readonly<Partial<Record<SizeKey, Choices<number | boolean | string>>>>[];
   readonly training: Readonly<Partial<Record<TrainKey, Choices<number | string | readonly Value[]>>>>;
   readonly seeds: readonly number[];
@@ -85,13 +87,15 @@ export const TRAIN_KEYS: readonly TrainKey[] = [
   'decay',
   'clipNorm',
   'andMask',
+  'dataFraction',
+  'initFrom',
   'targetAcc',
   'tolerance',
   'testSize',
   'evalEvery',
 ];
 const BOOLEAN_SIZE_KEYS = new Set<SizeKey>(['attnOnly', 'layernorm', 'causal']);
-const STRING_KEYS = new Set<string>(['actFn', 'decay']);
+const STRING_KEYS = new Set<string>(['actFn', 'decay', 'initFrom']);
 /** Values that are lists themselves. */
 const LIST_KEYS = new Set<string>(['vocab', 'testLengths']);
 const ANALYSIS_KEYS = ['verify', 'compare'] as const;
@@ -195,7 +199,7 @@ export function parseSweepSpec(text: string, file: string): SweepSpec {
     throw new UserError(`${file}${pos ? `:${pos.line}:${pos.col}` : ''}: ${err.message.split('\n')[0]}`);
   }
   const top = entries(loc, doc.contents as Node | null, TOP_KEYS, 'the sweep spec');
-  for (const need of ['programs', 'sizes'] as const) if (!top.has(need)) loc.fail(doc.contents as Node, `the sweep spec has no '${need}'`);
+  if (!top.has('programs')) loc.fail(doc.contents as Node, "the sweep spec has no 'programs'");
 
   const programs = nonEmptySeq(loc, top.get('programs')!.value, 'programs').map((n): ProgramEntry => {
     if (isScalar(n)) return { program: String(scalarOf(loc, n, 'programs entries', 'string')), at: loc.at(n) };
@@ -209,18 +213,23 @@ export function parseSweepSpec(text: string, file: string): SweepSpec {
     };
   });
 
-  const sizes = nonEmptySeq(loc, top.get('sizes')!.value, 'sizes').map((n) => {
+  const training: Partial<Record<TrainKey, (number | string | Value[])[]>> = {};
+  const trainingNode = top.get('training')?.value ?? null;
+  if (top.has('training'))
+    for (const [name, { value }] of entries(loc, trainingNode, TRAIN_KEYS, 'training'))
+      training[name as TrainKey] = choices(loc, value, name, kindOf(name)) as (number | string | Value[])[];
+  // A fine-tuned model has its initial model's architecture: sizes go with fresh models only.
+  if (training.initFrom && top.has('sizes'))
+    loc.fail(top.get('sizes')!.key, "'sizes' and training.initFrom exclude each other: a model trained from another has that model's architecture");
+  if (!training.initFrom && !top.has('sizes')) loc.fail(doc.contents as Node, "the sweep spec has no 'sizes' (nor training.initFrom)");
+
+  const sizes = (top.has('sizes') ? nonEmptySeq(loc, top.get('sizes')!.value, 'sizes') : []).map((n) => {
     const size: Partial<Record<SizeKey, (number | boolean | string)[]>> = {};
     for (const [name, { value }] of entries(loc, n, SIZE_KEYS, 'a sizes entry'))
       size[name as SizeKey] = choices(loc, value, name, kindOf(name)) as (number | boolean | string)[];
     for (const need of ['layers', 'heads', 'dModel'] as const) if (!size[need]) loc.fail(n, `a sizes entry needs '${need}'`);
     return size;
   });
-
-  const training: Partial<Record<TrainKey, (number | string | Value[])[]>> = {};
-  if (top.has('training'))
-    for (const [name, { value }] of entries(loc, top.get('training')!.value, TRAIN_KEYS, 'training'))
-      training[name as TrainKey] = choices(loc, value, name, kindOf(name)) as (number | string | Value[])[];
 
   const seedsNode = top.get('seeds')?.value ?? null;
   const seeds =
