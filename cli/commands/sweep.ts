@@ -28,10 +28,10 @@ interface SweepFlags {
   readonly json?: boolean;
 }
 
-/** Every model file the spec names (training.initFrom), by the path it gives, read relative to the spec's folder. */
+/** Every model file the spec names (training.initFrom, analyses.connect's reference), by the path it gives, read relative to the spec's folder. */
 async function readSpecModels(spec: SweepSpec, specFile: string): Promise<Map<string, SpecModel>> {
   const { deserializeModel } = await import('../../src/model/modelFile.ts');
-  const files = new Set((spec.training.initFrom ?? []).map(String));
+  const files = new Set([...(spec.training.initFrom ?? []).map(String), ...(spec.analyses.connect ? [spec.analyses.connect.reference] : [])]);
   const out = new Map<string, SpecModel>();
   for (const file of files) {
     const path = resolve(dirname(specFile), file);

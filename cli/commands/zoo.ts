@@ -88,7 +88,8 @@ export function register(program: Command): void {
       'Print the models of a zoo written by `npx rasplab sweep`: their settings, held-out exact match and token accuracy, verify on and beyond the ' +
         'training lengths, and agreement with the compiled model. --query filters with an SQL condition over the columns (key, program, layers, ' +
         'heads, d_model, d_mlp, attn_only, min_len, max_len, steps, lr, and_mask, data_fraction, init_from, seed, status, train_acc, test_acc, ' +
-        'test_token_acc, final_loss, test_loss, verify_trained, verify_beyond, compare_in, compare_beyond, heads_compiled, heads_matched). ' +
+        'test_token_acc, final_loss, test_loss, verify_trained, verify_beyond, compare_in, compare_beyond, heads_compiled, heads_matched, log_volume, ' +
+        'barrier_loss, barrier_acc, circuit_edges, edge_auc, node_auc). ' +
         '--emergence: exact match, token accuracy and log-likelihood against size, steps and data fraction, side by side, averaged over seeds. ' +
         '--rashomon ε: the models within ε of the best exact match and ' +
         'their distinct mechanisms (which compiled head each matched learned head does the job of), and their predictive multiplicity past the training ' +

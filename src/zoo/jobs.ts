@@ -31,7 +31,8 @@ export interface ModelRef {
 export interface JobSettings {
   readonly program: JobProgram;
   readonly flags: TrainFlags;
-  readonly analyses: AnalysesSpec;
+  /** The spec's analyses, a model they name (connect's reference) by its file and hash. */
+  readonly analyses: AnalysesSpec<ModelRef>;
   /** Train from this model's weights and architecture (`flags.arch` is then absent). */
   readonly initFrom?: ModelRef;
 }
@@ -90,7 +91,7 @@ function lengthsBeyond(maxLen: number, beyond: number, given: readonly number[])
 
 /**
  * The jobs of a spec, in product order; `programs` are the spec's entries, resolved by the caller,
- * and `models` every model file the spec names (training.initFrom), read by the caller, by the path
+ * and `models` every model file the spec names (training.initFrom, analyses.connect's reference), read by the caller, by the path
  * the spec gives.
  */
 export function expandJobs(
@@ -105,6 +106,10 @@ export function expandJobs(
     if (!m) throw new Error(`model file ${file} of ${spec.file} was not read`);
     return m;
   };
+  const reference = spec.analyses.connect ? { file: spec.analyses.connect.reference, ...specModel(spec.analyses.connect.reference) } : undefined;
+  const referenceRef = reference ? modelRef(reference.file, reference.bytes) : undefined;
+  const { connect, ...others } = spec.analyses;
+  const analyses: AnalysesSpec<ModelRef> = { ...others, ...(connect && referenceRef ? { connect: { ...connect, reference: referenceRef } } : {}) };
   // With training.initFrom there are no sizes: one job per training choice, its architecture the initial model's.
   const archs = spec.sizes.length ? spec.sizes.flatMap((size) => product(size as Record<string, readonly (number | boolean | string)[]>)) : [undefined];
   for (const { entry, program } of programs) {
@@ -143,13 +148,17 @@ export function expandJobs(
           const settings: JobSettings = {
             program: { name: program.name, source: program.source, output: entry.output ?? null },
             flags,
-            analyses: spec.analyses,
+            analyses,
             ...(ref ? { initFrom: ref } : {}),
           };
           const key = jobKey(settings);
           if (seen.has(key)) continue; // the same settings twice (e.g. a program listed twice): one job
           seen.add(key);
-          const carried = init && ref ? { models: { [ref.sha256]: Buffer.from(init.bytes).toString('base64') } } : {};
+          const carry = [
+            ...(init && ref ? [[ref.sha256, init.bytes] as const] : []),
+            ...(reference && referenceRef ? [[referenceRef.sha256, reference.bytes] as const] : []),
+          ];
+          const carried = carry.length ? { models: Object.fromEntries(carry.map(([sha, bytes]) => [sha, Buffer.from(bytes).toString('base64')])) } : {};
           jobs.push({ key, settings, ...(program.file ? { file: program.file } : {}), ...carried });
         }
       }

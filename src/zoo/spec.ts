@@ -56,9 +56,35 @@ export interface CompareSpec {
   readonly samples: number;
 }
 
-export interface AnalysesSpec {
+export interface VolumeSpec {
+  /** Random directions (filter-normalised) along which the radius is measured. */
+  readonly directions: number;
+  /** The cutoff: the model's own loss plus this. */
+  readonly rise: number;
+  /** Probe inputs of the training lengths the loss is measured on. */
+  readonly samples: number;
+}
+
+export interface ConnectSpec<R = string> {
+  /** The model to connect each model to: a path relative to the spec (in a job: the file and its hash). */
+  readonly reference: R;
+  /** Points on the straight line between the two, ends included. */
+  readonly points: number;
+  readonly samples: number;
+}
+
+export interface DiscoverySpec {
+  /** ACDC's threshold (the rise in KL an edge must cause to stay). */
+  readonly threshold: number;
+  readonly samples: number;
+}
+
+export interface AnalysesSpec<R = string> {
   readonly verify?: VerifySpec;
   readonly compare?: CompareSpec;
+  readonly volume?: VolumeSpec;
+  readonly connect?: ConnectSpec<R>;
+  readonly discovery?: DiscoverySpec;
 }
 
 export interface SweepSpec {
@@ -98,9 +124,13 @@ const BOOLEAN_SIZE_KEYS = new Set<SizeKey>(['attnOnly', 'layernorm', 'causal']);
 const STRING_KEYS = new Set<string>(['actFn', 'decay', 'initFrom']);
 /** Values that are lists themselves. */
 const LIST_KEYS = new Set<string>(['vocab', 'testLengths']);
-const ANALYSIS_KEYS = ['verify', 'compare'] as const;
+const ANALYSIS_KEYS = ['verify', 'compare', 'volume', 'connect', 'discovery'] as const;
 export const DEFAULT_VERIFY: VerifySpec = { beyond: 0, samples: 2000 };
 export const DEFAULT_COMPARE: CompareSpec = { samples: 128 };
+/** Small on purpose: a sweep measures every model, and the figures compare models with each other. */
+export const DEFAULT_VOLUME: VolumeSpec = { directions: 4, rise: 0.1, samples: 64 };
+export const DEFAULT_CONNECT: Omit<ConnectSpec, 'reference'> = { points: 5, samples: 64 };
+export const DEFAULT_DISCOVERY: DiscoverySpec = { threshold: 0.01, samples: 32 };
 
 class Locator {
   constructor(
@@ -169,9 +199,15 @@ function positiveIntOf(loc: Locator, node: Node | null, name: string, zeroOk = f
   return v;
 }
 
+function positiveNumberOf(loc: Locator, node: Node | null, name: string): number {
+  const v = scalarOf(loc, node, name, 'number') as number;
+  if (!(v > 0) || !Number.isFinite(v)) loc.fail(node, `'${name}' must be a positive number, got ${v}`);
+  return v;
+}
+
 function readAnalyses(loc: Locator, node: Node | null): AnalysesSpec {
   const keys = entries(loc, node, ANALYSIS_KEYS, 'analyses');
-  const out: { verify?: VerifySpec; compare?: CompareSpec } = {};
+  const out: { -readonly [K in keyof AnalysesSpec]: AnalysesSpec[K] } = {};
   const options = (n: Node | null, allowed: readonly string[], what: string) =>
     n === null || (isScalar(n) && n.value === null) ? new Map() : entries(loc, n, allowed, what);
   if (keys.has('verify')) {
@@ -184,6 +220,33 @@ function readAnalyses(loc: Locator, node: Node | null): AnalysesSpec {
   if (keys.has('compare')) {
     const c = options(keys.get('compare')!.value, ['samples'], 'analyses.compare');
     out.compare = { samples: c.has('samples') ? positiveIntOf(loc, c.get('samples')!.value, 'samples') : DEFAULT_COMPARE.samples };
+  }
+  const int = (m: Map<string, { value: Node | null }>, name: string, dflt: number) => (m.has(name) ? positiveIntOf(loc, m.get(name)!.value, name) : dflt);
+  if (keys.has('volume')) {
+    const v = options(keys.get('volume')!.value, ['directions', 'rise', 'samples'], 'analyses.volume');
+    out.volume = {
+      directions: int(v, 'directions', DEFAULT_VOLUME.directions),
+      rise: v.has('rise') ? positiveNumberOf(loc, v.get('rise')!.value, 'rise') : DEFAULT_VOLUME.rise,
+      samples: int(v, 'samples', DEFAULT_VOLUME.samples),
+    };
+  }
+  if (keys.has('connect')) {
+    const at = keys.get('connect')!;
+    const c = options(at.value, ['reference', 'points', 'samples'], 'analyses.connect');
+    if (!c.has('reference')) loc.fail(at.key, "analyses.connect needs 'reference' (a model file, relative to the spec)");
+    const points = int(c, 'points', DEFAULT_CONNECT.points);
+    if (points < 2) loc.fail(c.get('points')!.value, `'points' must be at least 2 (the two ends), got ${points}`);
+    out.connect = {
+      reference: String(scalarOf(loc, c.get('reference')!.value, 'reference', 'string')),
+      points,
+      samples: int(c, 'samples', DEFAULT_CONNECT.samples),
+    };
+  }
+  if (keys.has('discovery')) {
+    const d = options(keys.get('discovery')!.value, ['threshold', 'samples'], 'analyses.discovery');
+    const threshold = d.has('threshold') ? (scalarOf(loc, d.get('threshold')!.value, 'threshold', 'number') as number) : DEFAULT_DISCOVERY.threshold;
+    if (!(threshold >= 0) || !Number.isFinite(threshold)) loc.fail(d.get('threshold')!.value, `'threshold' must be a number ≥ 0, got ${threshold}`);
+    out.discovery = { threshold, samples: int(d, 'samples', DEFAULT_DISCOVERY.samples) };
   }
   return out;
 }

@@ -17,7 +17,7 @@ import { UserError } from '../rasp/errors.ts';
 import type { JobFigures, JobOutcome } from './figures.ts';
 import { stableJson, type Job } from './jobs.ts';
 
-/** 2: columns data_fraction and init_from. */
+/** 2: columns data_fraction and init_from; log_volume, barrier_loss, barrier_acc, circuit_edges, edge_auc, node_auc. */
 export const ZOO_SCHEMA_VERSION = 2;
 export const INDEX_FILE = 'index.sqlite';
 export const MODELS_DIR = 'models';
@@ -51,6 +51,12 @@ export const ZOO_COLUMNS = [
   'compare_beyond',
   'heads_compiled',
   'heads_matched',
+  'log_volume',
+  'barrier_loss',
+  'barrier_acc',
+  'circuit_edges',
+  'edge_auc',
+  'node_auc',
 ] as const;
 export type ZooColumn = (typeof ZOO_COLUMNS)[number];
 
@@ -62,6 +68,7 @@ CREATE TABLE models (
   min_len INTEGER, max_len INTEGER, steps INTEGER, lr REAL, and_mask REAL, data_fraction REAL, init_from TEXT, seed INTEGER,
   status TEXT, train_acc REAL, test_acc REAL, test_token_acc REAL, final_loss REAL, test_loss REAL,
   verify_trained REAL, verify_beyond REAL, compare_in REAL, compare_beyond REAL, heads_compiled INTEGER, heads_matched INTEGER,
+  log_volume REAL, barrier_loss REAL, barrier_acc REAL, circuit_edges INTEGER, edge_auc REAL, node_auc REAL,
   settings TEXT NOT NULL, figures TEXT NOT NULL, wall_s REAL, backend TEXT
 );
 CREATE TABLE failures (key TEXT PRIMARY KEY, error TEXT NOT NULL, attempts INTEGER NOT NULL);
@@ -114,6 +121,12 @@ function columnsOf(job: Job, figures: JobFigures): Record<ZooColumn, string | nu
     compare_beyond: figures.compare?.outOfRange?.agreement ?? null,
     heads_compiled: figures.compare ? heads.length : null,
     heads_matched: figures.compare ? heads.filter((h) => h.matched).length : null,
+    log_volume: figures.volume?.logVolume ?? null,
+    barrier_loss: figures.connect?.barrierLoss ?? null,
+    barrier_acc: figures.connect?.barrierExactMatch ?? null,
+    circuit_edges: figures.discovery ? figures.discovery.edges.length : null,
+    edge_auc: figures.discovery?.edgeAuc ?? null,
+    node_auc: figures.discovery?.nodeAuc ?? null,
   };
 }
 
