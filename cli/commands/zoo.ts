@@ -24,6 +24,7 @@ interface ZooFlags {
   readonly emergence?: boolean;
   readonly rashomon?: number;
   readonly barrier?: number;
+  readonly html?: string;
 }
 
 const TABLE = [
@@ -112,6 +113,7 @@ export function register(program: Command): void {
     .addOption(
       new Option('--rashomon <eps>', 'the models within ε of the best exact match, and their distinct mechanisms').argParser(parseEpsilon).conflicts('csv'),
     )
+    .option('--html <file>', 'write the zoo page (the emergence figure, d3 SVG inline) to this HTML file')
     .addOption(
       new Option(
         '--barrier <x>',
@@ -125,6 +127,7 @@ export function register(program: Command): void {
         'zoo zoo',
         'zoo zoo --query "heads = 2 AND steps = 20" --csv',
         'zoo zoo --emergence',
+        'zoo zoo --emergence --html zoo.html',
         'zoo zoo --rashomon 0.1 --json',
         'zoo zoo --rashomon 0.1 --barrier 0.1',
       ),
@@ -138,6 +141,14 @@ export function register(program: Command): void {
         const rows = zoo.rows(flags.query);
         const failures = zoo.failures();
         if (failures.length) io.err(`${dir}: ${failures.length} job(s) failed and are not in the table (a rerun of the sweep tries them again)\n`);
+        if (flags.html !== undefined) {
+          if (!rows.length) throw new UserError(`${dir}: no models${flags.query ? ` where ${flags.query}` : ''}: nothing to draw`);
+          const { emergence } = await import('../../src/zoo/populations.ts');
+          const { renderZooPage, zooFigures } = await import('../report/zooPage.ts');
+          const { writeFileAtomic } = await import('../../src/files/atomicWrite.ts');
+          writeFileAtomic(resolve(flags.html), renderZooPage(dir, rows.length, zooFigures(emergence(rows))));
+          println(io.err, `zoo page → ${flags.html}`);
+        }
         if (flags.emergence) {
           const { emergence } = await import('../../src/zoo/populations.ts');
           const points = emergence(rows);
