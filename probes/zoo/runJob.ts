@@ -186,7 +186,12 @@ export async function runJob(job: Job): Promise<JobOutcome> {
   const program = jobProgram(job);
   const ref = job.settings.initFrom;
   const init = ref ? { model: deserializeModel(jobModelBytes(job, ref), ref.file), file: ref.file } : undefined;
-  const result = await train({ program, flags: job.settings.flags, threads: 1, ...(init ? { init } : {}) });
+  const trained = await train({ program, flags: job.settings.flags, threads: 1, ...(init ? { init } : {}) });
+  // The labels inherited from the initial model name it as the spec does, not resolved against this
+  // worker's folder: the same job gives the same model bytes on any machine.
+  const inherited = trained.model.labels.inherited;
+  const result =
+    ref && inherited ? { ...trained, model: { ...trained.model, labels: { ...trained.model.labels, inherited: { ...inherited, file: ref.file } } } } : trained;
   const training = {
     status: result.status,
     steps: result.steps,

@@ -76,6 +76,8 @@ describe('rasplab sweep with dataFraction and initFrom', () => {
     const model = loadModel(join(zoo, 'models', `${String(row.key)}.safetensors`));
     // 3 + 9 + 27 + 81 inputs of lengths 1..4 over a, b, c; half of each length
     expect(model.training).toMatchObject({ dataFraction: 0.5, trainInputs: 2 + 5 + 14 + 41, initFrom: 'compiled.safetensors' });
+    // the inherited labels name the initial model as the spec does, whatever folder the worker ran in
+    expect(model.labels.inherited?.file).toBe('compiled.safetensors');
     // a missing model file: one line naming it
     writeFileSync(spec, FROM('absent.safetensors'));
     const bad = await cli('sweep', spec, '-o', zoo);
