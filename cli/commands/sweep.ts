@@ -17,6 +17,8 @@ import { ioOf, println } from '../format/output.ts';
 import { backendOption, jsonOption, parsePositiveInt, type BackendChoice } from '../options.ts';
 import { requiredOption } from '../requiredOption.ts';
 import { resolveProgram } from '../resolveProgram.ts';
+import type { SpecModel } from '../../src/zoo/jobs.ts';
+import type { SweepSpec } from '../../src/zoo/spec.ts';
 
 interface SweepFlags {
   readonly out: string;
@@ -24,6 +26,24 @@ interface SweepFlags {
   readonly queue?: string;
   readonly backend: BackendChoice;
   readonly json?: boolean;
+}
+
+/** Every model file the spec names (training.initFrom, analyses.connect's reference), by the path it gives, read relative to the spec's folder. */
+async function readSpecModels(spec: SweepSpec, specFile: string): Promise<Map<string, SpecModel>> {
+  const { deserializeModel } = await import('../../src/model/modelFile.ts');
+  const files = new Set([...(spec.training.initFrom ?? []).map(String), ...(spec.analyses.connect ? [spec.analyses.connect.reference] : [])]);
+  const out = new Map<string, SpecModel>();
+  for (const file of files) {
+    const path = resolve(dirname(specFile), file);
+    let bytes: Uint8Array;
+    try {
+      bytes = readFileSync(path);
+    } catch (e) {
+      throw new UserError(`${spec.file}: cannot read model ${file} (${path}): ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+    }
+    out.set(file, { bytes, model: deserializeModel(bytes, file) });
+  }
+  return out;
 }
 
 function readSpecText(file: string): string {
@@ -74,7 +94,7 @@ export function register(program: Command): void {
       for (const entry of spec.programs)
         programs.push({ entry, program: await resolveProgram(entry.program, { cwd: dirname(specFile), output: entry.output }) });
       const { expandJobs } = await import('../../src/zoo/jobs.ts');
-      const jobs = expandJobs(spec, programs);
+      const jobs = expandJobs(spec, programs, await readSpecModels(spec, specFile));
       const { Zoo } = await import('../../src/zoo/store.ts');
       const { lockOutput } = await import('../../src/files/outputLock.ts');
       const dir = resolve(flags.out);

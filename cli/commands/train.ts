@@ -51,6 +51,7 @@ export interface RawTrainOptions {
   clip?: string;
   seed?: number;
   andMask?: string;
+  dataFraction?: string;
   initFrom?: string;
   shapeOf?: string;
   cbft?: string;
@@ -125,6 +126,7 @@ export function toTrainFlags(o: RawTrainOptions, defaults: { vocab?: readonly Va
     clipNorm: number('--clip', o.clip) ?? DEFAULT_FLAGS.clipNorm,
     seed: o.seed ?? DEFAULT_FLAGS.seed,
     andMask: number('--and-mask', o.andMask),
+    dataFraction: number('--data-fraction', o.dataFraction),
     targetAcc: number('--target-acc', o.targetAcc),
     tolerance: o.tolerance,
     testSize: number('--test-size', o.testSize) ?? DEFAULT_FLAGS.testSize,
@@ -153,7 +155,12 @@ async function runTrain(programArg: string, o: RawTrainOptions, io: CliIo): Prom
   const flags = toTrainFlags(o, source ? initDefaults(source.model) : { vocab: program.vocab, maxLen: program.maxLen });
   validateTrainFlags(flags); // before any work or output: a bad flag is one line on stderr
   if (cbft && flags.andMask !== undefined) throw new UserError('give --cbft or --and-mask, not both');
-  resolveConfig({ program, flags, init, shapeOf }, resolveVocab({ program, flags, init, shapeOf })); // so is a model too large to hold
+  const vocab = resolveVocab({ program, flags, init, shapeOf });
+  resolveConfig({ program, flags, init, shapeOf }, vocab); // so is a model too large to hold
+  if (flags.dataFraction !== undefined && flags.dataFraction < 1) {
+    const { checkSubsetSize } = await import('../../src/train/dataset.ts');
+    checkSubsetSize(vocab.length, flags.minLen, flags.maxLen); // and a subset of inputs too many to enumerate
+  }
   const { trainThreads } = await import('../../src/threads/count.ts');
   const threads = flags.andMask === undefined && !cbft ? trainThreads(o.threads ?? 'auto', flags.steps, flags.batch) : 1;
   const { selectBackend } = await import('../../src/model/backend.ts');
@@ -212,6 +219,11 @@ export function register(program: Command): void {
     .option('--clip <x>', 'clip gradients to this global norm (0: off)', String(DEFAULT_FLAGS.clipNorm))
     .addOption(seedOption())
     .option('--and-mask <t>', 'AND-mask gradients across length environments with agreement threshold t in (0, 1]')
+    .option(
+      '--data-fraction <f>',
+      'train only on a fixed seeded subset of this fraction (0 < f ≤ 1) of the inputs of the training lengths, round(f × count) of each length; ' +
+        'held-out sets come from outside it. Needs the inputs enumerable: more than the samples ceiling (100,000) of them is refused',
+    )
     .option('--init-from <model>', 'start from this (e.g. compiled) model: its architecture, vocabulary, maximum length and output')
     .option(
       '--shape-of <model>',
@@ -241,6 +253,7 @@ export function register(program: Command): void {
       helpExamples(
         'train reverse --vocab a,b,c,d,e --max-len 8 --layers 2 --heads 2 --d-model 64 --target-acc 0.99 -o reverse.learned.safetensors',
         'train hist --vocab a,b,c --max-len 8 --layers 1 --heads 1 --d-model 32 --test-lengths 9,10 -o hist.safetensors',
+        'train reverse --vocab a,b,c --max-len 5 --layers 2 --heads 2 --d-model 32 --data-fraction 0.25 --steps 300 -o reverse.quarter.safetensors',
         'train reverse --init-from fixtures/models/reverse.compiled.safetensors --steps 500 --lr 1e-4 -o tuned.safetensors',
         'train reverse --shape-of fixtures/models/reverse.compiled.safetensors --steps 300 -o reverse.shaped.safetensors',
         'train --siit fixtures/models/reverse.compiled.safetensors --steps 10 --batch 16 --align-map fixtures/siit/reverse.align.yaml -o siit.safetensors',

@@ -15,6 +15,7 @@ import { jsonOption } from '../options.ts';
 import type { Multiplicity } from '../../probes/zoo/multiplicity.ts';
 import type { JobSettings } from '../../src/zoo/jobs.ts';
 import type { Zoo, ZooRow } from '../../src/zoo/store.ts';
+import { DEFAULT_BARRIER } from '../../src/zoo/populations.ts';
 
 interface ZooFlags {
   readonly query?: string;
@@ -22,6 +23,8 @@ interface ZooFlags {
   readonly json?: boolean;
   readonly emergence?: boolean;
   readonly rashomon?: number;
+  readonly barrier?: number;
+  readonly html?: string;
 }
 
 const TABLE = [
@@ -45,6 +48,12 @@ const SHARES = new Set<string>(['test_acc', 'test_token_acc', 'verify_trained', 
 function csvField(v: unknown): string {
   const s = v === null || v === undefined ? '' : String(v);
   return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+function parseBarrier(text: string): number {
+  const v = Number(text);
+  if (text.trim() === '' || !(v >= 0 && v <= 1)) throw new UserError(`--barrier expects an exact-match barrier in [0, 1], got '${text}'`);
+  return v;
 }
 
 function parseEpsilon(text: string): number {
@@ -87,11 +96,14 @@ export function register(program: Command): void {
     .description(
       'Print the models of a zoo written by `npx rasplab sweep`: their settings, held-out exact match and token accuracy, verify on and beyond the ' +
         'training lengths, and agreement with the compiled model. --query filters with an SQL condition over the columns (key, program, layers, ' +
-        'heads, d_model, d_mlp, attn_only, min_len, max_len, steps, lr, and_mask, seed, status, train_acc, test_acc, test_token_acc, final_loss, test_loss, ' +
-        'verify_trained, verify_beyond, compare_in, compare_beyond, heads_compiled, heads_matched). --emergence: exact match, token accuracy and ' +
-        'log-likelihood against size and steps, side by side, averaged over seeds. --rashomon ε: the models within ε of the best exact match and ' +
-        'their distinct mechanisms (which compiled head each matched learned head does the job of), and their predictive multiplicity past the training ' +
-        'lengths (how often two of them disagree there).',
+        'heads, d_model, d_mlp, attn_only, min_len, max_len, steps, lr, and_mask, data_fraction, init_from, seed, status, train_acc, test_acc, ' +
+        'test_token_acc, final_loss, test_loss, verify_trained, verify_beyond, compare_in, compare_beyond, heads_compiled, heads_matched, log_volume, ' +
+        'barrier_loss, barrier_acc, circuit_edges, edge_auc, node_auc). ' +
+        '--emergence: exact match, token accuracy and log-likelihood against size, steps and data fraction, side by side, averaged over seeds. ' +
+        '--rashomon ε: the models within ε of the best exact match and ' +
+        'their distinct mechanisms (which compiled head each matched learned head does the job of; where the index has the figures, also the ' +
+        'discovered circuit, the same edge set being one mechanism, and the exact-match barrier to the reference, below --barrier being its basin), and ' +
+        'their predictive multiplicity past the training lengths (how often two of them disagree there).',
     )
     .argument('<zoo>', 'the zoo folder')
     .option('--query <expr>', 'an SQL condition over the columns, e.g. "test_acc >= 0.9 AND layers = 1"')
@@ -101,6 +113,13 @@ export function register(program: Command): void {
     .addOption(
       new Option('--rashomon <eps>', 'the models within ε of the best exact match, and their distinct mechanisms').argParser(parseEpsilon).conflicts('csv'),
     )
+    .option('--html <file>', 'write the zoo page (the emergence figure, d3 SVG inline) to this HTML file')
+    .addOption(
+      new Option(
+        '--barrier <x>',
+        `with --rashomon: the exact-match barrier to the reference (a share) below which a model is in its basin (default ${DEFAULT_BARRIER})`,
+      ).argParser(parseBarrier),
+    )
     .addHelpText(
       'after',
       helpExamples(
@@ -108,17 +127,28 @@ export function register(program: Command): void {
         'zoo zoo',
         'zoo zoo --query "heads = 2 AND steps = 20" --csv',
         'zoo zoo --emergence',
+        'zoo zoo --emergence --html zoo.html',
         'zoo zoo --rashomon 0.1 --json',
+        'zoo zoo --rashomon 0.1 --barrier 0.1',
       ),
     )
     .action(async (dir: string, flags: ZooFlags, cmd: Command) => {
       const io = ioOf(cmd);
+      if (flags.barrier !== undefined && flags.rashomon === undefined) throw new UserError('--barrier goes with --rashomon');
       const { Zoo, ZOO_COLUMNS } = await import('../../src/zoo/store.ts');
       const zoo = Zoo.open(resolve(dir), { create: false });
       try {
         const rows = zoo.rows(flags.query);
         const failures = zoo.failures();
         if (failures.length) io.err(`${dir}: ${failures.length} job(s) failed and are not in the table (a rerun of the sweep tries them again)\n`);
+        if (flags.html !== undefined) {
+          if (!rows.length) throw new UserError(`${dir}: no models${flags.query ? ` where ${flags.query}` : ''}: nothing to draw`);
+          const { emergence } = await import('../../src/zoo/populations.ts');
+          const { renderZooPage, zooFigures } = await import('../report/zooPage.ts');
+          const { writeFileAtomic } = await import('../../src/files/atomicWrite.ts');
+          writeFileAtomic(resolve(flags.html), renderZooPage(dir, rows.length, zooFigures(emergence(rows))));
+          println(io.err, `zoo page → ${flags.html}`);
+        }
         if (flags.emergence) {
           const { emergence } = await import('../../src/zoo/populations.ts');
           const points = emergence(rows);
@@ -126,7 +156,7 @@ export function register(program: Command): void {
           println(io.out, `emergence: ${rows.length} models (mean over seeds; held-out; log-lik per output position)`);
           io.out(
             renderTable({
-              head: ['program', 'layers', 'heads', 'd_model', 'd_mlp', 'steps', 'seeds', 'exact match', 'token acc', 'log-lik'],
+              head: ['program', 'layers', 'heads', 'd_model', 'd_mlp', 'steps', 'data', 'seeds', 'exact match', 'token acc', 'log-lik'],
               rows: points.map((p) => [
                 p.program,
                 p.layers ?? '-',
@@ -134,6 +164,7 @@ export function register(program: Command): void {
                 p.dModel ?? '-',
                 p.dMlp ?? '-',
                 p.steps ?? '-',
+                p.dataFraction,
                 p.seeds,
                 pct(p.exactMatch),
                 pct(p.tokenAccuracy),
@@ -146,7 +177,7 @@ export function register(program: Command): void {
         }
         if (flags.rashomon !== undefined) {
           const { rashomon } = await import('../../src/zoo/populations.ts');
-          const sets = rashomon(rows, flags.rashomon);
+          const sets = rashomon(rows, flags.rashomon, flags.barrier);
           const { selectBackend } = await import('../../src/model/backend.ts');
           await selectBackend('auto');
           const withMultiplicity = [];
@@ -171,6 +202,15 @@ export function register(program: Command): void {
                 compact: true,
               }),
             );
+            if (s.byCircuit) {
+              println(io.out, `by discovered circuit (the same edge set): ${s.byCircuit.length} distinct mechanism(s)`);
+              io.out(renderTable({ head: ['models', 'circuit'], rows: s.byCircuit.map((m) => [m.models.length, m.signature]), compact: true }));
+            }
+            if (s.byBarrier) {
+              const b = s.byBarrier;
+              println(io.out, `by linear barrier to ${b.reference} (exact-match barrier below ${b.threshold}: one basin): ${b.groups.length} group(s)`);
+              io.out(renderTable({ head: ['models', 'basin'], rows: b.groups.map((m) => [m.models.length, m.signature]), compact: true }));
+            }
             const m = s.multiplicity;
             if (m) {
               const lengths = m.minLen === m.maxLen ? `length ${m.minLen}` : `lengths ${m.minLen}–${m.maxLen}`;

@@ -8,7 +8,7 @@ import { reportFigures } from './figures/index.ts';
 import { esc, type Figure } from './svg.ts';
 import { reportTables } from './tables.ts';
 
-const CSS = `
+export const CSS = `
   :root { color-scheme: light; }
   body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Helvetica, Arial, sans-serif; color: #222; background: #f6f6f4; margin: 0; }
   main { max-width: 1180px; margin: 0 auto; padding: 24px 28px 48px; }
@@ -27,7 +27,7 @@ const CSS = `
   footer { color: #777; font-size: 12px; margin-top: 32px; }
 `;
 
-function figureBlock(f: Figure): string {
+export function figureBlock(f: Figure): string {
   // Each figure is a standalone SVG document without an XML prolog, so it embeds as it is.
   return `<figure id="fig-${esc(f.id)}" data-figure="${esc(f.id)}">${f.svg}<figcaption>${esc(f.caption)}</figcaption></figure>`;
 }

@@ -55,6 +55,8 @@ export interface DiscoveryOptions {
   readonly batchSize?: number;
   /** Circuits along the ranking whose faithfulness is measured (default 12; 0: none). */
   readonly faithfulnessPoints?: number;
+  /** The circuit to score against, where the model's labels know none (a model fine-tuned from a compiled one has its graph and, at first, its circuit). */
+  readonly known?: CircuitLabel;
 }
 
 export const DEFAULT_THRESHOLD = 0.01;
@@ -168,7 +170,7 @@ export async function discoverWith(runner: EdgeRunner, opts: DiscoveryOptions & 
   const wallMs = performance.now() - t0;
   // ACDC's rises rank the edges; EAP ranks by the size of the first-order change, whichever its sign.
   const rank = method === 'acdc' ? Array.from(found.scores) : Array.from(found.scores, Math.abs);
-  const known = knownCircuit(runner.m);
+  const known = opts.known ?? knownCircuit(runner.m);
   const trueEdges = known ? new Set(known.edges.map((e) => e.edge)) : null;
   const trueNodes = known ? new Set(known.nodes) : null;
   const names = g.edges.map((e) => edgeName(g, e));

@@ -41,6 +41,8 @@ export interface TrainFlags {
   readonly seed: number;
   /** AND-mask agreement threshold τ in (0, 1]; absent: ordinary mean gradient. */
   readonly andMask?: number;
+  /** Train only on a fixed seeded subset of this fraction of the training inputs (src/train/dataset.ts); absent or 1: on all of them. */
+  readonly dataFraction?: number;
   /** Stop once the held-out exact match reaches this. */
   readonly targetAcc?: number;
   /** How far a numerical output may be from the program's and count as right (default NUMERIC_TOLERANCE, as every command scores). */
@@ -102,6 +104,8 @@ export function validateTrainFlags(f: TrainFlags): void {
   if (!(f.clipNorm >= 0)) throw new UserError(`--clip must be ≥ 0 (0 disables clipping), got ${f.clipNorm}`);
   if (!Number.isInteger(f.seed)) throw new UserError(`--seed must be an integer, got ${f.seed}`);
   if (f.andMask !== undefined && !(f.andMask > 0 && f.andMask <= 1)) throw new UserError(`--and-mask must be in (0, 1], got ${f.andMask}`);
+  if (f.dataFraction !== undefined && !(f.dataFraction > 0 && f.dataFraction <= 1))
+    throw new UserError(`--data-fraction must be in (0, 1], got ${f.dataFraction}`);
   if (f.targetAcc !== undefined && !(f.targetAcc > 0 && f.targetAcc <= 1)) throw new UserError(`--target-acc must be in (0, 1], got ${f.targetAcc}`);
   if (f.tolerance !== undefined && !(f.tolerance >= 0 && Number.isFinite(f.tolerance)))
     throw new UserError(`--tolerance must be a number ≥ 0, got ${f.tolerance}`);

@@ -31,6 +31,8 @@ export interface RunSettings {
   readonly initFrom: string | null;
   /** Present only for CBFT runs, so that every other run's fingerprint is the one it always was. */
   readonly cbft?: CbftSettings;
+  /** Present only below 1 (a run on a subset of the training inputs), for the same reason. */
+  readonly dataFraction?: number;
 }
 
 /**
@@ -56,6 +58,7 @@ export function runSettings(req: TrainRequest, config: ModelConfig, vocab: reado
     andMask: f.andMask ?? null,
     initFrom: req.init?.file ?? null,
     ...(req.cbft && req.init ? { cbft: { from: req.init.file, lambda: req.cbft.lambda } } : {}),
+    ...(f.dataFraction !== undefined && f.dataFraction < 1 ? { dataFraction: f.dataFraction } : {}),
   };
 }
 

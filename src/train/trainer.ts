@@ -16,7 +16,7 @@ import { checkResumable, loadCheckpoint, saveCheckpoint } from './checkpoint.ts'
 import { encodeBatch, type Batch } from '../model/batch.ts';
 import { exactMatch, tokenAccuracy, type Accuracy } from '../model/scoring.ts';
 import type { DataSpec, Example } from '../rasp/examples.ts';
-import { testExamples, trainExamples } from './dataset.ts';
+import { testExamples, trainExamples, trainingSubset } from './dataset.ts';
 import { measureAccuracy } from './metrics.ts';
 import { DEFAULT_ADAMW, type AdamWConfig } from './optimizer.ts';
 import { validateTrainFlags } from './options.ts';
@@ -95,9 +95,14 @@ export async function train(req: TrainRequest, hooks: TrainHooks = {}): Promise<
   const backend = tf.getBackend();
   const record = (r: Record<string, unknown>) => hooks.onRecord?.(r);
 
+  // --data-fraction below 1: training draws from a fixed subset, and every held-out set from outside it.
+  const subset = f.dataFraction !== undefined && f.dataFraction < 1 ? trainingSubset(spec, f.seed, f.dataFraction) : undefined;
   // Held-out sets: the training length range, then each --test-lengths length on its own.
-  const testBatches = chunks(config, testExamples(spec, f.seed, f.testSize));
-  const lengthBatches = f.testLengths.map((len) => ({ len, batches: chunks(config, testExamples(spec, f.seed, f.testSize, { min: len, max: len })) }));
+  const testBatches = chunks(config, testExamples(spec, f.seed, f.testSize, undefined, subset));
+  const lengthBatches = f.testLengths.map((len) => ({
+    len,
+    batches: chunks(config, testExamples(spec, f.seed, f.testSize, { min: len, max: len }, subset)),
+  }));
 
   const checkpoint = req.resume && req.checkpointPath && fs.existsSync(req.checkpointPath) ? loadCheckpoint(req.checkpointPath) : undefined;
   // A resumed run keeps its warm-up even when --steps changes (the default depends on --steps).
@@ -251,7 +256,7 @@ export async function train(req: TrainRequest, hooks: TrainHooks = {}): Promise<
     let windowTokens = 0;
     let lastTestAcc = evals.length ? evals[evals.length - 1][1] : Number.NaN;
     while (!done && step < f.steps) {
-      const examples = trainExamples(spec, f.seed, step, f.batch);
+      const examples = trainExamples(spec, f.seed, step, f.batch, subset);
       const lr = learningRate(schedule, step);
       const s0 = performance.now();
       const r = await step1(examples, lr, step);
@@ -311,7 +316,7 @@ export async function train(req: TrainRequest, hooks: TrainHooks = {}): Promise<
     // Final measurements: held-out sets, and the last training batches (what the model was fitted on).
     const testAcc = await accuracyOf(testBatches);
     const lastTrain: Example[] = [];
-    for (let s = Math.max(0, step - 8); s < step && lastTrain.length < f.testSize; s++) lastTrain.push(...trainExamples(spec, f.seed, s, f.batch));
+    for (let s = Math.max(0, step - 8); s < step && lastTrain.length < f.testSize; s++) lastTrain.push(...trainExamples(spec, f.seed, s, f.batch, subset));
     const trainAcc = lastTrain.length ? exactMatch(await accuracyOf(chunks(config, lastTrain))) : Number.NaN;
     const lengthAcc: Record<number, number> = {};
     for (const { len, batches } of lengthBatches) lengthAcc[len] = exactMatch(await accuracyOf(batches));
@@ -339,6 +344,7 @@ export async function train(req: TrainRequest, hooks: TrainHooks = {}): Promise<
       targetAcc: f.targetAcc ?? null,
       testLengths: f.testLengths,
       testSize: f.testSize,
+      ...(subset ? { trainInputs: subset.keys.size } : {}),
       ...(req.shapeOf ? { shapeOf: req.shapeOf.file } : {}),
       ...outcome,
     };

@@ -17,6 +17,8 @@ export interface TrainingFigures {
   readonly testLoss: number;
   /** Exact match at each test length (the lengths verify checks beyond training among them). */
   readonly lengthAcc: Readonly<Record<string, number>>;
+  /** The model's size, for a job trained from another model (whose size the spec does not give); the most heads and MLP width of any layer. */
+  readonly size?: { readonly layers: number; readonly heads: number; readonly dModel: number; readonly dMlp: number };
 }
 
 export interface LengthCheck {
@@ -59,10 +61,47 @@ export interface CompareFigures {
   readonly heads: readonly HeadMatchFigures[];
 }
 
+/** The volume of the model's minimum (probes/landscape/volume.ts), on probe inputs of the training lengths. */
+export interface VolumeFigures {
+  readonly directions: number;
+  readonly minimumLoss: number;
+  readonly cutoff: number;
+  /** Directions whose loss stayed under the cutoff up to the largest radius tried. */
+  readonly capped: number;
+  readonly meanRadius: number;
+  readonly logVolume: number;
+}
+
+/** The straight line from the model to the spec's reference (probes/landscape/connect.ts), on the training lengths. */
+export interface ConnectFigures {
+  readonly reference: string;
+  readonly points: number;
+  readonly barrierLoss: number;
+  readonly barrierExactMatch: number;
+  readonly barrierTokenAccuracy: number;
+}
+
+/** ACDC on the model (probes/circuit/discover.ts): the circuit it finds, and how its scores separate the known circuit where the model has one. */
+export interface DiscoveryFigures {
+  readonly threshold: number;
+  readonly inputs: number;
+  /** The circuit's edges, sorted. */
+  readonly edges: readonly string[];
+  readonly nodes: number;
+  readonly exactMatchFull: number;
+  readonly exactMatchCircuit: number;
+  /** ROC AUC of the edge and node scores against the compiled circuit: known for a model fine-tuned from a compiled one, else null. */
+  readonly edgeAuc: number | null;
+  readonly nodeAuc: number | null;
+}
+
 export interface JobFigures {
   readonly training: TrainingFigures;
   readonly verify?: VerifyFigures;
   readonly compare?: CompareFigures;
+  readonly volume?: VolumeFigures;
+  readonly connect?: ConnectFigures;
+  readonly discovery?: DiscoveryFigures;
 }
 
 /** One finished job as it travels to the zoo (from a local worker thread, or a queue worker as JSON). */

@@ -37,6 +37,8 @@ export type TrainKey =
   | 'decay'
   | 'clipNorm'
   | 'andMask'
+  | 'dataFraction'
+  | 'initFrom'
   | 'targetAcc'
   | 'tolerance'
   | 'testSize'
@@ -54,15 +56,41 @@ export interface CompareSpec {
   readonly samples: number;
 }
 
-export interface AnalysesSpec {
+export interface VolumeSpec {
+  /** Random directions (filter-normalised) along which the radius is measured. */
+  readonly directions: number;
+  /** The cutoff: the model's own loss plus this. */
+  readonly rise: number;
+  /** Probe inputs of the training lengths the loss is measured on. */
+  readonly samples: number;
+}
+
+export interface ConnectSpec<R = string> {
+  /** The model to connect each model to: a path relative to the spec (in a job: the file and its hash). */
+  readonly reference: R;
+  /** Points on the straight line between the two, ends included. */
+  readonly points: number;
+  readonly samples: number;
+}
+
+export interface DiscoverySpec {
+  /** ACDC's threshold (the rise in KL an edge must cause to stay). */
+  readonly threshold: number;
+  readonly samples: number;
+}
+
+export interface AnalysesSpec<R = string> {
   readonly verify?: VerifySpec;
   readonly compare?: CompareSpec;
+  readonly volume?: VolumeSpec;
+  readonly connect?: ConnectSpec<R>;
+  readonly discovery?: DiscoverySpec;
 }
 
 export interface SweepSpec {
   readonly file: string;
   readonly programs: readonly ProgramEntry[];
-  /** Each size: its keys' alternatives. */
+  /** Each size: its keys' alternatives. Empty when `training.initFrom` gives the models (their architecture is the initial model's). */
   readonly sizes: readonly Readonly<Partial<Record<SizeKey, Choices<number | boolean | string>>>>[];
   readonly training: Readonly<Partial<Record<TrainKey, Choices<number | string | readonly Value[]>>>>;
   readonly seeds: readonly number[];
@@ -85,18 +113,24 @@ export const TRAIN_KEYS: readonly TrainKey[] = [
   'decay',
   'clipNorm',
   'andMask',
+  'dataFraction',
+  'initFrom',
   'targetAcc',
   'tolerance',
   'testSize',
   'evalEvery',
 ];
 const BOOLEAN_SIZE_KEYS = new Set<SizeKey>(['attnOnly', 'layernorm', 'causal']);
-const STRING_KEYS = new Set<string>(['actFn', 'decay']);
+const STRING_KEYS = new Set<string>(['actFn', 'decay', 'initFrom']);
 /** Values that are lists themselves. */
 const LIST_KEYS = new Set<string>(['vocab', 'testLengths']);
-const ANALYSIS_KEYS = ['verify', 'compare'] as const;
+const ANALYSIS_KEYS = ['verify', 'compare', 'volume', 'connect', 'discovery'] as const;
 export const DEFAULT_VERIFY: VerifySpec = { beyond: 0, samples: 2000 };
 export const DEFAULT_COMPARE: CompareSpec = { samples: 128 };
+/** Small on purpose: a sweep measures every model, and the figures compare models with each other. */
+export const DEFAULT_VOLUME: VolumeSpec = { directions: 4, rise: 0.1, samples: 64 };
+export const DEFAULT_CONNECT: Omit<ConnectSpec, 'reference'> = { points: 5, samples: 64 };
+export const DEFAULT_DISCOVERY: DiscoverySpec = { threshold: 0.01, samples: 32 };
 
 class Locator {
   constructor(
@@ -165,9 +199,15 @@ function positiveIntOf(loc: Locator, node: Node | null, name: string, zeroOk = f
   return v;
 }
 
+function positiveNumberOf(loc: Locator, node: Node | null, name: string): number {
+  const v = scalarOf(loc, node, name, 'number') as number;
+  if (!(v > 0) || !Number.isFinite(v)) loc.fail(node, `'${name}' must be a positive number, got ${v}`);
+  return v;
+}
+
 function readAnalyses(loc: Locator, node: Node | null): AnalysesSpec {
   const keys = entries(loc, node, ANALYSIS_KEYS, 'analyses');
-  const out: { verify?: VerifySpec; compare?: CompareSpec } = {};
+  const out: { -readonly [K in keyof AnalysesSpec]: AnalysesSpec[K] } = {};
   const options = (n: Node | null, allowed: readonly string[], what: string) =>
     n === null || (isScalar(n) && n.value === null) ? new Map() : entries(loc, n, allowed, what);
   if (keys.has('verify')) {
@@ -180,6 +220,33 @@ function readAnalyses(loc: Locator, node: Node | null): AnalysesSpec {
   if (keys.has('compare')) {
     const c = options(keys.get('compare')!.value, ['samples'], 'analyses.compare');
     out.compare = { samples: c.has('samples') ? positiveIntOf(loc, c.get('samples')!.value, 'samples') : DEFAULT_COMPARE.samples };
+  }
+  const int = (m: Map<string, { value: Node | null }>, name: string, dflt: number) => (m.has(name) ? positiveIntOf(loc, m.get(name)!.value, name) : dflt);
+  if (keys.has('volume')) {
+    const v = options(keys.get('volume')!.value, ['directions', 'rise', 'samples'], 'analyses.volume');
+    out.volume = {
+      directions: int(v, 'directions', DEFAULT_VOLUME.directions),
+      rise: v.has('rise') ? positiveNumberOf(loc, v.get('rise')!.value, 'rise') : DEFAULT_VOLUME.rise,
+      samples: int(v, 'samples', DEFAULT_VOLUME.samples),
+    };
+  }
+  if (keys.has('connect')) {
+    const at = keys.get('connect')!;
+    const c = options(at.value, ['reference', 'points', 'samples'], 'analyses.connect');
+    if (!c.has('reference')) loc.fail(at.key, "analyses.connect needs 'reference' (a model file, relative to the spec)");
+    const points = int(c, 'points', DEFAULT_CONNECT.points);
+    if (points < 2) loc.fail(c.get('points')!.value, `'points' must be at least 2 (the two ends), got ${points}`);
+    out.connect = {
+      reference: String(scalarOf(loc, c.get('reference')!.value, 'reference', 'string')),
+      points,
+      samples: int(c, 'samples', DEFAULT_CONNECT.samples),
+    };
+  }
+  if (keys.has('discovery')) {
+    const d = options(keys.get('discovery')!.value, ['threshold', 'samples'], 'analyses.discovery');
+    const threshold = d.has('threshold') ? (scalarOf(loc, d.get('threshold')!.value, 'threshold', 'number') as number) : DEFAULT_DISCOVERY.threshold;
+    if (!(threshold >= 0) || !Number.isFinite(threshold)) loc.fail(d.get('threshold')!.value, `'threshold' must be a number ≥ 0, got ${threshold}`);
+    out.discovery = { threshold, samples: int(d, 'samples', DEFAULT_DISCOVERY.samples) };
   }
   return out;
 }
@@ -195,7 +262,7 @@ export function parseSweepSpec(text: string, file: string): SweepSpec {
     throw new UserError(`${file}${pos ? `:${pos.line}:${pos.col}` : ''}: ${err.message.split('\n')[0]}`);
   }
   const top = entries(loc, doc.contents as Node | null, TOP_KEYS, 'the sweep spec');
-  for (const need of ['programs', 'sizes'] as const) if (!top.has(need)) loc.fail(doc.contents as Node, `the sweep spec has no '${need}'`);
+  if (!top.has('programs')) loc.fail(doc.contents as Node, "the sweep spec has no 'programs'");
 
   const programs = nonEmptySeq(loc, top.get('programs')!.value, 'programs').map((n): ProgramEntry => {
     if (isScalar(n)) return { program: String(scalarOf(loc, n, 'programs entries', 'string')), at: loc.at(n) };
@@ -209,18 +276,23 @@ export function parseSweepSpec(text: string, file: string): SweepSpec {
     };
   });
 
-  const sizes = nonEmptySeq(loc, top.get('sizes')!.value, 'sizes').map((n) => {
+  const training: Partial<Record<TrainKey, (number | string | Value[])[]>> = {};
+  const trainingNode = top.get('training')?.value ?? null;
+  if (top.has('training'))
+    for (const [name, { value }] of entries(loc, trainingNode, TRAIN_KEYS, 'training'))
+      training[name as TrainKey] = choices(loc, value, name, kindOf(name)) as (number | string | Value[])[];
+  // A fine-tuned model has its initial model's architecture: sizes go with fresh models only.
+  if (training.initFrom && top.has('sizes'))
+    loc.fail(top.get('sizes')!.key, "'sizes' and training.initFrom exclude each other: a model trained from another has that model's architecture");
+  if (!training.initFrom && !top.has('sizes')) loc.fail(doc.contents as Node, "the sweep spec has no 'sizes' (nor training.initFrom)");
+
+  const sizes = (top.has('sizes') ? nonEmptySeq(loc, top.get('sizes')!.value, 'sizes') : []).map((n) => {
     const size: Partial<Record<SizeKey, (number | boolean | string)[]>> = {};
     for (const [name, { value }] of entries(loc, n, SIZE_KEYS, 'a sizes entry'))
       size[name as SizeKey] = choices(loc, value, name, kindOf(name)) as (number | boolean | string)[];
     for (const need of ['layers', 'heads', 'dModel'] as const) if (!size[need]) loc.fail(n, `a sizes entry needs '${need}'`);
     return size;
   });
-
-  const training: Partial<Record<TrainKey, (number | string | Value[])[]>> = {};
-  if (top.has('training'))
-    for (const [name, { value }] of entries(loc, top.get('training')!.value, TRAIN_KEYS, 'training'))
-      training[name as TrainKey] = choices(loc, value, name, kindOf(name)) as (number | string | Value[])[];
 
   const seedsNode = top.get('seeds')?.value ?? null;
   const seeds =

@@ -17,7 +17,8 @@ import { UserError } from '../rasp/errors.ts';
 import type { JobFigures, JobOutcome } from './figures.ts';
 import { stableJson, type Job } from './jobs.ts';
 
-export const ZOO_SCHEMA_VERSION = 1;
+/** 2: columns data_fraction and init_from; log_volume, barrier_loss, barrier_acc, circuit_edges, edge_auc, node_auc. */
+export const ZOO_SCHEMA_VERSION = 2;
 export const INDEX_FILE = 'index.sqlite';
 export const MODELS_DIR = 'models';
 
@@ -35,6 +36,8 @@ export const ZOO_COLUMNS = [
   'steps',
   'lr',
   'and_mask',
+  'data_fraction',
+  'init_from',
   'seed',
   'status',
   'train_acc',
@@ -48,6 +51,12 @@ export const ZOO_COLUMNS = [
   'compare_beyond',
   'heads_compiled',
   'heads_matched',
+  'log_volume',
+  'barrier_loss',
+  'barrier_acc',
+  'circuit_edges',
+  'edge_auc',
+  'node_auc',
 ] as const;
 export type ZooColumn = (typeof ZOO_COLUMNS)[number];
 
@@ -56,9 +65,10 @@ CREATE TABLE meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE models (
   key TEXT PRIMARY KEY, program TEXT NOT NULL,
   layers INTEGER, heads INTEGER, d_model INTEGER, d_mlp INTEGER, attn_only INTEGER,
-  min_len INTEGER, max_len INTEGER, steps INTEGER, lr REAL, and_mask REAL, seed INTEGER,
+  min_len INTEGER, max_len INTEGER, steps INTEGER, lr REAL, and_mask REAL, data_fraction REAL, init_from TEXT, seed INTEGER,
   status TEXT, train_acc REAL, test_acc REAL, test_token_acc REAL, final_loss REAL, test_loss REAL,
   verify_trained REAL, verify_beyond REAL, compare_in REAL, compare_beyond REAL, heads_compiled INTEGER, heads_matched INTEGER,
+  log_volume REAL, barrier_loss REAL, barrier_acc REAL, circuit_edges INTEGER, edge_auc REAL, node_auc REAL,
   settings TEXT NOT NULL, figures TEXT NOT NULL, wall_s REAL, backend TEXT
 );
 CREATE TABLE failures (key TEXT PRIMARY KEY, error TEXT NOT NULL, attempts INTEGER NOT NULL);
@@ -80,20 +90,24 @@ export interface ZooFailure {
 function columnsOf(job: Job, figures: JobFigures): Record<ZooColumn, string | number | null> {
   const f = job.settings.flags;
   const a = f.arch;
+  // A model trained from another has that one's architecture, which the job's figures report.
+  const s = figures.training.size;
   const heads = figures.compare?.heads ?? [];
   return {
     key: job.key,
     program: job.settings.program.name,
-    layers: a?.layers ?? null,
-    heads: a?.heads ?? null,
-    d_model: a?.dModel ?? null,
-    d_mlp: a ? (a.attnOnly ? 0 : (a.dMlp ?? 4 * a.dModel)) : null,
-    attn_only: a ? Number(a.attnOnly) : null,
+    layers: a?.layers ?? s?.layers ?? null,
+    heads: a?.heads ?? s?.heads ?? null,
+    d_model: a?.dModel ?? s?.dModel ?? null,
+    d_mlp: a ? (a.attnOnly ? 0 : (a.dMlp ?? 4 * a.dModel)) : (s?.dMlp ?? null),
+    attn_only: a ? Number(a.attnOnly) : s ? Number(s.dMlp === 0) : null,
     min_len: f.minLen,
     max_len: f.maxLen,
     steps: f.steps,
     lr: f.lr,
     and_mask: f.andMask ?? null,
+    data_fraction: f.dataFraction ?? 1,
+    init_from: job.settings.initFrom?.file ?? null,
     seed: f.seed,
     status: figures.training.status,
     train_acc: figures.training.trainAcc,
@@ -107,6 +121,12 @@ function columnsOf(job: Job, figures: JobFigures): Record<ZooColumn, string | nu
     compare_beyond: figures.compare?.outOfRange?.agreement ?? null,
     heads_compiled: figures.compare ? heads.length : null,
     heads_matched: figures.compare ? heads.filter((h) => h.matched).length : null,
+    log_volume: figures.volume?.logVolume ?? null,
+    barrier_loss: figures.connect?.barrierLoss ?? null,
+    barrier_acc: figures.connect?.barrierExactMatch ?? null,
+    circuit_edges: figures.discovery ? figures.discovery.edges.length : null,
+    edge_auc: figures.discovery?.edgeAuc ?? null,
+    node_auc: figures.discovery?.nodeAuc ?? null,
   };
 }
 
@@ -183,7 +203,7 @@ export class Zoo {
 
   /** The rows, ordered by key, that `where` (an SQL condition over ZOO_COLUMNS, e.g. "test_acc > 0.9 AND layers = 1") selects. */
   rows(where?: string): ZooRow[] {
-    const sql = `SELECT * FROM models${where ? ` WHERE ${where}` : ''} ORDER BY program, layers, heads, d_model, steps, lr, seed, key`;
+    const sql = `SELECT * FROM models${where ? ` WHERE ${where}` : ''} ORDER BY program, layers, heads, d_model, steps, lr, data_fraction, seed, key`;
     try {
       return this.db.prepare(sql).all() as ZooRow[];
     } catch (e) {

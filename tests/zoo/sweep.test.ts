@@ -94,7 +94,7 @@ describe('rasplab sweep (local workers)', () => {
     const cases: [string[], RegExp][] = [
       [['sweep', unknown, '-o', old], /unknown\.yaml:3:28: unknown key 'dmodel' in a sizes entry/],
       [['sweep', empty, '-o', old], /empty\.yaml:3:8: 'seeds' is an empty list/],
-      [['sweep', SPEC, '-o', future], /index\.sqlite: zoo index of schema version 99; this rasplab reads version 1/],
+      [['sweep', SPEC, '-o', future], /index\.sqlite: zoo index of schema version 99; this rasplab reads version 2/],
       [['zoo', future], /index\.sqlite: zoo index of schema version 99/],
       [['zoo', notZoo], /not a model zoo \(no index\.sqlite\)/],
       [['zoo', one, '--rashomon', '2'], /--rashomon expects ε in \[0, 1\]/],
