@@ -1,4 +1,5 @@
 /** Runs the CLI in-process, capturing what it writes. */
+import { expect } from 'vitest';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -37,4 +38,19 @@ export function reverseBody(): string {
     .split('\n')
     .filter((l) => !/^\s*#\s*(vocab|max-len)\s*:/.test(l))
     .join('\n');
+}
+
+/**
+ * A refusal as users get it: exit 2 and one line saying why (the probe commands' "backend: …"
+ * line before it, on stderr, is not part of the error).
+ */
+export function expectRefusal(r: CliResult, message: RegExp): void {
+  expect(r.code, r.err).toBe(2);
+  expect(r.err).toMatch(message);
+  expect(
+    r.err
+      .trim()
+      .split('\n')
+      .filter((l) => !l.startsWith('backend:')),
+  ).toHaveLength(1);
 }

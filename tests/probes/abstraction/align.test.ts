@@ -5,7 +5,7 @@ import { align } from '../../../probes/abstraction/align.ts';
 import { readSpace, restrictToReadSpace } from '../../../probes/abstraction/illusion.ts';
 import { directionBasis } from '../../../probes/abstraction/sites.ts';
 import { modelTask } from '../../../probes/probeSet.ts';
-import { cli } from '../../cli/harness.ts';
+import { cli, expectRefusal } from '../../cli/harness.ts';
 import { COMPILED_REVERSE, fastBackend, fixture, LEARNED_REVERSE, library } from '../../hypotheses/support.ts';
 import { loaded } from '../../support/loaded.ts';
 
@@ -98,14 +98,6 @@ describe('rasplab align: bad input', () => {
     [['--variable', 'tokens', '--rank', '40'], /--rank 40 is larger than the residual stream it is a subspace of \(d_model 32\)/],
     [['--variable', 'tokens', '--hook', 'blocks.2.hook_resid_pre'], /--hook blocks.2.hook_resid_pre: not a residual-stream read point of this model/],
   ])('%j: one line, exit 2', async (args, message) => {
-    const r = await cli('align', LEARNED_REVERSE, ...args);
-    expect(r.code).toBe(2);
-    expect(r.err).toMatch(message);
-    expect(
-      r.err
-        .trim()
-        .split('\n')
-        .filter((l) => !l.startsWith('backend:')),
-    ).toHaveLength(1);
+    expectRefusal(await cli('align', LEARNED_REVERSE, ...args), message);
   });
 });

@@ -5,7 +5,7 @@ import { interchangeAccuracy } from '../../../probes/abstraction/interchange.ts'
 import { interchangePairs } from '../../../probes/abstraction/pairs.ts';
 import { parseSiteText } from '../../../probes/abstraction/siteText.ts';
 import { programVariable } from '../../../src/rasp/counterfactual.ts';
-import { cli } from '../../cli/harness.ts';
+import { cli, expectRefusal } from '../../cli/harness.ts';
 import { COMPILED_REVERSE, fixture, LEARNED_REVERSE, library } from '../../hypotheses/support.ts';
 import { loaded } from '../../support/loaded.ts';
 
@@ -84,16 +84,7 @@ describe('rasplab intervene', () => {
     [['--variable', 'tokens', '--site', 'blocks.0.hook_resid_pre[nope]'], /no residual direction of the model is labelled 'nope'/],
     [['--variable', 'tokens', '--site', 'blocks.0.hook_resid_pre[40]'], /direction 40 is past the model's d_model of 33/],
   ])('refuses %j in one line, exit 2', async (args, message) => {
-    const r = await cli('intervene', COMPILED_REVERSE, ...args);
-    expect(r.code).toBe(2);
-    expect(r.err).toMatch(message);
-    // (the line before it, on stderr, is the backend and probe set: not part of the error)
-    expect(
-      r.err
-        .trim()
-        .split('\n')
-        .filter((l) => !l.startsWith('backend:')),
-    ).toHaveLength(1);
+    expectRefusal(await cli('intervene', COMPILED_REVERSE, ...args), message);
   });
 
   it('a learned model needs a site', async () => {
