@@ -99,7 +99,8 @@ export function register(program: Command): void {
         'heads, d_model, d_mlp, attn_only, min_len, max_len, steps, lr, and_mask, data_fraction, init_from, seed, status, train_acc, test_acc, ' +
         'test_token_acc, final_loss, test_loss, verify_trained, verify_beyond, compare_in, compare_beyond, heads_compiled, heads_matched, log_volume, ' +
         'barrier_loss, barrier_acc, circuit_edges, edge_auc, node_auc). ' +
-        '--emergence: exact match, token accuracy and log-likelihood against size, steps and data fraction, side by side, averaged over seeds. ' +
+        '--emergence: exact match, token accuracy and log-likelihood against size, steps, learning rate and data fraction, ' +
+        'side by side, averaged over seeds. ' +
         '--rashomon ε: the models within ε of the best exact match and ' +
         'their distinct mechanisms (which compiled head each matched learned head does the job of; where the index has the figures, also the ' +
         'discovered circuit, the same edge set being one mechanism, and the exact-match barrier to the reference, below --barrier being its basin), and ' +
@@ -156,7 +157,7 @@ export function register(program: Command): void {
           println(io.out, `emergence: ${rows.length} models (mean over seeds; held-out; log-lik per output position)`);
           io.out(
             renderTable({
-              head: ['program', 'layers', 'heads', 'd_model', 'd_mlp', 'steps', 'data', 'seeds', 'exact match', 'token acc', 'log-lik'],
+              head: ['program', 'layers', 'heads', 'd_model', 'd_mlp', 'steps', 'lr', 'data', 'seeds', 'exact match', 'token acc', 'log-lik'],
               rows: points.map((p) => [
                 p.program,
                 p.layers ?? '-',
@@ -164,6 +165,7 @@ export function register(program: Command): void {
                 p.dModel ?? '-',
                 p.dMlp ?? '-',
                 p.steps ?? '-',
+                p.lr ?? '-',
                 p.dataFraction,
                 p.seeds,
                 pct(p.exactMatch),

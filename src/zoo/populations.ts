@@ -1,7 +1,7 @@
 /**
  * Questions about a zoo's population rather than one model, over the index's rows (plain data in
  * and out, no model loaded):
- *  - emergence: per program and size (and step count and data fraction: the data a run saw), exact match, token
+ *  - emergence: per program and size (and step count, learning rate and data fraction: how a run trained), exact match, token
  *    accuracy and log-likelihood side by side, averaged over seeds; a jump under exact match that
  *    is smooth under the other two is the "mirage" of emergent abilities;
  *  - the Rashomon set: the models within ε of the best held-out exact match, and within it how many
@@ -19,6 +19,7 @@ export interface EmergencePoint {
   readonly dModel: number | null;
   readonly dMlp: number | null;
   readonly steps: number | null;
+  readonly lr: number | null;
   /** The share of the training inputs the runs trained on (1: all). */
   readonly dataFraction: number;
   readonly seeds: number;
@@ -34,7 +35,7 @@ const num = (v: string | number | null) => (v === null ? null : Number(v));
 export function emergence(rows: readonly ZooRow[]): EmergencePoint[] {
   const groups = new Map<string, ZooRow[]>();
   for (const r of rows) {
-    const k = JSON.stringify([r.program, r.layers, r.heads, r.d_model, r.d_mlp, r.steps, r.data_fraction]);
+    const k = JSON.stringify([r.program, r.layers, r.heads, r.d_model, r.d_mlp, r.steps, r.lr, r.data_fraction]);
     groups.set(k, [...(groups.get(k) ?? []), r]);
   }
   return [...groups.values()].map((g) => ({
@@ -44,6 +45,7 @@ export function emergence(rows: readonly ZooRow[]): EmergencePoint[] {
     dModel: num(g[0].d_model),
     dMlp: num(g[0].d_mlp),
     steps: num(g[0].steps),
+    lr: num(g[0].lr),
     dataFraction: Number(g[0].data_fraction),
     seeds: g.length,
     exactMatch: mean(g.map((r) => Number(r.test_acc))),

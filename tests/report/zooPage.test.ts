@@ -12,6 +12,7 @@ const point = (layers: number, dModel: number, dataFraction: number, exactMatch:
   dModel,
   dMlp: 0,
   steps: 100,
+  lr: 0.01,
   dataFraction,
   seeds: 2,
   exactMatch,

@@ -31,7 +31,10 @@ function sizeOrder(points: readonly EmergencePoint[]): string[] {
 
 export function emergenceFigure(points: readonly EmergencePoint[]): Figure {
   const sizes = sizeOrder(points);
-  const lineKey = (p: EmergencePoint) => `${p.program}${p.dataFraction === 1 ? '' : `, data ${p.dataFraction}`}${p.steps === null ? '' : `, ${p.steps} steps`}`;
+  const lineKey = (p: EmergencePoint) =>
+    [p.program, p.dataFraction === 1 ? '' : `data ${p.dataFraction}`, p.steps === null ? '' : `${p.steps} steps`, p.lr === null ? '' : `lr ${p.lr}`]
+      .filter((part) => part !== '')
+      .join(', ');
   const lines = [...new Set(points.map(lineKey))];
   const series = (y: (p: EmergencePoint) => number): Series[] =>
     lines.map((name, i) => ({
