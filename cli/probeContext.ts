@@ -74,9 +74,16 @@ export interface ProbeContext {
 
 /**
  * Everything a probe command starts from. With `against` (a second model), the probe inputs are
- * what both models take (cli/sharedTask.ts).
+ * what both models take (cli/sharedTask.ts). A command that draws inputs of its own (base/source
+ * pairs) says so with `ownInputs`, and stderr names only the backend.
  */
-export async function probeContext(modelSpec: string, flags: ProbeFlags, cmd: Command, against?: NamedModel): Promise<ProbeContext> {
+export async function probeContext(
+  modelSpec: string,
+  flags: ProbeFlags,
+  cmd: Command,
+  against?: NamedModel,
+  opts: { readonly ownInputs?: boolean } = {},
+): Promise<ProbeContext> {
   const io = ioOf(cmd);
   const data = await loadModelArg(modelSpec, flags);
   const program = await programOf(data, modelSpec, flags.program);
@@ -88,6 +95,7 @@ export async function probeContext(modelSpec: string, flags: ProbeFlags, cmd: Co
   const { task, note } = against ? sharedTask([{ spec: modelSpec, data }, against]) : { task: modelTask(model), note: null };
   const set = makeProbeSet(program, { ...task, n: flags.samples, seed: flags.seed });
   if (set.inputs.length === 0) throw new UserError(`program '${program.name}' accepts none of the model's inputs`);
-  if (!flags.json) io.err(`backend: ${backend}; ${set.inputs.length} inputs${set.exhaustive ? ' (all)' : ` (seed ${flags.seed})`}\n`);
+  const inputs = opts.ownInputs ? '' : `; ${set.inputs.length} inputs${set.exhaustive ? ' (all)' : ` (seed ${flags.seed})`}`;
+  if (!flags.json) io.err(`backend: ${backend}${inputs}\n`);
   return { io, model, program, task, set, backend, note };
 }

@@ -97,7 +97,7 @@ export function register(program: Command): void {
     )
     .action(async (modelSpec: string, flags: AlignFlags, c: Command) => {
       if (flags.variable.length === 0) throw new UserError('name the program variable to look for: --variable NAME (tokens, indices, length or a named s-op)');
-      const ctx = await probeContext(modelSpec, flags, c);
+      const ctx = await probeContext(modelSpec, flags, c, undefined, { ownInputs: true });
       const { align, residualReadPoints } = await import('../../probes/abstraction/align.ts');
       const { programVariable } = await import('../../src/rasp/counterfactual.ts');
       for (const v of flags.variable) programVariable(ctx.program, v);

@@ -59,7 +59,7 @@ export function register(program: Command): void {
       ),
     )
     .action(async (modelSpec: string, flags: InterveneFlags, c: Command) => {
-      const ctx = await probeContext(modelSpec, flags, c);
+      const ctx = await probeContext(modelSpec, flags, c, undefined, { ownInputs: true });
       const { iiaTable } = await import('../../probes/abstraction/iia.ts');
       const { programSOps } = await import('../../src/rasp/counterfactual.ts');
       const { labelledDirections } = await import('../../probes/abstraction/sites.ts');
