@@ -157,8 +157,12 @@ export async function submitSweep(jobs: readonly Job[], zoo: Zoo, opts: { url: s
         const state = await q.getState();
         if (state === 'active') running++;
         if (state === 'completed') {
+          // The job was read before its state: when it completed in between, that copy has no result yet.
+          const finished = q.returnvalue ? q : await queue.getJob(key);
+          const result = finished?.returnvalue as QueuedResult | null | undefined;
+          if (!result) continue; // not readable yet: the next poll reads it
           pending.delete(key);
-          if (zoo.write(job, decodeOutcome(q.returnvalue as QueuedResult))) done++;
+          if (zoo.write(job, decodeOutcome(result))) done++;
           await q.remove();
           active = Math.max(0, active - 1);
           progress.finished(true, undefined, active);

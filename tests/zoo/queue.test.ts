@@ -93,7 +93,7 @@ describe.skipIf(!hasRedisServer || !hasRedisClient())('sweep through the queue (
     expect(JSON.parse(queued.out)).toMatchObject({ jobs: 8, done: 8, failed: [] });
     expect(indexFigures(join(tmp.dir, 'queued'))).toEqual(indexFigures(join(tmp.dir, 'local')));
     for (const w of workers.splice(0)) w.kill('SIGTERM');
-  });
+  }, 180_000);
 
   it('finishes every job once when a worker is killed with SIGKILL mid-job', async () => {
     // other seeds: jobs of their own keys
@@ -109,5 +109,5 @@ describe.skipIf(!hasRedisServer || !hasRedisClient())('sweep through the queue (
     expect(JSON.parse(r.out)).toMatchObject({ jobs: 8, done: 8, failed: [] });
     const rows = indexFigures(join(tmp.dir, 'kill'));
     expect(new Set(rows.map((x) => x.key)).size).toBe(8);
-  });
+  }, 180_000); // eight trainings, and a stalled job waits out its lock before another worker takes it
 });
