@@ -16,8 +16,9 @@ import { helpExamples } from '../format/invocation.ts';
 import { pct } from '../format/percent.ts';
 import { requiredOption } from '../requiredOption.ts';
 import { checkTestLengths, namedSets, parseLengths, parsePoints } from './connect.ts';
+import { num, parseBisections, parseDirections } from './volume.ts';
 import type { Barrier } from '../../probes/landscape/connect.ts';
-import { parseNonNegativeInt, parsePositiveInt, parsePositiveNumber } from '../options.ts';
+import { parsePositiveNumber } from '../options.ts';
 import { addProbeOptions, loadModelArg, programOf, type ProbeFlags } from '../probeContext.ts';
 import type { Program } from '../../src/rasp/program.ts';
 import type { ProbeSet, ProbeTask } from '../../probes/probeSet.ts';
@@ -36,19 +37,6 @@ interface VolumesFlags extends PageFlags {
 
 /** What the experiments call a model: its file name without `.safetensors`. */
 export const modelName = (spec: string): string => basename(spec).replace(/\.safetensors$/, '');
-
-const num = (x: number) => (Math.abs(x) >= 1e4 || (Math.abs(x) < 1e-3 && x !== 0) ? x.toExponential(3) : x.toFixed(4));
-
-function parseDirections(text: string): number {
-  if (/^\s*0+\s*$/.test(text)) throw new UserError('--directions must be at least 1, got 0');
-  return parsePositiveInt('--directions')(text);
-}
-
-function parseBisections(text: string): number {
-  const n = parseNonNegativeInt('--bisections')(text);
-  if (n > 50) throw new UserError(`--bisections must be at most 50 (a float32 radius has 24 bits), got ${n}`);
-  return n;
-}
 
 interface Loaded {
   readonly io: CliIo;

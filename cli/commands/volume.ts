@@ -19,20 +19,22 @@ interface VolumeFlags extends ProbeFlags {
   readonly checkpoint?: string;
 }
 
-function parseDirections(text: string): number {
-  if (/^\s*0+\s*$/.test(text)) throw new UserError('--directions must be at least 1 (the estimate needs a direction to measure), got 0');
+/** --directions of `volume` and of the `landscape` experiments that measure radii. */
+export function parseDirections(text: string): number {
+  if (/^\s*0+\s*$/.test(text)) throw new UserError('--directions must be at least 1, got 0');
   const n = parsePositiveInt('--directions')(text);
   if (n > 100000) throw new UserError(`--directions must be at most 100000, got ${n}`);
   return n;
 }
 
-function parseBisections(text: string): number {
+export function parseBisections(text: string): number {
   const n = parseNonNegativeInt('--bisections')(text);
   if (n > 50) throw new UserError(`--bisections must be at most 50 (a float32 radius has 24 bits), got ${n}`);
   return n;
 }
 
-const num = (x: number) => (Math.abs(x) >= 1e4 || (Math.abs(x) < 1e-3 && x !== 0) ? x.toExponential(3) : x.toFixed(4));
+/** A loss or radius as the landscape commands print it. */
+export const num = (x: number) => (Math.abs(x) >= 1e4 || (Math.abs(x) < 1e-3 && x !== 0) ? x.toExponential(3) : x.toFixed(4));
 
 export function register(program: Command): void {
   const cmd = program
