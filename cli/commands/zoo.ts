@@ -8,14 +8,15 @@ import { Command, Option } from 'commander';
 import { UserError } from '../../src/rasp/errors.ts';
 import { formatJson } from '../format/json.ts';
 import { helpExamples } from '../format/invocation.ts';
-import { ioOf, println } from '../format/output.ts';
+import { ioOf, println, type CliIo } from '../format/output.ts';
 import { pct } from '../format/percent.ts';
 import { renderTable } from '../format/table.ts';
 import { jsonOption } from '../options.ts';
+import type { Basins } from '../../probes/zoo/basins.ts';
 import type { Multiplicity } from '../../probes/zoo/multiplicity.ts';
 import type { JobSettings } from '../../src/zoo/jobs.ts';
 import type { Zoo, ZooRow } from '../../src/zoo/store.ts';
-import { DEFAULT_BARRIER } from '../../src/zoo/populations.ts';
+import { DEFAULT_BARRIER, type RashomonSet } from '../../src/zoo/populations.ts';
 
 interface ZooFlags {
   readonly query?: string;
@@ -62,31 +63,71 @@ function parseEpsilon(text: string): number {
   return v;
 }
 
-/**
- * How often the models of `keys` disagree past their training lengths (probes/zoo/multiplicity.ts),
- * on the lengths every one of their contexts holds; null for fewer than two models, models of
- * different vocabularies, or no such lengths.
- */
-async function multiplicityOf(zoo: Zoo, keys: readonly string[], rows: readonly ZooRow[]): Promise<Multiplicity | null> {
-  if (keys.length < 2) return null;
+/** The most models of one Rashomon set whose every pair is joined by a line (n·(n−1)/2 paths). */
+const MAX_BASIN_MODELS = 16;
+const BASIN_POINTS = 5;
+const BASIN_SAMPLES = 200;
+
+interface Population {
+  /**
+   * How often the models disagree past their training lengths (probes/zoo/multiplicity.ts); null
+   * for fewer than two models, models of different vocabularies, or no such lengths.
+   */
+  readonly multiplicity: Multiplicity | null;
+  /** Their basins by the barrier between every same-shape pair (probes/zoo/basins.ts), on the first model's training lengths. */
+  readonly basins: Basins | null;
+  /** Why `basins` is null when it is, for the table. */
+  readonly basinsSkipped?: string;
+}
+
+/** What the models of `keys` do as a population, from their model files. */
+async function populationOf(zoo: Zoo, keys: readonly string[], rows: readonly ZooRow[], threshold: number, io: CliIo): Promise<Population> {
+  if (keys.length < 2) return { multiplicity: null, basins: null, basinsSkipped: 'fewer than two models' };
   const { loadModel } = await import('../../src/model/modelFile.ts');
   const { LoadedModel } = await import('../../src/model/loadedModel.ts');
   const { jobProgram } = await import('../../probes/zoo/runJob.ts');
   const { predictiveMultiplicity } = await import('../../probes/zoo/multiplicity.ts');
+  const { linearBasins } = await import('../../probes/zoo/basins.ts');
+  const { makeProbeSet } = await import('../../probes/probeSet.ts');
   const data = keys.map((k) => loadModel(zoo.modelPath(k)));
-  const vocab = data[0].config.vocab.slice(1);
-  if (data.some((d) => JSON.stringify(d.config.vocab) !== JSON.stringify(data[0].config.vocab))) return null;
-  const minLen = Math.max(...data.map((d) => d.training?.maxLen ?? d.config.nCtx - 1)) + 1;
-  const maxLen = Math.min(...data.map((d) => d.config.nCtx - 1));
-  if (minLen > maxLen) return null;
   const row = rows.find((r) => r.key === keys[0])!;
   const program = jobProgram({ key: keys[0], settings: JSON.parse(row.settings) as JobSettings });
-  const models = data.map((d) => LoadedModel.from(d));
-  try {
-    return predictiveMultiplicity(models, program, { vocab, minLen, maxLen }, { samples: 500, seed: 0 });
-  } finally {
-    for (const m of models) m.dispose();
+  const vocab = data[0].config.vocab.slice(1);
+  const sameVocab = data.every((d) => JSON.stringify(d.config.vocab) === JSON.stringify(data[0].config.vocab));
+  let multiplicity: Multiplicity | null = null;
+  const minBeyond = Math.max(...data.map((d) => d.training?.maxLen ?? d.config.nCtx - 1)) + 1;
+  const maxBeyond = Math.min(...data.map((d) => d.config.nCtx - 1));
+  if (sameVocab && minBeyond <= maxBeyond) {
+    const models = data.map((d) => LoadedModel.from(d));
+    try {
+      multiplicity = predictiveMultiplicity(models, program, { vocab, minLen: minBeyond, maxLen: maxBeyond }, { samples: 500, seed: 0 });
+    } finally {
+      for (const m of models) m.dispose();
+    }
   }
+  if (keys.length > MAX_BASIN_MODELS)
+    return { multiplicity, basins: null, basinsSkipped: `${keys.length} models (pairs are joined for at most ${MAX_BASIN_MODELS})` };
+  const minLen = data[0].training?.minLen ?? 1;
+  const maxLen = data[0].training?.maxLen ?? data[0].config.nCtx - 1;
+  const set = { name: 'trained', minLen, maxLen, set: makeProbeSet(program, { vocab, minLen, maxLen, n: BASIN_SAMPLES, seed: 0 }) };
+  const { createCountProgress } = await import('../countProgress.ts');
+  const { processIo } = await import('../format/output.ts');
+  const tty = io.err === processIo.err && Boolean(process.stderr.isTTY);
+  let progress: ReturnType<typeof createCountProgress> | undefined;
+  const basins = await linearBasins(
+    keys.map((key, i) => ({ key, data: data[i] })),
+    set,
+    {
+      threshold,
+      points: BASIN_POINTS,
+      onPair: (done, total, pair) => {
+        progress ??= createCountProgress({ total, unit: `${String(row.program)} pair`, write: io.err, tty });
+        progress.update(done, `barrier ${pair.exactMatch.toFixed(2)}`);
+      },
+    },
+  );
+  progress?.stop();
+  return { multiplicity, basins };
 }
 
 export function register(program: Command): void {
@@ -103,7 +144,9 @@ export function register(program: Command): void {
         'side by side, averaged over seeds. ' +
         '--rashomon ε: the models within ε of the best exact match and ' +
         'their distinct mechanisms (which compiled head each matched learned head does the job of; where the index has the figures, also the ' +
-        'discovered circuit, the same edge set being one mechanism, and the exact-match barrier to the reference, below --barrier being its basin), and ' +
+        'discovered circuit, the same edge set being one mechanism, and the exact-match barrier to the reference, below --barrier being its basin), ' +
+        'their basins by the exact-match barrier on the aligned line between every same-shape pair (below --barrier: joined; at most ' +
+        `${MAX_BASIN_MODELS} models a set), and ` +
         'their predictive multiplicity past the training lengths (how often two of them disagree there).',
     )
     .argument('<zoo>', 'the zoo folder')
@@ -114,11 +157,11 @@ export function register(program: Command): void {
     .addOption(
       new Option('--rashomon <eps>', 'the models within ε of the best exact match, and their distinct mechanisms').argParser(parseEpsilon).conflicts('csv'),
     )
-    .option('--html <file>', 'write the zoo page (the emergence figure, d3 SVG inline) to this HTML file')
+    .option('--html <file>', 'write the zoo page (the emergence figure and, with --rashomon, each Rashomon set; d3 SVG inline) to this HTML file')
     .addOption(
       new Option(
         '--barrier <x>',
-        `with --rashomon: the exact-match barrier to the reference (a share) below which a model is in its basin (default ${DEFAULT_BARRIER})`,
+        `with --rashomon: the exact-match barrier (a share) below which two models, or a model and the reference, share a basin (default ${DEFAULT_BARRIER})`,
       ).argParser(parseBarrier),
     )
     .addHelpText(
@@ -131,6 +174,7 @@ export function register(program: Command): void {
         'zoo zoo --emergence --html zoo.html',
         'zoo zoo --rashomon 0.1 --json',
         'zoo zoo --rashomon 0.1 --barrier 0.1',
+        'zoo zoo --rashomon 0.1 --html zoo.html',
       ),
     )
     .action(async (dir: string, flags: ZooFlags, cmd: Command) => {
@@ -142,12 +186,30 @@ export function register(program: Command): void {
         const rows = zoo.rows(flags.query);
         const failures = zoo.failures();
         if (failures.length) io.err(`${dir}: ${failures.length} job(s) failed and are not in the table (a rerun of the sweep tries them again)\n`);
+        const rashomonSets: (RashomonSet & Population)[] = [];
+        if (flags.rashomon !== undefined) {
+          const { rashomon } = await import('../../src/zoo/populations.ts');
+          const sets = rashomon(rows, flags.rashomon, flags.barrier);
+          const { selectBackend } = await import('../../src/model/backend.ts');
+          await selectBackend('auto');
+          for (const s of sets)
+            rashomonSets.push({
+              ...s,
+              ...(await populationOf(
+                zoo,
+                s.models.map((m) => m.key),
+                rows,
+                flags.barrier ?? DEFAULT_BARRIER,
+                io,
+              )),
+            });
+        }
         if (flags.html !== undefined) {
           if (!rows.length) throw new UserError(`${dir}: no models${flags.query ? ` where ${flags.query}` : ''}: nothing to draw`);
           const { emergence } = await import('../../src/zoo/populations.ts');
           const { renderZooPage, zooFigures } = await import('../report/zooPage.ts');
           const { writeFileAtomic } = await import('../../src/files/atomicWrite.ts');
-          writeFileAtomic(resolve(flags.html), renderZooPage(dir, rows.length, zooFigures(emergence(rows))));
+          writeFileAtomic(resolve(flags.html), renderZooPage(dir, rows.length, zooFigures(emergence(rows), rashomonSets)));
           println(io.err, `zoo page → ${flags.html}`);
         }
         if (flags.emergence) {
@@ -178,20 +240,7 @@ export function register(program: Command): void {
           return;
         }
         if (flags.rashomon !== undefined) {
-          const { rashomon } = await import('../../src/zoo/populations.ts');
-          const sets = rashomon(rows, flags.rashomon, flags.barrier);
-          const { selectBackend } = await import('../../src/model/backend.ts');
-          await selectBackend('auto');
-          const withMultiplicity = [];
-          for (const s of sets)
-            withMultiplicity.push({
-              ...s,
-              multiplicity: await multiplicityOf(
-                zoo,
-                s.models.map((m) => m.key),
-                rows,
-              ),
-            });
+          const withMultiplicity = rashomonSets;
           if (flags.json) return void io.out(formatJson(withMultiplicity));
           for (const s of withMultiplicity) {
             const range = s.beyondRange ? `; beyond the training lengths they agree with the program on ${pct(s.beyondRange[0])}–${pct(s.beyondRange[1])}` : '';
@@ -213,6 +262,16 @@ export function register(program: Command): void {
               println(io.out, `by linear barrier to ${b.reference} (exact-match barrier below ${b.threshold}: one basin): ${b.groups.length} group(s)`);
               io.out(renderTable({ head: ['models', 'basin'], rows: b.groups.map((m) => [m.models.length, m.signature]), compact: true }));
             }
+            if (s.basins) {
+              const b = s.basins;
+              const lengths = b.minLen === b.maxLen ? `length ${b.minLen}` : `lengths ${b.minLen}–${b.maxLen}`;
+              println(
+                io.out,
+                `by linear barrier between every pair (${b.pairs.length} same-shape pair(s), ${b.points} points, ${b.inputs} inputs of ${lengths}; ` +
+                  `exact-match barrier below ${b.threshold}: one basin): ${b.groups.length} basin(s)`,
+              );
+              io.out(renderTable({ head: ['models', 'basin'], rows: b.groups.map((g) => [g.length, g.map((k) => k.slice(0, 8)).join(' ')]), compact: true }));
+            } else if (s.basinsSkipped) println(io.out, `by linear barrier between every pair: not measured, ${s.basinsSkipped}`);
             const m = s.multiplicity;
             if (m) {
               const lengths = m.minLen === m.maxLen ? `length ${m.minLen}` : `lengths ${m.minLen}–${m.maxLen}`;

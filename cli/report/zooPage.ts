@@ -1,14 +1,16 @@
 /**
  * The page of a model zoo (`rasplab zoo ZOO --html FILE`): the emergence figure over the zoo's
- * models, in the report's page style (inline CSS and SVG, no scripts, no network).
+ * models and, with --rashomon, each program's Rashomon set, in the report's page style (inline CSS and SVG, no scripts, no network).
  */
-import type { EmergencePoint } from '../../src/zoo/populations.ts';
-import { emergenceFigure } from './figures/zoo.ts';
+import type { Basins } from '../../probes/zoo/basins.ts';
+import type { EmergencePoint, RashomonSet } from '../../src/zoo/populations.ts';
+import { emergenceFigure, rashomonFigure } from './figures/zoo.ts';
 import { CSS, figureBlock } from './html.ts';
 import { esc, type Figure } from './svg.ts';
 
-export function zooFigures(points: readonly EmergencePoint[]): Figure[] {
-  return [emergenceFigure(points)];
+/** The emergence figure, then a Rashomon figure per program when the sets were computed (`--rashomon`). */
+export function zooFigures(points: readonly EmergencePoint[], sets: readonly (RashomonSet & { readonly basins: Basins | null })[] = []): Figure[] {
+  return [emergenceFigure(points), ...sets.map((s) => rashomonFigure(s, s.basins))];
 }
 
 export function renderZooPage(zoo: string, models: number, figures: readonly Figure[]): string {

@@ -3,7 +3,7 @@
  * 2; a rerun runs nothing; an interrupted sweep (some jobs in the zoo already) runs only the rest;
  * the zoo command reads it back; bad input is one line with exit code 2.
  */
-import { cpSync, existsSync, readdirSync } from 'node:fs';
+import { cpSync, existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -69,6 +69,7 @@ describe('rasplab sweep (local workers)', () => {
       models: unknown[];
       mechanisms: { models: string[] }[];
       multiplicity: { ambiguity: number; discrepancy: number };
+      basins: { pairs: { a: string; b: string }[]; groups: string[][] };
     }[];
     expect(r).toHaveLength(1);
     expect(r[0].models).toHaveLength(8); // ε = 1: every model
@@ -77,6 +78,13 @@ describe('rasplab sweep (local workers)', () => {
     expect(r[0].multiplicity).toMatchObject({ minLen: 4, maxLen: 4, inputs: 81, models: 8 });
     expect(r[0].multiplicity.ambiguity).toBeGreaterThan(0);
     expect(r[0].multiplicity.discrepancy).toBeLessThanOrEqual(r[0].multiplicity.ambiguity);
+    // basins by the barrier between every pair: two sizes of 4 models each, so 2 × 6 same-shape pairs, every model in one basin
+    expect(r[0].basins.pairs).toHaveLength(12);
+    expect(r[0].basins.groups.flat().sort()).toEqual(r[0].models.map((m) => (m as { key: string }).key).sort());
+    const page = join(tmp.dir, 'zoo.html');
+    const html = await cli('zoo', one, '--rashomon', '1', '--html', page);
+    expect(html.code, html.err).toBe(0);
+    expect(readFileSync(page, 'utf8')).toContain('data-figure="rashomon-reverse"');
   });
 
   it('refuses bad input in one line with exit code 2', async () => {
