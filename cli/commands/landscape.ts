@@ -3,7 +3,8 @@
  * prints a table (--json the probe's data) and, with --html/--svg, writes its figure on a report
  * page. `volumes`: compiled vs learned minima (probes/landscape/minimaVolumes.ts); `barriers`: between
  * seeds vs between a model and its fine-tuned self (probes/landscape/tunedBarriers.ts); `lengths`:
- * mean radius and barrier against exact match beyond the training lengths (probes/landscape/beyondLengths.ts).
+ * mean radius and barrier against exact match beyond the training lengths (probes/landscape/beyondLengths.ts); `data`: mean
+ * radius against the amount of training data (probes/landscape/dataVolumes.ts).
  */
 import { basename, resolve } from 'node:path';
 import { Command, Option } from 'commander';
@@ -344,18 +345,93 @@ function registerLengths(parent: Command): void {
     });
 }
 
+const DATA_EXAMPLES = [
+  'landscape data fixtures/models/reverse.data10.safetensors fixtures/models/reverse.data25.safetensors ' +
+    'fixtures/models/reverse.data100.safetensors --directions 5 --html data.html',
+];
+
+function registerData(parent: Command): void {
+  const cmd = parent
+    .command('data')
+    .summary('the volume of a minimum against the amount of training data')
+    .description(
+      'For models of one program trained on different shares of their training inputs (`npx rasplab train --data-fraction F`, which the model ' +
+        'file records; none recorded is all of them): each one’s mean radius and log-volume (as `landscape volumes` measures them: the same inputs, ' +
+        'directions seed and rise for all), its exact match on the probe inputs and on those of them it did not train on, and Spearman’s ρ of the ' +
+        'radius with the data fraction and with the unseen exact match; with --html/--svg, both against the fraction. ' +
+        'A sweep with `dataFraction: [0.1, 0.5, 1]` makes such models: pass its zoo’s models/*.safetensors.',
+    )
+    .argument('<models...>', 'learned model files of one program and shape')
+    .addOption(new Option('--directions <n>', 'random directions per model').argParser(parseDirections).default(10))
+    .addOption(new Option('--rise <d>', 'each model’s cutoff is its own loss plus d').argParser(parsePositiveNumber('--rise')).default(0.1))
+    .addOption(new Option('--bisections <n>', 'bisection steps once a radius is bracketed').argParser(parseBisections).default(8));
+  addPageOptions(addProbeOptions(cmd))
+    .addHelpText('after', helpExamples(...DATA_EXAMPLES))
+    .action(async (specs: string[], flags: VolumesFlags, c: Command) => {
+      const ctx = await loadAll(specs, flags, c);
+      const { dataVolumes } = await import('../../probes/landscape/dataVolumes.ts');
+      const r = await dataVolumes(ctx.models, ctx.program, ctx.set, {
+        directions: flags.directions,
+        seed: flags.seed,
+        rise: flags.rise,
+        bisections: flags.bisections,
+        tolerance: flags.tolerance,
+        onDirection: flags.json
+          ? undefined
+          : (k, done, total, radius) => ctx.io.err(`${ctx.models[k].name}: direction ${done}/${total}, radius ${num(radius)}\n`),
+      });
+      const head = ['model', 'data', 'mean radius', 'log-volume', 'exact (all)', 'exact (unseen)', 'unseen inputs'];
+      const rows = [...r.models]
+        .sort((a, b) => a.dataFraction - b.dataFraction)
+        .map((m) => [
+          m.name,
+          pct(m.dataFraction),
+          num(m.meanRadius),
+          `${num(m.logVolume.estimate)} ± ${num(m.logVolume.spread)}`,
+          pct(m.exactMatch),
+          m.unseen ? pct(m.unseen.exactMatch) : '-',
+          m.unseen ? m.unseen.inputs : 0,
+        ]);
+      const rho = (x: number | null) => (x === null ? '-' : x.toFixed(3));
+      const correlation =
+        `Spearman ρ of the mean radius with the data fraction: ${rho(r.correlation.fraction)}; ` + `with the unseen exact match: ${rho(r.correlation.unseen)}`;
+      const { dataVolumesFigure } = await import('../report/figures/experiments.ts');
+      const { htmlTable } = await import('../report/tables.ts');
+      const page = {
+        title: `${ctx.program.name}: volume of a minimum against the amount of training data`,
+        lede:
+          `Program <b>${esc(ctx.program.name)}</b>, ${r.models.length} models; radii on ${r.inputs} inputs of lengths ${ctx.task.minLen}–${ctx.task.maxLen}, ` +
+          `${r.directions} directions (seed ${r.seed}), rise ${r.rise}. ${esc(correlation)}.`,
+        tables: [htmlTable('Each model', head, rows)],
+        figures: [dataVolumesFigure(r)],
+      };
+      if (flags.json) {
+        await writePage(flags, ctx.io, page);
+        return void ctx.io.out(formatJson({ files: specs, ...r, note: ctx.note }));
+      }
+      const out = ctx.io.out;
+      if (ctx.note) println(out, `note: ${ctx.note}`);
+      println(out, `${r.directions} directions (seed ${r.seed}), filter-normalised; each cutoff the model's own loss + ${r.rise}; ${r.inputs} probe inputs`);
+      out(renderTable({ head, rows }));
+      println(out, correlation);
+      await writePage(flags, ctx.io, page);
+    });
+}
+
 export function register(program: Command): void {
   const cmd = program
     .command('landscape')
-    .summary('loss-landscape experiments: volumes of minima, barriers between seeds and fine-tuned models, both against length generalisation')
+    .summary('loss-landscape experiments: volumes of minima, barriers between seeds and fine-tuned models, against length generalisation and data')
     .description(
       'Experiments on the loss landscape, each one command with a table (--json: the data) and, with --html FILE or --svg DIR, its figure. ' +
         '`volumes M…`: radius distributions and log-volumes of several models on the same inputs and directions. ' +
         '`barriers A B T`: the line barriers between two seeds A and B, and between each and T, A fine-tuned. ' +
-        '`lengths M… --test-lengths L`: mean radius and barrier to a reference against exact match beyond the training lengths.',
+        '`lengths M… --test-lengths L`: mean radius and barrier to a reference against exact match beyond the training lengths. ' +
+        '`data M…`: mean radius and unseen exact match against the share of the training inputs each model trained on.',
     )
-    .addHelpText('after', helpExamples(...VOLUMES_EXAMPLES, ...BARRIERS_EXAMPLES, ...LENGTHS_EXAMPLES));
+    .addHelpText('after', helpExamples(...VOLUMES_EXAMPLES, ...BARRIERS_EXAMPLES, ...LENGTHS_EXAMPLES, ...DATA_EXAMPLES));
   registerVolumes(cmd);
   registerBarriers(cmd);
   registerLengths(cmd);
+  registerData(cmd);
 }

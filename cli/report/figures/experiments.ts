@@ -2,12 +2,13 @@
  * The figures of the landscape experiments (cli/commands/landscape.ts), each from its probe's plain
  * result: the radius distributions of compiled and learned minima; the loss along the lines between
  * seeds and between a model and its fine-tuned self; mean radius and barrier against exact match
- * beyond the training lengths.
+ * beyond the training lengths; mean radius and unseen exact match against the amount of training data.
  */
 import { format } from 'd3';
 import type { MinimaVolumes } from '../../../probes/landscape/minimaVolumes.ts';
 import type { TunedBarriers } from '../../../probes/landscape/tunedBarriers.ts';
 import type { BeyondLengths } from '../../../probes/landscape/beyondLengths.ts';
+import type { DataVolumes } from '../../../probes/landscape/dataVolumes.ts';
 import { linePanel, type Series } from '../lineChart.ts';
 import { legend } from '../legend.ts';
 import { modelColor, modelStroke, MUTED, seriesColor } from '../palette.ts';
@@ -191,6 +192,85 @@ export function beyondLengthsFigure(r: BeyondLengths): Figure {
       height: top + metrics.length * PANEL.height + 8,
       title,
       description: `Accuracy beyond against mean radius${r.reference !== null ? ' and barrier' : ''} for ${r.models.map((m) => m.name).join(', ')}.`,
+      body,
+    }),
+  };
+}
+
+export function dataVolumesFigure(r: DataVolumes): Figure {
+  const title = 'Volume of a minimum against the amount of training data';
+  const fractions = r.fractions.map((f) => f.fraction);
+  const x = {
+    domain: [Math.max(0, Math.min(...fractions) - 0.05), Math.min(1.05, Math.max(...fractions) + 0.05)] as const,
+    title: 'share of the training inputs trained on',
+    format: format('.0%'),
+  };
+  const radii = r.models.map((m) => m.meanRadius);
+  const hi = Math.max(...radii) * 1.1 || 1;
+  const rho = (v: number | null) => (v === null ? '–' : v.toFixed(2));
+  const dots = (y: (m: DataVolumes['models'][number]) => number | null): Series => ({
+    name: 'each model',
+    color: seriesColor(0),
+    width: 0,
+    points: r.models.flatMap((m) => (y(m) === null ? [] : [[m.dataFraction, y(m)!] as const])),
+  });
+  const means = (y: (f: DataVolumes['fractions'][number]) => number | null): Series => ({
+    name: 'mean per fraction',
+    color: seriesColor(1),
+    markers: false,
+    points: r.fractions.flatMap((f) => (y(f) === null ? [] : [[f.fraction, y(f)!] as const])),
+  });
+  const top = 74;
+  const panels = [
+    linePanel(
+      {
+        title: `mean radius (ρ with the fraction ${rho(r.correlation.fraction)})`,
+        x,
+        y: { domain: [0, hi], title: 'mean radius (filter-normalised)', format: format('.2~g') },
+        series: [dots((m) => m.meanRadius), means((f) => f.meanRadius)],
+      },
+      16,
+      top,
+      PANEL.width,
+      PANEL.height,
+    ),
+    linePanel(
+      {
+        title: 'exact match on the inputs it did not train on',
+        x,
+        y: { domain: [0, 1], title: 'exact match, unseen inputs', format: format('.0%') },
+        series: [dots((m) => m.unseen?.exactMatch ?? null), means((f) => f.exactUnseen)],
+      },
+      16 + PANEL.width,
+      top,
+      PANEL.width,
+      PANEL.height,
+    ),
+  ];
+  const body =
+    label(16, 20, title, { 'font-size': 14, 'font-weight': 700 }) +
+    label(16, 38, `${r.models.length} models; radii on ${r.inputs} inputs, ${r.directions} directions (seed ${r.seed}), rise ${r.rise}`, { fill: MUTED }) +
+    legend(
+      [
+        { name: 'each model', color: seriesColor(0) },
+        { name: 'mean per fraction', color: seriesColor(1) },
+      ],
+      16,
+      56,
+    ) +
+    panels.join('');
+  return {
+    id: 'data-volumes',
+    title,
+    caption:
+      'Left: each model’s mean radius along random directions (filter-normalised, each to its own loss plus the rise) against the share of its ' +
+      'training lengths’ inputs it was trained on (train --data-fraction). Right: its exact match on the inputs of those lengths it never saw ' +
+      `(none at 100%). ρ is Spearman’s rank correlation across the models; of the radius with unseen exact match: ${rho(r.correlation.unseen)}.`,
+    svg: svgDocument({
+      width: 32 + 2 * PANEL.width,
+      height: top + PANEL.height + 8,
+      title,
+      description: `Mean radius and unseen exact match against data fraction for ${r.models.length} models.`,
       body,
     }),
   };
