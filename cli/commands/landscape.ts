@@ -67,6 +67,14 @@ async function loadAll(specs: readonly string[], flags: ProbeFlags, c: Command):
   return { io, models: specs.map((spec, i) => ({ spec, name: names[i], model: data[i] })), program, task, set, note };
 }
 
+/** --directions, --rise, --bisections: how the experiments that measure radii measure them (as `landscape volumes` does). */
+function addRadiusOptions(cmd: Command): Command {
+  return cmd
+    .addOption(new Option('--directions <n>', 'random directions per model').argParser(parseDirections).default(10))
+    .addOption(new Option('--rise <d>', 'each model’s cutoff is its own loss plus d').argParser(parsePositiveNumber('--rise')).default(0.1))
+    .addOption(new Option('--bisections <n>', 'bisection steps once a radius is bracketed').argParser(parseBisections).default(8));
+}
+
 /** --html FILE and --svg DIR: where an experiment's page and figures go. */
 function addPageOptions(cmd: Command): Command {
   return cmd
@@ -98,11 +106,8 @@ function registerVolumes(parent: Command): void {
         'drawn from the same seed, to the same rise above each model’s own loss, and print them side by side with the log-volumes. ' +
         'Compare radii across models: each log-volume is taken in its own model’s dimension D, which differs between a compiled and a learned shape.',
     )
-    .argument('<models...>', 'model files (e.g. a compiled model and learned models of the same program)')
-    .addOption(new Option('--directions <n>', 'random directions per model').argParser(parseDirections).default(10))
-    .addOption(new Option('--rise <d>', 'each model’s cutoff is its own loss plus d').argParser(parsePositiveNumber('--rise')).default(0.1))
-    .addOption(new Option('--bisections <n>', 'bisection steps once a radius is bracketed').argParser(parseBisections).default(8));
-  addPageOptions(addProbeOptions(cmd))
+    .argument('<models...>', 'model files (e.g. a compiled model and learned models of the same program)');
+  addPageOptions(addProbeOptions(addRadiusOptions(cmd)))
     .addHelpText('after', helpExamples(...VOLUMES_EXAMPLES))
     .action(async (specs: string[], flags: VolumesFlags, c: Command) => {
       const ctx = await loadAll(specs, flags, c);
@@ -263,11 +268,8 @@ function registerLengths(parent: Command): void {
     .argument('<models...>', 'learned model files of one program')
     .addOption(requiredOption('--test-lengths <list>', 'lengths beyond training to score, comma-separated').argParser(parseLengths))
     .option('--reference <model>', 'also the line barrier from this model (of the models’ shape) to each')
-    .addOption(new Option('--directions <n>', 'random directions per model').argParser(parseDirections).default(10))
-    .addOption(new Option('--rise <d>', 'each model’s cutoff is its own loss plus d').argParser(parsePositiveNumber('--rise')).default(0.1))
-    .addOption(new Option('--bisections <n>', 'bisection steps once a radius is bracketed').argParser(parseBisections).default(8))
     .addOption(new Option('--points <n>', 'with --reference: points on each line').argParser(parsePoints).default(11));
-  addPageOptions(addProbeOptions(cmd))
+  addPageOptions(addProbeOptions(addRadiusOptions(cmd)))
     .addHelpText('after', helpExamples(...LENGTHS_EXAMPLES))
     .action(async (specs: string[], flags: LengthsFlags, c: Command) => {
       if (flags.reference === undefined && c.getOptionValueSource('points') === 'cli') throw new UserError('--points goes with --reference');
@@ -361,11 +363,8 @@ function registerData(parent: Command): void {
         'radius with the data fraction and with the unseen exact match; with --html/--svg, both against the fraction. ' +
         'A sweep with `dataFraction: [0.1, 0.5, 1]` makes such models: pass its zoo’s models/*.safetensors.',
     )
-    .argument('<models...>', 'learned model files of one program and shape')
-    .addOption(new Option('--directions <n>', 'random directions per model').argParser(parseDirections).default(10))
-    .addOption(new Option('--rise <d>', 'each model’s cutoff is its own loss plus d').argParser(parsePositiveNumber('--rise')).default(0.1))
-    .addOption(new Option('--bisections <n>', 'bisection steps once a radius is bracketed').argParser(parseBisections).default(8));
-  addPageOptions(addProbeOptions(cmd))
+    .argument('<models...>', 'learned model files of one program and shape');
+  addPageOptions(addProbeOptions(addRadiusOptions(cmd)))
     .addHelpText('after', helpExamples(...DATA_EXAMPLES))
     .action(async (specs: string[], flags: VolumesFlags, c: Command) => {
       const ctx = await loadAll(specs, flags, c);
