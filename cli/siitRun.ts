@@ -2,7 +2,7 @@
  * `rasplab train [PROGRAM] --siit COMPILED.safetensors`: strict interchange intervention training
  * (probes/abstraction/siit.ts). The program is the compiled model's unless named; the learned
  * model's shape is --layers/--heads/--d-model/--d-mlp (default: the compiled model's layer and head
- * counts, d_model 32); the alignment is --align VAR=COMP flags, an --align-map YAML file, or one
+ * counts, d_model 32), with --layernorm, --causal and --act as `train` takes them; the alignment is --align VAR=COMP flags, an --align-map YAML file, or one
  * compiled node per component of the same name.
  */
 import { readFileSync } from 'node:fs';
@@ -21,6 +21,9 @@ export interface SiitFlags {
   readonly heads?: string;
   readonly dModel?: string;
   readonly dMlp?: string;
+  readonly layernorm?: boolean;
+  readonly causal?: boolean;
+  readonly act?: 'relu' | 'gelu';
   readonly steps?: string;
   readonly batch?: string;
   readonly lr?: string;
@@ -59,14 +62,11 @@ export async function runSiit(programArg: string | undefined, o: SiitFlags, io: 
   const dMlp = positive('--d-mlp', o.dMlp, 4 * dModel);
   if (layers < 1 || heads < 1 || dModel < heads || dModel % heads !== 0)
     throw new UserError(`--d-model ${dModel} must be a positive multiple of --heads ${heads}`);
-  const config: ModelConfig = {
-    ...c,
-    dModel,
-    layers: Array.from({ length: layers }, () => ({ nHeads: heads, dHead: dModel / heads, dMlp })),
-    origin: 'learned',
-    attnScale: Math.sqrt(dModel / heads),
-    normalization: 'none',
-  };
+  if (o.act !== undefined && o.act !== 'relu' && o.act !== 'gelu') throw new UserError(`--act must be relu or gelu, got '${o.act}'`);
+  // The trainer's own config: its layer norm, causal mask and activation, on the compiled model's vocabulary, context and output.
+  const { learnedConfig } = await import('../src/train/options.ts');
+  const arch = { layers, heads, dModel, dMlp, attnOnly: false, layernorm: Boolean(o.layernorm), causal: Boolean(o.causal), actFn: o.act };
+  const config: ModelConfig = learnedConfig(arch, c.vocab.slice(1), c.nCtx, c.output);
   const { parseAlignFlags, parseAlignYaml, resolveAlignment, checkedDefault } = await import('../probes/abstraction/alignmentMap.ts');
   const written = new Map<string, string[]>();
   if (o.alignMap) {

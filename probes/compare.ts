@@ -1,7 +1,8 @@
 /**
  * The alignment summary of two models of one program (typically compiled A, learned B): do their
  * outputs agree (also on lengths beyond the training range), which head of B does each head of A's
- * job, their ablation profiles side by side, where each variable first becomes linearly decodable,
+ * job (and, where B's labels carry an alignment, as an SIIT model's do, which heads of B it names),
+ * their ablation profiles side by side, where each variable first becomes linearly decodable,
  * their pruning curves and neuron sparsity.
  */
 import type { Program } from '../src/rasp/program.ts';
@@ -9,6 +10,7 @@ import type { LoadedModel } from '../src/model/loadedModel.ts';
 import { NUMERIC_TOLERANCE, outputsMatch } from '../src/model/scoring.ts';
 import type { MaybeValue } from '../src/rasp/values.ts';
 import { ablationSweep, type AblationProfile } from './ablation.ts';
+import { labelledAlignment } from './abstraction/alignmentMap.ts';
 import { headSimilarity, matchHeads, type HeadMatch, type HeadSimilarity } from './headSimilarity.ts';
 import { linearProbes, type LinearProbeReport } from './linearProbe.ts';
 import { neuronStats, type LayerNeuronSummary } from './neurons.ts';
@@ -83,7 +85,24 @@ export async function compareOutputsAndHeads(
   const inRange = await agreementOn(a, b, set, task, opts);
   const outOfRange = beyond ? await agreementOn(a, b, makeProbeSet(program, { ...beyond, n, seed }), beyond, opts) : null;
   const similarity = await headSimilarity(a, b, set.inputs, { batchSize: opts.batchSize });
-  return { outputs: { inRange, outOfRange }, heads: { similarity, matches: matchHeads(similarity, a) }, set };
+  return { outputs: { inRange, outOfRange }, heads: { similarity, matches: withAlignment(matchHeads(similarity, a), similarity, a, b) }, set };
+}
+
+/** Each head of A with the heads B's labels align with its variable, where B's labels carry an alignment (an SIIT model's); else as they were. */
+function withAlignment(matches: HeadMatch[], sim: HeadSimilarity, a: LoadedModel, b: LoadedModel): HeadMatch[] {
+  const alignment = labelledAlignment(b.data);
+  if (!alignment) return matches;
+  return matches.map((m, i) => {
+    const writes = a.labels.heads.find((h) => h.layer === m.head.layer && h.head === m.head.head)?.writes;
+    const heads = writes === undefined ? [] : (alignment.get(writes) ?? []).filter((c) => c.kind === 'head');
+    return {
+      ...m,
+      aligned: heads.map((h) => ({
+        head: { layer: h.layer, head: h.head },
+        similarity: sim.similarity[i][sim.headsB.findIndex((x) => x.layer === h.layer && x.head === h.head)],
+      })),
+    };
+  });
 }
 
 export async function compareModels(a: LoadedModel, b: LoadedModel, program: Program, opts: CompareOptions = {}): Promise<CompareReport> {

@@ -29,6 +29,8 @@ export interface HeadMatch {
   readonly similarity: number;
   /** similarity ≥ the threshold: the other model has a head doing this one's job. */
   readonly matched: boolean;
+  /** Where the other model's labels carry an alignment (an SIIT model's): its heads aligned with this head's variable, and their similarity to it. */
+  readonly aligned?: readonly { readonly head: HeadRef; readonly similarity: number }[];
 }
 
 export const DEFAULT_MATCH_THRESHOLD = 0.9;

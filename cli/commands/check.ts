@@ -2,7 +2,7 @@
  * `rasplab check MODEL HYPOTHESES`: check circuit hypotheses (a YAML/JSON file of claims) with
  * fast-check over the program's valid inputs; a failing claim is shrunk to a minimal counterexample.
  * `rasplab check --from-labels COMPILED MODEL`: claim each compiled head's selector of every head of
- * MODEL and report which hold. Exit code 1 when a claim fails (with --from-labels: when some
+ * MODEL (an SIIT model: of the heads its alignment names) and report which hold. Exit code 1 when a claim fails (with --from-labels: when some
  * compiled head's selector holds of no head), 2 on usage errors.
  */
 import { dirname } from 'node:path';
@@ -77,7 +77,8 @@ export function register(program: Command): void {
         'a transformation (permute, reverse, relabel); the model agrees with another. ' +
         'A failing claim is shrunk to a minimal counterexample (shortest input, earliest tokens) ' +
         'and printed with what the model did, what the claim expected and the command that replays it. ' +
-        "With --from-labels COMPILED, each compiled head's selector is claimed of every head of MODEL, " +
+        "With --from-labels COMPILED, each compiled head's selector is claimed of every head of MODEL " +
+        '(of a model trained with --siit: of the heads its alignment names for that head’s variable), ' +
         'and the table says which hold. Exit code 1 when a claim fails.',
     )
     .argument('<model>', 'a .safetensors model file written by rasplab')
@@ -129,7 +130,12 @@ export function register(program: Command): void {
         if (proposal.claims.length === 0) throw new UserError(`${flags.fromLabels} labels no head whose selector can be checked of ${modelSpec}`);
         const backend = await selectBackend(flags.backend);
         const note = once(
-          () => !flags.json && io.err(`backend: ${backend}; ${proposal.claims.length} proposed claims, ${flags.runs} runs each, seed ${flags.seed}\n`),
+          () =>
+            !flags.json &&
+            io.err(
+              `backend: ${backend}; ${proposal.claims.length} proposed claims${proposal.aligned ? ` (of the heads ${modelSpec}'s alignment names)` : ''}, ` +
+                `${flags.runs} runs each, seed ${flags.seed}\n`,
+            ),
         );
         const reports = await runner.checkClaims(await openModel(model), prog, proposal.claims, { ...opts, onReport: note });
         const rows: ProposalRow[] = reports.map((r, i) => ({
@@ -156,6 +162,7 @@ export function register(program: Command): void {
               runs: flags.runs,
               proposals: rows.map((r) => ({ from: formatHead(r.from), head: r.head, selector: r.selector, ...jsonReport(r.report) })),
               skipped: proposal.skipped,
+              aligned: proposal.aligned,
             }),
           );
         io.out(formatProposals(rows));

@@ -21,7 +21,7 @@ export function register(program: Command): void {
     .summary('how two models of one program line up: outputs, heads, ablations, probes, pruning, neurons')
     .description(
       'Compare model A (typically compiled) with model B (typically learned) on the program: output agreement on the training lengths and beyond them, ' +
-        'the best match in B for each head of A, both ablation profiles (zero and mean), ' +
+        'the best match in B for each head of A (and, for B trained with --siit, the heads its alignment names), both ablation profiles (zero and mean), ' +
         'the first residual read point at which each variable is linearly decodable, ' +
         'global magnitude-pruning curves and neuron sparsity.',
     )
@@ -54,11 +54,19 @@ export function register(program: Command): void {
           compact: true,
         }),
       );
-      println(out, 'heads of A and their best match in B:');
+      const aligned = r.heads.matches.some((m) => m.aligned);
+      println(out, `heads of A and their best match in B${aligned ? ", and the heads B's alignment names for them" : ''}:`);
       out(
         renderTable({
-          head: ['A head', 'implements', 'B head', 'similarity', 'matched'],
-          rows: r.heads.matches.map((m) => [ref(m.head), m.expr ?? '', ref(m.best), m.similarity.toFixed(3), m.matched ? 'yes' : 'no']),
+          head: ['A head', 'implements', 'B head', 'similarity', 'matched', ...(aligned ? ['aligned in B (similarity)'] : [])],
+          rows: r.heads.matches.map((m) => [
+            ref(m.head),
+            m.expr ?? '',
+            ref(m.best),
+            m.similarity.toFixed(3),
+            m.matched ? 'yes' : 'no',
+            ...(aligned ? [m.aligned?.length ? m.aligned.map((x) => `${ref(x.head)} (${x.similarity.toFixed(3)})`).join(', ') : '-'] : []),
+          ]),
           compact: true,
         }),
       );

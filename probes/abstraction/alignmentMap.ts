@@ -24,6 +24,17 @@ export function defaultAlignment(compiled: ModelData): Map<string, ComponentRef[
   return out;
 }
 
+/**
+ * The alignment a learned model's own labels state (an SIIT model's: each labelled head and MLP
+ * stands for the variable it writes); null for a compiled model, for labels copied from the model a
+ * learned one was fine-tuned from, and for a model without labels.
+ */
+export function labelledAlignment(m: ModelData): Map<string, ComponentRef[]> | null {
+  if (m.config.origin !== 'learned' || m.labels.inherited) return null;
+  const map = defaultAlignment(m);
+  return map.size ? map : null;
+}
+
 /** `VAR=COMP[+COMP]` flags. */
 export function parseAlignFlags(flags: readonly string[]): Map<string, string[]> {
   const out = new Map<string, string[]>();

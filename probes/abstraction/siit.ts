@@ -11,8 +11,9 @@
  *   strict  one non-circuit head or MLP (in turn): patched from a source run, against the base's
  *           own output (it must change nothing).
  * The source runs are constants (no gradient flows into them). Adam on every weight. The model this
- * returns carries the alignment in its labels (heads and MLPs with the expression each implements),
- * so its circuit is known.
+ * returns carries the alignment in its labels (heads and MLPs with the expression each implements,
+ * and the compiled circuit carried through the alignment: probes/abstraction/alignedCircuit.ts), so
+ * its circuit is known and circuit discovery is scored against it.
  */
 import * as tf from '@tensorflow/tfjs';
 import '../../src/model/quietTf.ts';
@@ -33,6 +34,7 @@ import { hookSites } from '../hookSites.ts';
 import type { ProbeTask } from '../probeSet.ts';
 import { interchangeAccuracy, interchangeHooks, pairBatches, type PairBatch } from './interchange.ts';
 import { interchangePairs, type InterchangePairs, type PairPositions } from './pairs.ts';
+import { alignedCircuit } from './alignedCircuit.ts';
 import type { AlignmentMap } from './alignmentMap.ts';
 import type { InterchangeSite } from './sites.ts';
 
@@ -93,7 +95,7 @@ export function nonCircuitNodes(config: ModelConfig, alignment: AlignmentMap): C
   return allComponents(config, { layers: false }).filter((c) => (c.kind === 'head' || c.kind === 'mlp') && !inCircuit.some((a) => sameComponent(a, c)));
 }
 
-/** The learned model's labels: each aligned component described as the compiled node it stands for. */
+/** The learned model's labels: each aligned component described as the compiled node it stands for, and the circuit the alignment gives it. */
 export function alignedLabels(compiled: ModelData, alignment: AlignmentMap, config: ModelConfig): ModelLabels {
   const heads: HeadLabel[] = [];
   const mlps: MlpLabel[] = [];
@@ -113,7 +115,7 @@ export function alignedLabels(compiled: ModelData, alignment: AlignmentMap, conf
           kind: cm?.kind ?? 'categorical-map',
         });
     }
-  return { program: compiled.labels.program, residual: [], heads, mlps };
+  return { program: compiled.labels.program, residual: [], heads, mlps, circuit: alignedCircuit(compiled, alignment, config) };
 }
 
 /** The source run's activations at the site's hooks, outside any gradient (the caller disposes them). */

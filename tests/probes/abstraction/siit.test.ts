@@ -94,6 +94,28 @@ describe('strict IIT', () => {
     expect(r.code, r.err).toBe(0);
     const saved = loadModel(out);
     expect(saved.training?.siit).toMatchObject({ alignment: { length: ['0.0'], reverse: ['1.0'], opp_index: ['mlp0'] } });
+    const shaped = join(tmp.dir, 'rev.siit.ln.safetensors');
+    const ln = await cli(
+      'train',
+      '--siit',
+      c,
+      '--d-model',
+      '16',
+      '--layernorm',
+      '--causal',
+      '--act',
+      'gelu',
+      '--steps',
+      '2',
+      '--batch',
+      '8',
+      '-o',
+      shaped,
+      '--json',
+    );
+    expect(ln.code, ln.err).toBe(0);
+    expect(loadModel(shaped).config).toMatchObject({ normalization: 'LN', causal: true, actFn: 'gelu', dModel: 16, origin: 'learned' });
+    expect(loadModel(out).config).toMatchObject({ normalization: 'none', causal: false, actFn: 'relu' });
     const none = await cli('train', '-o', out);
     expect(none.code).toBe(2);
     expect(none.err).toMatch(/name the program to train on/);
