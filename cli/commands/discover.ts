@@ -28,6 +28,7 @@ interface DiscoverFlags extends ProbeFlags {
   readonly corruption: string;
   readonly steps: number;
   readonly igPath: 'inputs' | 'edges';
+  readonly backward: 'secant' | 'gradient';
   readonly node: string[];
   readonly against?: string;
   readonly baseline?: AblationMode;
@@ -48,7 +49,7 @@ function parseSteps(text: string): number {
 }
 
 function summaryLine(d: Discovery): string {
-  const tau = d.method === 'acdc' ? `τ ${d.threshold}` : `τ ${d.threshold} × top score`;
+  const tau = d.method === 'acdc' ? `τ ${d.threshold}` : `τ ${d.threshold} × top score, backward ${d.backward}`;
   const nodes = d.circuit.nodes.length;
   return (
     `${d.method} (metric ${d.metric}, ${tau}): ${d.circuit.edges.length} of ${d.edges.length} edges, ${nodes} node${nodes === 1 ? '' : 's'}; ` +
@@ -123,6 +124,8 @@ export function register(program: Command): void {
         '(default metric: KL divergence to the clean output); EAP scores every edge at once from one forward and one backward pass ' +
         "(the metric's first-order change; default metric: the task's loss) and keeps edges scoring at least τ × the top score; " +
         'EAP-IG averages its gradient over --steps interpolations from corrupt to clean (--ig-path inputs: the input embeddings; edges: every edge). ' +
+        'Both cross each softmax and MLP activation backwards by its secant between the clean and the corrupted run (--backward secant), ' +
+        'so a saturated attention or a flat ReLU passes on the change it makes; --backward gradient takes the plain derivative. ' +
         'On a compiled model the true circuit (from its weights) scores each method: ROC AUC and average precision over every threshold, for ' +
         "edges and nodes, and the faithfulness of the top-k circuits. --against COMPILED maps a learned model's circuit onto the compiled " +
         "model's true one and says which compiled edges it has, lacks or adds.",
@@ -141,6 +144,14 @@ export function register(program: Command): void {
     .addOption(new Option('--corruption <kind>', 'mean, token, length or variable:NAME').default('mean'))
     .addOption(new Option('--steps <k>', 'eap-ig: interpolation steps').argParser(parseSteps).default(5))
     .addOption(new Option('--ig-path <p>', 'eap-ig: what is interpolated').choices(['inputs', 'edges']).default('inputs'))
+    .addOption(
+      new Option(
+        '--backward <b>',
+        "eap, eap-ig: cross each softmax and MLP activation by its secant to the corrupted run's (secant) or by its slope (gradient: 0 where saturated)",
+      )
+        .choices(['secant', 'gradient'])
+        .default('secant'),
+    )
     .addOption(new Option('--node <name>', 'list only what touches this node (repeatable)').argParser(collect).default([]))
     .addOption(new Option('--against <compiled>', "a compiled model of the program: map this model's circuit onto its true one"))
     .addOption(
@@ -156,6 +167,7 @@ export function register(program: Command): void {
         'discover fixtures/models/reverse.compiled.safetensors --method eap-ig --threshold 0.001 --samples 50 --json',
         'discover fixtures/models/reverse.learned.safetensors --against fixtures/models/reverse.compiled.safetensors --samples 100',
         'discover fixtures/models/reverse.compiled.safetensors --method eap --baseline zero --samples 100',
+        'discover fixtures/models/reverse.compiled.safetensors --method eap --backward gradient --samples 100',
       ),
     )
     .action(async (modelSpec: string, flags: DiscoverFlags, c: Command) => {
@@ -179,6 +191,7 @@ export function register(program: Command): void {
         threshold,
         steps: flags.steps,
         igPath: flags.igPath,
+        backward: flags.backward,
         corruption,
         seed: flags.seed,
       });

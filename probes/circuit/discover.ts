@@ -21,7 +21,7 @@ import { encodeProbeSet, type ProbeBatches } from '../batches.ts';
 import { makeCorruptions, parseCorruption } from '../corruptions.ts';
 import type { ProbeSet, ProbeTask } from '../probeSet.ts';
 import { curves, type Curves } from './curves.ts';
-import { EdgeRunner, type CorruptSource, type DiscoveryMetric } from './edgeRun.ts';
+import { EdgeRunner, type Backward, type CorruptSource, type DiscoveryMetric } from './edgeRun.ts';
 import { acdc, eapIg, type DiscoveryMethod, type EdgeScores, type IgPath } from './methods.ts';
 
 export type DiscoveryCorruption = 'mean' | 'token' | 'length' | `variable:${string}`;
@@ -50,6 +50,8 @@ export interface DiscoveryOptions {
   readonly steps?: number;
   /** What EAP-IG interpolates (default: the input embeddings). */
   readonly igPath?: IgPath;
+  /** How EAP and EAP-IG cross nonlinearities (default `secant`: probes/circuit/edgeRun.ts). */
+  readonly backward?: Backward;
   readonly corruption?: DiscoveryCorruption;
   readonly seed?: number;
   readonly batchSize?: number;
@@ -92,6 +94,8 @@ export interface Discovery {
   readonly metric: DiscoveryMetric;
   readonly corruption: DiscoveryCorruption;
   readonly threshold: number;
+  /** EAP and EAP-IG: how the backward pass crossed nonlinearities (absent for ACDC). */
+  readonly backward?: Backward;
   readonly inputs: number;
   readonly edges: readonly ScoredEdge[];
   readonly nodes: readonly ScoredNode[];
@@ -166,7 +170,9 @@ export async function discoverWith(runner: EdgeRunner, opts: DiscoveryOptions & 
   const E = g.edges.length;
   const t0 = performance.now();
   const found: EdgeScores =
-    method === 'acdc' ? await acdc(runner, threshold) : await eapIg(runner, method === 'eap' ? 1 : (opts.steps ?? DEFAULT_IG_STEPS), threshold, opts.igPath);
+    method === 'acdc'
+      ? await acdc(runner, threshold)
+      : await eapIg(runner, method === 'eap' ? 1 : (opts.steps ?? DEFAULT_IG_STEPS), threshold, opts.igPath, opts.backward);
   const wallMs = performance.now() - t0;
   // ACDC's rises rank the edges; EAP ranks by the size of the first-order change, whichever its sign.
   const rank = method === 'acdc' ? Array.from(found.scores) : Array.from(found.scores, Math.abs);
@@ -203,6 +209,7 @@ export async function discoverWith(runner: EdgeRunner, opts: DiscoveryOptions & 
     metric,
     corruption: opts.corruption,
     threshold,
+    ...(method === 'acdc' ? {} : { backward: opts.backward ?? 'secant' }),
     inputs: opts.inputs,
     edges,
     nodes,

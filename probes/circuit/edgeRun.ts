@@ -16,6 +16,20 @@
  * A receiver may also be handed a zero tensor ε_r added to x_r: the gradient of the metric with
  * respect to it is ∂metric/∂x_r, what edge attribution patching multiplies by (corrupt − clean).
  *
+ * The backward pass that gradient methods take (`Backward`): `gradient`, the plain derivative at the
+ * run's own point, or `secant`, where each nonlinearity is crossed by its secant between this run
+ * and the corrupted one (every edge patched) instead of its slope here (DeepLIFT's rescale rule,
+ * Shrikumar et al. 2017). A neuron's activation passes dy · (act(pre) − act(pre′)) / (pre − pre′); a
+ * softmax passes its Jacobian at the mean of the two patterns, scaled per query so that it maps the
+ * change in scores onto the change in pattern (exactly the mean Jacobian along the line between
+ * them where one key takes over from another). Where the two runs agree the secant is the slope,
+ * so on a smooth model the two backward passes differ little; where a softmax is saturated or a
+ * ReLU flat in both runs but different between them (a compiled model's exact attention and step
+ * neurons, everywhere), the slope is zero and the secant is not: the gradient would credit nothing
+ * upstream of the first saturated node. A numerical output's squared error is crossed by its secant
+ * too (its slope is zero where the model is exactly right). Nothing else changes: layer norms,
+ * products and the categorical metrics are differentiated as they are.
+ *
  * Metrics (both means over the positions where the program's output is defined): `kl`, the KL
  * divergence from the clean run's output distribution (numerical outputs: the squared distance to
  * the clean output), and `loss`, the task's loss (cross-entropy against the program's answer;
@@ -28,11 +42,20 @@ import type { CircuitGraph, Receiver } from '../../src/model/circuitGraph.ts';
 import { layerHook, type HookName, type Hooks } from '../../src/model/hooks.ts';
 import { layerNorm } from '../../src/model/layerNorm.ts';
 import type { LoadedModel } from '../../src/model/loadedModel.ts';
+import { activation } from '../../src/model/mlp.ts';
+import type { ModelConfig } from '../../src/model/types.ts';
 import { NUMERIC_TOLERANCE, ScoreTally } from '../../src/model/scoring.ts';
 import type { ProbeBatches } from '../batches.ts';
 
 export const DISCOVERY_METRICS = ['kl', 'loss'] as const;
 export type DiscoveryMetric = (typeof DISCOVERY_METRICS)[number];
+
+/** How gradient methods cross the model's nonlinearities (see the header). */
+export const BACKWARDS = ['secant', 'gradient'] as const;
+export type Backward = (typeof BACKWARDS)[number];
+
+/** What a pass records at its nonlinearities (the corrupted run), or crosses by their secants to what was recorded. */
+type Nonlinear = { readonly record: Map<string, tf.Tensor> } | { readonly secant: ReadonlyMap<string, tf.Tensor> };
 
 /** Receiver inputs that are computed together: one layer's queries (keys, values) of every head, one MLP's input, the logits. */
 interface ReceiverGroup {
@@ -64,6 +87,8 @@ export class EdgeRunner {
   /** Per batch: 1 at the positions scored, [B, P]. */
   private readonly scored: tf.Tensor2D[] = [];
   private readonly labels: tf.Tensor[] = [];
+  /** Per batch, made on first use: the corrupted run's attention scores, patterns and MLP pre-activations, for `secant`. */
+  private readonly references: (Map<string, tf.Tensor> | undefined)[] = [];
   private readonly totalScored: number;
 
   constructor(
@@ -136,13 +161,14 @@ export class EdgeRunner {
    * The gradient of the metric (this batch's share of the mean) with respect to every receiver's
    * input, with the edges patched by `w`: per receiver group, [receivers, B·P, D].
    */
-  inputGradients(batch: number, w: Float32Array): tf.Tensor[] {
+  inputGradients(batch: number, w: Float32Array, backward: Backward = 'secant'): tf.Tensor[] {
     const b = this.data.batches[batch];
     const BP = b.size * b.nPos;
     const D = this.m.config.dModel;
+    const nonlinear: Nonlinear | undefined = backward === 'secant' ? { secant: this.reference(batch) } : undefined;
     const probes = this.groups.map((g) => tf.zeros([g.receivers.length, BP, D]));
     try {
-      const f = (...xs: tf.Tensor[]) => tf.div(this.metricSum(batch, w, xs), this.totalScored) as tf.Scalar;
+      const f = (...xs: tf.Tensor[]) => tf.div(this.metricSum(batch, w, xs, nonlinear), this.totalScored) as tf.Scalar;
       return tf.grads(f)(probes);
     } finally {
       for (const p of probes) p.dispose();
@@ -156,6 +182,21 @@ export class EdgeRunner {
 
   dispose(): void {
     for (const ts of [this.clean, this.corrupt, this.cleanOut, this.scored, this.labels]) for (const t of ts) t.dispose();
+    for (const r of this.references) for (const t of r?.values() ?? []) t.dispose();
+  }
+
+  /** The corrupted run's values at every nonlinearity of one batch (every edge patched). */
+  private reference(batch: number): ReadonlyMap<string, tf.Tensor> {
+    let r = this.references[batch];
+    if (!r) {
+      const record = new Map<string, tf.Tensor>();
+      tf.tidy(() => {
+        const out = this.outputOf(this.logits(batch, new Float32Array(this.graph.edges.length).fill(1), undefined, { record }));
+        record.set('output', tf.keep(out));
+      });
+      this.references[batch] = r = record;
+    }
+    return r;
   }
 
   private senderOutputs(b: Batch): tf.Tensor2D {
@@ -221,8 +262,8 @@ export class EdgeRunner {
   }
 
   /** Sum over scored positions of the per-position metric. */
-  private metricSum(batch: number, w: Float32Array, probes?: Probes): tf.Scalar {
-    const out = this.outputOf(this.logits(batch, w, probes));
+  private metricSum(batch: number, w: Float32Array, probes?: Probes, nonlinear?: Nonlinear): tf.Scalar {
+    const out = this.outputOf(this.logits(batch, w, probes, nonlinear));
     const mask = tf.reshape(this.scored[batch], [-1]);
     let perPos: tf.Tensor;
     if (this.m.config.output.encoding === 'categorical') {
@@ -230,17 +271,22 @@ export class EdgeRunner {
       const labels = this.labels[batch].shape[1] === width ? this.labels[batch] : tf.slice(this.labels[batch], [0, 0], [-1, width]);
       perPos =
         this.metric === 'kl' ? tf.sum(tf.mul(tf.exp(this.cleanOut[batch]), tf.sub(this.cleanOut[batch], out)), 1) : tf.neg(tf.sum(tf.mul(labels, out), 1));
-    } else perPos = tf.square(tf.sub(out, this.metric === 'kl' ? this.cleanOut[batch] : this.labels[batch]));
+    } else {
+      const target = this.metric === 'kl' ? this.cleanOut[batch] : this.labels[batch];
+      const error = tf.sub(out, target);
+      // The square is a nonlinearity too: at a model that is exactly right its slope is zero.
+      perPos = nonlinear && 'secant' in nonlinear ? secantSquare(nonlinear.secant.get('output')!, target)(error) : tf.square(error);
+    }
     return tf.sum(tf.mul(perPos, mask)) as tf.Scalar;
   }
 
   /** The logits of one batch with edges patched by `w` and receivers' inputs shifted by `probes`. */
-  logits(batch: number, w: Float32Array, probes?: Probes): tf.Tensor3D {
+  logits(batch: number, w: Float32Array, probes?: Probes, nonlinear?: Nonlinear): tf.Tensor3D {
     const b = this.data.batches[batch];
-    return this.m.run(b, { hooks: this.hooks(batch, w, probes) });
+    return this.m.run(b, { hooks: this.hooks(batch, w, probes, nonlinear) });
   }
 
-  private hooks(batch: number, w: Float32Array, probes?: Probes): Hooks {
+  private hooks(batch: number, w: Float32Array, probes?: Probes, nonlinear?: Nonlinear): Hooks {
     const m = this.m;
     const cfg = m.config;
     const b = this.data.batches[batch];
@@ -313,6 +359,21 @@ export class EdgeRunner {
             return tf.transpose(tf.reshape(proj, [H, B, P, E]), [1, 2, 0, 3]);
           };
         });
+        if (nonlinear) {
+          let scores: tf.Tensor | null = null;
+          hooks[layerHook(l, 'attn.hook_attn_scores')] = (x) => {
+            scores = x;
+            if ('record' in nonlinear) nonlinear.record.set(`${l}.scores`, tf.keep(x));
+            return x;
+          };
+          hooks[layerHook(l, 'attn.hook_pattern')] = (x) => {
+            if ('record' in nonlinear) {
+              nonlinear.record.set(`${l}.pattern`, tf.keep(x));
+              return x;
+            }
+            return secantSoftmax(nonlinear.secant.get(`${l}.scores`)!, nonlinear.secant.get(`${l}.pattern`)!)(scores!);
+          };
+        }
         hooks[layerHook(l, 'attn.hook_result')] = (x) => {
           outs.push(...perHead(x));
           return x;
@@ -321,16 +382,25 @@ export class EdgeRunner {
       }
       if (L.dMlp > 0) {
         const group = gi;
+        let pre: tf.Tensor | null = null;
         hooks[layerHook(l, 'mlp.hook_pre')] = (act) => {
           const inp = inputsOf(group, stream!);
-          if (!inp) return act;
-          const x = tf.reshape(norm(inp, `blocks.${l}.ln2`), [BP, D]);
-          return tf.reshape(tf.add(tf.matMul(x as tf.Tensor2D, m.weight(`blocks.${l}.mlp.W_in`) as tf.Tensor2D), m.weight(`blocks.${l}.mlp.b_in`)), [
-            B,
-            P,
-            L.dMlp,
-          ]);
+          pre = act;
+          if (inp) {
+            const x = tf.reshape(norm(inp, `blocks.${l}.ln2`), [BP, D]);
+            pre = tf.reshape(tf.add(tf.matMul(x as tf.Tensor2D, m.weight(`blocks.${l}.mlp.W_in`) as tf.Tensor2D), m.weight(`blocks.${l}.mlp.b_in`)), [
+              B,
+              P,
+              L.dMlp,
+            ]);
+          }
+          if (nonlinear && 'record' in nonlinear) nonlinear.record.set(`mlp${l}.pre`, tf.keep(pre));
+          return pre;
         };
+        if (nonlinear && 'secant' in nonlinear) {
+          const reference = nonlinear.secant.get(`mlp${l}.pre`)!;
+          hooks[layerHook(l, 'mlp.hook_post')] = () => secantActivation(reference, cfg.actFn)(pre!);
+        }
         hooks[layerHook(l, 'hook_mlp_out')] = (x) => (outs.push(x), x);
         gi += 1;
       }
@@ -342,6 +412,68 @@ export class EdgeRunner {
   edgeOffset(r: number): number {
     return edgeOffsets(this.graph)[r];
   }
+}
+
+/** softmax over the last axis, a row with every key masked 0 (as the forward pass makes it). */
+function maskedSoftmax(scores: tf.Tensor): tf.Tensor {
+  const p = tf.softmax(scores, -1);
+  return tf.where(tf.isNaN(p), tf.zerosLike(p), p);
+}
+
+/** The softmax of `scores`, crossed backwards by its secant to the reference run's (see the header). */
+function secantSoftmax(refScores: tf.Tensor, refPattern: tf.Tensor): (scores: tf.Tensor) => tf.Tensor {
+  return tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const [scores, save] = args as [tf.Tensor, tf.GradSaveFunc];
+    const p = maskedSoftmax(scores);
+    save([scores, p]);
+    return {
+      value: p,
+      gradFunc: (dy: tf.Tensor, [s, pattern]: tf.Tensor[]) => {
+        const mid = tf.mul(tf.add(pattern, refPattern), 0.5);
+        const jacobian = (x: tf.Tensor) => tf.mul(mid, tf.sub(x, tf.sum(tf.mul(mid, x), -1, true)));
+        // Masked keys score −∞ in both runs: no change there.
+        const ds = tf.where(tf.logicalAnd(tf.isFinite(s), tf.isFinite(refScores)), tf.sub(s, refScores), tf.zerosLike(s));
+        const u = jacobian(ds);
+        const uu = tf.sum(tf.square(u), -1, true);
+        const scale = tf.where(tf.greater(uu, 1e-12), tf.div(tf.sum(tf.mul(u, tf.sub(pattern, refPattern)), -1, true), tf.maximum(uu, 1e-12)), tf.onesLike(uu));
+        return tf.mul(scale, jacobian(dy));
+      },
+    };
+  }) as (scores: tf.Tensor) => tf.Tensor;
+}
+
+/** x² for x = output − target, crossed backwards by its secant to the reference's x′ = refOutput − target: dy · (x + x′). */
+function secantSquare(refOutput: tf.Tensor, target: tf.Tensor): (x: tf.Tensor) => tf.Tensor {
+  return tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const [x, save] = args as [tf.Tensor, tf.GradSaveFunc];
+    save([x]);
+    return { value: tf.square(x), gradFunc: (dy: tf.Tensor, [saved]: tf.Tensor[]) => tf.mul(dy, tf.add(saved, tf.sub(refOutput, target))) };
+  }) as (x: tf.Tensor) => tf.Tensor;
+}
+
+/** The activation's slope at x (where the two runs' pre-activations meet). */
+function activationSlope(x: tf.Tensor, fn: ModelConfig['actFn']): tf.Tensor {
+  if (fn === 'relu') return tf.cast(tf.greater(x, 0), 'float32');
+  // GELU: Φ(x) + x·φ(x)
+  const cdf = tf.mul(tf.add(tf.erf(tf.mul(x, Math.SQRT1_2)), 1), 0.5);
+  return tf.add(cdf, tf.mul(x, tf.mul(tf.exp(tf.mul(tf.square(x), -0.5)), 1 / Math.sqrt(2 * Math.PI))));
+}
+
+/** The MLP activation of `pre`, crossed backwards by its secant to the reference pre-activations. */
+function secantActivation(refPre: tf.Tensor, fn: ModelConfig['actFn']): (pre: tf.Tensor) => tf.Tensor {
+  return tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const [pre, save] = args as [tf.Tensor, tf.GradSaveFunc];
+    save([pre]);
+    return {
+      value: activation(pre, fn),
+      gradFunc: (dy: tf.Tensor, [x]: tf.Tensor[]) => {
+        const dx = tf.sub(x, refPre);
+        const apart = tf.greater(tf.abs(dx), 1e-6);
+        const secant = tf.div(tf.sub(activation(x, fn), activation(refPre, fn)), tf.where(apart, dx, tf.onesLike(dx)));
+        return tf.mul(dy, tf.where(apart, secant, activationSlope(x, fn)));
+      },
+    };
+  }) as (pre: tf.Tensor) => tf.Tensor;
 }
 
 const OFFSETS = new WeakMap<CircuitGraph, number[]>();

@@ -19,7 +19,7 @@
 import * as tf from '@tensorflow/tfjs';
 import '../../src/model/quietTf.ts';
 import { nodeName, type CircuitGraph } from '../../src/model/circuitGraph.ts';
-import { edgeOffsets, type EdgeRunner } from './edgeRun.ts';
+import { edgeOffsets, type Backward, type EdgeRunner } from './edgeRun.ts';
 
 export const DISCOVERY_METHODS = ['acdc', 'eap', 'eap-ig'] as const;
 export type DiscoveryMethod = (typeof DISCOVERY_METHODS)[number];
@@ -113,7 +113,7 @@ export async function acdc(runner: EdgeRunner, tau: number): Promise<EdgeScores>
 }
 
 /** EAP-IG with `steps` interpolation steps (1: plain EAP); keeps edges scoring at least τ × the top |score|. */
-export async function eapIg(runner: EdgeRunner, steps: number, tau: number, path: IgPath = 'inputs'): Promise<EdgeScores> {
+export async function eapIg(runner: EdgeRunner, steps: number, tau: number, path: IgPath = 'inputs', backward: Backward = 'secant'): Promise<EdgeScores> {
   const g = runner.graph;
   const E = g.edges.length;
   const scores = new Float64Array(E);
@@ -126,7 +126,7 @@ export async function eapIg(runner: EdgeRunner, steps: number, tau: number, path
     for (let k = 1; k <= steps; k++) {
       const alpha = k / steps;
       const w = Float32Array.from(interpolated, (moves) => (moves ? 1 - alpha : 0));
-      const grads = runner.inputGradients(b, w);
+      const grads = runner.inputGradients(b, w, backward);
       passes += 2;
       grads.forEach((gr, gi) => {
         const prev = sums[gi];

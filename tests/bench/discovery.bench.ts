@@ -28,9 +28,10 @@ export default async function run(): Promise<void> {
   console.log(
     `every library program compiled for lengths up to ${MAX_LEN}, a decoy head per layer and a decoy neuron per MLP; ${INPUTS} inputs; mean corruption`,
   );
-  const variants: { label: string; method: 'acdc' | 'eap' | 'eap-ig'; igPath?: 'inputs' | 'edges' }[] = [
+  const variants: { label: string; method: 'acdc' | 'eap' | 'eap-ig'; igPath?: 'inputs' | 'edges'; backward?: 'secant' | 'gradient' }[] = [
     { label: 'acdc', method: 'acdc' },
     { label: 'eap', method: 'eap' },
+    { label: 'eap (gradient)', method: 'eap', backward: 'gradient' },
     { label: 'eap-ig (inputs)', method: 'eap-ig', igPath: 'inputs' },
     { label: 'eap-ig (edges)', method: 'eap-ig', igPath: 'edges' },
   ];
@@ -44,7 +45,12 @@ export default async function run(): Promise<void> {
       const set = makeProbeSet(program, { ...task, n: INPUTS, seed: 0 });
       const edges = circuitGraph(m.config).edges.length;
       for (const v of variants) {
-        const [d]: Discovery[] = await discover({ model: m, program, set, task }, [v.method], { igPath: v.igPath, threshold: 0, faithfulnessPoints: 0 });
+        const [d]: Discovery[] = await discover({ model: m, program, set, task }, [v.method], {
+          igPath: v.igPath,
+          backward: v.backward,
+          threshold: 0,
+          faithfulnessPoints: 0,
+        });
         const a = d.against!;
         rows.push([
           name,

@@ -50,9 +50,16 @@ describe('discovery on compiled reverse with decoys', () => {
     expect(d.exactMatch).toEqual({ full: 1, circuit: 1 });
   });
 
-  it('plain EAP misses what a saturated softmax or a ReLU step hides, but never picks a decoy', async () => {
-    const [d] = await discover(input(), ['eap']);
+  it('EAP with the plain gradient misses what a saturated softmax or a ReLU step hides, but never picks a decoy', async () => {
+    const [d] = await discover(input(), ['eap'], { backward: 'gradient' });
     expect(d.against!.edges.rocAuc).toBeLessThan(1);
+    expect(d.nodes.filter((x) => decoyNodes(base).includes(x.node) && x.inCircuit)).toEqual([]);
+  });
+
+  it('EAP with the secant backward (the default) finds it: edge AUC 1, no decoy', async () => {
+    const [d] = await discover(input(), ['eap']);
+    expect(d.backward).toBe('secant');
+    expect(d.against!.edges.rocAuc).toBe(1);
     expect(d.nodes.filter((x) => decoyNodes(base).includes(x.node) && x.inCircuit)).toEqual([]);
   });
 });

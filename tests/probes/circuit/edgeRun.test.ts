@@ -90,7 +90,7 @@ describe('edge patching', () => {
   it('EAP scores are the derivative of the metric in each edge’s patch weight', async () => {
     const r = runner('loss');
     try {
-      const { scores } = await eapIg(r, 1, 0);
+      const { scores } = await eapIg(r, 1, 0, 'inputs', 'gradient');
       const h = 1e-2;
       for (const name of ['embed->0.1:k', 'pos_embed->mlp0:in', '0.0->1.0:v', 'mlp0->mlp2:in', '1.0->logits']) {
         const e = graph.edges.findIndex((x) => edgeName(graph, x) === name);
