@@ -23,14 +23,15 @@ import {
 } from './ast.ts';
 import { builtinScope, callBuiltin, type Arg } from './builtins.ts';
 import { asElementwise, combine, materialise } from './elementwise.ts';
-import { RaspError, type SourceLoc } from './errors.ts';
+import { combineErrors, RaspError, type SourceLoc } from './errors.ts';
 import { ceilingOf, raiseHint } from './limits.ts';
-import { parse } from './parser.ts';
+import { parseRecovering } from './parser.ts';
+import { Evaluator } from './evaluate.ts';
 import { isInside, readLoadedFile } from './programFile.ts';
 import { truthy } from './scalar.ts';
 import { kindText, Scope, suggestName, type DefStmt, type Val } from './scope.ts';
 import type { Expr, Pos, Stmt } from './syntax.ts';
-import { valuesEqual, type Value } from './values.ts';
+import { formatValue, valuesEqual, type Value } from './values.ts';
 import { plural } from './plural.ts';
 
 export const MAX_CALL_DEPTH = 100;
@@ -58,6 +59,12 @@ export interface ElaborateOptions {
   readonly root?: string;
   /** Set for text that may read no file (a program recorded in a model file): the message for a `load` of `path`. */
   readonly refuseLoad?: (path: string) => string;
+  /**
+   * An input every top-level statement's s-op or selector is evaluated on as it is made, as RASP's
+   * interpreter does with its running example ("hello" unless set): a statement that fails on it is
+   * a mistake of the program (`1/tokens;`). No check without one.
+   */
+  readonly example?: readonly Value[];
 }
 
 export interface Elaborated {
@@ -97,14 +104,20 @@ class Elaborator {
   private readonly maxSteps = ceilingOf('elaborationSteps');
   /** How many expressions enclose the one being elaborated, through def calls too. */
   private nesting = 0;
+  /** The mistakes found so far, one per failed top-level statement, in the order they were met. */
+  private readonly errors: RaspError[] = [];
+  /** Evaluates statements on the example input (one memo for the program). */
+  private readonly exampleRun?: Evaluator;
 
   constructor(private readonly opts: ElaborateOptions) {
     this.file = opts.file;
     this.root = resolve(opts.root ?? dirname(opts.file));
+    if (opts.example) this.exampleRun = new Evaluator(opts.example);
   }
 
   run(text: string): Elaborated {
     this.runFile(text, this.opts.file);
+    if (this.errors.length) throw combineErrors(this.errors);
     return { output: this.pickOutput(), named: this.named };
   }
 
@@ -112,13 +125,28 @@ class Elaborator {
     return { file: this.file, line: p.line, col: p.col };
   }
 
+  /**
+   * Runs a file statement by statement: a statement that fails to parse or to run is recorded and
+   * skipped (what it would have assigned stays unassigned), and the next one runs.
+   */
   private runFile(text: string, file: string): void {
-    const tree = parse(text, file);
+    const { tree, errors: syntaxErrors } = parseRecovering(text, file);
     const saved = this.file;
     this.file = file;
     this.loading.push(resolve(file));
+    let k = 0;
+    const before = (p: Pos) => (e: RaspError) => e.loc!.line < p.line || (e.loc!.line === p.line && e.loc!.col < p.col);
     try {
-      for (const s of tree.statements) this.statement(s, this.global, true);
+      for (const s of tree.statements) {
+        while (k < syntaxErrors.length && before(s.pos)(syntaxErrors[k])) this.errors.push(syntaxErrors[k++]);
+        try {
+          this.statement(s, this.global, true);
+        } catch (e) {
+          if (!(e instanceof RaspError)) throw e;
+          this.errors.push(e);
+        }
+      }
+      this.errors.push(...syntaxErrors.slice(k));
     } finally {
       this.loading.pop();
       this.file = saved;
@@ -153,9 +181,11 @@ class Elaborator {
     switch (s.kind) {
       case 'assign':
         return this.assign(s, scope, topLevel);
-      case 'expr':
-        this.expr(s.expr, scope);
+      case 'expr': {
+        const v = this.expr(s.expr, scope);
+        if (topLevel) this.tryOnExample(materialise(v, this.loc(s.expr.pos)), this.loc(s.expr.pos));
         return;
+      }
       case 'def':
         this.defFiles.set(s, this.file);
         scope.set(s.name, { t: 'def', def: s, scope });
@@ -205,7 +235,20 @@ class Elaborator {
       if (s.values.length !== s.targets.length) throw new RaspError(`${s.targets.length} names but ${s.values.length} values in assignment`, this.loc(s.pos));
       values = s.values.map((e) => materialise(this.expr(e, scope), this.loc(e.pos)));
     }
+    if (topLevel) values.forEach((v, i) => this.tryOnExample(v, this.loc((s.values[i] ?? s.values[0]).pos)));
     s.targets.forEach((name, i) => scope.set(name, topLevel ? this.nameValue(name, values[i]) : values[i]));
+  }
+
+  /** Evaluates an s-op or selector a top-level statement made on the example input; a failure is the statement's mistake. */
+  private tryOnExample(v: Val, loc: SourceLoc): void {
+    if (!this.exampleRun || (v.t !== 'sop' && v.t !== 'selector')) return;
+    try {
+      this.exampleRun.value(v.node);
+    } catch (e) {
+      if (!(e instanceof RaspError)) throw e;
+      const example = this.opts.example!.map((x) => formatValue(x)).join(' ');
+      throw new RaspError(`${e.detail}, on the example input "${example}" (RASP checks each statement on its running example)`, e.loc ?? loc);
+    }
   }
 
   /** A top-level assignment: the node is named (or, if it already has a name, aliased). */
