@@ -165,7 +165,8 @@ class Elaborator {
       if (!isSOpNode(node)) throw new RaspError(`'${name}' is a selector; the output must be an s-op`, fileLoc);
       return node;
     }
-    const sops = this.assignments.filter((a) => isSOpNode(a.node));
+    const all = this.assignments.filter((a) => isSOpNode(a.node));
+    const sops = all.some((a) => !isPrivate(a.name)) ? all.filter((a) => !isPrivate(a.name)) : all;
     const main = sops.filter((a) => a.inMainFile);
     const last = (main.length ? main : sops).at(-1);
     if (!last) throw new RaspError('the program assigns no s-op, so it has no output', fileLoc);
@@ -187,6 +188,7 @@ class Elaborator {
         return;
       }
       case 'def':
+        checkAssignable(s.name, topLevel, this.loc(s.pos));
         this.defFiles.set(s, this.file);
         scope.set(s.name, { t: 'def', def: s, scope });
         return;
@@ -201,6 +203,7 @@ class Elaborator {
         const list = this.expr(s.iterable, scope);
         for (const item of this.iterate(list, s.vars, this.loc(s.iterable.pos))) {
           this.step("this 'for' loop", this.loc(s.pos));
+          checkAssignable(s.vars[0], topLevel, this.loc(s.pos));
           scope.set(s.vars[0], { t: 'const', v: item });
           for (const b of s.body) this.statement(b, scope, topLevel);
         }
@@ -235,6 +238,7 @@ class Elaborator {
       if (s.values.length !== s.targets.length) throw new RaspError(`${s.targets.length} names but ${s.values.length} values in assignment`, this.loc(s.pos));
       values = s.values.map((e) => materialise(this.expr(e, scope), this.loc(e.pos)));
     }
+    for (const name of s.targets) checkAssignable(name, topLevel, this.loc(s.pos));
     if (topLevel) values.forEach((v, i) => this.tryOnExample(v, this.loc((s.values[i] ?? s.values[0]).pos)));
     s.targets.forEach((name, i) => scope.set(name, topLevel ? this.nameValue(name, values[i]) : values[i]));
   }
@@ -256,7 +260,9 @@ class Elaborator {
     if (v.t !== 'sop' && v.t !== 'selector') return v;
     const node = v.node.name === undefined ? v.node.named(name) : v.node;
     this.named.delete(name);
-    this.named.set(name, node);
+    // A name starting with `_` is private, as in RASP: the node keeps it, but traces and the names a
+    // program offers (--output, variables, the default output) leave it out.
+    if (!isPrivate(name)) this.named.set(name, node);
     this.assignments.push({ name, node, inMainFile: this.loading.length === 1 });
     return v.t === 'sop' ? { t: 'sop', node: node as SOp } : { t: 'selector', node: node as typeof v.node };
   }
@@ -269,23 +275,36 @@ class Elaborator {
     if (this.opts.refuseLoad) throw new RaspError(this.opts.refuseLoad(path));
     if (isAbsolute(path))
       throw new RaspError(`cannot load "${path}": an absolute path; load names a file in the program's folder, relative to the loading file`, loc);
-    const target = join(dirname(this.file), path);
-    const abs = resolve(target);
-    if (!isInside(this.root, abs)) throw new RaspError(`cannot load "${path}": it leaves the program's folder ${this.root}`, loc);
-    if (this.loading.includes(abs)) {
-      const chain = [...this.loading.slice(this.loading.indexOf(abs)), abs].map((p) => p.split(/[\\/]/).at(-1)).join(' -> ');
-      throw new RaspError(`load cycle: ${chain}`, loc);
+    // As the interpreter's load, a name without `.rasp` means the file with it, and a path that is
+    // not beside the loading file is looked for from the working folder (where the interpreter runs,
+    // so its own programs' `load "tests/rasps/loadB"` finds them); always inside the program's folder.
+    const names = path.endsWith('.rasp') ? [path] : [`${path}.rasp`, path];
+    const candidates = [...names.map((n) => join(dirname(this.file), n)), ...names.map((n) => resolve(n))];
+    const inside = candidates.filter((c) => isInside(this.root, resolve(c)));
+    if (inside.length === 0) throw new RaspError(`cannot load "${path}": it leaves the program's folder ${this.root}`, loc);
+    let target = inside[0];
+    let text: string | undefined;
+    let firstWhy: string | undefined;
+    for (const candidate of inside) {
+      const abs = resolve(candidate);
+      if (this.loading.includes(abs)) {
+        const chain = [...this.loading.slice(this.loading.indexOf(abs)), abs].map((p) => p.split(/[\\/]/).at(-1)).join(' -> ');
+        throw new RaspError(`load cycle: ${chain}`, loc);
+      }
+      if (this.loading.length >= MAX_LOAD_DEPTH)
+        throw new RaspError(`cannot load "${path}": loads nested too deeply: more than ${MAX_LOAD_DEPTH} files loading one another (the limit)`, loc);
+      try {
+        text = this.opts.readFile ? this.opts.readFile(candidate) : readLoadedFile(candidate, this.root);
+        target = candidate;
+        break;
+      } catch (e) {
+        const code = (e as { code?: string }).code;
+        const why = e instanceof RaspError ? e.detail : code === 'ENOENT' ? 'no such file' : e instanceof Error ? e.message : String(e);
+        if (why !== 'no such file') throw new RaspError(`cannot load "${path}": ${why} (${candidate})`, loc);
+        firstWhy ??= why;
+      }
     }
-    if (this.loading.length >= MAX_LOAD_DEPTH)
-      throw new RaspError(`cannot load "${path}": loads nested too deeply: more than ${MAX_LOAD_DEPTH} files loading one another (the limit)`, loc);
-    let text: string;
-    try {
-      text = this.opts.readFile ? this.opts.readFile(target) : readLoadedFile(target, this.root);
-    } catch (e) {
-      const code = (e as { code?: string }).code;
-      const why = e instanceof RaspError ? e.detail : code === 'ENOENT' ? 'no such file' : e instanceof Error ? e.message : String(e);
-      throw new RaspError(`cannot load "${path}": ${why} (${target})`, loc);
-    }
+    if (text === undefined) throw new RaspError(`cannot load "${path}": ${firstWhy} (${inside[0]})`, loc);
     this.runFile(text, target);
   }
 
@@ -487,6 +506,31 @@ function selectorVal(node: Selector, loc: SourceLoc): Val {
   if (selectorDepth(node) > MAX_SELECTOR_DEPTH)
     throw new RaspError(`selector nested too deeply: more than ${MAX_SELECTOR_DEPTH} levels of and/or/not (the limit)`, loc);
   return { t: 'selector', node };
+}
+
+/** A name RASP keeps to the file that assigns it. */
+export const isPrivate = (name: string): boolean => name.startsWith('_');
+
+/**
+ * Names RASP's interpreter refuses to assign (Environment.py's reserved words, less those that are
+ * keywords here already, and `out`, which rasplab's own programs and tests assign): anywhere, and at a file's top level also `length`, which its library
+ * defines there (`length = 6;` is refused; inside a def a local `length` is allowed, as there).
+ */
+const RESERVED_EVERYWHERE: ReadonlySet<string> = new Set([
+  'tokens_asis',
+  'tokens_str',
+  'tokens_int',
+  'tokens_bool',
+  'tokens_float',
+  'indices',
+  'range',
+  'zip',
+  'len',
+  'get',
+]);
+
+function checkAssignable(name: string, topLevel: boolean, loc: SourceLoc): void {
+  if (RESERVED_EVERYWHERE.has(name) || (topLevel && name === 'length')) throw new RaspError(`cannot assign the reserved name '${name}'`, loc);
 }
 
 function isSOpNode(n: RaspNode): n is SOp {
