@@ -35,7 +35,15 @@ export function reportError(e: unknown): ErrorReport {
     if (e.code === 'commander.help') return { exitCode: EXIT_USAGE, text: '' };
     return { exitCode: EXIT_USAGE, text: `rasplab: ${commanderLine(e.message)}\n` };
   }
-  if (isUserError(e)) return { exitCode: EXIT_USAGE, text: `rasplab: ${e.message}\n` };
+  // Several located mistakes (a program with more than one) are one line each.
+  if (isUserError(e))
+    return {
+      exitCode: EXIT_USAGE,
+      text: e.message
+        .split('\n')
+        .map((line) => `rasplab: ${line}\n`)
+        .join(''),
+    };
   const detail = e instanceof Error ? (e.stack ?? `${e.name}: ${e.message}`) : String(e);
   return { exitCode: EXIT_FAILED, text: `rasplab: unexpected error (a bug; please report it)\n${detail}\n` };
 }

@@ -23,14 +23,15 @@ import {
 } from './ast.ts';
 import { builtinScope, callBuiltin, type Arg } from './builtins.ts';
 import { asElementwise, combine, materialise } from './elementwise.ts';
-import { RaspError, type SourceLoc } from './errors.ts';
+import { combineErrors, RaspError, type SourceLoc } from './errors.ts';
 import { ceilingOf, raiseHint } from './limits.ts';
-import { parse } from './parser.ts';
+import { parseRecovering } from './parser.ts';
+import { Evaluator } from './evaluate.ts';
 import { isInside, readLoadedFile } from './programFile.ts';
 import { truthy } from './scalar.ts';
 import { kindText, Scope, suggestName, type DefStmt, type Val } from './scope.ts';
 import type { Expr, Pos, Stmt } from './syntax.ts';
-import { valuesEqual, type Value } from './values.ts';
+import { formatValue, valuesEqual, type Value } from './values.ts';
 import { plural } from './plural.ts';
 
 export const MAX_CALL_DEPTH = 100;
@@ -58,6 +59,12 @@ export interface ElaborateOptions {
   readonly root?: string;
   /** Set for text that may read no file (a program recorded in a model file): the message for a `load` of `path`. */
   readonly refuseLoad?: (path: string) => string;
+  /**
+   * An input every top-level statement's s-op or selector is evaluated on as it is made, as RASP's
+   * interpreter does with its running example ("hello" unless set): a statement that fails on it is
+   * a mistake of the program (`1/tokens;`). No check without one.
+   */
+  readonly example?: readonly Value[];
 }
 
 export interface Elaborated {
@@ -97,14 +104,20 @@ class Elaborator {
   private readonly maxSteps = ceilingOf('elaborationSteps');
   /** How many expressions enclose the one being elaborated, through def calls too. */
   private nesting = 0;
+  /** The mistakes found so far, one per failed top-level statement, in the order they were met. */
+  private readonly errors: RaspError[] = [];
+  /** Evaluates statements on the example input (one memo for the program). */
+  private readonly exampleRun?: Evaluator;
 
   constructor(private readonly opts: ElaborateOptions) {
     this.file = opts.file;
     this.root = resolve(opts.root ?? dirname(opts.file));
+    if (opts.example) this.exampleRun = new Evaluator(opts.example);
   }
 
   run(text: string): Elaborated {
     this.runFile(text, this.opts.file);
+    if (this.errors.length) throw combineErrors(this.errors);
     return { output: this.pickOutput(), named: this.named };
   }
 
@@ -112,13 +125,28 @@ class Elaborator {
     return { file: this.file, line: p.line, col: p.col };
   }
 
+  /**
+   * Runs a file statement by statement: a statement that fails to parse or to run is recorded and
+   * skipped (what it would have assigned stays unassigned), and the next one runs.
+   */
   private runFile(text: string, file: string): void {
-    const tree = parse(text, file);
+    const { tree, errors: syntaxErrors } = parseRecovering(text, file);
     const saved = this.file;
     this.file = file;
     this.loading.push(resolve(file));
+    let k = 0;
+    const before = (p: Pos) => (e: RaspError) => e.loc!.line < p.line || (e.loc!.line === p.line && e.loc!.col < p.col);
     try {
-      for (const s of tree.statements) this.statement(s, this.global, true);
+      for (const s of tree.statements) {
+        while (k < syntaxErrors.length && before(s.pos)(syntaxErrors[k])) this.errors.push(syntaxErrors[k++]);
+        try {
+          this.statement(s, this.global, true);
+        } catch (e) {
+          if (!(e instanceof RaspError)) throw e;
+          this.errors.push(e);
+        }
+      }
+      this.errors.push(...syntaxErrors.slice(k));
     } finally {
       this.loading.pop();
       this.file = saved;
@@ -137,7 +165,8 @@ class Elaborator {
       if (!isSOpNode(node)) throw new RaspError(`'${name}' is a selector; the output must be an s-op`, fileLoc);
       return node;
     }
-    const sops = this.assignments.filter((a) => isSOpNode(a.node));
+    const all = this.assignments.filter((a) => isSOpNode(a.node));
+    const sops = all.some((a) => !isPrivate(a.name)) ? all.filter((a) => !isPrivate(a.name)) : all;
     const main = sops.filter((a) => a.inMainFile);
     const last = (main.length ? main : sops).at(-1);
     if (!last) throw new RaspError('the program assigns no s-op, so it has no output', fileLoc);
@@ -153,10 +182,13 @@ class Elaborator {
     switch (s.kind) {
       case 'assign':
         return this.assign(s, scope, topLevel);
-      case 'expr':
-        this.expr(s.expr, scope);
+      case 'expr': {
+        const v = this.expr(s.expr, scope);
+        if (topLevel) this.tryOnExample(materialise(v, this.loc(s.expr.pos)), this.loc(s.expr.pos));
         return;
+      }
       case 'def':
+        checkAssignable(s.name, topLevel, this.loc(s.pos));
         this.defFiles.set(s, this.file);
         scope.set(s.name, { t: 'def', def: s, scope });
         return;
@@ -171,6 +203,7 @@ class Elaborator {
         const list = this.expr(s.iterable, scope);
         for (const item of this.iterate(list, s.vars, this.loc(s.iterable.pos))) {
           this.step("this 'for' loop", this.loc(s.pos));
+          checkAssignable(s.vars[0], topLevel, this.loc(s.pos));
           scope.set(s.vars[0], { t: 'const', v: item });
           for (const b of s.body) this.statement(b, scope, topLevel);
         }
@@ -205,7 +238,21 @@ class Elaborator {
       if (s.values.length !== s.targets.length) throw new RaspError(`${s.targets.length} names but ${s.values.length} values in assignment`, this.loc(s.pos));
       values = s.values.map((e) => materialise(this.expr(e, scope), this.loc(e.pos)));
     }
+    for (const name of s.targets) checkAssignable(name, topLevel, this.loc(s.pos));
+    if (topLevel) values.forEach((v, i) => this.tryOnExample(v, this.loc((s.values[i] ?? s.values[0]).pos)));
     s.targets.forEach((name, i) => scope.set(name, topLevel ? this.nameValue(name, values[i]) : values[i]));
+  }
+
+  /** Evaluates an s-op or selector a top-level statement made on the example input; a failure is the statement's mistake. */
+  private tryOnExample(v: Val, loc: SourceLoc): void {
+    if (!this.exampleRun || (v.t !== 'sop' && v.t !== 'selector')) return;
+    try {
+      this.exampleRun.value(v.node);
+    } catch (e) {
+      if (!(e instanceof RaspError)) throw e;
+      const example = this.opts.example!.map((x) => formatValue(x)).join(' ');
+      throw new RaspError(`${e.detail}, on the example input "${example}" (RASP checks each statement on its running example)`, e.loc ?? loc);
+    }
   }
 
   /** A top-level assignment: the node is named (or, if it already has a name, aliased). */
@@ -213,7 +260,9 @@ class Elaborator {
     if (v.t !== 'sop' && v.t !== 'selector') return v;
     const node = v.node.name === undefined ? v.node.named(name) : v.node;
     this.named.delete(name);
-    this.named.set(name, node);
+    // A name starting with `_` is private, as in RASP: the node keeps it, but traces and the names a
+    // program offers (--output, variables, the default output) leave it out.
+    if (!isPrivate(name)) this.named.set(name, node);
     this.assignments.push({ name, node, inMainFile: this.loading.length === 1 });
     return v.t === 'sop' ? { t: 'sop', node: node as SOp } : { t: 'selector', node: node as typeof v.node };
   }
@@ -226,23 +275,36 @@ class Elaborator {
     if (this.opts.refuseLoad) throw new RaspError(this.opts.refuseLoad(path));
     if (isAbsolute(path))
       throw new RaspError(`cannot load "${path}": an absolute path; load names a file in the program's folder, relative to the loading file`, loc);
-    const target = join(dirname(this.file), path);
-    const abs = resolve(target);
-    if (!isInside(this.root, abs)) throw new RaspError(`cannot load "${path}": it leaves the program's folder ${this.root}`, loc);
-    if (this.loading.includes(abs)) {
-      const chain = [...this.loading.slice(this.loading.indexOf(abs)), abs].map((p) => p.split(/[\\/]/).at(-1)).join(' -> ');
-      throw new RaspError(`load cycle: ${chain}`, loc);
+    // As the interpreter's load, a name without `.rasp` means the file with it, and a path that is
+    // not beside the loading file is looked for from the working folder (where the interpreter runs,
+    // so its own programs' `load "tests/rasps/loadB"` finds them); always inside the program's folder.
+    const names = path.endsWith('.rasp') ? [path] : [`${path}.rasp`, path];
+    const candidates = [...names.map((n) => join(dirname(this.file), n)), ...names.map((n) => resolve(n))];
+    const inside = candidates.filter((c) => isInside(this.root, resolve(c)));
+    if (inside.length === 0) throw new RaspError(`cannot load "${path}": it leaves the program's folder ${this.root}`, loc);
+    let target = inside[0];
+    let text: string | undefined;
+    let firstWhy: string | undefined;
+    for (const candidate of inside) {
+      const abs = resolve(candidate);
+      if (this.loading.includes(abs)) {
+        const chain = [...this.loading.slice(this.loading.indexOf(abs)), abs].map((p) => p.split(/[\\/]/).at(-1)).join(' -> ');
+        throw new RaspError(`load cycle: ${chain}`, loc);
+      }
+      if (this.loading.length >= MAX_LOAD_DEPTH)
+        throw new RaspError(`cannot load "${path}": loads nested too deeply: more than ${MAX_LOAD_DEPTH} files loading one another (the limit)`, loc);
+      try {
+        text = this.opts.readFile ? this.opts.readFile(candidate) : readLoadedFile(candidate, this.root);
+        target = candidate;
+        break;
+      } catch (e) {
+        const code = (e as { code?: string }).code;
+        const why = e instanceof RaspError ? e.detail : code === 'ENOENT' ? 'no such file' : e instanceof Error ? e.message : String(e);
+        if (why !== 'no such file') throw new RaspError(`cannot load "${path}": ${why} (${candidate})`, loc);
+        firstWhy ??= why;
+      }
     }
-    if (this.loading.length >= MAX_LOAD_DEPTH)
-      throw new RaspError(`cannot load "${path}": loads nested too deeply: more than ${MAX_LOAD_DEPTH} files loading one another (the limit)`, loc);
-    let text: string;
-    try {
-      text = this.opts.readFile ? this.opts.readFile(target) : readLoadedFile(target, this.root);
-    } catch (e) {
-      const code = (e as { code?: string }).code;
-      const why = e instanceof RaspError ? e.detail : code === 'ENOENT' ? 'no such file' : e instanceof Error ? e.message : String(e);
-      throw new RaspError(`cannot load "${path}": ${why} (${target})`, loc);
-    }
+    if (text === undefined) throw new RaspError(`cannot load "${path}": ${firstWhy} (${inside[0]})`, loc);
     this.runFile(text, target);
   }
 
@@ -444,6 +506,31 @@ function selectorVal(node: Selector, loc: SourceLoc): Val {
   if (selectorDepth(node) > MAX_SELECTOR_DEPTH)
     throw new RaspError(`selector nested too deeply: more than ${MAX_SELECTOR_DEPTH} levels of and/or/not (the limit)`, loc);
   return { t: 'selector', node };
+}
+
+/** A name RASP keeps to the file that assigns it. */
+export const isPrivate = (name: string): boolean => name.startsWith('_');
+
+/**
+ * Names RASP's interpreter refuses to assign (Environment.py's reserved words, less those that are
+ * keywords here already, and `out`, which rasplab's own programs and tests assign): anywhere, and at a file's top level also `length`, which its library
+ * defines there (`length = 6;` is refused; inside a def a local `length` is allowed, as there).
+ */
+const RESERVED_EVERYWHERE: ReadonlySet<string> = new Set([
+  'tokens_asis',
+  'tokens_str',
+  'tokens_int',
+  'tokens_bool',
+  'tokens_float',
+  'indices',
+  'range',
+  'zip',
+  'len',
+  'get',
+]);
+
+function checkAssignable(name: string, topLevel: boolean, loc: SourceLoc): void {
+  if (RESERVED_EVERYWHERE.has(name) || (topLevel && name === 'length')) throw new RaspError(`cannot assign the reserved name '${name}'`, loc);
 }
 
 function isSOpNode(n: RaspNode): n is SOp {

@@ -24,6 +24,32 @@ export class RaspError extends Error {
   }
 }
 
+/**
+ * Several mistakes in one program, each located: RASP's interpreter reads a file statement by
+ * statement and reports every statement it has to skip, so rasplab does too. The message is one
+ * line per mistake, in file order; `loc` and `detail` are the first one's.
+ */
+export class RaspErrors extends RaspError {
+  readonly errors: readonly RaspError[];
+  constructor(errors: readonly RaspError[], more = 0) {
+    super(errors[0].detail, errors[0].loc);
+    this.name = 'RaspErrors';
+    this.errors = errors;
+    const lines = errors.map((e) => e.message);
+    if (more > 0) lines.push(`… and ${more} more mistake${more === 1 ? '' : 's'}`);
+    this.message = lines.join('\n');
+  }
+}
+
+/** The most mistakes one program reports; past it, a count (a file of noise should not print a million lines). */
+export const MAX_REPORTED_ERRORS = 50;
+
+/** One error for `errors` (at least one): itself when there is one, else a RaspErrors listing at most MAX_REPORTED_ERRORS. */
+export function combineErrors(errors: readonly RaspError[]): RaspError {
+  if (errors.length === 1) return errors[0];
+  return new RaspErrors(errors.slice(0, MAX_REPORTED_ERRORS), Math.max(0, errors.length - MAX_REPORTED_ERRORS));
+}
+
 /** Any error meant for the user, whatever module raised it; the CLI turns these into exit code 2. */
 export function isUserError(e: unknown): e is Error {
   return (e instanceof Error && (e as { userError?: boolean }).userError === true) || e instanceof RaspError;

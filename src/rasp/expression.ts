@@ -15,7 +15,8 @@ import { printProgram } from './printer.ts';
 import { readLoadedFile } from './programFile.ts';
 import type { Program } from './program.ts';
 
-const TARGET = '__rasplab_expression__';
+// Not starting with `_`: such a name is private to its file and not in the program's names.
+const TARGET = 'rasplab_expression__';
 const PREFIX = `${TARGET} = `;
 /** Where the program's text is read from when it has no file (or one the lexer cannot quote). */
 const VIRTUAL_PROGRAM = 'program.rasp';

@@ -14,7 +14,11 @@ export type ParseOptions = ElaborateOptions;
 /** Parses and elaborates program text. Throws RaspError (file:line:col) for any mistake in it. */
 export function parseProgram(text: string, opts: ParseOptions): Program {
   const header = readHeader(text, opts.file);
-  const { output, named } = elaborate(text, opts);
+  // Each statement is tried on an example as RASP's interpreter tries it on its running example
+  // ("hello"): here the file's vocabulary (its first 5 tokens) where it names one; without one, the
+  // tokens' kind is not known until a command gives a vocabulary, and no statement is tried.
+  const example = opts.example ?? header.vocab?.slice(0, 5);
+  const { output, named } = elaborate(text, { ...opts, example });
   return {
     name: programName(opts.file),
     output,

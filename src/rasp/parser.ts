@@ -21,12 +21,17 @@
  *
  * (`!=` between s-ops and `not in` are ours; RASP's grammar has `!=` only inside `select`.)
  *
+ * A mistake in a top-level statement does not end the parse: the statement is dropped (its tokens
+ * skipped to the `;` that ends it, or the `}` that closes its block) and the next one is read, so a
+ * file with several mistakes reports each, as RASP's interpreter does when it reads a file statement
+ * by statement. A stray `;` (an empty statement) is one of them: RASP.g4 has no empty statement.
+ *
  * Nesting (parentheses, brackets, calls, indexing, prefix operators, chained conditionals, blocks) is
  * limited to MAX_NESTING levels, so that no later pass, each of which recurses over the tree, can
  * run out of JS stack; flat chains (`a + b + c …`, statement lists) are loops here and later.
  */
 import type { Comparison } from './ast.ts';
-import { RaspError } from './errors.ts';
+import { combineErrors, RaspError } from './errors.ts';
 import { tokenDescription, tokenize, type Token } from './lexer.ts';
 import type { BinaryOp, Expr, Pos, Stmt, SyntaxTree } from './syntax.ts';
 
@@ -38,8 +43,18 @@ const COMPARISON_OPS: ReadonlySet<string> = new Set(['==', '!=', '<', '<=', '>',
 /** Commands of RASP's interactive shell; in a file they are mistakes, reported as such. */
 const REPL_COMMANDS: ReadonlySet<string> = new Set(['set', 'show', 'draw', 'full', 'exit', 'quit', 'examples', 'compact']);
 
+/** The statements that parsed, and a located error for each top-level statement that did not (in file order). */
+export function parseRecovering(text: string, file: string): { readonly tree: SyntaxTree; readonly errors: readonly RaspError[] } {
+  const parser = new Parser(tokenize(text, file), file);
+  const tree = parser.program();
+  return { tree, errors: parser.errors };
+}
+
+/** Parses a whole file; the first mistake (or all of them, combined) is thrown. */
 export function parse(text: string, file: string): SyntaxTree {
-  return new Parser(tokenize(text, file), file).program();
+  const { tree, errors } = parseRecovering(text, file);
+  if (errors.length) throw combineErrors(errors);
+  return tree;
 }
 
 class Parser {
@@ -47,6 +62,8 @@ class Parser {
   private defDepth = 0;
   /** How many nesting levels enclose the current token. */
   private nesting = 0;
+  /** One per top-level statement that failed to parse. */
+  readonly errors: RaspError[] = [];
 
   constructor(
     private readonly toks: readonly Token[],
@@ -115,16 +132,41 @@ class Parser {
   program(): SyntaxTree {
     const statements: Stmt[] = [];
     while (this.peek().kind !== 'eof') {
-      const s = this.statement();
-      if (s) statements.push(s);
+      const start = this.i;
+      try {
+        statements.push(this.statement());
+      } catch (e) {
+        if (!(e instanceof RaspError)) throw e;
+        this.errors.push(e);
+        this.nesting = 0;
+        this.defDepth = 0;
+        this.skipStatement(start);
+      }
     }
     return { file: this.file, statements };
   }
 
-  /** One statement, or null for a stray `;`. */
-  private statement(): Stmt | null {
+  /**
+   * Skips the statement that starts at token `start`: to the `;` that ends it, or for a def or for
+   * loop to the `}` that closes its block (a `;` inside the braces ends an inner statement); a stray
+   * `}` alone.
+   */
+  private skipStatement(start: number): void {
+    this.i = start;
+    const block = this.is('def') || this.is('for');
+    let braces = 0;
+    for (;;) {
+      const t = this.next();
+      if (t.kind === 'eof' || (t.kind === 'op' && t.text === ';' && braces <= 0)) return;
+      if (t.kind !== 'op') continue;
+      if (t.text === '{') braces++;
+      else if (t.text === '}' && --braces <= 0 && (block || braces < 0)) return;
+    }
+  }
+
+  private statement(): Stmt {
     const t = this.peek();
-    if (this.accept(';')) return null;
+    if (this.is(';')) this.fail(t, "a stray ';': RASP has no empty statement");
     if (t.kind === 'name' && REPL_COMMANDS.has(t.text) && !this.is('=', 1) && !this.is(',', 1))
       this.fail(t, `'${t.text}' is a REPL command, not supported in files`);
     if (this.is('def')) return this.def();
@@ -213,8 +255,7 @@ class Parser {
     while (!this.is('}')) {
       const t = this.peek();
       if (t.kind === 'eof') this.fail(t, `expected '}' to close ${what}, found end of file`);
-      const s = this.statement();
-      if (s) body.push(s);
+      body.push(this.statement());
     }
     if (isDef) this.defDepth--;
     this.next();

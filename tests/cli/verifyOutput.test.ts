@@ -34,12 +34,16 @@ describe('verify MODEL FILE', () => {
   });
 
   it('--json counts the inputs the evaluator refuses', async () => {
-    // A categorical mean over several different tokens is refused: every input with two different tokens.
-    const file = tmp.file('mixed.rasp', ['# vocab: a b', '# max-len: 2', 'm = aggregate(select(indices, indices, <=), tokens);', ''].join('\n'));
+    // A categorical mean over several different values is refused: every input with a repeated token
+    // (the file's example, "a b", has none, so the program itself is accepted).
+    const file = tmp.file(
+      'mixed.rasp',
+      ['# vocab: a b', '# max-len: 2', 'm = aggregate(select(tokens, tokens, ==), "p" if indices == 0 else "q");', ''].join('\n'),
+    );
     const model = join(tmp.dir, 'id.safetensors');
     expect((await cli('compile', tmp.file('id.rasp', ['# vocab: a b', '# max-len: 2', 'm = tokens;', ''].join('\n')), '-o', model)).code).toBe(0);
     const j = JSON.parse((await cli('verify', model, file, '--backend', 'cpu', '--json')).out);
     expect(j).toMatchObject({ checked: 4, skipped: 2 });
-    expect(j.firstSkipped.input).toEqual(['a', 'b']);
+    expect(j.firstSkipped.input).toEqual(['a', 'a']);
   });
 });

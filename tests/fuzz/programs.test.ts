@@ -1,6 +1,6 @@
 /**
  * The .rasp reader (header, lexer, parser, elaborator) on mutants of the library's programs and on
- * randomly nested expressions: a Program, or one RaspError at file:line:col.
+ * randomly nested expressions: a Program, or a RaspError with each mistake at file:line:col.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
