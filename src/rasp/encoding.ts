@@ -1,7 +1,8 @@
 /**
  * Which s-ops are categorical and which numerical, decided from the program's syntax alone, so
- * the evaluator needs no vocabulary and every module (evaluator, value sets, compiler, training)
- * agrees.
+ * every module (value sets, compiler, training) agrees. The encoding is how a compiled model holds
+ * an s-op; what the evaluator computes does not depend on it (an aggregate averages numbers as RASP
+ * does whatever its encoding), except where the program states numerical(...) (ast.ts `averagesAsTracr`).
  *
  * Rules, first match wins:
  *   1. An encoding the program states (`numerical(...)`, `categorical(...)`) wins.
