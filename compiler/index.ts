@@ -1,7 +1,8 @@
 /**
  * The RASP → transformer compiler, one file per pass:
  *   1. graph.ts      program → graph of s-ops and selectors, common subexpressions merged
- *   2. spaces.ts     value sets and encodings (storable.ts: refused when no model file could hold them)
+ *   2. spaces.ts     value sets and encodings (storable.ts: refused when no model file could hold them;
+ *                    copies.ts: refused where a categorical aggregate averages, as RASP does)
  *   3. planner.ts    the plan (plan.ts), from 1 and 2 alone: each s-op's forms, maps fused
  *                    (fuse.ts, linear.ts, leaves.ts), and the blocks to build, in order
  *   4. emit.ts       those blocks over named residual directions (heads.ts, blocks/), labelled
@@ -32,6 +33,7 @@ import { planProgram } from './planner.ts';
 import { prune } from './prune.ts';
 import { inferSpaces } from './spaces.ts';
 import { checkStorable } from './storable.ts';
+import { checkCopies } from './copies.ts';
 import { modelStats, type CompileStats } from './stats.ts';
 import { trueCircuit } from '../src/model/trueCircuit.ts';
 
@@ -72,6 +74,7 @@ export function compile(program: Program, opts: CompileOptions): CompileResult {
   const graph = buildGraph(program);
   const spaces = inferSpaces(graph, opts);
   checkStorable(graph, spaces, opts);
+  checkCopies(graph, spaces, opts);
   const plan = planProgram(graph, spaces, { fuseLimit: opts.fuseLimit, demandDepth: opts.demandDepth });
   const emitted = emit(graph, spaces, plan, new Demands(opts.demandDepth));
   const { blocks, kept } = prune(emitted.blocks, emitted.unembed);

@@ -137,6 +137,14 @@ export const IMPLICIT_DEFAULT: Value = 0;
 export function aggregateDefault(n: AggregateNode): Value {
   return n.defaultValue ?? IMPLICIT_DEFAULT;
 }
+/**
+ * Whether an aggregate averages as tracr does — booleans as 0/1, every result a number — rather than
+ * as RASP does: the program stated it, or the s-op it reads, numerical(...) (an extension; RASP has
+ * no numerical(...)).
+ */
+export function averagesAsTracr(n: AggregateNode): boolean {
+  return n.encoding === 'numerical' || n.sop.encoding === 'numerical';
+}
 /** selector_width(selector): how many key positions each query position selects. */
 export class SelectorWidthNode extends NodeBase {
   readonly kind = 'selectorWidth' as const;

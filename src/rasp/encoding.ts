@@ -1,12 +1,15 @@
 /**
  * Which s-ops are categorical and which numerical, decided from the program's syntax alone, so
- * the evaluator needs no vocabulary and every module (evaluator, value sets, compiler, training)
- * agrees.
+ * every module (value sets, compiler, training) agrees. The encoding is how a compiled model holds
+ * an s-op; what the evaluator computes does not depend on it (an aggregate averages numbers as RASP
+ * does whatever its encoding), except where the program states numerical(...) (ast.ts `averagesAsTracr`).
  *
  * Rules, first match wins:
  *   1. An encoding the program states (`numerical(...)`, `categorical(...)`) wins.
  *   2. tokens, indices, length, constants and selector_width are categorical.
- *   3. A map is numerical iff any of its inputs is numerical.
+ *   3. A map whose value is always a string (a string constant, or a conditional whose branches
+ *      all are: `"F" if balance < 0 else "T"`) is categorical; else a map is numerical iff any of
+ *      its inputs is numerical.
  *   4. An aggregate is numerical iff its s-op is numerical, or its s-op is indicator-like: a map
  *      whose function is boolean-valued or `indicator(...)` (see scalar.ts `isIndicatorExpr`), or a
  *      constant 0, 1, True or False — unless that s-op was explicitly stated categorical.
@@ -15,7 +18,7 @@
  *   Any other aggregate is categorical: it copies the one value its query selects.
  * Selectors have no encoding and get no entry.
  */
-import { topoSort, type AggregateNode, type Encoding, type RaspNode, type SOp } from './ast.ts';
+import { topoSort, type AggregateNode, type Encoding, type RaspNode, type ScalarExpr, type SOp } from './ast.ts';
 import { isIndicatorExpr } from './scalar.ts';
 
 const cache = new WeakMap<RaspNode, Encoding>();
@@ -54,6 +57,7 @@ function directEncoding(n: SOp): Encoding {
     case 'selectorWidth':
       return 'categorical';
     case 'map':
+      if (n.fn.kind === 'expr' && givesStrings(n.fn.body)) return 'categorical';
       return n.inputs.some((i) => cache.get(i) === 'numerical') ? 'numerical' : 'categorical';
     case 'aggregate':
       return isNumericalAggregate(n) ? 'numerical' : 'categorical';
@@ -71,5 +75,12 @@ export function isIndicatorLike(s: SOp): boolean {
   if (s.encoding === 'categorical') return false;
   if (s.kind === 'map') return isIndicatorExpr(s.fn);
   if (s.kind === 'const') return s.value === 0 || s.value === 1 || s.value === true || s.value === false;
+  return false;
+}
+
+/** Whether an expression's value is a string whatever its parameters hold: no numerical line could carry it. */
+function givesStrings(e: ScalarExpr): boolean {
+  if (e.op === 'const') return typeof e.value === 'string';
+  if (e.op === 'cond') return givesStrings(e.then) && givesStrings(e.else);
   return false;
 }

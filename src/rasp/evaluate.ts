@@ -6,18 +6,19 @@
  *   map: the function at each position (scalar.ts); undefined (null) at a position if any input is.
  *   select(keys, queries, pred): matrix[q][k] = pred(keys[k], queries[q]); TRUE / FALSE select all /
  *     none; a comparison with an undefined operand selects nothing. and/or/not act element-wise.
- *   aggregate, categorical: each query reads the value its selected keys hold — one key, or several
- *     that all hold the same value; the default when none is selected (0 when the program wrote
- *     none, as the interpreter's `Support.py` does); several different values are an error naming
- *     the aggregate, the query position and the values.
- *   aggregate, numerical: the mean of the selected values (booleans as 0/1), the default when none;
- *     undefined if any selected value is. Which aggregates are numerical: encoding.ts.
+ *   aggregate, as the interpreter's `Support.py` does it, whatever the encoding: a query that selects
+ *     no key reads the default (0 when the program wrote none); one key, its value as it is (a boolean
+ *     stays a boolean); several keys, the mean of their values when the aggregated s-op holds numbers
+ *     (booleans among numbers count 0/1), else an error naming the aggregate, the query position and
+ *     the keys' values (RASP averages no strings, and no s-op of booleans only, even of equal values).
+ *     Undefined if any selected value is.
+ *   Our extension: an aggregate the program states numerical(...), or of an s-op it states
+ *     numerical(...), averages as tracr does: booleans as 0/1, every result a number.
  *   selector_width: how many keys each query selects.
  * Errors carry the node's source location when it has one.
  */
-import { aggregateDefault, children, type AggregateNode, type MapNode, type RaspNode, type Selector, type SOp } from './ast.ts';
+import { aggregateDefault, averagesAsTracr, children, type AggregateNode, type MapNode, type RaspNode, type Selector, type SOp } from './ast.ts';
 import { nodeInMessage } from './describe.ts';
-import { encodingOf } from './encoding.ts';
 import { RaspError } from './errors.ts';
 import type { Program } from './program.ts';
 import { applyScalarFn, canonicalNumber, compareOp } from './scalar.ts';
@@ -154,13 +155,44 @@ export class Evaluator {
   private aggregate(n: AggregateNode): SOpValues {
     const sel = this.got<SelectorMatrix>(n.selector);
     const vals = this.got<SOpValues>(n.sop);
-    const numerical = encodingOf(n) === 'numerical';
+    const tracr = averagesAsTracr(n);
+    let numbers: boolean | undefined;
     return sel.map((row, q) => {
       const picked: number[] = [];
       row.forEach((on, k) => on && picked.push(k));
       if (picked.length === 0) return aggregateDefault(n);
-      return numerical ? this.mean(n, q, picked, vals) : this.single(n, q, picked, vals);
+      if (tracr) return this.mean(n, q, picked, vals);
+      if (picked.length === 1) return vals[picked[0]];
+      numbers ??= holdsNumbers(vals);
+      if (!numbers) {
+        const shown = picked.map((k) => `${formatValue(vals[k])} (key ${k})`).join(', ');
+        throw located(
+          new RaspError(
+            `aggregate ${nodeInMessage(n)}: query position ${q} selects several values ${shown}; ` +
+              `only numbers are averaged, so it needs one value per query — select a single position`,
+          ),
+          n,
+        );
+      }
+      return this.mean(n, q, picked, vals);
     });
+  }
+
+  /**
+   * The first query position at which aggregate `n` averages several different numbers on this
+   * input, with the keys it reads, or null where every query reads one value (a compiled categorical
+   * aggregate copies one value, so it follows the evaluator exactly where this is null).
+   */
+  averagedAt(n: AggregateNode): { query: number; keys: number[]; values: MaybeValue[] } | null {
+    const sel = this.selector(n.selector);
+    const vals = this.sop(n.sop);
+    for (let q = 0; q < sel.length; q++) {
+      const keys: number[] = [];
+      sel[q].forEach((on, k) => on && keys.push(k));
+      if (keys.length > 1 && keys.some((k) => !valuesEqual(vals[k], vals[keys[0]])) && holdsNumbers(vals))
+        return { query: q, keys, values: keys.map((k) => vals[k]) };
+    }
+    return null;
   }
 
   private mean(n: AggregateNode, q: number, keys: number[], vals: SOpValues): MaybeValue {
@@ -177,23 +209,16 @@ export class Evaluator {
     }
     return canonicalNumber(sum / keys.length);
   }
+}
 
-  private single(n: AggregateNode, q: number, keys: number[], vals: SOpValues): MaybeValue {
-    const first = vals[keys[0]];
-    for (const k of keys) {
-      if (!valuesEqual(vals[k], first)) {
-        const shown = keys.map((kk) => `${formatValue(vals[kk])} (key ${kk})`).join(', ');
-        throw located(
-          new RaspError(
-            `categorical aggregate ${nodeInMessage(n)}: query position ${q} selects different values ${shown}; ` +
-              `it needs one value per query — select a single position, or make it numerical(...) to average`,
-          ),
-          n,
-        );
-      }
-    }
-    return first;
+/** Whether an s-op's values on one input can be averaged as RASP does: numbers, with booleans among them at most (Python's ints). */
+function holdsNumbers(vals: SOpValues): boolean {
+  let number = false;
+  for (const v of vals) {
+    if (typeof v === 'string') return false;
+    if (typeof v === 'number') number = true;
   }
+  return number;
 }
 
 /** Attaches the node's location (and, for errors from a function, which node and where) to an error. */

@@ -9,16 +9,20 @@
  *   map → f over every combination of its inputs' values (a combination on which f raises is
  *     skipped: the evaluator raises there too, so no output holds it); undefined if any input may be;
  *   categorical aggregate → its s-op's values, plus the default: a written one always, the implicit
- *     0 only where some query can select nothing (coverage.ts);
- *   numerical aggregate → every mean of a bag of 1..N values from its s-op's set (booleans as 0/1),
- *     plus the default as above; computed as the sums reachable by each bag size, never bag by bag.
+ *     0 only where some query can select nothing (coverage.ts). Where one averages several different
+ *     numbers (the evaluator does, as RASP does), the set misses the mean: the compiler refuses such
+ *     an aggregate when it finds an input that does it (compiler/copies.ts);
+ *   numerical aggregate → its s-op's values (one key selected: the value as it is), and, when they
+ *     hold a number, every mean of a bag of 1..N of them (booleans as 0/1); plus the default as above;
+ *     means computed as the sums reachable by each bag size, never bag by bag. An aggregate averaging
+ *     as tracr does (evaluate.ts `averagesAsTracr`) holds the means alone, booleans as 0/1.
  * Numbers are canonical (scalar.ts `canonicalNumber`), so 1/3 + 1/3 and 2/3 are one value.
  * A set — or the combinations a map must try — larger than `limit` is a RaspError naming the node,
  * raised before the set is built wherever its size is known beforehand (the ranges of indices,
  * length and selector_width, the product of a map's input sets).
  */
 import type { AggregateNode, MapNode, RaspNode, SOp } from './ast.ts';
-import { IMPLICIT_DEFAULT, isSOp, topoSort } from './ast.ts';
+import { averagesAsTracr, IMPLICIT_DEFAULT, isSOp, topoSort } from './ast.ts';
 import { selectsEveryQuery } from './coverage.ts';
 import { encodingOf } from './encoding.ts';
 import { RaspError } from './errors.ts';
@@ -177,8 +181,10 @@ function numericalAggregateSet(n: AggregateNode, ctx: Ctx): ValueSet {
   };
   const { selectsNothing, value } = defaultInSet(n, ctx);
   if (value !== null) add(value);
+  const tracr = averagesAsTracr(n);
+  if (!tracr) for (const v of inner.values) if (typeof v !== 'number') add(v);
   const vals = [...base.values()];
-  if (vals.length > 0) {
+  if (vals.length > 0 && (tracr || inner.values.some((v) => typeof v === 'number'))) {
     if (vals.every(Number.isInteger)) integerMeans(vals, ctx.maxLen, add);
     else generalMeans(n, vals, ctx, add);
   }

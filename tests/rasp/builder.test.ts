@@ -28,9 +28,11 @@ describe('builder API', () => {
     expect(num.id).not.toBe(agg.id);
     expect(encodingOf(agg)).toBe('categorical');
     expect(encodingOf(num)).toBe('numerical');
-    // the annotation changes what the aggregate computes: a mean rather than a copy
-    expect(() => evaluate(agg, [1, 3])).toThrow(/different values/);
+    // numbers average whatever the encoding (as in RASP); the annotation changes only how booleans do
+    expect(evaluate(agg, [1, 3])).toEqual([2, 2]);
     expect(evaluate(num, [1, 3])).toEqual([2, 2]);
+    expect(() => evaluate(agg, [true, false])).toThrow(/selects several values/);
+    expect(evaluate(num, [true, false])).toEqual([0.5, 0.5]);
     const cat = categorical(map(bin('==', expr.param(0), expr.const(1)), tokens));
     expect(cat.encoding).toBe('categorical');
     expect(encodingOf(aggregate(select(indices, indices, '=='), cat))).toBe('categorical');

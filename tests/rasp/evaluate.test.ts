@@ -106,7 +106,7 @@ describe('hand-worked programs', () => {
     const frac = numerical(aggregate(prevs, map(un('indicator', bin('==', x, k('a'))), tokens)));
     expect(evaluate(frac, chars('a b a a'))).toEqual([1, 1 / 2, Number((2 / 3).toPrecision(12)), 3 / 4]);
     // Unannotated: an aggregate of an indicator is a mean all the same (RASP library style).
-    const plain = aggregate(prevs, map(bin('==', x, k('a')), tokens));
+    const plain = aggregate(prevs, map(un('indicator', bin('==', x, k('a'))), tokens));
     expect(evaluate(plain, chars('b a'))).toEqual([0, 0.5]);
   });
 
@@ -125,12 +125,15 @@ describe('hand-worked programs', () => {
   });
 });
 
-describe('categorical aggregate', () => {
+describe('an aggregate of several keys that are not numbers', () => {
   const all = select(indices, indices, 'TRUE');
-  it('returns the shared value when several selected keys agree', () => {
-    expect(evaluate(aggregate(all, tokens), chars('a a a'))).toEqual(chars('a a a'));
+  it('is an error even where they agree (RASP averages only numbers)', () => {
+    // aggregate(select(tokens, tokens, ==), tokens) on "aab": "asked to average multiple values, but they are non-numbers"
+    expect(() => evaluate(aggregate(select(tokens, tokens, '=='), tokens), chars('a a b'))).toThrow(
+      /query position 0 selects several values a \(key 0\), a \(key 1\)/,
+    );
   });
-  it('names the expression, the query position and the conflicting values', () => {
+  it('names the expression, the query position and the values', () => {
     const agg = aggregate(all, tokens).named('mixed');
     let err: unknown;
     try {
@@ -143,10 +146,40 @@ describe('categorical aggregate', () => {
     expect(msg).toMatch(/'mixed'/);
     expect(msg).toMatch(/query position 0/);
     expect(msg).toMatch(/a \(key 0\), b \(key 1\)/);
+    expect(msg).toMatch(/one value per query/);
   });
   it('without a name, describes the aggregate and carries its location', () => {
     const agg = aggregate(all.named('everything'), tokens).at(loc);
-    expect(() => evaluate(agg, chars('a b'))).toThrow(/^prog\.rasp:4:9: categorical aggregate aggregate\(everything, tokens\)/);
+    expect(() => evaluate(agg, chars('a b'))).toThrow(/^prog\.rasp:4:9: aggregate aggregate\(everything, tokens\)/);
+  });
+});
+
+// Expected values are the RASP interpreter's (tech-srl/RASP) on "aab" (tokens_str), for the same
+// programs written in RASP: aggregates average numbers whatever rasplab infers their encoding to be.
+describe('aggregates as the RASP interpreter computes them', () => {
+  const input = chars('a a b');
+  const prevs = select(indices, indices, '<=');
+  const isA = map(bin('==', x, k('a')), tokens);
+  it('averages numbers an aggregate rasplab takes as categorical', () => {
+    // aggregate(select(indices, indices, <=), indices): [0, 0.5, 1]
+    expect(evaluate(aggregate(prevs, indices), input)).toEqual([0, 0.5, 1]);
+    // aggregate(select(tokens, tokens, ==), indices): [0.5, 0.5, 2]
+    expect(evaluate(aggregate(select(tokens, tokens, '=='), indices), input)).toEqual([0.5, 0.5, 2]);
+  });
+  it('gives a boolean back as a boolean; averages booleans only among numbers', () => {
+    // aggregate(select(indices, indices, ==), tokens_str == "a"): [T, T, F]
+    expect(evaluate(aggregate(select(indices, indices, '=='), isA), input)).toEqual([true, true, false]);
+    // c = aggregate(select(indices, indices+1, ==), tokens_str == "a"): [T, F, 0]
+    const c = aggregate(select(indices, map(bin('+', x, k(1)), indices), '=='), isA);
+    expect(evaluate(c, input)).toEqual([true, false, 0]);
+    // aggregate(select(indices, indices, <=), c): [T, 0.5, 0.333]
+    expect(evaluate(aggregate(prevs, c), input)).toEqual([true, 0.5, Number((1 / 3).toPrecision(12))]);
+    // aggregate(select(indices, indices, <=), tokens_str == "a"): "asked to average multiple values, but they are non-numbers"
+    expect(() => evaluate(aggregate(prevs, isA), input)).toThrow(/query position 1 selects several values True \(key 0\), True \(key 1\)/);
+  });
+  it('numerical(...) (not RASP) averages booleans as 0/1, as tracr does', () => {
+    expect(evaluate(aggregate(prevs, numerical(isA)), input)).toEqual([1, 1, Number((2 / 3).toPrecision(12))]);
+    expect(evaluate(numerical(aggregate(prevs, isA)), input)).toEqual([1, 1, Number((2 / 3).toPrecision(12))]);
   });
 });
 
@@ -175,7 +208,7 @@ describe('an aggregate that selects nothing gives its default; without one, 0', 
 });
 
 describe('numerical aggregate', () => {
-  it('averages numbers and booleans', () => {
+  it('averages numbers, and booleans when stated numerical', () => {
     const all = select(indices, indices, 'TRUE');
     expect(evaluate(numerical(aggregate(all, tokens)), [1, 2, 6])).toEqual([3, 3, 3]);
     expect(evaluate(numerical(aggregate(all, tokens)), [true, false])).toEqual([0.5, 0.5]);

@@ -3,12 +3,13 @@ import { fc, test } from '@fast-check/vitest';
 import type { Selector, SOp } from '../../src/rasp/ast.ts';
 import { aggregate, constant, expr, indices, length, map, numerical, or, select, selectorWidth, tokens, zipmap } from '../../src/rasp/builder.ts';
 import { RaspError } from '../../src/rasp/errors.ts';
+import { encodingOf } from '../../src/rasp/encoding.ts';
 import { Evaluator } from '../../src/rasp/evaluate.ts';
 import { canonicalNumber } from '../../src/rasp/scalar.ts';
 import { formatValueSet, inferValueSets, type ValueSet } from '../../src/rasp/valueSets.ts';
 import { sortedUnique, valueKey, type Value } from '../../src/rasp/values.ts';
 import { buildProgram, inputArb, MAX_LEN, stepsArb, VOCAB } from './evaluateGen.ts';
-import { x, y, k, bin } from '../support/exprShorthand.ts';
+import { x, y, k, bin, un } from '../support/exprShorthand.ts';
 
 const all = select(indices, indices, 'TRUE');
 const abc = ['a', 'b', 'c'];
@@ -88,7 +89,7 @@ describe('value sets of each construct', () => {
   });
 
   it('numerical aggregate of 0/1 values: every fraction k/m with m up to the maximum length', () => {
-    const frac = aggregate(all, map(bin('==', x, k('a')), tokens), 0);
+    const frac = aggregate(all, map(un('indicator', bin('==', x, k('a'))), tokens), 0);
     const want = sortedUnique([0, 1, 1 / 2, 1 / 3, 2 / 3, 1 / 4, 3 / 4].map(canonicalNumber));
     expect(setOf(frac, abc, 4)).toEqual({ values: want, mayBeNull: false, selectsNothing: false });
     // every query selects a key: no default joins
@@ -161,8 +162,15 @@ describe('the size limit', () => {
     expect(() => setOf(tokens, vocab, 8, 10)).toThrow(/the value set \(30 values\) of 'tokens'/);
   });
 
+  it('an aggregate of booleans holds booleans (one key: the value as it is; RASP averages no booleans), or means of 0/1 when stated numerical', () => {
+    const flag = map(bin('==', x, k('a')), tokens);
+    expect(setOf(aggregate(all, flag, 0), abc, 4)).toEqual({ values: [false, true, 0], mayBeNull: false, selectsNothing: false });
+    const want = sortedUnique([0, 1, 1 / 2, 1 / 3, 2 / 3].map(canonicalNumber));
+    expect(setOf(aggregate(all, numerical(flag), 0), abc, 3)).toEqual({ values: want, mayBeNull: false, selectsNothing: false });
+  });
+
   it('a wide vocabulary of 0/1 indicators stays small however long the input', () => {
-    const frac = aggregate(all, map(bin('==', x, k(0)), tokens));
+    const frac = aggregate(all, map(un('indicator', bin('==', x, k(0))), tokens));
     const s = setOf(
       frac,
       Array.from({ length: 50 }, (_, i) => i),
@@ -213,6 +221,9 @@ describe('value sets contain what the evaluator produces', () => {
           if (e instanceof RaspError) break; // this input is refused; later nodes may read this one
           throw e;
         }
+        // A categorical aggregate averaging different numbers (as RASP does) holds a mean its set
+        // lacks: the compiler refuses it (compiler/copies.ts), and what reads it is not checked here.
+        if (node.kind === 'aggregate' && encodingOf(node) === 'categorical' && ev.averagedAt(node)) break;
         const set = sets.get(node.id)!;
         const keys = new Set(set.values.map(valueKey));
         for (const v of vals) {
