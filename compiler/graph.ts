@@ -7,6 +7,7 @@
 import { children, isSelector, topoSort, type RaspNode } from '../src/rasp/ast.ts';
 import { encodingOf } from '../src/rasp/encoding.ts';
 import type { Program } from '../src/rasp/program.ts';
+import type { SelectorGroup } from './blocks/selector.ts';
 import { valueKey } from '../src/rasp/values.ts';
 
 export interface GraphNode {
@@ -30,6 +31,11 @@ export interface Graph {
   readonly canon: ReadonlyMap<number, number>;
   /** What each of the program's names means in its scope (its last assignment), where reachable. */
   readonly scope: ReadonlyMap<string, number>;
+  /**
+   * The group each composite selector part is read through (blocks/selector.ts's compositeKey →
+   * a group over the product s-ops products.ts added to `nodes`); absent before that pass.
+   */
+  readonly products?: ReadonlyMap<string, SelectorGroup>;
 }
 
 /** Names compiled models reserve for fixed residual directions. */

@@ -3,6 +3,7 @@
  *   1. graph.ts      program → graph of s-ops and selectors, common subexpressions merged
  *   2. spaces.ts     value sets and encodings (storable.ts: refused when no model file could hold them;
  *                    copies.ts: refused where a categorical aggregate averages, as RASP does)
+ *      products.ts   composite selectors read through product s-ops of their own
  *   3. planner.ts    the plan (plan.ts), from 1 and 2 alone: each s-op's forms, maps fused
  *                    (fuse.ts, linear.ts, leaves.ts), and the blocks to build, in order
  *   4. emit.ts       those blocks over named residual directions (heads.ts, blocks/), labelled
@@ -30,6 +31,7 @@ import { layout } from './layout.ts';
 import { Demands } from './memo.ts';
 import type { NodePlan } from './plan.ts';
 import { planProgram } from './planner.ts';
+import { addSelectorProducts, type SelectorProduct } from './products.ts';
 import { prune } from './prune.ts';
 import { inferSpaces } from './spaces.ts';
 import { checkStorable } from './storable.ts';
@@ -65,16 +67,26 @@ export interface CompileResult {
   readonly mlps: readonly MlpEnumeration[];
   /** How each s-op is represented: free, by its head, by an MLP, or fused into a consumer's MLP. */
   readonly plan: readonly NodePlan[];
+  /** The s-ops added to read composite selectors (products.ts), with what each costs in the model. */
+  readonly products: readonly ProductCost[];
+}
+
+/** What one composite selector's product s-op costs: its one-hot directions and the neurons and layer of the MLP that writes it. */
+export interface ProductCost extends Omit<SelectorProduct, 'node'> {
+  readonly directions: number;
+  readonly neurons: number;
+  readonly layer: number | null;
 }
 
 export function compile(program: Program, opts: CompileOptions): CompileResult {
   if (!Number.isInteger(opts.maxLen) || opts.maxLen < 1) throw new UserError(`maximum length must be a positive integer, got ${opts.maxLen}`);
   if (opts.vocab.length === 0) throw new UserError('the vocabulary is empty');
   if (opts.vocab.some((v) => v === 'BOS')) throw new UserError("the vocabulary may not contain 'BOS' (the model's start token)");
-  const graph = buildGraph(program);
-  const spaces = inferSpaces(graph, opts);
-  checkStorable(graph, spaces, opts);
-  checkCopies(graph, spaces, opts);
+  const built = buildGraph(program);
+  const inferred = inferSpaces(built, opts);
+  checkStorable(built, inferred, opts);
+  checkCopies(built, inferred, opts);
+  const { graph, spaces, products } = addSelectorProducts(built, inferred);
   const plan = planProgram(graph, spaces, { fuseLimit: opts.fuseLimit, demandDepth: opts.demandDepth });
   const emitted = emit(graph, spaces, plan, new Demands(opts.demandDepth));
   const { blocks, kept } = prune(emitted.blocks, emitted.unembed);
@@ -93,5 +105,10 @@ export function compile(program: Program, opts: CompileOptions): CompileResult {
   });
   const model = { ...assembled, labels: { ...assembled.labels, circuit: trueCircuit(assembled) } };
   const mlps = layers.flatMap((l, layer) => l.mlps.map((m) => ({ layer, writes: m.label.writes, neurons: m.neurons.length, combinations: m.combinations })));
-  return { model, stats: modelStats(model), mlps, plan: plan.nodes };
+  const costs = products.map(({ node: _node, ...p }) => {
+    const mlp = mlps.find((m) => m.writes === p.name);
+    const directions = model.labels.residual.filter((d) => d.sop === p.name).length;
+    return { ...p, directions, neurons: mlp?.neurons ?? 0, layer: mlp?.layer ?? null };
+  });
+  return { model, stats: modelStats(model), mlps, plan: plan.nodes, products: costs };
 }

@@ -7,7 +7,7 @@ import { performance } from 'node:perf_hooks';
 import { Command, Option } from 'commander';
 import { UserError } from '../../src/rasp/errors.ts';
 import type { Value } from '../../src/rasp/values.ts';
-import type { MlpEnumeration } from '../../compiler/index.ts';
+import type { MlpEnumeration, ProductCost } from '../../compiler/index.ts';
 import { formatJson } from '../format/json.ts';
 import { ioOf, println } from '../format/output.ts';
 import { renderPairs } from '../format/table.ts';
@@ -32,6 +32,8 @@ export interface CompileSummary {
   readonly residualWidth: number;
   readonly params: number;
   readonly mlps: readonly MlpEnumeration[];
+  /** What composite selectors cost: each product s-op's directions, and the MLP neurons and layer that write it. */
+  readonly products: readonly ProductCost[];
   readonly compileMs: number;
 }
 
@@ -71,7 +73,7 @@ export function register(program: Command): void {
       const { compile } = await import('../../compiler/index.ts');
       const { saveModel } = await import('../../src/model/modelFile.ts');
       const t0 = performance.now();
-      const { model, stats, mlps } = await compile(prog, { vocab, maxLen, causal: flags.causal ?? false });
+      const { model, stats, mlps, products } = await compile(prog, { vocab, maxLen, causal: flags.causal ?? false });
       const compileMs = Math.round((performance.now() - t0) * 10) / 10;
       saveModel(path, model);
 
@@ -82,6 +84,7 @@ export function register(program: Command): void {
         residualWidth: stats.residualWidth,
         params: stats.params,
         mlps,
+        products,
         compileMs,
       };
       if (flags.json) {

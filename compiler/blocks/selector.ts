@@ -2,16 +2,17 @@
  * Selectors → attention scores. A selector is a formula of select atoms; each select compares one
  * key s-op with one query s-op, and a table over their value pairs is a bilinear form of their
  * indicators. A conjunction of atoms over different s-op pairs is a sum of such forms (the selected
- * keys are exactly those at the top score level). Or / not are compiled when they stay within one
- * pair of s-ops; across pairs a disjunction has no bilinear form, and is refused.
+ * keys are exactly those at the top score level). Or / not are split off when they stay within one
+ * pair of s-ops; a part that compares several pairs (a disjunction across pairs, the negation of a
+ * conjunction across pairs) is a composite: no sum of per-pair forms has its selected keys at one
+ * score level, so products.ts reads it through one s-op per side, over the product of the values
+ * that side compares, where any table is again a bilinear form.
  *
  * Scores are S per satisfied group; the BOS key gets S·(G − ½) from the query side's `one` and
  * `bos` (aggregates: a query that selects nothing attends to BOS only) or S·G (selector width: BOS
  * counts as one more selected key). A BOS query reads nothing but `bos`, so it attends to BOS alone.
  */
 import type { Predicate } from '../../src/rasp/ast.ts';
-import { nodeWithDefinition } from '../../src/rasp/describe.ts';
-import { RaspError } from '../../src/rasp/errors.ts';
 import { compareOp } from '../../src/rasp/scalar.ts';
 import { valueKey, type MaybeValue } from '../../src/rasp/values.ts';
 import type { Graph } from '../graph.ts';
@@ -101,21 +102,55 @@ function makeFormula(graph: Graph, idx: number): Formula {
   }
 }
 
+/** A part of a selector that compares several pairs of s-ops: selector node `node`, negated or not. */
+export interface CompositePart {
+  readonly node: number;
+  readonly negated: boolean;
+}
+
+export function compositeKey(c: CompositePart): string {
+  return `${c.node}|${c.negated}`;
+}
+
+/** A selector as a conjunction: single-pair groups, and composite parts that products.ts gives groups of their own. */
+export interface SelectorSplit {
+  readonly groups: readonly SelectorGroup[];
+  readonly composites: readonly CompositePart[];
+}
+
+/** A selector's split, made once per graph (planning and emission ask for it; so does products.ts). */
+const splitsByGraph = new WeakMap<Graph, Map<number, SelectorSplit>>();
+
+export function selectorSplit(graph: Graph, idx: number): SelectorSplit {
+  let byNode = splitsByGraph.get(graph);
+  if (!byNode) splitsByGraph.set(graph, (byNode = new Map()));
+  return memoised(byNode, idx, () => splitSelector(graph, idx));
+}
+
 /**
- * The selector as a conjunction of single-pair groups (De Morgan pushes `not` through and/or).
- * A selector that cannot be split is a RaspError naming it.
+ * The selector as a conjunction of single-pair groups (De Morgan pushes `not` through and/or), a
+ * composite part standing for the group products.ts made of it (`graph.products`).
  */
 export function selectorGroups(graph: Graph, idx: number): readonly SelectorGroup[] {
   let byNode = groupsByGraph.get(graph);
   if (!byNode) groupsByGraph.set(graph, (byNode = new Map()));
-  return memoised(byNode, idx, () => splitSelector(graph, idx));
+  return memoised(byNode, idx, () => {
+    const split = selectorSplit(graph, idx);
+    const composites = split.composites.map((c) => {
+      const g = graph.products?.get(compositeKey(c));
+      if (!g) throw new Error(`composite selector part ${compositeKey(c)} has no product s-ops (products.ts runs before planning)`);
+      return g;
+    });
+    return mergeGroups([...split.groups, ...composites]);
+  });
 }
 
 /** Planning and emission ask for the same selector's groups: one set per graph, so their tables are shared too. */
 const groupsByGraph = new WeakMap<Graph, Map<number, readonly SelectorGroup[]>>();
 
-function splitSelector(graph: Graph, idx: number): SelectorGroup[] {
-  const out: SelectorGroup[] = [];
+function splitSelector(graph: Graph, idx: number): SelectorSplit {
+  const groups: SelectorGroup[] = [];
+  const composites: CompositePart[] = [];
   // A conjunction read twice adds nothing: each sub-selector is split once.
   const visited = new Set<string>();
   const visit = (i: number, negated: boolean): void => {
@@ -125,7 +160,7 @@ function splitSelector(graph: Graph, idx: number): SelectorGroup[] {
     const f = formulaOf(graph, i);
     if (f.pairs.size <= 1) {
       const [keys, queries] = f.pair ?? [-1, -1];
-      out.push({ keys, queries, table: negated ? (k, q) => !f.test(k, q) : f.test });
+      groups.push({ keys, queries, table: negated ? (k, q) => !f.test(k, q) : f.test });
       return;
     }
     const n = graph.nodes[i].node;
@@ -133,21 +168,75 @@ function splitSelector(graph: Graph, idx: number): SelectorGroup[] {
     if (n.kind === 'selectAnd' && !negated) return (visit(l, false), visit(r, false));
     if (n.kind === 'selectOr' && negated) return (visit(l, true), visit(r, true));
     if (n.kind === 'selectNot') return visit(graph.nodes[i].inputs[0], !negated);
-    throw new RaspError(
-      `cannot compile ${nodeWithDefinition(n)}: ${negated ? 'the negation of a conjunction' : 'a disjunction'} of selects that compare ` +
-        `different s-ops has no attention-score form; compare one pair of s-ops, or combine the s-ops with a map first`,
-      n.loc,
-    );
+    composites.push({ node: i, negated });
   };
   visit(idx, false);
-  // Groups over the same pair are one group (their conjunction), so G counts distinct pairs.
+  return { groups, composites };
+}
+
+/** Groups over the same pair are one group (their conjunction), so G counts distinct pairs. */
+function mergeGroups(groups: readonly SelectorGroup[]): SelectorGroup[] {
   const merged = new Map<string, SelectorGroup>();
-  for (const g of out) {
+  for (const g of groups) {
     const key = `${g.keys}|${g.queries}`;
     const prev = merged.get(key);
     merged.set(key, prev ? { ...g, table: (k, q) => prev.table(k, q) && g.table(k, q) } : g);
   }
   return [...merged.values()];
+}
+
+/**
+ * What a composite part compares: the key s-ops and the query s-ops its atoms read (graph indices,
+ * ascending), and whether it selects, given a value of each (`k[i]` of `keys[i]`, `q[j]` of `queries[j]`).
+ */
+export interface CompositeTest {
+  readonly keys: readonly number[];
+  readonly queries: readonly number[];
+  readonly test: (k: readonly MaybeValue[], q: readonly MaybeValue[]) => boolean;
+}
+
+export function compositeTest(graph: Graph, part: CompositePart): CompositeTest {
+  const keySet = new Set<number>();
+  const querySet = new Set<number>();
+  const collect = (i: number): void => {
+    const g = graph.nodes[i];
+    if (g.node.kind === 'select') {
+      if (g.node.predicate === 'TRUE' || g.node.predicate === 'FALSE') return;
+      keySet.add(g.inputs[0]);
+      querySet.add(g.inputs[1]);
+    } else g.inputs.forEach(collect);
+  };
+  collect(part.node);
+  const keys = [...keySet].sort((a, b) => a - b);
+  const queries = [...querySet].sort((a, b) => a - b);
+  type Test = CompositeTest['test'];
+  const build = (i: number): Test => {
+    const g = graph.nodes[i];
+    const n = g.node;
+    switch (n.kind) {
+      case 'select': {
+        const f = atom(g.inputs[0], g.inputs[1], n.predicate);
+        if (!f.pair) return () => f.test(null, null);
+        const ki = keys.indexOf(g.inputs[0]);
+        const qi = queries.indexOf(g.inputs[1]);
+        return (k, q) => f.test(k[ki], q[qi]);
+      }
+      case 'selectNot': {
+        const a = build(g.inputs[0]);
+        return (k, q) => !a(k, q);
+      }
+      case 'selectAnd':
+      case 'selectOr': {
+        const a = build(g.inputs[0]);
+        const b = build(g.inputs[1]);
+        return n.kind === 'selectAnd' ? (k, q) => a(k, q) && b(k, q) : (k, q) => a(k, q) || b(k, q);
+      }
+      default:
+        throw new Error(`not a selector: ${n.kind}`);
+    }
+  };
+  const t = build(part.node);
+  return { keys, queries, test: part.negated ? (k, q) => !t(k, q) : t };
 }
 
 export interface GroupSides {

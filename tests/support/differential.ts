@@ -6,7 +6,7 @@
 import { compile } from '../../compiler/index.ts';
 import { evaluate } from '../../src/rasp/evaluate.ts';
 import { enumerateInputs } from '../../src/rasp/inputs.ts';
-import type { MaybeValue } from '../../src/rasp/values.ts';
+import type { MaybeValue, Value } from '../../src/rasp/values.ts';
 import { denseForward } from '../compiler/denseForward.ts';
 import type { CompilableCase } from './arbitraryCompilable.ts';
 
@@ -17,7 +17,10 @@ export interface Disagreement {
 }
 
 /** The first input on which the compiled model disagrees (null if none), and how many inputs were compared. */
-export function firstDisagreement(c: CompilableCase): { mismatch: Disagreement | null; checked: number } {
+export function firstDisagreement(c: Pick<CompilableCase, 'program' | 'maxLen'> & { readonly vocab: readonly Value[] }): {
+  mismatch: Disagreement | null;
+  checked: number;
+} {
   const { model } = compile(c.program, { vocab: c.vocab, maxLen: c.maxLen });
   const numerical = model.config.output.encoding === 'numerical';
   let checked = 0;
