@@ -4,9 +4,10 @@
  * downstream of it recomputed. This is what a model that implements the program must output when
  * the site holding that variable is patched from the source run (Geiger et al.'s causal abstraction).
  */
-import { isSelector, type SOp } from './ast.ts';
+import { averagesAsTracr, isSelector, topoSort, type SOp } from './ast.ts';
+import { encodingOf } from './encoding.ts';
 import { indices, length, tokens } from './builder.ts';
-import { UserError } from './errors.ts';
+import { RaspError, UserError } from './errors.ts';
 import { Evaluator } from './evaluate.ts';
 import type { Program } from './program.ts';
 import type { MaybeValue, Value } from './values.ts';
@@ -41,5 +42,15 @@ export function counterfactualOutput(program: Program, variable: SOp, base: read
   if (at !== undefined && (at >= base.length || at >= source.length)) throw new Error(`counterfactual: position ${at} is past the base or the source`);
   const fromSource = new Evaluator(source).sop(variable);
   const values = at === undefined ? fromSource : new Evaluator(base).sop(variable).map((v, p) => (p === at ? fromSource[p] : v));
-  return [...new Evaluator(base, new Map([[variable.id, values]])).sop(program.output)];
+  const ev = new Evaluator(base, new Map([[variable.id, values]]));
+  const out = [...ev.sop(program.output)];
+  // A categorical aggregate is a copy of one value (compiler/copies.ts refuses a program whose real
+  // inputs make it average); overridden values can make it average where no input does, a state the
+  // program's categorical reading does not have: refused, as an input the evaluator refuses is.
+  for (const n of topoSort([program.output]))
+    if (n.kind === 'aggregate' && encodingOf(n) === 'categorical' && !averagesAsTracr(n)) {
+      const avg = ev.averagedAt(n);
+      if (avg) throw new RaspError(`counterfactual: categorical aggregate ${n.name ?? `#${n.id}`} averages at query position ${avg.query} under the override`);
+    }
+  return out;
 }

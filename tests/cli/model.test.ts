@@ -32,10 +32,10 @@ describe('rasplab compile', () => {
   });
 
   it('--json prints the compiler stats, what each MLP enumerated and the compile time', async () => {
-    expect(Object.keys(summary).sort()).toEqual(['compileMs', 'heads', 'layers', 'mlpHidden', 'mlps', 'params', 'residualWidth']);
-    const { stats, mlps } = await compile(loadProgram(join(LIBRARY_DIR, 'reverse.rasp')), { vocab, maxLen });
+    expect(Object.keys(summary).sort()).toEqual(['compileMs', 'heads', 'layers', 'mlpHidden', 'mlps', 'params', 'products', 'residualWidth']);
+    const { stats, mlps, products } = await compile(loadProgram(join(LIBRARY_DIR, 'reverse.rasp')), { vocab, maxLen });
     const { compileMs, ...rest } = summary;
-    expect(rest).toEqual({ ...stats, mlps });
+    expect(rest).toEqual({ ...stats, mlps, products });
     expect(mlps.length).toBeGreaterThan(0);
     for (const m of mlps) expect(Object.keys(m).sort()).toEqual(['combinations', 'layer', 'neurons', 'writes']);
     expect(typeof compileMs).toBe('number');

@@ -30,8 +30,8 @@ describe('inputsOf', () => {
   });
 
   it('never generates an input the program refuses', () => {
-    // Every query reads every token: the evaluator refuses inputs with two different tokens.
-    const same = parseProgram('out = aggregate(select(indices, indices, True), tokens);', { file: 'same.rasp' });
+    // Each query reads every key holding its token, and RASP averages no strings: the evaluator refuses inputs with a repeated token.
+    const same = parseProgram('out = aggregate(select(tokens, tokens, ==), tokens);', { file: 'same.rasp' });
     const xs = fc.sample(inputsOf(same, { vocab, maxLen: 4 }), { numRuns: 100, seed: 3 });
     for (const x of xs) expect(labelInput(same, x)).not.toBeNull();
     expect(xs.some((x) => x.length > 1)).toBe(true);

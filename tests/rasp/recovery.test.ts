@@ -69,7 +69,7 @@ describe('several mistakes, each reported', () => {
 describe('rejected where the interpreter rejects them', () => {
   it.each([
     ['1/tokens;', /1 \/ 'a' needs a number/],
-    ['aggregate(select(1, 1, ==), tokens);', /query position 0 selects different values a \(key 0\), b \(key 1\)/],
+    ['aggregate(select(1, 1, ==), tokens);', /query position 0 selects several values a \(key 0\), b \(key 1\)/],
     ['x = tokens;;', /a stray ';': RASP has no empty statement/],
     [';', /a stray ';'/],
   ])('%s', (line, message) => {
