@@ -91,6 +91,30 @@ async function writePage(flags: PageFlags, io: CliIo, page: { title: string; led
   if (w.svgFiles.length) println(io.out, `figures → ${w.svgFiles.length} .svg file${w.svgFiles.length === 1 ? '' : 's'} in ${flags.svg}`);
 }
 
+/** How the radii of `volumes` and `data` were measured, for the line above their table. */
+const radiiHeader = (r: { directions: number; seed: number; rise: number; inputs: number }): string =>
+  `${r.directions} directions (seed ${r.seed}), filter-normalised; each cutoff the model's own loss + ${r.rise}; ${r.inputs} probe inputs`;
+
+/**
+ * How every experiment ends: with --json the data (and the page if asked); else the note, a line
+ * saying how it was measured, the table, the lines after it, then the page.
+ */
+async function finish(
+  ctx: Loaded,
+  flags: PageFlags,
+  out: { page: Parameters<typeof writePage>[2]; data: object; header: string; head: string[]; rows: (string | number)[][]; after: string[] },
+): Promise<void> {
+  if (flags.json) {
+    await writePage(flags, ctx.io, out.page);
+    return void ctx.io.out(formatJson({ ...out.data, note: ctx.note }));
+  }
+  if (ctx.note) println(ctx.io.out, `note: ${ctx.note}`);
+  println(ctx.io.out, out.header);
+  ctx.io.out(renderTable({ head: out.head, rows: out.rows }));
+  for (const line of out.after) println(ctx.io.out, line);
+  await writePage(flags, ctx.io, out.page);
+}
+
 const VOLUMES_EXAMPLES = [
   'landscape volumes fixtures/models/reverse.compiled.safetensors fixtures/models/reverse.learned.safetensors ' +
     'fixtures/models/reverse.learned.seed1.safetensors ' +
@@ -148,16 +172,14 @@ function registerVolumes(parent: Command): void {
         tables: [htmlTable('Radii (filter-normalised) and log-volumes', head, rows)],
         figures: [minimaVolumesFigure(r)],
       };
-      if (flags.json) {
-        await writePage(flags, ctx.io, page);
-        return void ctx.io.out(formatJson({ files: specs, ...r, note: ctx.note }));
-      }
-      const out = ctx.io.out;
-      if (ctx.note) println(out, `note: ${ctx.note}`);
-      println(out, `${r.directions} directions (seed ${r.seed}), filter-normalised; each cutoff the model's own loss + ${r.rise}; ${r.inputs} probe inputs`);
-      out(renderTable({ head, rows }));
-      println(out, 'radii compare across shapes; a log-volume is in its own model’s D');
-      await writePage(flags, ctx.io, page);
+      await finish(ctx, flags, {
+        page,
+        data: { files: specs, ...r },
+        header: radiiHeader(r),
+        head,
+        rows,
+        after: ['radii compare across shapes; a log-volume is in its own model’s D'],
+      });
     });
 }
 
@@ -228,15 +250,14 @@ function registerBarriers(parent: Command): void {
         tables: [htmlTable('Barriers (highest loss minus the ends’ mean; for accuracy, the ends’ mean minus the lowest)', head, rows)],
         figures: [tunedBarriersFigure(r)],
       };
-      if (flags.json) {
-        await writePage(flags, ctx.io, page);
-        return void ctx.io.out(formatJson({ a: aSpec, b: bSpec, tuned: tSpec, ...r, note: ctx.note }));
-      }
-      const out = ctx.io.out;
-      if (ctx.note) println(out, `note: ${ctx.note}`);
-      println(out, `A ${a.name}, B ${b.name}, T ${tuned.name} (A fine-tuned); ${r.points} points per line${flags.align ? ', aligned' : ', unaligned'}`);
-      out(renderTable({ head, rows }));
-      await writePage(flags, ctx.io, page);
+      await finish(ctx, flags, {
+        page,
+        data: { a: aSpec, b: bSpec, tuned: tSpec, ...r },
+        header: `A ${a.name}, B ${b.name}, T ${tuned.name} (A fine-tuned); ${r.points} points per line${flags.align ? ', aligned' : ', unaligned'}`,
+        head,
+        rows,
+        after: [],
+      });
     });
 }
 
@@ -331,19 +352,15 @@ function registerLengths(parent: Command): void {
         tables: [htmlTable('Each model', head, rows)],
         figures: [beyondLengthsFigure(r)],
       };
-      if (flags.json) {
-        await writePage(flags, ctx.io, page);
-        return void ctx.io.out(formatJson({ files: specs, ...r, note: ctx.note }));
-      }
-      const out = ctx.io.out;
-      if (ctx.note) println(out, `note: ${ctx.note}`);
-      println(
-        out,
-        `${measured} on ${r.inputs} inputs of lengths ${ctx.task.minLen}–${ctx.task.maxLen}; ${r.directions} directions (seed ${r.seed}), rise ${r.rise}`,
-      );
-      out(renderTable({ head, rows }));
-      println(out, correlation);
-      await writePage(flags, ctx.io, page);
+      const lengths = `${ctx.task.minLen}–${ctx.task.maxLen}`;
+      await finish(ctx, flags, {
+        page,
+        data: { files: specs, ...r },
+        header: `${measured} on ${r.inputs} inputs of lengths ${lengths}; ${r.directions} directions (seed ${r.seed}), rise ${r.rise}`,
+        head,
+        rows,
+        after: [correlation],
+      });
     });
 }
 
@@ -404,16 +421,7 @@ function registerData(parent: Command): void {
         tables: [htmlTable('Each model', head, rows)],
         figures: [dataVolumesFigure(r)],
       };
-      if (flags.json) {
-        await writePage(flags, ctx.io, page);
-        return void ctx.io.out(formatJson({ files: specs, ...r, note: ctx.note }));
-      }
-      const out = ctx.io.out;
-      if (ctx.note) println(out, `note: ${ctx.note}`);
-      println(out, `${r.directions} directions (seed ${r.seed}), filter-normalised; each cutoff the model's own loss + ${r.rise}; ${r.inputs} probe inputs`);
-      out(renderTable({ head, rows }));
-      println(out, correlation);
-      await writePage(flags, ctx.io, page);
+      await finish(ctx, flags, { page, data: { files: specs, ...r }, header: radiiHeader(r), head, rows, after: [correlation] });
     });
 }
 
