@@ -30,7 +30,8 @@ interface PageFlags extends ProbeFlags {
   readonly svg?: string;
 }
 
-interface VolumesFlags extends PageFlags {
+/** The flags of the experiments that measure radii (addRadiusOptions). */
+interface RadiusFlags extends PageFlags {
   readonly directions: number;
   readonly rise: number;
   readonly bisections: number;
@@ -74,6 +75,23 @@ function addRadiusOptions(cmd: Command): Command {
     .addOption(new Option('--rise <d>', 'each model’s cutoff is its own loss plus d').argParser(parsePositiveNumber('--rise')).default(0.1))
     .addOption(new Option('--bisections <n>', 'bisection steps once a radius is bracketed').argParser(parseBisections).default(8));
 }
+
+/** How those experiments measure radii, from their flags; each direction said on stderr, except under --json. */
+function radiusOptions(ctx: Loaded, flags: RadiusFlags) {
+  return {
+    directions: flags.directions,
+    seed: flags.seed,
+    rise: flags.rise,
+    bisections: flags.bisections,
+    tolerance: flags.tolerance,
+    onDirection: flags.json
+      ? undefined
+      : (k: number, done: number, total: number, radius: number) => ctx.io.err(`${ctx.models[k].name}: direction ${done}/${total}, radius ${num(radius)}\n`),
+  };
+}
+
+/** A rank correlation as printed: three decimals, '-' where there is none. */
+const rho = (x: number | null): string => (x === null ? '-' : x.toFixed(3));
 
 /** --html FILE and --svg DIR: where an experiment's page and figures go. */
 function addPageOptions(cmd: Command): Command {
@@ -133,19 +151,10 @@ function registerVolumes(parent: Command): void {
     .argument('<models...>', 'model files (e.g. a compiled model and learned models of the same program)');
   addPageOptions(addProbeOptions(addRadiusOptions(cmd)))
     .addHelpText('after', helpExamples(...VOLUMES_EXAMPLES))
-    .action(async (specs: string[], flags: VolumesFlags, c: Command) => {
+    .action(async (specs: string[], flags: RadiusFlags, c: Command) => {
       const ctx = await loadAll(specs, flags, c);
       const { minimaVolumes } = await import('../../probes/landscape/minimaVolumes.ts');
-      const r = await minimaVolumes(ctx.models, ctx.set, {
-        directions: flags.directions,
-        seed: flags.seed,
-        rise: flags.rise,
-        bisections: flags.bisections,
-        tolerance: flags.tolerance,
-        onDirection: flags.json
-          ? undefined
-          : (k, done, total, radius) => ctx.io.err(`${ctx.models[k].name}: direction ${done}/${total}, radius ${num(radius)}\n`),
-      });
+      const r = await minimaVolumes(ctx.models, ctx.set, radiusOptions(ctx, flags));
       const head = ['model', 'origin', 'D', 'own loss', 'mean radius', '± sd', 'median', 'min', 'max', 'capped', `÷ ${r.models[0].name}`, 'log-volume'];
       const rows = r.models.map((m) => [
         m.name,
@@ -261,12 +270,9 @@ function registerBarriers(parent: Command): void {
     });
 }
 
-interface LengthsFlags extends PageFlags {
+interface LengthsFlags extends RadiusFlags {
   readonly testLengths: number[];
   readonly reference?: string;
-  readonly directions: number;
-  readonly rise: number;
-  readonly bisections: number;
   readonly points: number;
 }
 
@@ -313,16 +319,13 @@ function registerLengths(parent: Command): void {
       }
       const [trained, ...beyond] = await namedSets(ctx, flags.testLengths, flags);
       const { beyondLengths } = await import('../../probes/landscape/beyondLengths.ts');
+      // Stages rather than directions: the radii are one stage among the lines and the scores.
+      const { onDirection: _, ...radii } = radiusOptions(ctx, flags);
       const r = await beyondLengths(models, trained, beyond, reference, {
-        directions: flags.directions,
-        seed: flags.seed,
-        rise: flags.rise,
-        bisections: flags.bisections,
-        tolerance: flags.tolerance,
+        ...radii,
         points: flags.points,
         onStage: flags.json ? undefined : (what) => ctx.io.err(`${what}…\n`),
       });
-      const rho = (x: number | null) => (x === null ? '-' : x.toFixed(3));
       const head = [
         'model',
         'mean radius',
@@ -383,19 +386,10 @@ function registerData(parent: Command): void {
     .argument('<models...>', 'learned model files of one program and shape');
   addPageOptions(addProbeOptions(addRadiusOptions(cmd)))
     .addHelpText('after', helpExamples(...DATA_EXAMPLES))
-    .action(async (specs: string[], flags: VolumesFlags, c: Command) => {
+    .action(async (specs: string[], flags: RadiusFlags, c: Command) => {
       const ctx = await loadAll(specs, flags, c);
       const { dataVolumes } = await import('../../probes/landscape/dataVolumes.ts');
-      const r = await dataVolumes(ctx.models, ctx.program, ctx.set, {
-        directions: flags.directions,
-        seed: flags.seed,
-        rise: flags.rise,
-        bisections: flags.bisections,
-        tolerance: flags.tolerance,
-        onDirection: flags.json
-          ? undefined
-          : (k, done, total, radius) => ctx.io.err(`${ctx.models[k].name}: direction ${done}/${total}, radius ${num(radius)}\n`),
-      });
+      const r = await dataVolumes(ctx.models, ctx.program, ctx.set, radiusOptions(ctx, flags));
       const head = ['model', 'data', 'mean radius', 'log-volume', 'exact (all)', 'exact (unseen)', 'unseen inputs'];
       const rows = [...r.models]
         .sort((a, b) => a.dataFraction - b.dataFraction)
@@ -408,9 +402,8 @@ function registerData(parent: Command): void {
           m.unseen ? pct(m.unseen.exactMatch) : '-',
           m.unseen ? m.unseen.inputs : 0,
         ]);
-      const rho = (x: number | null) => (x === null ? '-' : x.toFixed(3));
-      const correlation =
-        `Spearman ρ of the mean radius with the data fraction: ${rho(r.correlation.fraction)}; ` + `with the unseen exact match: ${rho(r.correlation.unseen)}`;
+      const { fraction, unseen } = r.correlation;
+      const correlation = `Spearman ρ of the mean radius with the data fraction: ${rho(fraction)}; with the unseen exact match: ${rho(unseen)}`;
       const { dataVolumesFigure } = await import('../report/figures/experiments.ts');
       const { htmlTable } = await import('../report/tables.ts');
       const page = {
