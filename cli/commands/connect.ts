@@ -23,6 +23,7 @@ import { openModel } from '../openModel.ts';
 import { valueKey, type Value } from '../../src/rasp/values.ts';
 import type { ModelData } from '../../src/model/types.ts';
 import { addProbeOptions, loadModelArg, probeContext, type ProbeFlags } from '../probeContext.ts';
+import { lengthsText } from '../format/lengths.ts';
 
 interface ConnectFlags extends ProbeFlags {
   readonly points: number;
@@ -222,7 +223,7 @@ export function register(program: Command): void {
       if (cols.claims) println(out, `claims: the claims of ${flags.hypotheses} that hold at the point on ${flags.runs} generated inputs each`);
       const mechHead = [...(cols.heads ? ['heads'] : []), ...(cols.claims ? ['claims'] : [])];
       r.sets.forEach((s, k) => {
-        const range = s.minLen === s.maxLen ? `length ${s.minLen}` : `lengths ${s.minLen}–${s.maxLen}`;
+        const range = lengthsText(s);
         println(out, `${s.name === 'trained' ? 'trained lengths' : s.name} (${range}, ${s.inputs} inputs):`);
         const c = cv?.sets[k];
         const scores = (p: SetPath['path'][number]) => [loss(p.loss), pct(p.exactMatch), pct(p.tokenAccuracy)];

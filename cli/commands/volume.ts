@@ -5,7 +5,7 @@
 import { Command, Option } from 'commander';
 import { UserError } from '../../src/rasp/errors.ts';
 import { formatJson } from '../format/json.ts';
-import { println } from '../format/output.ts';
+import { errIsTerminal, println } from '../format/output.ts';
 import { helpExamples } from '../format/invocation.ts';
 import { parsePositiveInt, parsePositiveNumber, parseNonNegativeInt } from '../options.ts';
 import { addProbeOptions, probeContext, type ProbeFlags } from '../probeContext.ts';
@@ -88,9 +88,7 @@ export function register(program: Command): void {
       const start = Math.min(measured.length, flags.directions);
       if (start > 0) ctx.io.err(`resuming from ${flags.checkpoint}: ${start} of ${flags.directions} directions measured\n`);
       const { createCountProgress } = await import('../countProgress.ts');
-      const { processIo } = await import('../format/output.ts');
-      const tty = ctx.io.err === processIo.err && Boolean(process.stderr.isTTY);
-      const progress = createCountProgress({ total: flags.directions, unit: 'direction', start, write: ctx.io.err, tty });
+      const progress = createCountProgress({ total: flags.directions, unit: 'direction', start, write: ctx.io.err, tty: errIsTerminal(ctx.io) });
       const r = await estimateVolume(ctx.model, ctx.set, {
         directions: flags.directions,
         seed: flags.seed,

@@ -8,7 +8,7 @@ import { Command, Option } from 'commander';
 import { UserError } from '../../src/rasp/errors.ts';
 import { formatJson } from '../format/json.ts';
 import { helpExamples } from '../format/invocation.ts';
-import { ioOf, println, type CliIo } from '../format/output.ts';
+import { errIsTerminal, ioOf, println, type CliIo } from '../format/output.ts';
 import { pct } from '../format/percent.ts';
 import { renderTable } from '../format/table.ts';
 import { jsonOption } from '../options.ts';
@@ -17,6 +17,7 @@ import type { Multiplicity } from '../../probes/zoo/multiplicity.ts';
 import type { JobSettings } from '../../src/zoo/jobs.ts';
 import type { Zoo, ZooRow } from '../../src/zoo/store.ts';
 import { DEFAULT_BARRIER, type RashomonSet } from '../../src/zoo/populations.ts';
+import { lengthsText } from '../format/lengths.ts';
 
 interface ZooFlags {
   readonly query?: string;
@@ -111,8 +112,7 @@ async function populationOf(zoo: Zoo, keys: readonly string[], rows: readonly Zo
   const maxLen = data[0].training?.maxLen ?? data[0].config.nCtx - 1;
   const set = { name: 'trained', minLen, maxLen, set: makeProbeSet(program, { vocab, minLen, maxLen, n: BASIN_SAMPLES, seed: 0 }) };
   const { createCountProgress } = await import('../countProgress.ts');
-  const { processIo } = await import('../format/output.ts');
-  const tty = io.err === processIo.err && Boolean(process.stderr.isTTY);
+  const tty = errIsTerminal(io);
   let progress: ReturnType<typeof createCountProgress> | undefined;
   const basins = await linearBasins(
     keys.map((key, i) => ({ key, data: data[i] })),
@@ -240,9 +240,8 @@ export function register(program: Command): void {
           return;
         }
         if (flags.rashomon !== undefined) {
-          const withMultiplicity = rashomonSets;
-          if (flags.json) return void io.out(formatJson(withMultiplicity));
-          for (const s of withMultiplicity) {
+          if (flags.json) return void io.out(formatJson(rashomonSets));
+          for (const s of rashomonSets) {
             const range = s.beyondRange ? `; beyond the training lengths they agree with the program on ${pct(s.beyondRange[0])}–${pct(s.beyondRange[1])}` : '';
             const counts = `${s.models.length} model(s) within ε = ${s.epsilon}, ${s.mechanisms.length} distinct mechanism(s)`;
             println(io.out, `${s.program}: best exact match ${pct(s.best)}; ${counts}${range}`);
@@ -264,7 +263,7 @@ export function register(program: Command): void {
             }
             if (s.basins) {
               const b = s.basins;
-              const lengths = b.minLen === b.maxLen ? `length ${b.minLen}` : `lengths ${b.minLen}–${b.maxLen}`;
+              const lengths = lengthsText(b);
               println(
                 io.out,
                 `by linear barrier between every pair (${b.pairs.length} same-shape pair(s), ${b.points} points, ${b.inputs} inputs of ${lengths}; ` +
@@ -274,7 +273,7 @@ export function register(program: Command): void {
             } else if (s.basinsSkipped) println(io.out, `by linear barrier between every pair: not measured, ${s.basinsSkipped}`);
             const m = s.multiplicity;
             if (m) {
-              const lengths = m.minLen === m.maxLen ? `length ${m.minLen}` : `lengths ${m.minLen}–${m.maxLen}`;
+              const lengths = lengthsText(m);
               const differ = `${pct(m.ambiguity)} of inputs get different outputs from some two of the ${m.models} models`;
               println(io.out, `predictive multiplicity on ${lengths} (${m.inputs} inputs): ${differ}; a pair differs on ${pct(m.discrepancy)} on average`);
             }

@@ -9,6 +9,7 @@ import { headAblated, type ModelSection, type ReportData } from '../report/data.
 import { readPointName } from '../report/figures/probes.ts';
 import { pct } from '../report/tables.ts';
 import { commandLine } from '../format/invocation.ts';
+import { lengthsText } from '../format/lengths.ts';
 
 export interface SummaryFiles {
   readonly compiled: { readonly path: string; readonly cached: boolean };
@@ -49,7 +50,7 @@ export function demoSummary(d: ReportData, files: SummaryFiles): string {
   );
   const beyond = c.outputs.outOfRange;
   if (beyond) {
-    const range = beyond.minLen === beyond.maxLen ? `length ${beyond.minLen}` : `lengths ${beyond.minLen}–${beyond.maxLen}`;
+    const range = lengthsText(beyond);
     lines.push(
       `  on longer inputs (${range}, ${beyond.inputs} inputs): agree on ${pct(beyond.agreement)}; ` +
         `exact match: ${a.name} ${pct(beyond.aExact)}, ${b.name} ${pct(beyond.bExact)}`,

@@ -22,6 +22,11 @@ export function ioOf(cmd: Command): CliIo {
   return { out: c.writeOut ?? processIo.out, err: c.writeErr ?? processIo.err };
 }
 
+/** Whether `io`'s notes go to a terminal (a live progress bar), not to a test's capture or a log. */
+export function errIsTerminal(io: CliIo): boolean {
+  return io.err === processIo.err && Boolean(process.stderr.isTTY);
+}
+
 /** Writes a line (adds the newline). */
 export function println(write: (t: string) => void, line = ''): void {
   write(line.endsWith('\n') ? line : `${line}\n`);

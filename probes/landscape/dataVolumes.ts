@@ -53,15 +53,14 @@ export interface DataVolumesOptions {
 }
 
 /** The data fraction a model's file records (1 when none: trained on all its inputs). */
-export function recordedFraction(m: NamedModelData): number {
+function recordedFraction(m: NamedModelData): number {
   const f = m.model.training?.dataFraction;
   return typeof f === 'number' ? f : 1;
 }
 
-/** `set` without the inputs `m` trained on; null when it trained on all (or its subset cannot be told). */
-function unseenSet(m: NamedModelData, program: Program, set: ProbeSet): ProbeSet | null {
+/** `set` without the inputs `m` trained on (on `fraction` of them); null when it trained on all (or its subset cannot be told). */
+function unseenSet(m: NamedModelData, fraction: number, program: Program, set: ProbeSet): ProbeSet | null {
   const t = m.model.training;
-  const fraction = recordedFraction(m);
   if (fraction >= 1 || !t) return null;
   const subset = trainingSubset({ program, vocab: t.vocab, minLen: t.minLen, maxLen: t.maxLen }, t.seed, fraction);
   const keep = set.inputs.map((input) => !subset.keys.has(inputKey(input)));
@@ -76,14 +75,15 @@ export async function dataVolumes(models: readonly NamedModelData[], program: Pr
   const out: ModelOnData[] = [];
   for (let k = 0; k < models.length; k++) {
     const m = models[k];
-    const unseen = unseenSet(m, program, set);
+    const dataFraction = recordedFraction(m);
+    const unseen = unseenSet(m, dataFraction, program, set);
     const scores = await LoadedModel.use(m.model, async (lm) => ({
       all: await scoreModel(lm, set, opts),
       unseen: unseen && unseen.inputs.length ? { inputs: unseen.inputs.length, ...(await scoreModel(lm, unseen, opts)) } : null,
     }));
     out.push({
       name: m.name,
-      dataFraction: recordedFraction(m),
+      dataFraction,
       meanRadius: v.models[k].radius.mean,
       radii: v.models[k].radii,
       logVolume: v.models[k].logVolume,
