@@ -9,26 +9,14 @@ import { defaultAlignment, parseAlignYaml, resolveAlignment } from '../../../pro
 import { nonCircuitNodes, trainSiit } from '../../../probes/abstraction/siit.ts';
 import { formatComponent } from '../../../src/model/components.ts';
 import { loadModel } from '../../../src/model/modelFile.ts';
-import type { ModelConfig } from '../../../src/model/types.ts';
 import { cli, tempDir } from '../../cli/harness.ts';
-import { compiledLibrary, fastBackend } from '../../hypotheses/support.ts';
+import { fastBackend } from '../../hypotheses/support.ts';
+import { compiled, config, program } from './tinyReverse.ts';
 import { userError } from '../../support/userError.ts';
 
 beforeAll(fastBackend);
 const tmp = tempDir();
 afterAll(() => tmp.cleanup());
-
-const { program, model: compiled } = compiledLibrary('reverse', { vocab: ['a', 'b'], maxLen: 3 });
-const config: ModelConfig = {
-  ...compiled.config,
-  dModel: 16,
-  layers: [
-    { nHeads: 2, dHead: 8, dMlp: 32 },
-    { nHeads: 2, dHead: 8, dMlp: 32 },
-  ],
-  origin: 'learned',
-  attnScale: Math.sqrt(8),
-};
 
 describe('the alignment map', () => {
   it("by default, one compiled node per component: the length head, opp_index's MLP, the flip head", () => {

@@ -14,23 +14,13 @@ import { compareOutputsAndHeads } from '../../../probes/compare.ts';
 import { proposeFromLabels } from '../../../probes/hypotheses/propose.ts';
 import { makeProbeSet } from '../../../probes/probeSet.ts';
 import { formatComponent } from '../../../src/model/components.ts';
-import type { ModelConfig, ModelData } from '../../../src/model/types.ts';
-import { compiledLibrary, fastBackend } from '../../hypotheses/support.ts';
+import type { ModelData } from '../../../src/model/types.ts';
+import { fastBackend } from '../../hypotheses/support.ts';
+import { compiled, config, program } from './tinyReverse.ts';
 import { loaded } from '../../support/loaded.ts';
 
 beforeAll(fastBackend);
 
-const { program, model: compiled } = compiledLibrary('reverse', { vocab: ['a', 'b'], maxLen: 3 });
-const config: ModelConfig = {
-  ...compiled.config,
-  dModel: 16,
-  layers: [
-    { nHeads: 2, dHead: 8, dMlp: 32 },
-    { nHeads: 2, dHead: 8, dMlp: 32 },
-  ],
-  origin: 'learned',
-  attnScale: Math.sqrt(8),
-};
 const task = { vocab: ['a', 'b'], minLen: 1, maxLen: 3 };
 const edges = (c: { edges: readonly { edge: string }[] }) => c.edges.map((e) => e.edge);
 const map = (entries: Record<string, string[]>) => resolveAlignment(new Map(Object.entries(entries)), program, config);
