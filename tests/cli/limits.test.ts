@@ -19,15 +19,15 @@ afterEach(() => {
   delete process.env.RASPLAB_MAX_LEN;
 });
 
-/** Runs the CLI and checks it refused in one line, exit 2, within two seconds; returns the line. */
+/**
+ * Runs the CLI and checks it refused in one line, exit 2; returns the line. Each case past its
+ * ceiling would allocate or loop for hours, which the per-test timeout stops: no clock here.
+ */
 async function refused(...argv: string[]): Promise<string> {
-  const start = performance.now();
   const r = await cli(...argv);
-  const ms = performance.now() - start;
   expect(r.code, r.err).toBe(2);
   expect(r.out).toBe('');
   expect(r.err.trim().split('\n')).toHaveLength(1);
-  expect(ms).toBeLessThan(2000);
   return r.err.trim();
 }
 

@@ -76,24 +76,22 @@ describe('a chain of 1,245 assignments compiles', () => {
     for (const m of mlps) expect(m.writes.length).toBeLessThan(10);
   });
 
-  it('10,000 of them in seconds', () => {
-    const start = performance.now();
+  it('30,000 of them', () => {
+    // About 2 s. Asking each node's encoding anew walked everything below it: over 10 s at
+    // 10,000, quadratic, so past the per-test timeout here many times over (the only clock).
     compilesExactly(
-      chain(10_000, 'tokens', (x) => `${x} + 1`),
+      chain(30_000, 'tokens', (x) => `${x} + 1`),
       [1, 2],
       2,
     );
-    // About 1 s here; asking each node's encoding anew walked everything below it (over 10 s).
-    expect(performance.now() - start).toBeLessThan(8_000);
   });
 
   it('maps that each read the two before (fused, each inlined map worked out once per value)', () => {
     const lines = ['x1 = numerical(aggregate(select(indices, indices, ==), numerical(tokens)));', 'x2 = numerical(round(x1 * x1) % 7);'];
     for (let i = 3; i <= 40; i++) lines.push(`x${i} = numerical(round(x${i - 1} * x${i - 2} + 1) % 7);`);
-    const start = performance.now();
+    // Evaluated once per path, the fused function took 1.5 times as long per map: hours at 40,
+    // where the per-test timeout stops it.
     compilesExactly(lines.join('\n'), [1, 2, 3], 2);
-    // Evaluated once per path, the fused function took 1.5 times as long per map: hours at 40.
-    expect(performance.now() - start).toBeLessThan(5_000);
   });
 
   it('aggregates (one head a layer)', () => {
@@ -133,9 +131,7 @@ describe('selectors as deep as a program may write them compile', () => {
       's0 = select(indices, indices, ==) and select(tokens, tokens, <=);',
       ...Array.from({ length: 40 }, (_, i) => `s${i + 1} = s${i} and s${i};`),
     ];
-    const start = performance.now();
     compilesExactly([...lines, 'x = aggregate(s40, tokens);'].join('\n'), [1, 2], 2);
-    expect(performance.now() - start).toBeLessThan(5_000);
   });
 });
 

@@ -11,12 +11,11 @@ const parse = (text: string) => parseHypotheses(text, '/hyp/h.yaml');
 
 describe('hypothesis files above their ceilings', () => {
   it('a range of directions is counted before it is expanded', () => {
-    const start = performance.now();
+    // Expanded, 10^9 directions would exhaust memory long before the per-test timeout.
     expect(userError(() => parse('- { encodes: opp_index, at: 1, directions: "0-1000000000" }'))).toBe(
       `/hyp/h.yaml: claim 1: 'directions' "0-1000000000" (1000000001 directions) is above the ceiling of 4096; ` +
         'raise it with RASPLAB_MAX_D_MODEL if you mean it',
     );
-    expect(performance.now() - start).toBeLessThan(500);
   });
 
   it('a list of directions', () => {

@@ -13,7 +13,7 @@ const fails = (text: string): string => {
 const PROTOTYPE_KEYS = ['__proto__', 'constructor', 'hasOwnProperty', 'valueOf', 'toString', 'isPrototypeOf', '__defineGetter__'];
 
 describe('hostile hypothesis files', () => {
-  it('an alias bomb is refused at the alias that expands too far, quickly', () => {
+  it('an alias bomb is refused at the alias that expands too far', () => {
     const levels = ['a: &l0 [x, x, x, x, x, x, x, x, x, x]'];
     for (let i = 1; i < 9; i++)
       levels.push(
@@ -21,9 +21,8 @@ describe('hostile hypothesis files', () => {
           .fill(`*l${i - 1}`)
           .join(', ')}]`,
       );
-    const started = Date.now();
+    // Expanded, it would be 10^9 values: the per-test timeout, not a clock here, catches that.
     expect(fails(`${levels.join('\n')}\nclaims: [*l8]\n`)).toMatch(/^\/hyp\/h\.yaml:\d+:\d+: aliases expand to more than 10000 values/);
-    expect(Date.now() - started).toBeLessThan(2000);
   });
 
   it('an alias with no anchor, or inside its own anchor, is named with its position', () => {

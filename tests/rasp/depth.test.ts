@@ -198,30 +198,26 @@ describe('flat chains do not recurse once per term', () => {
   });
 });
 
-describe('10,000-line programs parse and elaborate in seconds', () => {
-  const LINES = 10_000;
-  // Generous: a slow, shared 2-core machine takes well under a second for either.
-  const BOUND_MS = 10_000;
+/**
+ * Programs far longer than anyone writes, sized so that the blow-ups these once had (each name
+ * asking whether it reads the output walked the whole chain: 12 s at 10,000 lines, quadratic)
+ * would run past the suite's per-test timeout many times over, while the linear passes take a
+ * second or two. No assertion on time: the timeout is the only clock.
+ */
+describe('30,000-line programs parse, elaborate and print', () => {
+  const LINES = 30_000;
 
-  it('10,000 assignments, each reading the one before', () => {
+  it('30,000 assignments, each reading the one before', () => {
     const lines = ['x0 = tokens;', ...Array.from({ length: LINES - 1 }, (_, i) => `x${i + 1} = x${i} + 1;`)];
-    const start = performance.now();
     const p = program(lines.join('\n'));
-    expect(performance.now() - start).toBeLessThan(BOUND_MS);
     expect(p.named.size).toBe(LINES);
     expect(evaluateProgram(p, [1])).toEqual([LINES]);
-    const printing = performance.now();
-    const text = printProgram(p);
-    // About 0.2 s; asking of each name whether it reads the output walked the whole chain (12 s).
-    expect(performance.now() - printing).toBeLessThan(BOUND_MS / 2);
-    expect(evaluateProgram(program(text), [1])).toEqual([LINES]);
+    expect(evaluateProgram(program(printProgram(p)), [1])).toEqual([LINES]);
   });
 
-  it('10,000 defs', () => {
-    const lines = [...Array.from({ length: LINES }, (_, i) => `def f${i}(a) { return a + ${i}; }`), `x = f${LINES - 1}(tokens);`];
-    const start = performance.now();
-    const p = program(lines.join('\n'));
-    expect(performance.now() - start).toBeLessThan(BOUND_MS);
-    expect(evaluateProgram(p, [1])).toEqual([LINES]);
+  it('10,000 defs (what the size ceiling lets a file hold)', () => {
+    const DEFS = 10_000;
+    const lines = [...Array.from({ length: DEFS }, (_, i) => `def f${i}(a) { return a + ${i}; }`), `x = f${DEFS - 1}(tokens);`];
+    expect(evaluateProgram(program(lines.join('\n')), [1])).toEqual([DEFS]);
   });
 });

@@ -17,14 +17,16 @@ afterEach(() => {
   for (const { env } of Object.values(LIMITS)) delete process.env[env];
 });
 
-/** The RaspError `f` throws, and how long it took to throw it. */
-function refusal(f: () => unknown): { error: RaspError; ms: number } {
-  const start = performance.now();
+/**
+ * The RaspError `f` throws. "At once" is not timed: past its ceiling each case would build 10^9
+ * values or run 10^10 iterations, which the per-test timeout stops long before it would end.
+ */
+function refusal(f: () => unknown): { error: RaspError } {
   try {
     f();
   } catch (e) {
     if (!(e instanceof RaspError)) throw e;
-    return { error: e, ms: performance.now() - start };
+    return { error: e };
   }
   return expect.fail('expected a RaspError');
 }
@@ -72,10 +74,9 @@ describe('value sets are sized before they are built', () => {
     ['indices', () => indices],
     ['selector_width', () => selectorWidth(select(tokens, tokens, '=='))],
   ])('%s over a maximum length of 10^9 is refused at once', (_, node) => {
-    const { error, ms } = refusal(() => inferValueSets([node()], { vocab: ['a'], maxLen: 1e9 }));
+    const { error } = refusal(() => inferValueSets([node()], { vocab: ['a'], maxLen: 1e9 }));
     expect(error.message).toMatch(/the value set \(100000000\d values\) of .* exceeds the limit of 10000 values/);
     expect(error.message).toMatch(/raise it with RASPLAB_MAX_VALUE_SET if you mean it$/);
-    expect(ms).toBeLessThan(500);
   });
 
   it('the vocabulary as the value set of tokens', () => {
@@ -87,16 +88,14 @@ describe('value sets are sized before they are built', () => {
 describe('elaboration stops at its ceiling, naming the construct', () => {
   it('exponential def expansion', () => {
     const defs = ['def f0(x) { return x + 1; }', ...Array.from({ length: 30 }, (_, i) => `def f${i + 1}(x) { return f${i}(x) + f${i}(x); }`)];
-    const { error, ms } = refusal(() => parse(`${defs.join('\n')}\nout = f30(tokens);`));
+    const { error } = refusal(() => parse(`${defs.join('\n')}\nout = f30(tokens);`));
     expect(error.message).toMatch(/^p\.rasp:\d+:\d+: the call of 'f\d+' takes the program past the ceiling of 50000 def calls and loop iterations; /);
     expect(error.message).toMatch(/; raise it with RASPLAB_MAX_ELABORATION_STEPS if you mean it$/);
-    expect(ms).toBeLessThan(2000);
   });
 
   it('nested for loops over long ranges', () => {
-    const { error, ms } = refusal(() => parse('n = 0;\nfor i in range(100000) {\n  for j in range(100000) {\n    n = j;\n  }\n}\nout = tokens;'));
+    const { error } = refusal(() => parse('n = 0;\nfor i in range(100000) {\n  for j in range(100000) {\n    n = j;\n  }\n}\nout = tokens;'));
     expect(error.message).toMatch(/^p\.rasp:3:3: this 'for' loop takes the program past the ceiling of 50000 def calls and loop iterations/);
-    expect(ms).toBeLessThan(2000);
   });
 
   it('a list comprehension', () => {
@@ -105,9 +104,8 @@ describe('elaboration stops at its ceiling, naming the construct', () => {
   });
 
   it('a range is counted before it is built', () => {
-    const { error, ms } = refusal(() => parse('xs = range(0, 1000000000000, 1);\nout = tokens;'));
+    const { error } = refusal(() => parse('xs = range(0, 1000000000000, 1);\nout = tokens;'));
     expect(error.message).toBe('p.rasp:1:6: range of 1000000000000 items is above the ceiling of 100000; raise it with RASPLAB_MAX_LIST_ITEMS if you mean it');
-    expect(ms).toBeLessThan(100);
   });
 
   it('a range below the ceiling is built as before', () => {
