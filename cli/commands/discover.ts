@@ -32,6 +32,7 @@ interface DiscoverFlags extends ProbeFlags {
   readonly node: string[];
   readonly against?: string;
   readonly baseline?: AblationMode;
+  readonly neurons?: boolean;
 }
 
 const collect = (v: string, prev: string[]) => [...prev, v];
@@ -128,7 +129,8 @@ export function register(program: Command): void {
         'so a saturated attention or a flat ReLU passes on the change it makes; --backward gradient takes the plain derivative. ' +
         'On a compiled model the true circuit (from its weights) scores each method: ROC AUC and average precision over every threshold, for ' +
         "edges and nodes, and the faithfulness of the top-k circuits. --against COMPILED maps a learned model's circuit onto the compiled " +
-        "model's true one and says which compiled edges it has, lacks or adds.",
+        "model's true one and says which compiled edges it has, lacks or adds. --neurons splits each MLP into its neurons (mlp0.n3), " +
+        "each a node with its own edges; on a compiled model the true circuit is then its weights' neurons, less those that never fire on the inputs.",
     )
     .argument('<model>', 'a .safetensors model file written by rasplab');
   addProbeOptions(cmd)
@@ -152,6 +154,7 @@ export function register(program: Command): void {
         .choices(['secant', 'gradient'])
         .default('secant'),
     )
+    .option('--neurons', 'each MLP neuron a node of the graph (mlp0.n3), scored against the compiled weights’ neurons')
     .addOption(new Option('--node <name>', 'list only what touches this node (repeatable)').argParser(collect).default([]))
     .addOption(new Option('--against <compiled>', "a compiled model of the program: map this model's circuit onto its true one"))
     .addOption(
@@ -168,6 +171,7 @@ export function register(program: Command): void {
         'discover fixtures/models/reverse.learned.safetensors --against fixtures/models/reverse.compiled.safetensors --samples 100',
         'discover fixtures/models/reverse.compiled.safetensors --method eap --baseline zero --samples 100',
         'discover fixtures/models/reverse.compiled.safetensors --method eap --backward gradient --samples 100',
+        'discover fixtures/models/reverse.compiled.safetensors --neurons --method eap --level node --samples 30',
       ),
     )
     .action(async (modelSpec: string, flags: DiscoverFlags, c: Command) => {
@@ -178,8 +182,10 @@ export function register(program: Command): void {
       const threshold = flags.threshold ?? DEFAULT_THRESHOLD;
       for (const m of methods) checkThreshold(m, threshold);
       const corruption = parseDiscoveryCorruption(flags.corruption);
+      if (flags.neurons && flags.against !== undefined) throw new UserError('--neurons goes without --against (the compiled circuit is mapped MLP by MLP)');
+      if (flags.neurons && flags.baseline !== undefined) throw new UserError('--neurons goes without --baseline (the ablation profile scores whole MLPs)');
       const data = await loadModelArg(modelSpec, flags);
-      const graph = circuitGraph(data.config);
+      const graph = circuitGraph(data.config, { neurons: flags.neurons });
       const only = flags.node.length ? new Set(flags.node.map((n) => nodeName(graph.nodes[parseNode(graph, n, '--node')]))) : null;
       const compiledData = flags.against !== undefined ? await loadModelArg(flags.against, flags) : undefined;
       const truth = compiledData ? knownCircuit(compiledData) : null;
@@ -194,6 +200,7 @@ export function register(program: Command): void {
         backward: flags.backward,
         corruption,
         seed: flags.seed,
+        neurons: flags.neurons,
       });
       let comparisons: CircuitComparison[] | null = null;
       if (compiledData && truth) {

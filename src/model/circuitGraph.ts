@@ -124,5 +124,7 @@ export function parseNode(g: CircuitGraph, text: string, what = 'node'): number 
   const names = g.nodes.map(nodeName);
   const i = names.indexOf(text.trim());
   if (i >= 0) return i;
+  const split = g.neurons ? names.filter((n) => n.startsWith(`${text.trim()}.n`)) : [];
+  if (split.length) throw new UserError(`${what} '${text}': on the graph with neurons an MLP is its neurons, ${split[0]} … ${split.at(-1)}`);
   throw new UserError(`${what} '${text}' is not a node of this model (did you mean '${closest(text, names)}'?); nodes: ${names.join(', ')}`);
 }

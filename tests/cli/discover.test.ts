@@ -58,7 +58,23 @@ describe('rasplab discover', () => {
     expect(text.out).toMatch(/node baseline \(mean ablation of each node alone: the loss's rise\); against the true circuit \(5 nodes\)/);
   });
 
+  it('--neurons: each MLP neuron a node, in the table, the graph and --json, scored against the weights’ neurons', async () => {
+    const r = await cli('discover', model, '--neurons', '--method', 'eap', '--samples', '40', '--json');
+    expect(r.code, r.err).toBe(0);
+    const [d] = JSON.parse(r.out).results;
+    const neurons = d.nodes.filter((n: { node: string }) => /^mlp0\.n\d+$/.test(n.node));
+    expect(neurons.length).toBeGreaterThan(1);
+    expect(d.nodes.map((n: { node: string }) => n.node)).not.toContain('mlp0');
+    expect(d.against.nodes.rocAuc).toBe(1);
+    const text = await cli('discover', model, '--neurons', '--method', 'eap', '--samples', '40', '--level', 'node', '--node', 'mlp0.n0');
+    expect(text.code, text.err).toBe(0);
+    expect(text.out).toMatch(/│ mlp0\.n0 +│/);
+    expect(text.out).toMatch(/ {2}1\.0:q +← (mlp0\.n\d+, )*mlp0\.n\d+\n/);
+  });
+
   it.each([
+    [['--neurons', '--against', 'fixtures/models/reverse.compiled.safetensors'], /--neurons goes without --against/],
+    [['--neurons', '--node', 'mlp0'], /--node 'mlp0': on the graph with neurons an MLP is its neurons, mlp0\.n0 … mlp0\.n\d+$/m],
     [['--baseline', 'gaussian'], /option '--baseline <mode>' argument 'gaussian' is invalid/],
     [['--method', 'magic'], /option '--method <m>' argument 'magic' is invalid/],
     [['--metric', 'l1'], /option '--metric <m>' argument 'l1' is invalid/],
