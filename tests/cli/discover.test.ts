@@ -39,10 +39,20 @@ describe('rasplab discover', () => {
   it('--against maps a model onto a compiled one: the same model has every true edge and adds none', async () => {
     const r = await cli('discover', model, '--against', model, '--samples', '40', '--json');
     expect(r.code, r.err).toBe(0);
-    const [c] = JSON.parse(r.out).against;
-    expect(c.has).toHaveLength(6);
-    expect(c.lacks).toEqual([]);
-    expect(c.adds).toEqual([]);
+    const j = JSON.parse(r.out);
+    for (const c of [j.against[0], j.againstByProbes[0]]) {
+      expect(c.has, c.mapping).toHaveLength(6);
+      expect(c.lacks).toEqual([]);
+      expect(c.adds).toEqual([]);
+    }
+    const probed = j.againstByProbes[0].nodes.filter((n: { by: string }) => n.by === 'probes');
+    expect(probed.map((n: { learned: string }) => n.learned)).toEqual(['0.0', 'mlp0', '1.0']);
+    const text = await cli('discover', model, '--against', model, '--samples', '40');
+    expect(text.out).toMatch(
+      /nodes mapped by probes \(by linear probes[^\n]*\): 0\.0 → 0\.0 \(length 100\.0%\), mlp0 → mlp0 \(opp_index 100\.0%\), 1\.0 → 1\.0/,
+    );
+    expect(text.out).toMatch(/nodes mapped by head matching \(heads by compare's head matching, MLPs by layer\): 0\.0 → 0\.0, mlp0 → mlp0, 1\.0 → 1\.0\n/);
+    expect(text.out).toMatch(/│ mlp0->1\.0:q +│ opp_index +│ has mlp0->1\.0:q +│ has mlp0->1\.0:q +│/);
   });
 
   it('--baseline: every node ablated alone, scored against the true circuit, beside the method', async () => {
