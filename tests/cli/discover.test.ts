@@ -84,6 +84,7 @@ describe('rasplab discover', () => {
 
   it.each([
     [['--neurons', '--against', 'fixtures/models/reverse.compiled.safetensors'], /--neurons goes without --against/],
+    [['--neurons', '--baseline', 'zero'], /--neurons goes without --baseline/],
     [['--neurons', '--node', 'mlp0'], /--node 'mlp0': on the graph with neurons an MLP is its neurons, mlp0\.n0 … mlp0\.n\d+$/m],
     [['--baseline', 'gaussian'], /option '--baseline <mode>' argument 'gaussian' is invalid/],
     [['--method', 'magic'], /option '--method <m>' argument 'magic' is invalid/],
