@@ -20,7 +20,7 @@ export interface PositionActivations {
   readonly acts: Map<HookName, { readonly width: number; readonly values: Float32Array }>;
 }
 
-/** The given hooks' activations (each [batch, pos, width]) at every real-token position. */
+/** The given hooks' activations (each [batch, pos, …], flattened to a width per position) at every real-token position. */
 export async function collectPositions(
   model: LoadedModel,
   set: ProbeSet,
@@ -37,7 +37,8 @@ export async function collectPositions(
     let s = first;
     for (const h of hooks) {
       const { data, shape } = got.get(h)!;
-      const width = shape[shape.length - 1];
+      // Everything after [batch, pos]: a head's result [B, P, H, D] gives H·D per position, head by head.
+      const width = shape.slice(2).reduce((x, y) => x * y, 1);
       let entry = acts.get(h);
       if (!entry) acts.set(h, (entry = { width, values: new Float32Array(samples.length * width) }));
       s = first;

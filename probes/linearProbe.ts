@@ -86,9 +86,16 @@ const argmaxRow = (Z: Float64Array | Float32Array, r: number, k: number): number
   return best;
 };
 
-interface Fit {
-  train: number;
-  test: number;
+export interface Fit {
+  readonly train: number;
+  /** Held-out accuracy. */
+  readonly test: number;
+}
+
+/** Activations at every sample (real-token position): [sample][width]. */
+export interface SampleActivations {
+  readonly width: number;
+  readonly values: Float32Array;
 }
 
 function fitCategorical(Xtr: Float64Array, ytr: Int32Array, Xte: Float64Array, yte: Int32Array, d: number, k: number, steps: number): Fit {
@@ -143,11 +150,10 @@ function splitSamples(
 function probeVariable(
   v: ProgramVariable,
   samples: readonly Sample[],
-  acts: Map<HookName, { width: number; values: Float32Array }>,
-  hooks: readonly HookName[],
+  reads: readonly SampleActivations[],
   split: { train: number[]; test: number[] },
   opts: LinearProbeOptions,
-): ProbePoint[] {
+): Fit[] {
   const value = (s: number): MaybeValue => v.values[samples[s].input][samples[s].position];
   const numerical = v.encoding === 'numerical';
   // Numerical probes fit defined values only; categorical ones treat undefined as one more class.
@@ -156,8 +162,7 @@ function probeVariable(
   const test = keep(split.test);
   const classes = new Map<string, number>();
   for (const s of [...train, ...test]) if (!classes.has(valueKey(value(s)))) classes.set(valueKey(value(s)), classes.size);
-  return hooks.map((hook, point) => {
-    const { width, values } = acts.get(hook)!;
+  return reads.map(({ width, values }) => {
     const Xtr = design(values, width, train, train);
     const Xte = design(values, width, test, train);
     const d = width + 1;
@@ -169,8 +174,29 @@ function probeVariable(
       const y = (ss: number[]) => Int32Array.from(ss, (s) => classes.get(valueKey(value(s)))!);
       fit = fitCategorical(Xtr, y(train), Xte, y(test), d, classes.size, opts.steps ?? 200);
     }
-    return { point, hook, trainAccuracy: fit.train, accuracy: fit.test };
+    return fit;
   });
+}
+
+/**
+ * Each variable's probe from each of `reads` (activations over `samples`, as collectPositions
+ * gathers them), fitted and held out as linearProbes does: what reads other than the residual
+ * stream (a head's or an MLP's output) can be probed with.
+ */
+export function probeReads(
+  program: Program,
+  set: ProbeSet,
+  samples: readonly Sample[],
+  reads: readonly SampleActivations[],
+  opts: LinearProbeOptions = {},
+): { readonly variables: { readonly variable: ProgramVariable; readonly fits: Fit[] }[]; readonly testInputs: number } {
+  const length = opts.variables?.includes('length') && !program.named.has('length');
+  const vars = programVariables(program, set.inputs, { length }).filter((v) => !opts.variables || opts.variables.includes(v.name));
+  const split = splitSamples(samples, vars, set.inputs.length, opts.testFraction ?? 0.3, opts.seed ?? 0);
+  return {
+    variables: vars.map((variable) => ({ variable, fits: probeVariable(variable, samples, reads, split, opts) })),
+    testInputs: new Set(split.test.map((s) => samples[s].input)).size,
+  };
 }
 
 /** Probes every variable of `program` at every read point of `model`. */
@@ -178,11 +204,16 @@ export async function linearProbes(model: LoadedModel, program: Program, set: Pr
   const hooks = readPoints(model);
   const { samples, acts } = await collectPositions(model, set, hooks, opts);
   const thr = opts.threshold ?? 0.99;
-  const vars = programVariables(program, set.inputs).filter((v) => !opts.variables || opts.variables.includes(v.name));
-  const split = splitSamples(samples, vars, set.inputs.length, opts.testFraction ?? 0.3, opts.seed ?? 0);
   const compiled = model.config.origin === 'compiled';
-  const variables = vars.map((v): VariableProbe => {
-    const points = probeVariable(v, samples, acts, hooks, split, opts);
+  const fitted = probeReads(
+    program,
+    set,
+    samples,
+    hooks.map((h) => acts.get(h)!),
+    opts,
+  );
+  const variables = fitted.variables.map(({ variable: v, fits }): VariableProbe => {
+    const points = fits.map((fit, point) => ({ point, hook: hooks[point], trainAccuracy: fit.train, accuracy: fit.test }));
     const first = points.find((p) => p.accuracy >= thr);
     const held = compiled ? heldValues(model, v.name, v.seen) : undefined;
     return {
@@ -194,6 +225,6 @@ export async function linearProbes(model: LoadedModel, program: Program, set: Pr
       ...(held && held.length > 0 && held.length < v.seen.length ? { compiledValues: held } : {}),
     };
   });
-  const testInputs = new Set(split.test.map((s) => samples[s].input)).size;
+  const testInputs = fitted.testInputs;
   return { hooks, variables, trainInputs: set.inputs.length - testInputs, testInputs };
 }

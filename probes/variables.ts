@@ -12,7 +12,7 @@ import { Evaluator } from '../src/rasp/evaluate.ts';
 import type { Program } from '../src/rasp/program.ts';
 import { sortedUnique, valueKey, type MaybeValue, type Value } from '../src/rasp/values.ts';
 import type { ModelData } from '../src/model/types.ts';
-import { tokens as tokensNode, indices as indicesNode } from '../src/rasp/builder.ts';
+import { tokens as tokensNode, indices as indicesNode, length as lengthNode } from '../src/rasp/builder.ts';
 
 export interface ProgramVariable {
   readonly name: string;
@@ -23,11 +23,12 @@ export interface ProgramVariable {
   readonly seen: Value[];
 }
 
-/** tokens, indices and every named s-op of the program, evaluated on each input. */
-export function programVariables(program: Program, inputs: readonly Value[][]): ProgramVariable[] {
+/** tokens, indices and every named s-op of the program (with `length`: the built-in length too, which a compiled head may write), evaluated on each input. */
+export function programVariables(program: Program, inputs: readonly Value[][], opts: { readonly length?: boolean } = {}): ProgramVariable[] {
   const nodes = new Map<string, Parameters<Evaluator['sop']>[0]>([
     ['tokens', tokensNode],
     ['indices', indicesNode],
+    ...(opts.length ? ([['length', lengthNode]] as const) : []),
   ]);
   for (const [name, node] of program.named) if (!isSelector(node)) nodes.set(name, node);
   if (!nodes.has(program.output.name ?? '')) nodes.set(program.output.name ?? 'output', program.output);

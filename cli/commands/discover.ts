@@ -4,7 +4,7 @@
  * where the model is compiled, and mapped onto a compiled model's circuit where it is learned.
  */
 import { Command, Option } from 'commander';
-import type { CircuitComparison } from '../../probes/circuit/against.ts';
+import type { CircuitComparison, NodeMapping } from '../../probes/circuit/against.ts';
 import type { Discovery } from '../../probes/circuit/discover.ts';
 import type { NodeBaseline } from '../../probes/circuit/nodeBaseline.ts';
 import { ABLATION_MODES, type AblationMode } from '../../probes/ablationModes.ts';
@@ -32,6 +32,7 @@ interface DiscoverFlags extends ProbeFlags {
   readonly node: string[];
   readonly against?: string;
   readonly baseline?: AblationMode;
+  readonly neurons?: boolean;
 }
 
 const collect = (v: string, prev: string[]) => [...prev, v];
@@ -97,18 +98,42 @@ function printBaseline(out: (s: string) => void, b: NodeBaseline, only: Readonly
   out(renderTable({ head: ['node', 'rise', 'matters', 'true'], rows, align: ['left', 'right', 'left', 'left'], compact: true }));
 }
 
-function printComparison(out: (s: string) => void, c: CircuitComparison, compiledSpec: string): void {
-  const mapped = c.nodes.filter((n) => n.by !== 'itself').map((n) => `${n.compiled} → ${n.learned ?? 'none'}`);
-  println(
-    out,
-    `against ${compiledSpec}: compiled nodes onto learned ones (heads by compare's matching, MLPs by layer): ${mapped.join(', ') || 'nothing to map'}`,
-  );
+const MAPPING_TEXT = {
+  'head match': "heads by compare's head matching, MLPs by layer",
+  probes: 'by linear probes: each compiled node onto the learned node of its kind whose output decodes the variable it writes best, if it reaches 90% held out',
+};
+
+function mappedNode(n: NodeMapping): string {
+  const tied = n.tied?.length ? `, as ${n.tied.length === 1 ? 'does' : 'do'} ${n.tied.join(', ')}` : '';
+  const below = () => ` (${n.variable}: at most ${pct(n.accuracy!)}, from ${n.closest})`;
+  const probe = n.accuracy === undefined ? '' : n.learned ? ` (${n.variable} ${pct(n.accuracy)}${tied})` : below();
+  return `${n.compiled} → ${n.learned ?? 'none'}${probe}`;
+}
+
+/** Which compiled edges the learned circuit has, lacks or adds, under each mapping of compiled nodes onto learned ones: one column per mapping. */
+function printComparisons(out: (s: string) => void, cs: readonly CircuitComparison[], compiledSpec: string): void {
+  println(out, `against ${compiledSpec}:`);
+  for (const c of cs) {
+    const mapped = c.nodes.filter((n) => n.by !== 'itself').map(mappedNode);
+    const by = c.mapping === 'probes' ? 'probes' : 'head matching';
+    println(out, `  nodes mapped by ${by} (${MAPPING_TEXT[c.mapping]}): ${mapped.join(', ') || 'nothing to map'}`);
+  }
+  const cell = (c: CircuitComparison, compiled: string) => {
+    const has = c.has.find((e) => e.compiled === compiled);
+    if (has) return `has ${has.learned}`;
+    const lacks = c.lacks.find((e) => e.compiled === compiled)!;
+    return `lacks ${lacks.learned ?? '(no such edge)'}`;
+  };
+  const compiledEdges = [...cs[0].has, ...cs[0].lacks].map((e) => ({ edge: e.compiled, via: e.via }));
+  const order = new Map(compiledEdges.map((e, i) => [e.edge, i]));
+  compiledEdges.sort((a, b) => order.get(a.edge)! - order.get(b.edge)!);
+  const added = [...new Set(cs.flatMap((c) => c.adds))];
   const rows = [
-    ...c.has.map((e) => ['has', e.compiled, e.learned ?? '-', e.via.join(', ')]),
-    ...c.lacks.map((e) => ['lacks', e.compiled, e.learned ?? '(no such edge)', e.via.join(', ')]),
-    ...c.adds.map((e) => ['adds', '-', e, '']),
+    ...compiledEdges.map((e) => [e.edge, e.via.join(', '), ...cs.map((c) => cell(c, e.edge))]),
+    ...added.map((e) => ['-', '', ...cs.map((c) => (c.adds.includes(e) ? `adds ${e}` : '-'))]),
   ];
-  out(renderTable({ head: ['learned circuit', 'compiled edge', 'learned edge', 'carries'], rows, compact: true }));
+  const heads = cs.map((c) => (c.mapping === 'probes' ? 'by probes' : 'by head matching'));
+  out(renderTable({ head: ['compiled edge', 'carries', ...heads], rows, compact: true }));
 }
 
 export function register(program: Command): void {
@@ -128,7 +153,10 @@ export function register(program: Command): void {
         'so a saturated attention or a flat ReLU passes on the change it makes; --backward gradient takes the plain derivative. ' +
         'On a compiled model the true circuit (from its weights) scores each method: ROC AUC and average precision over every threshold, for ' +
         "edges and nodes, and the faithfulness of the top-k circuits. --against COMPILED maps a learned model's circuit onto the compiled " +
-        "model's true one and says which compiled edges it has, lacks or adds.",
+        "model's true one, twice (compiled nodes onto learned ones by compare's head matching, and by linear probes: onto the learned node " +
+        'whose output best decodes the variable the compiled node writes), and says which compiled edges it has, lacks or adds under each. ' +
+        '--neurons splits each MLP into its neurons (mlp0.n3), ' +
+        "each a node with its own edges; on a compiled model the true circuit is then its weights' neurons, less those that never fire on the inputs.",
     )
     .argument('<model>', 'a .safetensors model file written by rasplab');
   addProbeOptions(cmd)
@@ -152,8 +180,11 @@ export function register(program: Command): void {
         .choices(['secant', 'gradient'])
         .default('secant'),
     )
+    .option('--neurons', 'each MLP neuron a node of the graph (mlp0.n3), scored against the compiled weights’ neurons')
     .addOption(new Option('--node <name>', 'list only what touches this node (repeatable)').argParser(collect).default([]))
-    .addOption(new Option('--against <compiled>', "a compiled model of the program: map this model's circuit onto its true one"))
+    .addOption(
+      new Option('--against <compiled>', "a compiled model of the program: map this model's circuit onto its true one (by head matching and by probes)"),
+    )
     .addOption(
       new Option('--baseline <mode>', "also the node-level baseline: each node ablated alone (zero, mean or resample), the loss's rise as its score").choices(
         ABLATION_MODES,
@@ -168,6 +199,7 @@ export function register(program: Command): void {
         'discover fixtures/models/reverse.learned.safetensors --against fixtures/models/reverse.compiled.safetensors --samples 100',
         'discover fixtures/models/reverse.compiled.safetensors --method eap --baseline zero --samples 100',
         'discover fixtures/models/reverse.compiled.safetensors --method eap --backward gradient --samples 100',
+        'discover fixtures/models/reverse.compiled.safetensors --neurons --method eap --level node --samples 30',
       ),
     )
     .action(async (modelSpec: string, flags: DiscoverFlags, c: Command) => {
@@ -178,8 +210,10 @@ export function register(program: Command): void {
       const threshold = flags.threshold ?? DEFAULT_THRESHOLD;
       for (const m of methods) checkThreshold(m, threshold);
       const corruption = parseDiscoveryCorruption(flags.corruption);
+      if (flags.neurons && flags.against !== undefined) throw new UserError('--neurons goes without --against (the compiled circuit is mapped MLP by MLP)');
+      if (flags.neurons && flags.baseline !== undefined) throw new UserError('--neurons goes without --baseline (the ablation profile scores whole MLPs)');
       const data = await loadModelArg(modelSpec, flags);
-      const graph = circuitGraph(data.config);
+      const graph = circuitGraph(data.config, { neurons: flags.neurons });
       const only = flags.node.length ? new Set(flags.node.map((n) => nodeName(graph.nodes[parseNode(graph, n, '--node')]))) : null;
       const compiledData = flags.against !== undefined ? await loadModelArg(flags.against, flags) : undefined;
       const truth = compiledData ? knownCircuit(compiledData) : null;
@@ -194,14 +228,21 @@ export function register(program: Command): void {
         backward: flags.backward,
         corruption,
         seed: flags.seed,
+        neurons: flags.neurons,
       });
-      let comparisons: CircuitComparison[] | null = null;
+      let comparisons: { readonly byHeads: CircuitComparison; readonly byProbes: CircuitComparison }[] | null = null;
       if (compiledData && truth) {
         const { headSimilarity, matchHeads } = await import('../../probes/headSimilarity.ts');
-        const { compareCircuits } = await import('../../probes/circuit/against.ts');
+        const { compareCircuits, headMatchMapping } = await import('../../probes/circuit/against.ts');
+        const { probeMapping } = await import('../../probes/circuit/probeMapping.ts');
         const compiled = await openModel(compiledData);
         const matches = matchHeads(await headSimilarity(compiled, ctx.model, ctx.set.inputs), compiled);
-        comparisons = results.map((d) => compareCircuits(truth, compiled.config, ctx.model.config, d.circuit.edges, matches));
+        const byHeads = headMatchMapping(compiled.config, ctx.model.config, matches);
+        const byProbes = await probeMapping(compiledData, ctx.model, ctx.program, ctx.set, { seed: flags.seed });
+        comparisons = results.map((d) => ({
+          byHeads: compareCircuits(truth, compiled.config, ctx.model.config, d.circuit.edges, 'head match', byHeads),
+          byProbes: compareCircuits(truth, compiled.config, ctx.model.config, d.circuit.edges, 'probes', byProbes),
+        }));
       }
       let baseline: NodeBaseline | null = null;
       if (flags.baseline !== undefined) {
@@ -209,14 +250,21 @@ export function register(program: Command): void {
         baseline = await nodeBaseline(ctx.model, ctx.set, flags.baseline, { seed: flags.seed });
       }
       if (flags.json)
-        return void ctx.io.out(formatJson({ note: ctx.note, results, ...(comparisons ? { against: comparisons } : {}), ...(baseline ? { baseline } : {}) }));
+        return void ctx.io.out(
+          formatJson({
+            note: ctx.note,
+            results,
+            ...(comparisons ? { against: comparisons.map((c) => c.byHeads), againstByProbes: comparisons.map((c) => c.byProbes) } : {}),
+            ...(baseline ? { baseline } : {}),
+          }),
+        );
       const out = ctx.io.out;
       if (ctx.note) println(out, `note: ${ctx.note}`);
       println(out, `${ctx.program.name}: ${results[0].inputs} inputs, corruption ${corruption}`);
       results.forEach((d, i) => {
         if (i > 0) println(out, '');
         printDiscovery(out, d, flags.level, only);
-        if (comparisons) printComparison(out, comparisons[i], flags.against!);
+        if (comparisons) printComparisons(out, [comparisons[i].byHeads, comparisons[i].byProbes], flags.against!);
       });
       if (baseline) {
         println(out, '');

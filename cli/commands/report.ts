@@ -22,6 +22,7 @@ interface ReportFlags extends ProbeFlags {
   readonly input?: string[];
   readonly landscape?: boolean;
   readonly directions: number;
+  readonly neurons?: boolean;
 }
 
 const collectInputs = (text: string, prev: string[] | undefined): string[] => [...(prev ?? []), text];
@@ -46,12 +47,14 @@ export function register(program: Command): void {
     )
     .option('--landscape', 'also draw the loss on the straight line between two models of one shape (aligned) and each model’s radii along random directions')
     .addOption(new Option('--directions <n>', 'with --landscape: random directions per model').argParser(parsePositiveInt('--directions')).default(20))
+    .option('--neurons', 'draw the discovered circuit with each MLP neuron a node (as discover --neurons)')
     .addHelpText(
       'after',
       helpExamples(
         'report fixtures/models/reverse.compiled.safetensors fixtures/models/reverse.learned.safetensors --html report.html --svg figures/',
         'report fixtures/models/reverse.learned.safetensors fixtures/models/reverse.learned.seed1.safetensors --landscape --directions 10 --samples 100',
         'report fixtures/models/reverse.learned.safetensors --program reverse --input "a b c d" --samples 100 --seed 1',
+        'report fixtures/models/reverse.compiled.safetensors --neurons --svg figures/ --samples 30',
       ),
     )
     .action(async (aSpec: string, bSpec: string | undefined, flags: ReportFlags, c: Command) => {
@@ -83,6 +86,7 @@ export function register(program: Command): void {
           backend,
           examples,
           landscape: flags.landscape ? { directions: flags.directions } : undefined,
+          neurons: flags.neurons,
           onStage: flags.json ? undefined : (what) => io.err(`  ${what}…\n`),
         },
       );

@@ -47,6 +47,8 @@ export interface CollectOptions {
   readonly landscape?: { readonly directions: number };
   /** Told what is being computed, for progress notes. */
   readonly onStage?: (what: string) => void;
+  /** The circuit panel with each MLP neuron a node. */
+  readonly neurons?: boolean;
 }
 
 /** Two short inputs to draw attention on: the vocabulary in order, then a longer one cycling it from its middle. */
@@ -79,10 +81,10 @@ async function probeAccuracy(m: LoadedModel, program: Program, set: ProbeSet, op
 }
 
 /** The circuit EAP-IG finds (cheap: ten passes), or null when no corruption changes the model's output. */
-async function circuitPanel(m: LoadedModel, program: Program, set: ProbeSet, task: ProbeTask, seed: number): Promise<CircuitPanel | null> {
+async function circuitPanel(m: LoadedModel, program: Program, set: ProbeSet, task: ProbeTask, seed: number, neurons = false): Promise<CircuitPanel | null> {
   try {
-    const [d] = await discover({ model: m, program, set, task }, ['eap-ig'], { faithfulnessPoints: 0, seed });
-    const g = circuitGraph(m.config);
+    const [d] = await discover({ model: m, program, set, task }, ['eap-ig'], { faithfulnessPoints: 0, seed, neurons });
+    const g = circuitGraph(m.config, { neurons });
     const n = m.config.layers.length;
     const layerOf = new Map(g.nodes.map((x) => [circuitNodeName(x), nodeLayer(x, n)]));
     return {
@@ -141,7 +143,7 @@ async function modelSection(
   const own = modelTask(m);
   const beyond = await beyondTraining(m, program, own, opts);
   stage('circuit discovery');
-  const circuit = await circuitPanel(m, program, set, task, opts.seed);
+  const circuit = await circuitPanel(m, program, set, task, opts.seed, opts.neurons);
   return {
     name,
     file: rm.file,

@@ -1,21 +1,29 @@
 /**
  * A learned model's discovered circuit read against a compiled model's true one. Compiled nodes
- * are mapped onto learned ones: the embeddings and the logits onto themselves, each compiled head
- * onto the learned head `compare` matches it with (probes/headSimilarity.ts: the most similar
- * attention pattern, when similar enough), each compiled MLP onto the learned MLP of the same
- * layer. A compiled edge maps onto the learned edge between the images of its ends through the
+ * are mapped onto learned ones, the embeddings and the logits onto themselves, in one of two ways:
+ * by `compare`'s head matching (headMatchMapping: each compiled head onto the learned head whose
+ * attention pattern is most similar, when similar enough, probes/headSimilarity.ts; each compiled
+ * MLP onto the learned MLP of the same layer), or by what linear probes read from each node's
+ * output (probes/circuit/probeMapping.ts). A compiled edge maps onto the learned edge between the images of its ends through the
  * same input; the learned circuit has it, lacks it (or has no such edge: its ends did not map, or
  * map out of order), and adds whatever it keeps that no compiled edge maps onto.
  */
-import { circuitGraph, edgeName, nodeName, receiverName, type CircuitGraph } from '../../src/model/circuitGraph.ts';
+import { circuitGraph, edgeName, nodeName, receiverName } from '../../src/model/circuitGraph.ts';
 import type { CircuitLabel, ModelConfig } from '../../src/model/types.ts';
 import type { HeadMatch } from '../headSimilarity.ts';
 
 export interface NodeMapping {
   readonly compiled: string;
-  /** The learned node it maps onto; null when none (an unmatched head, a layer without an MLP). */
+  /** The learned node it maps onto; null when none (an unmatched head, a layer without an MLP, no output that holds the variable). */
   readonly learned: string | null;
-  readonly by: 'itself' | 'head match' | 'layer';
+  readonly by: 'itself' | 'head match' | 'layer' | 'probes';
+  /** By probes: the variable the compiled node writes, and the held-out accuracy of its probe from the learned node's output. */
+  readonly variable?: string;
+  readonly accuracy?: number;
+  /** By probes, when no learned node reaches the accuracy asked for: the one that came closest (its accuracy in `accuracy`). */
+  readonly closest?: string;
+  /** By probes: other learned nodes whose output decodes the variable exactly as well (the mapping took the first). */
+  readonly tied?: readonly string[];
 }
 
 export interface MappedEdge {
@@ -25,7 +33,11 @@ export interface MappedEdge {
   readonly via: readonly string[];
 }
 
+/** How compiled nodes were mapped onto learned ones. */
+export type Mapping = 'head match' | 'probes';
+
 export interface CircuitComparison {
+  readonly mapping: Mapping;
   readonly nodes: readonly NodeMapping[];
   /** Compiled edges whose image the learned circuit keeps. */
   readonly has: readonly MappedEdge[];
@@ -35,7 +47,9 @@ export interface CircuitComparison {
   readonly adds: readonly string[];
 }
 
-function mapNodes(compiled: CircuitGraph, learned: ModelConfig, matches: readonly HeadMatch[]): NodeMapping[] {
+/** `compare`'s mapping: heads by their matched attention pattern, MLPs by layer. */
+export function headMatchMapping(compiledConfig: ModelConfig, learned: ModelConfig, matches: readonly HeadMatch[]): NodeMapping[] {
+  const compiled = circuitGraph(compiledConfig);
   const learnedNames = new Set(circuitGraph(learned).nodes.map(nodeName));
   return compiled.nodes.map((n) => {
     const name = nodeName(n);
@@ -53,11 +67,11 @@ export function compareCircuits(
   compiled: ModelConfig,
   learned: ModelConfig,
   learnedCircuit: readonly string[],
-  matches: readonly HeadMatch[],
+  mapping: Mapping,
+  nodes: readonly NodeMapping[],
 ): CircuitComparison {
   const cg = circuitGraph(compiled);
   const lg = circuitGraph(learned);
-  const nodes = mapNodes(cg, learned, matches);
   const image = new Map(nodes.map((n) => [n.compiled, n.learned]));
   const learnedEdges = new Set(lg.edges.map((e) => edgeName(lg, e)));
   const kept = new Set(learnedCircuit);
@@ -76,5 +90,5 @@ export function compareCircuits(
     if (learnedEdge) images.add(learnedEdge);
     (learnedEdge && kept.has(learnedEdge) ? has : lacks).push({ compiled: t.edge, learned: learnedEdge, via: t.via });
   }
-  return { nodes, has, lacks, adds: learnedCircuit.filter((e) => !images.has(e)) };
+  return { mapping, nodes, has, lacks, adds: learnedCircuit.filter((e) => !images.has(e)) };
 }

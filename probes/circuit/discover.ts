@@ -6,7 +6,9 @@
  * every other edge patched, ÷ exact match of the full model).
  *
  * A node's score is the largest |score| of the edges it sends; a node is in a circuit when one of
- * its edges is. The corruption is each sender's mean output over the probe inputs and positions
+ * its edges is. With `neurons`, each MLP neuron is a node; its true circuit is the compiled
+ * weights' at that grain, less the neurons that never fire on the probe inputs (clean or
+ * corrupted), which send nothing any method could see. The corruption is each sender's mean output over the probe inputs and positions
  * (`mean`; the token embedding's per position, so BOS stays where it is), or the partner inputs
  * that `patch` draws (probes/corruptions.ts: `token`, `length`, `variable:NAME`). The position
  * embedding is the same in every run, so only `mean` can find what reads it.
@@ -35,10 +37,15 @@ export function parseDiscoveryCorruption(text: string): DiscoveryCorruption {
   }
 }
 
-/** The circuit a model is known to implement: its labels', else (files from before they held one) its compiled weights'. Null for learned models. */
-export function knownCircuit(m: ModelData): CircuitLabel | null {
+/**
+ * The circuit a model is known to implement: its labels', else (files from before they held one) its compiled weights'. Null for learned models.
+ * On the graph with neurons, the compiled weights' at that grain (the labels name whole MLPs).
+ */
+export function knownCircuit(m: ModelData, g?: CircuitGraph, silent?: ReadonlySet<string>): CircuitLabel | null {
+  const compiled = m.config.origin === 'compiled' && !m.labels.inherited;
+  if (g?.neurons) return compiled ? trueCircuit(m, g, { silent }) : null;
   if (m.labels.circuit) return m.labels.circuit;
-  return m.config.origin === 'compiled' && !m.labels.inherited ? trueCircuit(m) : null;
+  return compiled ? trueCircuit(m) : null;
 }
 
 export interface DiscoveryOptions {
@@ -59,6 +66,8 @@ export interface DiscoveryOptions {
   readonly faithfulnessPoints?: number;
   /** The circuit to score against, where the model's labels know none (a model fine-tuned from a compiled one has its graph and, at first, its circuit). */
   readonly known?: CircuitLabel;
+  /** Each MLP neuron a node of the graph (circuitGraph's `neurons`). */
+  readonly neurons?: boolean;
 }
 
 export const DEFAULT_THRESHOLD = 0.01;
@@ -176,7 +185,9 @@ export async function discoverWith(runner: EdgeRunner, opts: DiscoveryOptions & 
   const wallMs = performance.now() - t0;
   // ACDC's rises rank the edges; EAP ranks by the size of the first-order change, whichever its sign.
   const rank = method === 'acdc' ? Array.from(found.scores) : Array.from(found.scores, Math.abs);
-  const known = opts.known ?? knownCircuit(runner.m);
+  // With neurons, a neuron that never fires on these inputs (clean or corrupted) writes nothing here: it carries no edge of the circuit.
+  const silent = g.neurons ? new Set((await runner.silentSenders()).flatMap((x, i) => (x ? [nodeName(g.senders[i])] : []))) : undefined;
+  const known = opts.known ?? knownCircuit(runner.m, g, silent);
   const trueEdges = known ? new Set(known.edges.map((e) => e.edge)) : null;
   const trueNodes = known ? new Set(known.nodes) : null;
   const names = g.edges.map((e) => edgeName(g, e));
@@ -244,7 +255,7 @@ export interface DiscoverInput {
 /** Runs each method on one model (one runner shared by them), checking first that the corruption changes the output. */
 export async function discover(inp: DiscoverInput, methods: readonly DiscoveryMethod[], opts: Omit<DiscoveryOptions, 'method'> = {}): Promise<Discovery[]> {
   const corruption = opts.corruption ?? 'mean';
-  const graph = circuitGraph(inp.model.config);
+  const graph = circuitGraph(inp.model.config, { neurons: opts.neurons });
   const { clean, corrupt, inputs } = discoveryBatches(inp.model, inp, corruption, opts);
   const out: Discovery[] = [];
   const byMetric = new Map<DiscoveryMetric, EdgeRunner>();

@@ -13,6 +13,10 @@
  * hook_mlp_out, and the receivers' inputs are replaced at attn.hook_q/k/v, mlp.hook_pre and
  * unembed.hook_in (what the unembedding reads, after the final layer norm).
  *
+ * On the graph with neurons (circuitGraph's `neurons`) each neuron n of an MLP is a sender, writing
+ * post_n · W_out[n] (read at mlp.hook_post), and a receiver: its pre-activation is recomputed from
+ * its own x_r through its column of W_in, so patching an edge into one neuron leaves the others.
+ *
  * A receiver may also be handed a zero tensor ε_r added to x_r: the gradient of the metric with
  * respect to it is ∂metric/∂x_r, what edge attribution patching multiplies by (corrupt − clean).
  *
@@ -70,10 +74,10 @@ export type CorruptSource = { readonly kind: 'mean' } | { readonly kind: 'paired
 /** Per receiver group, a tensor of the group's shape ([receivers, B·P, D]) added to its inputs. */
 export type Probes = readonly tf.Tensor[];
 
-const SENDER_HOOKS = (nLayers: number): HookName[] => [
+const SENDER_HOOKS = (nLayers: number, neurons: boolean): HookName[] => [
   'hook_embed',
   'hook_pos_embed',
-  ...Array.from({ length: nLayers }, (_, l) => [layerHook(l, 'attn.hook_result'), layerHook(l, 'hook_mlp_out')]).flat(),
+  ...Array.from({ length: nLayers }, (_, l) => [layerHook(l, 'attn.hook_result'), layerHook(l, neurons ? 'mlp.hook_post' : 'hook_mlp_out')]).flat(),
 ];
 
 export class EdgeRunner {
@@ -95,9 +99,10 @@ export class EdgeRunner {
     readonly m: LoadedModel,
     readonly graph: CircuitGraph,
     readonly data: ProbeBatches,
-    corrupt: CorruptSource,
+    private readonly corruptSource: CorruptSource,
     readonly metric: DiscoveryMetric,
   ) {
+    const corrupt = corruptSource;
     this.groups = receiverGroups(graph);
     const D = m.config.dModel;
     let total = 0;
@@ -175,6 +180,23 @@ export class EdgeRunner {
     }
   }
 
+  /** Per sender: whether it writes exactly zero at every position of every clean and corrupted input (a neuron that never fires here; padding aside). */
+  async silentSenders(): Promise<boolean[]> {
+    const S = this.graph.senders.length;
+    const loud = new Array<boolean>(S).fill(false);
+    const D = this.m.config.dModel;
+    const paired = this.corruptSource.kind === 'paired' ? this.corruptSource.batches.batches : [];
+    const runs = [...this.clean.map((t, i) => [t, this.data.batches[i]] as const), ...paired.map((b, i) => [this.corrupt[i], b] as const)];
+    for (const [t, b] of runs) {
+      const m = tf.tidy(() => tf.max(tf.mul(tf.abs(tf.reshape(t, [S, b.size * b.nPos, D])), tf.reshape(validPositions(b), [1, -1, 1])), [1, 2]));
+      (await m.data()).forEach((x, i) => {
+        if (x > 0) loud[i] = true;
+      });
+      m.dispose();
+    }
+    return loud.map((x) => !x);
+  }
+
   /** (corrupt − clean) of every sender, [senders, B·P·D], for a batch: what attribution multiplies gradients by. */
   cleanToCorrupt(batch: number): tf.Tensor2D {
     return tf.sub(this.corrupt[batch], this.clean[batch]);
@@ -201,14 +223,15 @@ export class EdgeRunner {
 
   private senderOutputs(b: Batch): tf.Tensor2D {
     const nLayers = this.m.config.layers.length;
-    const names = SENDER_HOOKS(nLayers).filter((h) => h.startsWith('hook_') || this.hasHook(h));
+    const names = SENDER_HOOKS(nLayers, this.graph.neurons).filter((h) => h.startsWith('hook_') || this.hasHook(h));
     const run = this.m.runWithCache(b, { names });
     try {
       return tf.tidy(() => {
         const parts: tf.Tensor[] = [run.cache.get('hook_embed')!, run.cache.get('hook_pos_embed')!];
         this.m.config.layers.forEach((L, l) => {
           if (L.nHeads > 0) parts.push(...perHead(run.cache.get(layerHook(l, 'attn.hook_result'))!));
-          if (L.dMlp > 0) parts.push(run.cache.get(layerHook(l, 'hook_mlp_out'))!);
+          if (L.dMlp > 0 && this.graph.neurons) parts.push(...perNeuron(run.cache.get(layerHook(l, 'mlp.hook_post'))!, this.m.weight(`blocks.${l}.mlp.W_out`)));
+          else if (L.dMlp > 0) parts.push(run.cache.get(layerHook(l, 'hook_mlp_out'))!);
         });
         return tf.reshape(tf.stack(parts), [parts.length, -1]) as tf.Tensor2D;
       });
@@ -218,9 +241,9 @@ export class EdgeRunner {
   }
 
   private hasHook(h: HookName): boolean {
-    const m = /^blocks\.(\d+)\.(attn\.hook_result|hook_mlp_out)$/.exec(h)!;
+    const m = /^blocks\.(\d+)\.(attn\.hook_result|hook_mlp_out|mlp\.hook_post)$/.exec(h)!;
     const L = this.m.config.layers[Number(m[1])];
-    return m[2] === 'hook_mlp_out' ? L.dMlp > 0 : L.nHeads > 0;
+    return m[2] === 'attn.hook_result' ? L.nHeads > 0 : L.dMlp > 0;
   }
 
   private scoredMask(b: Batch): { mask: tf.Tensor2D; count: number } {
@@ -382,11 +405,19 @@ export class EdgeRunner {
       }
       if (L.dMlp > 0) {
         const group = gi;
+        const neurons = this.graph.neurons;
         let pre: tf.Tensor | null = null;
+        let post: tf.Tensor | null = null;
         hooks[layerHook(l, 'mlp.hook_pre')] = (act) => {
           const inp = inputsOf(group, stream!);
           pre = act;
-          if (inp) {
+          if (inp && neurons) {
+            // [M, B·P, D] · each neuron's own column of W_in → [B·P, M]
+            const M = L.dMlp;
+            const wIn = tf.reshape(tf.transpose(m.weight(`blocks.${l}.mlp.W_in`)), [M, 1, D]);
+            const perNeuronPre = tf.transpose(tf.sum(tf.mul(norm(inp, `blocks.${l}.ln2`), wIn), -1));
+            pre = tf.reshape(tf.add(perNeuronPre, m.weight(`blocks.${l}.mlp.b_in`)), [B, P, M]);
+          } else if (inp) {
             const x = tf.reshape(norm(inp, `blocks.${l}.ln2`), [BP, D]);
             pre = tf.reshape(tf.add(tf.matMul(x as tf.Tensor2D, m.weight(`blocks.${l}.mlp.W_in`) as tf.Tensor2D), m.weight(`blocks.${l}.mlp.b_in`)), [
               B,
@@ -397,11 +428,17 @@ export class EdgeRunner {
           if (nonlinear && 'record' in nonlinear) nonlinear.record.set(`mlp${l}.pre`, tf.keep(pre));
           return pre;
         };
-        if (nonlinear && 'secant' in nonlinear) {
-          const reference = nonlinear.secant.get(`mlp${l}.pre`)!;
-          hooks[layerHook(l, 'mlp.hook_post')] = () => secantActivation(reference, cfg.actFn)(pre!);
-        }
-        hooks[layerHook(l, 'hook_mlp_out')] = (x) => (outs.push(x), x);
+        const secant = nonlinear && 'secant' in nonlinear ? secantActivation(nonlinear.secant.get(`mlp${l}.pre`)!, cfg.actFn) : null;
+        if (secant || neurons)
+          hooks[layerHook(l, 'mlp.hook_post')] = (x) => {
+            post = secant ? secant(pre!) : x;
+            return post;
+          };
+        hooks[layerHook(l, 'hook_mlp_out')] = (x) => {
+          if (neurons) outs.push(...perNeuron(post!, m.weight(`blocks.${l}.mlp.W_out`)));
+          else outs.push(x);
+          return x;
+        };
         gi += 1;
       }
     });
@@ -502,6 +539,13 @@ function perHead(result: tf.Tensor): tf.Tensor[] {
   return Array.from({ length: H }, (_, h) => tf.reshape(tf.slice(result, [0, 0, h, 0], [B, P, 1, D]), [B, P, D]));
 }
 
+/** What each neuron writes, post_n · W_out[n]: hook_post [B, P, M] and W_out [M, D] as M tensors [B, P, D]. */
+function perNeuron(post: tf.Tensor, wOut: tf.Tensor): tf.Tensor[] {
+  const [B, P, M] = post.shape;
+  const D = wOut.shape[1]!;
+  return perHead(tf.mul(tf.reshape(post, [B, P, M, 1]), tf.reshape(wOut, [1, 1, M, D])));
+}
+
 /** 1 at every position a row has (BOS included), [B·P]. */
 function validPositions(b: Batch): tf.Tensor1D {
   const m = new Float32Array(b.size * b.nPos);
@@ -512,7 +556,8 @@ function validPositions(b: Batch): tf.Tensor1D {
 /** Receivers grouped as the forward pass computes them: per layer q, k, v of all heads, then the MLP; the logits last. */
 function receiverGroups(g: CircuitGraph): ReceiverGroup[] {
   const groups: ReceiverGroup[] = [];
-  const key = (r: Receiver) => (r.node.kind === 'head' ? `${r.node.layer}:${r.input}` : r.node.kind === 'mlp' ? `mlp${r.node.layer}` : 'logits');
+  const key = (r: Receiver) =>
+    r.node.kind === 'head' ? `${r.node.layer}:${r.input}` : r.node.kind === 'mlp' || r.node.kind === 'neuron' ? `mlp${r.node.layer}` : 'logits';
   const byKey = new Map<string, number[]>();
   g.receivers.forEach((r, i) => {
     const k = key(r);

@@ -11,6 +11,10 @@
  *
  * Names, as people type and read them: `embed`, `pos_embed`, `1.0` (head 0 of layer 1), `mlp0`,
  * `logits`; an edge is `SENDER->RECEIVER:INPUT`, e.g. `0.0->1.0:q`, `mlp0->logits`.
+ *
+ * With `neurons`, each MLP is its neurons instead (`mlp0.n3`): each reads the stream through its
+ * own column of W_in (`0.0->mlp0.n3:in`) and writes its own row of W_out (`mlp0.n3->1.0:q`), so a
+ * neuron that computes but is not read is a node of its own, not hidden inside a used MLP.
  */
 import { closest } from 'fastest-levenshtein';
 import { UserError } from '../rasp/errors.ts';
@@ -21,6 +25,7 @@ export type CircuitNode =
   | { readonly kind: 'pos_embed' }
   | { readonly kind: 'head'; readonly layer: number; readonly head: number }
   | { readonly kind: 'mlp'; readonly layer: number }
+  | { readonly kind: 'neuron'; readonly layer: number; readonly neuron: number }
   | { readonly kind: 'logits' };
 
 /** Which input of a receiver an edge feeds. */
@@ -50,6 +55,8 @@ export interface CircuitGraph {
   readonly receivers: readonly Receiver[];
   /** Every edge, grouped by receiver (receivers' order), senders in order within a receiver. */
   readonly edges: readonly CircuitEdge[];
+  /** Whether each MLP is split into its neurons. */
+  readonly neurons: boolean;
 }
 
 export function nodeName(n: CircuitNode): string {
@@ -62,6 +69,8 @@ export function nodeName(n: CircuitNode): string {
       return `${n.layer}.${n.head}`;
     case 'mlp':
       return `mlp${n.layer}`;
+    case 'neuron':
+      return `mlp${n.layer}.n${n.neuron}`;
   }
 }
 
@@ -78,7 +87,8 @@ export function nodeLayer(n: CircuitNode, nLayers: number): number {
   return n.kind === 'embed' || n.kind === 'pos_embed' ? -1 : n.kind === 'logits' ? nLayers : n.layer;
 }
 
-export function circuitGraph(config: ModelConfig): CircuitGraph {
+export function circuitGraph(config: ModelConfig, opts: { readonly neurons?: boolean } = {}): CircuitGraph {
+  const neurons = opts.neurons ?? false;
   const senders: CircuitNode[] = [{ kind: 'embed' }, { kind: 'pos_embed' }];
   const receivers: Receiver[] = [];
   const nodes: CircuitNode[] = [...senders];
@@ -89,7 +99,11 @@ export function circuitGraph(config: ModelConfig): CircuitGraph {
       for (const input of ['q', 'k', 'v'] as const) receivers.push({ node, input, senders: before });
     }
     for (let head = 0; head < L.nHeads; head++) senders.push({ kind: 'head', layer, head });
-    if (L.dMlp > 0) {
+    if (L.dMlp > 0 && neurons) {
+      const read = senders.length;
+      for (let neuron = 0; neuron < L.dMlp; neuron++) receivers.push({ node: { kind: 'neuron', layer, neuron }, input: 'in', senders: read });
+      for (let neuron = 0; neuron < L.dMlp; neuron++) senders.push({ kind: 'neuron', layer, neuron });
+    } else if (L.dMlp > 0) {
       const node: CircuitNode = { kind: 'mlp', layer };
       receivers.push({ node, input: 'in', senders: senders.length });
       senders.push(node);
@@ -102,7 +116,7 @@ export function circuitGraph(config: ModelConfig): CircuitGraph {
   receivers.forEach((r, receiver) => {
     for (let sender = 0; sender < r.senders; sender++) edges.push({ sender, receiver });
   });
-  return { nodes, senders, receivers, edges };
+  return { nodes, senders, receivers, edges, neurons };
 }
 
 /** The index of the node named `text` (a UserError naming the graph's nodes when there is none). */
@@ -110,5 +124,7 @@ export function parseNode(g: CircuitGraph, text: string, what = 'node'): number 
   const names = g.nodes.map(nodeName);
   const i = names.indexOf(text.trim());
   if (i >= 0) return i;
+  const split = g.neurons ? names.filter((n) => n.startsWith(`${text.trim()}.n`)) : [];
+  if (split.length) throw new UserError(`${what} '${text}': on the graph with neurons an MLP is its neurons, ${split[0]} … ${split.at(-1)}`);
   throw new UserError(`${what} '${text}' is not a node of this model (did you mean '${closest(text, names)}'?); nodes: ${names.join(', ')}`);
 }

@@ -5,7 +5,10 @@
  * the rows of W_V·W_O for a value, of W_in for an MLP, of W_U for the logits). An edge is in the
  * circuit when its sender writes a direction its receiver reads and the receiver is itself in the
  * circuit, back from the logits: a head or neuron that writes only where nothing downstream reads
- * is left out, however much it computes. The fixed directions (`one`, `bos`: the same on every
+ * is left out, however much it computes. On the graph with neurons (circuitGraph's `neurons`) each
+ * neuron writes its row of W_out and reads its column of W_in, so it is the circuit's neurons.
+ * `silent` names senders known to write nothing on the inputs at hand (a compiled neuron for a
+ * pair of values that never occur together, which never fires): they carry no edge. The fixed directions (`one`, `bos`: the same on every
  * input at each position, the compiler's biases and its attend-to-BOS default) carry no edge: what
  * flows along an edge is something about the input.
  *
@@ -25,6 +28,14 @@ function nonZero(data: Float32Array, offset: number, rows: number, cols: number,
       if (data[offset + i * cols + j] !== 0) {
         out.add(axis === 0 ? i : j);
       }
+  return out;
+}
+
+/** The non-zero entries of one row (`axis` 0) or one column (1) of a [rows, cols] row-major matrix. */
+function sliceSupport(data: Float32Array, rows: number, cols: number, axis: 0 | 1, at: number): Set<number> {
+  const out = new Set<number>();
+  if (axis === 0) for (let j = 0; j < cols; j++) if (data[at * cols + j] !== 0) out.add(j);
+  if (axis === 1) for (let i = 0; i < rows; i++) if (data[i * cols + at] !== 0) out.add(i);
   return out;
 }
 
@@ -84,6 +95,8 @@ function supports(m: ModelData, g: CircuitGraph): Supports {
         return headSupport(n.layer, n.head).ov.cols;
       case 'mlp':
         return nonZero(w(`blocks.${n.layer}.mlp.W_out`).data, 0, m.config.layers[n.layer].dMlp, D, 1);
+      case 'neuron':
+        return sliceSupport(w(`blocks.${n.layer}.mlp.W_out`).data, m.config.layers[n.layer].dMlp, D, 0, n.neuron);
       case 'logits':
         throw new Error('the logits write nothing');
     }
@@ -95,14 +108,18 @@ function supports(m: ModelData, g: CircuitGraph): Supports {
       return r.input === 'q' ? s.qk.rows : r.input === 'k' ? s.qk.cols : s.ov.rows;
     }
     if (n.kind === 'mlp') return nonZero(w(`blocks.${n.layer}.mlp.W_in`).data, 0, D, m.config.layers[n.layer].dMlp, 0);
+    if (n.kind === 'neuron') return sliceSupport(w(`blocks.${n.layer}.mlp.W_in`).data, D, m.config.layers[n.layer].dMlp, 1, n.neuron);
     return nonZero(w('unembed.W_U').data, 0, D, w('unembed.W_U').shape[1], 0);
   });
   return { writes, reads };
 }
 
 /** The circuit the weights imply: its nodes (logits included) and edges, each edge with the s-ops it carries. */
-export function trueCircuit(m: ModelData, g: CircuitGraph = circuitGraph(m.config)): CircuitLabel {
+export function trueCircuit(m: ModelData, g: CircuitGraph = circuitGraph(m.config), opts: { readonly silent?: ReadonlySet<string> } = {}): CircuitLabel {
   const { writes, reads } = supports(m, g);
+  g.senders.forEach((n, i) => {
+    if (opts.silent?.has(nodeName(n))) writes[i].clear();
+  });
   const sopOf = new Map(m.labels.residual.map((d) => [d.index, d.sop]));
   const fixed = new Set(m.labels.residual.filter((d) => d.role === 'fixed').map((d) => d.index));
   const liveNode = new Set<string>(['logits']);

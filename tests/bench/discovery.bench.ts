@@ -2,7 +2,7 @@
  * Circuit discovery: on every compiled library program (decoys added: tests/support/decoys.ts),
  * each method's wall time and forward passes (ACDC's grow with the edges, EAP's are one forward
  * and one backward pass) and its ROC AUC and average precision against the true circuit, for
- * edges and nodes; then EAP on a 4-layer model over 1,000 inputs.
+ * edges and nodes. EAP on a 4-layer model over 1,000 inputs: discoveryScale.bench.ts.
  */
 import { availableParallelism } from 'node:os';
 import { renderTable } from '../../cli/format/table.ts';
@@ -15,8 +15,6 @@ import { LoadedModel } from '../../src/model/loadedModel.ts';
 import { compiledLibrary } from '../hypotheses/support.ts';
 import { withDecoys } from '../support/decoys.ts';
 import { libraryNames } from '../support/libraryExamples.ts';
-import { randomModel, tinyConfig } from '../support/tinyModels.ts';
-import { reverse } from '../compiler/programs.ts';
 
 const MAX_LEN = 5;
 const INPUTS = 64;
@@ -86,28 +84,4 @@ export default async function run(): Promise<void> {
   );
   console.log('node AUC: "-" where every node is in the true circuit (there is nothing to rank below it)');
   for (const [label, w] of worst) console.log(`lowest over the library, ${label}: node AUC ${w.node.toFixed(3)}, edge AUC ${area(w.edge)}`);
-
-  // EAP at scale: a 4-layer model (4 heads, d_model 32, d_mlp 64 per layer) over 1,000 inputs.
-  const vocab = ['a', 'b', 'c', 'd'];
-  const config = tinyConfig({
-    dModel: 32,
-    nCtx: 9,
-    vocab: ['BOS', ...vocab],
-    layers: Array.from({ length: 4 }, () => ({ nHeads: 4, dHead: 8, dMlp: 64 })),
-    output: { encoding: 'categorical', values: vocab },
-    causal: false,
-  });
-  const big = LoadedModel.from(randomModel(config, 7, 0.3));
-  try {
-    const prog = reverse();
-    const task = { vocab, minLen: 1, maxLen: 8 };
-    const set = makeProbeSet(prog, { ...task, n: 1000, seed: 0 });
-    const [d] = await discover({ model: big, program: prog, set, task }, ['eap'], { faithfulnessPoints: 0 });
-    console.log(
-      `EAP, 4 layers × 4 heads + MLPs (${circuitGraph(config).edges.length} edges), ${set.inputs.length} inputs: ` +
-        `${d.passes} passes (one forward, one backward), ${(d.wallMs / 1000).toFixed(2)} s`,
-    );
-  } finally {
-    big.dispose();
-  }
 }

@@ -39,10 +39,20 @@ describe('rasplab discover', () => {
   it('--against maps a model onto a compiled one: the same model has every true edge and adds none', async () => {
     const r = await cli('discover', model, '--against', model, '--samples', '40', '--json');
     expect(r.code, r.err).toBe(0);
-    const [c] = JSON.parse(r.out).against;
-    expect(c.has).toHaveLength(6);
-    expect(c.lacks).toEqual([]);
-    expect(c.adds).toEqual([]);
+    const j = JSON.parse(r.out);
+    for (const c of [j.against[0], j.againstByProbes[0]]) {
+      expect(c.has, c.mapping).toHaveLength(6);
+      expect(c.lacks).toEqual([]);
+      expect(c.adds).toEqual([]);
+    }
+    const probed = j.againstByProbes[0].nodes.filter((n: { by: string }) => n.by === 'probes');
+    expect(probed.map((n: { learned: string }) => n.learned)).toEqual(['0.0', 'mlp0', '1.0']);
+    const text = await cli('discover', model, '--against', model, '--samples', '40');
+    expect(text.out).toMatch(
+      /nodes mapped by probes \(by linear probes[^\n]*\): 0\.0 → 0\.0 \(length 100\.0%\), mlp0 → mlp0 \(opp_index 100\.0%\), 1\.0 → 1\.0/,
+    );
+    expect(text.out).toMatch(/nodes mapped by head matching \(heads by compare's head matching, MLPs by layer\): 0\.0 → 0\.0, mlp0 → mlp0, 1\.0 → 1\.0\n/);
+    expect(text.out).toMatch(/│ mlp0->1\.0:q +│ opp_index +│ has mlp0->1\.0:q +│ has mlp0->1\.0:q +│/);
   });
 
   it('--baseline: every node ablated alone, scored against the true circuit, beside the method', async () => {
@@ -58,7 +68,24 @@ describe('rasplab discover', () => {
     expect(text.out).toMatch(/node baseline \(mean ablation of each node alone: the loss's rise\); against the true circuit \(5 nodes\)/);
   });
 
+  it('--neurons: each MLP neuron a node, in the table, the graph and --json, scored against the weights’ neurons', async () => {
+    const r = await cli('discover', model, '--neurons', '--method', 'eap', '--samples', '40', '--json');
+    expect(r.code, r.err).toBe(0);
+    const [d] = JSON.parse(r.out).results;
+    const neurons = d.nodes.filter((n: { node: string }) => /^mlp0\.n\d+$/.test(n.node));
+    expect(neurons.length).toBeGreaterThan(1);
+    expect(d.nodes.map((n: { node: string }) => n.node)).not.toContain('mlp0');
+    expect(d.against.nodes.rocAuc).toBe(1);
+    const text = await cli('discover', model, '--neurons', '--method', 'eap', '--samples', '40', '--level', 'node', '--node', 'mlp0.n0');
+    expect(text.code, text.err).toBe(0);
+    expect(text.out).toMatch(/│ mlp0\.n0 +│/);
+    expect(text.out).toMatch(/ {2}1\.0:q +← (mlp0\.n\d+, )*mlp0\.n\d+\n/);
+  });
+
   it.each([
+    [['--neurons', '--against', 'fixtures/models/reverse.compiled.safetensors'], /--neurons goes without --against/],
+    [['--neurons', '--baseline', 'zero'], /--neurons goes without --baseline/],
+    [['--neurons', '--node', 'mlp0'], /--node 'mlp0': on the graph with neurons an MLP is its neurons, mlp0\.n0 … mlp0\.n\d+$/m],
     [['--baseline', 'gaussian'], /option '--baseline <mode>' argument 'gaussian' is invalid/],
     [['--method', 'magic'], /option '--method <m>' argument 'magic' is invalid/],
     [['--metric', 'l1'], /option '--metric <m>' argument 'l1' is invalid/],

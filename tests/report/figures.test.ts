@@ -221,6 +221,21 @@ describe('the discovered circuit as a layered graph', () => {
     expect(select(svg, 'path', 'true-edge')).toHaveLength(5);
     expect(allText(svg)).toContain('compiled: eap-ig, 4 of 7 edges kept');
   });
+
+  it('draws neurons (discover --neurons) as small dots in their MLP’s column, named in their tooltips only', () => {
+    const c = sampleCircuit(true);
+    const split = (name: string) => name.replace('mlp0', 'mlp0.n0');
+    const neurons = {
+      ...c,
+      nodes: [...c.nodes.filter((n) => n.name !== 'mlp0'), { ...c.nodes[3], name: 'mlp0.n0' }, { ...c.nodes[3], name: 'mlp0.n1', inTrue: false }],
+      edges: c.edges.map((e) => ({ ...e, edge: split(e.edge), sender: split(e.sender), receiver: split(e.receiver) })),
+    };
+    const g = parsed(circuitFigure([{ name: 'compiled', circuit: neurons }]));
+    const dots = select(g, 'g', 'node').filter((n) => allText(n).trim().startsWith('mlp0.n'));
+    expect(dots).toHaveLength(2);
+    for (const d of dots) expect(Number(d.children.find((x) => x.tag === 'circle')!.attrs.r)).toBeLessThan(5);
+    expect(select(g, 'circle', 'true-node')).toHaveLength(6);
+  });
 });
 
 describe('reportFigures', () => {

@@ -3,6 +3,7 @@
  * embeddings left, the logits right), a column's heads above its MLP; an edge is drawn from sender
  * to receiver, as wide and as dark as its score, solid when the circuit keeps it; on a compiled
  * model the true circuit is overlaid (green rings on its nodes, green dashes along its edges).
+ * Neurons (discover --neurons) are small dots in their MLP's column, named in their tooltips.
  */
 import { max, scaleLinear, scalePoint } from 'd3';
 import { MUTED } from '../palette.ts';
@@ -13,6 +14,10 @@ const TRUE = '#2ca02c';
 const EDGE = '#1f4e79';
 const PANEL_H = 260;
 const NODE_R = 11;
+const NEURON_R = 3.5;
+
+const isNeuron = (name: string) => /^mlp\d+\.n\d+$/.test(name);
+const radius = (name: string) => (isNeuron(name) ? NEURON_R : NODE_R);
 
 export interface CircuitFigureModel {
   readonly name: string;
@@ -43,7 +48,7 @@ function panel(m: CircuitFigureModel, x0: number, y0: number, width: number): st
     const [sx, sy] = pos.get(e.sender)!;
     const [rx, ry] = pos.get(e.receiver)!;
     const mx = (sx + rx) / 2;
-    return `M${fmt(sx + NODE_R)},${fmt(sy)}C${fmt(mx)},${fmt(sy)} ${fmt(mx)},${fmt(ry)} ${fmt(rx - NODE_R)},${fmt(ry)}`;
+    return `M${fmt(sx + radius(e.sender))},${fmt(sy)}C${fmt(mx)},${fmt(sy)} ${fmt(mx)},${fmt(ry)} ${fmt(rx - radius(e.receiver))},${fmt(ry)}`;
   };
   const edges = drawn.map((e) =>
     el(
@@ -67,12 +72,13 @@ function panel(m: CircuitFigureModel, x0: number, y0: number, width: number): st
     .map((e) => el('path', { class: 'true-edge', d: path(e), fill: 'none', stroke: TRUE, 'stroke-width': 1.5, 'stroke-dasharray': '6 4' }));
   const nodes = c.nodes.map((n) => {
     const [nx, ny] = pos.get(n.name)!;
+    const r = radius(n.name);
     return el(
       'g',
       { class: n.inCircuit ? 'node kept' : 'node', transform: translate(nx, ny) },
-      el('circle', { r: NODE_R, fill: n.inCircuit ? '#dbe9f6' : '#f4f4f4', stroke: n.inCircuit ? EDGE : '#aaa', 'stroke-width': n.inCircuit ? 1.8 : 1 }),
-      n.inTrue ? el('circle', { class: 'true-node', r: NODE_R + 3.5, fill: 'none', stroke: TRUE, 'stroke-width': 1.5 }) : '',
-      label(0, -NODE_R - 5, clip(n.name, 10), { 'text-anchor': 'middle', 'font-size': 10 }),
+      el('circle', { r, fill: n.inCircuit ? '#dbe9f6' : '#f4f4f4', stroke: n.inCircuit ? EDGE : '#aaa', 'stroke-width': n.inCircuit ? 1.8 : 1 }),
+      n.inTrue ? el('circle', { class: 'true-node', r: r + (isNeuron(n.name) ? 1.5 : 3.5), fill: 'none', stroke: TRUE, 'stroke-width': 1.5 }) : '',
+      isNeuron(n.name) ? '' : label(0, -NODE_R - 5, clip(n.name, 10), { 'text-anchor': 'middle', 'font-size': 10 }),
       tooltip(`${n.name}${n.inCircuit ? ': in the circuit' : ''}${n.inTrue === undefined ? '' : n.inTrue ? ' (true)' : ' (not true)'}`),
     );
   });
