@@ -50,7 +50,7 @@ describe('circuit discovery on every compiled library program, decoys added', ()
    * selector-width read-out is crossed only where the clean and the mean-corrupted width fall on the
    * same side of its steps (count_less_freq, double_hist; most_frequent for EAP, whose one point
    * misses it where EAP-IG's interpolations cross it), last_occurrence (above), and long_addition
-   * (node AUC 0.96 for EAP, below 1 for EAP-IG too; why is not yet looked into).
+   * (why is not yet looked into).
    */
   const GRADIENT_FAILING = {
     eap: new Set(['count_less_freq', 'double_hist', 'most_frequent', 'last_occurrence', 'long_addition']),
