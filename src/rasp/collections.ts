@@ -18,6 +18,8 @@
  *     `aggregate(select(indices, i, ==), sop)` (negative i: `length + i`), so where the input is too
  *     short to have position i it is the aggregate's default, 0. An s-op cannot index an s-op.
  *   - `zip(l1, l2, …)` takes lists of one length and gives a list of lists; `l1 + l2` joins lists.
+ *   - `c in sop` for a constant c is whether c occurs anywhere in the s-op, at every position: RASP
+ *     builds it as `aggregate(full_s, indicator(sop == c)) > 0`.
  */
 import { AggregateNode, ConstNode, SelectNode, type ScalarExpr, type SOp } from './ast.ts';
 import { indices, length } from './builder.ts';
@@ -139,6 +141,21 @@ export function indexValue(target: Val, index: Val, loc: SourceLoc): Val {
     return { t: 'sop', node: positionOf(t.node, Number(i.v), loc) };
   }
   throw new RaspError(`only lists, strings, dictionaries and s-ops can be indexed, found ${kindText(t)}`, loc);
+}
+
+/** `c in sop`: whether the constant occurs at any position, as RASP builds it. */
+export function occursIn(c: Value, sop: SOp, loc: SourceLoc): Val {
+  const hits = toSOp(
+    combine([{ t: 'sop', node: sop }], "'in'", loc, ([s]) => ({
+      op: 'unary',
+      fn: 'indicator',
+      arg: { op: 'binary', fn: '==', left: s, right: { op: 'const', value: c } },
+    })),
+    "'in'",
+    loc,
+  );
+  const share = new AggregateNode(new SelectNode(indices, indices, 'TRUE').at(loc), hits).at(loc);
+  return combine([{ t: 'sop', node: share }], "'in'", loc, ([s]) => ({ op: 'binary', fn: '>', left: s, right: { op: 'const', value: 0 } }));
 }
 
 /** `sop[i]`: position i's value (negative: from the end) at every position, RASP's aggregate of a select. */

@@ -22,7 +22,7 @@ import {
   type SOp,
 } from './ast.ts';
 import { builtinScope, callBuiltin, type Arg } from './builtins.ts';
-import { concatLists, constantItems, indexValue, loopItems, makeDict, unpackLoopItem } from './collections.ts';
+import { concatLists, constantItems, indexValue, loopItems, makeDict, occursIn, unpackLoopItem } from './collections.ts';
 import { asElementwise, combine, materialise } from './elementwise.ts';
 import { combineErrors, RaspError, type SourceLoc } from './errors.ts';
 import { ceilingOf, raiseHint } from './limits.ts';
@@ -455,6 +455,10 @@ class Elaborator {
     }
     const right = this.expr(e.right, scope);
     if (e.op === 'in') {
+      if (left.t === 'const' && (right.t === 'sop' || right.t === 'elementwise')) {
+        const container = materialise(right, loc);
+        if (container.t === 'sop') return occursIn(left.v, container.node, loc);
+      }
       if (right.t !== 'list') throw new RaspError(`'in' needs a constant list on its right, found ${kindText(right)}`, loc);
       const list = constantItems(right, "'in'", loc);
       if (left.t === 'const') return { t: 'const', v: list.some((x) => valuesEqual(x, left.v)) };

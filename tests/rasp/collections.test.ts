@@ -1,6 +1,6 @@
 /**
  * Dictionaries, comprehensions over them, indexing (of dictionaries, lists, strings and s-ops, by
- * constants and by s-ops, negative indices included), zip and list concatenation: each s-op's values
+ * constants and by s-ops, negative indices included), zip, list concatenation and `c in sop`: each s-op's values
  * on four inputs are the RASP interpreter's (tech-srl/RASP, this program loaded there after
  * `set example "abca"`; "error" where it raised on that input).
  */
@@ -47,6 +47,8 @@ sels = {v: select(tokens, v, ==) for v in ["a", "b"]};
 count_a = selector_width(sels["a"]);
 u1, u2 = [indices + 1, indices + 2];
 unpacked = u1 * u2;
+has_a = "a" in tokens;
+has_two = 2 in indices + 1;
 `;
 
 const INPUTS = ['abca', 'cab', 'bbbbbb', 'a'];
@@ -74,6 +76,8 @@ const RASP: Record<string, readonly (readonly (string | number | boolean)[] | 'e
   u1: [[1, 2, 3, 4], [1, 2, 3], [1, 2, 3, 4, 5, 6], [1]],
   u2: [[2, 3, 4, 5], [2, 3, 4], [2, 3, 4, 5, 6, 7], [2]],
   unpacked: [[2, 6, 12, 20], [2, 6, 12], [2, 6, 12, 20, 30, 42], [2]],
+  has_a: [[true, true, true, true], [true, true, true], [false, false, false, false, false, false], [true]],
+  has_two: [[true, true, true, true], [true, true, true], [true, true, true, true, true, true], [false]],
 };
 
 describe('containers and indexing as the RASP interpreter has them', () => {
