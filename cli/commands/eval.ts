@@ -49,6 +49,7 @@ export function register(program: Command): void {
     .action(async (spec: string, flags: EvalFlags, cmd: Command) => {
       const io = ioOf(cmd);
       const prog = await resolveProgram(spec, { output: flags.output });
+      for (const note of prog.notes ?? []) println(io.err, `rasplab: note: ${note}`);
       const vocab = flags.vocab ?? prog.vocab;
       const maxLen = flags.maxLen ?? prog.maxLen;
       const input = parseInput(flags.input, vocab);

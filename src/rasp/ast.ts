@@ -31,7 +31,9 @@ export type ScalarExpr =
   | { readonly op: 'binary'; readonly fn: BinaryFn; readonly left: ScalarExpr; readonly right: ScalarExpr }
   | { readonly op: 'cond'; readonly test: ScalarExpr; readonly then: ScalarExpr; readonly else: ScalarExpr }
   | { readonly op: 'in'; readonly item: ScalarExpr; readonly list: readonly Value[] }
-  | { readonly op: 'index'; readonly list: readonly Value[]; readonly index: ScalarExpr };
+  | { readonly op: 'index'; readonly list: readonly Value[]; readonly index: ScalarExpr }
+  /** A constant dictionary read at a key (`d[tokens]`): `values[j]` where `keys[j]` equals the key; none is an error. */
+  | { readonly op: 'lookup'; readonly keys: readonly Value[]; readonly values: readonly Value[]; readonly key: ScalarExpr };
 
 /** The function a map applies at each position: an expression (data) or, from the builder only, native code. */
 export type ScalarFn =

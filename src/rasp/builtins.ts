@@ -4,6 +4,7 @@
  */
 import { AggregateNode, SelectNode, SelectorWidthNode, type Encoding, type Predicate, type SOp, type UnaryFn } from './ast.ts';
 import { indices, length, tokens } from './builder.ts';
+import { zipLists } from './collections.ts';
 import { combine, materialise, toSOp } from './elementwise.ts';
 import { RaspError, type SourceLoc } from './errors.ts';
 import { checkCeiling } from './limits.ts';
@@ -42,6 +43,7 @@ export const RESERVED_NAMES: ReadonlySet<string> = new Set([
   'categorical',
   'range',
   'len',
+  'zip',
 ]);
 
 /** [fewest, most] arguments of each built-in function. */
@@ -56,6 +58,7 @@ const ARITY: Record<BuiltinName, readonly [number, number]> = {
   categorical: [1, 1],
   range: [1, 3],
   len: [1, 1],
+  zip: [1, Infinity],
 };
 
 export interface Arg {
@@ -64,7 +67,7 @@ export interface Arg {
 }
 
 function arityText([lo, hi]: readonly [number, number]): string {
-  const n = lo === hi ? `${lo}` : hi - lo === 1 ? `${lo} or ${hi}` : `${lo} to ${hi}`;
+  const n = lo === hi ? `${lo}` : hi === Infinity ? `at least ${lo}` : hi - lo === 1 ? `${lo} or ${hi}` : `${lo} to ${hi}`;
   return `${n} argument${hi === 1 ? '' : 's'}`;
 }
 
@@ -97,6 +100,8 @@ export function callBuiltin(name: BuiltinName, args: readonly Arg[], loc: Source
       if (v.t === 'const' && typeof v.v === 'string') return { t: 'const', v: v.v.length };
       throw new RaspError(`len needs a constant list or string, found ${kindText(v)}`, args[0].loc);
     }
+    case 'zip':
+      return zipLists(args, loc);
   }
 }
 
@@ -155,7 +160,7 @@ function range(args: readonly Arg[], loc: SourceLoc): Val {
   if (step === 0) throw new RaspError('range step must not be zero', loc);
   const length = Math.max(0, Math.ceil((stop - start) / step));
   checkCeiling('listItems', length, `range of ${length} items`, loc);
-  return { t: 'list', items: Array.from({ length }, (_, i) => start + i * step) };
+  return { t: 'list', items: Array.from({ length }, (_, i): Val => ({ t: 'const', v: start + i * step })) };
 }
 
 function describeVal(v: Val): string {

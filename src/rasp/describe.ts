@@ -109,6 +109,11 @@ export function renderExpr(e: ScalarExpr, args: readonly Rendered[]): Rendered {
       const i = renderExpr(e.index, args);
       return { text: `${listText(e.list)}[${i.text}]`, prec: PREC.atom };
     }
+    case 'lookup': {
+      const k = renderExpr(e.key, args);
+      const entries = e.keys.map((key, j) => `${literalText(key)}: ${literalText(e.values[j])}`);
+      return { text: `{${entries.join(', ')}}[${k.text}]`, prec: PREC.atom };
+    }
   }
 }
 

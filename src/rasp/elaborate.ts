@@ -22,6 +22,7 @@ import {
   type SOp,
 } from './ast.ts';
 import { builtinScope, callBuiltin, type Arg } from './builtins.ts';
+import { concatLists, constantItems, indexValue, loopItems, makeDict, occursIn, unpackLoopItem } from './collections.ts';
 import { asElementwise, combine, materialise } from './elementwise.ts';
 import { combineErrors, RaspError, type SourceLoc } from './errors.ts';
 import { ceilingOf, raiseHint } from './limits.ts';
@@ -70,6 +71,8 @@ export interface ElaborateOptions {
 export interface Elaborated {
   readonly output: SOp;
   readonly named: ReadonlyMap<string, RaspNode>;
+  /** What was skipped, located (REPL commands in a file), in the order met. */
+  readonly notes: readonly RaspError[];
 }
 
 interface Assignment {
@@ -106,6 +109,7 @@ class Elaborator {
   private nesting = 0;
   /** The mistakes found so far, one per failed top-level statement, in the order they were met. */
   private readonly errors: RaspError[] = [];
+  private readonly notes: RaspError[] = [];
   /** Evaluates statements on the example input (one memo for the program). */
   private readonly exampleRun?: Evaluator;
 
@@ -118,7 +122,7 @@ class Elaborator {
   run(text: string): Elaborated {
     this.runFile(text, this.opts.file);
     if (this.errors.length) throw combineErrors(this.errors);
-    return { output: this.pickOutput(), named: this.named };
+    return { output: this.pickOutput(), named: this.named, notes: this.notes };
   }
 
   private loc(p: Pos): SourceLoc {
@@ -130,7 +134,8 @@ class Elaborator {
    * skipped (what it would have assigned stays unassigned), and the next one runs.
    */
   private runFile(text: string, file: string): void {
-    const { tree, errors: syntaxErrors } = parseRecovering(text, file);
+    const { tree, errors: syntaxErrors, notes } = parseRecovering(text, file);
+    this.notes.push(...notes);
     const saved = this.file;
     this.file = file;
     this.loading.push(resolve(file));
@@ -201,10 +206,13 @@ class Elaborator {
         return this.load(s.path, this.loc(s.pos));
       case 'for': {
         const list = this.expr(s.iterable, scope);
-        for (const item of this.iterate(list, s.vars, this.loc(s.iterable.pos))) {
+        for (const item of loopItems(list, this.loc(s.iterable.pos))) {
           this.step("this 'for' loop", this.loc(s.pos));
-          checkAssignable(s.vars[0], topLevel, this.loc(s.pos));
-          scope.set(s.vars[0], { t: 'const', v: item });
+          const parts = unpackLoopItem(item, s.vars, this.loc(s.pos));
+          s.vars.forEach((name, i) => {
+            checkAssignable(name, topLevel, this.loc(s.pos));
+            scope.set(name, parts[i]);
+          });
           for (const b of s.body) this.statement(b, scope, topLevel);
         }
         return;
@@ -221,18 +229,13 @@ class Elaborator {
     );
   }
 
-  private iterate(list: Val, vars: readonly string[], loc: SourceLoc): readonly Value[] {
-    if (list.t !== 'list') throw new RaspError(`can only loop over a constant list, found ${kindText(list)}`, loc);
-    if (vars.length !== 1) throw new RaspError(`cannot unpack list items into ${vars.length} names`, loc);
-    return list.items;
-  }
-
   private assign(s: Extract<Stmt, { kind: 'assign' }>, scope: Scope, topLevel: boolean): void {
     let values: Val[];
     if (s.values.length === 1) {
       const v = materialise(this.expr(s.values[0], scope), this.loc(s.values[0].pos));
       if (s.targets.length === 1) values = [v];
-      else if (v.t === 'tuple' && v.items.length === s.targets.length) values = [...v.items];
+      // As the interpreter, several names unpack a list as they unpack a def's several results.
+      else if ((v.t === 'tuple' || v.t === 'list') && v.items.length === s.targets.length) values = [...v.items];
       else throw new RaspError(`cannot assign ${kindText(v)} to ${s.targets.length} names (${s.targets.join(', ')})`, this.loc(s.values[0].pos));
     } else {
       if (s.values.length !== s.targets.length) throw new RaspError(`${s.targets.length} names but ${s.values.length} values in assignment`, this.loc(s.pos));
@@ -338,9 +341,19 @@ class Elaborator {
       case 'operator':
         throw new RaspError(`a bare comparison operator '${e.op}' is only allowed as select's third argument`, loc);
       case 'list':
-        return { t: 'list', items: e.items.map((i) => this.constant(this.expr(i, scope), 'a list item', this.loc(i.pos))) };
+        return { t: 'list', items: e.items.map((i) => materialise(this.expr(i, scope), this.loc(i.pos))) };
       case 'listComp':
         return this.listComp(e, scope);
+      case 'dict':
+        return makeDict(
+          e.entries.map((d) => ({
+            key: this.expr(d.key, scope),
+            val: materialise(this.expr(d.value, scope), this.loc(d.value.pos)),
+            loc: this.loc(d.key.pos),
+          })),
+        );
+      case 'dictComp':
+        return this.dictComp(e, scope);
       case 'unary':
         return this.unary(e.op, this.expr(e.arg, scope), loc);
       case 'binary':
@@ -348,7 +361,7 @@ class Elaborator {
       case 'cond':
         return this.cond(e, scope, loc);
       case 'index':
-        return this.index(this.expr(e.target, scope), this.expr(e.index, scope), loc);
+        return indexValue(this.expr(e.target, scope), this.expr(e.index, scope), loc);
       case 'call':
         return this.call(e, scope, loc);
     }
@@ -366,17 +379,32 @@ class Elaborator {
     return v.v;
   }
 
-  private listComp(e: Extract<Expr, { kind: 'listComp' }>, scope: Scope): Val {
-    const list = this.expr(e.iterable, scope);
-    const items: Value[] = [];
-    for (const item of this.iterate(list, e.vars, this.loc(e.iterable.pos))) {
-      this.step('this list comprehension', this.loc(e.pos));
+  /** The scope of each round of a comprehension over `iterable`, its names bound to the round's item. */
+  private *comprehension(iterable: Expr, vars: readonly string[], scope: Scope, pos: Pos, what: string): Generator<Scope> {
+    const list = this.expr(iterable, scope);
+    for (const item of loopItems(list, this.loc(iterable.pos))) {
+      this.step(what, this.loc(pos));
+      const parts = unpackLoopItem(item, vars, this.loc(pos));
       const inner = new Scope(scope);
-      inner.set(e.vars[0], { t: 'const', v: item });
+      vars.forEach((name, i) => inner.set(name, parts[i]));
+      yield inner;
+    }
+  }
+
+  private listComp(e: Extract<Expr, { kind: 'listComp' }>, scope: Scope): Val {
+    const items: Val[] = [];
+    for (const inner of this.comprehension(e.iterable, e.vars, scope, e.pos, 'this list comprehension')) {
       if (e.filter && !truthy(this.constant(this.expr(e.filter, inner), 'a list comprehension condition', this.loc(e.filter.pos)))) continue;
-      items.push(this.constant(this.expr(e.body, inner), 'a list comprehension item', this.loc(e.body.pos)));
+      items.push(materialise(this.expr(e.body, inner), this.loc(e.body.pos)));
     }
     return { t: 'list', items };
+  }
+
+  private dictComp(e: Extract<Expr, { kind: 'dictComp' }>, scope: Scope): Val {
+    const pairs: { key: Val; val: Val; loc: SourceLoc }[] = [];
+    for (const inner of this.comprehension(e.iterable, e.vars, scope, e.pos, 'this dictionary comprehension'))
+      pairs.push({ key: this.expr(e.key, inner), val: materialise(this.expr(e.value, inner), this.loc(e.value.pos)), loc: this.loc(e.key.pos) });
+    return makeDict(pairs);
   }
 
   private unary(op: '-' | '+' | 'not', v: Val, loc: SourceLoc): Val {
@@ -427,11 +455,16 @@ class Elaborator {
     }
     const right = this.expr(e.right, scope);
     if (e.op === 'in') {
+      if (left.t === 'const' && (right.t === 'sop' || right.t === 'elementwise')) {
+        const container = materialise(right, loc);
+        if (container.t === 'sop') return occursIn(left.v, container.node, loc);
+      }
       if (right.t !== 'list') throw new RaspError(`'in' needs a constant list on its right, found ${kindText(right)}`, loc);
-      const list = right.items;
+      const list = constantItems(right, "'in'", loc);
       if (left.t === 'const') return { t: 'const', v: list.some((x) => valuesEqual(x, left.v)) };
       return combine([left], "'in'", loc, ([item]) => ({ op: 'in', item, list }));
     }
+    if (e.op === '+' && left.t === 'list' && right.t === 'list') return concatLists(left, right);
     return this.binaryOp(e.op, left, right, loc);
   }
 
@@ -445,12 +478,6 @@ class Elaborator {
     const then = this.expr(e.then, scope);
     const otherwise = this.expr(e.else, scope);
     return combine([test, then, otherwise], "'if ... else'", loc, ([t, a, b]) => ({ op: 'cond', test: t, then: a, else: b }));
-  }
-
-  private index(target: Val, index: Val, loc: SourceLoc): Val {
-    if (target.t !== 'list') throw new RaspError(`only constant lists can be indexed, found ${kindText(target)}`, loc);
-    const list = target.items;
-    return combine([index], 'an index', loc, ([i]) => ({ op: 'index', list, index: i }));
   }
 
   private call(e: Extract<Expr, { kind: 'call' }>, scope: Scope, loc: SourceLoc): Val {

@@ -89,6 +89,8 @@ function reindex(e: ScalarExpr, remap: readonly number[]): ScalarExpr {
       return { ...e, item: reindex(e.item, remap) };
     case 'index':
       return { ...e, index: reindex(e.index, remap) };
+    case 'lookup':
+      return { ...e, key: reindex(e.key, remap) };
   }
 }
 

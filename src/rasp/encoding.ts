@@ -7,9 +7,10 @@
  * Rules, first match wins:
  *   1. An encoding the program states (`numerical(...)`, `categorical(...)`) wins.
  *   2. tokens, indices, length, constants and selector_width are categorical.
- *   3. A map whose value is always a string (a string constant, or a conditional whose branches
- *      all are: `"F" if balance < 0 else "T"`) is categorical; else a map is numerical iff any of
- *      its inputs is numerical.
+ *   3. A map whose value is always a string (a string constant, a conditional whose branches
+ *      all are: `"F" if balance < 0 else "T"`, a list or string of strings indexed, `"0123"[d]`, or a
+ *      dictionary of strings read) is categorical; else a map is numerical iff any of its inputs is
+ *      numerical.
  *   4. An aggregate is numerical iff its s-op is numerical, or its s-op is indicator-like: a map
  *      whose function is boolean-valued or `indicator(...)` (see scalar.ts `isIndicatorExpr`), or a
  *      constant 0, 1, True or False — unless that s-op was explicitly stated categorical.
@@ -82,5 +83,7 @@ export function isIndicatorLike(s: SOp): boolean {
 function givesStrings(e: ScalarExpr): boolean {
   if (e.op === 'const') return typeof e.value === 'string';
   if (e.op === 'cond') return givesStrings(e.then) && givesStrings(e.else);
+  if (e.op === 'index') return e.list.length > 0 && e.list.every((v) => typeof v === 'string');
+  if (e.op === 'lookup') return e.values.length > 0 && e.values.every((v) => typeof v === 'string');
   return false;
 }

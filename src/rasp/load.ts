@@ -18,7 +18,7 @@ export function parseProgram(text: string, opts: ParseOptions): Program {
   // ("hello"): here the file's vocabulary (its first 5 tokens) where it names one; without one, the
   // tokens' kind is not known until a command gives a vocabulary, and no statement is tried.
   const example = opts.example ?? header.vocab?.slice(0, 5);
-  const { output, named } = elaborate(text, { ...opts, example });
+  const { output, named, notes } = elaborate(text, { ...opts, example });
   return {
     name: programName(opts.file),
     output,
@@ -27,6 +27,7 @@ export function parseProgram(text: string, opts: ParseOptions): Program {
     ...(header.maxLen !== undefined ? { maxLen: header.maxLen } : {}),
     source: text,
     file: opts.file,
+    ...(notes.length ? { notes: notes.map((n) => n.message) } : {}),
   };
 }
 

@@ -40,14 +40,27 @@ export const MAX_NESTING = 256;
 
 const COMPARISON_OPS: ReadonlySet<string> = new Set(['==', '!=', '<', '<=', '>', '>=']);
 
-/** Commands of RASP's interactive shell; in a file they are mistakes, reported as such. */
+/**
+ * Commands of RASP's interactive shell. The interpreter runs them in files too (`set example …` sets
+ * its running example, `full seq display on` how it prints); neither changes what an s-op computes,
+ * so in a file each is skipped with a note that it is not supported in files: `draw(…)` to its `;`,
+ * the others, which RASP.g4 ends without one, to the end of their line. `exit` and `quit` end the
+ * interpreter's reading of a file; they stay mistakes.
+ */
 const REPL_COMMANDS: ReadonlySet<string> = new Set(['set', 'show', 'draw', 'full', 'exit', 'quit', 'examples', 'compact']);
+const SKIPPED_REPL_COMMANDS: ReadonlySet<string> = new Set(['set', 'show', 'draw', 'full', 'examples', 'compact']);
 
-/** The statements that parsed, and a located error for each top-level statement that did not (in file order). */
-export function parseRecovering(text: string, file: string): { readonly tree: SyntaxTree; readonly errors: readonly RaspError[] } {
+/**
+ * The statements that parsed, a located error for each top-level statement that did not (in file
+ * order), and a located note for each REPL command skipped.
+ */
+export function parseRecovering(
+  text: string,
+  file: string,
+): { readonly tree: SyntaxTree; readonly errors: readonly RaspError[]; readonly notes: readonly RaspError[] } {
   const parser = new Parser(tokenize(text, file), file);
   const tree = parser.program();
-  return { tree, errors: parser.errors };
+  return { tree, errors: parser.errors, notes: parser.notes };
 }
 
 /** Parses a whole file; the first mistake (or all of them, combined) is thrown. */
@@ -64,6 +77,8 @@ class Parser {
   private nesting = 0;
   /** One per top-level statement that failed to parse. */
   readonly errors: RaspError[] = [];
+  /** One per REPL command skipped. */
+  readonly notes: RaspError[] = [];
 
   constructor(
     private readonly toks: readonly Token[],
@@ -133,6 +148,7 @@ class Parser {
     const statements: Stmt[] = [];
     while (this.peek().kind !== 'eof') {
       const start = this.i;
+      if (this.skipReplCommand()) continue;
       try {
         statements.push(this.statement());
       } catch (e) {
@@ -162,6 +178,18 @@ class Parser {
       if (t.text === '{') braces++;
       else if (t.text === '}' && --braces <= 0 && (block || braces < 0)) return;
     }
+  }
+
+  /** Skips a REPL command that starts here (see SKIPPED_REPL_COMMANDS), with a note; false if none does. */
+  private skipReplCommand(): boolean {
+    const t = this.peek();
+    if (!(t.kind === 'name' && SKIPPED_REPL_COMMANDS.has(t.text) && !this.is('=', 1) && !this.is(',', 1))) return false;
+    // `draw(…)` and `draw (…)` are calls; a def's local named like a command is not at the top level.
+    if (t.text === 'draw' ? !this.is('(', 1) : this.is('(', 1) || this.is('[', 1)) return false;
+    this.notes.push(new RaspError(`'${t.text}' is a REPL command, not supported in files; skipped`, { file: this.file, line: t.line, col: t.col }));
+    if (t.text === 'draw') this.skipStatement(this.i);
+    else while (this.peek().kind !== 'eof' && this.peek().line === t.line) this.next();
+    return true;
   }
 
   private statement(): Stmt {
@@ -417,6 +445,7 @@ class Parser {
           return inner;
         }
         if (t.text === '[') return this.list();
+        if (t.text === '{') return this.nested(t, () => this.dictBody());
         break;
       case 'eof':
         break;
@@ -449,5 +478,31 @@ class Parser {
     }
     this.expect(']', 'to close the list');
     return { kind: 'list', items, pos };
+  }
+
+  /** `{k: v, …}` or `{k: v for names in iterable}` (RASP.g4's aDict and dictCompExpr). */
+  private dictBody(): Expr {
+    const start = this.next();
+    const pos = this.pos(start);
+    if (this.accept('}')) return { kind: 'dict', entries: [], pos };
+    const key = this.expr();
+    this.expect(':', 'after a dictionary key');
+    const value = this.expr();
+    if (this.accept('for')) {
+      const vars = [this.expectName("after 'for'")];
+      while (this.accept(',')) vars.push(this.expectName("in the 'for' variables"));
+      this.expect('in', "after the 'for' variables");
+      const iterable = this.logic();
+      this.expect('}', 'to close the dictionary comprehension');
+      return { kind: 'dictComp', key, value, vars, iterable, pos };
+    }
+    const entries = [{ key, value }];
+    while (this.accept(',')) {
+      const k = this.expr();
+      this.expect(':', 'after a dictionary key');
+      entries.push({ key: k, value: this.expr() });
+    }
+    this.expect('}', 'to close the dictionary');
+    return { kind: 'dict', entries, pos };
   }
 }

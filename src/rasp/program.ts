@@ -17,6 +17,8 @@ export interface Program {
   /** The `.rasp` text and path when the program came from a file (kept in model files). */
   readonly source?: string;
   readonly file?: string;
+  /** What reading the file skipped, one located line each (REPL commands: not supported in files). */
+  readonly notes?: readonly string[];
 }
 
 /** The vocabulary and maximum length a program runs over: what value sets, datasets and models need. */

@@ -112,6 +112,12 @@ export function evalExpr(e: ScalarExpr, args: readonly Value[]): Value {
       const i = evalExpr(e.index, args);
       return indexList(e.list, i);
     }
+    case 'lookup': {
+      const k = evalExpr(e.key, args);
+      const j = e.keys.findIndex((x) => valuesEqual(x, k));
+      if (j < 0) throw new RaspError(`key ${show(k)} is not in the dictionary`);
+      return e.values[j];
+    }
   }
 }
 

@@ -13,11 +13,14 @@ import type { Value } from './values.ts';
 
 export type DefStmt = Extract<Stmt, { kind: 'def' }>;
 
-export type BuiltinName = 'select' | 'aggregate' | 'selector_width' | 'round' | 'indicator' | 'abs' | 'numerical' | 'categorical' | 'range' | 'len';
+export type BuiltinName = 'select' | 'aggregate' | 'selector_width' | 'round' | 'indicator' | 'abs' | 'numerical' | 'categorical' | 'range' | 'len' | 'zip';
 
 export type Val =
   | { readonly t: 'const'; readonly v: Value }
-  | { readonly t: 'list'; readonly items: readonly Value[] }
+  /** A list; its items may be any values, s-ops and selectors included (RASP's are Python lists). */
+  | { readonly t: 'list'; readonly items: readonly Val[] }
+  /** A dictionary from constants to any values, in insertion order (collections.ts has its key rules). */
+  | { readonly t: 'dict'; readonly entries: ReadonlyMap<string, { readonly key: Value; readonly val: Val }> }
   | { readonly t: 'sop'; readonly node: SOp }
   /**
    * Parameter i of `body` is the value of `leaves[i]`; leaves are distinct, in order of first
@@ -37,6 +40,8 @@ export function kindText(v: Val): string {
       return typeof v.v === 'string' ? 'a string' : typeof v.v === 'boolean' ? 'a boolean' : 'a number';
     case 'list':
       return 'a list';
+    case 'dict':
+      return 'a dictionary';
     case 'sop':
     case 'elementwise':
       return 'an s-op';

@@ -32,6 +32,15 @@ export type Expr =
       readonly iterable: Expr;
       readonly filter?: Expr;
       readonly pos: Pos;
+    }
+  | { readonly kind: 'dict'; readonly entries: readonly { readonly key: Expr; readonly value: Expr }[]; readonly pos: Pos }
+  | {
+      readonly kind: 'dictComp';
+      readonly key: Expr;
+      readonly value: Expr;
+      readonly vars: readonly string[];
+      readonly iterable: Expr;
+      readonly pos: Pos;
     };
 
 export type Stmt =

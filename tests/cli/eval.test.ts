@@ -33,6 +33,20 @@ describe('rasplab eval', () => {
     expect(r.out.trim()).toBe(reversed.join(' '));
   });
 
+  it('a REPL command in the file is skipped, with a note on stderr naming its line', async () => {
+    const file = tmp.file(
+      'repl.rasp',
+      '# vocab: a b\nset example "ab"\nfull seq display on\nflip = aggregate(select(indices, length - indices - 1, ==), tokens);\n',
+    );
+    const r = await cli('eval', file, '--input', 'a b b');
+    expect(r.code).toBe(0);
+    expect(r.out.trim()).toBe('b b a');
+    expect(r.err.trimEnd().split('\n')).toEqual([
+      `rasplab: note: ${file}:2:1: 'set' is a REPL command, not supported in files; skipped`,
+      `rasplab: note: ${file}:3:1: 'full' is a REPL command, not supported in files; skipped`,
+    ]);
+  });
+
   it('--json prints {output}', async () => {
     const r = await cli('eval', 'reverse', '--input', inputText, '--json');
     expect(r.code).toBe(0);

@@ -20,6 +20,7 @@ const PROGRAMS = [
   'hist',
   'last_occurrence',
   'length',
+  'long_addition',
   'max',
   'min',
   'most_frequent',
@@ -91,6 +92,8 @@ const EXTRA_CASES: Record<string, string[]> = {
   count: ['a -> 1', 'c -> 0', 'a a a a a a -> 6 6 6 6 6 6', 'b c b c b c -> 0 0 0 0 0 0', 'b a -> 1 1'],
   max: ['5 -> 5', '3 3 3 3 3 3 -> 3 3 3 3 3 3', '1 2 3 4 5 1 -> 5 5 5 5 5 5', '5 4 3 2 1 -> 5 5 5 5 5'],
   min: ['2 -> 2', '4 4 4 4 4 4 -> 4 4 4 4 4 4', '5 4 3 2 1 2 -> 1 1 1 1 1 1', '2 3 -> 2 2'],
+  // The RASP interpreter's values (tech-srl/RASP, this file loaded there).
+  long_addition: ['+ -> 0', '9 + 9 -> 0 1 8', '1 + 9 9 9 -> 0 1 0 0 0', '9 9 9 + 9 9 9 -> 0 0 0 1 9 9 8', '8 0 + 1 0 -> 0 0 0 9 0'],
   last_occurrence: ['a -> 0', 'c c c c c c -> 5 5 5 5 5 5', 'a b c a b c -> 3 4 5 3 4 5', 'a b c -> 0 1 2', 'b a a -> 0 2 2'],
 };
 

@@ -128,6 +128,13 @@ const REFERENCES: Record<string, Reference> = {
   max: (xs) => fill(xs, Math.max(...xs.map(Number))),
   min: (xs) => fill(xs, Math.min(...xs.map(Number))),
   last_occurrence: (xs) => xs.map((x) => xs.lastIndexOf(x)),
+  // The digits before the first '+' plus those after it (a later '+' reads as 0), right-aligned.
+  long_addition: (xs) => {
+    const text = xs.join('');
+    const cut = text.includes('+') ? text.indexOf('+') : text.length;
+    const b = text.slice(cut + 1).replace(/\+/g, '0');
+    return [...(BigInt(text.slice(0, cut) || '0') + BigInt(b || '0')).toString().padStart(xs.length, '0')];
+  },
 };
 
 /** Equal position by position; numbers to 1e-9 (the evaluator keeps 12 significant digits). */

@@ -47,10 +47,20 @@ describe('syntax errors say what was expected and what was found', () => {
 
   it('an unterminated string', () => expectError('x = "abc;\ny = 1;', '1:5', 'unterminated string (no closing " on this line)'));
   it('an unknown character', () => expectError('x = tokens $ 1;', '1:12', "unexpected character '$'"));
-  it.each(['draw(tokens);', 'set example "abc"', 'exit;', 'full seq display on', 'show example'])('REPL command %s', (text) => {
+  it.each(['exit;', 'quit;'])("REPL command %s (it ends the interpreter's reading of a file)", (text) => {
     const word = text.split(/[ (;]/)[0];
     expectError(text, '1:1', `'${word}' is a REPL command, not supported in files`);
   });
+  // The interpreter runs these in a file too, and none changes what an s-op computes: skipped, with a note each.
+  it.each(['draw(tokens);', 'set example "abc"', 'full seq display on', 'show example', 'set s-op example "ab"'])(
+    'REPL command %s is skipped with a note',
+    (text) => {
+      const word = text.split(/[ (;]/)[0];
+      const p = parseProgram(`${text}\nx = indices + 1;\n`, { file: 'bad.rasp' });
+      expect(p.notes).toEqual([`bad.rasp:1:1: '${word}' is a REPL command, not supported in files; skipped`]);
+      expect(p.output.name).toBe('x');
+    },
+  );
 });
 
 describe('name errors suggest the closest known name', () => {
@@ -93,10 +103,18 @@ describe('type errors', () => {
     ['x = selector_width(tokens);', '1:20', "selector_width's argument must be a selector, found an s-op"],
     ['x = aggregate(select(tokens, tokens, ==), tokens, indices);', '1:51', "aggregate's default must be a constant, found an s-op"],
     ['x = tokens in tokens;', '1:5', "'in' needs a constant list on its right, found an s-op"],
-    ['x = tokens[0];', '1:5', 'only constant lists can be indexed, found an s-op'],
+    ['x = tokens[indices];', '1:5', 'an index into an s-op must be a constant integer, found an s-op'],
+    ['x = tokens[1.5];', '1:5', 'an index into an s-op must be a constant integer, found 1.5'],
+    ['x = [1, 2][3];', '1:5', 'index 3 out of range for a list of length 2'],
+    ['x = "ab"[-3];', '1:5', 'index -3 out of range for a string of length 2'],
+    ['x = {"a": 1}["b"];', '1:5', 'key "b" is not in the dictionary'],
+    ['x = {tokens: 1};', '1:6', 'dictionary keys must be constants (strings, numbers, booleans), found an s-op'],
+    ['x = {"a": tokens}[tokens];', '1:5', 'indexing by an s-op needs a dictionary of constants, found one holding an s-op'],
+    ['x = zip([1, 2], [3]);', '1:17', "zip's lists must have one length: the first has 2 items, list 2 has 1"],
+    ['x = select(indices, indices, ==)[0];', '1:5', 'only lists, strings, dictionaries and s-ops can be indexed, found a selector'],
     ['x = tokens(1);', '1:5', "'tokens' is an s-op, not a function"],
     ['x = 1 / 0;', '1:5', 'division by zero: 1 / 0'],
-    ['x = [tokens];', '1:6', 'a list item must be a constant, found an s-op'],
+    ['x = tokens in [tokens];', '1:5', "'in' needs a list of constants, found one holding an s-op"],
     ['a, b = tokens;', '1:8', 'cannot assign an s-op to 2 names (a, b)'],
     ['def f() { x = 1; }\ny = f();', '2:5', "'f' ended without a return statement"],
     ['x = numerical(select(tokens, tokens, ==));', '1:15', 'numerical(...) applies to s-ops, not selectors'],

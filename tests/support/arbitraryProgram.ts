@@ -256,7 +256,8 @@ type OpenExpr =
   | { op: 'binary'; fn: string; left: OpenExpr; right: OpenExpr }
   | { op: 'cond'; test: OpenExpr; then: OpenExpr; else: OpenExpr }
   | { op: 'in'; item: OpenExpr; list: readonly Value[] }
-  | { op: 'index'; list: readonly Value[]; index: OpenExpr };
+  | { op: 'index'; list: readonly Value[]; index: OpenExpr }
+  | { op: 'lookup'; keys: readonly Value[]; values: readonly Value[]; key: OpenExpr };
 
 function substitute(e: ScalarExpr, args: readonly Open[]): OpenExpr {
   switch (e.op) {
@@ -276,6 +277,8 @@ function substitute(e: ScalarExpr, args: readonly Open[]): OpenExpr {
       return { op: 'in', item: substitute(e.item, args), list: e.list };
     case 'index':
       return { op: 'index', list: e.list, index: substitute(e.index, args) };
+    case 'lookup':
+      return { op: 'lookup', keys: e.keys, values: e.values, key: substitute(e.key, args) };
   }
 }
 
@@ -312,6 +315,10 @@ function fold(e: OpenExpr): OpenExpr {
       const index = fold(e.index);
       return isConst(index) ? evalConst({ op: 'index', list: e.list, index }) : { ...e, index };
     }
+    case 'lookup': {
+      const key = fold(e.key);
+      return isConst(key) ? evalConst({ op: 'lookup', keys: e.keys, values: e.values, key }) : { ...e, key };
+    }
   }
 }
 
@@ -330,5 +337,7 @@ function exprForm(e: OpenExpr): string {
       return `(${exprForm(e.item)} in ${JSON.stringify(e.list)})`;
     case 'index':
       return `${JSON.stringify(e.list)}[${exprForm(e.index)}]`;
+    case 'lookup':
+      return `${JSON.stringify(e.keys)}->${JSON.stringify(e.values)}[${exprForm(e.key)}]`;
   }
 }
