@@ -118,8 +118,9 @@ export function register(program: Command): void {
     .description(
       'Circuit discovery on the computational graph (nodes: embed, pos_embed, every head L.H, every MLP mlpL, logits; an edge from each ' +
         "node to each later reader, through a head's q, k or v, an MLP's input or the logits). Patching an edge replaces its sender's " +
-        "contribution to that one input with the corrupted value: by default each sender's mean over the probe inputs and positions (the token " +
-        'embedding: per position), or the partner inputs patch draws (--corruption token, length, variable:NAME). ' +
+        'contribution to that one input with the corrupted value: by default (--corruption resample) what the sender wrote at a position drawn ' +
+        "at random from the probe inputs (another token at another position; BOS from a BOS), or each sender's mean over the probe inputs and " +
+        'positions (mean; the token embedding: per position), or the partner inputs patch draws (token, length, variable:NAME). ' +
         'ACDC tries every edge, receivers from the logits back, and leaves out those whose patching raises the metric by at most τ ' +
         '(default metric: KL divergence to the clean output); EAP scores every edge at once from one forward and one backward pass ' +
         "(the metric's first-order change; default metric: the task's loss) and keeps edges scoring at least τ × the top score; " +
@@ -141,7 +142,7 @@ export function register(program: Command): void {
       ).argParser(parseThreshold),
     )
     .addOption(new Option('--metric <m>', 'kl (default for acdc) or loss (default for eap, eap-ig)').choices(['kl', 'loss']))
-    .addOption(new Option('--corruption <kind>', 'mean, token, length or variable:NAME').default('mean'))
+    .addOption(new Option('--corruption <kind>', 'resample, mean, token, length or variable:NAME').default('resample'))
     .addOption(new Option('--steps <k>', 'eap-ig: interpolation steps').argParser(parseSteps).default(5))
     .addOption(new Option('--ig-path <p>', 'eap-ig: what is interpolated').choices(['inputs', 'edges']).default('inputs'))
     .addOption(

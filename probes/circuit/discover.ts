@@ -6,10 +6,23 @@
  * every other edge patched, ÷ exact match of the full model).
  *
  * A node's score is the largest |score| of the edges it sends; a node is in a circuit when one of
- * its edges is. The corruption is each sender's mean output over the probe inputs and positions
- * (`mean`; the token embedding's per position, so BOS stays where it is), or the partner inputs
- * that `patch` draws (probes/corruptions.ts: `token`, `length`, `variable:NAME`). The position
- * embedding is the same in every run, so only `mean` can find what reads it.
+ * its edges is. The corruption (probes/circuit/edgeRun.ts) is, by default, `resample`: every
+ * sender's output at each position of each input replaced by what it wrote at a random position of
+ * a random probe input (another token at another position, where one is found; BOS from a BOS);
+ * or each sender's mean output over the probe inputs and positions (`mean`; the token embedding's
+ * per position, so BOS stays where it is); or the partner inputs that `patch` draws
+ * (probes/corruptions.ts: `token`, `length`, `variable:NAME`), whose position embedding is the same
+ * in both runs, so they cannot find what reads it.
+ *
+ * Why `resample` by default: a compiled selector width is read out by step neurons, and a gradient
+ * method crosses a step only where the clean and the corrupted value lie on either side of it. The
+ * mean of 1/(w+1) is one value between the steps, so on count_less_freq, double_hist and
+ * most_frequent EAP and EAP-IG missed the read-out wherever the mean sat on the clean width's side
+ * of the step that matters; a drawn position holds a width some input really has, so the steps are
+ * crossed on some inputs whichever they are. Drawing positions from the whole set (not an input of
+ * the same length, as resample ablation does) also changes what depends on the length or the
+ * position alone (reverse's opp_index, shift_by's empty first selection), which a same-length
+ * partner cannot. Nothing here knows the model is compiled.
  */
 import { UserError } from '../../src/rasp/errors.ts';
 import type { Program } from '../../src/rasp/program.ts';
@@ -24,14 +37,14 @@ import { curves, type Curves } from './curves.ts';
 import { EdgeRunner, type Backward, type CorruptSource, type DiscoveryMetric } from './edgeRun.ts';
 import { acdc, eapIg, type DiscoveryMethod, type EdgeScores, type IgPath } from './methods.ts';
 
-export type DiscoveryCorruption = 'mean' | 'token' | 'length' | `variable:${string}`;
+export type DiscoveryCorruption = 'mean' | 'resample' | 'token' | 'length' | `variable:${string}`;
 
 export function parseDiscoveryCorruption(text: string): DiscoveryCorruption {
-  if (text === 'mean') return 'mean';
+  if (text === 'mean' || text === 'resample') return text;
   try {
     return parseCorruption(text);
   } catch {
-    throw new UserError(`unknown corruption '${text}'; use mean, token, length or variable:NAME (a variable of the program)`);
+    throw new UserError(`unknown corruption '${text}'; use resample, mean, token, length or variable:NAME (a variable of the program)`);
   }
 }
 
@@ -62,6 +75,7 @@ export interface DiscoveryOptions {
 }
 
 export const DEFAULT_THRESHOLD = 0.01;
+export const DEFAULT_CORRUPTION: DiscoveryCorruption = 'resample';
 export const DEFAULT_IG_STEPS = 5;
 
 export interface ScoredEdge {
@@ -124,7 +138,10 @@ export function discoveryBatches(
   opts: { seed?: number; batchSize?: number } = {},
 ): { clean: ProbeBatches; corrupt: CorruptSource; inputs: number } {
   const batchSize = opts.batchSize;
-  if (corruption === 'mean') return { clean: encodeProbeSet(m.config, inp.set, { batchSize }), corrupt: { kind: 'mean' }, inputs: inp.set.inputs.length };
+  if (corruption === 'mean' || corruption === 'resample') {
+    const corrupt: CorruptSource = corruption === 'mean' ? { kind: 'mean' } : { kind: 'resample', seed: opts.seed ?? 0 };
+    return { clean: encodeProbeSet(m.config, inp.set, { batchSize }), corrupt, inputs: inp.set.inputs.length };
+  }
   const pairs = makeCorruptions(inp.program, inp.set, corruption, inp.task, opts.seed ?? 0);
   if (pairs.clean.inputs.length === 0) throw new UserError(`no input has a '${corruption}' corruption that changes the program's output`);
   const nPos = 1 + [...pairs.clean.inputs, ...pairs.corrupt.inputs].reduce((n, x) => Math.max(n, x.length), 0);
@@ -243,7 +260,7 @@ export interface DiscoverInput {
 
 /** Runs each method on one model (one runner shared by them), checking first that the corruption changes the output. */
 export async function discover(inp: DiscoverInput, methods: readonly DiscoveryMethod[], opts: Omit<DiscoveryOptions, 'method'> = {}): Promise<Discovery[]> {
-  const corruption = opts.corruption ?? 'mean';
+  const corruption = opts.corruption ?? DEFAULT_CORRUPTION;
   const graph = circuitGraph(inp.model.config);
   const { clean, corrupt, inputs } = discoveryBatches(inp.model, inp, corruption, opts);
   const out: Discovery[] = [];

@@ -79,7 +79,7 @@ describe('rasplab discover', () => {
     const r = await cli('discover', constant, '--samples', '10');
     expect(r.code).toBe(2);
     // (after the backend line: only a run of the model can tell)
-    expect(r.err).toMatch(/\nrasplab: program same: the 'mean' corruption changes no output of the model[^\n]*\n$/);
+    expect(r.err).toMatch(/\nrasplab: program same: the 'resample' corruption changes no output of the model[^\n]*\n$/);
     const learned = await cli('discover', model, '--against', 'fixtures/models/reverse.learned.safetensors', '--samples', '10');
     expect(learned.code).toBe(2);
     expect(learned.err).toMatch(/--against fixtures\/models\/reverse\.learned\.safetensors: not a compiled model/);

@@ -86,7 +86,7 @@ describe('what discovery refuses', () => {
   });
 
   it('an unknown corruption', () => {
-    expect(userError(() => parseDiscoveryCorruption('noise'))).toMatch(/unknown corruption 'noise'; use mean, token, length or variable:NAME/);
+    expect(userError(() => parseDiscoveryCorruption('noise'))).toMatch(/unknown corruption 'noise'; use resample, mean, token, length or variable:NAME/);
   });
 
   it('a model whose output no corruption changes', async () => {
@@ -95,7 +95,7 @@ describe('what discovery refuses', () => {
     const t = modelTask(m);
     const s = makeProbeSet(constant, { ...t, n: 8, seed: 0 });
     const msg = await rejection(discover({ model: loaded(m), program: constant, set: s, task: t }, ['acdc']));
-    expect(msg).toMatch(/program same: the 'mean' corruption changes no output of the model/);
+    expect(msg).toMatch(/program same: the 'resample' corruption changes no output of the model/);
     expect(await rejection(discover({ model: loaded(m), program: constant, set: s, task: t }, ['acdc'], { corruption: 'token' }))).toMatch(
       /no input has a 'token' corruption that changes the program's output/,
     );
