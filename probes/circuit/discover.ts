@@ -6,15 +6,16 @@
  * every other edge patched, ÷ exact match of the full model).
  *
  * A node's score is the largest |score| of the edges it sends; a node is in a circuit when one of
- * its edges is. The corruption (probes/circuit/edgeRun.ts) is, by default, `resample`: every
- * sender's output at each position of each input replaced by what it wrote at a random position of
- * a random probe input (another token at another position, where one is found; BOS from a BOS);
- * or each sender's mean output over the probe inputs and positions (`mean`; the token embedding's
- * per position, so BOS stays where it is); or the partner inputs that `patch` draws
+ * its edges is. The corruption (probes/circuit/edgeRun.ts) is `resample` (the default for EAP and
+ * EAP-IG: defaultCorruption): every sender's output at each position of each input replaced by
+ * what it wrote at a random position of a random probe input (another token at another position,
+ * where one is found; BOS from a BOS); or each sender's mean output over the probe inputs and
+ * positions (`mean`, ACDC's default; the token embedding's per position, so BOS stays where it
+ * is); or the partner inputs that `patch` draws
  * (probes/corruptions.ts: `token`, `length`, `variable:NAME`), whose position embedding is the same
  * in both runs, so they cannot find what reads it.
  *
- * Why `resample` by default: a compiled selector width is read out by step neurons, and a gradient
+ * Why `resample` for the gradient methods: a compiled selector width is read out by step neurons, and a gradient
  * method crosses a step only where the clean and the corrupted value lie on either side of it. The
  * mean of 1/(w+1) is one value between the steps, so on count_less_freq, double_hist and
  * most_frequent EAP and EAP-IG missed the read-out wherever the mean sat on the clean width's side
@@ -22,7 +23,9 @@
  * crossed on some inputs whichever they are. Drawing positions from the whole set (not an input of
  * the same length, as resample ablation does) also changes what depends on the length or the
  * position alone (reverse's opp_index, shift_by's empty first selection), which a same-length
- * partner cannot. Nothing here knows the model is compiled.
+ * partner cannot. ACDC keeps the mean: a draw can miss an effect confined to the one or two inputs
+ * of a probe set it matters on (detect_pattern's query, in 64 inputs), where the mean, the same on
+ * every run, cannot. Nothing here knows the model is compiled.
  */
 import { UserError } from '../../src/rasp/errors.ts';
 import type { Program } from '../../src/rasp/program.ts';
@@ -75,7 +78,17 @@ export interface DiscoveryOptions {
 }
 
 export const DEFAULT_THRESHOLD = 0.01;
-export const DEFAULT_CORRUPTION: DiscoveryCorruption = 'resample';
+/**
+ * Each method's corruption unless one is asked for: the mean for ACDC, resampling for EAP and EAP-IG.
+ * ACDC runs the model with each edge patched and sees any change of the output, and the mean, one
+ * fixed value, changes it wherever it differs from the clean one, with no draw to miss the few
+ * inputs an edge matters on. EAP and EAP-IG see an effect through a step only where the clean and
+ * the corrupted value lie on either side of it (see the header); a mean may sit on the clean side
+ * of the step that matters for every input, where drawn values do not.
+ */
+export function defaultCorruption(method: DiscoveryMethod): DiscoveryCorruption {
+  return method === 'acdc' ? 'mean' : 'resample';
+}
 export const DEFAULT_IG_STEPS = 5;
 
 export interface ScoredEdge {
@@ -258,29 +271,35 @@ export interface DiscoverInput {
   readonly task: ProbeTask;
 }
 
-/** Runs each method on one model (one runner shared by them), checking first that the corruption changes the output. */
+/**
+ * Runs each method on one model (methods with one metric and corruption share a runner), checking
+ * first that the corruption changes the output.
+ */
 export async function discover(inp: DiscoverInput, methods: readonly DiscoveryMethod[], opts: Omit<DiscoveryOptions, 'method'> = {}): Promise<Discovery[]> {
-  const corruption = opts.corruption ?? DEFAULT_CORRUPTION;
   const graph = circuitGraph(inp.model.config);
-  const { clean, corrupt, inputs } = discoveryBatches(inp.model, inp, corruption, opts);
+  const batches = new Map<DiscoveryCorruption, ReturnType<typeof discoveryBatches>>();
   const out: Discovery[] = [];
-  const byMetric = new Map<DiscoveryMetric, EdgeRunner>();
+  const runners = new Map<string, EdgeRunner>();
   try {
     for (const method of methods) {
       const metric = opts.metric ?? (method === 'acdc' ? 'kl' : 'loss');
       if (method === 'eap' && metric === 'kl')
         throw new UserError('--metric kl: its gradient at the clean run is zero, so EAP would score every edge 0; use --metric loss, or eap-ig');
-      let runner = byMetric.get(metric);
+      const corruption = opts.corruption ?? defaultCorruption(method);
+      let b = batches.get(corruption);
+      if (!b) batches.set(corruption, (b = discoveryBatches(inp.model, inp, corruption, opts)));
+      const key = `${metric} ${corruption}`;
+      let runner = runners.get(key);
       if (!runner) {
-        runner = new EdgeRunner(inp.model, graph, clean, corrupt, metric);
-        byMetric.set(metric, runner);
+        runner = new EdgeRunner(inp.model, graph, b.clean, b.corrupt, metric);
+        runners.set(key, runner);
         await checkCorruptionMatters(runner, inp.program.name, corruption);
       }
-      out.push(await discoverWith(runner, { ...opts, method, corruption, inputs }));
+      out.push(await discoverWith(runner, { ...opts, method, corruption, inputs: b.inputs }));
     }
     return out;
   } finally {
-    for (const r of byMetric.values()) r.dispose();
+    for (const r of runners.values()) r.dispose();
   }
 }
 

@@ -27,7 +27,7 @@ export default async function run(): Promise<void> {
   console.log(`backend: ${await selectBackend(process.env.RASPLAB_BACKEND ?? 'auto')}; ${availableParallelism()} cores`);
   console.log(
     `every library program compiled for lengths up to ${MAX_LEN}, a decoy head per layer and a decoy neuron per MLP; ${INPUTS} inputs; ` +
-      'resample corruption (the default) unless marked mean',
+      "each method's default corruption (acdc: mean; eap, eap-ig: resample) unless marked",
   );
   const variants: { label: string; method: 'acdc' | 'eap' | 'eap-ig'; igPath?: 'inputs' | 'edges'; backward?: 'secant' | 'gradient'; corruption?: 'mean' }[] = [
     { label: 'acdc', method: 'acdc' },

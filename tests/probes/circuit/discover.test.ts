@@ -95,7 +95,7 @@ describe('what discovery refuses', () => {
     const t = modelTask(m);
     const s = makeProbeSet(constant, { ...t, n: 8, seed: 0 });
     const msg = await rejection(discover({ model: loaded(m), program: constant, set: s, task: t }, ['acdc']));
-    expect(msg).toMatch(/program same: the 'resample' corruption changes no output of the model/);
+    expect(msg).toMatch(/program same: the 'mean' corruption changes no output of the model/);
     expect(await rejection(discover({ model: loaded(m), program: constant, set: s, task: t }, ['acdc'], { corruption: 'token' }))).toMatch(
       /no input has a 'token' corruption that changes the program's output/,
     );

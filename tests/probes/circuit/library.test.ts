@@ -1,9 +1,10 @@
 /**
  * Circuit discovery scored where the answer is known: every library program compiled small, with
  * a decoy head in every layer and a decoy neuron in every MLP (tests/support/decoys.ts), against the
- * circuit its weights imply, under the default corruption (resample). ACDC finds it exactly; EAP
- * and EAP-IG rank it first; no method picks a decoy. Under `mean`, the gradient methods miss the
- * selector-width read-outs of count_less_freq, double_hist and most_frequent (probes/circuit/discover.ts).
+ * circuit its weights imply, under each method's default corruption (mean for ACDC, resample for
+ * EAP and EAP-IG). ACDC finds it exactly; EAP and EAP-IG rank it first; no method picks a decoy.
+ * Under `mean`, the gradient methods miss the selector-width read-outs of count_less_freq,
+ * double_hist and most_frequent (probes/circuit/discover.ts).
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { discover } from '../../../probes/circuit/discover.ts';
@@ -29,7 +30,7 @@ describe('circuit discovery on every compiled library program, decoys added', ()
     const task = modelTask(model);
     const set = makeProbeSet(program, { ...task, n: 32, seed: 0 });
     const [d] = await discover({ model, program, set, task }, ['acdc'], { threshold: 0, faithfulnessPoints: 0 });
-    expect(d.corruption).toBe('resample');
+    expect(d.corruption).toBe('mean');
     return { d, base };
   }
 
@@ -40,6 +41,7 @@ describe('circuit discovery on every compiled library program, decoys added', ()
     const task = modelTask(model);
     const set = makeProbeSet(program, { ...task, n: 32, seed: 0 });
     const [d] = await discover({ model, program, set, task }, [method], { threshold: 0, faithfulnessPoints: 0, steps: 3 });
+    expect(d.corruption).toBe('resample');
     return { d, base };
   }
   for (const method of ['eap', 'eap-ig'] as const) {
