@@ -23,17 +23,18 @@
 import { UserError } from '../src/rasp/errors.ts';
 import type { Program } from '../src/rasp/program.ts';
 import type { Value } from '../src/rasp/values.ts';
-import type { ModelData } from '../src/model/types.ts';
+import type { DirectionLabel, ModelData } from '../src/model/types.ts';
+import { selectsEveryQueryOnTask } from '../src/rasp/coverage.ts';
 import { assemble } from './assemble.ts';
 import { emit } from './emit.ts';
-import { buildGraph } from './graph.ts';
+import { buildGraph, type Graph } from './graph.ts';
 import { layout } from './layout.ts';
 import { Demands } from './memo.ts';
 import type { NodePlan } from './plan.ts';
 import { planProgram } from './planner.ts';
 import { addSelectorProducts, type SelectorProduct } from './products.ts';
 import { prune } from './prune.ts';
-import { inferSpaces } from './spaces.ts';
+import { inferSpaces, NONE_SELECTED, temporaryName } from './spaces.ts';
 import { checkStorable } from './storable.ts';
 import { checkCopies } from './copies.ts';
 import { modelStats, type CompileStats } from './stats.ts';
@@ -78,6 +79,23 @@ export interface ProductCost extends Omit<SelectorProduct, 'node'> {
   readonly layer: number | null;
 }
 
+/**
+ * The residual labels with `idle` set on each aggregate's none-selected line that no input of the
+ * task sets: where every input the program accepts (tried one by one, for tasks of at most
+ * EXHAUSTIVE_INPUTS inputs) has a key selected at every query. The default stays compiled in, as the
+ * program writes it; only the true circuit leaves it out, since no accepted input reads it.
+ */
+function markIdleDefaults(graph: Graph, program: Program, opts: CompileOptions, residual: readonly DirectionLabel[]): DirectionLabel[] {
+  const idle = new Set<string>();
+  for (const n of graph.nodes) {
+    const ast = n.node;
+    const line = temporaryName(n.name, NONE_SELECTED);
+    if (ast.kind !== 'aggregate' || !residual.some((d) => d.sop === line)) continue;
+    if (selectsEveryQueryOnTask(ast.selector, program.output, opts.vocab, opts.maxLen) === true) idle.add(line);
+  }
+  return residual.map((d) => (idle.has(d.sop) ? { ...d, idle: true } : d));
+}
+
 export function compile(program: Program, opts: CompileOptions): CompileResult {
   if (!Number.isInteger(opts.maxLen) || opts.maxLen < 1) throw new UserError(`maximum length must be a positive integer, got ${opts.maxLen}`);
   if (opts.vocab.length === 0) throw new UserError('the vocabulary is empty');
@@ -103,7 +121,9 @@ export function compile(program: Program, opts: CompileOptions): CompileResult {
     unembed: emitted.unembed,
     output: emitted.outputValues !== undefined ? { encoding: 'categorical', values: emitted.outputValues } : { encoding: 'numerical' },
   });
-  const model = { ...assembled, labels: { ...assembled.labels, circuit: trueCircuit(assembled) } };
+  const residual = markIdleDefaults(graph, program, opts, assembled.labels.residual);
+  const labelled = { ...assembled, labels: { ...assembled.labels, residual } };
+  const model = { ...labelled, labels: { ...labelled.labels, circuit: trueCircuit(labelled) } };
   const mlps = layers.flatMap((l, layer) => l.mlps.map((m) => ({ layer, writes: m.label.writes, neurons: m.neurons.length, combinations: m.combinations })));
   const costs = products.map(({ node: _node, ...p }) => {
     const mlp = mlps.find((m) => m.writes === p.name);

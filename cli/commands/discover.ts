@@ -25,7 +25,7 @@ interface DiscoverFlags extends ProbeFlags {
   readonly level: 'node' | 'edge';
   readonly threshold?: number;
   readonly metric?: 'kl' | 'loss';
-  readonly corruption: string;
+  readonly corruption?: string;
   readonly steps: number;
   readonly igPath: 'inputs' | 'edges';
   readonly backward: 'secant' | 'gradient';
@@ -53,7 +53,8 @@ function summaryLine(d: Discovery): string {
   const tau = d.method === 'acdc' ? `τ ${d.threshold}` : `τ ${d.threshold} × top score, backward ${d.backward}`;
   const nodes = d.circuit.nodes.length;
   return (
-    `${d.method} (metric ${d.metric}, ${tau}): ${d.circuit.edges.length} of ${d.edges.length} edges, ${nodes} node${nodes === 1 ? '' : 's'}; ` +
+    `${d.method} (metric ${d.metric}, corruption ${d.corruption}, ${tau}): ` +
+    `${d.circuit.edges.length} of ${d.edges.length} edges, ${nodes} node${nodes === 1 ? '' : 's'}; ` +
     `exact match ${pct(d.exactMatch.circuit)} with the circuit alone (full model ${pct(d.exactMatch.full)}); ` +
     `${d.passes} passes, ${(d.wallMs / 1000).toFixed(2)} s`
   );
@@ -143,8 +144,10 @@ export function register(program: Command): void {
     .description(
       'Circuit discovery on the computational graph (nodes: embed, pos_embed, every head L.H, every MLP mlpL, logits; an edge from each ' +
         "node to each later reader, through a head's q, k or v, an MLP's input or the logits). Patching an edge replaces its sender's " +
-        "contribution to that one input with the corrupted value: by default each sender's mean over the probe inputs and positions (the token " +
-        'embedding: per position), or the partner inputs patch draws (--corruption token, length, variable:NAME). ' +
+        'contribution to that one input with the corrupted value: what the sender wrote at a position drawn at random from the probe inputs ' +
+        "(--corruption resample, the default for eap and eap-ig: another token at another position; BOS from a BOS), or each sender's mean " +
+        'over the probe inputs and positions (mean, the default for acdc; the token embedding: per position), or the partner inputs patch draws ' +
+        '(token, length, variable:NAME). ' +
         'ACDC tries every edge, receivers from the logits back, and leaves out those whose patching raises the metric by at most τ ' +
         '(default metric: KL divergence to the clean output); EAP scores every edge at once from one forward and one backward pass ' +
         "(the metric's first-order change; default metric: the task's loss) and keeps edges scoring at least τ × the top score; " +
@@ -169,7 +172,7 @@ export function register(program: Command): void {
       ).argParser(parseThreshold),
     )
     .addOption(new Option('--metric <m>', 'kl (default for acdc) or loss (default for eap, eap-ig)').choices(['kl', 'loss']))
-    .addOption(new Option('--corruption <kind>', 'mean, token, length or variable:NAME').default('mean'))
+    .addOption(new Option('--corruption <kind>', 'resample, mean, token, length or variable:NAME (default: mean for acdc, resample for eap, eap-ig)'))
     .addOption(new Option('--steps <k>', 'eap-ig: interpolation steps').argParser(parseSteps).default(5))
     .addOption(new Option('--ig-path <p>', 'eap-ig: what is interpolated').choices(['inputs', 'edges']).default('inputs'))
     .addOption(
@@ -209,7 +212,7 @@ export function register(program: Command): void {
       const methods = flags.method === 'all' ? (['acdc', 'eap', 'eap-ig'] as const) : ([flags.method] as const);
       const threshold = flags.threshold ?? DEFAULT_THRESHOLD;
       for (const m of methods) checkThreshold(m, threshold);
-      const corruption = parseDiscoveryCorruption(flags.corruption);
+      const corruption = flags.corruption === undefined ? undefined : parseDiscoveryCorruption(flags.corruption);
       if (flags.neurons && flags.against !== undefined) throw new UserError('--neurons goes without --against (the compiled circuit is mapped MLP by MLP)');
       if (flags.neurons && flags.baseline !== undefined) throw new UserError('--neurons goes without --baseline (the ablation profile scores whole MLPs)');
       const data = await loadModelArg(modelSpec, flags);
@@ -260,7 +263,7 @@ export function register(program: Command): void {
         );
       const out = ctx.io.out;
       if (ctx.note) println(out, `note: ${ctx.note}`);
-      println(out, `${ctx.program.name}: ${results[0].inputs} inputs, corruption ${corruption}`);
+      println(out, `${ctx.program.name}: ${results[0].inputs} inputs`);
       results.forEach((d, i) => {
         if (i > 0) println(out, '');
         printDiscovery(out, d, flags.level, only);

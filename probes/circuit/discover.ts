@@ -8,10 +8,26 @@
  * A node's score is the largest |score| of the edges it sends; a node is in a circuit when one of
  * its edges is. With `neurons`, each MLP neuron is a node; its true circuit is the compiled
  * weights' at that grain, less the neurons that never fire on the probe inputs (clean or
- * corrupted), which send nothing any method could see. The corruption is each sender's mean output over the probe inputs and positions
- * (`mean`; the token embedding's per position, so BOS stays where it is), or the partner inputs
- * that `patch` draws (probes/corruptions.ts: `token`, `length`, `variable:NAME`). The position
- * embedding is the same in every run, so only `mean` can find what reads it.
+ * corrupted), which send nothing any method could see. The corruption (probes/circuit/edgeRun.ts) is `resample` (the default for EAP and
+ * EAP-IG: defaultCorruption): every sender's output at each position of each input replaced by
+ * what it wrote at a random position of a random probe input (another token at another position,
+ * where one is found; BOS from a BOS); or each sender's mean output over the probe inputs and
+ * positions (`mean`, ACDC's default; the token embedding's per position, so BOS stays where it
+ * is); or the partner inputs that `patch` draws
+ * (probes/corruptions.ts: `token`, `length`, `variable:NAME`), whose position embedding is the same
+ * in both runs, so they cannot find what reads it.
+ *
+ * Why `resample` for the gradient methods: a compiled selector width is read out by step neurons, and a gradient
+ * method crosses a step only where the clean and the corrupted value lie on either side of it. The
+ * mean of 1/(w+1) is one value between the steps, so on count_less_freq, double_hist and
+ * most_frequent EAP and EAP-IG missed the read-out wherever the mean sat on the clean width's side
+ * of the step that matters; a drawn position holds a width some input really has, so the steps are
+ * crossed on some inputs whichever they are. Drawing positions from the whole set (not an input of
+ * the same length, as resample ablation does) also changes what depends on the length or the
+ * position alone (reverse's opp_index, shift_by's empty first selection), which a same-length
+ * partner cannot. ACDC keeps the mean: a draw can miss an effect confined to the one or two inputs
+ * of a probe set it matters on (detect_pattern's query, in 64 inputs), where the mean, the same on
+ * every run, cannot. Nothing here knows the model is compiled.
  */
 import { UserError } from '../../src/rasp/errors.ts';
 import type { Program } from '../../src/rasp/program.ts';
@@ -26,14 +42,14 @@ import { curves, type Curves } from './curves.ts';
 import { EdgeRunner, type Backward, type CorruptSource, type DiscoveryMetric } from './edgeRun.ts';
 import { acdc, eapIg, type DiscoveryMethod, type EdgeScores, type IgPath } from './methods.ts';
 
-export type DiscoveryCorruption = 'mean' | 'token' | 'length' | `variable:${string}`;
+export type DiscoveryCorruption = 'mean' | 'resample' | 'token' | 'length' | `variable:${string}`;
 
 export function parseDiscoveryCorruption(text: string): DiscoveryCorruption {
-  if (text === 'mean') return 'mean';
+  if (text === 'mean' || text === 'resample') return text;
   try {
     return parseCorruption(text);
   } catch {
-    throw new UserError(`unknown corruption '${text}'; use mean, token, length or variable:NAME (a variable of the program)`);
+    throw new UserError(`unknown corruption '${text}'; use resample, mean, token, length or variable:NAME (a variable of the program)`);
   }
 }
 
@@ -71,6 +87,17 @@ export interface DiscoveryOptions {
 }
 
 export const DEFAULT_THRESHOLD = 0.01;
+/**
+ * Each method's corruption unless one is asked for: the mean for ACDC, resampling for EAP and EAP-IG.
+ * ACDC runs the model with each edge patched and sees any change of the output, and the mean, one
+ * fixed value, changes it wherever it differs from the clean one, with no draw to miss the few
+ * inputs an edge matters on. EAP and EAP-IG see an effect through a step only where the clean and
+ * the corrupted value lie on either side of it (see the header); a mean may sit on the clean side
+ * of the step that matters for every input, where drawn values do not.
+ */
+export function defaultCorruption(method: DiscoveryMethod): DiscoveryCorruption {
+  return method === 'acdc' ? 'mean' : 'resample';
+}
 export const DEFAULT_IG_STEPS = 5;
 
 export interface ScoredEdge {
@@ -133,7 +160,10 @@ export function discoveryBatches(
   opts: { seed?: number; batchSize?: number } = {},
 ): { clean: ProbeBatches; corrupt: CorruptSource; inputs: number } {
   const batchSize = opts.batchSize;
-  if (corruption === 'mean') return { clean: encodeProbeSet(m.config, inp.set, { batchSize }), corrupt: { kind: 'mean' }, inputs: inp.set.inputs.length };
+  if (corruption === 'mean' || corruption === 'resample') {
+    const corrupt: CorruptSource = corruption === 'mean' ? { kind: 'mean' } : { kind: 'resample', seed: opts.seed ?? 0 };
+    return { clean: encodeProbeSet(m.config, inp.set, { batchSize }), corrupt, inputs: inp.set.inputs.length };
+  }
   const pairs = makeCorruptions(inp.program, inp.set, corruption, inp.task, opts.seed ?? 0);
   if (pairs.clean.inputs.length === 0) throw new UserError(`no input has a '${corruption}' corruption that changes the program's output`);
   const nPos = 1 + [...pairs.clean.inputs, ...pairs.corrupt.inputs].reduce((n, x) => Math.max(n, x.length), 0);
@@ -252,29 +282,35 @@ export interface DiscoverInput {
   readonly task: ProbeTask;
 }
 
-/** Runs each method on one model (one runner shared by them), checking first that the corruption changes the output. */
+/**
+ * Runs each method on one model (methods with one metric and corruption share a runner), checking
+ * first that the corruption changes the output.
+ */
 export async function discover(inp: DiscoverInput, methods: readonly DiscoveryMethod[], opts: Omit<DiscoveryOptions, 'method'> = {}): Promise<Discovery[]> {
-  const corruption = opts.corruption ?? 'mean';
   const graph = circuitGraph(inp.model.config, { neurons: opts.neurons });
-  const { clean, corrupt, inputs } = discoveryBatches(inp.model, inp, corruption, opts);
+  const batches = new Map<DiscoveryCorruption, ReturnType<typeof discoveryBatches>>();
   const out: Discovery[] = [];
-  const byMetric = new Map<DiscoveryMetric, EdgeRunner>();
+  const runners = new Map<string, EdgeRunner>();
   try {
     for (const method of methods) {
       const metric = opts.metric ?? (method === 'acdc' ? 'kl' : 'loss');
       if (method === 'eap' && metric === 'kl')
         throw new UserError('--metric kl: its gradient at the clean run is zero, so EAP would score every edge 0; use --metric loss, or eap-ig');
-      let runner = byMetric.get(metric);
+      const corruption = opts.corruption ?? defaultCorruption(method);
+      let b = batches.get(corruption);
+      if (!b) batches.set(corruption, (b = discoveryBatches(inp.model, inp, corruption, opts)));
+      const key = `${metric} ${corruption}`;
+      let runner = runners.get(key);
       if (!runner) {
-        runner = new EdgeRunner(inp.model, graph, clean, corrupt, metric);
-        byMetric.set(metric, runner);
+        runner = new EdgeRunner(inp.model, graph, b.clean, b.corrupt, metric);
+        runners.set(key, runner);
         await checkCorruptionMatters(runner, inp.program.name, corruption);
       }
-      out.push(await discoverWith(runner, { ...opts, method, corruption, inputs }));
+      out.push(await discoverWith(runner, { ...opts, method, corruption, inputs: b.inputs }));
     }
     return out;
   } finally {
-    for (const r of byMetric.values()) r.dispose();
+    for (const r of runners.values()) r.dispose();
   }
 }
 

@@ -50,6 +50,7 @@ import { activation } from '../../src/model/mlp.ts';
 import type { ModelConfig } from '../../src/model/types.ts';
 import { NUMERIC_TOLERANCE, ScoreTally } from '../../src/model/scoring.ts';
 import type { ProbeBatches } from '../batches.ts';
+import { makeRng } from '../../src/rasp/random.ts';
 
 export const DISCOVERY_METRICS = ['kl', 'loss'] as const;
 export type DiscoveryMetric = (typeof DISCOVERY_METRICS)[number];
@@ -68,11 +69,20 @@ interface ReceiverGroup {
   readonly senders: number;
 }
 
-/** Where the corrupted sender outputs come from: a paired corrupted run per batch, or each sender's mean. */
-export type CorruptSource = { readonly kind: 'mean' } | { readonly kind: 'paired'; readonly batches: ProbeBatches };
+/**
+ * Where the corrupted sender outputs come from: each sender's mean, a resampled position (every
+ * sender's output at each position of each input is what it wrote at a position drawn at random
+ * from the probe inputs' own, BOS from a BOS: a draw from the distribution whose mean `mean` takes),
+ * or a paired corrupted run per batch.
+ */
+export type CorruptSource =
+  { readonly kind: 'mean' } | { readonly kind: 'resample'; readonly seed: number } | { readonly kind: 'paired'; readonly batches: ProbeBatches };
 
 /** Per receiver group, a tensor of the group's shape ([receivers, B·P, D]) added to its inputs. */
 export type Probes = readonly tf.Tensor[];
+
+/** Draws `resample` makes for another token at another position than the clean one's before it takes what it drew. */
+const MAX_REDRAWS = 32;
 
 const SENDER_HOOKS = (nLayers: number, neurons: boolean): HookName[] => [
   'hook_embed',
@@ -116,6 +126,7 @@ export class EdgeRunner {
     }
     this.totalScored = Math.max(1, total);
     if (corrupt.kind === 'paired') for (const b of corrupt.batches.batches) this.corrupt.push(this.senderOutputs(b));
+    else if (corrupt.kind === 'resample') this.corrupt.push(...this.resampled(corrupt.seed));
     else {
       // Each sender's mean output over every input and position; the token embedding's over the
       // inputs at each position (BOS is where it writes bos, whatever the input: a mean over
@@ -137,6 +148,54 @@ export class EdgeRunner {
       for (const b of data.batches)
         this.corrupt.push(tf.tidy(() => tf.reshape(tf.broadcastTo(tf.reshape(mean, [S, 1, P, D]), [S, b.size, P, D]), [S, -1]) as tf.Tensor2D));
       mean.dispose();
+    }
+  }
+
+  /**
+   * Per batch, every sender's output at each position taken from a random position of a random
+   * probe input: one draw per (input, position), the same for every sender, so each corrupted
+   * position is one that some input really has. BOS is drawn from the BOS positions, every other
+   * position (padding too, which nothing scored reads) from the inputs' real ones.
+   */
+  private resampled(seed: number): tf.Tensor2D[] {
+    const S = this.graph.senders.length;
+    const D = this.m.config.dModel;
+    const bos: number[] = [];
+    const real: number[] = [];
+    const tokens: number[] = [];
+    const positions: number[] = [];
+    let offset = 0;
+    for (const b of this.data.batches) {
+      b.lengths.forEach((len, r) => {
+        for (let p = 0; p < len; p++) (p === 0 ? bos : real).push(offset + r * b.nPos + p);
+      });
+      tokens.push(...b.tokens);
+      for (let i = 0; i < b.size * b.nPos; i++) positions.push(i % b.nPos);
+      offset += b.size * b.nPos;
+    }
+    if (real.length === 0) real.push(...bos);
+    const rng = makeRng(seed).fork('resample');
+    const pool = tf.tidy(() =>
+      tf.concat(
+        this.clean.map((c) => tf.reshape(c, [S, -1, D])),
+        1,
+      ),
+    );
+    try {
+      return this.data.batches.map((b) => {
+        const idx = Int32Array.from({ length: b.size * b.nPos }, (_, i) => {
+          if (i % b.nPos === 0) return bos[rng.int(bos.length)];
+          // Another token at another position where one is found: a draw of the same token (or the same
+          // position) would leave the token (position) embedding as it was.
+          const same = (j: number) => tokens[j] === b.tokens[i] || positions[j] === i % b.nPos;
+          let j = real[rng.int(real.length)];
+          for (let tries = 0; tries < MAX_REDRAWS && same(j); tries++) j = real[rng.int(real.length)];
+          return j;
+        });
+        return tf.tidy(() => tf.reshape(tf.gather(pool, tf.tensor1d(idx, 'int32'), 1), [S, -1]) as tf.Tensor2D);
+      });
+    } finally {
+      pool.dispose();
     }
   }
 

@@ -278,6 +278,7 @@ export function validateLabels(raw: unknown, config: ModelConfig, fail: Fail): M
     oneOf(`residual[${i}].encoding`, d.encoding, ENCODINGS);
     if (d.value !== undefined && !isValue(d.value)) fail(`residual[${i}].value ${shortJson(d.value)} is not a number, string or boolean`);
     if (d.role !== undefined) oneOf(`residual[${i}].role`, d.role, ROLES);
+    if (d.idle !== undefined && typeof d.idle !== 'boolean') fail(`residual[${i}].idle ${shortJson(d.idle)} is not true or false`);
   });
   (l.heads as Record<string, unknown>[]).forEach((h, i) => {
     below(`heads[${i}].layer`, h.layer, config.layers.length, 'a layer');

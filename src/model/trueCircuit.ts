@@ -10,7 +10,11 @@
  * `silent` names senders known to write nothing on the inputs at hand (a compiled neuron for a
  * pair of values that never occur together, which never fires): they carry no edge. The fixed directions (`one`, `bos`: the same on every
  * input at each position, the compiler's biases and its attend-to-BOS default) carry no edge: what
- * flows along an edge is something about the input.
+ * flows along an edge is something about the input. Nor do directions the compiler labels idle
+ * (DirectionLabel.idle: an aggregate's none-selected line that no input of its task sets): a
+ * component that reads only them, such as the neuron filling in a default no input reaches, matters
+ * on no accepted input, so no discovery could find it and it is not part of what the model computes
+ * on its task; an MLP that reads nothing else writes the same on every input and sends no edge.
  *
  * For a compiled model (biases zero, every direction one s-op's) this is the circuit the program
  * defines; the compiler writes it into the model file's labels (ModelLabels.circuit), and files
@@ -121,7 +125,14 @@ export function trueCircuit(m: ModelData, g: CircuitGraph = circuitGraph(m.confi
     if (opts.silent?.has(nodeName(n))) writes[i].clear();
   });
   const sopOf = new Map(m.labels.residual.map((d) => [d.index, d.sop]));
-  const fixed = new Set(m.labels.residual.filter((d) => d.role === 'fixed').map((d) => d.index));
+  const fixed = new Set(m.labels.residual.filter((d) => d.role === 'fixed' || d.idle).map((d) => d.index));
+  // An MLP reads its own position only: one that reads nothing but fixed directions writes the same
+  // on every input (a head does not: its attention mask alone tells it the length).
+  const constant = g.senders.map((n) => {
+    if (n.kind !== 'mlp') return false;
+    const ri = g.receivers.findIndex((r) => r.node.kind === 'mlp' && r.node.layer === n.layer);
+    return [...reads[ri]].every((d) => fixed.has(d));
+  });
   const liveNode = new Set<string>(['logits']);
   const edges: { edge: string; via: string[] }[] = [];
   // Receivers in reverse: by the time a node's inputs come up, every edge out of it has been decided.
@@ -129,6 +140,7 @@ export function trueCircuit(m: ModelData, g: CircuitGraph = circuitGraph(m.confi
     const r = g.receivers[ri];
     if (!liveNode.has(nodeName(r.node))) continue;
     for (let s = 0; s < r.senders; s++) {
+      if (constant[s]) continue;
       const shared = [...writes[s]].filter((d) => reads[ri].has(d) && !fixed.has(d));
       if (shared.length === 0) continue;
       liveNode.add(nodeName(g.senders[s]));

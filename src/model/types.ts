@@ -76,6 +76,13 @@ export interface DirectionLabel {
   readonly encoding: Encoding;
   /** Written by the compiler; derived on load for files written before it was (see modelFile.ts). */
   readonly role?: DirectionRole;
+  /**
+   * True where the compiler found, by evaluating every input of its task, that the direction is
+   * never set: an aggregate's none-selected line whose selector picks a key at every query of
+   * every input (its default is compiled in, as the program asks, but no input reads it). Like
+   * the fixed directions, it carries no edge of the true circuit (src/model/trueCircuit.ts).
+   */
+  readonly idle?: boolean;
 }
 
 /** What one compiled head implements. */

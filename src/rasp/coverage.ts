@@ -17,8 +17,9 @@
  * `and` and `not` are taken not to. Beyond `MAX_EXACT_LENGTH` positions nothing is claimed.
  */
 import { topoSort, type Selector, type SOp } from './ast.ts';
-import { RaspError } from './errors.ts';
+import { isUserError, RaspError } from './errors.ts';
 import { Evaluator } from './evaluate.ts';
+import { countInputs, enumerateInputs } from './inputs.ts';
 import { applyScalarFn, canonicalNumber, compareOp } from './scalar.ts';
 import type { ValueSet } from './valueSets.ts';
 import { isNumeric, type MaybeValue, type Value } from './values.ts';
@@ -119,4 +120,29 @@ function orderKey(v: Value): string {
 /** Whether an s-op's values depend on the input's length alone: no tokens reachable except through TRUE/FALSE selects, which read no values. */
 function lengthOnly(s: SOp): boolean {
   return !topoSort([s], (n) => n.kind === 'select' && (n.predicate === 'TRUE' || n.predicate === 'FALSE')).some((n) => n.kind === 'tokens');
+}
+
+/** The most inputs `selectsEveryQueryOnTask` evaluates; a larger task gets no answer. */
+export const EXHAUSTIVE_INPUTS = 5_000;
+
+/**
+ * Whether `sel` selects some key at every query position of every input the program accepts
+ * (`output` evaluates without error) over `vocab` at lengths 1..maxLen, found by evaluating every
+ * such input; null when there are more than `limit` of them. Exact where `selectsEveryQuery` is
+ * only sure: last_occurrence's `same_token and select(n_later_copies, 0, ==)` always keeps the last
+ * copy of the query's own token, which no rule about single selects can see.
+ */
+export function selectsEveryQueryOnTask(sel: Selector, output: SOp, vocab: readonly Value[], maxLen: number, limit = EXHAUSTIVE_INPUTS): boolean | null {
+  if (countInputs(vocab.length, 1, maxLen) > limit) return null;
+  for (const input of enumerateInputs(vocab, 1, maxLen)) {
+    const ev = new Evaluator(input);
+    try {
+      ev.sop(output);
+    } catch (e) {
+      if (e instanceof RaspError || isUserError(e)) continue;
+      throw e;
+    }
+    if (ev.selector(sel).some((row) => !row.some(Boolean))) return false;
+  }
+  return true;
 }

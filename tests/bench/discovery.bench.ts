@@ -24,11 +24,13 @@ const area = (x: number) => (Number.isNaN(x) ? '-' : x.toFixed(3));
 export default async function run(): Promise<void> {
   console.log(`backend: ${await selectBackend(process.env.RASPLAB_BACKEND ?? 'auto')}; ${availableParallelism()} cores`);
   console.log(
-    `every library program compiled for lengths up to ${MAX_LEN}, a decoy head per layer and a decoy neuron per MLP; ${INPUTS} inputs; mean corruption`,
+    `every library program compiled for lengths up to ${MAX_LEN}, a decoy head per layer and a decoy neuron per MLP; ${INPUTS} inputs; ` +
+      "each method's default corruption (acdc: mean; eap, eap-ig: resample) unless marked",
   );
-  const variants: { label: string; method: 'acdc' | 'eap' | 'eap-ig'; igPath?: 'inputs' | 'edges'; backward?: 'secant' | 'gradient' }[] = [
+  const variants: { label: string; method: 'acdc' | 'eap' | 'eap-ig'; igPath?: 'inputs' | 'edges'; backward?: 'secant' | 'gradient'; corruption?: 'mean' }[] = [
     { label: 'acdc', method: 'acdc' },
     { label: 'eap', method: 'eap' },
+    { label: 'eap (mean)', method: 'eap', corruption: 'mean' },
     { label: 'eap (gradient)', method: 'eap', backward: 'gradient' },
     { label: 'eap-ig (inputs)', method: 'eap-ig', igPath: 'inputs' },
     { label: 'eap-ig (edges)', method: 'eap-ig', igPath: 'edges' },
@@ -46,6 +48,7 @@ export default async function run(): Promise<void> {
         const [d]: Discovery[] = await discover({ model: m, program, set, task }, [v.method], {
           igPath: v.igPath,
           backward: v.backward,
+          corruption: v.corruption,
           threshold: 0,
           faithfulnessPoints: 0,
         });

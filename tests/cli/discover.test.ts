@@ -22,7 +22,7 @@ describe('rasplab discover', () => {
   it('prints the circuit as a table and as a graph, scored against the true circuit', async () => {
     const r = await cli('discover', model, '--samples', '40');
     expect(r.code, r.err).toBe(0);
-    expect(r.out).toMatch(/acdc \(metric kl, τ 0\.01\): 6 of 26 edges, 6 nodes; exact match 100\.0% with the circuit alone/);
+    expect(r.out).toMatch(/acdc \(metric kl, corruption mean, τ 0\.01\): 6 of 26 edges, 6 nodes; exact match 100\.0% with the circuit alone/);
     expect(r.out).toMatch(/edges ROC AUC 1\.000, average precision 1\.000/);
     expect(r.out).toMatch(/ {2}1\.0:q +← mlp0\n/);
     expect(r.out).toMatch(/ {2}logits +← 1\.0\n/);

@@ -4,6 +4,7 @@ import { circuitGraph, edgeName, nodeName, parseNode } from '../../src/model/cir
 import { deserializeModel, serializeModel } from '../../src/model/modelFile.ts';
 import { trueCircuit } from '../../src/model/trueCircuit.ts';
 import { reverse } from '../compiler/programs.ts';
+import { compiledLibrary } from '../hypotheses/support.ts';
 import { withDecoys } from '../support/decoys.ts';
 import { randomModel, tinyConfig } from '../support/tinyModels.ts';
 import { userError } from '../support/userError.ts';
@@ -74,6 +75,21 @@ describe('the true circuit of a compiled model', () => {
     expect(userError(() => deserializeModel(serializeModel(bad), 'bad.safetensors'))).toMatch(/circuit\.nodes\[1\] "3\.0" is not a node of the model/);
     const badEdge = { ...model, labels: { ...model.labels, circuit: { nodes: [], edges: [{ edge: '1.0->0.0:q', via: [] }] } } };
     expect(userError(() => deserializeModel(serializeModel(badEdge), 'bad.safetensors'))).toMatch(/circuit\.edges\[0\] .* is not an edge of the model/);
+  });
+
+  it('leaves out a default no input of the task reaches (last_occurrence), keeps one some input does (shift_by)', () => {
+    const last = compiledLibrary('last_occurrence').model;
+    // its selection always holds the last copy of the query's own token: the fill MLP's input line is never set
+    expect(last.labels.residual.filter((d) => d.idle).map((d) => d.sop)).toEqual(['last_occurrence:none_selected']);
+    expect(last.labels.circuit!.nodes).not.toContain('mlp1');
+    expect(last.labels.circuit!.edges.map((e) => e.edge)).not.toContain('1.0->mlp1:in');
+    // the default is still compiled in, only the circuit leaves it out
+    const unmarked = { ...last, labels: { ...last.labels, residual: last.labels.residual.map(({ idle: _, ...d }) => d) } };
+    expect(trueCircuit(unmarked).nodes).toContain('mlp1');
+    // shift_by's first position selects nothing on every input: its default is part of the circuit
+    const shift = compiledLibrary('shift_by').model;
+    expect(shift.labels.residual.some((d) => d.idle)).toBe(false);
+    expect(shift.labels.circuit!.edges.map((e) => e.edge)).toContain('mlp0->logits');
   });
 
   it('of a learned model, dense weights, is every edge (it is no discovery method)', () => {

@@ -86,7 +86,7 @@ describe('what discovery refuses', () => {
   });
 
   it('an unknown corruption', () => {
-    expect(userError(() => parseDiscoveryCorruption('noise'))).toMatch(/unknown corruption 'noise'; use mean, token, length or variable:NAME/);
+    expect(userError(() => parseDiscoveryCorruption('noise'))).toMatch(/unknown corruption 'noise'; use resample, mean, token, length or variable:NAME/);
   });
 
   it('a model whose output no corruption changes', async () => {

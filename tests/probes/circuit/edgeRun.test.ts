@@ -107,6 +107,50 @@ describe('edge patching', () => {
     }
   });
 
+  it('resample: every position gets what was written at another token, at another position, BOS from a BOS', () => {
+    const m = loaded(data);
+    const clean = encodeProbeSet(m.config, labelledSet(cleanInputs, labels), { nPos: 5 });
+    const before = tf.memory().numTensors;
+    const r = new EdgeRunner(m, graph, clean, { kind: 'resample', seed: 0 }, 'loss');
+    try {
+      const b = clean.batches[0];
+      const D = m.config.dModel;
+      const diff = r.cleanToCorrupt(0);
+      const d = diff.arraySync();
+      diff.dispose();
+      const table = (name: string) => data.weights.get(name)!.data;
+      const WE = table('embed.W_E');
+      const WP = table('pos_embed.W_pos');
+      // Which row of the table the corrupted sender output is: clean row + (corrupt − clean).
+      const which = (w: ArrayLike<number>, sender: number, at: number, own: number) => {
+        const v = Array.from({ length: D }, (_, k) => w[own * D + k] + d[sender][at * D + k]);
+        const rows = Math.floor(w.length / D);
+        return Array.from({ length: rows }, (_, j) => j).find((j) => v.every((x, k) => Math.abs(x - w[j * D + k]) < 1e-5));
+      };
+      let real = 0;
+      b.lengths.forEach((len, row) => {
+        for (let p = 0; p < len; p++) {
+          const at = row * b.nPos + p;
+          const token = which(WE, 0, at, b.tokens[at]);
+          const position = which(WP, 1, at, p);
+          if (p === 0) {
+            expect([token, position]).toEqual([b.tokens[at], 0]);
+            continue;
+          }
+          real++;
+          expect(token).not.toBe(b.tokens[at]);
+          expect(position).not.toBe(p);
+          expect(position).toBeGreaterThanOrEqual(1);
+          expect(position).toBeLessThanOrEqual(4);
+        }
+      });
+      expect(real).toBe(10);
+    } finally {
+      r.dispose();
+    }
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
   it('frees what it computes', async () => {
     const r = runner('kl');
     try {
