@@ -62,6 +62,11 @@ export function checkCopies(graph: Graph, spaces: Spaces, task: { readonly vocab
   return runs;
 }
 
+/** Whether the program's structure proves that the keys aggregate `n` selects at a query hold one value, on every input (`Determination`). */
+export function copiesOneValue(graph: Graph, spaces: Spaces, n: AggregateNode): boolean {
+  return new Determination(graph, spaces).copiesOneValue(n);
+}
+
 /**
  * Which s-ops the keys one query selects provably agree on, on every input: a set S of s-ops that
  * hold the very same value (same `valueKey`) at every selected key, grown from the aggregate's
