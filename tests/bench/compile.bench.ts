@@ -1,12 +1,12 @@
 /**
- * Compiler benchmark, per library program: compile time (median of 21 where one compile takes under
- * 20 ms, else of 5, and of 3 at max length 20 and 40, after a warm-up; CPU time, as on an idle machine, since the machines shared here run far more
- * work than cores) and its speed-up over tracr's, forward throughput (sequences per second at batch
- * 256, on the fastest backend; at max length 5 and 10 only), the most leaf-value combinations one
- * MLP enumerated, and the model's size beside tracr's figures (tests/support/tracrAnchors.ts) at max
- * length 5, 10, 20 and 40, then verification at a
- * larger size (max length 8), and the differential property over more random programs than the
- * test suite runs.
+ * Compiler benchmark, per library program: compile time (median of 21 where one compile takes
+ * under 20 ms, else of 5, and of 3 at max length 20 and 40, after a warm-up; CPU time, as on an
+ * idle machine, since the machines shared here run far more work than cores) and its speed-up over
+ * tracr's, forward throughput (sequences per second at batch 256, on the fastest backend; at max
+ * length 5 and 10 only), the most leaf-value combinations one MLP enumerated, and the model's size
+ * beside tracr's figures (tests/support/tracrAnchors.ts) at max length 5, 10, 20 and 40, then
+ * verification at a larger size (max length 8), and the differential property over more random
+ * programs than the test suite runs.
  */
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
