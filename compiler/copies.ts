@@ -83,39 +83,49 @@ export function copiesOneValue(graph: Graph, spaces: Spaces, n: AggregateNode): 
 class Determination {
   /** Per map node (graph index): which of its arguments (graph indices) its value determines; memoised. */
   private readonly inverses = new Map<number, number[]>();
+  /** The s-ops equal at every position of an input: constants and `length`. */
+  private readonly constants: number[];
 
   constructor(
     private readonly graph: Graph,
     private readonly spaces: Spaces,
-  ) {}
+  ) {
+    this.constants = graph.nodes.flatMap((gn, i) => (gn.node.kind === 'const' || gn.node.kind === 'length' ? [i] : []));
+  }
 
   copiesOneValue(n: AggregateNode): boolean {
     const g = this.graph;
     const at = (id: number) => g.canon.get(id)!;
-    const agreed = new Set<number>();
     const target = at(n.sop.id);
-    for (const c of conjuncts(n.selector)) if (c.kind === 'select' && c.predicate === '==' && this.samePlain(at(c.keys.id))) agreed.add(at(c.keys.id));
-    for (let grew = true; grew;) {
-      if (agreed.has(target) || [...agreed].some((i) => g.nodes[i].node.kind === 'indices')) return true;
-      grew = false;
-      const put = (i: number) => {
-        if (agreed.has(i)) return;
-        agreed.add(i);
-        grew = true;
-      };
-      g.nodes.forEach((gn, i) => {
-        const node = gn.node;
-        if (node.kind === 'const' || node.kind === 'length') put(i);
-        else if (node.kind === 'map' && gn.inputs.every((j) => agreed.has(j))) put(i);
-        if (!agreed.has(i)) return;
-        if (node.kind === 'map') for (const j of this.determinedArgs(i)) put(j);
-        if (node.kind === 'selectorWidth') {
-          const y = this.orderedBy(node.selector, agreed);
-          if (y !== undefined) put(y);
-        }
-      });
+    const agreed = new Set<number>();
+    const queue: number[] = [];
+    const put = (i: number) => {
+      if (agreed.has(i)) return;
+      agreed.add(i);
+      queue.push(i);
+    };
+    for (const c of conjuncts(n.selector)) if (c.kind === 'select' && c.predicate === '==' && this.samePlain(at(c.keys.id))) put(at(c.keys.id));
+    for (const i of this.constants) put(i);
+    // Widths in S whose order rule waits for a class s-op to join S: tried again once the queue runs dry.
+    const waiting = new Set<number>();
+    for (;;) {
+      while (queue.length) {
+        const i = queue.pop()!;
+        const gn = g.nodes[i];
+        if (i === target || gn.node.kind === 'indices') return true;
+        if (gn.node.kind === 'map') for (const j of this.determinedArgs(i)) put(j);
+        if (gn.node.kind === 'selectorWidth') waiting.add(i);
+        for (const c of gn.consumers) if (g.nodes[c].node.kind === 'map' && g.nodes[c].inputs.every((j) => agreed.has(j))) put(c);
+      }
+      for (const w of waiting) {
+        const node = g.nodes[w].node;
+        const y = node.kind === 'selectorWidth' ? this.orderedBy(node.selector, agreed) : undefined;
+        if (y === undefined) continue;
+        waiting.delete(w);
+        put(y);
+      }
+      if (queue.length === 0) return false;
     }
-    return false;
   }
 
   /** Whether equal values of this s-op under == are the same value: its set does not mix booleans with numbers (True == 1). */
@@ -180,9 +190,20 @@ class Determination {
   }
 }
 
-/** The selectors a selector is the conjunction of (itself when it is no `and`). */
+/** The selectors a selector is the conjunction of (itself when it is no `and`), each once. */
 function conjuncts(sel: Selector): Selector[] {
-  return sel.kind === 'selectAnd' ? [...conjuncts(sel.left), ...conjuncts(sel.right)] : [sel];
+  // An explicit stack, each node once: a program may nest thousands of `and`s, or share one part many times.
+  const out: Selector[] = [];
+  const seen = new Set<number>();
+  const stack: Selector[] = [sel];
+  while (stack.length) {
+    const s = stack.pop()!;
+    if (seen.has(s.id)) continue;
+    seen.add(s.id);
+    if (s.kind === 'selectAnd') stack.push(s.right, s.left);
+    else out.push(s);
+  }
+  return out;
 }
 
 /** Whether <, <=, >, >= order a value set totally (finite numbers alone, or strings alone, no undefined value). */
