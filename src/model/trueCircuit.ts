@@ -43,19 +43,51 @@ function sliceSupport(data: Float32Array, rows: number, cols: number, axis: 0 | 
   return out;
 }
 
-/** a [D, E] · bᵀ where b is [D2, E] (offsets into per-head stacks): the bilinear form's non-zero rows and columns. */
-function productSupport(a: Float32Array, aOff: number, b: Float32Array, bOff: number, rowsA: number, rowsB: number, E: number, transposeB: boolean) {
+/**
+ * a [D, E] · bᵀ where b is [D2, E] (offsets into per-head stacks): the bilinear form's non-zero rows and columns.
+ * A sparse product: each entry's sum runs over the non-zero terms only, in increasing e as a dense
+ * product adds them (the zero terms add nothing), so it is the same number.
+ */
+export function productSupport(a: Float32Array, aOff: number, b: Float32Array, bOff: number, rowsA: number, rowsB: number, E: number, transposeB: boolean) {
+  // b's non-zero entries by e: the columns j of the product they reach, with their values.
+  const byE: { js: number[]; vs: number[] }[] = Array.from({ length: E }, () => ({ js: [], vs: [] }));
+  for (let j = 0; j < rowsB; j++)
+    for (let e = 0; e < E; e++) {
+      const v = transposeB ? b[bOff + j * E + e] : b[bOff + e * rowsB + j];
+      if (v !== 0) {
+        byE[e].js.push(j);
+        byE[e].vs.push(v);
+      }
+    }
   const rows = new Set<number>();
   const cols = new Set<number>();
-  for (let i = 0; i < rowsA; i++)
-    for (let j = 0; j < rowsB; j++) {
-      let s = 0;
-      for (let e = 0; e < E; e++) s += a[aOff + i * E + e] * (transposeB ? b[bOff + j * E + e] : b[bOff + e * rowsB + j]);
-      if (s !== 0) {
+  const acc = new Float64Array(rowsB);
+  const reached = new Uint8Array(rowsB);
+  const touched: number[] = [];
+  for (let i = 0; i < rowsA; i++) {
+    for (let e = 0; e < E; e++) {
+      const x = a[aOff + i * E + e];
+      if (x === 0) continue;
+      const { js, vs } = byE[e];
+      for (let t = 0; t < js.length; t++) {
+        const j = js[t];
+        if (!reached[j]) {
+          reached[j] = 1;
+          touched.push(j);
+        }
+        acc[j] += x * vs[t];
+      }
+    }
+    for (const j of touched) {
+      if (acc[j] !== 0) {
         rows.add(i);
         cols.add(j);
       }
+      acc[j] = 0;
+      reached[j] = 0;
     }
+    touched.length = 0;
+  }
   return { rows, cols };
 }
 

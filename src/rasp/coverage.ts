@@ -44,10 +44,12 @@ export function selectsEveryQuery(sel: Selector, maxLen: number, sets: ReadonlyM
   const exactQueries = lengthOnly(sel.queries);
   const querySet = sets.get(sel.queries.id);
   if (!exactQueries && (!querySet || querySet.mayBeNull)) return false;
+  let distinct: boolean | undefined; // the same at every length: found once
+  const keysDistinct = (x: SOp) => (distinct ??= distinctAtPositions(x, sets));
   try {
     for (let n = 1; n <= maxLen; n++) {
       const ev = new Evaluator(new Array(n).fill(0));
-      const keys = keysPresent(sel.keys, n, ev, sets);
+      const keys = keysPresent(sel.keys, n, ev, keysDistinct);
       if (keys === null) return false;
       const queries: readonly MaybeValue[] = exactQueries ? ev.sop(sel.queries) : querySet!.values;
       for (const q of queries) if (q === null || !keys.some((k) => k !== null && compareOp(pred, k, q))) return false;
@@ -59,13 +61,16 @@ export function selectsEveryQuery(sel: Selector, maxLen: number, sets: ReadonlyM
   return true;
 }
 
-/** Values `keys` holds somewhere in every input of length n (`ev` evaluates at that length), or null when unknown. */
-function keysPresent(keys: SOp, n: number, ev: Evaluator, sets: ReadonlyMap<number, ValueSet>): readonly MaybeValue[] | null {
+/**
+ * Values `keys` holds somewhere in every input of length n (`ev` evaluates at that length), or null when unknown;
+ * `distinct` is `distinctAtPositions` of the s-op a width's select compares.
+ */
+function keysPresent(keys: SOp, n: number, ev: Evaluator, distinct: (x: SOp) => boolean): readonly MaybeValue[] | null {
   if (lengthOnly(keys)) return ev.sop(keys);
   if (keys.kind !== 'selectorWidth') return null;
   const s = keys.selector;
   if (s.kind !== 'select' || s.keys.id !== s.queries.id || (s.predicate !== '<' && s.predicate !== '>')) return null;
-  return distinctAtPositions(s.keys, sets) ? Array.from({ length: n }, (_, i) => i) : [0];
+  return distinct(s.keys) ? Array.from({ length: n }, (_, i) => i) : [0];
 }
 
 /**

@@ -155,6 +155,12 @@ function num(v: Value, what: string): number {
   throw new RaspError(`${what} needs a number, got ${show(v)}`);
 }
 
+/** Operand `v` of `a op b` as a number; the message is written only when it is not one. */
+function operand(v: Value, a: Value, op: string, b: Value): number {
+  if (typeof v === 'number') return v;
+  return num(v, `${show(a)} ${op} ${show(b)}`);
+}
+
 export function applyUnary(fn: UnaryFn, v: Value): Value {
   switch (fn) {
     case 'neg':
@@ -180,24 +186,24 @@ export function applyBinary(fn: BinaryFn, a: Value, b: Value): Value {
       return truthy(a) || truthy(b);
     case '+':
       if (typeof a === 'string' && typeof b === 'string') return a + b;
-      return num(a, `${show(a)} + ${show(b)}`) + num(b, `${show(a)} + ${show(b)}`);
+      return operand(a, a, '+', b) + operand(b, a, '+', b);
     case '-':
-      return num(a, `${show(a)} - ${show(b)}`) - num(b, `${show(a)} - ${show(b)}`);
+      return operand(a, a, '-', b) - operand(b, a, '-', b);
     case '*':
       if (typeof a === 'string' && isNumeric(b)) return repeat(a, b);
       if (typeof b === 'string' && isNumeric(a)) return repeat(b, a);
-      return num(a, `${show(a)} * ${show(b)}`) * num(b, `${show(a)} * ${show(b)}`);
+      return operand(a, a, '*', b) * operand(b, a, '*', b);
     case '/': {
-      const x = num(a, `${show(a)} / ${show(b)}`);
-      const y = num(b, `${show(a)} / ${show(b)}`);
+      const x = operand(a, a, '/', b);
+      const y = operand(b, a, '/', b);
       if (y === 0) throw new RaspError(`division by zero: ${show(a)} / ${show(b)}`);
       return x / y;
     }
     case '%':
-      return pythonMod(num(a, `${show(a)} % ${show(b)}`), num(b, `${show(a)} % ${show(b)}`));
+      return pythonMod(operand(a, a, '%', b), operand(b, a, '%', b));
     case '^': {
-      const x = num(a, `${show(a)} ^ ${show(b)}`);
-      const y = num(b, `${show(a)} ^ ${show(b)}`);
+      const x = operand(a, a, '^', b);
+      const y = operand(b, a, '^', b);
       if (x === 0 && y < 0) throw new RaspError(`zero to a negative power: ${show(a)} ^ ${show(b)}`);
       if (x < 0 && !Number.isInteger(y)) throw new RaspError(`fractional power of a negative number: ${show(a)} ^ ${show(b)}`);
       const r = Math.pow(x, y);

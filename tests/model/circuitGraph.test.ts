@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { compile } from '../../compiler/index.ts';
 import { circuitGraph, edgeName, nodeName, parseNode } from '../../src/model/circuitGraph.ts';
 import { deserializeModel, serializeModel } from '../../src/model/modelFile.ts';
-import { trueCircuit } from '../../src/model/trueCircuit.ts';
+import { productSupport, trueCircuit } from '../../src/model/trueCircuit.ts';
 import { reverse } from '../compiler/programs.ts';
 import { compiledLibrary } from '../hypotheses/support.ts';
 import { withDecoys } from '../support/decoys.ts';
@@ -96,5 +96,49 @@ describe('the true circuit of a compiled model', () => {
     const m = randomModel(tinyConfig({ normalization: 'none' }));
     const g = circuitGraph(m.config);
     expect(trueCircuit(m).edges).toHaveLength(g.edges.length);
+  });
+});
+
+describe("the support of a head's bilinear form", () => {
+  /** The dense product, every entry summed in full. */
+  function denseSupport(a: Float32Array, b: Float32Array, rowsA: number, rowsB: number, E: number, transposeB: boolean) {
+    const rows = new Set<number>();
+    const cols = new Set<number>();
+    for (let i = 0; i < rowsA; i++)
+      for (let j = 0; j < rowsB; j++) {
+        let s = 0;
+        for (let e = 0; e < E; e++) s += a[i * E + e] * (transposeB ? b[j * E + e] : b[e * rowsB + j]);
+        if (s !== 0) {
+          rows.add(i);
+          cols.add(j);
+        }
+      }
+    return { rows: [...rows].sort((x, y) => x - y), cols: [...cols].sort((x, y) => x - y) };
+  }
+  const sorted = (s: { rows: Set<number>; cols: Set<number> }) => ({ rows: [...s.rows].sort((x, y) => x - y), cols: [...s.cols].sort((x, y) => x - y) });
+
+  it('leaves out an entry whose terms cancel exactly', () => {
+    // a = [[1, 1], [0, 2]], b = [[1, -1], [0, 0], [3, 0]] (transposed): entry (0, 0) is 1 - 1 = 0.
+    const a = new Float32Array([1, 1, 0, 2]);
+    const b = new Float32Array([1, -1, 0, 0, 3, 0]);
+    expect(sorted(productSupport(a, 0, b, 0, 2, 3, 2, true))).toEqual({ rows: [0, 1], cols: [0, 2] });
+    expect(sorted(productSupport(a, 0, b, 0, 2, 3, 2, true))).toEqual(denseSupport(a, b, 2, 3, 2, true));
+  });
+
+  it("is the dense product's on every head of a compiled model, Q·Kᵀ and V·O", () => {
+    const m = compile(reverse(), { vocab: ['a', 'b', 'c'], maxLen: 6 }).model;
+    const D = m.config.dModel;
+    m.config.layers.forEach((l, layer) => {
+      const E = l.dHead;
+      for (let h = 0; h < l.nHeads; h++) {
+        const w = (n: string) => m.weights.get(`blocks.${layer}.attn.${n}`)!.data;
+        const q = w('W_Q').slice(h * D * E, (h + 1) * D * E);
+        const k = w('W_K').slice(h * D * E, (h + 1) * D * E);
+        const v = w('W_V').slice(h * D * E, (h + 1) * D * E);
+        const o = w('W_O').slice(h * E * D, (h + 1) * E * D);
+        expect(sorted(productSupport(w('W_Q'), h * D * E, w('W_K'), h * D * E, D, D, E, true))).toEqual(denseSupport(q, k, D, D, E, true));
+        expect(sorted(productSupport(w('W_V'), h * D * E, w('W_O'), h * E * D, D, D, E, false))).toEqual(denseSupport(v, o, D, D, E, false));
+      }
+    });
   });
 });
