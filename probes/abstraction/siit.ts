@@ -307,11 +307,12 @@ export async function trainSiit(opts: SiitOptions): Promise<SiitResult> {
       const plan = siitStepPlan(step, variables.length, inert.length);
       const v = plan.variable === null ? null : variables[plan.variable];
       const at = plan.at;
-      const iitBatch = v ? pairBatches({ config } as ModelData, pairsAt(v.node, opts.seed * 7919 + step, at), opts.batch)[0] : undefined;
+      const iitBatch = v ? pairBatches({ config } as ModelData, pairsAt(v.node, opts.seed * 7919 + 2 * step, at), opts.batch)[0] : undefined;
       const n = plan.inert === null ? null : inert[plan.inert];
       let strictBatch: PairBatch | undefined;
       if (n && v) {
-        const p = pairsAt(v.node, opts.seed * 104729 + step, at);
+        // Other pairs than the IIT term's (a seed of its own per step and term).
+        const p = pairsAt(v.node, opts.seed * 7919 + 2 * step + 1, at);
         strictBatch = pairBatches({ config } as ModelData, { ...p, counterfactual: p.baseOutput }, opts.batch)[0];
       }
       const parts = { task: 0, iit: 0, strict: 0 };
