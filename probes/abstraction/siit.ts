@@ -10,7 +10,8 @@
  *           (counterfactual);
  *   strict  one non-circuit head or MLP (in turn): patched from a source run drawn as the IIT
  *           step's, against the base's own output (it must change nothing).
- * The source runs are constants (no gradient flows into them). The optimiser is the trainer's (AdamW
+ * The IIT term's source run is a constant (no gradient flows into it); the strict term's is not
+ * (the patched node must learn to be inert: interchangeLoss's caller says why). The optimiser is the trainer's (AdamW
  * with clipping, warm-up and decay: src/train/step.ts, schedule.ts), and so are checkpoints and
  * resume. The model this returns carries the alignment in its labels (heads and MLPs with the expression each implements,
  * and the compiled circuit carried through the alignment: probes/abstraction/alignedCircuit.ts), so
@@ -157,6 +158,13 @@ export function alignedLabels(compiled: ModelData, alignment: AlignmentMap, conf
         });
     }
   return { program: compiled.labels.program, residual: [], heads, mlps, circuit: alignedCircuit(compiled, alignment, config) };
+}
+
+/** The source run's activations at the site's hooks, in the caller's tidy and gradient. */
+function sourceRun(config: ModelConfig, params: Params, b: PairBatch, site: InterchangeSite & { kind: 'activation' }): Map<HookName, tf.Tensor> {
+  const hooks = [...new Set(site.sites.map((s) => s.hook))];
+  const r = forward(config, params, { tokens: batchTokens(b.source), lengths: b.source.lengths }, { cache: (h) => hooks.includes(h) });
+  return new Map(hooks.map((h) => [h, r.cache.get(h)!]));
 }
 
 /** The source run's activations at the site's hooks, outside any gradient (the caller disposes them). */
@@ -320,7 +328,6 @@ export async function trainSiit(opts: SiitOptions): Promise<SiitResult> {
       const iitSite = v?.site as (InterchangeSite & { kind: 'activation' }) | undefined;
       const strictSite = n?.site as (InterchangeSite & { kind: 'activation' }) | undefined;
       const iitCache = iitSite && iitBatch ? sourceCache(config, params, iitBatch, iitSite) : null;
-      const strictCache = strictSite && strictBatch ? sourceCache(config, params, strictBatch, strictSite) : null;
       let grads: tf.TypedArray[];
       let loss: number;
       try {
@@ -330,7 +337,11 @@ export async function trainSiit(opts: SiitOptions): Promise<SiitResult> {
             const { logits } = forward(config, p, { tokens: batchTokens(b), lengths: b.lengths }, { cache: false });
             const task = maskedLoss(config.output, logits, taskTargets);
             const iit = iitCache ? interchangeLoss(config, p, iitBatch!, iitSite!, iitCache) : tf.scalar(0);
-            const strict = strictCache ? interchangeLoss(config, p, strictBatch!, strictSite!, strictCache) : tf.scalar(0);
+            // The strict term's source run is inside the gradient: with it a constant, the patched node
+            // gets no gradient from this term (its output is replaced), so only later components could
+            // learn to ignore it while the task loss goes on training it to matter.
+            const strict =
+              strictSite && strictBatch ? interchangeLoss(config, p, strictBatch, strictSite, sourceRun(config, p, strictBatch, strictSite)) : tf.scalar(0);
             if (logNow) {
               parts.task = task.dataSync()[0];
               parts.iit = iit.dataSync()[0];
@@ -344,7 +355,7 @@ export async function trainSiit(opts: SiitOptions): Promise<SiitResult> {
         tf.dispose([r.value, ...r.grads]);
       } finally {
         disposeTargets(taskTargets);
-        tf.dispose([...(iitCache?.values() ?? []), ...(strictCache?.values() ?? [])]);
+        tf.dispose([...(iitCache?.values() ?? [])]);
       }
       if (!Number.isFinite(loss)) throw new UserError(`SIIT diverged at step ${step + 1}: the loss is ${loss}; try a lower --lr (this run's is ${opts.lr})`);
       applyGradients(ctx, state, grads, loss, learningRate(schedule, step));
