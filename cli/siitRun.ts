@@ -4,8 +4,7 @@
  * model's shape is --layers/--heads/--d-model/--d-mlp (default: the compiled model's layer and head
  * counts, d_model 32), with --layernorm, --causal and --act as `train` takes them; the alignment is --align VAR=COMP flags, an --align-map YAML file, or one
  * compiled node per component of the same name. Optimisation is `train`'s (AdamW, --lr peak, default
- * 1e-3, with --warmup and --decay, --clip, --weight-decay; at a peak of 3e-3 the reverse run's losses
- * climb again after ~150 steps, schedule and clipping or not), and so are the checkpoint beside the output
+ * 1e-3 as train's, with --warmup and --decay, --clip, --weight-decay), and so are the checkpoint beside the output
  * (every --checkpoint-every steps and on Ctrl-C), --resume and the lock on the output.
  */
 import { readFileSync } from 'node:fs';
