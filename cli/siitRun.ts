@@ -3,7 +3,9 @@
  * (probes/abstraction/siit.ts). The program is the compiled model's unless named; the learned
  * model's shape is --layers/--heads/--d-model/--d-mlp (default: the compiled model's layer and head
  * counts, d_model 32), with --layernorm, --causal and --act as `train` takes them; the alignment is --align VAR=COMP flags, an --align-map YAML file, or one
- * compiled node per component of the same name.
+ * compiled node per component of the same name. Optimisation is `train`'s (AdamW, --lr peak, default
+ * 1e-3 as train's, with --warmup and --decay, --clip, --weight-decay), and so are the checkpoint beside the output
+ * (every --checkpoint-every steps and on Ctrl-C), --resume and the lock on the output.
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -27,6 +29,12 @@ export interface SiitFlags {
   readonly steps?: string;
   readonly batch?: string;
   readonly lr?: string;
+  readonly warmup?: string;
+  readonly decay?: string;
+  readonly weightDecay?: string;
+  readonly clip?: string;
+  readonly checkpointEvery?: string;
+  readonly resume?: boolean;
   readonly seed?: number;
   readonly align?: string[];
   readonly alignMap?: string;
@@ -94,27 +102,64 @@ export async function runSiit(programArg: string | undefined, o: SiitFlags, io: 
   const task = { vocab: c.vocab.slice(1), minLen: 1, maxLen };
   const { trainSiit } = await import('../probes/abstraction/siit.ts');
   const { formatComponent } = await import('../src/model/components.ts');
-  if (!o.json)
-    io.err(`SIIT on ${program.name} (backend ${backend}): ${[...alignment].map(([v, cs]) => `${v} → ${cs.map(formatComponent).join('+')}`).join(', ')}\n`);
-  const r = await trainSiit({
-    config,
-    program,
-    compiled,
-    compiledFile: o.siit,
-    alignment,
-    task,
-    steps: positive('--steps', o.steps, 1000),
-    batch: Math.max(1, positive('--batch', o.batch, 64)),
-    lr: positive('--lr', o.lr, 3e-3, false),
-    seed: o.seed ?? 0,
-    weights,
-    backend,
-    onProgress: o.json
-      ? undefined
-      : (step, steps, l) => io.err(`step ${step}/${steps}: task ${l.task.toFixed(3)}, IIT ${l.iit.toFixed(3)}, strict ${l.strict.toFixed(3)}\n`),
-  });
+  const { DEFAULT_FLAGS } = await import('../src/train/options.ts');
+  const { checkpointPathFor } = await import('../src/train/checkpoint.ts');
+  const { lockOutput } = await import('../src/files/outputLock.ts');
+  const { removeStaleTemps } = await import('../src/files/atomicWrite.ts');
+  if (o.decay !== undefined && o.decay !== 'cosine' && o.decay !== 'linear' && o.decay !== 'constant')
+    throw new UserError(`--decay must be cosine, linear or constant, got '${o.decay}'`);
+  const steps = positive('--steps', o.steps, 1000);
+  const optim = {
+    warmup: o.warmup === undefined ? undefined : positive('--warmup', o.warmup, 0),
+    decay: (o.decay ?? DEFAULT_FLAGS.decay) as 'cosine' | 'linear' | 'constant',
+    weightDecay: positive('--weight-decay', o.weightDecay, DEFAULT_FLAGS.weightDecay, false),
+    clipNorm: positive('--clip', o.clip, DEFAULT_FLAGS.clipNorm, false),
+  };
+  const every = Math.max(1, positive('--checkpoint-every', o.checkpointEvery, DEFAULT_FLAGS.checkpointEvery));
   const out = resolve(o.out);
-  saveModel(out, r.model);
+  const checkpointPath = checkpointPathFor(out);
+  const lock = lockOutput(out);
+  let interrupted = false;
+  const onSigint = () => {
+    if (interrupted) process.exit(130);
+    interrupted = true;
+  };
+  process.on('SIGINT', onSigint);
+  let r: Awaited<ReturnType<typeof trainSiit>>;
+  try {
+    for (const file of [out, checkpointPath]) removeStaleTemps(file);
+    if (!o.json)
+      io.err(`SIIT on ${program.name} (backend ${backend}): ${[...alignment].map(([v, cs]) => `${v} → ${cs.map(formatComponent).join('+')}`).join(', ')}\n`);
+    r = await trainSiit({
+      config,
+      program,
+      compiled,
+      compiledFile: o.siit,
+      alignment,
+      task,
+      steps,
+      batch: Math.max(1, positive('--batch', o.batch, 64)),
+      lr: positive('--lr', o.lr, DEFAULT_FLAGS.lr, false),
+      seed: o.seed ?? 0,
+      weights,
+      backend,
+      optim,
+      checkpoint: { path: checkpointPath, every, resume: Boolean(o.resume) },
+      shouldStop: () => interrupted,
+      onNote: (m) => io.err(`${m}\n`),
+      onProgress: o.json
+        ? undefined
+        : (step, total, l) => io.err(`step ${step}/${total}: task ${l.task.toFixed(3)}, IIT ${l.iit.toFixed(3)}, strict ${l.strict.toFixed(3)}\n`),
+    });
+    if (r.status === 'completed') saveModel(out, r.model);
+  } finally {
+    process.off('SIGINT', onSigint);
+    lock.release();
+  }
+  if (r.status === 'interrupted') {
+    io.err(`interrupted at step ${r.steps}: checkpoint saved to ${checkpointPath}; continue with --resume\n`);
+    return 130;
+  }
   if (o.json) {
     io.out(formatJson({ out, wallTimeS: r.wallTimeS, ...r.scores }));
     return 0;

@@ -5,13 +5,15 @@
  * Each step adds three losses:
  *   task    cross-entropy (squared error, numerical) of the plain run against the program's output;
  *   IIT     one aligned variable (in turn): its components patched from a source run (of the same
- *           length at every position, or at one random position from a source of any length, in
- *           turn, so that what depends on the length is trained too), against the program's
- *           output with that variable overridden (counterfactual);
- *   strict  one non-circuit head or MLP (in turn): patched from a source run, against the base's
- *           own output (it must change nothing).
- * The source runs are constants (no gradient flows into them). Adam on every weight. The model this
- * returns carries the alignment in its labels (heads and MLPs with the expression each implements,
+ *           length at every position, or at one random position from a source of any length, by
+ *           rounds: siitStepPlan), against the program's output with that variable overridden
+ *           (counterfactual);
+ *   strict  one non-circuit head or MLP (in turn): patched from a source run drawn as the IIT
+ *           step's, against the base's own output (it must change nothing).
+ * The IIT term's source run is a constant (no gradient flows into it); the strict term's is not
+ * (the patched node must learn to be inert: interchangeLoss's caller says why). The optimiser is the trainer's (AdamW
+ * with clipping, warm-up and decay: src/train/step.ts, schedule.ts), and so are checkpoints and
+ * resume. The model this returns carries the alignment in its labels (heads and MLPs with the expression each implements,
  * and the compiled circuit carried through the alignment: probes/abstraction/alignedCircuit.ts), so
  * its circuit is known and circuit discovery is scored against it.
  */
@@ -21,15 +23,34 @@ import { batchTokens, encodeBatch } from '../../src/model/batch.ts';
 import { allComponents, formatComponent, sameComponent, type ComponentRef } from '../../src/model/components.ts';
 import { forward } from '../../src/model/forward.ts';
 import type { HookName } from '../../src/model/hooks.ts';
+import { existsSync } from 'node:fs';
 import { initParams } from '../../src/model/init.ts';
 import { LoadedModel } from '../../src/model/loadedModel.ts';
-import { disposeParams, paramsToWeights, type Params } from '../../src/model/params.ts';
+import type { Params } from '../../src/model/params.ts';
 import { exactMatch, scoreLogits } from '../../src/model/scoring.ts';
 import type { HeadLabel, MlpLabel, ModelConfig, ModelData, ModelLabels } from '../../src/model/types.ts';
 import { programVariable } from '../../src/rasp/counterfactual.ts';
 import type { Program } from '../../src/rasp/program.ts';
 import { batchTargets, disposeTargets, maskedLoss } from '../../src/train/loss.ts';
 import { testExamples, trainExamples } from '../../src/train/dataset.ts';
+import { checkResumable, loadCheckpoint, saveCheckpoint, type Checkpoint } from '../../src/train/checkpoint.ts';
+import { installFastGradients } from '../../src/train/fastGrads.ts';
+import { DEFAULT_ADAMW } from '../../src/train/optimizer.ts';
+import { DEFAULT_FLAGS } from '../../src/train/options.ts';
+import { defaultWarmup, learningRate, type Schedule } from '../../src/train/schedule.ts';
+import { mismatchedKeys } from '../../src/train/settings.ts';
+import {
+  applyGradients,
+  disposeState,
+  makeState,
+  paramMap,
+  prepareTraining,
+  stepContext,
+  type StepContext,
+  type StepOptions,
+  type TrainState,
+} from '../../src/train/step.ts';
+import { UserError } from '../../src/rasp/errors.ts';
 import { hookSites } from '../hookSites.ts';
 import type { ProbeTask } from '../probeSet.ts';
 import { interchangeAccuracy, interchangeHooks, pairBatches, type PairBatch } from './interchange.ts';
@@ -60,7 +81,24 @@ export interface SiitOptions {
   readonly backend: string;
   /** Pairs per variable and per non-circuit node in the final scores. */
   readonly evalPairs?: number;
+  /** The trainer's warm-up, decay, AdamW weight decay and gradient clipping (default: `train`'s). */
+  readonly optim?: SiitOptim;
+  /** Checkpoints (src/train/checkpoint.ts) to `path` every `every` steps, when stopped and at the end; `resume` continues the one there. */
+  readonly checkpoint?: { readonly path: string; readonly every: number; readonly resume: boolean };
+  /** Asked after every step; true saves a checkpoint and ends the run (Ctrl-C). */
+  readonly shouldStop?: (step: number) => boolean;
+  /** One-line notes for the user ("resuming from step 500"). */
+  readonly onNote?: (msg: string) => void;
   readonly onProgress?: (step: number, steps: number, loss: { task: number; iit: number; strict: number }) => void;
+}
+
+export interface SiitOptim {
+  /** Linear warm-up steps (default 5% of the steps, at most 200). */
+  readonly warmup?: number;
+  readonly decay?: Schedule['decay'];
+  readonly weightDecay?: number;
+  /** Clip gradients to this global norm (0: off). */
+  readonly clipNorm?: number;
 }
 
 export interface SiitScores {
@@ -80,6 +118,10 @@ export interface SiitScores {
 export interface SiitResult {
   readonly model: ModelData;
   readonly scores: SiitScores;
+  /** 'interrupted': stopped by `shouldStop` before the last step, with a checkpoint saved. */
+  readonly status: 'completed' | 'interrupted';
+  /** Optimisation steps completed, in all sessions of the run. */
+  readonly steps: number;
   readonly wallTimeS: number;
 }
 
@@ -118,6 +160,13 @@ export function alignedLabels(compiled: ModelData, alignment: AlignmentMap, conf
   return { program: compiled.labels.program, residual: [], heads, mlps, circuit: alignedCircuit(compiled, alignment, config) };
 }
 
+/** The source run's activations at the site's hooks, in the caller's tidy and gradient. */
+function sourceRun(config: ModelConfig, params: Params, b: PairBatch, site: InterchangeSite & { kind: 'activation' }): Map<HookName, tf.Tensor> {
+  const hooks = [...new Set(site.sites.map((s) => s.hook))];
+  const r = forward(config, params, { tokens: batchTokens(b.source), lengths: b.source.lengths }, { cache: (h) => hooks.includes(h) });
+  return new Map(hooks.map((h) => [h, r.cache.get(h)!]));
+}
+
 /** The source run's activations at the site's hooks, outside any gradient (the caller disposes them). */
 function sourceCache(config: ModelConfig, params: Params, b: PairBatch, site: InterchangeSite & { kind: 'activation' }): Map<HookName, tf.Tensor> {
   const hooks = [...new Set(site.sites.map((s) => s.hook))];
@@ -146,6 +195,56 @@ function interchangeLoss(
   }
 }
 
+/**
+ * What step `step` trains: one aligned variable a step, in turn, each alternating from one round to
+ * the next between pairs patched at one position (any lengths, so that what depends on the length
+ * differs between base and source) and at every position (pairs of one length); one non-circuit
+ * node a step, in turn, patched from pairs drawn for the same variable and positions. (Alternating
+ * by the step alone would pair each variable with one kind of pairs whenever their count is even.)
+ */
+export function siitStepPlan(step: number, nVariables: number, nInert: number): { variable: number | null; at: PairPositions; inert: number | null } {
+  if (nVariables === 0) return { variable: null, at: 'all', inert: null };
+  return {
+    variable: step % nVariables,
+    at: Math.floor(step / nVariables) % 2 ? 'all' : 'random',
+    inert: nInert ? step % nInert : null,
+  };
+}
+
+/** Everything a resume must agree with, as the checkpoint's fingerprint (`steps` may change, as for `train`). */
+function siitFingerprint(opts: SiitOptions, optim: Required<SiitOptim>): string {
+  return JSON.stringify({
+    siit: true,
+    program: opts.program.name,
+    source: opts.program.source ?? null,
+    task: opts.task,
+    config: opts.config,
+    alignment: [...opts.alignment].map(([v, cs]) => [v, cs.map(formatComponent)]),
+    weights: opts.weights,
+    batch: opts.batch,
+    lr: opts.lr,
+    ...optim,
+    seed: opts.seed,
+  });
+}
+
+/** The state a run starts from: a checkpoint's (resumed), or fresh weights from the seed and zero moments. */
+function startState(opts: SiitOptions, stepOpts: StepOptions, checkpoint: Checkpoint | undefined): { ctx: StepContext; state: TrainState } {
+  if (!checkpoint) return prepareTraining(opts.config, initParams(opts.config, opts.seed), stepOpts);
+  const ctx = stepContext(
+    opts.config,
+    checkpoint.names,
+    checkpoint.params.map((w) => w.shape),
+    stepOpts,
+  );
+  const state = makeState(
+    ctx,
+    checkpoint.params.map((w) => w.data),
+    { m: checkpoint.m.map((w) => w.data), v: checkpoint.v.map((w) => w.data), t: checkpoint.t },
+  );
+  return { ctx, state };
+}
+
 export async function trainSiit(opts: SiitOptions): Promise<SiitResult> {
   const t0 = Date.now();
   const { config, program } = opts;
@@ -156,52 +255,119 @@ export async function trainSiit(opts: SiitOptions): Promise<SiitResult> {
     site: activationSite(config, comps.map(formatComponent).join('+'), comps),
   }));
   const inert = nonCircuitNodes(config, opts.alignment).map((c) => ({ c, site: activationSite(config, formatComponent(c), [c]) }));
-  const params = initParams(config, opts.seed, { trainable: true });
-  const vars = [...params.values()] as tf.Variable[];
-  const optimizer = tf.train.adam(opts.lr);
+  const cp = opts.checkpoint;
+  const checkpoint = cp?.resume && existsSync(cp.path) ? loadCheckpoint(cp.path) : undefined;
+  // A resumed run keeps its warm-up even when the step count changes (the default depends on it).
+  const warmup = opts.optim?.warmup ?? (checkpoint?.extra.warmup as number | undefined) ?? defaultWarmup(opts.steps);
+  const optim: Required<SiitOptim> = {
+    warmup,
+    decay: opts.optim?.decay ?? DEFAULT_FLAGS.decay,
+    weightDecay: opts.optim?.weightDecay ?? DEFAULT_FLAGS.weightDecay,
+    clipNorm: opts.optim?.clipNorm ?? DEFAULT_FLAGS.clipNorm,
+  };
+  const schedule: Schedule = { peak: opts.lr, warmup, total: opts.steps, decay: optim.decay, minRatio: 0.1 };
+  const print = siitFingerprint(opts, optim);
+  if (cp?.resume) {
+    if (checkpoint) {
+      if (checkpoint.fingerprint !== print)
+        throw new UserError(`${cp.path}: checkpoint is from a different run (differs in: ${mismatchedKeys(checkpoint.fingerprint, print).join(', ')})`);
+      checkResumable(checkpoint, config, cp.path);
+      opts.onNote?.(`resuming from step ${checkpoint.step} (${cp.path})`);
+      if (checkpoint.extra.stepsRequested !== opts.steps)
+        opts.onNote?.(
+          `--steps is ${opts.steps} where the checkpointed run had ${String(checkpoint.extra.stepsRequested)}: ` +
+            'the learning-rate schedule changes, so the result differs from an uninterrupted run',
+        );
+    } else opts.onNote?.(`no checkpoint at ${cp.path}: starting from step 0`);
+  }
+  const stepOpts: StepOptions = { adamw: { ...DEFAULT_ADAMW, weightDecay: optim.weightDecay }, clipNorm: optim.clipNorm };
+  const { ctx, state } = startState(opts, stepOpts, checkpoint);
+  const priorWallS = checkpoint?.wallTimeS ?? 0;
+  const elapsedS = () => priorWallS + (Date.now() - t0) / 1000;
   const pairsAt = (node: Parameters<typeof interchangePairs>[1], seed: number, at: PairPositions): InterchangePairs =>
     interchangePairs(program, node, opts.task, opts.batch, seed, at, config.output);
+  const snapshot = (step: number, finished: boolean): void => {
+    if (!cp) return;
+    saveCheckpoint(cp.path, {
+      fingerprint: print,
+      step,
+      seed: opts.seed,
+      config,
+      labels: alignedLabels(opts.compiled, opts.alignment, config),
+      names: ctx.names,
+      params: state.values.map((data, i) => ({ shape: ctx.shapes[i], data })),
+      m: state.opt.m.map((data, i) => ({ shape: ctx.shapes[i], data })),
+      v: state.opt.v.map((data, i) => ({ shape: ctx.shapes[i], data })),
+      t: state.opt.t,
+      wallTimeS: elapsedS(),
+      extra: { stepsRequested: opts.steps, warmup, ...(finished ? { finished: 'completed' } : {}) },
+    });
+  };
+  installFastGradients();
+  let step = checkpoint?.step ?? 0;
+  let status: 'completed' | 'interrupted' = 'completed';
   try {
-    for (let step = 0; step < opts.steps; step++) {
+    for (; step < opts.steps; step++) {
       const examples = trainExamples(spec, opts.seed, step, opts.batch);
       const b = encodeBatch(config, examples);
       const taskTargets = batchTargets(config.output, b);
-      const v = variables.length ? variables[step % variables.length] : null;
-      const iitBatch = v
-        ? pairBatches({ config } as ModelData, pairsAt(v.node, opts.seed * 7919 + step, step % 2 ? 'all' : 'random'), opts.batch)[0]
-        : undefined;
-      const n = inert.length ? inert[step % inert.length] : null;
+      const params = paramMap(ctx, state);
+      const plan = siitStepPlan(step, variables.length, inert.length);
+      const v = plan.variable === null ? null : variables[plan.variable];
+      const at = plan.at;
+      const iitBatch = v ? pairBatches({ config } as ModelData, pairsAt(v.node, opts.seed * 7919 + 2 * step, at), opts.batch)[0] : undefined;
+      const n = plan.inert === null ? null : inert[plan.inert];
       let strictBatch: PairBatch | undefined;
-      if (n && variables.length) {
-        const p = pairsAt(variables[0].node, opts.seed * 104729 + step, 'all');
+      if (n && v) {
+        // Other pairs than the IIT term's (a seed of its own per step and term).
+        const p = pairsAt(v.node, opts.seed * 7919 + 2 * step + 1, at);
         strictBatch = pairBatches({ config } as ModelData, { ...p, counterfactual: p.baseOutput }, opts.batch)[0];
       }
       const parts = { task: 0, iit: 0, strict: 0 };
+      const logNow = step % 25 === 0 || step === opts.steps - 1;
       const iitSite = v?.site as (InterchangeSite & { kind: 'activation' }) | undefined;
       const strictSite = n?.site as (InterchangeSite & { kind: 'activation' }) | undefined;
       const iitCache = iitSite && iitBatch ? sourceCache(config, params, iitBatch, iitSite) : null;
-      const strictCache = strictSite && strictBatch ? sourceCache(config, params, strictBatch, strictSite) : null;
-      const cost = optimizer.minimize(
-        () => {
-          const { logits } = forward(config, params, { tokens: batchTokens(b), lengths: b.lengths }, { cache: false });
-          const task = maskedLoss(config.output, logits, taskTargets);
-          const iit = iitCache ? interchangeLoss(config, params, iitBatch!, iitSite!, iitCache) : tf.scalar(0);
-          const strict = strictCache ? interchangeLoss(config, params, strictBatch!, strictSite!, strictCache) : tf.scalar(0);
-          if (step % 25 === 0 || step === opts.steps - 1) {
-            parts.task = task.dataSync()[0];
-            parts.iit = iit.dataSync()[0];
-            parts.strict = strict.dataSync()[0];
-          }
-          return tf.addN([tf.mul(task, opts.weights.task), tf.mul(iit, opts.weights.iit), tf.mul(strict, opts.weights.strict)]) as tf.Scalar;
-        },
-        false,
-        vars,
-      );
-      cost?.dispose();
-      disposeTargets(taskTargets);
-      tf.dispose([...(iitCache?.values() ?? []), ...(strictCache?.values() ?? [])]);
-      if (step % 25 === 0 || step === opts.steps - 1) opts.onProgress?.(step + 1, opts.steps, parts);
+      let grads: tf.TypedArray[];
+      let loss: number;
+      try {
+        const r = tf.tidy(() =>
+          tf.valueAndGrads((...ts: tf.Tensor[]) => {
+            const p = new Map(ctx.names.map((name, i) => [name, ts[i]]));
+            const { logits } = forward(config, p, { tokens: batchTokens(b), lengths: b.lengths }, { cache: false });
+            const task = maskedLoss(config.output, logits, taskTargets);
+            const iit = iitCache ? interchangeLoss(config, p, iitBatch!, iitSite!, iitCache) : tf.scalar(0);
+            // The strict term's source run is inside the gradient: with it a constant, the patched node
+            // gets no gradient from this term (its output is replaced), so only later components could
+            // learn to ignore it while the task loss goes on training it to matter.
+            const strict =
+              strictSite && strictBatch ? interchangeLoss(config, p, strictBatch, strictSite, sourceRun(config, p, strictBatch, strictSite)) : tf.scalar(0);
+            if (logNow) {
+              parts.task = task.dataSync()[0];
+              parts.iit = iit.dataSync()[0];
+              parts.strict = strict.dataSync()[0];
+            }
+            return tf.addN([tf.mul(task, opts.weights.task), tf.mul(iit, opts.weights.iit), tf.mul(strict, opts.weights.strict)]) as tf.Scalar;
+          })(state.params),
+        );
+        grads = r.grads.map((g) => g.dataSync());
+        loss = r.value.dataSync()[0];
+        tf.dispose([r.value, ...r.grads]);
+      } finally {
+        disposeTargets(taskTargets);
+        tf.dispose([...(iitCache?.values() ?? [])]);
+      }
+      if (!Number.isFinite(loss)) throw new UserError(`SIIT diverged at step ${step + 1}: the loss is ${loss}; try a lower --lr (this run's is ${opts.lr})`);
+      applyGradients(ctx, state, grads, loss, learningRate(schedule, step));
+      if (logNow) opts.onProgress?.(step + 1, opts.steps, parts);
+      if (opts.shouldStop?.(step + 1) && step + 1 < opts.steps) {
+        step++;
+        status = 'interrupted';
+        break;
+      }
+      if (cp && (step + 1) % cp.every === 0 && step + 1 < opts.steps) snapshot(step + 1, false);
     }
+    snapshot(step, status === 'completed');
     const labels = alignedLabels(opts.compiled, opts.alignment, config);
     const alignment = Object.fromEntries([...opts.alignment].map(([v, cs]) => [v, cs.map(formatComponent)]));
     const model: ModelData = {
@@ -213,17 +379,16 @@ export async function trainSiit(opts: SiitOptions): Promise<SiitResult> {
         minLen: opts.task.minLen,
         maxLen: opts.task.maxLen,
         seed: opts.seed,
-        steps: opts.steps,
+        steps: step,
         backend: opts.backend,
-        siit: { compiled: opts.compiledFile ?? null, alignment, weights: opts.weights, lr: opts.lr, batch: opts.batch },
+        siit: { compiled: opts.compiledFile ?? null, alignment, weights: opts.weights, lr: opts.lr, batch: opts.batch, ...optim },
       },
-      weights: paramsToWeights(params),
+      weights: new Map(ctx.names.map((name, i) => [name, { shape: ctx.shapes[i], data: state.values[i].slice() }])),
     };
     const scores = await LoadedModel.use(model, (m) => siitScores(m, opts, variables, inert));
-    return { model, scores, wallTimeS: (Date.now() - t0) / 1000 };
+    return { model, scores, status, steps: step, wallTimeS: elapsedS() };
   } finally {
-    optimizer.dispose();
-    disposeParams(params);
+    disposeState(state);
   }
 }
 

@@ -192,7 +192,7 @@ export function trainStep(ctx: StepContext, state: TrainState, examples: readonl
 }
 
 /** AdamW on gradients already read back, then the new weights uploaded. */
-function applyGradients(ctx: StepContext, state: TrainState, grads: readonly Float32Array[] | tf.TypedArray[], loss: number, lr: number): StepResult {
+export function applyGradients(ctx: StepContext, state: TrainState, grads: readonly Float32Array[] | tf.TypedArray[], loss: number, lr: number): StepResult {
   const gradNorm = adamWUpdate(state.values, grads as Float32Array[], state.opt, lr, ctx.adamw, ctx.decayMask, ctx.clipNorm);
   tf.dispose(state.params);
   state.params = uploadParams(ctx, state.values);

@@ -1,18 +1,21 @@
 /**
- * Causal abstraction throughput on this machine: DAS per variable of the learned reverse fixture
- * (one residual read point each, rank 4, 100 steps on 256 pairs, IIA on 256 held-out ones) and
- * strict IIT training of a small reverse model (200 steps), with wall times and IIA. Fails when
- * either leaves tensors behind (tf.memory().numTensors before and after).
+ * Causal abstraction on this machine: DAS per variable of the learned reverse fixture (one residual
+ * read point each, rank 4, 100 steps on 256 pairs, IIA on 256 held-out ones), and strict IIT runs
+ * on reverse, hist and sort (vocabulary of 3, lengths 1–4) through the CLI, as the README gives
+ * them: wall time, exact match, IIA per aligned variable, the change in exact match when each
+ * non-circuit node is ablated (zero, mean, resample: `ablate --sweep --all-modes`), and the node
+ * ROC AUC of ACDC and EAP (`discover`) against the circuit the alignment gives. Fails when DAS or
+ * SIIT training leaves tensors behind (tf.memory().numTensors before and after).
  */
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import { renderTable } from '../../cli/format/table.ts';
 import { align } from '../../probes/abstraction/align.ts';
-import { defaultAlignment } from '../../probes/abstraction/alignmentMap.ts';
-import { trainSiit } from '../../probes/abstraction/siit.ts';
 import { modelTask } from '../../probes/probeSet.ts';
-import { compile } from '../../compiler/index.ts';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { main } from '../../cli/main.ts';
 import { selectBackend } from '../../src/model/backend.ts';
 import { LoadedModel } from '../../src/model/loadedModel.ts';
 import { loadModel } from '../../src/model/modelFile.ts';
@@ -25,6 +28,73 @@ const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
 function checkFreed(before: number, what: string): void {
   const after = tf.memory().numTensors;
   if (after !== before) throw new Error(`${what} left ${after - before} tensors behind`);
+}
+
+/**
+ * Each program's SIIT run: compiled on vocabulary `vocab` up to length 4, trained `steps` steps at
+ * the default peak lr 1e-3; hist with a second head, so that one head is outside the circuit.
+ */
+const SIIT_RUNS = [
+  { program: 'reverse', vocab: 'a,b,c', steps: 1500, extra: [] as string[] },
+  { program: 'hist', vocab: 'a,b,c', steps: 1500, extra: ['--heads', '2'] },
+  { program: 'sort', vocab: '1,2,3', steps: 1000, extra: [] as string[] },
+];
+
+/** The CLI in this process; its stdout, or an error with its stderr. */
+async function rasplab(...argv: string[]): Promise<string> {
+  let out = '';
+  let err = '';
+  const code = await main(argv, { out: (t) => void (out += t), err: (t) => void (err += t) });
+  if (code !== 0) throw new Error(`rasplab ${argv.join(' ')} exited ${code}: ${err}`);
+  return out;
+}
+
+interface SiitJson {
+  readonly wallTimeS: number;
+  readonly exactMatch: number;
+  readonly iia: readonly { variable: string; iia: number; iiaOnePosition: number }[];
+  readonly inert: readonly { node: string; unchanged: number }[];
+}
+
+async function siitRun(run: (typeof SIIT_RUNS)[number]): Promise<string[][]> {
+  const dir = mkdtempSync(join(tmpdir(), 'rasplab-iit-'));
+  try {
+    const compiled = join(dir, `${run.program}.safetensors`);
+    const model = join(dir, `${run.program}.siit.safetensors`);
+    await rasplab('compile', run.program, '--vocab', run.vocab, '--max-len', '4', '-o', compiled);
+    const before = tf.memory().numTensors;
+    const r = JSON.parse(await rasplab('train', '--siit', compiled, ...run.extra, '--steps', String(run.steps), '-o', model, '--json')) as SiitJson;
+    checkFreed(before, `SIIT on ${run.program}`);
+    const sweep = JSON.parse(await rasplab('ablate', model, '--sweep', '--all-modes', '--json')) as {
+      baseline: { exactMatch: number };
+      components: { component: string; mode: string; exactMatch: number }[];
+    };
+    const inert = r.inert.map((x) => x.node);
+    const changes = ['zero', 'mean', 'resample'].map((mode) => {
+      const worst = Math.max(
+        0,
+        ...sweep.components.filter((c) => c.mode === mode && inert.includes(c.component)).map((c) => Math.abs(c.exactMatch - sweep.baseline.exactMatch)),
+      );
+      return `${mode} ${pct(worst)}`;
+    });
+    const auc = [];
+    for (const method of ['acdc', 'eap']) {
+      const [d] = JSON.parse(await rasplab('discover', model, '--method', method, '--json')).results as { against: { nodes: { rocAuc: number } } }[];
+      auc.push(`${method} ${d.against.nodes.rocAuc.toFixed(3)}`);
+    }
+    return [
+      [
+        `SIIT ${run.program}, ${run.steps} steps: exact match ${pct(r.exactMatch)}`,
+        r.wallTimeS.toFixed(1),
+        r.iia.map((x) => `${x.variable} ${pct(x.iia)} (one position ${pct(x.iiaOnePosition)})`).join(', '),
+        '-',
+      ],
+      [`  non-circuit ${inert.join(', ') || 'none'}: largest exact-match change ablated`, '', changes.join(', '), ''],
+      ['  node ROC AUC against the alignment', '', auc.join(', '), ''],
+    ];
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 export default async function run(): Promise<void> {
@@ -48,37 +118,12 @@ export default async function run(): Promise<void> {
   }
   learned.dispose();
 
-  const compiled = compile(program, { vocab: ['a', 'b', 'c'], maxLen: 4 }).model;
-  const config = {
-    ...compiled.config,
-    dModel: 32,
-    layers: [0, 1].map(() => ({ nHeads: 2, dHead: 16, dMlp: 64 })),
-    origin: 'learned' as const,
-    attnScale: 4,
-  };
-  const before = tf.memory().numTensors;
-  const t0 = performance.now();
-  const r = await trainSiit({
-    config,
-    program,
-    compiled,
-    alignment: defaultAlignment(compiled),
-    task: { vocab: ['a', 'b', 'c'], minLen: 1, maxLen: 4 },
-    steps: 200,
-    batch: 64,
-    lr: 3e-3,
-    seed: 0,
-    weights: { task: 1, iit: 1, strict: 1 },
-    backend,
-  });
-  const s = (performance.now() - t0) / 1000;
-  checkFreed(before, 'SIIT');
-  rows.push([
-    `SIIT reverse, 200 steps (exact match ${pct(r.scores.exactMatch)})`,
-    s.toFixed(1),
-    r.scores.iia.map((x) => `${x.variable} ${pct(x.iia)}`).join(', '),
-    '-',
-  ]);
+  for (const run of SIIT_RUNS) {
+    const r = await siitRun(run);
+    // Each run's figures as soon as they are in: a run takes minutes.
+    console.log(r.map((row) => row.filter(Boolean).join(' | ')).join('\n'));
+    rows.push(...r);
+  }
   console.log(`backend ${backend}`);
   console.log(renderTable({ head: ['run', 'wall s', 'IIA', 'rank needed'], rows, align: ['left', 'right', 'left', 'left'] }));
 }
