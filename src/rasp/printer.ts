@@ -8,7 +8,7 @@
  */
 import { children, topoSort, type RaspNode, type SOp } from './ast.ts';
 import { RESERVED_NAMES } from './builtins.ts';
-import { literalText, PREC, renderNode, type Rendered } from './describe.ts';
+import { literalText, PREC, renderNode, tokensText, type Rendered } from './describe.ts';
 import { RaspError } from './errors.ts';
 import { KEYWORDS } from './lexer.ts';
 import type { Program } from './program.ts';
@@ -40,7 +40,7 @@ export function printProgram(p: Program): string {
     const assigned = names.get(n.id);
     if (assigned) return { text: assigned, prec: PREC.atom };
     if (n.kind === 'const') return { text: literalText(n.value), prec: typeof n.value === 'number' && n.value < 0 ? PREC.prefix : PREC.atom };
-    return { text: n.kind, prec: PREC.atom };
+    return { text: n.kind === 'tokens' ? tokensText(n, true) : n.kind, prec: PREC.atom };
   };
 
   const lines: string[] = [...headerLines(p), ''];
