@@ -86,6 +86,8 @@ function chooseNames(nodes: readonly RaspNode[]): Map<number, string> {
 
 function definition(n: RaspNode, ref: (n: RaspNode) => Rendered): string {
   if (n.kind === 'map' && n.fn.kind === 'native') throw new RaspError(`cannot print a map given as a JavaScript function${n.name ? ` ('${n.name}')` : ''}`);
+  // A stated encoding of the input: the built-in as program text names it (the input as it is is tokens_asis).
+  if (n.kind === 'tokens' && n.encoding) return `${n.encoding}(${tokensText(n, true)})`;
   return renderNode(n, ref).text;
 }
 

@@ -8,6 +8,8 @@ import { compile } from '../../compiler/index.ts';
 import { evaluateProgram } from '../../src/rasp/evaluate.ts';
 import { enumerateInputs } from '../../src/rasp/inputs.ts';
 import { parseProgram } from '../../src/rasp/load.ts';
+import { numerical, tokens } from '../../src/rasp/builder.ts';
+import { printProgram } from '../../src/rasp/printer.ts';
 import { castToken } from '../../src/rasp/tokenCasts.ts';
 import type { Value } from '../../src/rasp/values.ts';
 import { denseForward } from '../compiler/denseForward.ts';
@@ -74,5 +76,18 @@ describe('tokens_str, tokens_int, tokens_float, tokens_bool, tokens_asis and tok
   it('compile refuses a program that reads its input two ways', () => {
     const program = parseProgram('out = tokens_int + (tokens == "1");', { file: 'p.rasp' });
     expect(() => compile(program, { vocab: [0, 1], maxLen: 2 })).toThrow(/reads its input in 2 ways \(tokens_int, tokens_str\)/);
+  });
+});
+
+describe('printing the input built-ins', () => {
+  it('each prints as the built-in it is and parses back to it, the builder’s tokens (the input as it is) as tokens_asis', () => {
+    for (const line of ['tokens', 'tokens_int + 1', 'tokens_float', 'tokens_bool', 'tokens_asis', 'numerical(tokens_int)']) {
+      const p = parseProgram(`out = ${line};`, { file: 'p.rasp' });
+      const back = parseProgram(printProgram(p), { file: 'q.rasp' });
+      expect(evaluateProgram(back, [0, 1, 2]), line).toEqual(evaluateProgram(p, [0, 1, 2]));
+    }
+    const asis = printProgram({ name: 'p', output: numerical(tokens), named: new Map() });
+    expect(asis).toContain('numerical(tokens_asis)');
+    expect(evaluateProgram(parseProgram(asis, { file: 'q.rasp' }), [0, 1])).toEqual([0, 1]);
   });
 });
