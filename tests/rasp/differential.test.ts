@@ -38,11 +38,17 @@ const { num, bool, str } = fc.letrec<{ num: RExpr; bool: RExpr; str: RExpr; sel:
   const L = tie('sel') as Arb<RSel>;
   const small = fc.integer({ min: 0, max: 3 });
   const numLeaf: Arb<RExpr> = fc.oneof(
-    fc.constantFrom<RExpr>({ k: 'input', name: 'tokens_int' }, { k: 'input', name: 'indices' }, { k: 'input', name: 'length' }),
+    fc.constantFrom<RExpr>(
+      { k: 'input', name: 'tokens_int' },
+      { k: 'input', name: 'tokens_float' },
+      { k: 'input', name: 'tokens_asis' },
+      { k: 'input', name: 'indices' },
+      { k: 'input', name: 'length' },
+    ),
     small.map((v): RExpr => ({ k: 'num', v })),
   );
   const strLeaf: Arb<RExpr> = fc.oneof(
-    fc.constant<RExpr>({ k: 'input', name: 'tokens' }),
+    fc.constantFrom<RExpr>({ k: 'input', name: 'tokens' }, { k: 'input', name: 'tokens_str' }),
     fc.constantFrom('0', '1', 'x').map((v): RExpr => ({ k: 'str', v })),
   );
   const numSel = fc.record({ keys: N, queries: N, op: fc.constantFrom(...SEL_OPS) }).map((s): RSel => ({ k: 'select', ...s }));
@@ -66,6 +72,7 @@ const { num, bool, str } = fc.letrec<{ num: RExpr; bool: RExpr; str: RExpr; sel:
     ),
     bool: fc.oneof(
       { depthSize: 'small', withCrossShrink: true },
+      fc.constant<RExpr>({ k: 'input', name: 'tokens_bool' }),
       fc.record({ op: fc.constantFrom(...CMP), l: N, r: N }).map((b): RExpr => ({ k: 'bin', ...b })),
       fc.record({ l: S, r: S }).map((b): RExpr => ({ k: 'bin', op: '==', ...b })),
       fc.oneof(B, N).map((x): RExpr => ({ k: 'not', x })),

@@ -4,11 +4,13 @@
  * and independent of rasplab's evaluator: its own little syntax tree, printer and evaluator.
  *
  * What it states, as the interpreter has it:
- *  - the input built-ins: `tokens` is Python's str() of each token, `tokens_int` its int();
+ *  - the input built-ins: `tokens` and `tokens_str` are Python's str() of each token, `tokens_int`
+ *    its int(), `tokens_float` its float(), `tokens_bool` its bool(), `tokens_asis` the token;
  *  - arithmetic is Python's on each position: `%` takes the divisor's sign, `/` is true division,
  *    `^` is pow, `round` rounds half to even;
  *  - `not x`, `x and y`, `x or y` on s-ops are booleans of Python truthiness (Sugar.py's tplnot,
- *    tpland, tplor); `indicator(x)` is 1 where x is truthy, else 0; `x in [..]` is list membership;
+ *    tpland, tplor); between two Python values they are Python's (`0 and 0` is 0);
+ *  - `indicator(x)` is 1 where x is truthy, else 0; `x in [..]` is list membership;
  *  - `a if c else b` picks per position by c's truthiness;
  *  - select(keys, queries, op) selects key k for query q when `k op q` (Evaluator.py: `<` is
  *    `lambda q, k: q > k`); and/or/not of selectors are elementwise;
@@ -21,12 +23,12 @@
  * `and`/`or`; comparisons; `+ -`; `%`; `* /`; `^`; prefix `not -`; every level left-associative.
  */
 
-export type Ty = 'num' | 'bool' | 'str';
+export type InputName = 'tokens' | 'tokens_str' | 'tokens_int' | 'tokens_float' | 'tokens_bool' | 'tokens_asis' | 'indices' | 'length';
 export type SelOp = '==' | '!=' | '<' | '>' | '<=' | '>=';
 export type BinOp = '+' | '-' | '*' | '/' | '%' | '^' | '==' | '<' | '>' | '<=' | '>=' | 'and' | 'or';
 
 export type RExpr =
-  | { readonly k: 'input'; readonly name: 'tokens' | 'tokens_int' | 'indices' | 'length' }
+  | { readonly k: 'input'; readonly name: InputName }
   | { readonly k: 'var'; readonly name: string }
   | { readonly k: 'num'; readonly v: number }
   | { readonly k: 'str'; readonly v: string }
@@ -191,9 +193,16 @@ function binary(op: BinOp, a: PyValue, b: PyValue): PyValue {
 type Seq = PyValue[];
 type Matrix = boolean[][];
 
-function readToken(name: 'tokens' | 'tokens_int', t: number | string): PyValue {
-  if (name === 'tokens') return String(t);
-  if (typeof t === 'number') return Math.trunc(t);
+/** FunctionalSupport.py's tokens_str, tokens_int, …: Python's str/int/float/bool of each token (the REPL sets tokens = tokens_str). */
+function readToken(name: InputName, t: number | string): PyValue {
+  if (name === 'tokens' || name === 'tokens_str') return String(t);
+  if (name === 'tokens_asis') return t;
+  if (name === 'tokens_bool') return typeof t === 'string' ? t !== '' : t !== 0;
+  if (typeof t === 'number') return name === 'tokens_int' ? Math.trunc(t) : t;
+  if (name === 'tokens_float') {
+    if (!/^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*$/.test(t)) throw new PyError(`could not convert string to float: '${t}'`);
+    return Number(t);
+  }
   if (!/^\s*[+-]?\d+\s*$/.test(t)) throw new PyError(`invalid literal for int(): '${t}'`);
   return Number(t);
 }
@@ -238,7 +247,7 @@ export function runReference(statements: readonly RStatement[], input: readonly 
       case 'input':
         if (e.name === 'indices') return input.map((_, i) => i);
         if (e.name === 'length') return input.map(() => n);
-        return input.map((t) => readToken(e.name as 'tokens' | 'tokens_int', t));
+        return input.map((t) => readToken(e.name, t));
       case 'var':
         return variable(e.name);
       case 'num':
@@ -247,6 +256,9 @@ export function runReference(statements: readonly RStatement[], input: readonly 
       case 'bin': {
         const l = seq(e.l);
         const r = seq(e.r);
+        // Between two Python values, and/or are Python's: an operand, not a boolean (0 and 0 is 0).
+        if (!isSOpExpr(e) && e.op === 'and') return l.map((a, i) => (truthy(a) ? r[i] : a));
+        if (!isSOpExpr(e) && e.op === 'or') return l.map((a, i) => (truthy(a) ? a : r[i]));
         return l.map((a, i) => binary(e.op, a, r[i]));
       }
       case 'neg':
