@@ -49,6 +49,11 @@ describe('tokens_str, tokens_int, tokens_float, tokens_bool, tokens_asis and tok
     expect(run('tokens_int', [T, F, 1.5])).toEqual([1, 0, 1]);
   });
 
+  it("tokens may be given another meaning, as the interpreter's REPL gives it tokens_str", () => {
+    // Interpreter, `tokens = tokens_int;` then `out = tokens + 1;` on [1, 2]: [2, 3] (ints).
+    expect(evaluateProgram(parseProgram('tokens = tokens_int;\nout = tokens + 1;', { file: 'p.rasp' }), [1, 2])).toEqual([2, 3]);
+  });
+
   it('a token int() cannot read is refused, naming the built-in, the position and the token', () => {
     // Interpreter: "invalid literal for int() with base 10: 'a'".
     expect(() => run('tokens_int', ['a', 'b'])).toThrow(/tokens_int at position 0: invalid literal for int\(\): 'a'/);
