@@ -126,7 +126,8 @@ export function checkLength(input: readonly Value[], maxLen: number | undefined,
 export const vocabOption = (): Option =>
   new Option(
     '--vocab <tokens>',
-    'input vocabulary, comma- or space-separated (e.g. a,b,c or 1,2,3); numbers when every item is one; ' +
+    'input vocabulary, comma- or space-separated (e.g. a,b,c or 1,2,3); numbers when every item is one ' +
+      "(a program's tokens holds them as strings, as in RASP; tokens_int as numbers); " +
       'quote a token to take it as it is (a,b,"," has a comma); ' +
       "overrides the program's '# vocab:' header",
   ).argParser(parseVocab);

@@ -7,6 +7,7 @@
  */
 import type { Program } from '../src/rasp/program.ts';
 import type { Value } from '../src/rasp/values.ts';
+import { castToken, type TokenCast } from '../src/rasp/tokenCasts.ts';
 import {
   BOS,
   FORMAT_VERSION,
@@ -30,6 +31,8 @@ export interface AssembleInput {
   readonly program: Program;
   readonly outputName: string;
   readonly vocab: readonly Value[];
+  /** How the program reads each input token: the embedding writes the token's direction as read. */
+  readonly tokensCast: TokenCast;
   readonly maxLen: number;
   readonly causal: boolean;
   readonly basis: readonly DirInfo[];
@@ -114,7 +117,8 @@ export function assemble(inp: AssembleInput): ModelData {
   inp.vocab.forEach((v, k) => {
     const row = k + 1;
     WE.data[row * D + oneI] = 1;
-    const t = at(inputDir('tokens', v));
+    const read = castToken(inp.tokensCast, v);
+    const t = 'value' in read ? at(inputDir('tokens', read.value)) : undefined;
     if (t !== undefined) WE.data[row * D + t] = 1;
   });
   weights.set('embed.W_E', WE);

@@ -1,6 +1,6 @@
 /**
  * Pass 1: program → graph. Every node reachable from the output, in topological order, with the
- * nodes that read it. Leaves are canonical (every TokensNode is one node, every IndicesNode one,
+ * nodes that read it. Leaves are canonical (every TokensNode of one cast is one node, every IndicesNode one,
  * every LengthNode one) and structurally identical nodes are merged, so a sub-expression the
  * program spells twice is computed once.
  */
@@ -56,6 +56,7 @@ function structuralKey(n: RaspNode, ins: readonly number[]): string {
   const enc = isSelector(n) ? '' : encodingOf(n);
   switch (n.kind) {
     case 'tokens':
+      return `tokens|${n.cast}`;
     case 'indices':
     case 'length':
       return n.kind;

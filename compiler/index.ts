@@ -23,6 +23,7 @@
 import { UserError } from '../src/rasp/errors.ts';
 import type { Program } from '../src/rasp/program.ts';
 import type { Value } from '../src/rasp/values.ts';
+import { castName, type TokenCast } from '../src/rasp/tokenCasts.ts';
 import type { DirectionLabel, ModelData } from '../src/model/types.ts';
 import { selectsEveryQueryOnTask } from '../src/rasp/coverage.ts';
 import { assemble } from './assemble.ts';
@@ -101,6 +102,7 @@ export function compile(program: Program, opts: CompileOptions): CompileResult {
   if (opts.vocab.length === 0) throw new UserError('the vocabulary is empty');
   if (opts.vocab.some((v) => v === 'BOS')) throw new UserError("the vocabulary may not contain 'BOS' (the model's start token)");
   const built = buildGraph(program);
+  const cast = tokensCast(built);
   const inferred = inferSpaces(built, opts);
   checkStorable(built, inferred, opts);
   checkCopies(built, inferred, opts);
@@ -114,6 +116,7 @@ export function compile(program: Program, opts: CompileOptions): CompileResult {
     program,
     outputName: out.name,
     vocab: opts.vocab,
+    tokensCast: cast,
     maxLen: opts.maxLen,
     causal: opts.causal ?? false,
     basis: emitted.basis.ordered((d) => kept.has(d)),
@@ -131,4 +134,14 @@ export function compile(program: Program, opts: CompileOptions): CompileResult {
     return { ...p, directions, neurons: mlp?.neurons ?? 0, layer: mlp?.layer ?? null };
   });
   return { model, stats: modelStats(model), mlps, plan: plan.nodes, products: costs };
+}
+
+/** How the program reads its input (the embedding writes each token as read): one way only, as a model has one embedding. */
+function tokensCast(graph: Graph): TokenCast {
+  const casts = [...new Set(graph.nodes.flatMap((g) => (g.node.kind === 'tokens' ? [g.node.cast] : [])))];
+  if (casts.length > 1) {
+    const ways = casts.map(castName).join(', ');
+    throw new UserError(`cannot compile a program that reads its input in ${casts.length} ways (${ways}): a model has one embedding; use one of them`);
+  }
+  return casts[0] ?? 'asis';
 }

@@ -12,7 +12,8 @@ import { Evaluator } from '../src/rasp/evaluate.ts';
 import type { Program } from '../src/rasp/program.ts';
 import { sortedUnique, valueKey, type MaybeValue, type Value } from '../src/rasp/values.ts';
 import type { ModelData } from '../src/model/types.ts';
-import { tokens as tokensNode, indices as indicesNode, length as lengthNode } from '../src/rasp/builder.ts';
+import { indices as indicesNode, length as lengthNode } from '../src/rasp/builder.ts';
+import { programTokens } from '../src/rasp/counterfactual.ts';
 
 export interface ProgramVariable {
   readonly name: string;
@@ -26,7 +27,7 @@ export interface ProgramVariable {
 /** tokens, indices and every named s-op of the program (with `length`: the built-in length too, which a compiled head may write), evaluated on each input. */
 export function programVariables(program: Program, inputs: readonly Value[][], opts: { readonly length?: boolean } = {}): ProgramVariable[] {
   const nodes = new Map<string, Parameters<Evaluator['sop']>[0]>([
-    ['tokens', tokensNode],
+    ['tokens', programTokens(program)],
     ['indices', indicesNode],
     ...(opts.length ? ([['length', lengthNode]] as const) : []),
   ]);

@@ -7,8 +7,10 @@
  *  - categorical outputs must be equal (RASP equality: True == 1);
  *  - numerical outputs must be within `tolerance`, the one every command scores with
  *    (src/model/scoring.ts); how close a compiled model's numbers are shows in `maxAbsError`;
- *  - a position where the program's output is undefined (null) agrees whatever the model says:
- *    the model has no way to say "undefined", and the trainer masks those positions too;
+ *  - a position where the program's output is undefined (null) agrees only with an undefined
+ *    answer (RASP's evaluator gives none now: an aggregate that selects nothing gives its default);
+ *  - where the program's value is a boolean, a numerical model's number within `tolerance` of 0 or 1
+ *    is read as False or True (so a mismatch shows `False`, not a float near 0);
  *  - inputs the evaluator refuses (it throws, e.g. a categorical aggregate that mixes values) are
  *    counted in `rejected` and not compared; when it refuses every input, nothing was verified and
  *    `agreement` is null (the first refusal says why).
@@ -66,10 +68,19 @@ export interface VerifyResult {
 
 /** Whether one output position agrees, per the rules above; also the numerical error it contributes. */
 export function positionAgrees(output: OutputSpec, expected: MaybeValue, got: MaybeValue, tolerance = NUMERIC_TOLERANCE): { ok: boolean; absError: number } {
+  if (expected === null) return { ok: got === null, absError: 0 };
   const ok = outputMatches(output, expected, got, tolerance);
-  if (expected === null || output.encoding === 'categorical') return { ok, absError: 0 };
+  if (output.encoding === 'categorical') return { ok, absError: 0 };
   const err = typeof got === 'number' && typeof expected !== 'string' ? Math.abs(got - Number(expected)) : Number.NaN;
   return { ok, absError: Number.isNaN(err) ? Infinity : err };
+}
+
+/** A numerical model's answer where the program's value is a boolean: False or True when the number is within `tolerance` of 0 or 1. */
+function asBoolean(expected: MaybeValue, got: MaybeValue, tolerance: number): MaybeValue {
+  if (typeof expected !== 'boolean' || typeof got !== 'number') return got;
+  if (Math.abs(got) <= tolerance) return false;
+  if (Math.abs(got - 1) <= tolerance) return true;
+  return got;
 }
 
 function* inputsToCheck(o: VerifyOptions, minLen: number): Generator<Value[]> {
@@ -108,7 +119,7 @@ export function verifyModel(model: LoadedModel, program: Program, opts: VerifyOp
       }
       checked++;
       if (ok) agreeing++;
-      else firstMismatch ??= { input, expected, got };
+      else firstMismatch ??= { input, expected, got: numerical ? got.map((g, p) => asBoolean(expected[p], g, opts.tolerance ?? NUMERIC_TOLERANCE)) : got };
     });
     pending.length = 0;
   };

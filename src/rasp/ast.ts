@@ -7,6 +7,7 @@
  * opening a `.rasp` file never runs code; the TypeScript builder may also pass a JS function.
  */
 import type { SourceLoc } from './errors.ts';
+import type { TokenCast } from './tokenCasts.ts';
 import type { Value } from './values.ts';
 
 export type Encoding = 'categorical' | 'numerical';
@@ -89,8 +90,12 @@ abstract class NodeBase {
   }
 }
 
+/** The input, read as `cast` says (tokenCasts.ts); the builder's `tokens` is the input as it is. */
 export class TokensNode extends NodeBase {
   readonly kind = 'tokens' as const;
+  constructor(readonly cast: TokenCast = 'asis') {
+    super();
+  }
 }
 export class IndicesNode extends NodeBase {
   readonly kind = 'indices' as const;

@@ -2,23 +2,24 @@
  * RASP's built-in names: the input s-ops and the primitive functions, with their argument checks.
  * A def of the same name shadows a built-in (RASP's own library redefines selector_width).
  */
-import { AggregateNode, SelectNode, SelectorWidthNode, type Encoding, type Predicate, type SOp, type UnaryFn } from './ast.ts';
-import { indices, length, tokens } from './builder.ts';
+import { AggregateNode, SelectNode, SelectorWidthNode, TokensNode, type Encoding, type Predicate, type SOp, type UnaryFn } from './ast.ts';
+import { indices, length } from './builder.ts';
 import { zipLists } from './collections.ts';
 import { combine, materialise, toSOp } from './elementwise.ts';
 import { RaspError, type SourceLoc } from './errors.ts';
 import { checkCeiling } from './limits.ts';
 import { kindText, Scope, type BuiltinName, type Val } from './scope.ts';
+import { castName, TOKEN_CASTS } from './tokenCasts.ts';
 import { formatValue } from './values.ts';
 
 /** The scope every program starts from. */
 export function builtinScope(): Scope {
   const s = new Scope();
   const sop = (node: SOp): Val => ({ t: 'sop', node });
-  s.set('tokens', sop(tokens));
-  s.set('tokens_str', sop(tokens));
-  s.set('tokens_int', sop(tokens));
-  s.set('tokens_float', sop(tokens));
+  // As in the interpreter, `tokens` is tokens_str (its REPL starts with `tokens = tokens_str;`).
+  const str = new TokensNode('str').named('tokens');
+  s.set('tokens', sop(str));
+  for (const cast of TOKEN_CASTS) s.set(castName(cast), sop(cast === 'str' ? str : new TokensNode(cast).named(castName(cast))));
   s.set('indices', sop(indices));
   s.set('length', sop(length));
   for (const name of Object.keys(ARITY) as BuiltinName[]) s.set(name, { t: 'builtin', name });
@@ -31,6 +32,8 @@ export const RESERVED_NAMES: ReadonlySet<string> = new Set([
   'tokens_str',
   'tokens_int',
   'tokens_float',
+  'tokens_bool',
+  'tokens_asis',
   'indices',
   'length',
   'select',

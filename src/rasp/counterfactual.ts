@@ -15,12 +15,18 @@ import type { MaybeValue, Value } from './values.ts';
 /** The program's s-op variables by name: tokens, indices, length, and every named s-op (selectors are not values a position holds). */
 export function programSOps(program: Program): Map<string, SOp> {
   const out = new Map<string, SOp>([
-    ['tokens', tokens],
+    ['tokens', programTokens(program)],
     ['indices', indices],
     ['length', length],
   ]);
   for (const [name, node] of program.named) if (!isSelector(node)) out.set(name, node);
   return out;
+}
+
+/** The input as the program reads it (its tokens built-in, e.g. tokens_str in a file); the input as it is when it reads none. */
+export function programTokens(program: Program): SOp {
+  const read = topoSort([...program.named.values(), program.output]).filter((n) => n.kind === 'tokens');
+  return read.find((n) => n.name === 'tokens') ?? (read[0] as SOp | undefined) ?? tokens;
 }
 
 /** The s-op `name` denotes in the program; a UserError listing the names when it has none. */

@@ -5,7 +5,8 @@
  * (`length - indices - 1`). The text uses the `.rasp` syntax, with the fewest parentheses that
  * parse back to the same tree (the printer relies on this).
  */
-import type { RaspNode, ScalarExpr, ScalarFn } from './ast.ts';
+import type { RaspNode, ScalarExpr, ScalarFn, TokensNode } from './ast.ts';
+import { castName } from './tokenCasts.ts';
 import type { Value } from './values.ts';
 
 /**
@@ -128,6 +129,15 @@ export function exprText(fn: ScalarFn, argNames: readonly string[]): string {
 
 const BUILTIN_LEAF_TEXT = { tokens: 'tokens', indices: 'indices', length: 'length' } as const;
 
+/**
+ * The built-in that reads the input as `n` does: `tokens` for tokens_str (what `tokens` means in a
+ * file); the input as it is (the builder's tokens) is `tokens_asis` in program text and `tokens` in messages.
+ */
+export function tokensText(n: TokensNode, programText: boolean): string {
+  if (n.cast === 'str' || (n.cast === 'asis' && !programText)) return 'tokens';
+  return castName(n.cast);
+}
+
 /** How a node's text writes each of its children: by a name, or as the child's own text. */
 export type ChildText = (child: RaspNode) => Rendered;
 
@@ -141,6 +151,7 @@ export function renderNode(n: RaspNode, child: ChildText): Rendered {
 function renderBare(n: RaspNode, child: ChildText): Rendered {
   switch (n.kind) {
     case 'tokens':
+      return { text: tokensText(n, false), prec: PREC.atom };
     case 'indices':
     case 'length':
       return { text: BUILTIN_LEAF_TEXT[n.kind], prec: PREC.atom };

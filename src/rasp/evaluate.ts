@@ -18,10 +18,12 @@
  * Errors carry the node's source location when it has one.
  */
 import { aggregateDefault, averagesAsTracr, children, type AggregateNode, type MapNode, type RaspNode, type Selector, type SOp } from './ast.ts';
+import type { TokensNode } from './ast.ts';
 import { nodeInMessage } from './describe.ts';
 import { RaspError } from './errors.ts';
 import type { Program } from './program.ts';
 import { applyScalarFn, canonicalNumber, compareOp } from './scalar.ts';
+import { castName, castToken } from './tokenCasts.ts';
 import { formatValue, valuesEqual, type MaybeValue, type Value } from './values.ts';
 
 export type SOpValues = MaybeValue[];
@@ -84,7 +86,7 @@ export class Evaluator {
     const len = this.input.length;
     switch (n.kind) {
       case 'tokens':
-        return [...this.input];
+        return n.cast === 'asis' ? [...this.input] : this.input.map((t, i) => readToken(n, t, i));
       case 'indices':
         return Array.from({ length: len }, (_, i) => i);
       case 'length':
@@ -242,4 +244,12 @@ export function evaluateSelector(sel: Selector, input: readonly Value[]): boolea
 /** The program's output on one input. */
 export function evaluateProgram(p: Program, input: readonly Value[]): MaybeValue[] {
   return evaluate(p.output, input);
+}
+
+/** Input token `t` at position `i` as `n`'s built-in reads it; refused as the interpreter's Python constructor refuses it. */
+function readToken(n: TokensNode, t: MaybeValue, i: number): Value {
+  if (t === null) throw new RaspError(`${castName(n.cast)}: no token at position ${i}`, n.loc);
+  const r = castToken(n.cast, t);
+  if ('error' in r) throw new RaspError(`${castName(n.cast)} at position ${i}: ${r.error}`, n.loc);
+  return r.value;
 }

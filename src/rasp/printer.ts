@@ -8,7 +8,7 @@
  */
 import { children, topoSort, type RaspNode, type SOp } from './ast.ts';
 import { RESERVED_NAMES } from './builtins.ts';
-import { literalText, PREC, renderNode, type Rendered } from './describe.ts';
+import { literalText, PREC, renderNode, tokensText, type Rendered } from './describe.ts';
 import { RaspError } from './errors.ts';
 import { KEYWORDS } from './lexer.ts';
 import type { Program } from './program.ts';
@@ -40,7 +40,7 @@ export function printProgram(p: Program): string {
     const assigned = names.get(n.id);
     if (assigned) return { text: assigned, prec: PREC.atom };
     if (n.kind === 'const') return { text: literalText(n.value), prec: typeof n.value === 'number' && n.value < 0 ? PREC.prefix : PREC.atom };
-    return { text: n.kind, prec: PREC.atom };
+    return { text: n.kind === 'tokens' ? tokensText(n, true) : n.kind, prec: PREC.atom };
   };
 
   const lines: string[] = [...headerLines(p), ''];
@@ -86,6 +86,8 @@ function chooseNames(nodes: readonly RaspNode[]): Map<number, string> {
 
 function definition(n: RaspNode, ref: (n: RaspNode) => Rendered): string {
   if (n.kind === 'map' && n.fn.kind === 'native') throw new RaspError(`cannot print a map given as a JavaScript function${n.name ? ` ('${n.name}')` : ''}`);
+  // A stated encoding of the input: the built-in as program text names it (the input as it is is tokens_asis).
+  if (n.kind === 'tokens' && n.encoding) return `${n.encoding}(${tokensText(n, true)})`;
   return renderNode(n, ref).text;
 }
 

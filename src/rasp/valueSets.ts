@@ -29,6 +29,7 @@ import { RaspError } from './errors.ts';
 import { ceilingOf, raiseHint } from './limits.ts';
 import { nodeInMessage } from './describe.ts';
 import { applyScalarFn, canonicalNumber, ZERO_BELOW } from './scalar.ts';
+import { castToken } from './tokenCasts.ts';
 import { formatValue, sortedUnique, valueKey, type Value } from './values.ts';
 
 export interface ValueSet {
@@ -79,7 +80,8 @@ function range(from: number, to: number): number[] {
 function infer(n: SOp, ctx: Ctx): ValueSet {
   switch (n.kind) {
     case 'tokens':
-      return { values: sortedUnique(ctx.vocab), mayBeNull: false };
+      // A token the cast refuses makes its input refused: no value.
+      return { values: sortedUnique(ctx.vocab.flatMap((t) => { const r = castToken(n.cast, t); return 'value' in r ? [r.value] : []; })), mayBeNull: false };
     case 'indices':
       return { values: range(0, ctx.maxLen - 1), mayBeNull: false };
     case 'length':

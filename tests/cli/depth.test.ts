@@ -30,7 +30,7 @@ describe('rasplab compile on deep programs', () => {
   });
 
   it('1,245 chained assignments compile', async () => {
-    const lines = ['x1 = tokens;', ...Array.from({ length: 1244 }, (_, i) => `x${i + 2} = x${i + 1} + 1;`)];
+    const lines = ['x1 = tokens_int;', ...Array.from({ length: 1244 }, (_, i) => `x${i + 2} = x${i + 1} + 1;`)];
     const r = await compileText('chain', lines.join('\n'));
     expect(r.err).toBe('');
     expect(r.code).toBe(0);

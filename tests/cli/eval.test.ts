@@ -112,11 +112,13 @@ describe('rasplab eval', () => {
       expect(r.code).toBe(0);
       expect(JSON.parse(r.out).output).toEqual(['a', 'c', 'b', 'a']);
     });
-    it('a numeric vocabulary makes numeric tokens numbers', async () => {
+    it('a numeric vocabulary reads numbers, which tokens holds as strings and tokens_int as numbers (as the interpreter)', async () => {
       const nums = tmp.file('revnum.rasp', `# vocab: 1 2 3\n${reverseBody()}`);
       const r = await cli('eval', nums, '--input', '3 1 2', '--json');
       expect(r.code).toBe(0);
-      expect(JSON.parse(r.out).output).toEqual([2, 1, 3]);
+      expect(JSON.parse(r.out).output).toEqual(['2', '1', '3']);
+      const ints = tmp.file('revint.rasp', `# vocab: 1 2 3\n${reverseBody().replace(/\btokens\b/g, 'tokens_int')}`);
+      expect(JSON.parse((await cli('eval', ints, '--input', '3 1 2', '--json')).out).output).toEqual([2, 1, 3]);
     });
   });
 

@@ -61,7 +61,7 @@ describe('composite selectors compile and verify', () => {
 
   it('a product reads both sides once when they compare the same s-ops, and reports its cost', () => {
     const { result } = check(
-      'before = select(tokens, tokens, <) or (select(tokens, tokens, ==) and select(indices, indices, <));\nout = selector_width(before);\n',
+      'before = select(tokens_int, tokens_int, <) or (select(tokens_int, tokens_int, ==) and select(indices, indices, <));\nout = selector_width(before);\n',
       [1, 2, 3],
       4,
     );
@@ -70,7 +70,7 @@ describe('composite selectors compile and verify', () => {
         name: 'before.keys_queries',
         selector: 'before',
         side: 'keys and queries',
-        reads: ['tokens', 'indices'],
+        reads: ['tokens_int', 'indices'],
         values: 12,
         combinations: 12,
         directions: 12,
@@ -78,7 +78,7 @@ describe('composite selectors compile and verify', () => {
         layer: 0,
       },
     ]);
-    expect(result.model.labels.mlps[0].expr).toBe('(tokens - 1) * 4 + indices');
+    expect(result.model.labels.mlps[0].expr).toBe('(tokens_int - 1) * 4 + indices');
   });
 
   it('key values the table cannot tell apart are one direction (position 0 is one class whatever its token)', () => {
@@ -93,12 +93,13 @@ describe('composite selectors compile and verify', () => {
 
 describe('an empty selection writes the default, numerical too', () => {
   it('a numerical aggregate with a non-zero default', () => {
-    const { mismatch, checked } = check('out = numerical(aggregate(select(indices, indices - 1, ==), tokens, 5));\n', [1, 2, 3], 3);
+    const { mismatch, checked } = check('out = numerical(aggregate(select(indices, indices - 1, ==), tokens_int, 5));\n', [1, 2, 3], 3);
     expect(mismatch).toBeNull();
     expect(checked).toBe(3 + 9 + 27);
   });
   it('a numerical aggregate of a composite selector with a default', () => {
-    const { mismatch } = check('out = numerical(aggregate(select(tokens, tokens, <) or select(indices, indices - 2, ==), tokens, 7));\n', [1, 2, 3], 4);
+    const text = 'out = numerical(aggregate(select(tokens_int, tokens_int, <) or select(indices, indices - 2, ==), tokens_int, 7));\n';
+    const { mismatch } = check(text, [1, 2, 3], 4);
     expect(mismatch).toBeNull();
   });
 });

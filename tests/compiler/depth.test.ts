@@ -40,7 +40,7 @@ describe('a chain of 1,245 assignments compiles', () => {
   it('categorical maps (each a relabelling of the one before)', () => {
     expect(
       compilesExactly(
-        chain(N, 'tokens', (x) => `${x} + 1`),
+        chain(N, 'tokens_int', (x) => `${x} + 1`),
         [1, 2],
         2,
       ).stats.layers,
@@ -50,7 +50,7 @@ describe('a chain of 1,245 assignments compiles', () => {
   it('numerical maps (each a linear function of the one before)', () => {
     expect(
       compilesExactly(
-        chain(N, 'numerical(tokens)', (x) => `numerical(${x} + 1)`),
+        chain(N, 'numerical(tokens_int)', (x) => `numerical(${x} + 1)`),
         [1, 2],
         2,
       ).stats.layers,
@@ -58,13 +58,13 @@ describe('a chain of 1,245 assignments compiles', () => {
   });
 
   it('one name assigned again and again (each label spells out what the name meant)', () => {
-    const text = ['x = tokens;', ...Array.from({ length: N - 1 }, () => 'x = x + 1;'), 'y = aggregate(select(indices, indices, ==), x);'].join('\n');
+    const text = ['x = tokens_int;', ...Array.from({ length: N - 1 }, () => 'x = x + 1;'), 'y = aggregate(select(indices, indices, ==), x);'].join('\n');
     expect(compilesExactly(text, [1, 2], 2).stats.heads).toBe(1);
   });
 
   it(`numerical maps that are not linear (fused, ${MAX_INLINED} to an MLP)`, () => {
     // x ↦ x² mod 7 permutes {1, 2, 4} and is linear on no three of them; the head's output is a numerical leaf.
-    const first = 'numerical(aggregate(select(indices, indices, ==), numerical(tokens)))';
+    const first = 'numerical(aggregate(select(indices, indices, ==), numerical(tokens_int)))';
     const { mlps } = compilesExactly(
       chain(N, first, (x) => `numerical(${x} * ${x} % 7)`),
       [1, 2, 3],
@@ -80,14 +80,14 @@ describe('a chain of 1,245 assignments compiles', () => {
     // About 2 s. Asking each node's encoding anew walked everything below it: over 10 s at
     // 10,000, quadratic, so past the per-test timeout here many times over (the only clock).
     compilesExactly(
-      chain(30_000, 'tokens', (x) => `${x} + 1`),
+      chain(30_000, 'tokens_int', (x) => `${x} + 1`),
       [1, 2],
       2,
     );
   });
 
   it('maps that each read the two before (fused, each inlined map worked out once per value)', () => {
-    const lines = ['x1 = numerical(aggregate(select(indices, indices, ==), numerical(tokens)));', 'x2 = numerical(round(x1 * x1) % 7);'];
+    const lines = ['x1 = numerical(aggregate(select(indices, indices, ==), numerical(tokens_int)));', 'x2 = numerical(round(x1 * x1) % 7);'];
     for (let i = 3; i <= 40; i++) lines.push(`x${i} = numerical(round(x${i - 1} * x${i - 2} + 1) % 7);`);
     // Evaluated once per path, the fused function took 1.5 times as long per map: hours at 40,
     // where the per-test timeout stops it.
@@ -97,7 +97,7 @@ describe('a chain of 1,245 assignments compiles', () => {
   it('aggregates (one head a layer)', () => {
     const n = 300;
     const { stats } = compilesExactly(
-      chain(n, 'tokens', (x) => `aggregate(select(indices, indices, ==), ${x})`),
+      chain(n, 'tokens_int', (x) => `aggregate(select(indices, indices, ==), ${x})`),
       [1, 2],
       2,
     );
@@ -107,18 +107,18 @@ describe('a chain of 1,245 assignments compiles', () => {
 
 describe('expressions as deep as a program may write them compile', () => {
   it(`a chain of ${MAX_EXPRESSION_DEPTH} operations`, () => {
-    compilesExactly(`x = tokens${' - tokens'.repeat(MAX_EXPRESSION_DEPTH - 1)} + 1;`, [1, 2], 2);
+    compilesExactly(`x = tokens_int${' - tokens_int'.repeat(MAX_EXPRESSION_DEPTH - 1)} + 1;`, [1, 2], 2);
   });
 
   it(`conditionals nested ${MAX_NESTING - 1} deep`, () => {
-    compilesExactly(`x = ${'indices if tokens == 1 else '.repeat(MAX_NESTING - 1)}tokens;`, [1, 2], 2);
+    compilesExactly(`x = ${'indices if tokens_int == 1 else '.repeat(MAX_NESTING - 1)}tokens_int;`, [1, 2], 2);
   });
 });
 
 describe('selectors as deep as a program may write them compile', () => {
   it(`a conjunction of ${MAX_SELECTOR_DEPTH + 1} selects`, () => {
     const { stats } = compilesExactly(
-      `s = select(indices, indices, ==)${' and select(tokens, tokens, <=)'.repeat(MAX_SELECTOR_DEPTH)}; x = aggregate(s, tokens);`,
+      `s = select(indices, indices, ==)${' and select(tokens_int, tokens_int, <=)'.repeat(MAX_SELECTOR_DEPTH)}; x = aggregate(s, tokens_int);`,
       [1, 2],
       2,
     );
@@ -128,10 +128,10 @@ describe('selectors as deep as a program may write them compile', () => {
   it('a selector that reads the one before twice, 40 times over', () => {
     // 2^40 paths through the formula: each part is split and tested once.
     const lines = [
-      's0 = select(indices, indices, ==) and select(tokens, tokens, <=);',
+      's0 = select(indices, indices, ==) and select(tokens_int, tokens_int, <=);',
       ...Array.from({ length: 40 }, (_, i) => `s${i + 1} = s${i} and s${i};`),
     ];
-    compilesExactly([...lines, 'x = aggregate(s40, tokens);'].join('\n'), [1, 2], 2);
+    compilesExactly([...lines, 'x = aggregate(s40, tokens_int);'].join('\n'), [1, 2], 2);
   });
 });
 

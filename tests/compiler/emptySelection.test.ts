@@ -22,10 +22,10 @@ function caseOf(line: string) {
 
 describe('an aggregate that selects nothing, compiled and evaluated', () => {
   for (const [line, want] of [
-    ['aggregate(select(indices, indices - 1, ==), tokens)', [0, 3, 1]],
-    ['numerical(aggregate(select(indices, indices, <), tokens))', [0, 3, 2]],
-    ['aggregate(select(indices, length, ==), tokens)', [0, 0, 0]],
-    ['aggregate(select(indices, indices - 1, ==), tokens, 5)', [5, 3, 1]],
+    ['aggregate(select(indices, indices - 1, ==), tokens_int)', [0, 3, 1]],
+    ['numerical(aggregate(select(indices, indices, <), tokens_int))', [0, 3, 2]],
+    ['aggregate(select(indices, length, ==), tokens_int)', [0, 0, 0]],
+    ['aggregate(select(indices, indices - 1, ==), tokens_int, 5)', [5, 3, 1]],
   ] as const)
     it(`${line}: ${want.join(' ')}, and the model agrees on every input`, () => {
       const c = caseOf(line);
@@ -42,7 +42,7 @@ describe('an aggregate that selects nothing, compiled and evaluated', () => {
       const out = compile(caseOf(line).program, { vocab, maxLen }).model.config.output;
       return out.encoding === 'categorical' ? out.values : null;
     };
-    expect(outputValues('aggregate(select(indices, length - indices - 1, ==), tokens)')).toEqual(vocab);
-    expect(outputValues('aggregate(select(indices, indices - 1, ==), tokens)')).toEqual([0, ...vocab]);
+    expect(outputValues('aggregate(select(indices, length - indices - 1, ==), tokens_int)')).toEqual(vocab);
+    expect(outputValues('aggregate(select(indices, indices - 1, ==), tokens_int)')).toEqual([0, ...vocab]);
   });
 });

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { verifyModel } from '../../probes/verify.ts';
+import { positionAgrees, verifyModel } from '../../probes/verify.ts';
 import { aggregate, map, numerical, select, tokens } from '../../src/rasp/builder.ts';
 import { countInputs } from '../../src/rasp/inputs.ts';
 import type { Program } from '../../src/rasp/program.ts';
@@ -67,6 +67,26 @@ describe('verifyModel', () => {
     const r = verifyModel(loaded(copyModel(vocab, { swap: [0, 1] })), nothing, { vocab, maxLen: 2 });
     expect(r.agreement).toBe(0);
     expect(r.firstMismatch).not.toBeNull();
+  });
+
+  it('an undefined program value agrees with an undefined answer only, not with any value', () => {
+    // The evaluator gives no undefined value now (an aggregate that selects nothing gives its default); a value read elsewhere may be.
+    const categorical = { encoding: 'categorical', values: ['a', 'b'] } as const;
+    expect(positionAgrees(categorical, null, 'a').ok).toBe(false);
+    expect(positionAgrees({ encoding: 'numerical' }, null, 0).ok).toBe(false);
+    expect(positionAgrees(categorical, null, null).ok).toBe(true);
+  });
+
+  it("a numerical model's answer where the program's value is a boolean shows as False or True", () => {
+    // The model answers each token's value (0 or 1); the program says whether the token is 0.
+    const isZero = program('is_zero', numerical(map((x) => x === 0, tokens)));
+    const r = verifyModel(loaded(valueModel([0, 1], 0.001)), isZero, { vocab: [0, 1], maxLen: 2 });
+    expect(r.agreement).toBe(0);
+    expect(r.firstMismatch).toEqual({ input: [0], expected: [true], got: [false] });
+    expect(r.maxAbsError).toBeCloseTo(1, 2);
+    // Far from 0 and 1, the number is shown as it is.
+    const far = verifyModel(loaded(valueModel([0, 1], 0.5)), isZero, { vocab: [0, 1], maxLen: 1 });
+    expect(far.firstMismatch!.got[0]).toBeCloseTo(0.5, 5);
   });
 
   it('inputs the evaluator refuses are counted in rejected, not compared', () => {

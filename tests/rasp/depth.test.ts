@@ -39,15 +39,15 @@ const nest = (n: number, open: string, core: string, close = '') => `${open.repe
 
 describe('nesting beyond the limit is a located RaspError', () => {
   it.each([
-    ['parentheses', (n: number) => `x = ${nest(n, '(', 'tokens', ')')};`],
-    ['calls', (n: number) => `x = ${nest(n, 'numerical(', 'tokens', ')')};`],
-    ['lists', (n: number) => `x = tokens; y = ${nest(n, '[', '1', ']')};`],
-    ['prefix minus', (n: number) => `x = ${nest(n, '-', 'tokens')};`],
-    ['not', (n: number) => `x = ${nest(n, 'not ', 'tokens')};`],
-    ['conditionals', (n: number) => `x = ${'1 if tokens == 1 else '.repeat(n)}0;`],
-    ['call chains', (n: number) => `def f(a) { return f; } x = tokens; y = f${'(1)'.repeat(n)};`],
-    ['index chains', (n: number) => `x = tokens; y = [1]${'[0]'.repeat(n)};`],
-    ['for loops', (n: number) => `${nest(n, 'for i in [1] { ', 'x = tokens;', '}')}`],
+    ['parentheses', (n: number) => `x = ${nest(n, '(', 'tokens_int', ')')};`],
+    ['calls', (n: number) => `x = ${nest(n, 'numerical(', 'tokens_int', ')')};`],
+    ['lists', (n: number) => `x = tokens_int; y = ${nest(n, '[', '1', ']')};`],
+    ['prefix minus', (n: number) => `x = ${nest(n, '-', 'tokens_int')};`],
+    ['not', (n: number) => `x = ${nest(n, 'not ', 'tokens_int')};`],
+    ['conditionals', (n: number) => `x = ${'1 if tokens_int == 1 else '.repeat(n)}0;`],
+    ['call chains', (n: number) => `def f(a) { return f; } x = tokens_int; y = f${'(1)'.repeat(n)};`],
+    ['index chains', (n: number) => `x = tokens_int; y = [1]${'[0]'.repeat(n)};`],
+    ['for loops', (n: number) => `${nest(n, 'for i in [1] { ', 'x = tokens_int;', '}')}`],
   ])('%s', (_, text) => {
     for (const n of [1515, MAX_NESTING + 1]) {
       const e = raspError(text(n));
@@ -58,7 +58,7 @@ describe('nesting beyond the limit is a located RaspError', () => {
   });
 
   it('points at the opening that goes one level too deep', () => {
-    const e = raspError(`x = ${nest(MAX_NESTING + 1, '(', 'tokens', ')')};`);
+    const e = raspError(`x = ${nest(MAX_NESTING + 1, '(', 'tokens_int', ')')};`);
     expect(e.loc?.col).toBe('x = '.length + MAX_NESTING + 1);
   });
 });
@@ -66,7 +66,7 @@ describe('nesting beyond the limit is a located RaspError', () => {
 describe('nesting at the limit runs through every pass', () => {
   it('parentheses, calls and prefix operators', () => {
     const levels = MAX_NESTING;
-    const p = program(`a = ${nest(levels, '(', 'tokens', ')')}; b = ${nest(levels, 'numerical(', 'a', ')')}; c = ${nest(levels, '-', 'b')} + 0;`);
+    const p = program(`a = ${nest(levels, '(', 'tokens_int', ')')}; b = ${nest(levels, 'numerical(', 'a', ')')}; c = ${nest(levels, '-', 'b')} + 0;`);
     expect(evaluateProgram(p, [1, 2])).toEqual([1, 2]);
     expect(inferValueSets([p.output], { vocab: [1, 2], maxLen: 2 }).get(p.output.id)?.values).toEqual([1, 2]);
     expect(describeNode(p.output).length).toBeGreaterThan(levels);
@@ -74,10 +74,10 @@ describe('nesting at the limit runs through every pass', () => {
   });
 
   it.each([
-    ['conditionals', (n: number) => `x = ${'tokens if tokens == 1 else '.repeat(n)}tokens;`],
-    ['not', (n: number) => `x = ${nest(n, 'not ', 'tokens == 1')};`],
+    ['conditionals', (n: number) => `x = ${'tokens_int if tokens_int == 1 else '.repeat(n)}tokens_int;`],
+    ['not', (n: number) => `x = ${nest(n, 'not ', 'tokens_int == 1')};`],
     // The innermost block's list is one level more.
-    ['for loops', (n: number) => nest(n - 1, 'for i in [1] { ', 'x = tokens + i;', '}')],
+    ['for loops', (n: number) => nest(n - 1, 'for i in [1] { ', 'x = tokens_int + i;', '}')],
   ])('%s', (_, text) => {
     const p = program(text(MAX_NESTING));
     const values = evaluateProgram(p, [1, 2]);
@@ -91,7 +91,7 @@ describe('def calls nest their bodies further, up to a limit', () => {
   const defChain = (defs: number, levels: number) =>
     [
       ...Array.from({ length: defs }, (_, i) => `def f${i}(x) { y = ${nest(levels, 'round(', i + 1 < defs ? `f${i + 1}(x)` : 'x', ')')}; return y; }`),
-      'z = f0(tokens);',
+      'z = f0(tokens_int);',
     ].join('\n');
 
   it('past the limit: a located RaspError', () => {
@@ -108,11 +108,11 @@ describe('def calls nest their bodies further, up to a limit', () => {
 });
 
 describe('and/or/not nest in a selector up to a limit', () => {
-  const SELECT = 'select(tokens, tokens, ==)';
+  const SELECT = 'select(tokens_int, tokens_int, ==)';
   const TOO_DEEP_SELECTOR = `selector nested too deeply: more than ${MAX_SELECTOR_DEPTH} levels of and/or/not (the limit)`;
 
   it('in one expression', () => {
-    const chain = (n: number) => `s = select(indices, indices, ==)${` and ${SELECT}`.repeat(n)}; x = aggregate(s, tokens);`;
+    const chain = (n: number) => `s = select(indices, indices, ==)${` and ${SELECT}`.repeat(n)}; x = aggregate(s, tokens_int);`;
     expect(evaluateProgram(program(chain(MAX_SELECTOR_DEPTH)), [1, 2])).toEqual([1, 2]);
     for (const n of [MAX_SELECTOR_DEPTH + 1, 3000]) {
       const e = raspError(chain(n));
@@ -123,7 +123,7 @@ describe('and/or/not nest in a selector up to a limit', () => {
 
   it('over many statements', () => {
     const chain = (n: number) =>
-      ['s0 = select(indices, indices, ==);', ...Array.from({ length: n }, (_, i) => `s${i + 1} = not s${i};`), `x = aggregate(s${n}, tokens);`].join('\n');
+      ['s0 = select(indices, indices, ==);', ...Array.from({ length: n }, (_, i) => `s${i + 1} = not s${i};`), `x = aggregate(s${n}, tokens_int);`].join('\n');
     expect(evaluateProgram(program(chain(MAX_SELECTOR_DEPTH)), [1, 2])).toEqual([1, 2]);
     const e = raspError(chain(MAX_SELECTOR_DEPTH + 1));
     expect(e.detail).toBe(TOO_DEEP_SELECTOR);
@@ -140,7 +140,7 @@ describe('files loading one another nest up to a limit', () => {
       if (text === undefined) throw Object.assign(new Error('no such file'), { code: 'ENOENT' });
       return text;
     };
-    return parseProgram('load "f0.rasp";\ny = tokens + 1;', { file: 'lib/main.rasp', readFile });
+    return parseProgram('load "f0.rasp";\ny = tokens_int + 1;', { file: 'lib/main.rasp', readFile });
   }
 
   it('the main file and as many more as the limit allows', () => {
@@ -167,26 +167,26 @@ describe('files loading one another nest up to a limit', () => {
 
 describe('flat chains do not recurse once per term', () => {
   it('a sum of 2,900 terms elaborates, evaluates, prints and has a value set', () => {
-    const p = program(`x = tokens${' + tokens'.repeat(2899)};`);
+    const p = program(`x = tokens_int${' + tokens_int'.repeat(2899)};`);
     expect(evaluateProgram(p, [1, 2])).toEqual([2900, 5800]);
     expect(inferValueSets([p.output], { vocab: [1, 2], maxLen: 2 }).get(p.output.id)?.values).toEqual([2900, 5800]);
     expect(program(printProgram(p)).output.kind).toBe('map');
   });
 
   it('long chains of comparisons, and/or and products', () => {
-    expect(evaluateProgram(program(`x = tokens${' == tokens'.repeat(3000)};`), [1, 2])).toEqual([true, false]);
-    expect(evaluateProgram(program(`x = tokens == 1${' or tokens == 1'.repeat(3000)};`), [1, 2])).toEqual([true, false]);
-    expect(evaluateProgram(program(`x = tokens${' * 1'.repeat(3000)};`), [3])).toEqual([3]);
+    expect(evaluateProgram(program(`x = tokens_int${' == tokens_int'.repeat(3000)};`), [1, 2])).toEqual([true, false]);
+    expect(evaluateProgram(program(`x = tokens_int == 1${' or tokens_int == 1'.repeat(3000)};`), [1, 2])).toEqual([true, false]);
+    expect(evaluateProgram(program(`x = tokens_int${' * 1'.repeat(3000)};`), [3])).toEqual([3]);
     // `^` is left-associative in RASP's grammar, so a chain of powers is flat too.
-    expect(evaluateProgram(program(`x = tokens${' ^ 1'.repeat(3000)};`), [3])).toEqual([3]);
+    expect(evaluateProgram(program(`x = tokens_int${' ^ 1'.repeat(3000)};`), [3])).toEqual([3]);
   });
 
   it(`a chain of ${MAX_EXPRESSION_DEPTH} operations runs through every pass; one more is a located RaspError`, () => {
-    const p = program(`x = tokens${' - tokens'.repeat(MAX_EXPRESSION_DEPTH - 1)} + 1;`);
+    const p = program(`x = tokens_int${' - tokens_int'.repeat(MAX_EXPRESSION_DEPTH - 1)} + 1;`);
     expect(evaluateProgram(p, [1])).toEqual([3 - MAX_EXPRESSION_DEPTH]);
     expect(describeNode(p.output).length).toBeGreaterThan(MAX_EXPRESSION_DEPTH);
     expect(evaluateProgram(program(printProgram(p)), [1])).toEqual([3 - MAX_EXPRESSION_DEPTH]);
-    const e = raspError(`y = 1; x = tokens${' - tokens'.repeat(MAX_EXPRESSION_DEPTH)} + 1;`);
+    const e = raspError(`y = 1; x = tokens_int${' - tokens_int'.repeat(MAX_EXPRESSION_DEPTH)} + 1;`);
     expect(e.detail).toMatch(
       new RegExp(`^expression too long: more than ${MAX_EXPRESSION_DEPTH} nested operations .* \\(the limit\\); assign parts of it to names$`),
     );
@@ -194,7 +194,7 @@ describe('flat chains do not recurse once per term', () => {
   });
 
   it('a constant sum of 10,000 terms folds', () => {
-    expect(evaluateProgram(program(`n = 0${' + 1'.repeat(10_000)}; x = tokens + n;`), [1])).toEqual([10_001]);
+    expect(evaluateProgram(program(`n = 0${' + 1'.repeat(10_000)}; x = tokens_int + n;`), [1])).toEqual([10_001]);
   });
 });
 
@@ -208,7 +208,7 @@ describe('30,000-line programs parse, elaborate and print', () => {
   const LINES = 30_000;
 
   it('30,000 assignments, each reading the one before', () => {
-    const lines = ['x0 = tokens;', ...Array.from({ length: LINES - 1 }, (_, i) => `x${i + 1} = x${i} + 1;`)];
+    const lines = ['x0 = tokens_int;', ...Array.from({ length: LINES - 1 }, (_, i) => `x${i + 1} = x${i} + 1;`)];
     const p = program(lines.join('\n'));
     expect(p.named.size).toBe(LINES);
     expect(evaluateProgram(p, [1])).toEqual([LINES]);
@@ -217,7 +217,7 @@ describe('30,000-line programs parse, elaborate and print', () => {
 
   it('10,000 defs (what the size ceiling lets a file hold)', () => {
     const DEFS = 10_000;
-    const lines = [...Array.from({ length: DEFS }, (_, i) => `def f${i}(a) { return a + ${i}; }`), `x = f${DEFS - 1}(tokens);`];
+    const lines = [...Array.from({ length: DEFS }, (_, i) => `def f${i}(a) { return a + ${i}; }`), `x = f${DEFS - 1}(tokens_int);`];
     expect(evaluateProgram(program(lines.join('\n')), [1])).toEqual([DEFS]);
   });
 });

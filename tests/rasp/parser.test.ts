@@ -115,16 +115,16 @@ describe('elaboration', () => {
   });
 
   it('uses each s-op leaf once, however often it appears', () => {
-    const m = node(parseText('y = tokens * tokens + indices - tokens;'), 'y') as MapNode;
+    const m = node(parseText('y = tokens_int * tokens_int + indices - tokens_int;'), 'y') as MapNode;
     expect(m.inputs.map((i) => i.kind)).toEqual(['tokens', 'indices']);
-    expect(evaluateProgram(parseText('y = tokens * tokens + indices - tokens;'), [3, 1])).toEqual([6, 1]);
+    expect(evaluateProgram(parseText('y = tokens_int * tokens_int + indices - tokens_int;'), [3, 1])).toEqual([6, 1]);
   });
 
   it('folds operators on constants with Python semantics', () => {
-    const p = parseText('a = 7 % -3; b = 2 ^ 10; c = "ab" + "c"; d = 1 if 0 else 2; e = 3 in [1, 3]; f = [5, 6][-1]; out = tokens + a + b;');
+    const p = parseText('a = 7 % -3; b = 2 ^ 10; c = "ab" + "c"; d = 1 if 0 else 2; e = 3 in [1, 3]; f = [5, 6][-1]; out = tokens_int + a + b;');
     expect(evaluateProgram(p, [0])).toEqual([-2 + 1024]);
     expect(run('c = "ab" + "c"; out = tokens + c;', ['x'])).toEqual(['xabc']);
-    expect(run('out = tokens + (1 if 0 else 2) + (3 in [1, 3]) + [5, 6][-1] + 7 / 2;', [0])).toEqual([2 + 1 + 6 + 3.5]);
+    expect(run('out = tokens_int + (1 if 0 else 2) + (3 in [1, 3]) + [5, 6][-1] + 7 / 2;', [0])).toEqual([2 + 1 + 6 + 3.5]);
   });
 
   it('materialises a map when assigned; a named map used later is its input, not inlined', () => {
@@ -169,9 +169,9 @@ describe('elaboration', () => {
   });
 
   it('supports in, indexing a constant list by an s-op, list comprehensions and range', () => {
-    expect(run('out = tokens in [x * 2 for x in range(3) if x != 1];', [0, 1, 4])).toEqual([true, false, true]);
+    expect(run('out = tokens_int in [x * 2 for x in range(3) if x != 1];', [0, 1, 4])).toEqual([true, false, true]);
     expect(run('out = [10, 20, 30][indices];', ['a', 'b', 'c'])).toEqual([10, 20, 30]);
-    expect(run('out = tokens not in range(1, 3);', [1, 3])).toEqual([false, true]);
+    expect(run('out = tokens_int not in range(1, 3);', [1, 3])).toEqual([false, true]);
   });
 
   it('round, indicator, abs and numerical/categorical annotations', () => {
@@ -206,11 +206,11 @@ describe('elaboration', () => {
       'def uses_later() { return later + 1; }',
       'def broken() { return nowhere; }',
       'later = indices;',
-      'one, two = pair(tokens);',
+      'one, two = pair(tokens_int);',
       'def selector_width(s) { return 42 + 0 * indices; }',
-      'w = selector_width(select(tokens, tokens, ==));',
+      'w = selector_width(select(tokens_int, tokens_int, ==));',
       'l = uses_later();',
-      'out = shifted(tokens, 1) + one + two + w + l;',
+      'out = shifted(tokens_int, 1) + one + two + w + l;',
     ].join('\n');
     expect(run(text, [1, 2, 3])).toEqual([0 + 2 + 2 + 42 + 1, 1 + 3 + 4 + 42 + 2, 2 + 4 + 6 + 42 + 3]);
   });
@@ -247,7 +247,7 @@ describe('elaboration', () => {
       if (text === undefined) throw Object.assign(new Error('missing'), { code: 'ENOENT' });
       return text;
     };
-    const p = parseProgram('load "lib/a.rasp";\nout = inc(tokens);', { file: 'main.rasp', readFile });
+    const p = parseProgram('load "lib/a.rasp";\nout = inc(tokens_int);', { file: 'main.rasp', readFile });
     expect(evaluateProgram(p, [1, 2])).toEqual([11, 12]);
     // The main file's last s-op is the output, not the loaded file's.
     const q = parseProgram('load "lib/a.rasp";\nout = inc(tokens);\ns = select(tokens, tokens, ==);', { file: 'main.rasp', readFile });

@@ -55,7 +55,7 @@ describe('printProgram', () => {
     const rev = aggregate(flip, tokens).named('reverse');
     const text = printProgram(program(rev));
     const body = text.split('\n').filter((l) => l && !l.startsWith('#'));
-    expect(body).toEqual(['opp_index = length - indices - 1;', 'flip = select(indices, opp_index, ==);', 'reverse = aggregate(flip, tokens);']);
+    expect(body).toEqual(['opp_index = length - indices - 1;', 'flip = select(indices, opp_index, ==);', 'reverse = aggregate(flip, tokens_asis);']);
   });
 
   it('gives fresh names to unnamed nodes and to names that are reserved, unprintable or taken', () => {
@@ -86,9 +86,9 @@ describe('printProgram', () => {
     const w = categorical(new SelectorWidthNode(none));
     const out = zipmap({ op: 'binary', fn: '+', left: { op: 'param', index: 0 }, right: { op: 'param', index: 1 } }, frac, w).named('out');
     const text = printProgram(program(out));
-    expect(text).toMatch(/select\(tokens, tokens, True\)/);
+    expect(text).toMatch(/select\(tokens_asis, tokens_asis, True\)/);
     expect(text).toMatch(/select\(indices, -2, False\)/);
-    expect(text).toMatch(/= numerical\(tokens == "a"\);/);
+    expect(text).toMatch(/= numerical\(tokens_asis == "a"\);/);
     expect(text).toMatch(/= numerical\(aggregate\(\w+, \w+, 0\)\);/);
     expect(text).toMatch(/= categorical\(selector_width\(\w+\)\);/);
     expect(text.trimEnd().split('\n').at(-1)).toMatch(/^out = /);
@@ -108,7 +108,7 @@ describe('printProgram', () => {
     const m = zipmap(body, tokens, indices).named('m');
     const text = printProgram(program(m));
     // `^` is left-associative and prefix minus binds tighter than it (RASP.g4).
-    expect(text).toContain('m = (tokens - (indices - tokens)) * -indices ^ (tokens ^ indices);');
+    expect(text).toContain('m = (tokens_asis - (indices - tokens_asis)) * -indices ^ (tokens_asis ^ indices);');
     const back = parseProgram(text, { file: 'p.rasp' });
     const input = [2, 1, 3];
     expect(evaluateProgram(back, input)).toEqual(evaluateProgram(program(m), input));

@@ -40,7 +40,7 @@ function mainLoading(path: string, folder: string): string {
 describe('load reads files in the program folder only', () => {
   it("resolves relative to the program's folder, not the current directory", () => {
     file('rel/lib/inc.rasp', 'def inc(x) { return x + 1; }\n');
-    const main = file('rel/main.rasp', 'load "lib/inc.rasp";\nout = inc(tokens);\n');
+    const main = file('rel/main.rasp', 'load "lib/inc.rasp";\nout = inc(tokens_int);\n');
     const cwd = process.cwd();
     process.chdir(outside);
     try {
@@ -53,7 +53,7 @@ describe('load reads files in the program folder only', () => {
   it('a loaded file may load a sibling with .. while staying inside the folder', () => {
     file('up/a/one.rasp', 'load "../b/two.rasp";\n');
     file('up/b/two.rasp', 'two = 2;\n');
-    const main = file('up/main.rasp', 'load "a/one.rasp";\nout = tokens + two;\n');
+    const main = file('up/main.rasp', 'load "a/one.rasp";\nout = tokens_int + two;\n');
     expect(evaluateProgram(loadProgram(main), [1])).toEqual([3]);
   });
 
@@ -110,7 +110,7 @@ describe('load reads files in the program folder only', () => {
 
   it('an expression read in a program scope loads it as the program did', () => {
     file('expr/lib/inc.rasp', 'def inc(x) { return x + 1; }\n');
-    const program = loadProgram(file('expr/main.rasp', 'load "lib/inc.rasp";\nout = inc(tokens);\n'));
+    const program = loadProgram(file('expr/main.rasp', 'load "lib/inc.rasp";\nout = inc(tokens_int);\n'));
     expect(evaluateProgram({ ...program, output: parseSOpExpression(program, 'inc(out)', { file: 'q' }) }, [1])).toEqual([3]);
   });
 });
