@@ -49,7 +49,7 @@ describe('the structural proof that a categorical aggregate copies one value', (
     }
   });
   it('runs the inputs where it cannot prove one value, and keeps their refusal', () => {
-    const p = parseProgram('n = tokens + indices;\nm = aggregate(select(n, 2, <=), indices);', { file: 'sum.rasp' });
+    const p = parseProgram('n = tokens_int + indices;\nm = aggregate(select(n, 2, <=), indices);', { file: 'sum.rasp' });
     expect(() => ran(p, { vocab: [1, 2], maxLen: 3 })).toThrow(/on input 1 1 query position 0 averages 0 \(key 0\), 1 \(key 1\)/);
   });
   it('proves nothing from a width that does not grow with an order (a histogram)', () => {
