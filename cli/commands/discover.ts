@@ -159,7 +159,9 @@ export function register(program: Command): void {
         "model's true one, twice (compiled nodes onto learned ones by compare's head matching, and by linear probes: onto the learned node " +
         'whose output best decodes the variable the compiled node writes), and says which compiled edges it has, lacks or adds under each. ' +
         '--neurons splits each MLP into its neurons (mlp0.n3), ' +
-        "each a node with its own edges; on a compiled model the true circuit is then its weights' neurons, less those that never fire on the inputs.",
+        "each a node with its own edges; on a compiled model the true circuit is then its weights' neurons, " +
+        'less those the corruption leaves as they were on every input ' +
+        '(one that never fires; resampled, one that writes the same at every position, so no draw changes it).',
     )
     .argument('<model>', 'a .safetensors model file written by rasplab');
   addProbeOptions(cmd)

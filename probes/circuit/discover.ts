@@ -7,8 +7,10 @@
  *
  * A node's score is the largest |score| of the edges it sends; a node is in a circuit when one of
  * its edges is. With `neurons`, each MLP neuron is a node; its true circuit is the compiled
- * weights' at that grain, less the neurons that never fire on the probe inputs (clean or
- * corrupted), which send nothing any method could see. The corruption (probes/circuit/edgeRun.ts) is `resample` (the default for EAP and
+ * weights' at that grain, less the senders the corruption leaves as they were at every position of
+ * every probe input (EdgeRunner.unchangedSenders): a neuron that never fires there, and, under
+ * `resample`, one that writes the same at every position (a read-out step every input's width
+ * crosses), which send nothing any method could see. The corruption (probes/circuit/edgeRun.ts) is `resample` (the default for EAP and
  * EAP-IG: defaultCorruption): every sender's output at each position of each input replaced by
  * what it wrote at a random position of a random probe input (another token at another position,
  * where one is found; BOS from a BOS); or each sender's mean output over the probe inputs and
@@ -215,8 +217,9 @@ export async function discoverWith(runner: EdgeRunner, opts: DiscoveryOptions & 
   const wallMs = performance.now() - t0;
   // ACDC's rises rank the edges; EAP ranks by the size of the first-order change, whichever its sign.
   const rank = method === 'acdc' ? Array.from(found.scores) : Array.from(found.scores, Math.abs);
-  // With neurons, a neuron that never fires on these inputs (clean or corrupted) writes nothing here: it carries no edge of the circuit.
-  const silent = g.neurons ? new Set((await runner.silentSenders()).flatMap((x, i) => (x ? [nodeName(g.senders[i])] : []))) : undefined;
+  // With neurons, a neuron the corruption leaves as it was (one that never fires on these inputs, or, resampled, one that writes the same
+  // at every position) sends nothing any patch could change: it carries no edge of the circuit.
+  const silent = g.neurons ? new Set((await runner.unchangedSenders()).flatMap((x, i) => (x ? [nodeName(g.senders[i])] : []))) : undefined;
   const known = opts.known ?? knownCircuit(runner.m, g, silent);
   const trueEdges = known ? new Set(known.edges.map((e) => e.edge)) : null;
   const trueNodes = known ? new Set(known.nodes) : null;

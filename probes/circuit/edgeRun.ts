@@ -84,6 +84,9 @@ export type Probes = readonly tf.Tensor[];
 /** Draws `resample` makes for another token at another position than the clean one's before it takes what it drew. */
 const MAX_REDRAWS = 32;
 
+/** How far (relative to a sender's largest output) its corrupted output may lie from its clean one and count as unchanged. */
+const UNCHANGED_TOLERANCE = 1e-6;
+
 const SENDER_HOOKS = (nLayers: number, neurons: boolean): HookName[] => [
   'hook_embed',
   'hook_pos_embed',
@@ -239,21 +242,32 @@ export class EdgeRunner {
     }
   }
 
-  /** Per sender: whether it writes exactly zero at every position of every clean and corrupted input (a neuron that never fires here; padding aside). */
-  async silentSenders(): Promise<boolean[]> {
+  /**
+   * Per sender: whether its corrupted output is its clean output at every position of every clean
+   * input (padding aside, which nothing scored reads): then patching any of its edges changes
+   * nothing, and no method could see it. A neuron that never fires in either run is one; so, under
+   * `resample`, is one that writes the same at every position but BOS of every input (and the same
+   * at every BOS), since each draw hands it back what it had.
+   */
+  async unchangedSenders(): Promise<boolean[]> {
     const S = this.graph.senders.length;
-    const loud = new Array<boolean>(S).fill(false);
     const D = this.m.config.dModel;
-    const paired = this.corruptSource.kind === 'paired' ? this.corruptSource.batches.batches : [];
-    const runs = [...this.clean.map((t, i) => [t, this.data.batches[i]] as const), ...paired.map((b, i) => [this.corrupt[i], b] as const)];
-    for (const [t, b] of runs) {
-      const m = tf.tidy(() => tf.max(tf.mul(tf.abs(tf.reshape(t, [S, b.size * b.nPos, D])), tf.reshape(validPositions(b), [1, -1, 1])), [1, 2]));
-      (await m.data()).forEach((x, i) => {
-        if (x > 0) loud[i] = true;
+    const change = new Array<number>(S).fill(0);
+    const size = new Array<number>(S).fill(0);
+    for (let i = 0; i < this.clean.length; i++) {
+      const b = this.data.batches[i];
+      const [d, c] = tf.tidy(() => {
+        const valid = tf.reshape(validPositions(b), [1, -1, 1]);
+        const at = (t: tf.Tensor) => tf.max(tf.mul(tf.abs(tf.reshape(t, [S, b.size * b.nPos, D])), valid), [1, 2]);
+        return [at(tf.sub(this.corrupt[i], this.clean[i])), at(this.clean[i])];
       });
-      m.dispose();
+      const [dd, cc] = [await d.data(), await c.data()];
+      for (let s = 0; s < S; s++) [change[s], size[s]] = [Math.max(change[s], dd[s]), Math.max(size[s], cc[s])];
+      d.dispose();
+      c.dispose();
     }
-    return loud.map((x) => !x);
+    // A mean of equal values may miss them by rounding.
+    return change.map((x, s) => x <= UNCHANGED_TOLERANCE * size[s]);
   }
 
   /** (corrupt − clean) of every sender, [senders, B·P·D], for a batch: what attribution multiplies gradients by. */

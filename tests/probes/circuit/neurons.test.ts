@@ -113,3 +113,20 @@ describe('neurons as nodes on compiled programs with decoys', () => {
     });
   }
 });
+
+describe('neurons a corruption leaves as they were', () => {
+  // length's read-out neuron mlp0.n0 fires for a width of at least one: at every position but BOS of every input, with the same value.
+  const { program, model: base } = compiledLibrary('length', { maxLen: 4 });
+  const model = withDecoys(base);
+  const task = modelTask(model);
+  const set = makeProbeSet(program, { ...task, n: 32, seed: 0 });
+
+  it('are out of the neuron-level true circuit: resampling hands mlp0.n0 back what it had, the mean does not', async () => {
+    const [eap, acdc] = await discover({ model: loaded(model), program, set, task }, ['eap', 'acdc'], { neurons: true, faithfulnessPoints: 0 });
+    expect(eap.corruption).toBe('resample');
+    expect(eap.nodes.find((n) => n.node === 'mlp0.n0')).toMatchObject({ score: 0, inTrue: false });
+    expect(acdc.corruption).toBe('mean');
+    expect(acdc.nodes.find((n) => n.node === 'mlp0.n0')).toMatchObject({ inTrue: true });
+    expect(trueCircuit(model, circuitGraph(model.config, { neurons: true })).nodes).toContain('mlp0.n0');
+  });
+});
