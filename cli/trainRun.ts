@@ -2,7 +2,8 @@
  * A training run as the terminal sees it, shared by `rasplab train` and `rasplab demo`: the lock
  * on the output (one run per model file), the progress bar, the JSONL log beside the model,
  * checkpoints beside it, the model file itself, and Ctrl-C, which stops at the next step with a
- * checkpoint saved (a second Ctrl-C gives up on it).
+ * checkpoint saved (a second Ctrl-C gives up on it). The lock and Ctrl-C (`whileLocked`) are also
+ * `rasplab train --siit`'s (cli/siitRun.ts).
  */
 import { existsSync } from 'node:fs';
 import type { TrainRequest } from '../src/train/request.ts';
