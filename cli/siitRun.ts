@@ -104,8 +104,6 @@ export async function runSiit(programArg: string | undefined, o: SiitFlags, io: 
   const { formatComponent } = await import('../src/model/components.ts');
   const { DEFAULT_FLAGS } = await import('../src/train/options.ts');
   const { checkpointPathFor } = await import('../src/train/checkpoint.ts');
-  const { lockOutput } = await import('../src/files/outputLock.ts');
-  const { removeStaleTemps } = await import('../src/files/atomicWrite.ts');
   if (o.decay !== undefined && o.decay !== 'cosine' && o.decay !== 'linear' && o.decay !== 'constant')
     throw new UserError(`--decay must be cosine, linear or constant, got '${o.decay}'`);
   const steps = positive('--steps', o.steps, 1000);
@@ -118,19 +116,11 @@ export async function runSiit(programArg: string | undefined, o: SiitFlags, io: 
   const every = Math.max(1, positive('--checkpoint-every', o.checkpointEvery, DEFAULT_FLAGS.checkpointEvery));
   const out = resolve(o.out);
   const checkpointPath = checkpointPathFor(out);
-  const lock = lockOutput(out);
-  let interrupted = false;
-  const onSigint = () => {
-    if (interrupted) process.exit(130);
-    interrupted = true;
-  };
-  process.on('SIGINT', onSigint);
-  let r: Awaited<ReturnType<typeof trainSiit>>;
-  try {
-    for (const file of [out, checkpointPath]) removeStaleTemps(file);
+  const { whileLocked } = await import('./trainRun.ts');
+  const r = await whileLocked(out, [checkpointPath], async (stopped) => {
     if (!o.json)
       io.err(`SIIT on ${program.name} (backend ${backend}): ${[...alignment].map(([v, cs]) => `${v} → ${cs.map(formatComponent).join('+')}`).join(', ')}\n`);
-    r = await trainSiit({
+    const run = await trainSiit({
       config,
       program,
       compiled,
@@ -145,17 +135,15 @@ export async function runSiit(programArg: string | undefined, o: SiitFlags, io: 
       backend,
       optim,
       checkpoint: { path: checkpointPath, every, resume: Boolean(o.resume) },
-      shouldStop: () => interrupted,
+      shouldStop: stopped,
       onNote: (m) => io.err(`${m}\n`),
       onProgress: o.json
         ? undefined
         : (step, total, l) => io.err(`step ${step}/${total}: task ${l.task.toFixed(3)}, IIT ${l.iit.toFixed(3)}, strict ${l.strict.toFixed(3)}\n`),
     });
-    if (r.status === 'completed') saveModel(out, r.model);
-  } finally {
-    process.off('SIGINT', onSigint);
-    lock.release();
-  }
+    if (run.status === 'completed') saveModel(out, run.model);
+    return run;
+  });
   if (r.status === 'interrupted') {
     io.err(`interrupted at step ${r.steps}: checkpoint saved to ${checkpointPath}; continue with --resume\n`);
     return 130;

@@ -39,6 +39,7 @@ import { DEFAULT_ADAMW } from '../../src/train/optimizer.ts';
 import { DEFAULT_FLAGS } from '../../src/train/options.ts';
 import { defaultWarmup, learningRate, type Schedule } from '../../src/train/schedule.ts';
 import { mismatchedKeys } from '../../src/train/settings.ts';
+import { letEventsRun } from '../../src/train/trainer.ts';
 import {
   applyGradients,
   disposeState,
@@ -360,6 +361,7 @@ export async function trainSiit(opts: SiitOptions): Promise<SiitResult> {
       if (!Number.isFinite(loss)) throw new UserError(`SIIT diverged at step ${step + 1}: the loss is ${loss}; try a lower --lr (this run's is ${opts.lr})`);
       applyGradients(ctx, state, grads, loss, learningRate(schedule, step));
       if (logNow) opts.onProgress?.(step + 1, opts.steps, parts);
+      await letEventsRun();
       if (opts.shouldStop?.(step + 1) && step + 1 < opts.steps) {
         step++;
         status = 'interrupted';

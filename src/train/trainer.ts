@@ -84,6 +84,9 @@ function chunks(config: ModelConfig, examples: Example[]): Batch[] {
   return out;
 }
 
+/** Lets signal handlers (Ctrl-C) and stream writes run between training steps: a step itself never yields. */
+export const letEventsRun = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
 /** Runs (or continues) a training run and returns the learned model. */
 export async function train(req: TrainRequest, hooks: TrainHooks = {}): Promise<TrainResult> {
   const f = req.flags;
@@ -302,8 +305,7 @@ export async function train(req: TrainRequest, hooks: TrainHooks = {}): Promise<
         backend,
       });
       if (status === 'target-reached') break;
-      // Let signal handlers (Ctrl-C) and stream writes run: the step itself never yields.
-      await new Promise((resolve) => setImmediate(resolve));
+      await letEventsRun();
       if (hooks.shouldStop?.(step)) {
         status = 'interrupted';
         break;

@@ -5,8 +5,9 @@
  * straight through (the trainer's AdamW state and schedule carried in the checkpoint).
  */
 import * as tf from '@tensorflow/tfjs';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultAlignment } from '../../../probes/abstraction/alignmentMap.ts';
 import { interchangePairs } from '../../../probes/abstraction/pairs.ts';
@@ -98,5 +99,41 @@ describe('SIIT training', () => {
     expect(r.err).toMatch(/resuming from step 3/);
     expect(r.err).toMatch(/--steps is 5 where the checkpointed run had 3/);
     expect(loadCheckpoint(join(tmp.dir, 'rev.siit.ckpt')).step).toBe(5);
+  });
+
+  it('Ctrl-C stops rasplab train --siit at the next step with a checkpoint saved, exit 130, and lets go of the lock', async () => {
+    const c = join(tmp.dir, 'int.safetensors');
+    expect((await cli('compile', 'reverse', '--vocab', 'a,b', '--max-len', '3', '-o', c)).code).toBe(0);
+    const out = join(tmp.dir, 'int.siit.safetensors');
+    const bin = resolve(__dirname, '../../../cli/bin.mjs');
+    const args = ['train', '--siit', c, '--d-model', '16', '--batch', '8', '--steps', '3000', '--checkpoint-every', '100000', '-o', out];
+    const run = spawn(process.execPath, [bin, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let err = '';
+    await new Promise<void>((started) => run.stderr.on('data', (d) => (err += String(d)) && /step 26\//.test(err) && started()));
+    run.kill('SIGINT');
+    const code = await new Promise((done) => run.on('close', done));
+    expect(err).toMatch(/interrupted at step \d+: checkpoint saved to .*int\.siit\.ckpt; continue with --resume/);
+    expect(code).toBe(130);
+    expect(loadCheckpoint(join(tmp.dir, 'int.siit.ckpt')).step).toBeLessThan(3000);
+    expect(existsSync(out)).toBe(false);
+    expect(existsSync(`${out}.lock`)).toBe(false);
+  });
+
+  it('rasplab train --siit refuses an output a live process is writing, and lets go of its own lock when done', async () => {
+    const c = join(tmp.dir, 'lock.safetensors');
+    expect((await cli('compile', 'reverse', '--vocab', 'a,b', '--max-len', '3', '-o', c)).code).toBe(0);
+    const out = join(tmp.dir, 'lock.siit.safetensors');
+    const flags = ['train', '--siit', c, '--d-model', '16', '--batch', '8', '--steps', '2', '-o', out, '--json'];
+    writeFileSync(`${out}.lock`, `${process.pid}\n`);
+    const refused = await cli(...flags);
+    expect(refused.err).toBe(`rasplab: ${out} is being written by another rasplab process (pid ${process.pid}); wait for it or choose another -o\n`);
+    expect(refused.code).toBe(2);
+    expect(readFileSync(`${out}.lock`, 'utf8')).toBe(`${process.pid}\n`);
+    expect(existsSync(out)).toBe(false);
+    rmSync(`${out}.lock`);
+    const r = await cli(...flags);
+    expect(r.code, r.err).toBe(0);
+    expect(existsSync(out)).toBe(true);
+    expect(existsSync(`${out}.lock`)).toBe(false);
   });
 });
