@@ -58,7 +58,7 @@ function directEncoding(n: SOp): Encoding {
     case 'selectorWidth':
       return 'categorical';
     case 'map':
-      if (n.fn.kind === 'expr' && givesStrings(n.fn.body)) return 'categorical';
+      if (n.fn.kind === 'expr' && givesStrings(n.fn.body, n.inputs)) return 'categorical';
       return n.inputs.some((i) => cache.get(i) === 'numerical') ? 'numerical' : 'categorical';
     case 'aggregate':
       return isNumericalAggregate(n) ? 'numerical' : 'categorical';
@@ -79,11 +79,29 @@ export function isIndicatorLike(s: SOp): boolean {
   return false;
 }
 
-/** Whether an expression's value is a string whatever its parameters hold: no numerical line could carry it. */
-function givesStrings(e: ScalarExpr): boolean {
+/**
+ * Whether an expression's value is always a string: no numerical line could carry it. A parameter
+ * is, when its s-op holds strings by construction (holdsStrings).
+ */
+function givesStrings(e: ScalarExpr, inputs: readonly SOp[]): boolean {
   if (e.op === 'const') return typeof e.value === 'string';
-  if (e.op === 'cond') return givesStrings(e.then) && givesStrings(e.else);
+  if (e.op === 'param') return holdsStrings(inputs[e.index]);
+  if (e.op === 'cond') return givesStrings(e.then, inputs) && givesStrings(e.else, inputs);
   if (e.op === 'index') return e.list.length > 0 && e.list.every((v) => typeof v === 'string');
   if (e.op === 'lookup') return e.values.length > 0 && e.values.every((v) => typeof v === 'string');
+  return false;
+}
+
+/**
+ * An s-op whose every value is a string by construction: `tokens` (RASP's `str` of each token), a
+ * map that always gives strings, or a categorical aggregate copying one of those. So
+ * `"§" if n > 0 else tokens` is categorical whatever encodes `n`, as the interpreter's
+ * `sort_by_most_freq` needs.
+ */
+function holdsStrings(s: SOp | undefined): boolean {
+  if (s === undefined || s.encoding === 'numerical') return false;
+  if (s.kind === 'tokens') return s.cast === 'str';
+  if (s.kind === 'map') return s.fn.kind === 'expr' && givesStrings(s.fn.body, s.inputs);
+  if (s.kind === 'aggregate') return encodingOf(s) === 'categorical' && holdsStrings(s.sop);
   return false;
 }

@@ -24,4 +24,22 @@ describe('a conditional of strings on a numerical test', () => {
     const { model } = compile(p, { vocab: ['(', ')'], maxLen: 4 });
     expect(denseForward(model, input).output).toEqual(['P', 'T', 'F', 'F']);
   });
+
+  it("a branch that is tokens (strings, as RASP reads them) keeps it categorical: the interpreter's sort_by_most_freq", () => {
+    const p = parseProgram('prevs = select(indices, indices, <=);\nn = aggregate(prevs, indicator(tokens == "a"));\nseq = "§" if n > 0.5 else tokens;', {
+      file: 'seq.rasp',
+    });
+    expect(encodingOf(p.output)).toBe('categorical');
+    const input = ['a', 'b', 'b', 'a'];
+    // the interpreter: seq("abba") = [§, b, b, a]
+    expect(evaluate(p.output, input)).toEqual(['§', 'b', 'b', 'a']);
+    const { model } = compile(p, { vocab: ['a', 'b'], maxLen: 4 });
+    expect(denseForward(model, input).output).toEqual(['§', 'b', 'b', 'a']);
+    // Over tokens_int a branch holds numbers, so the conditional stays numerical.
+    expect(
+      encodingOf(
+        parseProgram('n = aggregate(select(indices, indices, <=), indicator(tokens == "a"));\ns = 0 if n > 0.5 else tokens_int;', { file: 'i.rasp' }).output,
+      ),
+    ).toBe('numerical');
+  });
 });
