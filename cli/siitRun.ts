@@ -41,6 +41,8 @@ export interface SiitFlags {
   readonly taskWeight?: string;
   readonly iitWeight?: string;
   readonly strictWeight?: string;
+  /** false (--no-strict-embed): the strict loss leaves the embeddings alone. */
+  readonly strictEmbed?: boolean;
   readonly backend?: BackendChoice;
   readonly json?: boolean;
 }
@@ -132,6 +134,7 @@ export async function runSiit(programArg: string | undefined, o: SiitFlags, io: 
       lr: positive('--lr', o.lr, DEFAULT_FLAGS.lr, false),
       seed: o.seed ?? 0,
       weights,
+      strictEmbeddings: o.strictEmbed !== false,
       backend,
       optim,
       checkpoint: { path: checkpointPath, every, resume: Boolean(o.resume) },

@@ -271,6 +271,7 @@ export function register(program: Command): void {
     .option('--task-weight <x>', 'with --siit: weight of the task loss', '1')
     .option('--iit-weight <x>', 'with --siit: weight of the interchange (IIT) loss', '1')
     .option('--strict-weight <x>', 'with --siit: weight of the strict loss (non-circuit nodes change nothing)', '1')
+    .option('--no-strict-embed', 'with --siit: leave alone the embeddings the aligned circuit omits (by default the strict loss shuffles them along positions)')
     .option('--json', 'with --siit: the scores as JSON')
     .action(async (programArg: string | undefined, o: RawTrainOptions & { siit?: string; align?: string[] }, cmd: Command) => {
       if (o.siit !== undefined) {

@@ -9,7 +9,11 @@
  *           rounds: siitStepPlan), against the program's output with that variable overridden
  *           (counterfactual);
  *   strict  one non-circuit head or MLP (in turn): patched from a source run drawn as the IIT
- *           step's, against the base's own output (it must change nothing).
+ *           step's, against the base's own output (it must change nothing). An input embedding the
+ *           aligned circuit leaves out (pos_embed, or embed) takes its turn too: its contribution
+ *           replaced by the source run's with the positions shuffled per input (for pos_embed, the
+ *           position embedding of other positions; BOS's row moves too), so that the model must
+ *           not read it where the compiled model does not.
  * The IIT term's source run is a constant (no gradient flows into it); the strict term's is not
  * (the patched node must learn to be inert: interchangeLoss's caller says why). The optimiser is the trainer's (AdamW
  * with clipping, warm-up and decay: src/train/step.ts, schedule.ts), and so are checkpoints and
@@ -27,12 +31,13 @@ import { existsSync } from 'node:fs';
 import { initParams } from '../../src/model/init.ts';
 import { LoadedModel } from '../../src/model/loadedModel.ts';
 import type { Params } from '../../src/model/params.ts';
-import { exactMatch, scoreLogits } from '../../src/model/scoring.ts';
-import type { HeadLabel, MlpLabel, ModelConfig, ModelData, ModelLabels } from '../../src/model/types.ts';
+import { decodeOutputs, exactMatch, NUMERIC_TOLERANCE, outputsMatch, scoreLogits } from '../../src/model/scoring.ts';
+import type { CircuitLabel, HeadLabel, MlpLabel, ModelConfig, ModelData, ModelLabels } from '../../src/model/types.ts';
 import { programVariable } from '../../src/rasp/counterfactual.ts';
 import type { Program } from '../../src/rasp/program.ts';
 import { batchTargets, disposeTargets, maskedLoss } from '../../src/train/loss.ts';
-import { testExamples, trainExamples } from '../../src/train/dataset.ts';
+import { shuffled, testExamples, trainExamples } from '../../src/train/dataset.ts';
+import { makeRng } from '../../src/rasp/random.ts';
 import { checkResumable, loadCheckpoint, saveCheckpoint, type Checkpoint } from '../../src/train/checkpoint.ts';
 import { installFastGradients } from '../../src/train/fastGrads.ts';
 import { DEFAULT_ADAMW } from '../../src/train/optimizer.ts';
@@ -79,6 +84,8 @@ export interface SiitOptions {
   readonly lr: number;
   readonly seed: number;
   readonly weights: SiitWeights;
+  /** The strict term also shuffles the input embeddings the aligned circuit leaves out (default true). */
+  readonly strictEmbeddings?: boolean;
   readonly backend: string;
   /** Pairs per variable and per non-circuit node in the final scores. */
   readonly evalPairs?: number;
@@ -112,7 +119,7 @@ export interface SiitScores {
     readonly changed: number;
     readonly iiaOnePosition: number;
   }[];
-  /** Per non-circuit node: the fraction of pairs whose output is unchanged when it is patched. */
+  /** Per non-circuit node (and embedding the circuit leaves out, shuffled): the fraction of pairs whose output is unchanged when it is patched. */
   readonly inert: readonly { readonly node: string; readonly unchanged: number }[];
 }
 
@@ -126,7 +133,7 @@ export interface SiitResult {
   readonly wallTimeS: number;
 }
 
-const activationSite = (config: ModelConfig, name: string, comps: readonly ComponentRef[]): InterchangeSite => ({
+const activationSite = (config: ModelConfig, name: string, comps: readonly ComponentRef[]): InterchangeSite & { kind: 'activation' } => ({
   kind: 'activation',
   name,
   sites: comps.flatMap((c) => hookSites(c, config)),
@@ -137,6 +144,54 @@ export function nonCircuitNodes(config: ModelConfig, alignment: AlignmentMap): C
   const inCircuit = [...alignment.values()].flat();
   return allComponents(config, { layers: false }).filter((c) => (c.kind === 'head' || c.kind === 'mlp') && !inCircuit.some((a) => sameComponent(a, c)));
 }
+
+export type EmbeddingNode = 'embed' | 'pos_embed';
+const EMBEDDING_HOOK: Record<EmbeddingNode, HookName> = { embed: 'hook_embed', pos_embed: 'hook_pos_embed' };
+
+/** The input embeddings a circuit leaves out (the strict term keeps the model from reading them). */
+export function omittedEmbeddings(circuit: CircuitLabel): EmbeddingNode[] {
+  return (['embed', 'pos_embed'] as const).filter((e) => !circuit.nodes.includes(e));
+}
+
+/** What the strict term patches: a non-circuit head or MLP from the source run, or an omitted embedding from it with its positions shuffled. */
+export interface InertNode {
+  readonly name: string;
+  readonly site: InterchangeSite & { kind: 'activation' };
+  readonly shuffle: boolean;
+}
+
+export const inertNodes = (config: ModelConfig, alignment: AlignmentMap): InertNode[] =>
+  nonCircuitNodes(config, alignment).map((c) => ({ name: formatComponent(c), site: activationSite(config, formatComponent(c), [c]), shuffle: false }));
+
+/** The strict term's embedding sites: those the circuit leaves out, shuffled along positions. */
+export const shuffledEmbeddings = (circuit: CircuitLabel): InertNode[] =>
+  omittedEmbeddings(circuit).map((e) => ({ name: e, site: { kind: 'activation', name: e, sites: [{ hook: EMBEDDING_HOOK[e] }] }, shuffle: true }));
+
+/** One seeded shuffle of the positions [0, nPos) per row. */
+function positionShuffles(rows: number, nPos: number, seed: number): number[][] {
+  const rng = makeRng(seed);
+  const order = Array.from({ length: nPos }, (_, i) => i);
+  return Array.from({ length: rows }, () => shuffled(order, rng));
+}
+
+/** `x` ([batch, pos, d]) with row r's positions in the order `orders[r]` (a one-hot matmul, so the gradient flows on every backend). */
+function shuffledPositions(x: tf.Tensor, orders: readonly number[][]): tf.Tensor {
+  const [B, P] = x.shape;
+  const onehot = new Float32Array(B * P * P);
+  orders.forEach((o, r) => o.forEach((from, to) => (onehot[(r * P + to) * P + from] = 1)));
+  return tf.matMul(tf.tensor3d(onehot, [B, P, P]), x as tf.Tensor3D);
+}
+
+/** The strict term's source activations for `n`: the source run's, shuffled along positions for an embedding. */
+function inertSource(config: ModelConfig, params: Params, b: PairBatch, n: InertNode, seed: number): Map<HookName, tf.Tensor> {
+  const run = sourceRun(config, params, b, n.site);
+  if (!n.shuffle) return run;
+  const orders = positionShuffles(b.source.lengths.length, b.source.nPos, seed);
+  return new Map([...run].map(([h, t]) => [h, shuffledPositions(t, orders)]));
+}
+
+/** A shuffled embedding replaces every position, whatever positions the pairs name. */
+const inertBatch = (b: PairBatch, n: InertNode): PairBatch => (n.shuffle ? { ...b, positions: b.positions.map(() => null) } : b);
 
 /** The learned model's labels: each aligned component described as the compiled node it stands for, and the circuit the alignment gives it. */
 export function alignedLabels(compiled: ModelData, alignment: AlignmentMap, config: ModelConfig): ModelLabels {
@@ -222,6 +277,7 @@ function siitFingerprint(opts: SiitOptions, optim: Required<SiitOptim>): string 
     config: opts.config,
     alignment: [...opts.alignment].map(([v, cs]) => [v, cs.map(formatComponent)]),
     weights: opts.weights,
+    ...(opts.strictEmbeddings === false ? { strictEmbeddings: false } : {}),
     batch: opts.batch,
     lr: opts.lr,
     ...optim,
@@ -255,7 +311,8 @@ export async function trainSiit(opts: SiitOptions): Promise<SiitResult> {
     node: programVariable(program, v),
     site: activationSite(config, comps.map(formatComponent).join('+'), comps),
   }));
-  const inert = nonCircuitNodes(config, opts.alignment).map((c) => ({ c, site: activationSite(config, formatComponent(c), [c]) }));
+  const inert = inertNodes(config, opts.alignment);
+  const embeddings: InertNode[] = opts.strictEmbeddings === false ? [] : shuffledEmbeddings(alignedCircuit(opts.compiled, opts.alignment, config));
   const cp = opts.checkpoint;
   const checkpoint = cp?.resume && existsSync(cp.path) ? loadCheckpoint(cp.path) : undefined;
   // A resumed run keeps its warm-up even when the step count changes (the default depends on it).
@@ -318,16 +375,17 @@ export async function trainSiit(opts: SiitOptions): Promise<SiitResult> {
       const at = plan.at;
       const iitBatch = v ? pairBatches({ config } as ModelData, pairsAt(v.node, opts.seed * 7919 + 2 * step, at), opts.batch)[0] : undefined;
       const n = plan.inert === null ? null : inert[plan.inert];
-      let strictBatch: PairBatch | undefined;
-      if (n && v) {
+      // An omitted embedding a step, in turn, beside the node (its own rotation leaves the nodes' as it was).
+      const e = embeddings.length ? embeddings[step % embeddings.length] : null;
+      let strictPairs: PairBatch | undefined;
+      if ((n || e) && v) {
         // Other pairs than the IIT term's (a seed of its own per step and term).
         const p = pairsAt(v.node, opts.seed * 7919 + 2 * step + 1, at);
-        strictBatch = pairBatches({ config } as ModelData, { ...p, counterfactual: p.baseOutput }, opts.batch)[0];
+        strictPairs = pairBatches({ config } as ModelData, { ...p, counterfactual: p.baseOutput }, opts.batch)[0];
       }
       const parts = { task: 0, iit: 0, strict: 0 };
       const logNow = step % 25 === 0 || step === opts.steps - 1;
       const iitSite = v?.site as (InterchangeSite & { kind: 'activation' }) | undefined;
-      const strictSite = n?.site as (InterchangeSite & { kind: 'activation' }) | undefined;
       const iitCache = iitSite && iitBatch ? sourceCache(config, params, iitBatch, iitSite) : null;
       let grads: tf.TypedArray[];
       let loss: number;
@@ -341,8 +399,12 @@ export async function trainSiit(opts: SiitOptions): Promise<SiitResult> {
             // The strict term's source run is inside the gradient: with it a constant, the patched node
             // gets no gradient from this term (its output is replaced), so only later components could
             // learn to ignore it while the task loss goes on training it to matter.
-            const strict =
-              strictSite && strictBatch ? interchangeLoss(config, p, strictBatch, strictSite, sourceRun(config, p, strictBatch, strictSite)) : tf.scalar(0);
+            const strictOf = (x: InertNode): tf.Scalar => {
+              const pb = inertBatch(strictPairs!, x);
+              return interchangeLoss(config, p, pb, x.site, inertSource(config, p, pb, x, opts.seed * 7919 + 2 * step + 1));
+            };
+            const terms = strictPairs ? [n, e].filter((x): x is InertNode => x !== null).map(strictOf) : [];
+            const strict = terms.length ? (tf.addN(terms) as tf.Scalar) : tf.scalar(0);
             if (logNow) {
               parts.task = task.dataSync()[0];
               parts.iit = iit.dataSync()[0];
@@ -387,7 +449,7 @@ export async function trainSiit(opts: SiitOptions): Promise<SiitResult> {
       },
       weights: new Map(ctx.names.map((name, i) => [name, { shape: ctx.shapes[i], data: state.values[i].slice() }])),
     };
-    const scores = await LoadedModel.use(model, (m) => siitScores(m, opts, variables, inert));
+    const scores = await LoadedModel.use(model, (m) => siitScores(m, opts, variables, [...inert, ...embeddings]));
     return { model, scores, status, steps: step, wallTimeS: elapsedS() };
   } finally {
     disposeState(state);
@@ -398,7 +460,7 @@ async function siitScores(
   m: LoadedModel,
   opts: SiitOptions,
   variables: readonly { v: string; node: Parameters<typeof interchangePairs>[1]; site: InterchangeSite }[],
-  inert: readonly { c: ComponentRef; site: InterchangeSite }[],
+  inert: readonly InertNode[],
 ): Promise<SiitScores> {
   const n = opts.evalPairs ?? 200;
   const test = testExamples({ program: opts.program, vocab: opts.task.vocab, minLen: opts.task.minLen, maxLen: opts.task.maxLen }, opts.seed, n);
@@ -428,8 +490,30 @@ async function siitScores(
       'all',
       m.config.output,
     );
-    const r = await interchangeAccuracy(m, { ...p, counterfactual: p.baseOutput }, x.site);
-    out.push({ node: formatComponent(x.c), unchanged: r.iia });
+    const pairs = { ...p, counterfactual: p.baseOutput };
+    out.push({ node: x.name, unchanged: x.shuffle ? await shuffledUnchanged(m, pairs, x, opts.seed + 43) : (await interchangeAccuracy(m, pairs, x.site)).iia });
   }
   return { exactMatch: exactMatch(acc), iia, inert: out };
+}
+
+/** The fraction of pairs whose output stays the base's when the embedding holds the source run's, positions shuffled. */
+async function shuffledUnchanged(m: LoadedModel, pairs: InterchangePairs, x: InertNode, seed: number): Promise<number> {
+  let same = 0;
+  for (const b of pairBatches(m, pairs)) {
+    const src = m.runWithCache(b.source, { names: x.site.sites.map((s) => s.hook) });
+    let logits: tf.Tensor;
+    try {
+      const orders = positionShuffles(b.source.lengths.length, b.source.nPos, seed + b.from);
+      logits = tf.tidy(() => {
+        const cache = new Map([...src.cache].map(([h, t]) => [h, shuffledPositions(t, orders)]));
+        return m.run(b.base, { hooks: interchangeHooks(x.site, cache, inertBatch(b, x)) });
+      });
+    } finally {
+      src.dispose();
+    }
+    const got = decodeOutputs(m.config, await logits.data(), b.base.nPos, b.base.lengths);
+    logits.dispose();
+    got.forEach((y, r) => void (outputsMatch(m.config.output, pairs.baseOutput[b.from + r], y, NUMERIC_TOLERANCE) && same++));
+  }
+  return pairs.base.length ? same / pairs.base.length : Number.NaN;
 }

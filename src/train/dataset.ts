@@ -31,7 +31,7 @@ export function inputKey(input: readonly Value[]): string {
 }
 
 /** The seeded order of a list (Fisher–Yates). */
-function shuffled<T>(items: readonly T[], rng: Rng): T[] {
+export function shuffled<T>(items: readonly T[], rng: Rng): T[] {
   const out = [...items];
   for (let i = out.length - 1; i > 0; i--) {
     const j = rng.int(i + 1);
