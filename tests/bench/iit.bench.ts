@@ -32,7 +32,8 @@ function checkFreed(before: number, what: string): void {
 
 /**
  * Each program's SIIT run: compiled on vocabulary `vocab` up to length 4, trained `steps` steps at
- * the default peak lr 1e-3; hist with a second head, so that one head is outside the circuit.
+ * the default peak lr 1e-3; hist with a second head, so that one head is outside the circuit (and
+ * its compiled circuit has no pos_embed, which the strict term then shuffles).
  */
 const SIIT_RUNS = [
   { program: 'reverse', vocab: 'a,b,c', steps: 1500, extra: [] as string[] },
