@@ -9,11 +9,11 @@
  *           rounds: siitStepPlan), against the program's output with that variable overridden
  *           (counterfactual);
  *   strict  one non-circuit head or MLP (in turn): patched from a source run drawn as the IIT
- *           step's, against the base's own output (it must change nothing). An input embedding the
- *           aligned circuit leaves out (pos_embed, or embed) takes its turn too: its contribution
- *           replaced by the source run's with the positions shuffled per input (for pos_embed, the
- *           position embedding of other positions; BOS's row moves too), so that the model must
- *           not read it where the compiled model does not.
+ *           step's, against the base's own output (it must change nothing); beside it, in a rotation
+ *           of its own, an input embedding the aligned circuit leaves out (pos_embed, or embed): its
+ *           contribution replaced at every position by the source run's with the positions shuffled
+ *           per input (for pos_embed, the position embedding of other positions; BOS's row moves
+ *           too), so that the model must not read it where the compiled model does not.
  * The IIT term's source run is a constant (no gradient flows into it); the strict term's is not
  * (the patched node must learn to be inert: interchangeLoss's caller says why). The optimiser is the trainer's (AdamW
  * with clipping, warm-up and decay: src/train/step.ts, schedule.ts), and so are checkpoints and
