@@ -1,12 +1,14 @@
 /**
  * A compiled categorical aggregate copies the one value its query selects; RASP averages several
- * different numbers (evaluate.ts). Checked once the value sets are known, so that `compile` refuses
- * in one line, with the input that shows it, an aggregate the model would get wrong silently:
- * every categorical aggregate whose s-op can hold two different numbers is run on the task's inputs,
- * shortest first, up to `INPUT_BUDGET` of them, unless the program's structure proves that the keys
- * one query selects always hold one value (`copiesOneValue`), which decides most programs without
- * running any input. Finding no such input is no proof: past the budget, verify shows a disagreement
- * as any other.
+ * different numbers (evaluate.ts). Checked once the value sets are known: every categorical
+ * aggregate whose s-op can hold two different numbers is run on the task's inputs, shortest first,
+ * up to `INPUT_BUDGET` of them, unless the program's structure proves that the keys one query
+ * selects always hold one value (`copiesOneValue`), which decides most programs without running any
+ * input. One found averaging whose s-op holds numbers alone (never undefined) is returned, to be
+ * compiled as a numerical aggregate — a mean head, its set every mean (valueSets.ts) — exactly as
+ * RASP averages; any other is refused in one line, with the input that shows it, as the model would
+ * get it wrong silently. Finding no such input is no proof: past the budget, verify shows a
+ * disagreement as any other.
  */
 import type { AggregateNode, Selector } from '../src/rasp/ast.ts';
 import { nodeInMessage } from '../src/rasp/describe.ts';
@@ -25,24 +27,31 @@ export const INPUT_BUDGET = 1000;
 /** Most argument combinations `copiesOneValue` evaluates to learn whether a map's value determines its arguments. */
 const INVERSE_BUDGET = 10_000;
 
-/** Refuses as above; returns how many inputs it ran (0 where the structure decided every aggregate). */
-export function checkCopies(graph: Graph, spaces: Spaces, task: { readonly vocab: readonly Value[]; readonly maxLen: number }): number {
-  const suspects: AggregateNode[] = [];
+export interface CopiesCheck {
+  /** How many inputs it ran (0 where the structure decided every aggregate). */
+  readonly runs: number;
+  /** The aggregates (graph indices) found averaging numbers, to compile as numerical aggregates. */
+  readonly averaged: readonly number[];
+}
+
+/** Refuses or returns the aggregates to compile as means, as above. */
+export function checkCopies(graph: Graph, spaces: Spaces, task: { readonly vocab: readonly Value[]; readonly maxLen: number }): CopiesCheck {
+  let suspects: { n: AggregateNode; i: number; numbers: boolean }[] = [];
   const proof = new Determination(graph, spaces);
   graph.nodes.forEach((g, i) => {
     const n = g.node;
     if (n.kind !== 'aggregate' || spaces.encodings[i] !== 'categorical') return;
     const inner = spaces.sets[graph.canon.get(n.sop.id)!];
     if (!inner || inner.values.filter((v) => typeof v !== 'string').length <= 1 || !inner.values.some((v) => typeof v === 'number')) return;
-    if (!proof.copiesOneValue(n)) suspects.push(n);
+    if (!proof.copiesOneValue(n)) suspects.push({ n, i, numbers: !inner.mayBeNull && inner.values.every((v) => typeof v === 'number') });
   });
   let runs = 0;
-  if (suspects.length === 0) return runs;
+  const averaged: number[] = [];
   for (const input of enumerateInputs(task.vocab, 1, task.maxLen)) {
-    if (runs >= INPUT_BUDGET) break;
+    if (runs >= INPUT_BUDGET || suspects.length === 0) break;
     runs++;
     const ev = new Evaluator(input);
-    for (const n of suspects) {
+    for (const { n, i, numbers } of suspects) {
       let at;
       try {
         at = ev.averagedAt(n);
@@ -51,6 +60,10 @@ export function checkCopies(graph: Graph, spaces: Spaces, task: { readonly vocab
         throw e;
       }
       if (!at) continue;
+      if (numbers) {
+        averaged.push(i);
+        continue;
+      }
       const read = at.keys.map((k, j) => `${formatValue(at.values[j])} (key ${k})`).join(', ');
       throw new RaspError(
         `cannot compile ${nodeInMessage(n)} as a categorical aggregate: on input ${input.map(formatValue).join(' ')} query position ${at.query} ` +
@@ -58,8 +71,9 @@ export function checkCopies(graph: Graph, spaces: Spaces, task: { readonly vocab
         n.loc,
       );
     }
+    suspects = suspects.filter((s) => !averaged.includes(s.i));
   }
-  return runs;
+  return { runs, averaged };
 }
 
 /** Whether the program's structure proves that the keys aggregate `n` selects at a query hold one value, on every input (`Determination`). */

@@ -35,7 +35,7 @@ import type { NodePlan } from './plan.ts';
 import { planProgram } from './planner.ts';
 import { addSelectorProducts, type SelectorProduct } from './products.ts';
 import { prune } from './prune.ts';
-import { inferSpaces, NONE_SELECTED, temporaryName } from './spaces.ts';
+import { inferSpaces, NONE_SELECTED, temporaryName, type Spaces } from './spaces.ts';
 import { checkStorable } from './storable.ts';
 import { checkCopies } from './copies.ts';
 import { modelStats, type CompileStats } from './stats.ts';
@@ -103,9 +103,7 @@ export function compile(program: Program, opts: CompileOptions): CompileResult {
   if (opts.vocab.some((v) => v === 'BOS')) throw new UserError("the vocabulary may not contain 'BOS' (the model's start token)");
   const built = buildGraph(program);
   const cast = tokensCast(built);
-  const inferred = inferSpaces(built, opts);
-  checkStorable(built, inferred, opts);
-  checkCopies(built, inferred, opts);
+  const inferred = spacesWithMeans(built, opts);
   const { graph, spaces, products } = addSelectorProducts(built, inferred);
   const plan = planProgram(graph, spaces, { fuseLimit: opts.fuseLimit, demandDepth: opts.demandDepth });
   const emitted = emit(graph, spaces, plan, new Demands(opts.demandDepth));
@@ -134,6 +132,23 @@ export function compile(program: Program, opts: CompileOptions): CompileResult {
     return { ...p, directions, neurons: mlp?.neurons ?? 0, layer: mlp?.layer ?? null };
   });
   return { model, stats: modelStats(model), mlps, plan: plan.nodes, products: costs };
+}
+
+/**
+ * The value sets and encodings, refused where no model file could hold them (storable.ts) or where a
+ * categorical aggregate averages what no mean head can (copies.ts); the aggregates of numbers found
+ * averaging are held as numerical aggregates, and the sets inferred again from them, until none is
+ * left (what reads them may now be an aggregate that averages too).
+ */
+function spacesWithMeans(graph: Graph, opts: CompileOptions): Spaces {
+  const averaged = new Set<number>();
+  for (;;) {
+    const spaces = inferSpaces(graph, opts, averaged);
+    checkStorable(graph, spaces, opts);
+    const found = checkCopies(graph, spaces, opts).averaged;
+    if (found.length === 0) return spaces;
+    for (const i of found) averaged.add(i);
+  }
 }
 
 /** How the program reads its input (the embedding writes each token as read): one way only, as a model has one embedding. */

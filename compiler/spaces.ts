@@ -8,7 +8,7 @@
  * from and the registry, filled during emission, that orders and labels the directions.
  */
 import { isSOp, type Encoding } from '../src/rasp/ast.ts';
-import { encodingOf } from '../src/rasp/encoding.ts';
+import { inferEncodings } from '../src/rasp/encoding.ts';
 import { inferValueSets, type ValueSet } from '../src/rasp/valueSets.ts';
 import { compareValues, valueKey, type MaybeValue, type Value } from '../src/rasp/values.ts';
 import type { Graph } from './graph.ts';
@@ -26,16 +26,23 @@ export interface SpaceTask {
   readonly maxLen: number;
 }
 
-export function inferSpaces(graph: Graph, task: SpaceTask): Spaces {
+/**
+ * `averaged`: the categorical aggregates of numbers (graph indices) found averaging (copies.ts),
+ * held as numerical aggregates: their sets hold the means, and what reads them follows.
+ */
+export function inferSpaces(graph: Graph, task: SpaceTask, averaged: ReadonlySet<number> = new Set()): Spaces {
   const roots = [graph.nodes[graph.output].node];
-  const byId = inferValueSets(roots, { vocab: task.vocab, maxLen: task.maxLen });
+  // Every program node merged into one of them, so that a map reading any of its copies sees the means.
+  const ids = new Set([...graph.canon].flatMap(([id, i]) => (averaged.has(i) ? [id] : [])));
+  const byId = inferValueSets(roots, { vocab: task.vocab, maxLen: task.maxLen, averaged: ids });
+  const byEncoding = inferEncodings(roots, ids);
   const sets = graph.nodes.map((g) => {
     if (!isSOp(g.node)) return undefined;
     const s = byId.get(g.node.id)!;
     // Tracr's length is 1..N; an empty input never reaches a model, so neither does length 0.
     return s;
   });
-  const encodings = graph.nodes.map((g) => (isSOp(g.node) ? encodingOf(g.node) : undefined));
+  const encodings = graph.nodes.map((g) => (isSOp(g.node) ? byEncoding.get(g.node.id) : undefined));
   return { sets, encodings };
 }
 

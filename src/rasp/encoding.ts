@@ -18,18 +18,26 @@
  *      fraction of positions holding x, a mean rather than a copy.
  *   Any other aggregate is categorical: it copies the one value its query selects.
  * Selectors have no encoding and get no entry.
+ *
+ * The compiler may hold a categorical aggregate of numbers as numerical where it finds one averaging
+ * (compiler/copies.ts): `inferEncodings` takes those aggregates, and the encodings downstream follow
+ * the rules above from them.
  */
-import { topoSort, type AggregateNode, type Encoding, type RaspNode, type ScalarExpr, type SOp } from './ast.ts';
+import { topoSort, type Encoding, type RaspNode, type ScalarExpr, type SOp } from './ast.ts';
 import { isIndicatorExpr } from './scalar.ts';
 
 const cache = new WeakMap<RaspNode, Encoding>();
 
-/** The encoding of every s-op reachable from `roots`, by node id. */
-export function inferEncodings(roots: readonly RaspNode[]): Map<number, Encoding> {
+/**
+ * The encoding of every s-op reachable from `roots`, by node id; the aggregates in `averaged` (node
+ * ids) numerical whatever their syntax, and what reads them by the rules above.
+ */
+export function inferEncodings(roots: readonly RaspNode[], averaged: ReadonlySet<number> = new Set()): Map<number, Encoding> {
   const out = new Map<number, Encoding>();
   for (const n of topoSort(roots)) {
     if (n.kind === 'select' || n.kind === 'selectAnd' || n.kind === 'selectOr' || n.kind === 'selectNot') continue;
-    out.set(n.id, encodingOf(n));
+    if (averaged.size === 0) out.set(n.id, encodingOf(n));
+    else out.set(n.id, n.kind === 'aggregate' && averaged.has(n.id) ? 'numerical' : directEncoding(n, (s) => out.get(s.id)!));
   }
   return out;
 }
@@ -42,13 +50,16 @@ export function encodingOf(node: SOp): Encoding {
   // Only the nodes not cached yet: asked node by node along a long chain, this stays linear.
   for (const n of topoSort([node], (k) => cache.has(k))) {
     if (n.kind === 'select' || n.kind === 'selectAnd' || n.kind === 'selectOr' || n.kind === 'selectNot') continue;
-    cache.set(n, directEncoding(n));
+    cache.set(
+      n,
+      directEncoding(n, (s) => cache.get(s) ?? encodingOf(s)),
+    );
   }
   return cache.get(node)!;
 }
 
-/** One node's encoding, its inputs' encodings already cached. */
-function directEncoding(n: SOp): Encoding {
+/** One node's encoding, its inputs' encodings given by `enc`. */
+function directEncoding(n: SOp, enc: (s: SOp) => Encoding): Encoding {
   if (n.encoding) return n.encoding;
   switch (n.kind) {
     case 'tokens':
@@ -59,16 +70,10 @@ function directEncoding(n: SOp): Encoding {
       return 'categorical';
     case 'map':
       if (n.fn.kind === 'expr' && givesStrings(n.fn.body, n.inputs)) return 'categorical';
-      return n.inputs.some((i) => cache.get(i) === 'numerical') ? 'numerical' : 'categorical';
+      return n.inputs.some((i) => enc(i) === 'numerical') ? 'numerical' : 'categorical';
     case 'aggregate':
-      return isNumericalAggregate(n) ? 'numerical' : 'categorical';
+      return enc(n.sop) === 'numerical' || isIndicatorLike(n.sop) ? 'numerical' : 'categorical';
   }
-}
-
-function isNumericalAggregate(n: AggregateNode): boolean {
-  const s = n.sop;
-  if ((cache.get(s) ?? encodingOf(s)) === 'numerical') return true;
-  return isIndicatorLike(s);
 }
 
 /** An s-op whose values are 0/1 by construction (and that the program did not call categorical). */

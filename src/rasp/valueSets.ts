@@ -10,12 +10,15 @@
  *     skipped: the evaluator raises there too, so no output holds it); undefined if any input may be;
  *   categorical aggregate → its s-op's values, plus the default: a written one always, the implicit
  *     0 only where some query can select nothing (coverage.ts). Where one averages several different
- *     numbers (the evaluator does, as RASP does), the set misses the mean: the compiler refuses such
- *     an aggregate when it finds an input that does it (compiler/copies.ts);
+ *     numbers (the evaluator does, as RASP does), the set misses the mean: the compiler, when it
+ *     finds an input that does it, infers the sets again with it in `averaged` (below), or refuses
+ *     it (compiler/copies.ts);
  *   numerical aggregate → its s-op's values (one key selected: the value as it is), and, when they
  *     hold a number, every mean of a bag of 1..N of them (booleans as 0/1); plus the default as above;
  *     means computed as the sums reachable by each bag size, never bag by bag. An aggregate averaging
  *     as tracr does (evaluate.ts `averagesAsTracr`) holds the means alone, booleans as 0/1.
+ *   The aggregates of `averaged` (categorical by syntax, of numbers, that the compiler holds as
+ *     numerical where it finds one averaging, compiler/copies.ts) get the numerical aggregate's set.
  * Numbers are canonical (scalar.ts `canonicalNumber`), so 1/3 + 1/3 and 2/3 are one value.
  * A set — or the combinations a map must try — larger than `limit` is a RaspError naming the node,
  * raised before the set is built wherever its size is known beforehand (the ranges of indices,
@@ -46,6 +49,8 @@ export interface ValueSetTask {
   readonly maxLen: number;
   /** Largest set (and largest input product of a map) allowed; default the `valueSet` ceiling (limits.ts). */
   readonly limit?: number;
+  /** Aggregates (node ids) whose set holds every mean, as a numerical aggregate's does, whatever their encoding. */
+  readonly averaged?: ReadonlySet<number>;
 }
 
 /** The value set of every s-op reachable from `roots`, by node id (selectors get none). */
@@ -54,7 +59,7 @@ export function inferValueSets(roots: readonly RaspNode[], task: ValueSetTask): 
   const N = task.maxLen;
   if (!Number.isInteger(N) || N < 1) throw new RaspError(`maximum length must be a positive integer, got ${N}`);
   const out = new Map<number, ValueSet>();
-  const ctx: Ctx = { vocab: task.vocab, maxLen: N, limit, sets: out };
+  const ctx: Ctx = { vocab: task.vocab, maxLen: N, limit, sets: out, averaged: task.averaged ?? new Set() };
   for (const n of topoSort(roots)) {
     if (!isSOp(n)) continue;
     const known = sizeBeforehand(n, ctx);
@@ -71,6 +76,7 @@ interface Ctx {
   readonly maxLen: number;
   readonly limit: number;
   readonly sets: Map<number, ValueSet>;
+  readonly averaged: ReadonlySet<number>;
 }
 
 function range(from: number, to: number): number[] {
@@ -81,7 +87,15 @@ function infer(n: SOp, ctx: Ctx): ValueSet {
   switch (n.kind) {
     case 'tokens':
       // A token the cast refuses makes its input refused: no value.
-      return { values: sortedUnique(ctx.vocab.flatMap((t) => { const r = castToken(n.cast, t); return 'value' in r ? [r.value] : []; })), mayBeNull: false };
+      return {
+        values: sortedUnique(
+          ctx.vocab.flatMap((t) => {
+            const r = castToken(n.cast, t);
+            return 'value' in r ? [r.value] : [];
+          }),
+        ),
+        mayBeNull: false,
+      };
     case 'indices':
       return { values: range(0, ctx.maxLen - 1), mayBeNull: false };
     case 'length':
@@ -93,7 +107,7 @@ function infer(n: SOp, ctx: Ctx): ValueSet {
     case 'map':
       return mapSet(n, ctx);
     case 'aggregate':
-      return encodingOf(n) === 'numerical' ? numericalAggregateSet(n, ctx) : categoricalAggregateSet(n, ctx);
+      return encodingOf(n) === 'numerical' || ctx.averaged.has(n.id) ? numericalAggregateSet(n, ctx) : categoricalAggregateSet(n, ctx);
   }
 }
 

@@ -3,7 +3,7 @@ import { fc, test } from '@fast-check/vitest';
 import type { Selector, SOp } from '../../src/rasp/ast.ts';
 import { aggregate, constant, expr, indices, length, map, numerical, or, select, selectorWidth, tokens, zipmap } from '../../src/rasp/builder.ts';
 import { RaspError } from '../../src/rasp/errors.ts';
-import { encodingOf } from '../../src/rasp/encoding.ts';
+import { encodingOf, inferEncodings } from '../../src/rasp/encoding.ts';
 import { Evaluator } from '../../src/rasp/evaluate.ts';
 import { canonicalNumber } from '../../src/rasp/scalar.ts';
 import { formatValueSet, inferValueSets, type ValueSet } from '../../src/rasp/valueSets.ts';
@@ -64,6 +64,18 @@ describe('value sets of each construct', () => {
     const earlier = select(indices, indices, '<');
     expect(setOf(aggregate(earlier, tokens), abc, 3)).toEqual({ values: [0, 'a', 'b', 'c'], mayBeNull: false, selectsNothing: true });
     expect(setOf(aggregate(earlier, tokens, 'z'), abc, 3).values).toEqual(['a', 'b', 'c', 'z']);
+  });
+
+  it('a categorical aggregate the compiler holds as numerical (averaged): every mean, and the maps reading it over them', () => {
+    const m = aggregate(select(indices, indices, '<='), indices);
+    const after = map(bin('>', x, k(0.5)), m);
+    expect(inferValueSets([after], { vocab: abc, maxLen: 3 }).get(m.id)!.values).toEqual([0, 1, 2]);
+    const sets = inferValueSets([after], { vocab: abc, maxLen: 3, averaged: new Set([m.id]) });
+    expect(sets.get(m.id)!.values).toEqual(bruteMeans([0, 1, 2], 3));
+    expect(sets.get(after.id)!.values).toEqual([false, true]);
+    expect(encodingOf(m)).toBe('categorical');
+    const encodings = inferEncodings([after], new Set([m.id]));
+    expect([encodings.get(m.id), encodings.get(after.id), encodingOf(after)]).toEqual(['numerical', 'numerical', 'categorical']);
   });
 
   it('a query that can select nothing is seen through the length, selector widths and value sets', () => {
