@@ -58,7 +58,7 @@ export function parseRecovering(
   text: string,
   file: string,
 ): { readonly tree: SyntaxTree; readonly errors: readonly RaspError[]; readonly notes: readonly RaspError[] } {
-  const parser = new Parser(tokenize(text, file), file);
+  const parser = new Parser(tokenize(text), file);
   const tree = parser.program();
   return { tree, errors: parser.errors, notes: parser.notes };
 }
@@ -106,8 +106,9 @@ class Parser {
     this.i++;
     return true;
   }
+  /** A mistake at `t`; at a `bad` token, the lexer's mistake (no rule reads one, so a statement holding one fails at it). */
   private fail(t: Token, msg: string): never {
-    throw new RaspError(msg, { file: this.file, line: t.line, col: t.col });
+    throw new RaspError(t.kind === 'bad' ? t.text : msg, { file: this.file, line: t.line, col: t.col });
   }
   private expect(text: string, context: string): Token {
     const t = this.peek();
@@ -165,7 +166,7 @@ class Parser {
   /**
    * Skips the statement that starts at token `start`: to the `;` that ends it, or for a def or for
    * loop to the `}` that closes its block (a `;` inside the braces ends an inner statement); a stray
-   * `}` alone.
+   * `}` alone; or to the end of a line an unterminated string took.
    */
   private skipStatement(start: number): void {
     this.i = start;
@@ -174,6 +175,8 @@ class Parser {
     for (;;) {
       const t = this.next();
       if (t.kind === 'eof' || (t.kind === 'op' && t.text === ';' && braces <= 0)) return;
+      // The `;` that ended this line's statement went into an unterminated string: resume on the next line.
+      if (t.kind === 'bad' && t.restOfLine && braces <= 0) return;
       if (t.kind !== 'op') continue;
       if (t.text === '{') braces++;
       else if (t.text === '}' && --braces <= 0 && (block || braces < 0)) return;

@@ -22,7 +22,7 @@ function compiledLibrary(name: string) {
 
 /** The program's s-ops a label names (selectors and built-ins aside). */
 function sopsNamed(p: Program, label: string): string[] {
-  const names = tokenize(label, 'label').filter((t) => t.kind === 'name' && p.named.has(t.text) && !isSelector(p.named.get(t.text)!));
+  const names = tokenize(label).filter((t) => t.kind === 'name' && p.named.has(t.text) && !isSelector(p.named.get(t.text)!));
   return [...new Set(names.map((t) => t.text))];
 }
 

@@ -20,7 +20,7 @@ const run = (text: string, input: (string | number)[], output?: string) => evalu
 
 describe('lexer', () => {
   it('reads numbers, strings with escapes, names, keywords and operators with positions, skipping comments', () => {
-    const toks = tokenize('x = 1.5e2 # comment\n  "a\\"b" \'c\' <= True;', 'f.rasp');
+    const toks = tokenize('x = 1.5e2 # comment\n  "a\\"b" \'c\' <= True;');
     expect(toks.map((t) => [t.kind, t.text, t.line, t.col])).toEqual([
       ['name', 'x', 1, 1],
       ['op', '=', 1, 3],

@@ -45,6 +45,12 @@ describe('several mistakes, each reported', () => {
     expect(mistakes(SEVERAL)).toEqual(['3:1', '5:1', '6:5', '7:5', '8:8', '9:1', '10:5', '11:5']);
   });
 
+  it('mistakes in the characters are reported each, and reading goes on after them (interpreter: three "antlr exception"s, then y and w defined)', () => {
+    const text = ['x = tokens $ 1;', 's = "abc;', 'y = tokens;', 'z = tokens +;', 'w = y;', ''].join('\n');
+    expect(mistakes(text)).toEqual(['1:12', '2:5', '4:13']);
+    expect(() => parseProgram(text, { file: 'bad.rasp' })).toThrow(/bad\.rasp:1:12: unexpected character '\$'\n.*bad\.rasp:2:5: unterminated string/s);
+  });
+
   it('a statement that failed assigns nothing: a later use is an unknown name (interpreter: "Undefined variable: m")', () => {
     expect(() => parseProgram(SEVERAL, { file: 'bad.rasp' })).toThrow(/bad\.rasp:11:5: unknown name 'm'/);
   });
