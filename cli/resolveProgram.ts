@@ -64,6 +64,11 @@ export async function resolveProgram(spec: string, opts: { output?: string; cwd?
   return withOutput(loadProgram(path), opts.output);
 }
 
+/** The located notes of a program (REPL commands skipped in its file) on stderr, one line each. */
+export function printNotes(err: (text: string) => void, program: Program): void {
+  for (const note of program.notes ?? []) err(`rasplab: note: ${note}\n`);
+}
+
 /**
  * Parses the program text a model file recorded, under the name it had. A model file may come from
  * anyone, so its program may not make rasplab read a file: a `load` in it is refused.

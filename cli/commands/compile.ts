@@ -12,7 +12,7 @@ import { formatJson } from '../format/json.ts';
 import { ioOf, println } from '../format/output.ts';
 import { renderPairs } from '../format/table.ts';
 import { jsonOption, maxLenOption, outputNameOption, vocabOption } from '../options.ts';
-import { resolveProgram } from '../resolveProgram.ts';
+import { printNotes, resolveProgram } from '../resolveProgram.ts';
 import { helpExamples } from '../format/invocation.ts';
 
 interface CompileFlags {
@@ -64,6 +64,7 @@ export function register(program: Command): void {
       const io = ioOf(cmd);
       if (flags.output?.endsWith('.safetensors')) throw new UserError(`--output names the output s-op; write the model file with -o ${flags.output}`);
       const prog = await resolveProgram(spec, { output: flags.output });
+      printNotes(io.err, prog);
       const vocab = flags.vocab ?? prog.vocab;
       const maxLen = flags.maxLen ?? prog.maxLen;
       if (!vocab) throw new UserError(`compile needs a vocabulary: pass --vocab a,b,c or put '# vocab: a b c' in ${prog.file ?? prog.name}`);

@@ -8,7 +8,7 @@ import { formatJson } from '../format/json.ts';
 import { ioOf, println } from '../format/output.ts';
 import { renderTrace, traceJson } from '../format/trace.ts';
 import { checkLength, jsonOption, maxLenOption, outputNameOption, parseInput, vocabOption } from '../options.ts';
-import { resolveProgram } from '../resolveProgram.ts';
+import { printNotes, resolveProgram } from '../resolveProgram.ts';
 import type { Value } from '../../src/rasp/values.ts';
 import { helpExamples } from '../format/invocation.ts';
 import { requiredOption } from '../requiredOption.ts';
@@ -49,7 +49,7 @@ export function register(program: Command): void {
     .action(async (spec: string, flags: EvalFlags, cmd: Command) => {
       const io = ioOf(cmd);
       const prog = await resolveProgram(spec, { output: flags.output });
-      for (const note of prog.notes ?? []) println(io.err, `rasplab: note: ${note}`);
+      printNotes(io.err, prog);
       const vocab = flags.vocab ?? prog.vocab;
       const maxLen = flags.maxLen ?? prog.maxLen;
       const input = parseInput(flags.input, vocab);

@@ -23,7 +23,7 @@ import {
   type BackendChoice,
 } from '../options.ts';
 import { trainAtTerminal } from '../trainRun.ts';
-import { resolveProgram } from '../resolveProgram.ts';
+import { printNotes, resolveProgram } from '../resolveProgram.ts';
 import { helpExamples } from '../format/invocation.ts';
 import { requiredOption } from '../requiredOption.ts';
 import { DEFAULT_CBFT_LAMBDA, validateCbft } from '../../src/train/cbft.ts';
@@ -146,6 +146,7 @@ async function runTrain(programArg: string, o: RawTrainOptions, io: CliIo): Prom
   const cbft = o.cbft !== undefined ? { lambda: number('--cbft-lambda', o.cbftLambda) ?? DEFAULT_CBFT_LAMBDA } : undefined;
   if (cbft) validateCbft(cbft.lambda);
   const program = await resolveProgram(programArg, { output: o.output });
+  printNotes(io.err, program);
   const { loadModel } = await import('../../src/model/modelFile.ts');
   const open = (file: string | undefined) => (file !== undefined ? { model: loadModel(file, { allowNonFinite: o.allowNonfinite === true }), file } : undefined);
   const init = open(o.initFrom);

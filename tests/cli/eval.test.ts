@@ -45,6 +45,10 @@ describe('rasplab eval', () => {
       `rasplab: note: ${file}:2:1: 'set' is a REPL command, not supported in files; skipped`,
       `rasplab: note: ${file}:3:1: 'full' is a REPL command, not supported in files; skipped`,
     ]);
+    // compile (and train, through the same printNotes) say so too.
+    const c = await cli('compile', file, '--max-len', '3', '-o', join(tmp.dir, 'repl.safetensors'));
+    expect(c.code, c.err).toBe(0);
+    expect(c.err).toContain(`rasplab: note: ${file}:2:1: 'set' is a REPL command, not supported in files; skipped\n`);
   });
 
   it('--json prints {output}', async () => {
