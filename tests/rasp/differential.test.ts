@@ -3,7 +3,9 @@
  * grammar (typed, so no sequence mixes strings and numbers, which the interpreter refuses to build),
  * prints them with RASP.g4's precedence, and checks rasplab's evaluator on the printed text against
  * tests/support/raspReference.ts, a statement of the interpreter's semantics written from its source.
- * An input the interpreter refuses (a Python exception) must be refused by rasplab too.
+ * An input the interpreter refuses (a Python exception) must be refused by rasplab too. The same
+ * programs are run again with each statement computed by a def of its own (its parameter bound to
+ * an input), against the same reference values.
  */
 import { fc, test } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
@@ -13,6 +15,7 @@ import { parseProgram } from '../../src/rasp/load.ts';
 import type { MaybeValue } from '../../src/rasp/values.ts';
 import {
   isSOpExpr,
+  printExpr,
   printStatements,
   PyError,
   pyEq,
@@ -114,6 +117,56 @@ function withVar(e: RExpr, name: string): RExpr {
   return { k: 'bin', op: 'and', l: e, r: { k: 'bin', op: '==', l: { k: 'var', name }, r: { k: 'var', name } } };
 }
 
+/** `e` with every use of the input `name` read from the def parameter `param` instead. */
+function withParam(e: RExpr, name: string, param: string): RExpr {
+  const x = (y: RExpr) => withParam(y, name, param);
+  const sel = (s: RSel): RSel =>
+    s.k === 'select' ? { ...s, keys: x(s.keys), queries: x(s.queries) } : s.k === 'snot' ? { k: 'snot', x: sel(s.x) } : { k: s.k, l: sel(s.l), r: sel(s.r) };
+  switch (e.k) {
+    case 'input':
+      return e.name === name ? { k: 'var', name: param } : e;
+    case 'var':
+    case 'num':
+    case 'str':
+      return e;
+    case 'bin':
+      return { ...e, l: x(e.l), r: x(e.r) };
+    case 'neg':
+    case 'not':
+    case 'round':
+    case 'indicator':
+    case 'in':
+      return { ...e, x: x(e.x) };
+    case 'cond':
+      return { ...e, a: x(e.a), c: x(e.c), b: x(e.b) };
+    case 'width':
+      return { ...e, s: sel(e.s) };
+    case 'agg':
+      return { ...e, s: sel(e.s), x: x(e.x) };
+  }
+}
+
+/** The first input a statement reads, if any (walked in print order). */
+function firstInput(e: RExpr): string | undefined {
+  return /\b(tokens_int|tokens_float|tokens_asis|tokens_bool|tokens_str|tokens|indices|length)\b/.exec(printExpr(e))?.[1];
+}
+
+/**
+ * The same program with each statement's value computed by a def of its own: its first input passed
+ * as the parameter (`def f0(p) { return …p…; } v0 = f0(tokens_int);`), so a def's binding and
+ * return are checked against the same reference values as the program written out.
+ */
+function printThroughDefs(program: readonly RStatement[]): string {
+  return program
+    .map((st, i) => {
+      const input = firstInput(st.expr);
+      if (input === undefined) return `def f${i}() { return ${printExpr(st.expr)}; }\n${st.name} = f${i}();`;
+      return `def f${i}(p) { return ${printExpr(withParam(st.expr, input, 'p'))}; }\n${st.name} = f${i}(${input});`;
+    })
+    .join('\n')
+    .concat('\n');
+}
+
 const inputs = fc.array(fc.integer({ min: 0, max: 3 }), { minLength: 1, maxLength: 5 });
 
 type Outcome = { readonly values: readonly MaybeValue[] } | { readonly refused: string };
@@ -166,6 +219,19 @@ describe('rasplab evaluates RASP as the interpreter does (differential, against 
       expect(agree(got, want), `${text}on [${input.join(', ')}]: rasplab ${JSON.stringify(got)}, interpreter ${JSON.stringify(want)}`).toBe(true);
     }
   });
+
+  test.prop([statements, fc.array(inputs, { minLength: 4, maxLength: 4 })], { numRuns: 100, seed: 19 })(
+    'the same programs, each statement through a def',
+    (program, ins) => {
+      const text = printThroughDefs(program);
+      const outcomes = rasplab(text, ins);
+      for (const [k, input] of ins.entries()) {
+        const got = outcomes[k];
+        const want = reference(program, input);
+        expect(agree(got, want), `${text}on [${input.join(', ')}]: rasplab ${JSON.stringify(got)}, interpreter ${JSON.stringify(want)}`).toBe(true);
+      }
+    },
+  );
 
   it('the reference states what the interpreter printed for these lines (its own values)', () => {
     // Interpreter, `set example [0, 1, 2, 3, 5]`: round(tokens_int / 2) = [0, 0, 1, 2, 2]; (tokens_int - 3) % 4 = [1, 2, 3, 0, 2];
