@@ -188,6 +188,7 @@ class Elaborator {
       case 'assign':
         return this.assign(s, scope, topLevel);
       case 'expr': {
+        if (topLevel && this.isExampleEvaluation(s.expr, scope)) return;
         const v = this.expr(s.expr, scope);
         if (topLevel) this.tryOnExample(materialise(v, this.loc(s.expr.pos)), this.loc(s.expr.pos));
         return;
@@ -478,6 +479,21 @@ class Elaborator {
     const then = this.expr(e.then, scope);
     const otherwise = this.expr(e.else, scope);
     return combine([test, then, otherwise], "'if ... else'", loc, ([t, a, b]) => ({ op: 'cond', test: t, then: a, else: b }));
+  }
+
+  /**
+   * `a("hello");` at the top level: the interpreter evaluates an s-op (or selector) on an example
+   * and, in a file, prints nothing; no s-op changes, so it is skipped with a note.
+   */
+  private isExampleEvaluation(e: Expr, scope: Scope): boolean {
+    if (e.kind !== 'call' || e.args.length !== 1 || (e.args[0].kind !== 'string' && e.args[0].kind !== 'list')) return false;
+    if (e.callee.kind !== 'name') return false;
+    const callee = scope.get(e.callee.name);
+    if (!callee || (callee.t !== 'sop' && callee.t !== 'elementwise' && callee.t !== 'selector')) return false;
+    this.notes.push(
+      new RaspError(`'${e.callee.name}(…)' evaluates ${kindText(callee)} on an example, which changes nothing in a file; skipped`, this.loc(e.pos)),
+    );
+    return true;
   }
 
   private call(e: Extract<Expr, { kind: 'call' }>, scope: Scope, loc: SourceLoc): Val {

@@ -51,6 +51,15 @@ describe('rasplab eval', () => {
     expect(c.err).toContain(`rasplab: note: ${file}:2:1: 'set' is a REPL command, not supported in files; skipped\n`);
   });
 
+  it('an s-op evaluated on an example at the top level is skipped with a note (the interpreter evaluates it silently in a file)', async () => {
+    const file = tmp.file('example.rasp', 'a = indices + 4;\na("hello");\nb = a;\n');
+    const r = await cli('eval', file, '--input', 'x y', '--vocab', 'x,y');
+    expect(r.code).toBe(0);
+    // the interpreter, loading this file: b("ab") = [4, 5]
+    expect(r.out.trim()).toBe('4 5');
+    expect(r.err).toBe(`rasplab: note: ${file}:2:1: 'a(…)' evaluates an s-op on an example, which changes nothing in a file; skipped\n`);
+  });
+
   it('--json prints {output}', async () => {
     const r = await cli('eval', 'reverse', '--input', inputText, '--json');
     expect(r.code).toBe(0);
