@@ -91,7 +91,9 @@ export function elaborate(text: string, opts: ElaborateOptions): Elaborated {
 }
 
 class Elaborator {
-  private readonly global = new Scope(builtinScope());
+  /** The built-ins, one set per program: every file's scope reads the same `tokens` node. */
+  private readonly builtins = builtinScope();
+  private readonly global = new Scope(this.builtins);
   private readonly named = new Map<string, RaspNode>();
   private readonly assignments: Assignment[] = [];
   /** Files being loaded, outermost first (absolute paths), to detect load cycles. */
@@ -133,7 +135,7 @@ class Elaborator {
    * Runs a file statement by statement: a statement that fails to parse or to run is recorded and
    * skipped (what it would have assigned stays unassigned), and the next one runs.
    */
-  private runFile(text: string, file: string): void {
+  private runFile(text: string, file: string, scope: Scope = this.global): void {
     const { tree, errors: syntaxErrors, notes } = parseRecovering(text, file);
     this.notes.push(...notes);
     const saved = this.file;
@@ -145,7 +147,7 @@ class Elaborator {
       for (const s of tree.statements) {
         while (k < syntaxErrors.length && before(s.pos)(syntaxErrors[k])) this.errors.push(syntaxErrors[k++]);
         try {
-          this.statement(s, this.global, true);
+          this.statement(s, scope, true);
         } catch (e) {
           if (!(e instanceof RaspError)) throw e;
           this.errors.push(e);
@@ -204,7 +206,7 @@ class Elaborator {
       }
       case 'load':
         if (!topLevel) throw new RaspError("'load' is only allowed at the top level of a file", this.loc(s.pos));
-        return this.load(s.path, this.loc(s.pos));
+        return this.load(s.path, this.loc(s.pos), scope);
       case 'for': {
         const list = this.expr(s.iterable, scope);
         for (const item of loopItems(list, this.loc(s.iterable.pos))) {
@@ -273,9 +275,11 @@ class Elaborator {
 
   /**
    * A `load` reads a file relative to the file that loads it, inside the main file's folder: a
-   * program may not reach other files by an absolute path, `..` or a link (programFile.ts).
+   * program may not reach other files by an absolute path, `..` or a link (programFile.ts). As in
+   * the interpreter, the loaded file runs in a fresh scope (the built-ins only: it cannot read the
+   * loader's names), and its public names, not its `_` ones, are then the loader's.
    */
-  private load(path: string, loc: SourceLoc): void {
+  private load(path: string, loc: SourceLoc, into: Scope): void {
     if (this.opts.refuseLoad) throw new RaspError(this.opts.refuseLoad(path));
     if (isAbsolute(path))
       throw new RaspError(`cannot load "${path}": an absolute path; load names a file in the program's folder, relative to the loading file`, loc);
@@ -309,7 +313,9 @@ class Elaborator {
       }
     }
     if (text === undefined) throw new RaspError(`cannot load "${path}": ${firstWhy} (${inside[0]})`, loc);
-    this.runFile(text, target);
+    const own = new Scope(this.builtins);
+    this.runFile(text, target, own);
+    for (const [name, v] of own.entries()) if (!isPrivate(name)) into.set(name, v);
   }
 
   // -------------------------------------------------------------------------------------------

@@ -68,6 +68,10 @@ export class Scope {
   set(name: string, v: Val): void {
     this.vars.set(name, v);
   }
+  /** The names bound in this scope itself, with their values, in the order they were first bound. */
+  entries(): IterableIterator<[string, Val]> {
+    return this.vars.entries();
+  }
   /** Every name visible from here (for "did you mean" suggestions). */
   visibleNames(): string[] {
     return [...new Set([...this.vars.keys(), ...(this.parent?.visibleNames() ?? [])])];

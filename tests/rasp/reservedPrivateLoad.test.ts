@@ -6,6 +6,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { RaspError, RaspErrors } from '../../src/rasp/errors.ts';
 import { loadProgram, parseProgram } from '../../src/rasp/load.ts';
 import { traceProgram } from '../../src/rasp/trace.ts';
 import { tempDir } from '../cli/harness.ts';
@@ -61,5 +62,24 @@ describe('load finds files as the interpreter does', () => {
     } finally {
       process.chdir(cwd);
     }
+  });
+  it("a loaded file runs in a scope of its own: it cannot read the loader's names, and its _ names stay its own", () => {
+    // The interpreter, on a loader 'a = 3; load "lib"; c = b; d = _b;' and a lib 'b = 7; _b = 8; _c = a;':
+    // "Undefined variable: a" (lib, line 3) and "Undefined variable: _b" (loader, line 4); c = 7.
+    mkdirSync(join(tmp.dir, 'c'), { recursive: true });
+    writeFileSync(join(tmp.dir, 'c', 'lib.rasp'), 'b = indices + 7;\n_b = indices + 8;\n_c = a;\n');
+    writeFileSync(join(tmp.dir, 'c', 'main.rasp'), 'a = indices + 3;\nload "lib";\nc = b;\nd = _b;\n');
+    const errors = (() => {
+      try {
+        loadProgram(join(tmp.dir, 'c', 'main.rasp'));
+      } catch (e) {
+        return (e instanceof RaspErrors ? e.errors : [e as RaspError]).map((x) => `${x.loc?.file?.split('/').at(-1)}:${x.loc?.line}: ${x.detail}`);
+      }
+      return [];
+    })();
+    expect(errors).toEqual(["lib.rasp:3: unknown name 'a' (did you mean 'b'?)", "main.rasp:4: unknown name '_b' (did you mean 'b'?)"]);
+    writeFileSync(join(tmp.dir, 'c', 'lib.rasp'), 'b = indices + 7;\n_b = indices + 8;\n');
+    writeFileSync(join(tmp.dir, 'c', 'main.rasp'), 'load "lib";\nc = b;\n');
+    expect(traceProgram(loadProgram(join(tmp.dir, 'c', 'main.rasp')), ['x']).at(-1)!.values).toEqual([7]);
   });
 });
