@@ -102,8 +102,15 @@ export function evalExpr(e: ScalarExpr, args: readonly Value[]): Value {
     case 'binary': {
       return applyBinary(e.fn, evalExpr(e.left, args), evalExpr(e.right, args));
     }
-    case 'cond':
-      return truthy(evalExpr(e.test, args)) ? evalExpr(e.then, args) : evalExpr(e.else, args);
+    case 'cond': {
+      // As the interpreter: between s-ops both branches are computed at every position, so a branch
+      // that fails fails the position even where it is not taken; a constant test takes one.
+      const test = truthy(evalExpr(e.test, args));
+      if (e.test.op === 'const') return test ? evalExpr(e.then, args) : evalExpr(e.else, args);
+      const then = evalExpr(e.then, args);
+      const otherwise = evalExpr(e.else, args);
+      return test ? then : otherwise;
+    }
     case 'in': {
       const item = evalExpr(e.item, args);
       return e.list.some((x) => valuesEqual(x, item));

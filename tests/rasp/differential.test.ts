@@ -71,6 +71,10 @@ const { num, bool, str } = fc.letrec<{ num: RExpr; bool: RExpr; str: RExpr; sel:
       B.map((x): RExpr => ({ k: 'indicator', x })),
       fc.record({ a: N, c: B, b: N }).map((e): RExpr => ({ k: 'cond', ...e })),
       L.map((s): RExpr => ({ k: 'width', s })),
+      fc
+        .record({ x: N, list: fc.array(small, { minLength: 1, maxLength: 4 }) })
+        .filter((e) => isSOpExpr(e.x))
+        .map((e): RExpr => ({ k: 'index', ...e })),
       fc.record({ s: L, x: N, dflt: fc.option(small, { nil: undefined }) }).map((e): RExpr => ({ k: 'agg', ...e })),
     ),
     bool: fc.oneof(
@@ -89,6 +93,18 @@ const { num, bool, str } = fc.letrec<{ num: RExpr; bool: RExpr; str: RExpr; sel:
     str: fc.oneof(
       { depthSize: 'small', withCrossShrink: true },
       strLeaf,
+      // Indexed by an s-op only: a constant index out of range fails its statement, which the interpreter skips and rasplab refuses (a listed difference).
+      fc
+        .record({ x: N, list: fc.array(fc.constantFrom('a', 'b', '0'), { minLength: 1, maxLength: 4 }) })
+        .filter((e) => isSOpExpr(e.x))
+        .map((e): RExpr => ({ k: 'index', ...e })),
+      fc
+        .record({
+          x: N,
+          entries: fc.uniqueArray(fc.tuple(fc.integer({ min: -1, max: 3 }), fc.constantFrom('a', 'b')), { minLength: 1, maxLength: 3, selector: ([k]) => k }),
+        })
+        .filter((e) => isSOpExpr(e.x))
+        .map((e): RExpr => ({ k: 'lookup', ...e })),
       fc.record({ a: S, c: B, b: S }).map((e): RExpr => ({ k: 'cond', ...e })),
       fc.record({ s: L, x: S, dflt: fc.constantFrom('-', '0') }).map((e): RExpr => ({ k: 'agg', ...e })),
     ),
@@ -136,6 +152,8 @@ function withParam(e: RExpr, name: string, param: string): RExpr {
     case 'round':
     case 'indicator':
     case 'in':
+    case 'index':
+    case 'lookup':
       return { ...e, x: x(e.x) };
     case 'cond':
       return { ...e, a: x(e.a), c: x(e.c), b: x(e.b) };

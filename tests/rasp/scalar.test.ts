@@ -122,10 +122,12 @@ describe('logic, conditionals, lists', () => {
     expect(run(bin('and', x, k('z')), 0)).toBe(false);
     expect(run(bin('and', x, k(2)), 3)).toBe(true);
   });
-  it('evaluates only the branch a conditional takes', () => {
+  it('computes both branches of a conditional, as RASP does (interpreter: `0 if indices == 0 else 1/indices` is "division by zero")', () => {
     const e: ScalarExpr = { op: 'cond', test: bin('==', x, k(0)), then: k(0), else: bin('/', k(1), x) };
-    expect(run(e, 0)).toBe(0);
+    expect(() => run(e, 0)).toThrow(/division by zero/);
     expect(run(e, 4)).toBe(0.25);
+    // A constant test takes one branch (the interpreter's _evaluateTernaryExpr).
+    expect(run({ op: 'cond', test: k(true), then: k(0), else: bin('/', k(1), x) }, 0)).toBe(0);
   });
   it('not and indicator use Python truthiness', () => {
     expect(run(un('not', x), 0)).toBe(true);

@@ -35,6 +35,9 @@ export type RExpr =
   | { readonly k: 'bin'; readonly op: BinOp; readonly l: RExpr; readonly r: RExpr }
   | { readonly k: 'neg' | 'not' | 'round' | 'indicator'; readonly x: RExpr }
   | { readonly k: 'in'; readonly x: RExpr; readonly list: readonly (number | string)[] }
+  /** A constant list indexed by `x` at each position (`["a", "b"][x]`), or a constant dictionary read at it (`{0: "a"}[x]`). */
+  | { readonly k: 'index'; readonly x: RExpr; readonly list: readonly (number | string)[] }
+  | { readonly k: 'lookup'; readonly x: RExpr; readonly entries: readonly (readonly [number, number | string])[] }
   | { readonly k: 'cond'; readonly a: RExpr; readonly c: RExpr; readonly b: RExpr }
   | { readonly k: 'width'; readonly s: RSel }
   | { readonly k: 'agg'; readonly s: RSel; readonly x: RExpr; readonly dflt?: number | string };
@@ -94,6 +97,10 @@ export function printExpr(e: RExpr): string {
       return `${e.k}(${printExpr(e.x)})`;
     case 'in':
       return `${wrap(e.x, 1)} in [${e.list.map(literal).join(', ')}]`;
+    case 'index':
+      return `[${e.list.map(literal).join(', ')}][${printExpr(e.x)}]`;
+    case 'lookup':
+      return `{${e.entries.map(([k, v]) => `${literal(k)}: ${literal(v)}`).join(', ')}}[${printExpr(e.x)}]`;
     case 'cond':
       return `${wrap(e.a, 2)} if ${wrap(e.c, 2)} else ${wrap(e.b, 2)}`;
     case 'width':
@@ -271,6 +278,22 @@ export function runReference(statements: readonly RStatement[], input: readonly 
         return seq(e.x).map((v) => (truthy(v) ? 1 : 0));
       case 'in':
         return seq(e.x).map((v) => e.list.some((w) => pyEq(v, w)));
+      case 'index':
+        // Python's list[i]: an int (a bool is one) within -len..len-1; a string or a fraction is a TypeError.
+        return seq(e.x).map((v) => {
+          if (typeof v === 'string' || !Number.isInteger(Number(v)))
+            throw new PyError(`list indices must be integers, not ${typeof v === 'string' ? 'str' : 'float'}`);
+          const i = Number(v);
+          if (i < -e.list.length || i >= e.list.length) throw new PyError('list index out of range');
+          return e.list[i < 0 ? e.list.length + i : i];
+        });
+      case 'lookup':
+        // Python's dict[k]: keys compare as Python's == (1, 1.0 and True are one key); a missing key is a KeyError.
+        return seq(e.x).map((v) => {
+          const hit = e.entries.find(([k]) => pyEq(k, v));
+          if (!hit) throw new PyError(`KeyError: ${v}`);
+          return hit[1];
+        });
       case 'cond': {
         // A constant test picks one branch, evaluating only it (Evaluator.py's _evaluateTernaryExpr).
         if (!isSOpExpr(e.c)) return truthy(seq(e.c)[0]) ? seq(e.a) : seq(e.b);
@@ -311,6 +334,8 @@ export function isSOpExpr(e: RExpr): boolean {
     case 'bin':
       return isSOpExpr(e.l) || isSOpExpr(e.r);
     case 'in':
+    case 'index':
+    case 'lookup':
     case 'neg':
     case 'not':
     case 'round':
