@@ -17,6 +17,10 @@ import { radiusPanel } from './landscape.ts';
 
 const PANEL = { width: 480, height: 280 };
 
+/** A line panel in the grid the experiment figures share: column `col`, row `row` below `top`. */
+const gridPanel = (spec: Parameters<typeof linePanel>[0], col: number, row: number, top: number): string =>
+  linePanel(spec, 16 + col * PANEL.width, top + row * PANEL.height, PANEL.width, PANEL.height);
+
 export function minimaVolumesFigure(r: MinimaVolumes): Figure {
   const colors = r.models.map((_, k) => modelColor(k));
   const title = 'Volume of compiled vs learned minima';
@@ -75,24 +79,22 @@ export function tunedBarriersFigure(r: TunedBarriers): Figure {
   const top = 56 + 16 * paths.length;
   const t = { domain: [0, 1] as const, title: 't (0: the first model, 1: the second, aligned)' };
   const panels = [
-    linePanel(
+    gridPanel(
       {
         title: `loss on ${paths[0].set.name === 'trained' ? 'the training lengths' : paths[0].set.name}`,
         x: t,
         y: { domain: [0, maxLoss * 1.05], title: 'loss', format: format('.2f') },
         series: series((q) => q.loss),
       },
-      16,
+      0,
+      0,
       top,
-      PANEL.width,
-      PANEL.height,
     ),
-    linePanel(
+    gridPanel(
       { title: 'exact match', x: t, y: { domain: [0, 1], title: 'exact match', format: format('.0%') }, series: series((q) => q.exactMatch) },
-      16 + PANEL.width,
+      1,
+      0,
       top,
-      PANEL.width,
-      PANEL.height,
     ),
   ];
   const body =
@@ -152,17 +154,16 @@ export function beyondLengthsFigure(r: BeyondLengths): Figure {
   const top = 56 + 16 * r.models.length;
   const panels = metrics.flatMap((metric, row) =>
     measures.map((measure, col) =>
-      linePanel(
+      gridPanel(
         {
           title: `${metric.name} beyond vs ${measure.name} (ρ ${metric.rho[measure.rho] === null ? '–' : metric.rho[measure.rho]!.toFixed(2)})`,
           x: { domain: span(r.models.map(measure.x)), title: measure.title, format: measure.format },
           y: { domain: [0, 1], title: `${metric.name} beyond (mean)`, format: format('.0%') },
           series: r.models.map((m, k): Series => ({ name: m.name, color: colors[k], points: [[measure.x(m), metric.y(m)] as const] })),
         },
-        16 + col * PANEL.width,
-        top + row * PANEL.height,
-        PANEL.width,
-        PANEL.height,
+        col,
+        row,
+        top,
       ),
     ),
   );
@@ -222,29 +223,27 @@ export function dataVolumesFigure(r: DataVolumes): Figure {
   });
   const top = 74;
   const panels = [
-    linePanel(
+    gridPanel(
       {
         title: `mean radius (ρ with the fraction ${rho(r.correlation.fraction)})`,
         x,
         y: { domain: [0, hi], title: 'mean radius (filter-normalised)', format: format('.2~g') },
         series: [dots((m) => m.meanRadius), means((f) => f.meanRadius)],
       },
-      16,
+      0,
+      0,
       top,
-      PANEL.width,
-      PANEL.height,
     ),
-    linePanel(
+    gridPanel(
       {
         title: 'exact match on the inputs it did not train on',
         x,
         y: { domain: [0, 1], title: 'exact match, unseen inputs', format: format('.0%') },
         series: [dots((m) => m.unseen?.exactMatch ?? null), means((f) => f.exactUnseen)],
       },
-      16 + PANEL.width,
+      1,
+      0,
       top,
-      PANEL.width,
-      PANEL.height,
     ),
   ];
   const body =
