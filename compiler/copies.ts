@@ -15,7 +15,7 @@ import { nodeInMessage } from '../src/rasp/describe.ts';
 import { RaspError } from '../src/rasp/errors.ts';
 import { Evaluator } from '../src/rasp/evaluate.ts';
 import { enumerateInputs } from '../src/rasp/inputs.ts';
-import { applyScalarFn } from '../src/rasp/scalar.ts';
+import { everyApplication } from '../src/rasp/scalar.ts';
 import type { ValueSet } from '../src/rasp/valueSets.ts';
 import { formatValue, valueKey, type Value } from '../src/rasp/values.ts';
 import type { Graph } from './graph.ts';
@@ -176,30 +176,15 @@ class Determination {
     if (sets.some((s) => !s || s.mayBeNull) || sets.reduce((p, s) => p * s!.values.length, 1) > INVERSE_BUDGET) return [];
     const domains = sets.map((s) => s!.values);
     // For each result, the key of each argument that gave it, or '' once two different ones did.
+    // A combination the evaluator refuses is skipped: no input reaches the aggregate with it.
     const seen = new Map<string, string[]>();
-    const args: Value[] = new Array(domains.length);
-    const walk = (d: number): void => {
-      if (d === domains.length) {
-        let out: Value;
-        try {
-          out = applyScalarFn(node.fn, args);
-        } catch (e) {
-          if (e instanceof RaspError) return; // the evaluator refuses such a position, so no input reaches the aggregate with it
-          throw e;
-        }
-        const k = valueKey(out);
-        const keys = args.map(valueKey);
-        const before = seen.get(k);
-        if (!before) seen.set(k, keys);
-        else before.forEach((b, j) => b !== keys[j] && (before[j] = ''));
-        return;
-      }
-      for (const v of domains[d]) {
-        args[d] = v;
-        walk(d + 1);
-      }
-    };
-    walk(0);
+    everyApplication(node.fn, domains, (args, out) => {
+      const k = valueKey(out);
+      const keys = args.map(valueKey);
+      const before = seen.get(k);
+      if (!before) seen.set(k, keys);
+      else before.forEach((b, j) => b !== keys[j] && (before[j] = ''));
+    });
     return gn.inputs.filter((_, j) => [...seen.values()].every((keys) => keys[j] !== ''));
   }
 }

@@ -20,7 +20,7 @@ import { topoSort, type Selector, type SOp } from './ast.ts';
 import { isUserError, RaspError } from './errors.ts';
 import { Evaluator } from './evaluate.ts';
 import { countInputs, enumerateInputs } from './inputs.ts';
-import { applyScalarFn, canonicalNumber, compareOp } from './scalar.ts';
+import { canonicalNumber, compareOp, everyApplication } from './scalar.ts';
 import type { ValueSet } from './valueSets.ts';
 import { isNumeric, type MaybeValue, type Value } from './values.ts';
 
@@ -87,32 +87,20 @@ function distinctAtPositions(x: SOp, sets: ReadonlyMap<number, ValueSet>): boole
   if (j < 0 || ins.some((s) => !s || s.mayBeNull)) return false;
   const product = ins.reduce((p, s) => p * s!.values.length, 1);
   if (product > MAX_COMBINATIONS) return false;
-  // Each result's order key → the key of input j's value that gave it.
+  // Each result's order key → the key of input j's value that gave it (a combination the evaluator refuses holds at no position).
   const from = new Map<string, string>();
-  const args: Value[] = new Array(ins.length);
-  const visit = (d: number): boolean => {
-    if (d === ins.length) {
-      let v: Value;
-      try {
-        v = applyScalarFn(x.fn, args);
-      } catch (e) {
-        if (e instanceof RaspError) return true; // the evaluator raises here too: no position holds it
-        throw e;
-      }
+  return everyApplication(
+    x.fn,
+    ins.map((s) => s!.values),
+    (args, v) => {
       const k = orderKey(v);
       const mine = orderKey(args[j]);
       const seen = from.get(k);
       if (seen !== undefined && seen !== mine) return false;
       from.set(k, mine);
       return true;
-    }
-    for (const v of ins[d]!.values) {
-      args[d] = v;
-      if (!visit(d + 1)) return false;
-    }
-    return true;
-  };
-  return visit(0);
+    },
+  );
 }
 
 const MAX_COMBINATIONS = 1_000_000;

@@ -53,6 +53,34 @@ export function applyScalarFn(fn: ScalarFn, args: readonly Value[]): Value {
   return canonicalValue(checkResult(evalExpr(fn.body, args), undefined));
 }
 
+/**
+ * Visits each combination of argument values, one from each domain in order (the one empty
+ * combination when there are none), with the function's value there; a combination the evaluator
+ * refuses is skipped, since no position holds it. `visit` may return false to stop; the result says
+ * whether every combination was visited. `args` is reused between calls: read it, do not keep it.
+ */
+export function everyApplication(fn: ScalarFn, domains: readonly (readonly Value[])[], visit: (args: readonly Value[], out: Value) => boolean | void): boolean {
+  const args: Value[] = new Array(domains.length);
+  const walk = (d: number): boolean => {
+    if (d === domains.length) {
+      let out: Value;
+      try {
+        out = applyScalarFn(fn, args);
+      } catch (e) {
+        if (e instanceof RaspError) return true;
+        throw e;
+      }
+      return visit(args, out) !== false;
+    }
+    for (const v of domains[d]) {
+      args[d] = v;
+      if (!walk(d + 1)) return false;
+    }
+    return true;
+  };
+  return walk(0);
+}
+
 function callNative(fn: Extract<ScalarFn, { kind: 'native' }>, args: readonly Value[]): unknown {
   try {
     return fn.fn(...args);

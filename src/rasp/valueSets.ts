@@ -31,7 +31,7 @@ import { encodingOf } from './encoding.ts';
 import { RaspError } from './errors.ts';
 import { ceilingOf, raiseHint } from './limits.ts';
 import { nodeInMessage } from './describe.ts';
-import { applyScalarFn, canonicalNumber, ZERO_BELOW } from './scalar.ts';
+import { canonicalNumber, everyApplication, ZERO_BELOW } from './scalar.ts';
 import { castToken } from './tokenCasts.ts';
 import { formatValue, sortedUnique, valueKey, type Value } from './values.ts';
 
@@ -137,32 +137,11 @@ function mapSet(n: MapNode, ctx: Ctx): ValueSet {
   const product = ins.reduce((p, s) => p * s.values.length, 1);
   if (product > ctx.limit) throw tooLarge(n, `the ${product} input combinations`, ctx);
   const seen = new Map<string, Value>();
-  const args: Value[] = new Array(ins.length);
-  const visit = (j: number): void => {
-    if (j === ins.length) {
-      let v: Value;
-      try {
-        v = applyScalarFn(n.fn, args);
-      } catch (e) {
-        if (e instanceof RaspError) return;
-        throw e;
-      }
-      seen.set(valueKey(v), v);
-      return;
-    }
-    for (const v of ins[j].values) {
-      args[j] = v;
-      visit(j + 1);
-    }
-  };
-  if (ins.length > 0) visit(0);
-  else
-    try {
-      const v = applyScalarFn(n.fn, []);
-      seen.set(valueKey(v), v);
-    } catch (e) {
-      if (!(e instanceof RaspError)) throw e;
-    }
+  everyApplication(
+    n.fn,
+    ins.map((s) => s.values),
+    (_, v) => void seen.set(valueKey(v), v),
+  );
   return { values: sortedUnique(seen.values()), mayBeNull: ins.some((s) => s.mayBeNull) };
 }
 
