@@ -9,7 +9,7 @@ import { closest } from 'fastest-levenshtein';
 import { isSOp } from '../src/rasp/ast.ts';
 import { isUserError, UserError } from '../src/rasp/errors.ts';
 import type { Program } from '../src/rasp/program.ts';
-import type { ModelData } from '../src/model/types.ts';
+import type { ModelData, ProgramLabel } from '../src/model/types.ts';
 
 export const LIBRARY_DIR = fileURLToPath(new URL('../fixtures/programs/', import.meta.url));
 
@@ -71,13 +71,16 @@ export function printNotes(err: (text: string) => void, program: Program): void 
 
 /**
  * Parses the program text a model file recorded, under the name it had. A model file may come from
- * anyone, so its program may not make rasplab read a file: a `load` in it is refused.
+ * anyone, so its program may not make rasplab read a file: a `load` runs the text the file recorded
+ * for it (program.loaded), and one it recorded none for is refused.
  */
-async function programFromModelFile(source: string, opts: { modelSpec: string; file: string; output?: string }): Promise<Program> {
+async function programFromModelFile(rec: ProgramLabel, opts: { modelSpec: string; output?: string; howToName: string }): Promise<Program> {
   const { parseProgram } = await import('../src/rasp/load.ts');
   const refuseLoad = (path: string) =>
-    `${opts.modelSpec}: the program recorded in this model uses load "${path}"; programs from model files may not read files`;
-  return withOutput(parseProgram(source, { file: opts.file, refuseLoad }), opts.output);
+    `${opts.modelSpec}: the program recorded in this model uses load "${path}" and records no text for it; ` +
+    `programs from model files may not read files; ${opts.howToName}`;
+  const file = rec.file ? basename(rec.file) : `${rec.name}.rasp`;
+  return withOutput(parseProgram(rec.source!, { file, refuseLoad, ...(rec.loaded ? { loaded: rec.loaded } : {}) }), opts.output);
 }
 
 /**
@@ -100,7 +103,7 @@ export async function programForModel(
   }
   if (!rec?.source) throw new UserError(`${modelSpec} records no program source; ${opts.howToName}`);
   try {
-    return await programFromModelFile(rec.source, { modelSpec, file: rec.file ? basename(rec.file) : `${rec.name}.rasp`, output: opts.output ?? rec.output });
+    return await programFromModelFile(rec, { modelSpec, output: opts.output ?? rec.output, howToName: opts.howToName });
   } catch (e) {
     // The text came from the model file, not from the user's own program: say so, in one line
     // (a refused load names the model file already).

@@ -19,6 +19,7 @@ import {
   type ModelData,
   type OutputSpec,
   type WeightArray,
+  programLabel,
 } from '../src/model/types.ts';
 import { checkModelSize } from '../src/model/shapes.ts';
 import { zeros } from '../src/model/weightArray.ts';
@@ -210,16 +211,10 @@ export function assemble(inp: AssembleInput): ModelData {
     encoding: b.encoding,
     role: b.role,
   }));
-  const p = inp.program;
   return {
     config,
     labels: {
-      program: {
-        name: p.name,
-        ...(p.source !== undefined ? { source: p.source } : {}),
-        ...(p.file !== undefined ? { file: p.file } : {}),
-        output: inp.outputName,
-      },
+      program: programLabel(inp.program, inp.outputName),
       residual,
       heads: headLabels,
       mlps: mlpLabels,

@@ -90,10 +90,11 @@ export function register(program: Command): void {
         // (A context past the length ceiling is refused by the import, with its reason; the output's values are not worked out that far.)
         const maxLen = typeof nCtx === 'number' && nCtx > 1 ? Math.min(nCtx - 1, ceilingOf('maxLen')) : (prog.maxLen ?? 1);
         const { programOutputSpec, outputName } = await import('../../src/train/outputSpec.ts');
+        const { programLabel } = await import('../../src/model/types.ts');
         task = {
           vocab,
           output: programOutputSpec(prog, vocab, maxLen),
-          program: { name: prog.name, ...(prog.source !== undefined ? { source: prog.source } : {}), output: outputName(prog) },
+          program: programLabel(prog, outputName(prog)),
         };
       } else if (flags.vocab !== undefined || flags.output !== undefined) throw new UserError('--vocab and --output go with --program');
       const model = importTransformerLens({ stateDict, stateName: flags.tl, config, configName: configPath, task });

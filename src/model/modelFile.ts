@@ -301,6 +301,13 @@ export function validateLabels(raw: unknown, config: ModelConfig, fail: Fail): M
     if (!isObj(p)) return fail('program is not an object');
     for (const key of ['name', 'output']) text(`program.${key}`, p[key]);
     for (const key of ['source', 'file']) if (p[key] !== undefined) text(`program.${key}`, p[key]);
+    if (p.loaded !== undefined) {
+      if (!Array.isArray(p.loaded)) fail('program.loaded is not a list');
+      (p.loaded as unknown[]).forEach((l, i) => {
+        if (!isObj(l)) return fail(`program.loaded[${i}] is not an object`);
+        for (const key of ['from', 'path', 'file', 'text']) text(`program.loaded[${i}].${key}`, l[key]);
+      });
+    }
   }
   if (l.circuit !== undefined) validateCircuit(l.circuit, config, fail);
   if (l.inherited !== undefined && !(isObj(l.inherited) && typeof l.inherited.file === 'string')) fail('inherited is not an object with a file');

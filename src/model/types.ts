@@ -18,6 +18,7 @@
  * header's `__metadata__` under the keys `rasplab.config`, `rasplab.labels`, `rasplab.training`.
  */
 import type { Encoding } from '../rasp/ast.ts';
+import type { LoadedFile, Program } from '../rasp/program.ts';
 import type { Value } from '../rasp/values.ts';
 
 export const FORMAT_VERSION = 1;
@@ -118,9 +119,25 @@ export interface CircuitLabel {
   readonly edges: readonly { readonly edge: string; readonly via: readonly string[] }[];
 }
 
+/** The program a compiled model implements (or a learned one was trained on): enough to read it again. */
+export interface ProgramLabel {
+  readonly name: string;
+  readonly source?: string;
+  readonly file?: string;
+  readonly output: string;
+  /** The files its loads read (text and all), so that the recorded program runs without them. */
+  readonly loaded?: readonly LoadedFile[];
+}
+
+/** What a model file records of `program`, computing its s-op `output`. */
+export function programLabel(program: Program, output: string): ProgramLabel {
+  const { name, source, file, loaded } = program;
+  return { name, ...(source !== undefined ? { source } : {}), ...(file !== undefined ? { file } : {}), output, ...(loaded?.length ? { loaded } : {}) };
+}
+
 export interface ModelLabels {
   /** The program a compiled model implements (or a learned one was trained on). */
-  readonly program?: { readonly name: string; readonly source?: string; readonly file?: string; readonly output: string };
+  readonly program?: ProgramLabel;
   readonly residual: readonly DirectionLabel[];
   readonly heads: readonly HeadLabel[];
   readonly mlps: readonly MlpLabel[];

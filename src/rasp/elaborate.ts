@@ -7,7 +7,7 @@
  * named node makes an alias. Defs close over the scope they were written in and resolve names when
  * called, so a def that mentions an undefined name only fails if it is called.
  */
-import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import {
   children,
   isSelector,
@@ -30,6 +30,7 @@ import { parseRecovering } from './parser.ts';
 import { Evaluator } from './evaluate.ts';
 import { isInside, readLoadedFile } from './programFile.ts';
 import { truthy } from './scalar.ts';
+import type { LoadedFile } from './program.ts';
 import { kindText, Scope, suggestName, type DefStmt, type Val } from './scope.ts';
 import type { Expr, Pos, Stmt } from './syntax.ts';
 import { formatValue, valuesEqual, type Value } from './values.ts';
@@ -61,6 +62,11 @@ export interface ElaborateOptions {
   /** Set for text that may read no file (a program recorded in a model file): the message for a `load` of `path`. */
   readonly refuseLoad?: (path: string) => string;
   /**
+   * What the program's loads read when it was first read (Elaborated.loaded, kept in model files):
+   * a `load` it lists runs that text again, reading no file; one it does not list reads or is refused as usual.
+   */
+  readonly loaded?: readonly LoadedFile[];
+  /**
    * An input every top-level statement's s-op or selector is evaluated on as it is made, as RASP's
    * interpreter does with its running example ("hello" unless set): a statement that fails on it is
    * a mistake of the program (`1/tokens;`). No check without one.
@@ -73,6 +79,8 @@ export interface Elaborated {
   readonly named: ReadonlyMap<string, RaspNode>;
   /** What was skipped, located (REPL commands in a file), in the order met. */
   readonly notes: readonly RaspError[];
+  /** Every load that ran, with the text it read, in the order met (for replaying it without the files). */
+  readonly loaded: readonly LoadedFile[];
 }
 
 interface Assignment {
@@ -112,6 +120,7 @@ class Elaborator {
   /** The mistakes found so far, one per failed top-level statement, in the order they were met. */
   private readonly errors: RaspError[] = [];
   private readonly notes: RaspError[] = [];
+  private readonly loaded: LoadedFile[] = [];
   /** Evaluates statements on the example input (one memo for the program). */
   private readonly exampleRun?: Evaluator;
 
@@ -124,7 +133,7 @@ class Elaborator {
   run(text: string): Elaborated {
     this.runFile(text, this.opts.file);
     if (this.errors.length) throw combineErrors(this.errors);
-    return { output: this.pickOutput(), named: this.named, notes: this.notes };
+    return { output: this.pickOutput(), named: this.named, notes: this.notes, loaded: this.loaded };
   }
 
   private loc(p: Pos): SourceLoc {
@@ -280,6 +289,12 @@ class Elaborator {
    * loader's names), and its public names, not its `_` ones, are then the loader's.
    */
   private load(path: string, loc: SourceLoc, into: Scope): void {
+    const from = this.keyOf(this.file);
+    const recorded = this.opts.loaded?.find((l) => l.from === from && l.path === path);
+    if (recorded) {
+      this.checkLoadable(recorded.file, path, loc);
+      return this.runLoaded(recorded, into);
+    }
     if (this.opts.refuseLoad) throw new RaspError(this.opts.refuseLoad(path));
     if (isAbsolute(path))
       throw new RaspError(`cannot load "${path}": an absolute path; load names a file in the program's folder, relative to the loading file`, loc);
@@ -294,13 +309,7 @@ class Elaborator {
     let text: string | undefined;
     let firstWhy: string | undefined;
     for (const candidate of inside) {
-      const abs = resolve(candidate);
-      if (this.loading.includes(abs)) {
-        const chain = [...this.loading.slice(this.loading.indexOf(abs)), abs].map((p) => p.split(/[\\/]/).at(-1)).join(' -> ');
-        throw new RaspError(`load cycle: ${chain}`, loc);
-      }
-      if (this.loading.length >= MAX_LOAD_DEPTH)
-        throw new RaspError(`cannot load "${path}": loads nested too deeply: more than ${MAX_LOAD_DEPTH} files loading one another (the limit)`, loc);
+      this.checkLoadable(candidate, path, loc);
       try {
         text = this.opts.readFile ? this.opts.readFile(candidate) : readLoadedFile(candidate, this.root);
         target = candidate;
@@ -313,9 +322,31 @@ class Elaborator {
       }
     }
     if (text === undefined) throw new RaspError(`cannot load "${path}": ${firstWhy} (${inside[0]})`, loc);
+    this.runLoaded({ from, path, file: this.keyOf(target), text }, into, target);
+  }
+
+  /** A load of `file` (as `path`) would close a cycle or nest past the limit: a located error. */
+  private checkLoadable(file: string, path: string, loc: SourceLoc): void {
+    const abs = resolve(file);
+    if (this.loading.includes(abs)) {
+      const chain = [...this.loading.slice(this.loading.indexOf(abs)), abs].map((p) => p.split(/[\\/]/).at(-1)).join(' -> ');
+      throw new RaspError(`load cycle: ${chain}`, loc);
+    }
+    if (this.loading.length >= MAX_LOAD_DEPTH)
+      throw new RaspError(`cannot load "${path}": loads nested too deeply: more than ${MAX_LOAD_DEPTH} files loading one another (the limit)`, loc);
+  }
+
+  /** Runs a loaded file's text in a scope of its own and records the load; `file` is where it was read (default: its key). */
+  private runLoaded(l: LoadedFile, into: Scope, file: string = l.file): void {
+    if (!this.loaded.some((r) => r.from === l.from && r.path === l.path)) this.loaded.push(l);
     const own = new Scope(this.builtins);
-    this.runFile(text, target, own);
+    this.runFile(l.text, file, own);
     for (const [name, v] of own.entries()) if (!isPrivate(name)) into.set(name, v);
+  }
+
+  /** A file's name relative to the program's folder, with `/` between folders: how a recorded load names it. */
+  private keyOf(file: string): string {
+    return relative(this.root, resolve(file)).split(sep).join('/');
   }
 
   // -------------------------------------------------------------------------------------------

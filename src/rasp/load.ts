@@ -18,7 +18,7 @@ export function parseProgram(text: string, opts: ParseOptions): Program {
   // ("hello"): here the file's vocabulary (its first 5 tokens) where it names one; without one, the
   // tokens' kind is not known until a command gives a vocabulary, and no statement is tried.
   const example = opts.example ?? header.vocab?.slice(0, 5);
-  const { output, named, notes } = elaborate(text, { ...opts, example });
+  const { output, named, notes, loaded } = elaborate(text, { ...opts, example });
   return {
     name: programName(opts.file),
     output,
@@ -28,6 +28,7 @@ export function parseProgram(text: string, opts: ParseOptions): Program {
     source: text,
     file: opts.file,
     ...(notes.length ? { notes: notes.map((n) => n.message) } : {}),
+    ...(loaded.length ? { loaded } : {}),
   };
 }
 

@@ -19,6 +19,19 @@ export interface Program {
   readonly file?: string;
   /** What reading the file skipped, one located line each (REPL commands: not supported in files). */
   readonly notes?: readonly string[];
+  /** The files its `load`s read, with their text, so that the program can be read again without them (model files keep it). */
+  readonly loaded?: readonly LoadedFile[];
+}
+
+/**
+ * One `load` a program ran: the loading file and the loaded one, each named relative to the
+ * program's folder (`/` between folders), the path as the load wrote it, and the text it read.
+ */
+export interface LoadedFile {
+  readonly from: string;
+  readonly path: string;
+  readonly file: string;
+  readonly text: string;
 }
 
 /** The vocabulary and maximum length a program runs over: what value sets, datasets and models need. */

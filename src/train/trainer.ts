@@ -11,7 +11,7 @@ import * as tf from '@tensorflow/tfjs';
 import '../model/quietTf.ts';
 import { UserError } from '../rasp/errors.ts';
 import { describeNonFinite, firstNonFinite } from '../model/finite.ts';
-import type { ModelConfig, ModelData, ModelLabels, TrainingInfo } from '../model/types.ts';
+import { programLabel, type ModelConfig, type ModelData, type ModelLabels, type TrainingInfo } from '../model/types.ts';
 import { checkResumable, loadCheckpoint, saveCheckpoint } from './checkpoint.ts';
 import { encodeBatch, type Batch } from '../model/batch.ts';
 import { exactMatch, tokenAccuracy, type Accuracy } from '../model/scoring.ts';
@@ -130,7 +130,7 @@ export async function train(req: TrainRequest, hooks: TrainHooks = {}): Promise<
     } else hooks.onNote?.(`no checkpoint at ${req.checkpointPath}: starting from step 0`);
   }
 
-  const programLabel = { name: req.program.name, source: req.program.source, file: req.program.file, output: outputName(req.program) };
+  const program = programLabel(req.program, outputName(req.program));
   if (req.cbft) {
     if (!req.init) throw new UserError('CBFT fine-tunes from a model: give it as the initial model');
     if (f.andMask !== undefined) throw new UserError('give --cbft or --and-mask, not both');
@@ -159,7 +159,7 @@ export async function train(req: TrainRequest, hooks: TrainHooks = {}): Promise<
     labels = checkpoint.labels;
   } else {
     ({ ctx, state } = prepareTraining(config, initialParams(req, config), stepOpts));
-    labels = req.init ? { ...inheritedLabels(req.init), program: programLabel } : { program: programLabel, residual: [], heads: [], mlps: [] };
+    labels = req.init ? { ...inheritedLabels(req.init), program } : { program, residual: [], heads: [], mlps: [] };
   }
   if (from && barrier) ctx = { ...ctx, barrier: { ...barrier, from: ctx.names.map((n) => from.get(n)!) } };
   const { names, shapes } = ctx;
