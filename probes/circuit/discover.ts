@@ -56,12 +56,15 @@ export function parseDiscoveryCorruption(text: string): DiscoveryCorruption {
 }
 
 /**
- * The circuit a model is known to implement: its labels', else (files from before they held one) its compiled weights'. Null for learned models.
- * On the graph with neurons, the compiled weights' at that grain (the labels name whole MLPs).
+ * The circuit a model is known to implement: its labels', else (files from before they held one) its compiled weights'. Null for learned models,
+ * except one whose labels give its own circuit (a SIIT model's, from its alignment). Labels inherited from the model a run was
+ * fine-tuned from describe that model before fine-tuning: their circuit is no known truth of this one (a caller that wants it
+ * as the reference passes it, DiscoveryOptions.known). On the graph with neurons, the compiled weights' at that grain (the labels name whole MLPs).
  */
 export function knownCircuit(m: ModelData, g?: CircuitGraph, silent?: ReadonlySet<string>): CircuitLabel | null {
   const compiled = m.config.origin === 'compiled' && !m.labels.inherited;
   if (g?.neurons) return compiled ? trueCircuit(m, g, { silent }) : null;
+  if (m.labels.inherited) return null;
   if (m.labels.circuit) return m.labels.circuit;
   return compiled ? trueCircuit(m) : null;
 }
