@@ -87,7 +87,7 @@ export function ModelPane(p: ModelPaneProps) {
       rows={p.rows}
       selected={componentKey(side.selected)}
       ablated={new Set(side.ablated.map(componentKey))}
-      inCircuit={p.circuit?.inside}
+      inCircuit={p.circuit?.marked}
       focused={p.focused}
       width={lay.treeWidth}
       height={lay.treeRows}

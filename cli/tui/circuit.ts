@@ -1,9 +1,11 @@
 /**
  * The discovered circuit in the terminal UI: which heads and MLPs it holds (the tree marks them
  * ◆) and which it leaves out (one key ablates all of those). Found once, before the UI starts, by
- * ACDC on the first probe inputs (probes/circuit/discover.ts).
+ * ACDC on the first probe inputs (probes/circuit/discover.ts). ACDC works on whole heads and MLPs; a
+ * compiled model's MLP neurons in its true circuit at the grain of neurons (what `discover --neurons`
+ * scores against) are marked ◆ too, under their MLP.
  */
-import { allComponents, componentKey, type ComponentRef } from '../../src/model/components.ts';
+import { allComponents, componentKey, sameComponent, type ComponentRef } from '../../src/model/components.ts';
 import { isUserError } from '../../src/rasp/errors.ts';
 import type { Program } from '../../src/rasp/program.ts';
 import type { LoadedModel } from '../../src/model/loadedModel.ts';
@@ -15,6 +17,8 @@ export interface CircuitMarks {
   readonly method: string;
   /** Component keys of the heads and MLPs in the circuit. */
   readonly inside: ReadonlySet<string>;
+  /** What the tree marks ◆: those and the MLP neurons (`mlp0.n3`) in the circuit. */
+  readonly marked: ReadonlySet<string>;
   /** The heads and MLPs outside it, in the tree's order. */
   readonly outside: readonly ComponentRef[];
 }
@@ -22,11 +26,17 @@ export interface CircuitMarks {
 /** How many probe inputs the UI's discovery runs on: enough for a compiled model's circuit, quick at startup. */
 export const TUI_DISCOVERY_INPUTS = 64;
 
-/** Marks from the names of the circuit's nodes (heads `1.0` and MLPs `mlp0` are named as their components are). */
+/**
+ * Marks from the names of the circuit's nodes (heads `1.0`, MLPs `mlp0` and neurons `mlp0.n3` are named
+ * as their components are). What is outside is the heads and MLPs of none of it: an MLP with a neuron inside is not.
+ */
 export function circuitMarks(config: ModelConfig, method: string, nodes: readonly string[]): CircuitMarks {
-  const parts = allComponents(config, { layers: false }).filter((c) => c.kind === 'head' || c.kind === 'mlp');
-  const inside = new Set(parts.map(componentKey).filter((k) => nodes.includes(k)));
-  return { method, inside, outside: parts.filter((c) => !inside.has(componentKey(c))) };
+  const names = new Set(nodes);
+  const parts = allComponents(config, { layers: false, neurons: true }).filter((c) => c.kind === 'head' || c.kind === 'mlp' || c.kind === 'neuron');
+  const marked = parts.filter((c) => names.has(componentKey(c)));
+  const inside = new Set(marked.filter((c) => c.kind !== 'neuron').map(componentKey));
+  const holds = (c: ComponentRef) => marked.some((m) => sameComponent(m, c) || (m.kind === 'neuron' && c.kind === 'mlp' && m.layer === c.layer));
+  return { method, inside, marked: new Set(marked.map(componentKey)), outside: parts.filter((c) => c.kind !== 'neuron' && !holds(c)) };
 }
 
 /** Each model's circuit, or null where no corruption changes its output. */
@@ -37,13 +47,15 @@ export async function discoverMarks(
   task: ProbeTask,
   seed: number,
 ): Promise<(CircuitMarks | null)[]> {
-  const { discover } = await import('../../probes/circuit/discover.ts');
+  const { discover, knownCircuit } = await import('../../probes/circuit/discover.ts');
+  const { circuitGraph } = await import('../../src/model/circuitGraph.ts');
   const few = takeSet(set, 0, TUI_DISCOVERY_INPUTS);
   const out: (CircuitMarks | null)[] = [];
   for (const model of models) {
     try {
       const [d] = await discover({ model, program, set: few, task }, ['acdc'], { faithfulnessPoints: 0, seed });
-      out.push(circuitMarks(model.config, d.method, d.circuit.nodes));
+      const neurons = knownCircuit(model.data, circuitGraph(model.config, { neurons: true }))?.nodes.filter((n) => /\.n\d+$/.test(n)) ?? [];
+      out.push(circuitMarks(model.config, d.method, [...d.circuit.nodes, ...neurons]));
     } catch (e) {
       if (!isUserError(e)) throw e;
       out.push(null);

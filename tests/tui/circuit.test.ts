@@ -13,6 +13,8 @@ import { keyAction, NO_KEY } from '../../cli/tui/keys.ts';
 import { ModelTree } from '../../cli/tui/ModelTree.tsx';
 import { initialState, reduce, type TuiContext } from '../../cli/tui/state.ts';
 import { treeRows, initiallyOpen } from '../../cli/tui/tree.ts';
+import { knownCircuit } from '../../probes/circuit/discover.ts';
+import { circuitGraph } from '../../src/model/circuitGraph.ts';
 import { formatComponent } from '../../src/model/components.ts';
 import { makeProbeSet, modelTask } from '../../probes/probeSet.ts';
 import { compiledLibrary, fastBackend } from '../hypotheses/support.ts';
@@ -66,5 +68,27 @@ describe('the discovered circuit in the TUI', () => {
     r.unmount();
     expect(lines.filter((l) => l.includes('◆')).map((l) => l.match(/◆ (\S+ ?\S*)/)![1].trim())).toEqual(['head 0.0', 'mlp0 ×23', 'head 1.0']);
     expect(lines.some((l) => /◆.*0\.1|◆.*1\.1/.test(l))).toBe(false);
+  });
+
+  it('marks ◆ the MLP neurons of the true circuit at the grain of neurons, under their opened MLP', () => {
+    const truth = knownCircuit(model, circuitGraph(model.config, { neurons: true }))!.nodes.filter((n) => n.startsWith('mlp0.n'));
+    expect(truth.length).toBeGreaterThan(0);
+    expect(truth.length).toBeLessThan(model.config.layers[0].dMlp);
+    expect([...marks.marked].filter((k) => k.startsWith('mlp0.n')).sort()).toEqual([...truth].sort());
+    const rows = treeRows(model, new Set([...initiallyOpen(model.config), 'mlp0']));
+    const r = render(
+      createElement(ModelTree, { rows, selected: 'L0', ablated: new Set<string>(), inCircuit: marks.marked, focused: true, width: 60, height: 60 }),
+    );
+    const lines = stripVTControlCharacters(r.lastFrame() ?? '').split('\n');
+    r.unmount();
+    const markedNeurons = lines.map((l) => l.match(/◆ n(\d+)\b/)?.[1]).filter((n) => n !== undefined);
+    expect(markedNeurons.map((n) => `mlp0.n${n}`).sort()).toEqual([...truth].sort());
+  });
+
+  it('an MLP with only some neurons in the circuit is not outside it', () => {
+    const m = circuitMarks(base.config, 'truth', ['embed', '0.0', 'mlp0.n3', '1.0', 'logits']);
+    expect([...m.inside]).toEqual(['0.0', '1.0']);
+    expect([...m.marked]).toEqual(['0.0', 'mlp0.n3', '1.0']);
+    expect(m.outside).toEqual([]);
   });
 });
