@@ -469,8 +469,15 @@ class Parser {
       const vars = [this.expectName("after 'for'")];
       while (this.accept(',')) vars.push(this.expectName("in the 'for' variables"));
       this.expect('in', "after the 'for' variables");
-      const iterable = this.logic();
-      const filter = this.accept('if') ? this.logic() : undefined;
+      // RASP.g4's iterable is any expression, a conditional included (`[x for x in a if c else b]`); an `if`
+      // with no `else` is our filter (an extension: the grammar has none).
+      let iterable = this.logic();
+      let filter: Expr | undefined;
+      while (!filter && this.accept('if')) {
+        const test = this.expr();
+        if (this.accept('else')) iterable = { kind: 'cond', then: iterable, test, else: this.logic(), pos: iterable.pos };
+        else filter = test;
+      }
       this.expect(']', 'to close the list comprehension');
       return { kind: 'listComp', body: first, vars, iterable, filter, pos };
     }
@@ -495,7 +502,7 @@ class Parser {
       const vars = [this.expectName("after 'for'")];
       while (this.accept(',')) vars.push(this.expectName("in the 'for' variables"));
       this.expect('in', "after the 'for' variables");
-      const iterable = this.logic();
+      const iterable = this.conditional();
       this.expect('}', 'to close the dictionary comprehension');
       return { kind: 'dictComp', key, value, vars, iterable, pos };
     }

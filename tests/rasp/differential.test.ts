@@ -6,6 +6,14 @@
  * An input the interpreter refuses (a Python exception) must be refused by rasplab too. The same
  * programs are run again with each statement computed by a def of its own (its parameter bound to
  * an input), against the same reference values.
+ *
+ * Containers and loops are generated too: list comprehensions (`[body for x in iter][at]`, by an
+ * s-op or a constant index, with tuple names over `zip`), dict comprehensions (`{x: body for x in
+ * iter}[k]`), and `for` loops that reassign their statement (`acc = acc + x`), at the top level and
+ * inside defs; iterables are lists, `range(…)`, a dictionary's keys, `zip(…)` and `A if c else B`.
+ * Their refusals are generated too, rarely: a number as the iterable, a zero range step, zipped lists
+ * of different lengths, three names for a pair, a dictionary key that is an s-op, an index or key out
+ * of range. The interpreter's comprehensions have no `if` filter (rasplab's extension), so none is generated.
  */
 import { fc, test } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
@@ -17,12 +25,15 @@ import {
   isSOpExpr,
   printExpr,
   printStatements,
+  iterate,
   PyError,
   pyEq,
   runReference,
   type BinOp,
   type PyValue,
+  printStatement,
   type RExpr,
+  type RIter,
   type RSel,
   type RStatement,
   type SelOp,
@@ -32,6 +43,83 @@ type Arb<T> = fc.Arbitrary<T>;
 
 const SEL_OPS: SelOp[] = ['==', '!=', '<', '>', '<=', '>='];
 const CMP: BinOp[] = ['==', '<', '>', '<=', '>='];
+
+const lx: RExpr = { k: 'lv', name: 'x' };
+const ls: RExpr = { k: 'lv', name: 's' };
+const numList = fc.oneof(
+  { arbitrary: fc.array(fc.integer({ min: -1, max: 3 }), { minLength: 1, maxLength: 4 }), weight: 9 },
+  { arbitrary: fc.constant([]), weight: 1 },
+);
+const strList = fc.array(fc.constantFrom('a', 'b', '0'), { minLength: 1, maxLength: 4 });
+/** Iterables of numbers: lists, ranges (a zero step refused), a dictionary's keys, `A if c else B`, and a number (refused). */
+const numIter: Arb<RIter> = fc.oneof(
+  { depthSize: 'small' },
+  { arbitrary: numList.map((items): RIter => ({ k: 'list', items })), weight: 12 },
+  {
+    arbitrary: fc
+      .oneof(
+        fc.tuple(fc.integer({ min: 0, max: 4 })),
+        fc.tuple(fc.integer({ min: -1, max: 2 }), fc.integer({ min: 0, max: 4 })),
+        fc
+          .tuple(fc.integer({ min: -1, max: 3 }), fc.integer({ min: 1, max: 3 }), fc.constantFrom(-1, 1, 2, -1, 1, 2, -1, 1, 2, 0))
+          .map(([a, d, c]) => [a, c < 0 ? a - d : a + d, c]),
+      )
+      .map((args): RIter => ({ k: 'range', args })),
+    weight: 12,
+  },
+  {
+    arbitrary: fc
+      .uniqueArray(fc.tuple(fc.integer({ min: -1, max: 3 }), fc.constantFrom('a', 'b')), { maxLength: 3, selector: ([k]) => k })
+      .map((entries): RIter => ({ k: 'keys', entries })),
+    weight: 9,
+  },
+  {
+    arbitrary: fc
+      .record({ a: numList, c: fc.integer({ min: 0, max: 1 }), b: fc.integer({ min: 0, max: 3 }) })
+      .map((p): RIter => ({ k: 'pick', a: { k: 'list', items: p.a }, c: p.c, b: { k: 'range', args: [p.b] } })),
+    weight: 6,
+  },
+  { arbitrary: fc.constant<RIter>({ k: 'atom', v: 3 }), weight: 1 },
+);
+/** A constant index: `k` (-2…2) where the items are fewer than 3 (out of range where there are fewer than it needs), else moved into range. */
+const constIndex = (k: number, n: number) => (n < 3 ? k : ((k % n) + n) % n);
+/** The items of an iterable known to the generator (none where it is refused). */
+const itemsOf = (it: RIter): unknown[] => {
+  try {
+    return iterate(it);
+  } catch {
+    return [];
+  }
+};
+/** An s-op index into `n` items, mostly kept in range (`(e) % n`), sometimes not. */
+const indexInto = (N: Arb<RExpr>, n: number): Arb<RExpr> =>
+  fc.oneof(
+    { arbitrary: N.filter(isSOpExpr).map((e): RExpr => (n > 0 ? { k: 'bin', op: '%', l: e, r: { k: 'num', v: n } } : e)), weight: 12 },
+    { arbitrary: N.filter(isSOpExpr), weight: 1 },
+  );
+/** zip of a number list and a string list, of one length (or, sometimes, not: refused). */
+const zipIter: Arb<RIter> = fc
+  .tuple(
+    numList,
+    strList,
+    fc.integer({ min: 0, max: 19 }).map((k) => k === 0),
+  )
+  .map(([a, b, cut]): RIter => ({ k: 'zip', lists: cut && a.length !== b.length ? [a, b] : [a, b.concat(['a', 'b', '0', 'a']).slice(0, a.length)] }));
+/** A comprehension's or loop's body over the number name `x`: it, or an expression with it. */
+const numBody = (N: Arb<RExpr>): Arb<RExpr> =>
+  fc.oneof(
+    fc.constant(lx),
+    N.map((e): RExpr => ({ k: 'bin', op: '+', l: lx, r: e })),
+    N.map((e): RExpr => ({ k: 'bin', op: '*', l: e, r: lx })),
+    N.map((e): RExpr => ({ k: 'cond', a: lx, c: { k: 'bin', op: '<', l: e, r: lx }, b: e })),
+  );
+/** A body over the string name `s` (and `x`). */
+const strBody = (S: Arb<RExpr>): Arb<RExpr> =>
+  fc.oneof(
+    fc.constant(ls),
+    S.map((e): RExpr => ({ k: 'bin', op: '+', l: e, r: ls })),
+    S.map((e): RExpr => ({ k: 'cond', a: ls, c: { k: 'bin', op: '<', l: { k: 'num', v: 0 }, r: lx }, b: e })),
+  );
 
 /** Typed expressions: numbers, booleans, strings and selectors, each built from the others. */
 const { num, bool, str } = fc.letrec<{ num: RExpr; bool: RExpr; str: RExpr; sel: RSel }>((tie) => {
@@ -76,6 +164,30 @@ const { num, bool, str } = fc.letrec<{ num: RExpr; bool: RExpr; str: RExpr; sel:
         .filter((e) => isSOpExpr(e.x))
         .map((e): RExpr => ({ k: 'index', ...e })),
       fc.record({ s: L, x: N, dflt: fc.option(small, { nil: undefined }) }).map((e): RExpr => ({ k: 'agg', ...e })),
+      // One entry for the comprehensions, so they stay a few per program.
+      fc.oneof(
+        // `[body for x in iter][at]`: by an s-op (the items constants) or by a constant (the item may be an s-op).
+        fc
+          .record({ body: numBody(N), iter: numIter, k: fc.integer({ min: -2, max: 2 }) })
+          .chain((e) =>
+            (isSOpExpr(e.body) ? fc.constant<RExpr>({ k: 'num', v: constIndex(e.k, itemsOf(e.iter).length) }) : indexInto(N, itemsOf(e.iter).length)).map(
+              (at): RExpr => ({ k: 'comp', vars: ['x'], body: e.body, iter: e.iter, at }),
+            ),
+          ),
+        // `{x: body for x in iter}[[keys…][at]]`, or (refused) a key that is an s-op; `{s: x for x, s in zip(…)}[str sop]`.
+        fc
+          .record({
+            key: fc.oneof({ arbitrary: fc.constant(lx), weight: 15 }, { arbitrary: N.filter(isSOpExpr), weight: 1 }),
+            val: numBody(N).filter((b) => !isSOpExpr(b)),
+            iter: numIter,
+          })
+          .chain((e) => {
+            const keys = itemsOf(e.iter) as number[];
+            const at = keys.length ? indexInto(N, keys.length).map((i): RExpr => ({ k: 'index', x: i, list: keys })) : N.filter(isSOpExpr);
+            return at.map((a): RExpr => ({ k: 'dcomp', vars: ['x'], ...e, at: a }));
+          }),
+        fc.record({ iter: zipIter, at: S.filter(isSOpExpr) }).map((e): RExpr => ({ k: 'dcomp', key: ls, val: lx, vars: ['x', 's'], ...e })),
+      ),
     ),
     bool: fc.oneof(
       { depthSize: 'small', withCrossShrink: true },
@@ -107,6 +219,14 @@ const { num, bool, str } = fc.letrec<{ num: RExpr; bool: RExpr; str: RExpr; sel:
         .map((e): RExpr => ({ k: 'lookup', ...e })),
       fc.record({ a: S, c: B, b: S }).map((e): RExpr => ({ k: 'cond', ...e })),
       fc.record({ s: L, x: S, dflt: fc.constantFrom('-', '0') }).map((e): RExpr => ({ k: 'agg', ...e })),
+      // `[body for x, s in zip(…)][at]`, two names unpacking each pair (three cannot).
+      fc
+        .record({
+          body: strBody(S).filter((b) => !isSOpExpr(b)),
+          iter: zipIter,
+          vars: fc.integer({ min: 0, max: 14 }).map((k) => (k === 0 ? ['x', 's', 't'] : ['x', 's'])),
+        })
+        .chain((e) => indexInto(N, itemsOf(e.iter).length).map((at): RExpr => ({ k: 'comp', ...e, at }))),
     ),
     sel: fc.oneof(
       { depthSize: 'small', withCrossShrink: true },
@@ -118,13 +238,54 @@ const { num, bool, str } = fc.letrec<{ num: RExpr; bool: RExpr; str: RExpr; sel:
   };
 });
 
-/** One to three statements, each of any type; later ones may read earlier ones by name. */
+/** A loop statement's parts, its body reading the statement's own name (`acc`, renamed when it is placed). */
+type LoopSpec = { init: RExpr; loop: { vars: readonly string[]; iter: RIter; body: RExpr } };
+const ACC: RExpr = { k: 'var', name: '@acc' };
+const loopSpec: Arb<LoopSpec> = fc.oneof(
+  // Numbers: `acc = acc + body` over a number iterable (x).
+  fc
+    .record({ init: num, iter: numIter, body: numBody(num) })
+    .map((p) => ({ init: p.init, loop: { vars: ['x'], iter: p.iter, body: { k: 'bin', op: '+', l: ACC, r: p.body } as RExpr } })),
+  // Strings over zip, with tuple names: `acc = body if tokens == s else acc` (three names cannot unpack a pair).
+  fc
+    .record({
+      init: str,
+      iter: zipIter,
+      test: str,
+      body: strBody(str),
+      vars: fc.integer({ min: 0, max: 14 }).map((k) => (k === 0 ? ['x', 's', 't'] : ['x', 's'])),
+    })
+    .map((p) => ({
+      init: p.init,
+      loop: { vars: p.vars, iter: p.iter, body: { k: 'cond', a: p.body, c: { k: 'bin', op: '==', l: p.test, r: ls }, b: ACC } as RExpr },
+    })),
+);
+
+/** `e` with the accumulator placeholder read as `name`. */
+function withAcc(e: RExpr, name: string): RExpr {
+  if (e.k === 'var' && e.name === '@acc') return { k: 'var', name };
+  if (e.k === 'bin') return { ...e, l: withAcc(e.l, name), r: withAcc(e.r, name) };
+  if (e.k === 'cond') return { ...e, a: withAcc(e.a, name), c: withAcc(e.c, name), b: withAcc(e.b, name) };
+  return e;
+}
+
+/** One to three statements, each of any type or a loop; later ones may read earlier ones by name. */
 const statements: Arb<RStatement[]> = fc
-  .array(fc.oneof(num, bool, str), { minLength: 1, maxLength: 3 })
+  .array(fc.oneof(num, bool, str, loopSpec), { minLength: 1, maxLength: 3 })
   .chain((exprs) =>
     fc
-      .tuple(...exprs.map((e, i) => (i === 0 ? fc.constant(e) : fc.boolean().map((use) => (use ? withVar(e, `v${i - 1}`) : e)))))
-      .map((es) => es.map((expr, i) => ({ name: i === es.length - 1 ? 'out' : `v${i}`, expr }))),
+      .tuple(
+        ...exprs.map((e, i) => {
+          const init = 'k' in e ? e : e.init;
+          return (i === 0 ? fc.constant(init) : fc.boolean().map((use) => (use ? withVar(init, `v${i - 1}`) : init))).map((expr) => ({ expr, spec: e }));
+        }),
+      )
+      .map((es) =>
+        es.map(({ expr, spec }, i): RStatement => {
+          const name = i === es.length - 1 ? 'out' : `v${i}`;
+          return 'k' in spec ? { name, expr } : { name, expr, loop: { ...spec.loop, init: expr, body: withAcc(spec.loop.body, name) } };
+        }),
+      ),
   )
   .filter((st) => st.every((s) => isSOpExpr(s.expr))); // a statement that is a plain value has no value per position
 
@@ -142,11 +303,16 @@ function withParam(e: RExpr, name: string, param: string): RExpr {
     case 'input':
       return e.name === name ? { k: 'var', name: param } : e;
     case 'var':
+    case 'lv':
     case 'num':
     case 'str':
       return e;
     case 'bin':
       return { ...e, l: x(e.l), r: x(e.r) };
+    case 'comp':
+      return { ...e, body: x(e.body), at: x(e.at) };
+    case 'dcomp':
+      return { ...e, key: x(e.key), val: x(e.val), at: x(e.at) };
     case 'neg':
     case 'not':
     case 'round':
@@ -178,8 +344,14 @@ function printThroughDefs(program: readonly RStatement[]): string {
   return program
     .map((st, i) => {
       const input = firstInput(st.expr);
-      if (input === undefined) return `def f${i}() { return ${printExpr(st.expr)}; }\n${st.name} = f${i}();`;
-      return `def f${i}(p) { return ${printExpr(withParam(st.expr, input, 'p'))}; }\n${st.name} = f${i}(${input});`;
+      const p = (e: RExpr) => (input === undefined ? e : withParam(e, input, 'p'));
+      const [params, args] = input === undefined ? ['', ''] : ['p', input];
+      // A loop runs inside the def, on a local of the statement's name, which the def returns.
+      if (st.loop) {
+        const local = printStatement({ name: st.name, expr: p(st.expr), loop: { ...st.loop, init: p(st.expr), body: p(st.loop.body) } }, '\t');
+        return `def f${i}(${params}) {\n${local}\n\treturn ${st.name};\n}\n${st.name} = f${i}(${args});`;
+      }
+      return `def f${i}(${params}) { return ${printExpr(p(st.expr))}; }\n${st.name} = f${i}(${args});`;
     })
     .join('\n')
     .concat('\n');

@@ -168,6 +168,14 @@ describe('elaboration', () => {
     expect(p.output.kind).toBe('tokens');
   });
 
+  it("reads a conditional as a comprehension's iterable, as RASP.g4 does (an `if` with no `else` is our filter)", () => {
+    // Interpreter: `d = {x: 10 * x for x in [1] if False else range(3)};` printed {0: 0, 1: 10, 2: 20};
+    // `l = [x + 1 for x in [5, 6] if 1 else [7]];` printed [6, 7]. Found by the differential test.
+    expect(run('d = {x: 10 * x for x in [1] if False else range(3)}; out = d[indices];', ['a', 'b', 'c'])).toEqual([0, 10, 20]);
+    expect(run('out = [x + 1 for x in [5, 6] if 1 else [7]][indices % 2];', ['a', 'b', 'c'])).toEqual([6, 7, 6]);
+    expect(run('out = tokens_int in [x for x in [5, 6] if 0 else [7, 8] if x > 7];', [7, 8])).toEqual([false, true]);
+  });
+
   it('supports in, indexing a constant list by an s-op, list comprehensions and range', () => {
     expect(run('out = tokens_int in [x * 2 for x in range(3) if x != 1];', [0, 1, 4])).toEqual([true, false, true]);
     expect(run('out = [10, 20, 30][indices];', ['a', 'b', 'c'])).toEqual([10, 20, 30]);

@@ -17,7 +17,12 @@
  *  - selector_width counts the keys each query selects;
  *  - aggregate (Support.py's apply_average_select): no key selected gives the default (0 when
  *    none is written), one gives its value as it is, several give their mean when every value is
- *    an int or a float (Python's bools are not: lazy_type_check calls them bool), else an error.
+ *    an int or a float (Python's bools are not: lazy_type_check calls them bool), else an error;
+ *  - loops and comprehensions (Evaluator.py's forLoop, _evaluateListComp, _evaluateDictComp) go
+ *    through a list's items or a dict's keys (anything else is an error); one name takes the item,
+ *    several unpack it (a list of that many); `range` is Python's, `zip` gives lists; a dict
+ *    comprehension's key must be an atom; a `for` loop's names and assignments stay in the scope,
+ *    and an s-op it reassigns reads its value before each item (lazily: what is never read never fails).
  *
  * Operators print with the grammar's precedence (RASP.g4), loosest first: `in`; `if … else`;
  * `and`/`or`; comparisons; `+ -`; `%`; `* /`; `^`; prefix `not -`; every level left-associative.
@@ -40,7 +45,30 @@ export type RExpr =
   | { readonly k: 'lookup'; readonly x: RExpr; readonly entries: readonly (readonly [number, number | string])[] }
   | { readonly k: 'cond'; readonly a: RExpr; readonly c: RExpr; readonly b: RExpr }
   | { readonly k: 'width'; readonly s: RSel }
-  | { readonly k: 'agg'; readonly s: RSel; readonly x: RExpr; readonly dflt?: number | string };
+  | { readonly k: 'agg'; readonly s: RSel; readonly x: RExpr; readonly dflt?: number | string }
+  /** A loop or comprehension name, bound to a constant (Python's value of the item). */
+  | { readonly k: 'lv'; readonly name: string }
+  /** A list comprehension indexed (`[body for vars in iter][at]`), or a dict comprehension read (`{key: val for vars in iter}[at]`). */
+  | { readonly k: 'comp'; readonly body: RExpr; readonly vars: readonly string[]; readonly iter: RIter; readonly at: RExpr }
+  | { readonly k: 'dcomp'; readonly key: RExpr; readonly val: RExpr; readonly vars: readonly string[]; readonly iter: RIter; readonly at: RExpr };
+
+/** What a loop or comprehension goes through: a list, `range(…)`, a dictionary's keys, `zip(…)`, `A if c else B`, or (refused) a number. */
+export type RIter =
+  | { readonly k: 'list'; readonly items: readonly (number | string)[] }
+  | { readonly k: 'range'; readonly args: readonly number[] }
+  | { readonly k: 'keys'; readonly entries: readonly (readonly [number | string, number | string])[] }
+  | { readonly k: 'zip'; readonly lists: readonly (readonly (number | string)[])[] }
+  | { readonly k: 'pick'; readonly a: RIter; readonly c: number; readonly b: RIter }
+  | { readonly k: 'atom'; readonly v: number };
+
+/** `name = init; for vars in iter { name = body; }`, the body reading `name` (a var) and the loop names. */
+export interface RLoop {
+  /** The same as the statement's expr. */
+  readonly init: RExpr;
+  readonly vars: readonly string[];
+  readonly iter: RIter;
+  readonly body: RExpr;
+}
 
 export type RSel =
   | { readonly k: 'select'; readonly keys: RExpr; readonly queries: RExpr; readonly op: SelOp }
@@ -49,7 +77,9 @@ export type RSel =
 
 export interface RStatement {
   readonly name: string;
+  /** For a loop statement: its initial value. */
   readonly expr: RExpr;
+  readonly loop?: RLoop;
 }
 
 // ---- printing ------------------------------------------------------------------------------
@@ -80,7 +110,12 @@ export function printExpr(e: RExpr): string {
   switch (e.k) {
     case 'input':
     case 'var':
+    case 'lv':
       return e.name;
+    case 'comp':
+      return `[${printExpr(e.body)} for ${e.vars.join(', ')} in ${printIter(e.iter)}][${printExpr(e.at)}]`;
+    case 'dcomp':
+      return `{${printExpr(e.key)}: ${printExpr(e.val)} for ${e.vars.join(', ')} in ${printIter(e.iter)}}[${printExpr(e.at)}]`;
     case 'num':
     case 'str':
       return literal(e.v);
@@ -123,8 +158,36 @@ function printSel(s: RSel): string {
   }
 }
 
+/** An iterable as written after `in`; a conditional one unparenthesised at the top (the grammar's iterable is any expression). */
+export function printIter(it: RIter, top = true): string {
+  const list = (l: readonly (number | string)[]) => `[${l.map(literal).join(', ')}]`;
+  switch (it.k) {
+    case 'list':
+      return list(it.items);
+    case 'range':
+      return `range(${it.args.join(', ')})`;
+    case 'keys':
+      return `{${it.entries.map(([k, v]) => `${literal(k)}: ${literal(v)}`).join(', ')}}`;
+    case 'zip':
+      return `zip(${it.lists.map(list).join(', ')})`;
+    case 'pick': {
+      const text = `${printIter(it.a, false)} if ${it.c} else ${printIter(it.b, false)}`;
+      return top ? text : `(${text})`;
+    }
+    case 'atom':
+      return String(it.v);
+  }
+}
+
+/** One statement: an assignment, or for a loop its initial assignment and the loop. */
+export function printStatement(s: RStatement, indent = ''): string {
+  const first = `${indent}${s.name} = ${printExpr(s.expr)};`;
+  if (!s.loop) return first;
+  return `${first}\n${indent}for ${s.loop.vars.join(', ')} in ${printIter(s.loop.iter)} {\n${indent}\t${s.name} = ${printExpr(s.loop.body)};\n${indent}}`;
+}
+
 export function printStatements(statements: readonly RStatement[]): string {
-  return statements.map((s) => `${s.name} = ${printExpr(s.expr)};`).join('\n') + '\n';
+  return statements.map((s) => printStatement(s)).join('\n') + '\n';
 }
 
 // ---- evaluation ----------------------------------------------------------------------------
@@ -214,19 +277,102 @@ function readToken(name: InputName, t: number | string): PyValue {
   return Number(t);
 }
 
+type Item = PyValue | PyValue[];
+
+/** Evaluator.py's loops and comprehensions go through a list's items or a dict's keys; anything else is a RASPTypeError. */
+export function iterate(it: RIter): Item[] {
+  switch (it.k) {
+    case 'list':
+      return [...it.items];
+    case 'range': {
+      // Python's range(stop), range(start, stop), range(start, stop, step); a zero step is a ValueError.
+      const [a, b, c] = it.args.length === 1 ? [0, it.args[0], 1] : [it.args[0], it.args[1], it.args[2] ?? 1];
+      if (c === 0) throw new PyError('range() arg 3 must not be zero');
+      const out: number[] = [];
+      for (let i = a; c > 0 ? i < b : i > b; i += c) out.push(i);
+      return out;
+    }
+    case 'keys':
+      return it.entries.map(([k]) => k);
+    case 'zip': {
+      // _evaluateZip: lists of one length, each item a list.
+      const n = it.lists[0].length;
+      if (it.lists.some((l) => l.length !== n)) throw new PyError('attempting to zip lists of different lengths');
+      return Array.from({ length: n }, (_, k) => it.lists.map((l) => l[k]));
+    }
+    case 'pick':
+      return iterate(it.c !== 0 ? it.a : it.b);
+    case 'atom':
+      throw new PyError(`a loop needs to iterate over a list or dict, but got: ${it.v}`);
+  }
+}
+
+/** _set_iterator_and_vals: one name takes the item; several unpack it, which must be a list of that many values. */
+export function bindItem(vars: readonly string[], item: Item): [string, Item][] {
+  if (vars.length === 1) return [[vars[0], item]];
+  if (!Array.isArray(item)) throw new PyError(`iterating with multiple iterator names, but got single iterator value: ${item}`);
+  if (item.length !== vars.length) throw new PyError(`iterating with ${vars.length} names but got ${item.length} values`);
+  return vars.map((v, i) => [v, item[i]]);
+}
+
 /**
  * The value of statement `name` on `input` (a Python list of ints or strings). S-ops are lazy, as
  * the interpreter's are: only what `name` reads is computed (a statement it does not read cannot fail it).
  */
-export function runReference(statements: readonly RStatement[], input: readonly (number | string)[], name = 'out'): Seq {
+export function runReference(statements: readonly RStatement[], input: readonly (number | string)[], name = 'out', check = true): Seq {
   const n = input.length;
-  const defs = new Map(statements.map((s) => [s.name, s.expr]));
+  const defs = new Map(statements.map((s) => [s.name, s]));
   const env = new Map<string, Seq>();
+  /** The loop and comprehension names bound now (comprehensions nest: an inner one shadows, then restores). */
+  const frame = new Map<string, Item>();
+  const within = <T>(vars: readonly string[], item: Item, f: () => T): T => {
+    const saved = vars.map((v) => [v, frame.get(v)] as const);
+    for (const [v, x] of bindItem(vars, item)) frame.set(v, x);
+    try {
+      return f();
+    } finally {
+      for (const [v, x] of saved)
+        if (x === undefined) frame.delete(v);
+        else frame.set(v, x);
+    }
+  };
+  /** A loop's name read inside its body: the value before this item (each a memoised thunk, so what no one reads is never computed). */
+  const previous = new Map<string, () => Seq>();
+  const memo = (f: () => Seq): (() => Seq) => {
+    let values: Seq | undefined;
+    return () => {
+      if (!values) {
+        values = f();
+        checkSequence(values);
+      }
+      return values;
+    };
+  };
   const variable = (v: string): Seq => {
+    const inLoop = previous.get(v);
+    if (inLoop) return inLoop();
     let values = env.get(v);
     if (!values) {
-      values = seq(defs.get(v)!);
-      checkSequence(values);
+      const st = defs.get(v)!;
+      let value = memo(() => seq(st.expr));
+      // A loop assigns its name again on every item: each body reads the value before it.
+      if (st.loop)
+        for (const item of iterate(st.loop.iter)) {
+          const before = value;
+          value = memo(() =>
+            within(st.loop!.vars, item, () => {
+              const saved = previous.get(v);
+              previous.set(v, before);
+              try {
+                return seq(st.loop!.body);
+              } finally {
+                if (saved) previous.set(v, saved);
+                else previous.delete(v);
+              }
+            }),
+          );
+        }
+      values = value();
       env.set(v, values);
     }
     return values;
@@ -249,8 +395,51 @@ export function runReference(statements: readonly RStatement[], input: readonly 
         return sel(s.x).map((row) => row.map((x) => !x));
     }
   };
+  /** A comprehension's value for each item, each as a sequence. */
+  const rounds = (vars: readonly string[], it: RIter, f: () => Seq): Seq[] => iterate(it).map((item) => within(vars, item, f));
+  /** Python's list[i] for the constant list `list`: an int (a bool is one) within -len..len-1; a string or a fraction is a TypeError. */
+  const pick = (list: readonly PyValue[], v: PyValue): PyValue => {
+    if (typeof v === 'string' || !Number.isInteger(Number(v)))
+      throw new PyError(`list indices must be integers, not ${typeof v === 'string' ? 'str' : 'float'}`);
+    const i = Number(v);
+    if (i < -list.length || i >= list.length) throw new PyError('list index out of range');
+    return list[i < 0 ? list.length + i : i];
+  };
+  /** Python's dict[k]: keys compare as Python's == (1, 1.0 and True are one key, the last value kept); a missing key is a KeyError. */
+  const read = (entries: readonly (readonly [PyValue, PyValue])[], v: PyValue): PyValue => {
+    const hit = [...entries].reverse().find(([k]) => pyEq(k, v));
+    if (!hit) throw new PyError(`KeyError: ${v}`);
+    return hit[1];
+  };
   const seq = (e: RExpr): Seq => {
     switch (e.k) {
+      case 'lv': {
+        const v = frame.get(e.name)!;
+        if (Array.isArray(v)) throw new PyError(`a list where a value is needed: ${e.name}`);
+        return input.map(() => v);
+      }
+      case 'comp': {
+        const values = rounds(e.vars, e.iter, () => seq(e.body));
+        // A constant index picks one item (an s-op or a constant); an s-op index reads a list of constants at each position.
+        if (!isSOpExpr(e.at))
+          return values[
+            Number(
+              pick(
+                values.map((_, j) => j),
+                seq(e.at)[0],
+              ),
+            )
+          ];
+        const list = values.map((v) => v[0]);
+        return seq(e.at).map((v) => pick(list, v));
+      }
+      case 'dcomp': {
+        const keys = rounds(e.vars, e.iter, () => seq(e.key));
+        const vals = rounds(e.vars, e.iter, () => seq(e.val));
+        const entries = keys.map((k, j) => [k[0], j] as const);
+        if (!isSOpExpr(e.at)) return vals[Number(read(entries, seq(e.at)[0]))];
+        return seq(e.at).map((v) => vals[Number(read(entries, v))][0]);
+      }
       case 'input':
         if (e.name === 'indices') return input.map((_, i) => i);
         if (e.name === 'length') return input.map(() => n);
@@ -279,21 +468,9 @@ export function runReference(statements: readonly RStatement[], input: readonly 
       case 'in':
         return seq(e.x).map((v) => e.list.some((w) => pyEq(v, w)));
       case 'index':
-        // Python's list[i]: an int (a bool is one) within -len..len-1; a string or a fraction is a TypeError.
-        return seq(e.x).map((v) => {
-          if (typeof v === 'string' || !Number.isInteger(Number(v)))
-            throw new PyError(`list indices must be integers, not ${typeof v === 'string' ? 'str' : 'float'}`);
-          const i = Number(v);
-          if (i < -e.list.length || i >= e.list.length) throw new PyError('list index out of range');
-          return e.list[i < 0 ? e.list.length + i : i];
-        });
+        return seq(e.x).map((v) => pick(e.list, v));
       case 'lookup':
-        // Python's dict[k]: keys compare as Python's == (1, 1.0 and True are one key); a missing key is a KeyError.
-        return seq(e.x).map((v) => {
-          const hit = e.entries.find(([k]) => pyEq(k, v));
-          if (!hit) throw new PyError(`KeyError: ${v}`);
-          return hit[1];
-        });
+        return seq(e.x).map((v) => read(e.entries, v));
       case 'cond': {
         // A constant test picks one branch, evaluating only it (Evaluator.py's _evaluateTernaryExpr).
         if (!isSOpExpr(e.c)) return truthy(seq(e.c)[0]) ? seq(e.a) : seq(e.b);
@@ -317,7 +494,66 @@ export function runReference(statements: readonly RStatement[], input: readonly 
       }
     }
   };
+  if (check) for (const st of statements) elaborationCheck(st);
   return variable(name);
+}
+
+/** The expressions an expression reads directly (its selectors' too). */
+function parts(e: RExpr): RExpr[] {
+  const sel = (s: RSel): RExpr[] => (s.k === 'select' ? [s.keys, s.queries] : s.k === 'snot' ? sel(s.x) : [...sel(s.l), ...sel(s.r)]);
+  switch (e.k) {
+    case 'input':
+    case 'var':
+    case 'lv':
+    case 'num':
+    case 'str':
+      return [];
+    case 'bin':
+      return [e.l, e.r];
+    case 'neg':
+    case 'not':
+    case 'round':
+    case 'indicator':
+    case 'in':
+    case 'index':
+    case 'lookup':
+      return [e.x];
+    case 'cond':
+      return [e.a, e.c, e.b];
+    case 'width':
+      return sel(e.s);
+    case 'agg':
+      return [...sel(e.s), e.x];
+    case 'comp':
+      return [e.body, e.at];
+    case 'dcomp':
+      return [e.key, e.val, e.at];
+  }
+}
+
+/**
+ * What fails a statement while the file runs, before any input: a loop or comprehension over what
+ * is not a list or dict, names that cannot unpack an item, a dictionary key that is an s-op, a
+ * constant index out of range. The interpreter skips such a statement (a later read of its name
+ * fails) and rasplab refuses the file (the README lists it), so the reference refuses the program.
+ * Keys of a dict comprehension are loop names or (refused) s-ops; a read of one by a constant is not generated.
+ */
+function elaborationCheck(st: RStatement): void {
+  if (st.loop) for (const item of iterate(st.loop.iter)) bindItem(st.loop.vars, item);
+  const walk = (e: RExpr): void => {
+    if (e.k === 'comp' || e.k === 'dcomp') {
+      const items = iterate(e.iter);
+      for (const item of items) bindItem(e.vars, item);
+      if (e.k === 'dcomp' && items.length > 0 && isSOpExpr(e.key)) throw new PyError('a dictionary key must be an atom, got an s-op');
+      if (e.k === 'comp' && !isSOpExpr(e.at)) {
+        const i = Number(runReference([{ name: 'c', expr: e.at }], [0], 'c', false)[0]);
+        if (i < -items.length || i >= items.length) throw new PyError('list index out of range');
+      }
+    }
+    parts(e).forEach(walk);
+  };
+  walk(st.expr);
+  if (st.loop) walk(st.loop.body);
 }
 
 /** Whether an expression is an s-op (reads the input, a statement or a selector) rather than a Python value. */
@@ -330,7 +566,12 @@ export function isSOpExpr(e: RExpr): boolean {
       return true;
     case 'num':
     case 'str':
+    case 'lv':
       return false;
+    case 'comp':
+      return isSOpExpr(e.at) || isSOpExpr(e.body);
+    case 'dcomp':
+      return isSOpExpr(e.at) || isSOpExpr(e.val);
     case 'bin':
       return isSOpExpr(e.l) || isSOpExpr(e.r);
     case 'in':
@@ -343,7 +584,13 @@ export function isSOpExpr(e: RExpr): boolean {
       return isSOpExpr(e.x);
     case 'cond':
       if (isSOpExpr(e.c)) return true;
-      return isSOpExpr(truthy(runReference([{ name: 'c', expr: e.c }], [0], 'c')[0]) ? e.a : e.b);
+      try {
+        return isSOpExpr(truthy(runReference([{ name: 'c', expr: e.c }], [0], 'c', false)[0]) ? e.a : e.b);
+      } catch (err) {
+        // A constant test that fails fails its statement as the file runs (elaborationCheck refuses it).
+        if (err instanceof PyError) return isSOpExpr(e.a) || isSOpExpr(e.b);
+        throw err;
+      }
   }
 }
 
