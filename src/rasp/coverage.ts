@@ -46,10 +46,11 @@ export function selectsEveryQuery(sel: Selector, maxLen: number, sets: ReadonlyM
   if (!exactQueries && (!querySet || querySet.mayBeNull)) return false;
   let distinct: boolean | undefined; // the same at every length: found once
   const keysDistinct = (x: SOp) => (distinct ??= distinctAtPositions(x, sets));
+  const exactKeys = lengthOnly(sel.keys); // the same at every length: found once
   try {
     for (let n = 1; n <= maxLen; n++) {
       const ev = new Evaluator(new Array(n).fill(0));
-      const keys = keysPresent(sel.keys, n, ev, keysDistinct);
+      const keys = keysPresent(sel.keys, exactKeys, n, ev, keysDistinct);
       if (keys === null) return false;
       const queries: readonly MaybeValue[] = exactQueries ? ev.sop(sel.queries) : querySet!.values;
       for (const q of queries) if (q === null || !keys.some((k) => k !== null && compareOp(pred, k, q))) return false;
@@ -62,11 +63,11 @@ export function selectsEveryQuery(sel: Selector, maxLen: number, sets: ReadonlyM
 }
 
 /**
- * Values `keys` holds somewhere in every input of length n (`ev` evaluates at that length), or null when unknown;
+ * Values `keys` holds somewhere in every input of length n (`ev` evaluates at that length; `exact`: `lengthOnly(keys)`), or null when unknown;
  * `distinct` is `distinctAtPositions` of the s-op a width's select compares.
  */
-function keysPresent(keys: SOp, n: number, ev: Evaluator, distinct: (x: SOp) => boolean): readonly MaybeValue[] | null {
-  if (lengthOnly(keys)) return ev.sop(keys);
+function keysPresent(keys: SOp, exact: boolean, n: number, ev: Evaluator, distinct: (x: SOp) => boolean): readonly MaybeValue[] | null {
+  if (exact) return ev.sop(keys);
   if (keys.kind !== 'selectorWidth') return null;
   const s = keys.selector;
   if (s.kind !== 'select' || s.keys.id !== s.queries.id || (s.predicate !== '<' && s.predicate !== '>')) return null;

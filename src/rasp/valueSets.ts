@@ -15,7 +15,8 @@
  *     it (compiler/copies.ts);
  *   numerical aggregate → its s-op's values (one key selected: the value as it is), and, when they
  *     hold a number, every mean of a bag of 1..N of them (booleans as 0/1); plus the default as above;
- *     means computed as the sums reachable by each bag size, never bag by bag. An aggregate averaging
+ *     means computed as the sums reachable by each bag size, never bag by bag; of the integers lo..hi
+ *     (booleans, indicators) as every fraction in [lo, hi] with denominator up to N, in order, kept per (lo, hi, N). An aggregate averaging
  *     as tracr does (evaluate.ts `averagesAsTracr`) holds the means alone, booleans as 0/1.
  *   The aggregates of `averaged` (categorical by syntax, of numbers, that the compiler holds as
  *     numerical where it finds one averaging, compiler/copies.ts) get the numerical aggregate's set.
@@ -168,22 +169,93 @@ function numericalAggregateSet(n: AggregateNode, ctx: Ctx): ValueSet {
     const x = canonicalNumber(Number(v));
     base.set(valueKey(x), x);
   }
+  const { selectsNothing, value } = defaultInSet(n, ctx);
+  const tracr = averagesAsTracr(n);
+  // What the set holds besides the means: the default, and (RASP's averaging) the s-op's values that are not numbers.
+  const extras: Value[] = value === null ? [] : [value];
+  if (!tracr) for (const v of inner.values) if (typeof v !== 'number') extras.push(v);
+  const vals = [...base.values()];
+  const averages = vals.length > 0 && (tracr || inner.values.some((v) => typeof v === 'number'));
+  const span = averages ? contiguousIntegers(vals) : null;
+  if (span) {
+    // Every fraction in [lo, hi] with denominator up to N, in order: no candidate to de-duplicate.
+    const fractions = fractionsBetween(span.lo, span.hi, ctx.maxLen, ctx.limit);
+    const missing = fractions && extras.filter((v) => typeof v !== 'number' || !hasSorted(fractions, v));
+    if (!fractions || !missing || fractions.length + missing.length > ctx.limit) throw tooLarge(n, `the value set (more than ${ctx.limit} means)`, ctx);
+    return { values: missing.length ? sortedUnique([...fractions, ...missing]) : fractions.slice(), mayBeNull: inner.mayBeNull, selectsNothing };
+  }
   // Numbers are their own keys (no string per candidate mean); a default of another type gets its valueKey.
   const means = new Map<number | string, Value>();
   const add = (v: Value) => {
     means.set(typeof v === 'number' ? v : valueKey(v), v);
     if (means.size > ctx.limit) throw tooLarge(n, `the value set (more than ${ctx.limit} means)`, ctx);
   };
-  const { selectsNothing, value } = defaultInSet(n, ctx);
-  if (value !== null) add(value);
-  const tracr = averagesAsTracr(n);
-  if (!tracr) for (const v of inner.values) if (typeof v !== 'number') add(v);
-  const vals = [...base.values()];
-  if (vals.length > 0 && (tracr || inner.values.some((v) => typeof v === 'number'))) {
+  for (const v of extras) add(v);
+  if (averages) {
     if (vals.every(Number.isInteger)) integerMeans(vals, ctx.maxLen, add);
     else generalMeans(n, vals, ctx, add);
   }
   return { values: sortedUnique(means.values()), mayBeNull: inner.mayBeNull, selectsNothing };
+}
+
+/** lo and hi where `vals` are exactly the integers lo..hi (booleans' 0/1, indicators' -1/0/1), else null. */
+function contiguousIntegers(vals: readonly number[]): { lo: number; hi: number } | null {
+  if (!vals.every(Number.isInteger)) return null;
+  const lo = Math.min(...vals);
+  const hi = Math.max(...vals);
+  return hi - lo + 1 === vals.length ? { lo, hi } : null;
+}
+
+function hasSorted(xs: readonly number[], x: number): boolean {
+  let a = 0;
+  let b = xs.length;
+  while (a < b) {
+    const m = (a + b) >> 1;
+    if (xs[m] < x) a = m + 1;
+    else b = m;
+  }
+  return a < xs.length && xs[a] === x;
+}
+
+/** fractionsBetween's answers, by lo, hi and N: one program's aggregates (and each compile of it) ask the same. */
+const fractionCache = new Map<string, readonly number[] | null>();
+const FRACTION_CACHE_SIZE = 64;
+
+/**
+ * The canonical numbers of every fraction in [lo, hi] (integers) with denominator 1..N, sorted, each
+ * once — the means of every bag of 1..N integers from lo..hi — or null past `limit` of them. The
+ * fractions of [0, 1] come in order from the Farey sequence's next-term rule, each in lowest terms,
+ * so none repeats; lo + i + p/q is computed as one division of integers, correctly rounded, so it is
+ * the number the bag's sum divided by its size gives.
+ */
+function fractionsBetween(lo: number, hi: number, N: number, limit: number): readonly number[] | null {
+  const key = `${lo},${hi},${N},${limit}`;
+  const hit = fractionCache.get(key);
+  if (hit !== undefined) return hit;
+  if (fractionCache.size >= FRACTION_CACHE_SIZE) fractionCache.clear();
+  const out: number[] = [];
+  let ok = true;
+  const push = (x: number) => {
+    const c = canonicalNumber(x);
+    if (out.length === 0 || out[out.length - 1] !== c) out.push(c);
+  };
+  for (let i = lo; i < hi && ok; i++) {
+    // Farey sequence F_N from 0/1 up to (not including) 1/1.
+    let [a, b, c, d] = [0, 1, 1, N];
+    while (a < b) {
+      push((i * b + a) / b);
+      if (out.length > limit) {
+        ok = false;
+        break;
+      }
+      const k = Math.floor((N + b) / d);
+      [a, b, c, d] = [c, d, k * c - a, k * d - b];
+    }
+  }
+  push(hi);
+  const result = ok && out.length <= limit ? out : null;
+  fractionCache.set(key, result);
+  return result;
 }
 
 /**

@@ -137,6 +137,20 @@ describe('value sets of each construct', () => {
     expect(set.mayBeNull).toBe(false);
   });
 
+  it.each([
+    [[0, 1], 7],
+    [[-1, 0, 1], 6],
+    [[-2, -1, 0, 1, 2, 3], 5],
+    [[4], 3],
+    [[1, 2], 1],
+  ])('numerical aggregate of the integers %j (every fraction between them, in order) at max length %i: the means of every bag', (vals, n) => {
+    expect(setOf(numerical(aggregate(all, tokens)), vals, n, 1_000_000).values).toEqual(bruteMeans(vals, n));
+    // a default outside the range joins, in order; a limit below the fractions' count refuses
+    const prevs = select(indices, indices, '<');
+    expect(setOf(numerical(aggregate(prevs, tokens, 9)), vals, n, 1_000_000).values).toEqual(sortedUnique([...bruteMeans(vals, n), 9]));
+    expect(() => setOf(numerical(aggregate(all, tokens)), vals, n, bruteMeans(vals, n).length - 1)).toThrow(/exceeds the limit/);
+  });
+
   it('means whose sums cancel are 0, whatever order they were summed in', () => {
     // Found by the property above: bags of 0.3 and -0.1 summed in different orders left ±1e-17.
     const set = setOf(numerical(aggregate(all, tokens)), [0.3, -0.1, 0], 4, 1_000_000);
