@@ -4,14 +4,15 @@
  * import just moves on; an explicitly requested backend that cannot load is the user's error.
  */
 import { createRequire } from 'node:module';
+import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { UserError } from '../rasp/errors.ts';
 import './quietTf.ts';
 import { installWasmThreadWorkers } from './wasmThreads.ts';
 
-export type BackendPref = 'auto' | 'tensorflow' | 'wasm' | 'cpu';
-export const BACKEND_PREFS: readonly BackendPref[] = ['auto', 'tensorflow', 'wasm', 'cpu'];
+export type BackendPref = 'auto' | 'tensorflow' | 'wasm' | 'wasm-threads' | 'cpu';
+export const BACKEND_PREFS: readonly BackendPref[] = ['auto', 'tensorflow', 'wasm', 'wasm-threads', 'cpu'];
 
 /** Imports a package by a name TypeScript does not resolve (it may not be installed). */
 async function importOptional(name: string): Promise<unknown> {
@@ -67,6 +68,12 @@ export function setWasmThreads(n: number): void {
   wasmThreads = n;
 }
 
+/** The wasm backend on its threaded build, one thread per core up to 4 (unless setWasmThreads chose). */
+async function loadWasmThreaded(): Promise<string> {
+  if (wasmThreads === 1) wasmThreads = Math.min(availableParallelism(), 4);
+  return loadWasm();
+}
+
 async function loadCpu(): Promise<string> {
   await activate('cpu');
   return 'cpu';
@@ -80,6 +87,7 @@ function firstLine(e: unknown): string {
 const LOADERS: Record<Exclude<BackendPref, 'auto'>, () => Promise<string>> = {
   tensorflow: loadTensorflow,
   wasm: loadWasm,
+  'wasm-threads': loadWasmThreaded,
   cpu: loadCpu,
 };
 

@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
@@ -6,7 +7,7 @@ const RUN = fileURLToPath(new URL('../support/wasmThreadsRun.ts', import.meta.ur
 
 type Digest = { sha256: string; first: number[] };
 
-function run(threads: number): { build: string; matMul: Digest; logits: Digest; gradients: Digest } {
+function run(threads: number | 'wasm-threads'): { build: string; matMul: Digest; logits: Digest; gradients: Digest } {
   return JSON.parse(execFileSync(process.execPath, ['--import', 'tsx', RUN, String(threads)], { encoding: 'utf8' }));
 }
 
@@ -19,5 +20,10 @@ describe('the wasm backend threaded build', () => {
     expect(two.matMul).toEqual(one.matMul);
     expect(two.logits).toEqual(one.logits);
     expect(two.gradients).toEqual(one.gradients);
+  }, 60_000);
+
+  it('is what --backend wasm-threads loads, a thread per core up to 4', () => {
+    const cores = Math.min(availableParallelism(), 4);
+    expect(run('wasm-threads').build).toBe(cores > 1 ? `wasm (SIMD, threaded build, ${cores} threads)` : 'wasm (SIMD, one thread per backend)');
   }, 60_000);
 });

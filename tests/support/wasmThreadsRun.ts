@@ -1,6 +1,6 @@
 /**
  * Run as its own process (the wasm build is chosen once per process): loads the wasm backend
- * with the threads given on the command line, and prints as JSON the build that ran, a large
+ * with the threads given on the command line (or the wasm-threads choice), and prints as JSON the build that ran, a large
  * matMul and a tiny model's logits and gradients (SHA-256 of their float32 bytes: equal means
  * bit-identical), and the first few values.
  */
@@ -11,8 +11,10 @@ import { forward } from '../../src/model/forward.ts';
 import { paramsFromModel } from '../../src/model/params.ts';
 import { randomModel, tinyConfig } from './tinyModels.ts';
 
-setWasmThreads(Number(process.argv[2]));
-await selectBackend('wasm');
+// A count: setWasmThreads then the wasm backend; 'wasm-threads': that backend choice as it is.
+const arg = process.argv[2];
+if (arg !== 'wasm-threads') setWasmThreads(Number(arg));
+await selectBackend(arg === 'wasm-threads' ? 'wasm-threads' : 'wasm');
 const a = tf.randomUniform([384, 384], -1, 1, 'float32', 1);
 const b = tf.randomUniform([384, 384], -1, 1, 'float32', 2);
 const matMul = tf.matMul(a, b).dataSync() as Float32Array;
