@@ -158,11 +158,16 @@ export function repeatableChoiceOption(flags: string, description: string, choic
   return option.argParser((value: string, previous: string[] = []) => [...previous, check<string>(value, '')]);
 }
 
-export const BACKENDS = ['auto', 'tensorflow', 'wasm', 'cpu'] as const;
+export const BACKENDS = ['auto', 'tensorflow', 'wasm', 'wasm-threads', 'cpu'] as const;
 export type BackendChoice = (typeof BACKENDS)[number];
 
 export const backendOption = (): Option =>
-  new Option('--backend <name>', 'tfjs backend: tensorflow (tfjs-node), wasm or cpu; auto takes the fastest available').choices(BACKENDS).default('auto');
+  new Option(
+    '--backend <name>',
+    'tfjs backend: tensorflow (tfjs-node), wasm, wasm-threads (its threaded build, a thread per core up to 4) or cpu; auto takes the fastest available',
+  )
+    .choices(BACKENDS)
+    .default('auto');
 
 /** `--threads`: how many threads share the work (`what`), each with its own backend; 'auto' as src/threads/count.ts decides. */
 export const threadsOption = (what: string, auto: string): Option =>

@@ -164,9 +164,11 @@ async function runTrain(programArg: string, o: RawTrainOptions, io: CliIo): Prom
   }
   const { trainThreads } = await import('../../src/threads/count.ts');
   const threads = flags.andMask === undefined && !cbft ? trainThreads(o.threads ?? 'auto', flags.steps, flags.batch) : 1;
-  const { selectBackend } = await import('../../src/model/backend.ts');
+  const { backendBuild, selectBackend } = await import('../../src/model/backend.ts');
   const backend = await selectBackend(o.backend ?? 'auto');
-  const banner = `training ${program.name} on backend ${backend}, ${threads === 1 ? '1 thread' : `${threads} threads`}\n`;
+  const build = await backendBuild();
+  const kernels = build.includes('threaded build') ? `, kernels on ${build}` : '';
+  const banner = `training ${program.name} on backend ${backend}, ${threads === 1 ? '1 thread' : `${threads} threads`}${kernels}\n`;
   const { result, checkpointPath, logPath } = await trainAtTerminal({ program, flags, init, shapeOf, cbft, threads }, out, {
     resume: Boolean(o.resume),
     io,
@@ -254,6 +256,7 @@ export function register(program: Command): void {
       helpExamples(
         'train reverse --vocab a,b,c,d,e --max-len 8 --layers 2 --heads 2 --d-model 64 --target-acc 0.99 -o reverse.learned.safetensors',
         'train hist --vocab a,b,c --max-len 8 --layers 1 --heads 1 --d-model 32 --test-lengths 9,10 -o hist.safetensors',
+        'train reverse --vocab a,b,c --max-len 5 --layers 2 --heads 2 --d-model 32 --steps 50 --backend wasm-threads -o reverse.wt.safetensors',
         'train reverse --vocab a,b,c --max-len 5 --layers 2 --heads 2 --d-model 32 --data-fraction 0.25 --steps 300 -o reverse.quarter.safetensors',
         'train reverse --init-from fixtures/models/reverse.compiled.safetensors --steps 500 --lr 1e-4 -o tuned.safetensors',
         'train reverse --shape-of fixtures/models/reverse.compiled.safetensors --steps 300 -o reverse.shaped.safetensors',

@@ -4,13 +4,15 @@
  * import just moves on; an explicitly requested backend that cannot load is the user's error.
  */
 import { createRequire } from 'node:module';
+import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { UserError } from '../rasp/errors.ts';
 import './quietTf.ts';
+import { installWasmThreadWorkers } from './wasmThreads.ts';
 
-export type BackendPref = 'auto' | 'tensorflow' | 'wasm' | 'cpu';
-export const BACKEND_PREFS: readonly BackendPref[] = ['auto', 'tensorflow', 'wasm', 'cpu'];
+export type BackendPref = 'auto' | 'tensorflow' | 'wasm' | 'wasm-threads' | 'cpu';
+export const BACKEND_PREFS: readonly BackendPref[] = ['auto', 'tensorflow', 'wasm', 'wasm-threads', 'cpu'];
 
 /** Imports a package by a name TypeScript does not resolve (it may not be installed). */
 async function importOptional(name: string): Promise<unknown> {
@@ -45,8 +47,31 @@ async function loadWasm(): Promise<string> {
   const require = createRequire(import.meta.url);
   const dist = dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json'));
   wasm.setWasmPaths(join(dist, 'dist') + '/');
+  if (wasmThreads > 1) {
+    // The threaded SIMD build: tfjs turns it off under Node, wasmThreads.ts lets it start.
+    installWasmThreadWorkers();
+    tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', true);
+    wasm.setThreadsCount(wasmThreads);
+  }
   await activate('wasm');
   return 'wasm';
+}
+
+let wasmThreads = 1;
+
+/**
+ * Threads for the wasm backend's own kernels (its threaded SIMD build); takes effect when the
+ * wasm backend first loads in this process. 1, the default, loads the single-thread build.
+ */
+export function setWasmThreads(n: number): void {
+  if (!Number.isInteger(n) || n < 1) throw new UserError(`wasm threads must be a whole number of at least 1, got ${n}`);
+  wasmThreads = n;
+}
+
+/** The wasm backend on its threaded build, one thread per core up to 4 (unless setWasmThreads chose). */
+async function loadWasmThreaded(): Promise<string> {
+  if (wasmThreads === 1) wasmThreads = Math.min(availableParallelism(), 4);
+  return loadWasm();
 }
 
 async function loadCpu(): Promise<string> {
@@ -62,6 +87,7 @@ function firstLine(e: unknown): string {
 const LOADERS: Record<Exclude<BackendPref, 'auto'>, () => Promise<string>> = {
   tensorflow: loadTensorflow,
   wasm: loadWasm,
+  'wasm-threads': loadWasmThreaded,
   cpu: loadCpu,
 };
 
@@ -89,13 +115,14 @@ export async function selectBackend(pref: BackendPref | string = 'auto'): Promis
 
 /**
  * The running backend and its build, as benchmarks report it: for wasm whether its SIMD binary
- * loaded, and that it runs one thread (its threaded build cannot start its own workers under Node;
- * rasplab's --threads runs one backend per thread instead).
+ * loaded, and whether its threaded build runs (setWasmThreads) or one thread per backend.
  */
 export async function backendBuild(): Promise<string> {
   const name = tf.getBackend();
   if (name === 'wasm') {
     const simd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT');
+    const threaded = await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT');
+    if (simd && threaded) return `wasm (SIMD, threaded build, ${wasmThreads} threads)`;
     return `wasm (${simd ? 'SIMD' : 'no SIMD'}, one thread per backend)`;
   }
   if (name === 'cpu') return 'cpu (plain JavaScript)';

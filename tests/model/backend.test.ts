@@ -71,6 +71,6 @@ describe('selectBackend', () => {
   it('an unknown backend name is a user error listing the choices', async () => {
     const e = await selectBackend('webgpu').catch((x: unknown) => x);
     expect(isUserError(e)).toBe(true);
-    expect((e as Error).message).toBe("unknown backend 'webgpu' (choose one of auto, tensorflow, wasm, cpu)");
+    expect((e as Error).message).toBe("unknown backend 'webgpu' (choose one of auto, tensorflow, wasm, wasm-threads, cpu)");
   });
 });
