@@ -4,7 +4,8 @@
  * on reverse, hist and sort (vocabulary of 3, lengths 1–4) through the CLI, as the README gives
  * them: wall time, exact match, IIA per aligned variable, the change in exact match when each
  * non-circuit node is ablated (zero, mean, resample: `ablate --sweep --all-modes`), and the node
- * ROC AUC of ACDC and EAP (`discover`) against the circuit the alignment gives. Fails when DAS or
+ * and edge ROC AUC of ACDC, EAP and EAP-IG (`discover`, each at its default corruption) against
+ * the circuit the alignment gives. Fails when DAS or
  * SIIT training leaves tensors behind (tf.memory().numTensors before and after).
  */
 import { join } from 'node:path';
@@ -79,9 +80,11 @@ async function siitRun(run: (typeof SIIT_RUNS)[number]): Promise<string[][]> {
       return `${mode} ${pct(worst)}`;
     });
     const auc = [];
-    for (const method of ['acdc', 'eap']) {
-      const [d] = JSON.parse(await rasplab('discover', model, '--method', method, '--json')).results as { against: { nodes: { rocAuc: number } } }[];
-      auc.push(`${method} ${d.against.nodes.rocAuc.toFixed(3)}`);
+    for (const method of ['acdc', 'eap', 'eap-ig']) {
+      const [d] = JSON.parse(await rasplab('discover', model, '--method', method, '--json')).results as {
+        against: { nodes: { rocAuc: number }; edges: { rocAuc: number } };
+      }[];
+      auc.push(`${method} ${d.against.nodes.rocAuc.toFixed(3)} (edges ${d.against.edges.rocAuc.toFixed(3)})`);
     }
     return [
       [
@@ -91,7 +94,7 @@ async function siitRun(run: (typeof SIIT_RUNS)[number]): Promise<string[][]> {
         '-',
       ],
       [`  non-circuit ${inert.join(', ') || 'none'}: largest exact-match change ablated`, '', changes.join(', '), ''],
-      ['  node ROC AUC against the alignment', '', auc.join(', '), ''],
+      ['  node (edge) ROC AUC against the alignment', '', auc.join(', '), ''],
     ];
   } finally {
     rmSync(dir, { recursive: true, force: true });
