@@ -6,7 +6,7 @@
  *   task    cross-entropy (squared error, numerical) of the plain run against the program's output;
  *   IIT     one aligned variable (in turn): its components patched from a source run (of the same
  *           length at every position, or at one random position from a source of any length, by
- *           rounds: siitStepPlan), against the program's output with that variable overridden
+ *           rounds: siitPlan.ts), against the program's output with that variable overridden
  *           (counterfactual);
  *   strict  one non-circuit head or MLP (in turn): patched from a source run drawn as the IIT
  *           step's, against the base's own output (it must change nothing); beside it, in a rotation
@@ -60,7 +60,8 @@ import { UserError } from '../../src/rasp/errors.ts';
 import { hookSites } from '../hookSites.ts';
 import type { ProbeTask } from '../probeSet.ts';
 import { interchangeAccuracy, interchangeHooks, pairBatches, type PairBatch } from './interchange.ts';
-import { interchangePairs, type InterchangePairs, type PairPositions } from './pairs.ts';
+import { interchangePairs, type InterchangePairs } from './pairs.ts';
+import { siitStepPlan, stepPairs, stepSeed } from './siitPlan.ts';
 import { alignedCircuit } from './alignedCircuit.ts';
 import type { AlignmentMap } from './alignmentMap.ts';
 import type { InterchangeSite } from './sites.ts';
@@ -251,22 +252,6 @@ function interchangeLoss(
   }
 }
 
-/**
- * What step `step` trains: one aligned variable a step, in turn, each alternating from one round to
- * the next between pairs patched at one position (any lengths, so that what depends on the length
- * differs between base and source) and at every position (pairs of one length); one non-circuit
- * node a step, in turn, patched from pairs drawn for the same variable and positions. (Alternating
- * by the step alone would pair each variable with one kind of pairs whenever their count is even.)
- */
-export function siitStepPlan(step: number, nVariables: number, nInert: number): { variable: number | null; at: PairPositions; inert: number | null } {
-  if (nVariables === 0) return { variable: null, at: 'all', inert: null };
-  return {
-    variable: step % nVariables,
-    at: Math.floor(step / nVariables) % 2 ? 'all' : 'random',
-    inert: nInert ? step % nInert : null,
-  };
-}
-
 /** Everything a resume must agree with, as the checkpoint's fingerprint (`steps` may change, as for `train`). */
 function siitFingerprint(opts: SiitOptions, optim: Required<SiitOptim>): string {
   return JSON.stringify({
@@ -342,8 +327,6 @@ export async function trainSiit(opts: SiitOptions): Promise<SiitResult> {
   const { ctx, state } = startState(opts, stepOpts, checkpoint);
   const priorWallS = checkpoint?.wallTimeS ?? 0;
   const elapsedS = () => priorWallS + (Date.now() - t0) / 1000;
-  const pairsAt = (node: Parameters<typeof interchangePairs>[1], seed: number, at: PairPositions): InterchangePairs =>
-    interchangePairs(program, node, opts.task, opts.batch, seed, at, config.output);
   const snapshot = (step: number, finished: boolean): void => {
     if (!cp) return;
     saveCheckpoint(cp.path, {
@@ -372,17 +355,12 @@ export async function trainSiit(opts: SiitOptions): Promise<SiitResult> {
       const params = paramMap(ctx, state);
       const plan = siitStepPlan(step, variables.length, inert.length);
       const v = plan.variable === null ? null : variables[plan.variable];
-      const at = plan.at;
-      const iitBatch = v ? pairBatches({ config } as ModelData, pairsAt(v.node, opts.seed * 7919 + 2 * step, at), opts.batch)[0] : undefined;
+      const pairs = v ? stepPairs(config, program, opts.task, v.node, plan.at, opts.batch, opts.seed, step) : undefined;
+      const iitBatch = pairs?.iit;
       const n = plan.inert === null ? null : inert[plan.inert];
       // An omitted embedding a step, in turn, beside the node (its own rotation leaves the nodes' as it was).
       const e = embeddings.length ? embeddings[step % embeddings.length] : null;
-      let strictPairs: PairBatch | undefined;
-      if ((n || e) && v) {
-        // Other pairs than the IIT term's (a seed of its own per step and term).
-        const p = pairsAt(v.node, opts.seed * 7919 + 2 * step + 1, at);
-        strictPairs = pairBatches({ config } as ModelData, { ...p, counterfactual: p.baseOutput }, opts.batch)[0];
-      }
+      const strictPairs = n || e ? pairs?.strict : undefined;
       const parts = { task: 0, iit: 0, strict: 0 };
       const logNow = step % 25 === 0 || step === opts.steps - 1;
       const iitSite = v?.site as (InterchangeSite & { kind: 'activation' }) | undefined;
@@ -401,7 +379,7 @@ export async function trainSiit(opts: SiitOptions): Promise<SiitResult> {
             // learn to ignore it while the task loss goes on training it to matter.
             const strictOf = (x: InertNode): tf.Scalar => {
               const pb = inertBatch(strictPairs!, x);
-              return interchangeLoss(config, p, pb, x.site, inertSource(config, p, pb, x, opts.seed * 7919 + 2 * step + 1));
+              return interchangeLoss(config, p, pb, x.site, inertSource(config, p, pb, x, stepSeed(opts.seed, step) + 1));
             };
             const terms = strictPairs ? [n, e].filter((x): x is InertNode => x !== null).map(strictOf) : [];
             const strict = terms.length ? (tf.addN(terms) as tf.Scalar) : tf.scalar(0);
