@@ -11,11 +11,12 @@ import { pairBatches, type PairBatch } from './interchange.ts';
 import { interchangePairs, type PairPositions } from './pairs.ts';
 
 /**
- * What step `step` trains: one aligned variable a step, in turn, each alternating from one round to
- * the next between pairs patched at one position (any lengths, so that what depends on the length
- * differs between base and source) and at every position (pairs of one length); one non-circuit
- * node a step, in turn, patched from pairs drawn for the same variable and positions. (Alternating
- * by the step alone would pair each variable with one kind of pairs whenever their count is even.)
+ * What step `step` trains: every aligned variable (the IIT term sums them), by rounds of
+ * `nVariables` steps alternating between pairs patched at one position (any lengths, so that what
+ * depends on the length differs between base and source) and at every position (pairs of one
+ * length); one non-circuit node a step, in turn, patched from pairs drawn for `variable` (in turn)
+ * and the same positions. (Alternating by the step alone would pair each variable with one kind of pairs
+ * whenever their count is even.)
  */
 export function siitStepPlan(step: number, nVariables: number, nInert: number): { variable: number | null; at: PairPositions; inert: number | null } {
   if (nVariables === 0) return { variable: null, at: 'all', inert: null };
@@ -33,6 +34,19 @@ export interface StepPairs {
   readonly strict: PairBatch;
 }
 
+/** `batch` pairs for `variable` at `at`, labelled with the counterfactual output. */
+export function variablePairs(
+  config: ModelConfig,
+  program: Program,
+  task: ProbeTask,
+  variable: SOp,
+  at: PairPositions,
+  batch: number,
+  seed: number,
+): PairBatch {
+  return pairBatches({ config } as ModelData, interchangePairs(program, variable, task, batch, seed, at, config.output), batch)[0];
+}
+
 /** The pairs of step `step` for `variable` at `at`: a seed of its own per step and term. */
 export function stepPairs(
   config: ModelConfig,
@@ -44,12 +58,15 @@ export function stepPairs(
   seed: number,
   step: number,
 ): StepPairs {
-  const draw = (s: number) => interchangePairs(program, variable, task, batch, s, at, config.output);
-  const model = { config } as ModelData;
-  const iit = pairBatches(model, draw(stepSeed(seed, step)), batch)[0];
-  const p = draw(stepSeed(seed, step) + 1);
-  return { iit, strict: pairBatches(model, { ...p, counterfactual: p.baseOutput }, batch)[0] };
+  const p = interchangePairs(program, variable, task, batch, stepSeed(seed, step) + 1, at, config.output);
+  return {
+    iit: variablePairs(config, program, task, variable, at, batch, stepSeed(seed, step)),
+    strict: pairBatches({ config } as ModelData, { ...p, counterfactual: p.baseOutput }, batch)[0],
+  };
 }
 
 /** The step's seed for its IIT pairs (+1: the strict term's pairs, and the shuffles of its embeddings). */
 export const stepSeed = (seed: number, step: number): number => seed * 7919 + 2 * step;
+
+/** The seed of the IIT pairs of the step's `k`-th other variable (beside the plan's own). */
+export const otherVariableSeed = (seed: number, step: number, k: number): number => stepSeed(seed, step) + 1_000_003 * (k + 1);

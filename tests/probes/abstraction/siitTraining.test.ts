@@ -73,6 +73,25 @@ describe('SIIT training', () => {
     expect(losses[1], String(losses)).toBeLessThan(0.8 * losses[0]);
   });
 
+  it('the strict term zeroes the non-circuit node beside patching it when asked to', async () => {
+    const weights = async (o: Partial<SiitOptions>) => [...(await trainSiit({ ...base(), ...o })).model.weights.values()].map((w) => [...w.data]);
+    const strictOnly = { steps: 1, weights: { task: 0, iit: 0, strict: 1 } };
+    expect(await weights({ ...strictOnly, strictZero: true })).not.toEqual(await weights(strictOnly));
+    // Without the strict term, nothing else zeroes a node.
+    const noStrict = { steps: 1, weights: { task: 1, iit: 1, strict: 0 } };
+    expect(await weights({ ...noStrict, strictZero: true })).toEqual(await weights(noStrict));
+  });
+
+  it('the IIT term trains every aligned variable each step when asked to', async () => {
+    const weights = async (o: Partial<SiitOptions>) => [...(await trainSiit({ ...base(), ...o })).model.weights.values()].map((w) => [...w.data]);
+    expect(await weights({ steps: 1, weights: { task: 0, iit: 1, strict: 0 } })).not.toEqual(
+      await weights({ steps: 1, weights: { task: 0, iit: 1, strict: 0 }, iitAllVariables: true }),
+    );
+    expect(await weights({ steps: 1, weights: { task: 0, iit: 0, strict: 1 } })).toEqual(
+      await weights({ steps: 1, weights: { task: 0, iit: 0, strict: 1 }, iitAllVariables: true }),
+    );
+  });
+
   it('a run stopped at step 4 and resumed ends with the weights of one run straight through; a changed run is refused', async () => {
     const straight = await trainSiit({ ...base(), checkpoint: { path: join(tmp.dir, 'a.ckpt'), every: 100, resume: false } });
     const ckpt = join(tmp.dir, 'b.ckpt');
