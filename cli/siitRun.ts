@@ -43,6 +43,10 @@ export interface SiitFlags {
   readonly strictWeight?: string;
   /** false (--no-strict-embed): the strict loss leaves the embeddings alone. */
   readonly strictEmbed?: boolean;
+  /** --strict-zero: the strict loss also zeroes the node. */
+  readonly strictZero?: boolean;
+  /** --iit-all: every aligned variable each step. */
+  readonly iitAll?: boolean;
   readonly backend?: BackendChoice;
   readonly json?: boolean;
 }
@@ -135,6 +139,8 @@ export async function runSiit(programArg: string | undefined, o: SiitFlags, io: 
       seed: o.seed ?? 0,
       weights,
       strictEmbeddings: o.strictEmbed !== false,
+      strictZero: o.strictZero === true,
+      iitAllVariables: o.iitAll === true,
       backend,
       optim,
       checkpoint: { path: checkpointPath, every, resume: Boolean(o.resume) },

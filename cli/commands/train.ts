@@ -276,6 +276,8 @@ export function register(program: Command): void {
     .option('--iit-weight <x>', 'with --siit: weight of the interchange (IIT) loss', '1')
     .option('--strict-weight <x>', 'with --siit: weight of the strict loss (non-circuit nodes change nothing)', '1')
     .option('--no-strict-embed', 'with --siit: leave alone the embeddings the aligned circuit omits (by default the strict loss shuffles them along positions)')
+    .option('--strict-zero', 'with --siit: the strict loss also zeroes the non-circuit node (so that zero ablation changes nothing either)')
+    .option('--iit-all', 'with --siit: the IIT loss trains every aligned variable each step (by default one a step, in turn)')
     .option('--json', 'with --siit: the scores as JSON')
     .action(async (programArg: string | undefined, o: RawTrainOptions & { siit?: string; align?: string[] }, cmd: Command) => {
       if (o.siit !== undefined) {

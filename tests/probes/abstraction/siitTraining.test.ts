@@ -11,7 +11,8 @@ import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultAlignment } from '../../../probes/abstraction/alignmentMap.ts';
 import { interchangePairs } from '../../../probes/abstraction/pairs.ts';
-import { siitStepPlan, trainSiit, type SiitOptions } from '../../../probes/abstraction/siit.ts';
+import { trainSiit, type SiitOptions } from '../../../probes/abstraction/siit.ts';
+import { siitStepPlan } from '../../../probes/abstraction/siitPlan.ts';
 import { programVariable } from '../../../src/rasp/counterfactual.ts';
 import { loadCheckpoint } from '../../../src/train/checkpoint.ts';
 import { cli, tempDir } from '../../cli/harness.ts';
@@ -70,6 +71,25 @@ describe('SIIT training', () => {
     await trainSiit({ ...base(), steps: 26, onProgress: (_step, _steps, l) => losses.push(l.task) });
     expect(losses).toHaveLength(2);
     expect(losses[1], String(losses)).toBeLessThan(0.8 * losses[0]);
+  });
+
+  it('the strict term zeroes the non-circuit node beside patching it when asked to', async () => {
+    const weights = async (o: Partial<SiitOptions>) => [...(await trainSiit({ ...base(), ...o })).model.weights.values()].map((w) => [...w.data]);
+    const strictOnly = { steps: 1, weights: { task: 0, iit: 0, strict: 1 } };
+    expect(await weights({ ...strictOnly, strictZero: true })).not.toEqual(await weights(strictOnly));
+    // Without the strict term, nothing else zeroes a node.
+    const noStrict = { steps: 1, weights: { task: 1, iit: 1, strict: 0 } };
+    expect(await weights({ ...noStrict, strictZero: true })).toEqual(await weights(noStrict));
+  });
+
+  it('the IIT term trains every aligned variable each step when asked to', async () => {
+    const weights = async (o: Partial<SiitOptions>) => [...(await trainSiit({ ...base(), ...o })).model.weights.values()].map((w) => [...w.data]);
+    expect(await weights({ steps: 1, weights: { task: 0, iit: 1, strict: 0 } })).not.toEqual(
+      await weights({ steps: 1, weights: { task: 0, iit: 1, strict: 0 }, iitAllVariables: true }),
+    );
+    expect(await weights({ steps: 1, weights: { task: 0, iit: 0, strict: 1 } })).toEqual(
+      await weights({ steps: 1, weights: { task: 0, iit: 0, strict: 1 }, iitAllVariables: true }),
+    );
   });
 
   it('a run stopped at step 4 and resumed ends with the weights of one run straight through; a changed run is refused', async () => {
