@@ -399,17 +399,23 @@ export async function trainSiit(opts: SiitOptions): Promise<SiitResult> {
             // The strict term's source run is inside the gradient: with it a constant, the patched node
             // gets no gradient from this term (its output is replaced), so only later components could
             // learn to ignore it while the task loss goes on training it to matter.
-            const strictOf = (x: InertNode): tf.Scalar => {
-              const pb = inertBatch(strictPairs!, x);
-              return interchangeLoss(config, p, pb, x.site, inertSource(config, p, pb, x, stepSeed(opts.seed, step) + 1));
-            };
-            // The node zeroed at every position (the zeros' shapes are the source run's).
-            const zeroOf = (x: InertNode): tf.Scalar => {
+            const strictRuns = strictPairs
+              ? [n, e]
+                  .filter((x): x is InertNode => x !== null)
+                  .map((x) => {
+                    const pb = inertBatch(strictPairs, x);
+                    return { x, pb, source: inertSource(config, p, pb, x, stepSeed(opts.seed, step) + 1) };
+                  })
+              : [];
+            // The node zeroed at every position: zeros of the shapes of its source run above (a run of its own would only give shapes).
+            const zeroOf = (source: Map<HookName, tf.Tensor>): tf.Scalar => {
               const pb = { ...strictPairs!, positions: strictPairs!.positions.map(() => null) };
-              const zeros = new Map([...sourceRun(config, p, pb, x.site)].map(([h, t]) => [h, tf.zerosLike(t)]));
-              return interchangeLoss(config, p, pb, x.site, zeros);
+              return interchangeLoss(config, p, pb, n!.site, new Map([...source].map(([h, t]) => [h, tf.zerosLike(t)])));
             };
-            const terms = strictPairs ? [...[n, e].filter((x): x is InertNode => x !== null).map(strictOf), ...(zero && n ? [zeroOf(n)] : [])] : [];
+            const terms = [
+              ...strictRuns.map((r) => interchangeLoss(config, p, r.pb, r.x.site, r.source)),
+              ...(zero && n && strictRuns.length ? [zeroOf(strictRuns[0].source)] : []),
+            ];
             const strict = terms.length ? (tf.addN(terms) as tf.Scalar) : tf.scalar(0);
             if (logNow) {
               parts.task = task.dataSync()[0];
