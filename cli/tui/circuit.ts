@@ -48,13 +48,15 @@ export async function discoverMarks(
   seed: number,
 ): Promise<(CircuitMarks | null)[]> {
   const { discover, knownCircuit } = await import('../../probes/circuit/discover.ts');
-  const { circuitGraph } = await import('../../src/model/circuitGraph.ts');
+  const { circuitGraph, nodeName } = await import('../../src/model/circuitGraph.ts');
   const few = takeSet(set, 0, TUI_DISCOVERY_INPUTS);
   const out: (CircuitMarks | null)[] = [];
   for (const model of models) {
     try {
       const [d] = await discover({ model, program, set: few, task }, ['acdc'], { faithfulnessPoints: 0, seed });
-      const neurons = knownCircuit(model.data, circuitGraph(model.config, { neurons: true }))?.nodes.filter((n) => /\.n\d+$/.test(n)) ?? [];
+      const g = circuitGraph(model.config, { neurons: true });
+      const neuronNames = new Set(g.nodes.filter((n) => n.kind === 'neuron').map(nodeName));
+      const neurons = knownCircuit(model.data, g)?.nodes.filter((n) => neuronNames.has(n)) ?? [];
       out.push(circuitMarks(model.config, d.method, [...d.circuit.nodes, ...neurons]));
     } catch (e) {
       if (!isUserError(e)) throw e;
