@@ -164,10 +164,9 @@ async function runTrain(programArg: string, o: RawTrainOptions, io: CliIo): Prom
   }
   const { trainThreads } = await import('../../src/threads/count.ts');
   const threads = flags.andMask === undefined && !cbft ? trainThreads(o.threads ?? 'auto', flags.steps, flags.batch) : 1;
-  const { backendBuild, selectBackend } = await import('../../src/model/backend.ts');
+  const { backendBuild, selectBackend, wasmKernelThreads } = await import('../../src/model/backend.ts');
   const backend = await selectBackend(o.backend ?? 'auto');
-  const build = await backendBuild();
-  const kernels = build.includes('threaded build') ? `, kernels on ${build}` : '';
+  const kernels = (await wasmKernelThreads()) > 1 ? `, kernels on ${await backendBuild()}` : '';
   const banner = `training ${program.name} on backend ${backend}, ${threads === 1 ? '1 thread' : `${threads} threads`}${kernels}\n`;
   const { result, checkpointPath, logPath } = await trainAtTerminal({ program, flags, init, shapeOf, cbft, threads }, out, {
     resume: Boolean(o.resume),

@@ -121,10 +121,18 @@ export async function backendBuild(): Promise<string> {
   const name = tf.getBackend();
   if (name === 'wasm') {
     const simd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT');
-    const threaded = await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT');
-    if (simd && threaded) return `wasm (SIMD, threaded build, ${wasmThreads} threads)`;
+    const threads = await wasmKernelThreads();
+    if (threads > 1) return `wasm (SIMD, threaded build, ${threads} threads)`;
     return `wasm (${simd ? 'SIMD' : 'no SIMD'}, one thread per backend)`;
   }
   if (name === 'cpu') return 'cpu (plain JavaScript)';
   return name === 'tensorflow' ? 'tensorflow (native TensorFlow via tfjs-node)' : name;
+}
+
+/** How many threads the running wasm backend splits each kernel over: more than 1 on its threaded SIMD build only. */
+export async function wasmKernelThreads(): Promise<number> {
+  if (tf.getBackend() !== 'wasm') return 1;
+  const simd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT');
+  const threaded = await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT');
+  return simd && threaded ? wasmThreads : 1;
 }

@@ -1,8 +1,9 @@
 /**
  * Data-parallel gradients on one machine: worker threads, each with its own tfjs backend,
  * compute the gradients of their shards of a batch while the training thread computes the first
- * shard. The wasm backend runs one thread per backend under Node (its threaded build cannot start
- * its own workers there), so this is how a step uses more than one core.
+ * shard. This is how a step of many small kernels uses more than one core: the wasm backend's
+ * threaded build (--backend wasm-threads, src/model/wasmThreads.ts) splits each kernel, which pays
+ * on large products only. Each worker here runs the single-thread build.
  */
 import type { ModelConfig } from '../../model/types.ts';
 import type { Example } from '../../rasp/examples.ts';
