@@ -27,14 +27,25 @@ export type BinaryFn = '+' | '-' | '*' | '/' | '%' | '^' | Comparison | 'and' | 
 /** A scalar expression over the parameters of a map (parameter i is the i-th input s-op's value). */
 export type ScalarExpr =
   | { readonly op: 'param'; readonly index: number }
-  | { readonly op: 'const'; readonly value: Value }
+  /** `float`: a whole number that is a Python float (`2.0`; see `isFloat` in values.ts). */
+  | { readonly op: 'const'; readonly value: Value; readonly float?: boolean }
   | { readonly op: 'unary'; readonly fn: UnaryFn; readonly arg: ScalarExpr }
   | { readonly op: 'binary'; readonly fn: BinaryFn; readonly left: ScalarExpr; readonly right: ScalarExpr }
   | { readonly op: 'cond'; readonly test: ScalarExpr; readonly then: ScalarExpr; readonly else: ScalarExpr }
   | { readonly op: 'in'; readonly item: ScalarExpr; readonly list: readonly Value[] }
-  | { readonly op: 'index'; readonly list: readonly Value[]; readonly index: ScalarExpr }
-  /** A constant dictionary read at a key (`d[tokens]`): `values[j]` where `keys[j]` equals the key; none is an error. */
-  | { readonly op: 'lookup'; readonly keys: readonly Value[]; readonly values: readonly Value[]; readonly key: ScalarExpr };
+  /** `floats[i]`: item i is a Python float (absent: none is). */
+  | { readonly op: 'index'; readonly list: readonly Value[]; readonly index: ScalarExpr; readonly floats?: readonly boolean[] }
+  /**
+   * A constant dictionary read at a key (`d[tokens]`): `values[j]` where `keys[j]` equals the key;
+   * none is an error. `floats[j]`: value j is a Python float.
+   */
+  | {
+      readonly op: 'lookup';
+      readonly keys: readonly Value[];
+      readonly values: readonly Value[];
+      readonly key: ScalarExpr;
+      readonly floats?: readonly boolean[];
+    };
 
 /** The function a map applies at each position: an expression (data) or, from the builder only, native code. */
 export type ScalarFn =
@@ -107,7 +118,11 @@ export class LengthNode extends NodeBase {
 /** A sequence holding one value at every position (a constant used where an s-op is expected). */
 export class ConstNode extends NodeBase {
   readonly kind = 'const' as const;
-  constructor(readonly value: Value) {
+  /** `float`: the value is a whole Python float (`2.0`), as `isFloat` in values.ts has it. */
+  constructor(
+    readonly value: Value,
+    readonly float = false,
+  ) {
     super();
   }
 }
@@ -133,6 +148,8 @@ export class AggregateNode extends NodeBase {
     readonly selector: Selector,
     readonly sop: SOp,
     readonly defaultValue: Value | null = null,
+    /** The default is a whole Python float (`default=0.0`). */
+    readonly defaultFloat = false,
   ) {
     super();
   }

@@ -4,13 +4,13 @@
  */
 import { AggregateNode, SelectNode, SelectorWidthNode, TokensNode, type Encoding, type Predicate, type SOp, type UnaryFn } from './ast.ts';
 import { indices, length } from './builder.ts';
-import { zipLists } from './collections.ts';
+import { isPythonInt, zipLists } from './collections.ts';
 import { combine, materialise, toSOp } from './elementwise.ts';
 import { RaspError, type SourceLoc } from './errors.ts';
 import { checkCeiling } from './limits.ts';
 import { kindText, Scope, type BuiltinName, type Val } from './scope.ts';
 import { castName, TOKEN_CASTS } from './tokenCasts.ts';
-import { formatValue } from './values.ts';
+import { formatFloat, formatValue, isFloat } from './values.ts';
 
 /** The scope every program starts from. */
 export function builtinScope(): Scope {
@@ -130,11 +130,13 @@ function aggregate(args: readonly Arg[], loc: SourceLoc): Val {
   if (v.val.t === 'selector') throw new RaspError('cannot aggregate a selector: aggregate reads the values of an s-op', v.loc);
   const sop = toSOp(v.val, "aggregate's second argument", v.loc);
   let dflt = null;
+  let dfltFloat = false;
   if (d) {
     if (d.val.t !== 'const') throw new RaspError(`aggregate's default must be a constant, found ${kindText(d.val)}`, d.loc);
     dflt = d.val.v;
+    dfltFloat = d.val.float === true;
   }
-  return { t: 'sop', node: new AggregateNode(selector, sop, dflt).at(loc) };
+  return { t: 'sop', node: new AggregateNode(selector, sop, dflt, dfltFloat).at(loc) };
 }
 
 function selectorArg(a: Arg, what: string) {
@@ -155,9 +157,8 @@ function annotate(encoding: Encoding, a: Arg): Val {
 
 function range(args: readonly Arg[], loc: SourceLoc): Val {
   const nums = args.map((a) => {
-    if (a.val.t !== 'const' || typeof a.val.v !== 'number' || !Number.isInteger(a.val.v))
-      throw new RaspError(`range needs constant integers, found ${describeVal(a.val)}`, a.loc);
-    return a.val.v;
+    if (a.val.t !== 'const' || !isPythonInt(a.val)) throw new RaspError(`range needs constant integers, found ${describeVal(a.val)}`, a.loc);
+    return Number(a.val.v);
   });
   const [start, stop, step] = nums.length === 1 ? [0, nums[0], 1] : [nums[0], nums[1], nums[2] ?? 1];
   if (step === 0) throw new RaspError('range step must not be zero', loc);
@@ -167,5 +168,5 @@ function range(args: readonly Arg[], loc: SourceLoc): Val {
 }
 
 function describeVal(v: Val): string {
-  return v.t === 'const' ? formatValue(v.v) : kindText(v);
+  return v.t === 'const' ? (isFloat(v.v, v.float) ? formatFloat(v.v as number) : formatValue(v.v)) : kindText(v);
 }

@@ -26,7 +26,7 @@ import { indices, length } from './builder.ts';
 import { combine, materialise, toSOp } from './elementwise.ts';
 import { RaspError, type SourceLoc } from './errors.ts';
 import { kindText, type Val } from './scope.ts';
-import { formatValue, type Value } from './values.ts';
+import { formatFloat, formatValue, isFloat, type Value } from './values.ts';
 
 type Dict = Extract<Val, { t: 'dict' }>;
 type List = Extract<Val, { t: 'list' }>;
@@ -36,18 +36,18 @@ export function dictKey(k: Value): string {
   return typeof k === 'string' ? `s:${k}` : `n:${Number(k)}`;
 }
 
-function show(v: Value): string {
-  return typeof v === 'string' ? JSON.stringify(v) : formatValue(v);
+function show(v: Value, float?: boolean): string {
+  return typeof v === 'string' ? JSON.stringify(v) : isFloat(v, float) ? formatFloat(v as number) : formatValue(v);
 }
 
 /** A dictionary from (key, value) pairs in order; a key must be a constant. */
 export function makeDict(pairs: readonly { key: Val; val: Val; loc: SourceLoc }[]): Dict {
-  const entries = new Map<string, { key: Value; val: Val }>();
+  const entries = new Map<string, { key: Value; keyFloat?: boolean; val: Val }>();
   for (const p of pairs) {
     if (p.key.t !== 'const') throw new RaspError(`dictionary keys must be constants (strings, numbers, booleans), found ${kindText(p.key)}`, p.loc);
     const id = dictKey(p.key.v);
-    const key = entries.get(id)?.key ?? p.key.v;
-    entries.set(id, { key, val: p.val });
+    const first = entries.get(id) ?? { key: p.key.v, keyFloat: p.key.float };
+    entries.set(id, { key: first.key, ...(first.keyFloat && { keyFloat: true }), val: p.val });
   }
   return { t: 'dict', entries };
 }
@@ -55,7 +55,7 @@ export function makeDict(pairs: readonly { key: Val; val: Val; loc: SourceLoc }[
 /** What a loop or comprehension over `v` goes through: a list's items, a dictionary's keys. */
 export function loopItems(v: Val, loc: SourceLoc): readonly Val[] {
   if (v.t === 'list') return v.items;
-  if (v.t === 'dict') return [...v.entries.values()].map((e): Val => ({ t: 'const', v: e.key }));
+  if (v.t === 'dict') return [...v.entries.values()].map((e): Val => ({ t: 'const', v: e.key, ...(e.keyFloat && { float: true }) }));
   throw new RaspError(`can only loop over a list or a dictionary, found ${kindText(v)}`, loc);
 }
 
@@ -74,6 +74,12 @@ export function constantItems(list: List, what: string, loc: SourceLoc): Value[]
     if (i.t !== 'const') throw new RaspError(`${what} needs a list of constants, found one holding ${kindText(i)}`, loc);
     return i.v;
   });
+}
+
+/** Which of some constants are whole Python floats, or undefined where none is (ScalarExpr's `floats`). */
+function floatFlags(items: readonly Val[]): boolean[] | undefined {
+  const flags = items.map((i) => i.t === 'const' && i.float === true);
+  return flags.some((f) => f) ? flags : undefined;
 }
 
 /** `l1 + l2` for two lists. */
@@ -95,7 +101,8 @@ export function zipLists(args: readonly { val: Val; loc: SourceLoc }[], loc: Sou
   return { t: 'list', items: Array.from({ length: n }, (_, k): Val => ({ t: 'list', items: lists.map((l) => l[k]) })) };
 }
 
-const isInteger = (v: Value): v is number | boolean => typeof v === 'boolean' || (typeof v === 'number' && Number.isInteger(v));
+/** Python's int (a bool is one), as indexing and range need it: a float is refused even when whole. */
+export const isPythonInt = (c: Extract<Val, { t: 'const' }>): boolean => typeof c.v === 'boolean' || (typeof c.v === 'number' && !isFloat(c.v, c.float));
 
 /** `target[index]`: a list, string, dictionary or s-op indexed by a constant or an s-op. */
 export function indexValue(target: Val, index: Val, loc: SourceLoc): Val {
@@ -107,14 +114,15 @@ export function indexValue(target: Val, index: Val, loc: SourceLoc): Val {
     const items: readonly Val[] = t.t === 'list' ? t.items : [...(t.v as string)].map((c): Val => ({ t: 'const', v: c }));
     const what = t.t === 'list' ? 'list' : 'string';
     if (byConst) {
-      if (!isInteger(i.v)) throw new RaspError(`an index into a ${what} must be an integer or an s-op, found ${show(i.v)}`, loc);
+      if (!isPythonInt(i)) throw new RaspError(`an index into a ${what} must be an integer or an s-op, found ${show(i.v, i.float)}`, loc);
       const n = Number(i.v);
       if (n >= items.length || -n > items.length) throw new RaspError(`index ${n} out of range for a ${what} of length ${items.length}`, loc);
       return items[n < 0 ? n + items.length : n];
     }
     if (bySOp) {
       const list = constantItems({ t: 'list', items }, `indexing by an s-op`, loc);
-      return combine([i], 'an index', loc, ([x]): ScalarExpr => ({ op: 'index', list, index: x }));
+      const floats = floatFlags(items);
+      return combine([i], 'an index', loc, ([x]): ScalarExpr => ({ op: 'index', list, index: x, ...(floats && { floats }) }));
     }
     throw new RaspError(`an index into a ${what} must be an integer or an s-op, found ${kindText(i)}`, loc);
   }
@@ -131,13 +139,14 @@ export function indexValue(target: Val, index: Val, loc: SourceLoc): Val {
         return e.val.v;
       });
       const keys = entries.map((e) => e.key);
-      return combine([i], 'a dictionary key', loc, ([x]): ScalarExpr => ({ op: 'lookup', keys, values, key: x }));
+      const floats = floatFlags(entries.map((e) => e.val));
+      return combine([i], 'a dictionary key', loc, ([x]): ScalarExpr => ({ op: 'lookup', keys, values, key: x, ...(floats && { floats }) }));
     }
     throw new RaspError(`a dictionary key must be a constant or an s-op, found ${kindText(i)}`, loc);
   }
   if (t.t === 'sop') {
-    if (!byConst || !isInteger(i.v))
-      throw new RaspError(`an index into an s-op must be a constant integer, found ${i.t === 'const' ? show(i.v) : kindText(i)}`, loc);
+    if (!byConst || !isPythonInt(i))
+      throw new RaspError(`an index into an s-op must be a constant integer, found ${i.t === 'const' ? show(i.v, i.float) : kindText(i)}`, loc);
     return { t: 'sop', node: positionOf(t.node, Number(i.v), loc) };
   }
   throw new RaspError(`only lists, strings, dictionaries and s-ops can be indexed, found ${kindText(t)}`, loc);

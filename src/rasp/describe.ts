@@ -62,17 +62,22 @@ export function literalText(v: Value): string {
   return `"${v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n').replace(/\t/g, '\\t')}"`;
 }
 
+/** A constant as a literal that keeps a whole Python float one (`2.0`, where literalText writes `2`). */
+export function constText(v: Value, float: boolean | undefined): string {
+  return float && typeof v === 'number' && Number.isInteger(v) ? `${numberText(v)}.0` : literalText(v);
+}
+
 function numberText(x: number): string {
   // String() round-trips doubles exactly; the lexer reads its exponent form too.
   return String(x === 0 ? 0 : x);
 }
 
-function literal(v: Value): Rendered {
-  return { text: literalText(v), prec: typeof v === 'number' && v < 0 ? PREC.prefix : PREC.atom };
+function literal(v: Value, float?: boolean): Rendered {
+  return { text: constText(v, float), prec: typeof v === 'number' && v < 0 ? PREC.prefix : PREC.atom };
 }
 
-export function listText(list: readonly Value[]): string {
-  return `[${list.map(literalText).join(', ')}]`;
+export function listText(list: readonly Value[], floats?: readonly boolean[]): string {
+  return `[${list.map((v, i) => constText(v, floats?.[i])).join(', ')}]`;
 }
 
 /** Renders an expression whose parameter i is the (atomic) text `args[i]`. */
@@ -81,7 +86,7 @@ export function renderExpr(e: ScalarExpr, args: readonly Rendered[]): Rendered {
     case 'param':
       return args[e.index] ?? { text: `p${e.index}`, prec: PREC.atom };
     case 'const':
-      return literal(e.value);
+      return literal(e.value, e.float);
     case 'unary': {
       const inner = renderExpr(e.arg, args);
       if (e.fn === 'neg') return { text: `-${atLeast(inner, PREC.prefix)}`, prec: PREC.prefix };
@@ -108,11 +113,11 @@ export function renderExpr(e: ScalarExpr, args: readonly Rendered[]): Rendered {
     }
     case 'index': {
       const i = renderExpr(e.index, args);
-      return { text: `${listText(e.list)}[${i.text}]`, prec: PREC.atom };
+      return { text: `${listText(e.list, e.floats)}[${i.text}]`, prec: PREC.atom };
     }
     case 'lookup': {
       const k = renderExpr(e.key, args);
-      const entries = e.keys.map((key, j) => `${literalText(key)}: ${literalText(e.values[j])}`);
+      const entries = e.keys.map((key, j) => `${literalText(key)}: ${constText(e.values[j], e.floats?.[j])}`);
       return { text: `{${entries.join(', ')}}[${k.text}]`, prec: PREC.atom };
     }
   }
@@ -156,7 +161,7 @@ function renderBare(n: RaspNode, child: ChildText): Rendered {
     case 'length':
       return { text: BUILTIN_LEAF_TEXT[n.kind], prec: PREC.atom };
     case 'const':
-      return literal(n.value);
+      return literal(n.value, n.float);
     case 'map': {
       const args = n.inputs.map(child);
       // A native function's own text may span lines; a description is one line.
@@ -167,7 +172,7 @@ function renderBare(n: RaspNode, child: ChildText): Rendered {
     }
     case 'aggregate': {
       const parts = [child(n.selector).text, child(n.sop).text];
-      if (n.defaultValue !== null) parts.push(literalText(n.defaultValue));
+      if (n.defaultValue !== null) parts.push(constText(n.defaultValue, n.defaultFloat));
       return { text: `aggregate(${parts.join(', ')})`, prec: PREC.atom };
     }
     case 'selectorWidth':

@@ -87,6 +87,8 @@ interface Assignment {
   readonly name: string;
   readonly node: RaspNode;
   readonly inMainFile: boolean;
+  /** The name was later given a value that is no s-op or selector. */
+  superseded?: boolean;
 }
 
 /** Signals a `return` inside a def's body. */
@@ -181,7 +183,7 @@ class Elaborator {
       if (!isSOpNode(node)) throw new RaspError(`'${name}' is a selector; the output must be an s-op`, fileLoc);
       return node;
     }
-    const all = this.assignments.filter((a) => isSOpNode(a.node));
+    const all = this.assignments.filter((a) => isSOpNode(a.node) && !a.superseded);
     const sops = all.some((a) => !isPrivate(a.name)) ? all.filter((a) => !isPrivate(a.name)) : all;
     const main = sops.filter((a) => a.inMainFile);
     const last = (main.length ? main : sops).at(-1);
@@ -272,7 +274,13 @@ class Elaborator {
 
   /** A top-level assignment: the node is named (or, if it already has a name, aliased). */
   private nameValue(name: string, v: Val): Val {
-    if (v.t !== 'sop' && v.t !== 'selector') return v;
+    if (v.t !== 'sop' && v.t !== 'selector') {
+      // The name now holds a constant, list or function: its earlier s-op is no longer what it names,
+      // so it is neither offered (--output, traces) nor the default output.
+      this.named.delete(name);
+      for (const a of this.assignments) if (a.name === name) a.superseded = true;
+      return v;
+    }
     const node = v.node.name === undefined ? v.node.named(name) : v.node;
     this.named.delete(name);
     // A name starting with `_` is private, as in RASP: the node keeps it, but traces and the names a
@@ -371,6 +379,7 @@ class Elaborator {
     const loc = this.loc(e.pos);
     switch (e.kind) {
       case 'number':
+        return { t: 'const', v: e.value, float: e.float };
       case 'string':
       case 'bool':
         return { t: 'const', v: e.value };

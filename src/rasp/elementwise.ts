@@ -5,7 +5,7 @@
  */
 import { ConstNode, MapNode, type ScalarExpr, type SOp } from './ast.ts';
 import { RaspError, type SourceLoc } from './errors.ts';
-import { applyScalarFn } from './scalar.ts';
+import { applyScalarFn, type FloatTrack } from './scalar.ts';
 import { kindText, type Val } from './scope.ts';
 
 type Elementwise = Extract<Val, { t: 'elementwise' }>;
@@ -31,7 +31,7 @@ export function at<T>(loc: SourceLoc, f: () => T): T {
 export function asElementwise(v: Val, what: string, loc: SourceLoc): Elementwise {
   switch (v.t) {
     case 'const':
-      return { t: 'elementwise', leaves: [], body: { op: 'const', value: v.v }, depth: 0 };
+      return { t: 'elementwise', leaves: [], body: { op: 'const', value: v.v, ...(v.float && { float: true }) }, depth: 0 };
     case 'sop':
       return { t: 'elementwise', leaves: [v.node], body: { op: 'param', index: 0 }, depth: 0 };
     case 'elementwise':
@@ -69,7 +69,11 @@ export function combine(operands: readonly Val[], what: string, loc: SourceLoc, 
       `expression too long: more than ${MAX_EXPRESSION_DEPTH} nested operations in one element-wise expression (the limit); assign parts of it to names`,
       loc,
     );
-  if (leaves.length === 0) return { t: 'const', v: at(loc, () => applyScalarFn({ kind: 'expr', arity: 0, body }, [])) };
+  if (leaves.length === 0) {
+    const floats: FloatTrack = { args: [], out: false };
+    const v = at(loc, () => applyScalarFn({ kind: 'expr', arity: 0, body }, [], floats));
+    return { t: 'const', v, ...(floats.out && Number.isInteger(v) && { float: true }) };
+  }
   return { t: 'elementwise', leaves, body, depth };
 }
 
@@ -106,6 +110,6 @@ export function materialise(v: Val, loc: SourceLoc): Val {
 export function toSOp(v: Val, what: string, loc: SourceLoc): SOp {
   const m = materialise(v, loc);
   if (m.t === 'sop') return m.node;
-  if (m.t === 'const') return new ConstNode(m.v).at(loc);
+  if (m.t === 'const') return new ConstNode(m.v, m.float === true).at(loc);
   throw new RaspError(`${what} must be an s-op or a constant, found ${kindText(m)}`, loc);
 }

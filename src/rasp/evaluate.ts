@@ -22,7 +22,7 @@ import type { TokensNode } from './ast.ts';
 import { nodeInMessage } from './describe.ts';
 import { RaspError } from './errors.ts';
 import type { Program } from './program.ts';
-import { applyScalarFn, canonicalNumber, compareOp } from './scalar.ts';
+import { applyScalarFn, canonicalNumber, compareOp, type FloatTrack } from './scalar.ts';
 import { castName, castToken } from './tokenCasts.ts';
 import { formatValue, valuesEqual, type MaybeValue, type Value } from './values.ts';
 
@@ -37,6 +37,8 @@ export type SelectorMatrix = boolean[][];
  */
 export class Evaluator {
   private readonly memo = new Map<number, SOpValues | SelectorMatrix>();
+  /** Node id → which positions hold a Python float (values.ts `isFloat`); absent where none does. */
+  private readonly floatMemo = new Map<number, readonly boolean[]>();
   readonly input: readonly Value[];
 
   /**
@@ -57,6 +59,12 @@ export class Evaluator {
 
   selector(node: Selector): SelectorMatrix {
     return this.value(node) as SelectorMatrix;
+  }
+
+  /** Which positions of an s-op hold a Python float (a whole one included: `4 / 2`), or null where none does. */
+  floats(node: SOp): readonly boolean[] | null {
+    this.value(node);
+    return this.floatMemo.get(node.id) ?? null;
   }
 
   /** The values of an s-op or the matrix of a selector. */
@@ -86,12 +94,14 @@ export class Evaluator {
     const len = this.input.length;
     switch (n.kind) {
       case 'tokens':
+        if (n.cast === 'float') this.floatMemo.set(n.id, new Array<boolean>(len).fill(true));
         return n.cast === 'asis' ? [...this.input] : this.input.map((t, i) => readToken(n, t, i));
       case 'indices':
         return Array.from({ length: len }, (_, i) => i);
       case 'length':
         return new Array<MaybeValue>(len).fill(len);
       case 'const':
+        if (n.float) this.floatMemo.set(n.id, new Array<boolean>(len).fill(true));
         return new Array<MaybeValue>(len).fill(n.value);
       case 'map':
         return this.map(n);
@@ -132,25 +142,32 @@ export class Evaluator {
 
   private map(n: MapNode): SOpValues {
     const cols = n.inputs.map((i) => this.got<SOpValues>(i));
+    const colFloats = n.inputs.map((i) => this.floatMemo.get(i.id));
     const out: SOpValues = new Array(this.input.length);
     const args: Value[] = new Array(cols.length);
+    const argFloats: boolean[] = new Array(cols.length).fill(false);
+    const track: FloatTrack = { args: argFloats, out: false };
+    let outFloats: boolean[] | undefined;
     for (let p = 0; p < out.length; p++) {
       let undef = false;
       for (let j = 0; j < cols.length; j++) {
         const v = cols[j][p];
         if (v === null) undef = true;
         else args[j] = v;
+        argFloats[j] = colFloats[j]?.[p] ?? false;
       }
       if (undef) {
         out[p] = null;
         continue;
       }
       try {
-        out[p] = applyScalarFn(n.fn, args);
+        out[p] = applyScalarFn(n.fn, args, track);
       } catch (e) {
         throw located(e, n, `position ${p}`);
       }
+      if (track.out) (outFloats ??= new Array<boolean>(out.length).fill(false))[p] = true;
     }
+    if (outFloats) this.floatMemo.set(n.id, outFloats);
     return out;
   }
 
@@ -158,6 +175,13 @@ export class Evaluator {
     const sel = this.got<SelectorMatrix>(n.selector);
     const vals = this.got<SOpValues>(n.sop);
     const tracr = averagesAsTracr(n);
+    const valFloats = this.floatMemo.get(n.sop.id);
+    // As Support.py: the default as written, one key's value as it is, a mean of several a float.
+    const floats = sel.map((row) => {
+      const count = row.reduce((c, on) => c + (on ? 1 : 0), 0);
+      return count === 0 ? n.defaultFloat : count > 1 || (valFloats?.[row.indexOf(true)] ?? false);
+    });
+    if (floats.some((f) => f)) this.floatMemo.set(n.id, floats);
     let numbers: boolean | undefined;
     return sel.map((row, q) => {
       const picked: number[] = [];

@@ -427,7 +427,7 @@ class Parser {
     switch (t.kind) {
       case 'number':
         this.next();
-        return { kind: 'number', value: Number(t.text), pos };
+        return { kind: 'number', value: Number(t.text), float: /[.eE]/.test(t.text), pos };
       case 'string':
         this.next();
         return { kind: 'string', value: t.text, pos };

@@ -8,7 +8,7 @@
  */
 import { children, topoSort, type RaspNode, type SOp } from './ast.ts';
 import { RESERVED_NAMES } from './builtins.ts';
-import { literalText, PREC, renderNode, tokensText, type Rendered } from './describe.ts';
+import { constText, PREC, renderNode, tokensText, type Rendered } from './describe.ts';
 import { RaspError } from './errors.ts';
 import { KEYWORDS } from './lexer.ts';
 import type { Program } from './program.ts';
@@ -39,7 +39,7 @@ export function printProgram(p: Program): string {
   const ref = (n: RaspNode): Rendered => {
     const assigned = names.get(n.id);
     if (assigned) return { text: assigned, prec: PREC.atom };
-    if (n.kind === 'const') return { text: literalText(n.value), prec: typeof n.value === 'number' && n.value < 0 ? PREC.prefix : PREC.atom };
+    if (n.kind === 'const') return { text: constText(n.value, n.float), prec: typeof n.value === 'number' && n.value < 0 ? PREC.prefix : PREC.atom };
     return { text: n.kind === 'tokens' ? tokensText(n, true) : n.kind, prec: PREC.atom };
   };
 

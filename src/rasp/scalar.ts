@@ -24,7 +24,7 @@
  */
 import type { BinaryFn, Comparison, ScalarExpr, ScalarFn, UnaryFn } from './ast.ts';
 import { RaspError } from './errors.ts';
-import { formatValue, isNumeric, valuesEqual, type Value } from './values.ts';
+import { formatFloat, formatValue, isFloat, isNumeric, valuesEqual, type Value } from './values.ts';
 
 const COMPARISON_SET: ReadonlySet<string> = new Set(['==', '!=', '<', '<=', '>', '>=']);
 
@@ -47,10 +47,24 @@ export function canonicalValue(v: Value): Value {
   return typeof v === 'number' ? canonicalNumber(v) : v;
 }
 
+/**
+ * Python's int/float distinction for one application (see `isFloat` in values.ts): `args[i]` says
+ * whether argument i is a float; after a call, `out` says whether the result is. Only the evaluator
+ * passes one: value-set inference and the compiler read whole floats as the integers they equal.
+ */
+export interface FloatTrack {
+  args: readonly boolean[];
+  out: boolean;
+}
+
 /** Applies a map's function to one position's values. Throws RaspError for what Python would raise. */
-export function applyScalarFn(fn: ScalarFn, args: readonly Value[]): Value {
-  if (fn.kind === 'native') return canonicalValue(checkResult(callNative(fn, args), fn.text));
-  return canonicalValue(checkResult(evalExpr(fn.body, args), undefined));
+export function applyScalarFn(fn: ScalarFn, args: readonly Value[], floats?: FloatTrack): Value {
+  if (fn.kind === 'native') {
+    const v = canonicalValue(checkResult(callNative(fn, args), fn.text));
+    if (floats) floats.out = isFloat(v, false);
+    return v;
+  }
+  return canonicalValue(checkResult(evalExpr(fn.body, args, floats), undefined));
 }
 
 /**
@@ -116,53 +130,96 @@ function show(v: Value): string {
   return typeof v === 'string' ? `'${v}'` : formatValue(v);
 }
 
-/** Evaluates an expression tree; `args[i]` is parameter i. */
-export function evalExpr(e: ScalarExpr, args: readonly Value[]): Value {
+/** Evaluates an expression tree; `args[i]` is parameter i. With `floats`, also whether the result is a Python float. */
+export function evalExpr(e: ScalarExpr, args: readonly Value[], floats?: FloatTrack): Value {
   switch (e.op) {
     case 'param': {
       if (e.index < 0 || e.index >= args.length) throw new RaspError(`expression reads parameter ${e.index} of a function with ${args.length}`);
+      if (floats) floats.out = isFloat(args[e.index], floats.args[e.index]);
       return args[e.index];
     }
     case 'const':
+      if (floats) floats.out = isFloat(e.value, e.float);
       return e.value;
-    case 'unary':
-      return applyUnary(e.fn, evalExpr(e.arg, args));
+    case 'unary': {
+      const v = applyUnary(e.fn, evalExpr(e.arg, args, floats));
+      // -x and abs(x) keep x's type; round, indicator and not give ints and booleans.
+      if (floats) floats.out &&= e.fn === 'neg' || e.fn === 'abs';
+      return v;
+    }
     case 'binary': {
-      return applyBinary(e.fn, evalExpr(e.left, args), evalExpr(e.right, args));
+      const l = evalExpr(e.left, args, floats);
+      const lf = floats?.out ?? false;
+      const r = evalExpr(e.right, args, floats);
+      const rf = floats?.out ?? false;
+      if (e.fn === '*' && ((typeof l === 'string' && rf) || (typeof r === 'string' && lf)))
+        throw new RaspError(
+          `can't multiply a string by the float ${formatFloat(Number(typeof l === 'string' ? r : l))}: a string repeats an integer number of times`,
+        );
+      const v = applyBinary(e.fn, l, r);
+      if (floats) floats.out = typeof v === 'number' && (isFloat(v, false) || floatArithmetic(e.fn, lf, rf, r));
+      return v;
     }
     case 'cond': {
       // As the interpreter: between s-ops both branches are computed at every position, so a branch
       // that fails fails the position even where it is not taken; a constant test takes one.
-      const test = truthy(evalExpr(e.test, args));
-      if (e.test.op === 'const') return test ? evalExpr(e.then, args) : evalExpr(e.else, args);
-      const then = evalExpr(e.then, args);
-      const otherwise = evalExpr(e.else, args);
+      const test = truthy(evalExpr(e.test, args, floats));
+      if (e.test.op === 'const') return test ? evalExpr(e.then, args, floats) : evalExpr(e.else, args, floats);
+      const then = evalExpr(e.then, args, floats);
+      const thenFloat = floats?.out ?? false;
+      const otherwise = evalExpr(e.else, args, floats);
+      if (floats && test) floats.out = thenFloat;
       return test ? then : otherwise;
     }
     case 'in': {
-      const item = evalExpr(e.item, args);
+      const item = evalExpr(e.item, args, floats);
+      if (floats) floats.out = false;
       return e.list.some((x) => valuesEqual(x, item));
     }
     case 'index': {
-      const i = evalExpr(e.index, args);
-      return indexList(e.list, i);
+      const i = evalExpr(e.index, args, floats);
+      if (floats?.out && typeof i === 'number') throw new RaspError(`list index must be an integer, got the float ${formatFloat(i)}`);
+      const k = listPosition(e.list, i);
+      if (floats) floats.out = isFloat(e.list[k], e.floats?.[k]);
+      return e.list[k];
     }
     case 'lookup': {
-      const k = evalExpr(e.key, args);
+      const k = evalExpr(e.key, args, floats);
       const j = e.keys.findIndex((x) => valuesEqual(x, k));
       if (j < 0) throw new RaspError(`key ${show(k)} is not in the dictionary`);
+      if (floats) floats.out = isFloat(e.values[j], e.floats?.[j]);
       return e.values[j];
     }
   }
 }
 
-/** Python list indexing: integers (booleans as 0/1), negative from the end; anything else raises. */
-function indexList(list: readonly Value[], i: Value): Value {
+/**
+ * Whether Python's `l OP r` on numbers gives a float when l and r are whole (`lf`, `rf`: they are
+ * floats): `/` always; `^` with a negative integer exponent; `+ - * %` when either operand is one.
+ */
+function floatArithmetic(fn: BinaryFn, lf: boolean, rf: boolean, r: Value): boolean {
+  switch (fn) {
+    case '/':
+      return true;
+    case '^':
+      return lf || rf || Number(r) < 0;
+    case '+':
+    case '-':
+    case '*':
+    case '%':
+      return lf || rf;
+    default:
+      return false;
+  }
+}
+
+/** Where Python's `list[i]` reads: integers (booleans as 0/1), negative from the end; anything else raises. */
+function listPosition(list: readonly Value[], i: Value): number {
   if (!isNumeric(i) || !Number.isInteger(Number(i))) throw new RaspError(`list index must be an integer, got ${show(i)}`);
   const n = Number(i);
   const k = n < 0 ? n + list.length : n;
   if (k < 0 || k >= list.length) throw new RaspError(`list index ${n} out of range for [${list.map(show).join(', ')}] (length ${list.length})`);
-  return list[k];
+  return k;
 }
 
 /** Python's round(x): to the nearest integer, halves to even. */

@@ -16,11 +16,12 @@ export type DefStmt = Extract<Stmt, { kind: 'def' }>;
 export type BuiltinName = 'select' | 'aggregate' | 'selector_width' | 'round' | 'indicator' | 'abs' | 'numerical' | 'categorical' | 'range' | 'len' | 'zip';
 
 export type Val =
-  | { readonly t: 'const'; readonly v: Value }
+  /** `float`: a whole number that is a Python float (`2.0`, `4 / 2`; `isFloat` in values.ts). */
+  | { readonly t: 'const'; readonly v: Value; readonly float?: boolean }
   /** A list; its items may be any values, s-ops and selectors included (RASP's are Python lists). */
   | { readonly t: 'list'; readonly items: readonly Val[] }
   /** A dictionary from constants to any values, in insertion order (collections.ts has its key rules). */
-  | { readonly t: 'dict'; readonly entries: ReadonlyMap<string, { readonly key: Value; readonly val: Val }> }
+  | { readonly t: 'dict'; readonly entries: ReadonlyMap<string, { readonly key: Value; readonly keyFloat?: boolean; readonly val: Val }> }
   | { readonly t: 'sop'; readonly node: SOp }
   /**
    * Parameter i of `body` is the value of `leaves[i]`; leaves are distinct, in order of first

@@ -13,7 +13,8 @@ export type UnaryOp = '-' | '+' | 'not';
 export type BinaryOp = '+' | '-' | '*' | '/' | '%' | '^' | Comparison | 'and' | 'or' | 'in';
 
 export type Expr =
-  | { readonly kind: 'number'; readonly value: number; readonly pos: Pos }
+  /** `float`: written with a point or an exponent (`2.0`, `1e3`), so a Python float even when whole. */
+  | { readonly kind: 'number'; readonly value: number; readonly float: boolean; readonly pos: Pos }
   | { readonly kind: 'string'; readonly value: string; readonly pos: Pos }
   | { readonly kind: 'bool'; readonly value: boolean; readonly pos: Pos }
   | { readonly kind: 'name'; readonly name: string; readonly pos: Pos }

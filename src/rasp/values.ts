@@ -52,6 +52,22 @@ export function formatValue(v: MaybeValue): string {
   return v;
 }
 
+/** A Python float as Python prints it: a whole one with its point (`2.0`). */
+export function formatFloat(x: number): string {
+  return Number.isInteger(x) ? `${x}.0` : formatValue(x);
+}
+
+/**
+ * Whether a value is a Python float. Values are JS numbers, so Python's `2` and `2.0` are one value
+ * here; where the difference matters (a float cannot index a list, bound a range or repeat a string,
+ * even a whole one: `[1, 2][4 / 2]` raises), the float-ness of a whole number travels beside it as
+ * `float`: a literal written with a point or an exponent, `/`, tokens_float, a mean of several
+ * values, and arithmetic with any of these. A number that is not whole is always a float.
+ */
+export function isFloat(v: Value, float: boolean | undefined): boolean {
+  return typeof v === 'number' && (float === true || !Number.isInteger(v));
+}
+
 /** True for values that take part in arithmetic (numbers and booleans, as in Python). */
 export function isNumeric(v: MaybeValue): v is number | boolean {
   return typeof v === 'number' || typeof v === 'boolean';

@@ -18,7 +18,7 @@
 import { fc, test } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
 import { isUserError, RaspError } from '../../src/rasp/errors.ts';
-import { evaluateProgram } from '../../src/rasp/evaluate.ts';
+import { Evaluator } from '../../src/rasp/evaluate.ts';
 import { parseProgram } from '../../src/rasp/load.ts';
 import type { MaybeValue } from '../../src/rasp/values.ts';
 import {
@@ -28,6 +28,8 @@ import {
   iterate,
   PyError,
   pyEq,
+  PyFloat,
+  pyRepr,
   runReference,
   type BinOp,
   type PyValue,
@@ -137,6 +139,8 @@ const { num, bool, str } = fc.letrec<{ num: RExpr; bool: RExpr; str: RExpr; sel:
       { k: 'input', name: 'length' },
     ),
     small.map((v): RExpr => ({ k: 'num', v })),
+    // A float literal (`2.0`): a Python float, even whole.
+    small.map((v): RExpr => ({ k: 'num', v, float: true })),
   );
   const strLeaf: Arb<RExpr> = fc.oneof(
     fc.constantFrom<RExpr>({ k: 'input', name: 'tokens' }, { k: 'input', name: 'tokens_str' }),
@@ -359,7 +363,8 @@ function printThroughDefs(program: readonly RStatement[]): string {
 
 const inputs = fc.array(fc.integer({ min: 0, max: 3 }), { minLength: 1, maxLength: 5 });
 
-type Outcome = { readonly values: readonly MaybeValue[] } | { readonly refused: string };
+/** Values, and (rasplab's) which positions hold a Python float; the reference's floats are PyFloats. */
+type Outcome = { readonly values: readonly (MaybeValue | PyValue)[]; readonly floats?: readonly boolean[] | null } | { readonly refused: string };
 
 /** rasplab's values on each input, or its refusal (of the program, or of one input). */
 function rasplab(text: string, ins: number[][]): Outcome[] {
@@ -369,13 +374,14 @@ function rasplab(text: string, ins: number[][]): Outcome[] {
   };
   let program: ReturnType<typeof parseProgram>;
   try {
-    program = parseProgram(text, { file: 'gen.rasp' });
+    program = parseProgram(text, { file: 'gen.rasp', output: 'out' });
   } catch (e) {
     return ins.map(() => refused(e));
   }
   return ins.map((input) => {
     try {
-      return { values: evaluateProgram(program, input) };
+      const run = new Evaluator(input);
+      return { values: run.sop(program.output), floats: run.floats(program.output) };
     } catch (e) {
       return refused(e);
     }
@@ -392,11 +398,16 @@ function reference(program: RStatement[], input: number[]): Outcome {
 }
 
 const close = (a: MaybeValue, b: PyValue) =>
-  a !== null && (pyEq(a, b) || (typeof a === 'number' && typeof b === 'number' && Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(b))));
+  a !== null && (pyEq(a, b) || (typeof a === 'number' && typeof Number(b) === 'number' && Math.abs(a - Number(b)) <= 1e-9 * Math.max(1, Math.abs(Number(b)))));
 
+/** Equal values, and a whole number a float on one side only where it is one on the other (Python's 2 and 2.0 print apart). */
 function agree(got: Outcome, want: Outcome): boolean {
   if ('refused' in want || 'refused' in got) return 'refused' in want && 'refused' in got;
-  return got.values.length === want.values.length && want.values.every((w, i) => close(got.values[i], w as PyValue));
+  const floatAlike = (i: number) => {
+    const v = got.values[i];
+    return typeof v !== 'number' || !Number.isInteger(v) || (got.floats?.[i] ?? false) === want.values[i] instanceof PyFloat;
+  };
+  return got.values.length === want.values.length && want.values.every((w, i) => close(got.values[i] as MaybeValue, w as PyValue) && floatAlike(i));
 }
 
 describe('rasplab evaluates RASP as the interpreter does (differential, against tests/support/raspReference.ts)', () => {
@@ -429,13 +440,13 @@ describe('rasplab evaluates RASP as the interpreter does (differential, against 
     // aggregate(select(indices, indices, <), tokens_int) = [0, 0, 0.5, 1.0, 1.5].
     const t: RExpr = { k: 'input', name: 'tokens_int' };
     const i: RExpr = { k: 'input', name: 'indices' };
-    const run = (expr: RExpr) => runReference([{ name: 'out', expr }], [0, 1, 2, 3, 5]);
-    expect(run({ k: 'round', x: { k: 'bin', op: '/', l: t, r: { k: 'num', v: 2 } } })).toEqual([0, 0, 1, 2, 2]);
-    expect(run({ k: 'bin', op: '%', l: { k: 'bin', op: '-', l: t, r: { k: 'num', v: 3 } }, r: { k: 'num', v: 4 } })).toEqual([1, 2, 3, 0, 2]);
-    expect(run({ k: 'not', x: t })).toEqual([true, false, false, false, false]);
-    expect(run({ k: 'bin', op: 'and', l: t, r: { k: 'num', v: 2 } })).toEqual([false, true, true, true, true]);
-    expect(run({ k: 'width', s: { k: 'select', keys: t, queries: i, op: '<' } })).toEqual([0, 1, 2, 3, 4]);
-    expect(run({ k: 'agg', s: { k: 'select', keys: i, queries: i, op: '<' }, x: t })).toEqual([0, 0, 0.5, 1, 1.5]);
+    const run = (expr: RExpr) => runReference([{ name: 'out', expr }], [0, 1, 2, 3, 5]).map(pyRepr);
+    expect(run({ k: 'round', x: { k: 'bin', op: '/', l: t, r: { k: 'num', v: 2 } } })).toEqual(['0', '0', '1', '2', '2']);
+    expect(run({ k: 'bin', op: '%', l: { k: 'bin', op: '-', l: t, r: { k: 'num', v: 3 } }, r: { k: 'num', v: 4 } })).toEqual(['1', '2', '3', '0', '2']);
+    expect(run({ k: 'not', x: t })).toEqual(['True', 'False', 'False', 'False', 'False']);
+    expect(run({ k: 'bin', op: 'and', l: t, r: { k: 'num', v: 2 } })).toEqual(['False', 'True', 'True', 'True', 'True']);
+    expect(run({ k: 'width', s: { k: 'select', keys: t, queries: i, op: '<' } })).toEqual(['0', '1', '2', '3', '4']);
+    expect(run({ k: 'agg', s: { k: 'select', keys: i, queries: i, op: '<' }, x: t })).toEqual(['0', '0', '0.5', '1.0', '1.5']);
     expect(() => run({ k: 'agg', s: { k: 'select', keys: i, queries: i, op: '<' }, x: { k: 'bin', op: '==', l: t, r: { k: 'num', v: 1 } } })).toThrow(PyError);
   });
 });

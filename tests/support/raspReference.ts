@@ -8,6 +8,10 @@
  *    its int(), `tokens_float` its float(), `tokens_bool` its bool(), `tokens_asis` the token;
  *  - arithmetic is Python's on each position: `%` takes the divisor's sign, `/` is true division,
  *    `^` is pow, `round` rounds half to even;
+ *  - Python's ints and floats are two types (`PyFloat` holds a float, even a whole one): `/`, a
+ *    literal with a point, tokens_float and a mean of several values give floats, arithmetic with a
+ *    float gives one, `^` of ints gives one for a negative exponent; a float indexes no list (a
+ *    TypeError, even `2.0`), and prints with its point;
  *  - `not x`, `x and y`, `x or y` on s-ops are booleans of Python truthiness (Sugar.py's tplnot,
  *    tpland, tplor); between two Python values they are Python's (`0 and 0` is 0);
  *  - `indicator(x)` is 1 where x is truthy, else 0; `x in [..]` is list membership;
@@ -16,8 +20,9 @@
  *    `lambda q, k: q > k`); and/or/not of selectors are elementwise;
  *  - selector_width counts the keys each query selects;
  *  - aggregate (Support.py's apply_average_select): no key selected gives the default (0 when
- *    none is written), one gives its value as it is, several give their mean when every value is
- *    an int or a float (Python's bools are not: lazy_type_check calls them bool), else an error;
+ *    none is written), one gives its value as it is, several give their mean (a float) when the
+ *    s-op's values at every position are ints, floats or bools, not bools alone (lazy_type_check:
+ *    isinstance(True, int) holds, but a sequence of bools alone is bool), else an error;
  *  - loops and comprehensions (Evaluator.py's forLoop, _evaluateListComp, _evaluateDictComp) go
  *    through a list's items or a dict's keys (anything else is an error); one name takes the item,
  *    several unpack it (a list of that many); `range` is Python's, `zip` gives lists; a dict
@@ -35,7 +40,8 @@ export type BinOp = '+' | '-' | '*' | '/' | '%' | '^' | '==' | '<' | '>' | '<=' 
 export type RExpr =
   | { readonly k: 'input'; readonly name: InputName }
   | { readonly k: 'var'; readonly name: string }
-  | { readonly k: 'num'; readonly v: number }
+  /** `float`: written with a point (`2.0`), so a Python float. */
+  | { readonly k: 'num'; readonly v: number; readonly float?: boolean }
   | { readonly k: 'str'; readonly v: string }
   | { readonly k: 'bin'; readonly op: BinOp; readonly l: RExpr; readonly r: RExpr }
   | { readonly k: 'neg' | 'not' | 'round' | 'indicator'; readonly x: RExpr }
@@ -117,6 +123,7 @@ export function printExpr(e: RExpr): string {
     case 'dcomp':
       return `{${printExpr(e.key)}: ${printExpr(e.val)} for ${e.vars.join(', ')} in ${printIter(e.iter)}}[${printExpr(e.at)}]`;
     case 'num':
+      return e.float && Number.isInteger(e.v) ? `${e.v}.0` : literal(e.v);
     case 'str':
       return literal(e.v);
     case 'bin': {
@@ -192,12 +199,31 @@ export function printStatements(statements: readonly RStatement[]): string {
 
 // ---- evaluation ----------------------------------------------------------------------------
 
-export type PyValue = number | string | boolean;
+/** A Python float. A JS number in a PyValue is a Python int; `valueOf` lets Number() read either. */
+export class PyFloat {
+  constructor(readonly x: number) {}
+  valueOf(): number {
+    return this.x;
+  }
+}
+
+export type PyValue = number | PyFloat | string | boolean;
+
+/** Python's repr of a value, as the interpreter prints it: `2.0` for a whole float, True/False, strings quoted. */
+export function pyRepr(v: PyValue): string {
+  if (v instanceof PyFloat) return Number.isInteger(v.x) ? `${v.x}.0` : String(v.x);
+  if (typeof v === 'boolean') return v ? 'True' : 'False';
+  return typeof v === 'string' ? `'${v}'` : String(v);
+}
+
+const isNumber = (v: PyValue): v is number | PyFloat => typeof v === 'number' || v instanceof PyFloat;
+/** A number result: a float when either operand of Python's arithmetic is one, else an int. */
+const arith = (x: number, ...operands: PyValue[]): number | PyFloat => (operands.some((o) => o instanceof PyFloat) ? new PyFloat(x) : x);
 
 /** What the interpreter refuses: a Python exception. */
 export class PyError extends Error {}
 
-const truthy = (v: PyValue) => (typeof v === 'string' ? v !== '' : typeof v === 'number' ? v !== 0 : v);
+const truthy = (v: PyValue) => (typeof v === 'string' ? v !== '' : typeof v === 'boolean' ? v : Number(v) !== 0);
 const num = (v: PyValue): number => {
   if (typeof v === 'string') throw new PyError(`unsupported operand: '${v}'`);
   return Number(v);
@@ -244,19 +270,20 @@ function binary(op: BinOp, a: PyValue, b: PyValue): PyValue {
       return pyCompare(op, a, b);
     case '+':
       if (typeof a === 'string' && typeof b === 'string') return a + b;
-      return num(a) + num(b);
+      return arith(num(a) + num(b), a, b);
     case '-':
-      return num(a) - num(b);
+      return arith(num(a) - num(b), a, b);
     case '*':
-      return num(a) * num(b);
+      return arith(num(a) * num(b), a, b);
     case '/':
       if (num(b) === 0) throw new PyError('division by zero');
-      return num(a) / num(b);
+      return new PyFloat(num(a) / num(b));
     case '%':
-      return pyMod(num(a), num(b));
+      return arith(pyMod(num(a), num(b)), a, b);
     case '^':
       if (num(a) === 0 && num(b) < 0) throw new PyError('0 to a negative power');
-      return Math.pow(num(a), num(b));
+      // int ** int is an int for an exponent >= 0, a float for a negative one.
+      return num(b) < 0 ? new PyFloat(Math.pow(num(a), num(b))) : arith(Math.pow(num(a), num(b)), a, b);
   }
 }
 
@@ -268,10 +295,10 @@ function readToken(name: InputName, t: number | string): PyValue {
   if (name === 'tokens' || name === 'tokens_str') return String(t);
   if (name === 'tokens_asis') return t;
   if (name === 'tokens_bool') return typeof t === 'string' ? t !== '' : t !== 0;
-  if (typeof t === 'number') return name === 'tokens_int' ? Math.trunc(t) : t;
+  if (typeof t === 'number') return name === 'tokens_int' ? Math.trunc(t) : new PyFloat(t);
   if (name === 'tokens_float') {
     if (!/^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*$/.test(t)) throw new PyError(`could not convert string to float: '${t}'`);
-    return Number(t);
+    return new PyFloat(Number(t));
   }
   if (!/^\s*[+-]?\d+\s*$/.test(t)) throw new PyError(`invalid literal for int(): '${t}'`);
   return Number(t);
@@ -319,12 +346,18 @@ export function bindItem(vars: readonly string[], item: Item): [string, Item][] 
  * The value of statement `name` on `input` (a Python list of ints or strings). S-ops are lazy, as
  * the interpreter's are: only what `name` reads is computed (a statement it does not read cannot fail it).
  */
-export function runReference(statements: readonly RStatement[], input: readonly (number | string)[], name = 'out', check = true): Seq {
+export function runReference(
+  statements: readonly RStatement[],
+  input: readonly (number | string)[],
+  name = 'out',
+  check = true,
+  bound: ReadonlyMap<string, Item> = new Map(),
+): Seq {
   const n = input.length;
   const defs = new Map(statements.map((s) => [s.name, s]));
   const env = new Map<string, Seq>();
   /** The loop and comprehension names bound now (comprehensions nest: an inner one shadows, then restores). */
-  const frame = new Map<string, Item>();
+  const frame = new Map<string, Item>(bound);
   const within = <T>(vars: readonly string[], item: Item, f: () => T): T => {
     const saved = vars.map((v) => [v, frame.get(v)] as const);
     for (const [v, x] of bindItem(vars, item)) frame.set(v, x);
@@ -399,8 +432,8 @@ export function runReference(statements: readonly RStatement[], input: readonly 
   const rounds = (vars: readonly string[], it: RIter, f: () => Seq): Seq[] => iterate(it).map((item) => within(vars, item, f));
   /** Python's list[i] for the constant list `list`: an int (a bool is one) within -len..len-1; a string or a fraction is a TypeError. */
   const pick = (list: readonly PyValue[], v: PyValue): PyValue => {
-    if (typeof v === 'string' || !Number.isInteger(Number(v)))
-      throw new PyError(`list indices must be integers, not ${typeof v === 'string' ? 'str' : 'float'}`);
+    if (typeof v === 'string' || v instanceof PyFloat)
+      throw new PyError(`list indices must be integers or slices, not ${typeof v === 'string' ? 'str' : 'float'}`);
     const i = Number(v);
     if (i < -list.length || i >= list.length) throw new PyError('list index out of range');
     return list[i < 0 ? list.length + i : i];
@@ -421,7 +454,7 @@ export function runReference(statements: readonly RStatement[], input: readonly 
       case 'comp': {
         const values = rounds(e.vars, e.iter, () => seq(e.body));
         // A constant index picks one item (an s-op or a constant); an s-op index reads a list of constants at each position.
-        if (!isSOpExpr(e.at))
+        if (!isSOpExpr(e.at, frame))
           return values[
             Number(
               pick(
@@ -437,7 +470,7 @@ export function runReference(statements: readonly RStatement[], input: readonly 
         const keys = rounds(e.vars, e.iter, () => seq(e.key));
         const vals = rounds(e.vars, e.iter, () => seq(e.val));
         const entries = keys.map((k, j) => [k[0], j] as const);
-        if (!isSOpExpr(e.at)) return vals[Number(read(entries, seq(e.at)[0]))];
+        if (!isSOpExpr(e.at, frame)) return vals[Number(read(entries, seq(e.at)[0]))];
         return seq(e.at).map((v) => vals[Number(read(entries, v))][0]);
       }
       case 'input':
@@ -447,18 +480,19 @@ export function runReference(statements: readonly RStatement[], input: readonly 
       case 'var':
         return variable(e.name);
       case 'num':
+        return input.map(() => (e.float ? new PyFloat(e.v) : e.v));
       case 'str':
         return input.map(() => e.v);
       case 'bin': {
         const l = seq(e.l);
         const r = seq(e.r);
         // Between two Python values, and/or are Python's: an operand, not a boolean (0 and 0 is 0).
-        if (!isSOpExpr(e) && e.op === 'and') return l.map((a, i) => (truthy(a) ? r[i] : a));
-        if (!isSOpExpr(e) && e.op === 'or') return l.map((a, i) => (truthy(a) ? a : r[i]));
+        if (!isSOpExpr(e, frame) && e.op === 'and') return l.map((a, i) => (truthy(a) ? r[i] : a));
+        if (!isSOpExpr(e, frame) && e.op === 'or') return l.map((a, i) => (truthy(a) ? a : r[i]));
         return l.map((a, i) => binary(e.op, a, r[i]));
       }
       case 'neg':
-        return seq(e.x).map((v) => -num(v));
+        return seq(e.x).map((v) => arith(-num(v), v));
       case 'not':
         return seq(e.x).map((v) => !truthy(v));
       case 'round':
@@ -473,7 +507,7 @@ export function runReference(statements: readonly RStatement[], input: readonly 
         return seq(e.x).map((v) => read(e.entries, v));
       case 'cond': {
         // A constant test picks one branch, evaluating only it (Evaluator.py's _evaluateTernaryExpr).
-        if (!isSOpExpr(e.c)) return truthy(seq(e.c)[0]) ? seq(e.a) : seq(e.b);
+        if (!isSOpExpr(e.c, frame)) return truthy(seq(e.c)[0]) ? seq(e.a) : seq(e.b);
         const a = seq(e.a);
         const c = seq(e.c);
         const b = seq(e.b);
@@ -488,13 +522,19 @@ export function runReference(statements: readonly RStatement[], input: readonly 
           const picked = vals.filter((_, k) => row[k]);
           if (picked.length === 0) return e.dflt ?? 0;
           if (picked.length === 1) return picked[0];
-          if (!picked.every((v) => typeof v === 'number')) throw new PyError(`asked to average multiple values, but they are non-numbers`);
-          return (picked as number[]).reduce((s, v) => s + v, 0) / picked.length;
+          // lazy_type_check reads the whole sequence: numbers (bools count as ints, isinstance(True, int)), not bools alone.
+          if (!vals.every((v) => isNumber(v) || typeof v === 'boolean') || vals.every((v) => typeof v === 'boolean'))
+            throw new PyError(`asked to average multiple values, but they are non-numbers`);
+          // Support.py: sum(...) * 1.0 / n, a float even when whole.
+          return new PyFloat(picked.reduce((s: number, v) => s + Number(v), 0) / picked.length);
         });
       }
     }
   };
-  if (check) for (const st of statements) elaborationCheck(st);
+  if (check) {
+    for (const st of statements) elaborationCheck(st);
+    if (!endsAnSOp(defs.get(name)!)) throw new PyError(`${name} holds a Python value, not an s-op`);
+  }
   return variable(name);
 }
 
@@ -539,28 +579,48 @@ function parts(e: RExpr): RExpr[] {
  * Keys of a dict comprehension are loop names or (refused) s-ops; a read of one by a constant is not generated.
  */
 function elaborationCheck(st: RStatement): void {
-  if (st.loop) for (const item of iterate(st.loop.iter)) bindItem(st.loop.vars, item);
-  const walk = (e: RExpr): void => {
+  type Bound = ReadonlyMap<string, Item>;
+  const withItem = (bound: Bound, vars: readonly string[], item: Item): Bound => new Map([...bound, ...bindItem(vars, item)]);
+  const constant = (e: RExpr, bound: Bound) => runReference([{ name: 'c', expr: e }], [0], 'c', false, bound)[0];
+  // The file runs each loop and comprehension body once per item, with its names bound.
+  const walk = (e: RExpr, bound: Bound): void => {
     if (e.k === 'comp' || e.k === 'dcomp') {
       const items = iterate(e.iter);
-      for (const item of items) bindItem(e.vars, item);
-      if (e.k === 'dcomp' && items.length > 0 && isSOpExpr(e.key)) throw new PyError('a dictionary key must be an atom, got an s-op');
-      if (e.k === 'comp' && !isSOpExpr(e.at)) {
-        const i = Number(runReference([{ name: 'c', expr: e.at }], [0], 'c', false)[0]);
+      const rounds = items.map((item) => withItem(bound, e.vars, item));
+      if (e.k === 'dcomp' && rounds.some((r) => isSOpExpr(e.key, r))) throw new PyError('a dictionary key must be an atom, got an s-op');
+      if (e.k === 'comp' && !isSOpExpr(e.at, bound)) {
+        const i = Number(constant(e.at, bound));
         if (i < -items.length || i >= items.length) throw new PyError('list index out of range');
       }
+      walk(e.at, bound);
+      for (const r of rounds) (e.k === 'comp' ? [e.body] : [e.key, e.val]).forEach((x) => walk(x, r));
+      return;
     }
-    parts(e).forEach(walk);
+    // A constant test evaluates only the branch it takes (_evaluateTernaryExpr).
+    if (e.k === 'cond' && !isSOpExpr(e.c, bound)) {
+      walk(e.c, bound);
+      return walk(truthy(constant(e.c, bound)) ? e.a : e.b, bound);
+    }
+    parts(e).forEach((x) => walk(x, bound));
   };
-  walk(st.expr);
-  if (st.loop) walk(st.loop.body);
+  walk(st.expr, new Map());
+  if (st.loop) for (const item of iterate(st.loop.iter)) walk(st.loop.body, withItem(new Map(), st.loop.vars, item));
+}
+
+/** Whether a statement's name holds an s-op once the file has run: its expression's, or its loop's last item's body. */
+function endsAnSOp(st: RStatement): boolean {
+  let sop = isSOpExpr(st.expr);
+  // Each item's body may read the name, holding what the item before left in it.
+  if (st.loop) for (const item of iterate(st.loop.iter)) sop = isSOpExpr(st.loop.body, new Map(bindItem(st.loop.vars, item)), new Map([[st.name, sop]]));
+  return sop;
 }
 
 /** Whether an expression is an s-op (reads the input, a statement or a selector) rather than a Python value. */
-export function isSOpExpr(e: RExpr): boolean {
+export function isSOpExpr(e: RExpr, bound: ReadonlyMap<string, Item> = new Map(), kinds: ReadonlyMap<string, boolean> = new Map()): boolean {
   switch (e.k) {
-    case 'input':
     case 'var':
+      return kinds.get(e.name) ?? true;
+    case 'input':
     case 'width':
     case 'agg':
       return true;
@@ -569,11 +629,11 @@ export function isSOpExpr(e: RExpr): boolean {
     case 'lv':
       return false;
     case 'comp':
-      return isSOpExpr(e.at) || isSOpExpr(e.body);
+      return isSOpExpr(e.at, bound, kinds) || isSOpExpr(e.body, bound, kinds);
     case 'dcomp':
-      return isSOpExpr(e.at) || isSOpExpr(e.val);
+      return isSOpExpr(e.at, bound, kinds) || isSOpExpr(e.val, bound, kinds);
     case 'bin':
-      return isSOpExpr(e.l) || isSOpExpr(e.r);
+      return isSOpExpr(e.l, bound, kinds) || isSOpExpr(e.r, bound, kinds);
     case 'in':
     case 'index':
     case 'lookup':
@@ -581,14 +641,14 @@ export function isSOpExpr(e: RExpr): boolean {
     case 'not':
     case 'round':
     case 'indicator':
-      return isSOpExpr(e.x);
+      return isSOpExpr(e.x, bound, kinds);
     case 'cond':
-      if (isSOpExpr(e.c)) return true;
+      if (isSOpExpr(e.c, bound, kinds)) return true;
       try {
-        return isSOpExpr(truthy(runReference([{ name: 'c', expr: e.c }], [0], 'c', false)[0]) ? e.a : e.b);
+        return isSOpExpr(truthy(runReference([{ name: 'c', expr: e.c }], [0], 'c', false, bound)[0]) ? e.a : e.b, bound, kinds);
       } catch (err) {
         // A constant test that fails fails its statement as the file runs (elaborationCheck refuses it).
-        if (err instanceof PyError) return isSOpExpr(e.a) || isSOpExpr(e.b);
+        if (err instanceof PyError) return isSOpExpr(e.a, bound, kinds) || isSOpExpr(e.b, bound, kinds);
         throw err;
       }
   }
