@@ -25,7 +25,7 @@ import { checkModelSize } from '../src/model/shapes.ts';
 import { zeros } from '../src/model/weightArray.ts';
 import type { LayerPlan } from './layout.ts';
 import { matCols, matRows, type Dir, type LinComb, type SparseMat } from './linalg.ts';
-import { inputDir, temporaryName } from './spaces.ts';
+import { temporaryName } from './spaces.ts';
 import type { DirInfo } from './types.ts';
 
 export interface AssembleInput {
@@ -111,6 +111,11 @@ export function assemble(inp: AssembleInput): ModelData {
   };
   checkModelSize(config, 'the compiled model');
 
+  // The embeddings' directions by value, off the basis (as Map keys, values compare as the basis's keys do).
+  const inputAt = { tokens: new Map<Value, number>(), indices: new Map<Value, number>() };
+  inp.basis.forEach((b, i) => {
+    if ((b.role === 'tokens' || b.role === 'indices') && b.value !== undefined) inputAt[b.role].set(b.value, i);
+  });
   const WE = zeros([vocab.length, D]);
   const bosI = at('bos')!;
   const oneI = at('one')!;
@@ -119,13 +124,13 @@ export function assemble(inp: AssembleInput): ModelData {
     const row = k + 1;
     WE.data[row * D + oneI] = 1;
     const read = castToken(inp.tokensCast, v);
-    const t = 'value' in read ? at(inputDir('tokens', read.value)) : undefined;
+    const t = 'value' in read ? inputAt.tokens.get(read.value) : undefined;
     if (t !== undefined) WE.data[row * D + t] = 1;
   });
   weights.set('embed.W_E', WE);
   const WP = zeros([nCtx, D]);
   for (let p = 1; p < nCtx; p++) {
-    const t = at(inputDir('indices', p - 1));
+    const t = inputAt.indices.get(p - 1);
     if (t !== undefined) WP.data[p * D + t] = 1;
   }
   weights.set('pos_embed.W_pos', WP);

@@ -3,12 +3,18 @@
  * nodes that read it. Leaves are canonical (every TokensNode of one cast is one node, every IndicesNode one,
  * every LengthNode one) and structurally identical nodes are merged, so a sub-expression the
  * program spells twice is computed once.
+ *
+ * A graph depends on its program alone and nothing changes it once made (products.ts adds its
+ * s-ops to a copy), so each program's is made once: compiling one program again, at another
+ * length or over another vocabulary, starts from the same graph, and finds what blocks/selector.ts
+ * keeps per graph (each selector's formula and split, and its tables per value set) made too.
  */
 import { children, isSelector, topoSort, type RaspNode } from '../src/rasp/ast.ts';
 import { encodingOf } from '../src/rasp/encoding.ts';
 import type { Program } from '../src/rasp/program.ts';
 import type { SelectorGroup } from './blocks/selector.ts';
 import { valueKey } from '../src/rasp/values.ts';
+import { memoised } from './memo.ts';
 
 export interface GraphNode {
   /** Position in the topological order (inputs always come first). */
@@ -77,7 +83,13 @@ function structuralKey(n: RaspNode, ins: readonly number[]): string {
   }
 }
 
+const graphs = new WeakMap<Program, Graph>();
+
 export function buildGraph(program: Program): Graph {
+  return memoised(graphs, program, () => makeGraph(program));
+}
+
+function makeGraph(program: Program): Graph {
   const nodes: GraphNode[] = [];
   const canon = new Map<number, number>();
   const byKey = new Map<string, number>();

@@ -10,12 +10,18 @@
  * block or registers a direction only once what it reads is met), so the work is done once and in
  * the same order as by plain recursion: plans and weights are the same.
  */
-export function memoised<K, V>(cache: Map<K, V>, key: K, make: () => V): V {
+export function memoised<K, V>(cache: Cache<K, V>, key: K, make: () => V): V {
   const hit = cache.get(key);
   if (hit !== undefined) return hit;
   const value = make();
   cache.set(key, value);
   return value;
+}
+
+/** A Map, or a WeakMap where the key is an object that may be dropped. */
+export interface Cache<K, V> {
+  get(key: K): V | undefined;
+  set(key: K, value: V): unknown;
 }
 
 /** How deep demands nest before one is set aside: far below what Node's default stack holds. */

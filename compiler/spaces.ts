@@ -60,11 +60,6 @@ function dirKey(d: Pick<DirInfo, 'role' | 'sop' | 'value' | 'temporary'>): Dir {
   return JSON.stringify([d.role, d.sop, d.value !== undefined ? valueKey(d.value) : (d.temporary ?? null)]);
 }
 
-/** The one-hot direction of value `v` of the input `kind`. */
-export function inputDir(kind: 'tokens' | 'indices', v: Value): Dir {
-  return dirKey({ role: kind, sop: kind, value: v });
-}
-
 /** What an aggregate's head writes where it selects nothing (a temporary). */
 export const NONE_SELECTED = 'none_selected';
 
@@ -76,6 +71,13 @@ export function temporaryName(sop: string, what: string): string {
 /** The residual basis under construction: directions in the order of DESIGN (one, bos, tokens, indices, s-ops, temporaries). */
 export class Basis {
   private readonly infos = new Map<Dir, DirInfo & { seq: number }>();
+  /**
+   * Each direction's key by role and s-op, then by value (or temporary; undefined for a line): blocks
+   * ask for the same directions once per entry they write, and a key is made once per direction.
+   * Map keys tell 1 from "1" and true as `valueKey` does. Every caller gets the one string, so the
+   * sparse maps keyed by it compare keys by identity.
+   */
+  private readonly keys = new Map<string, Map<string, Map<Value | string | undefined, Dir>>>();
   private seq = 0;
 
   constructor() {
@@ -84,7 +86,15 @@ export class Basis {
   }
 
   private add(info: Omit<DirInfo, 'dir'>): Dir {
+    let bySop = this.keys.get(info.role);
+    if (!bySop) this.keys.set(info.role, (bySop = new Map()));
+    let byValue = bySop.get(info.sop);
+    if (!byValue) bySop.set(info.sop, (byValue = new Map()));
+    const at = info.value !== undefined ? info.value : info.temporary;
+    const known = byValue.get(at);
+    if (known !== undefined) return known;
     const dir = dirKey(info);
+    byValue.set(at, dir);
     if (!this.infos.has(dir)) this.infos.set(dir, { dir, ...info, seq: this.seq++ });
     return dir;
   }

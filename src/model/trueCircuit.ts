@@ -61,6 +61,8 @@ export function productSupport(a: Float32Array, aOff: number, b: Float32Array, b
     }
   const rows = new Set<number>();
   const cols = new Set<number>();
+  // A set operation per non-zero entry of the product costs more than the product: each row and column is added once.
+  const inCols = new Uint8Array(rowsB);
   const acc = new Float64Array(rowsB);
   const reached = new Uint8Array(rowsB);
   const touched: number[] = [];
@@ -78,14 +80,20 @@ export function productSupport(a: Float32Array, aOff: number, b: Float32Array, b
         acc[j] += x * vs[t];
       }
     }
-    for (const j of touched) {
+    let row = false;
+    for (let t = 0; t < touched.length; t++) {
+      const j = touched[t];
       if (acc[j] !== 0) {
-        rows.add(i);
-        cols.add(j);
+        row = true;
+        if (!inCols[j]) {
+          inCols[j] = 1;
+          cols.add(j);
+        }
       }
       acc[j] = 0;
       reached[j] = 0;
     }
+    if (row) rows.add(i);
     touched.length = 0;
   }
   return { rows, cols };

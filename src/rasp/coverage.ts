@@ -13,10 +13,12 @@
  *     takes every value 0..n-1 when no two positions of x can hold equal values (`distinctAtPositions`);
  *   - other keys promise nothing.
  * Queries that do not depend on tokens are evaluated exactly; others may take any value of their set
- * (an undefined one finds no key). TRUE covers, FALSE does not; `a or b` covers if either does;
+ * (an undefined one finds no key). Indices compared with indices by `==`, `<=` or `>=` cover without
+ * evaluating a length: each query selects at least its own position (frac_prevs' and pair_balance's
+ * `select(indices, indices, <=)`). TRUE covers, FALSE does not; `a or b` covers if either does;
  * `and` and `not` are taken not to. Beyond `MAX_EXACT_LENGTH` positions nothing is claimed.
  */
-import { topoSort, type Selector, type SOp } from './ast.ts';
+import { topoSort, type Comparison, type Selector, type SOp } from './ast.ts';
 import { isUserError, RaspError } from './errors.ts';
 import { Evaluator } from './evaluate.ts';
 import { countInputs, enumerateInputs } from './inputs.ts';
@@ -25,6 +27,9 @@ import type { ValueSet } from './valueSets.ts';
 import { isNumeric, type MaybeValue, type Value } from './values.ts';
 
 const MAX_EXACT_LENGTH = 256;
+
+/** The comparisons that hold between a value and itself. */
+const REFLEXIVE: ReadonlySet<Comparison> = new Set(['==', '<=', '>=']);
 
 /** Whether `sel` selects some key at every query position of every input of length 1..maxLen. */
 export function selectsEveryQuery(sel: Selector, maxLen: number, sets: ReadonlyMap<number, ValueSet>): boolean {
@@ -41,6 +46,7 @@ export function selectsEveryQuery(sel: Selector, maxLen: number, sets: ReadonlyM
   if (sel.predicate === 'TRUE') return true;
   if (sel.predicate === 'FALSE') return false;
   const pred = sel.predicate;
+  if (sel.keys.kind === 'indices' && sel.queries.kind === 'indices' && REFLEXIVE.has(pred)) return true;
   const exactQueries = lengthOnly(sel.queries);
   const querySet = sets.get(sel.queries.id);
   if (!exactQueries && (!querySet || querySet.mayBeNull)) return false;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { IndicesNode, TokensNode } from '../../src/rasp/ast.ts';
-import { aggregate, indices, map, select, tokens, zipmap } from '../../src/rasp/builder.ts';
+import { aggregate, indices, map, or, select, tokens, zipmap } from '../../src/rasp/builder.ts';
+import { compile } from '../../compiler/index.ts';
 import { buildGraph } from '../../compiler/graph.ts';
 import { program } from './programs.ts';
 
@@ -52,5 +53,22 @@ describe('graph pass', () => {
     expect(new Set(names).size).toBe(names.length);
     expect(names).toContain('tokens');
     expect(g.nodes[g.output].name).toBe('eq');
+  });
+
+  it("is made once per program, and a compile that reuses it (with composite selectors' products) gives the same model as one from a fresh program", () => {
+    const sel = or(select(tokens, tokens, '=='), select(indices, indices, '<'));
+    const make = () => program('p', aggregate(sel, tokens));
+    const p = make();
+    expect(buildGraph(p)).toBe(buildGraph(p));
+    expect(buildGraph(make())).not.toBe(buildGraph(p));
+    const opts = { vocab: ['a', 'b'], maxLen: 4 };
+    const first = compile(p, opts).model;
+    const again = compile(p, { vocab: ['a', 'b', 'c'], maxLen: 5 }) && compile(p, opts).model;
+    const fresh = compile(make(), opts).model;
+    for (const m of [again, fresh]) {
+      expect(m.labels).toEqual(first.labels);
+      expect([...m.weights.keys()]).toEqual([...first.weights.keys()]);
+      for (const [k, w] of first.weights) expect(m.weights.get(k)!.data, k).toEqual(w.data);
+    }
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { and, expr, indices, map, select, selectorWidth, tokens } from '../../src/rasp/builder.ts';
-import { selectsEveryQueryOnTask } from '../../src/rasp/coverage.ts';
+import { selectsEveryQuery, selectsEveryQueryOnTask } from '../../src/rasp/coverage.ts';
 
 describe('whether a selector picks a key at every query of every input, input by input', () => {
   const same = select(tokens, tokens, '==');
@@ -19,5 +19,15 @@ describe('whether a selector picks a key at every query of every input, input by
 
   it('gives no answer for a task with more inputs than it tries', () => {
     expect(selectsEveryQueryOnTask(last, selectorWidth(last), ['a', 'b', 'c'], 4, 100)).toBeNull();
+  });
+});
+
+describe('whether a selector picks a key at every query of every input, by rule', () => {
+  it('holds for indices against indices by a comparison true of a value and itself: each query selects its own position', () => {
+    for (const op of ['==', '<=', '>='] as const) expect(selectsEveryQuery(select(indices, indices, op), 40, new Map())).toBe(true);
+  });
+
+  it('fails where some position finds no other index to select: the first none smaller, the last none greater, a lone one none different', () => {
+    for (const op of ['<', '>', '!='] as const) expect(selectsEveryQuery(select(indices, indices, op), 5, new Map()), op).toBe(false);
   });
 });
