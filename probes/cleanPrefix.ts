@@ -6,8 +6,14 @@
  *
  * Streams are made on a batch's first use and kept until dispose(); when keeping them all would
  * take more than MAX_PREFIX_BYTES, every run starts at the embedding as before.
+ *
+ * The batch's attention masks, broadcast to every head, are kept beside them (ForwardInput.masks):
+ * the wasm backend's Tile, which broadcasting a mask runs, took about half of a 4-head layer's time
+ * at 256 inputs of 9 positions. A layer whose visible keys a run sets makes its own.
  */
-import type * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs';
+import '../src/model/quietTf.ts';
+import { attentionMask } from '../src/model/attention.ts';
 import { latestStart, layerHook, type HookName } from '../src/model/hooks.ts';
 import type { LoadedModel, RunOptions } from '../src/model/loadedModel.ts';
 import type { ProbeBatches } from './batches.ts';
@@ -18,6 +24,8 @@ export const MAX_PREFIX_BYTES = 256 * 2 ** 20;
 export class CleanPrefix {
   /** Per batch, the streams entering layers 1 … n_layers (index l − 1), once made. */
   private readonly streams: (tf.Tensor[] | undefined)[] = [];
+  /** Per batch, each layer's mask at [batch, heads, pos, pos] (null: nothing masked or no heads), once made. */
+  private readonly masks: ((tf.Tensor | null)[] | undefined)[] = [];
   private readonly enabled: boolean;
 
   /** `enabled: false` starts every run at the embedding (how the shortcut is checked). */
@@ -27,12 +35,16 @@ export class CleanPrefix {
     enabled = true,
   ) {
     const nLayers = m.config.layers.length;
-    this.enabled = enabled && nLayers > 0 && data.size * data.nPos * m.config.dModel * 4 * nLayers <= MAX_PREFIX_BYTES;
+    const heads = m.config.layers.reduce((n, L) => n + L.nHeads, 0);
+    const bytes = data.size * data.nPos * (m.config.dModel * 4 * nLayers + data.nPos * heads);
+    this.enabled = enabled && nLayers > 0 && bytes <= MAX_PREFIX_BYTES;
   }
 
   /** `run` for batch `batch`, starting at the latest layer its hooks and visible keys allow. */
   optionsFor(batch: number, run: RunOptions = {}): RunOptions {
     if (!this.enabled) return run;
+    const made = this.masksOf(batch);
+    run = { ...run, masks: made.map((mask, l) => (run.visibleKeys?.[l] === undefined ? mask : undefined)) };
     const nLayers = this.m.config.layers.length;
     const firstKeys = run.visibleKeys?.findIndex((k) => k !== undefined) ?? -1;
     const layer = Math.min(latestStart(Object.keys(run.hooks ?? {}) as HookName[], nLayers), firstKeys < 0 ? nLayers : firstKeys);
@@ -53,8 +65,26 @@ export class CleanPrefix {
     return made;
   }
 
+  private masksOf(batch: number): (tf.Tensor | null)[] {
+    const kept = this.masks[batch];
+    if (kept) return kept;
+    const b = this.data.batches[batch];
+    const { causal } = this.m.config;
+    const made = this.m.config.layers.map((L) => {
+      const mask = L.nHeads > 0 ? attentionMask(b.nPos, b.lengths, causal) : null;
+      if (!mask) return null;
+      const full = tf.broadcastTo(mask, [b.size, L.nHeads, b.nPos, b.nPos]);
+      mask.dispose();
+      return full;
+    });
+    this.masks[batch] = made;
+    return made;
+  }
+
   dispose(): void {
     for (const s of this.streams) for (const t of s ?? []) t.dispose();
+    for (const s of this.masks) for (const t of s ?? []) t?.dispose();
     this.streams.length = 0;
+    this.masks.length = 0;
   }
 }

@@ -42,6 +42,14 @@ export interface ForwardInput {
    * first layer it touches from the clean run's stream (probes/cleanPrefix.ts).
    */
   readonly from?: { readonly layer: number; readonly resid: tf.Tensor };
+  /**
+   * Per layer, the attention mask to use as it is (bool, broadcastable to [batch, heads, pos, pos];
+   * null: nothing masked) in place of the one made from `lengths`, `visibleKeys` and causality;
+   * undefined at a layer: made as usual. Broadcasting a mask to every head tiles it, which costs the
+   * wasm backend about as much as the layer's arithmetic; a sweep that runs one batch many times
+   * gives it made once at the full shape (probes/cleanPrefix.ts).
+   */
+  readonly masks?: readonly (tf.Tensor | null | undefined)[];
 }
 
 export interface ForwardResult {
@@ -87,6 +95,8 @@ export function forward(config: ModelConfig, params: Params, input: ForwardInput
 
   const mask = config.layers.some((L) => L.nHeads > 0) ? attentionMask(P, input.lengths, config.causal) : null;
   const maskAt = (l: number) => {
+    const given = input.masks?.[l];
+    if (given !== undefined) return given;
     const visible = input.visibleKeys?.[l];
     return visible ? attentionMask(P, input.lengths, config.causal, visible) : mask;
   };

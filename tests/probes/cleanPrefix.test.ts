@@ -10,6 +10,7 @@ import { makeCorruptions } from '../../probes/corruptions.ts';
 import { replacementHooks } from '../../probes/intervene.ts';
 import { patchSweep } from '../../probes/patching.ts';
 import { makeProbeSet } from '../../probes/probeSet.ts';
+import { attentionMask } from '../../src/model/attention.ts';
 import { forward } from '../../src/model/forward.ts';
 import { paramsFromModel, disposeParams } from '../../src/model/params.ts';
 import { loaded } from '../support/loaded.ts';
@@ -67,6 +68,19 @@ describe('forward from a layer', () => {
       const observed = forward(config, params, { tokens: tokens() }, { hooks, cache: (h) => h === 'blocks.0.attn.hook_pattern' });
       expect(observed.cache.has('blocks.0.attn.hook_pattern')).toBe(true);
       expect(skipped.logits.arraySync()).toEqual(observed.logits.arraySync());
+    });
+  });
+
+  it('masks made beforehand at every head are used as given, and the ones of the lengths give the same logits', () => {
+    tf.tidy(() => {
+      const lengths = [4];
+      const made = forward(config, params, { tokens: tokens(), lengths });
+      const full = config.layers.map((L) => (L.nHeads ? tf.broadcastTo(attentionMask(6, lengths, config.causal)!, [1, L.nHeads, 6, 6]) : null));
+      const given = forward(config, params, { tokens: tokens(), lengths, masks: full });
+      expect(given.logits.arraySync()).toEqual(made.logits.arraySync());
+      // Given masks win over lengths: seeing every key is not what the lengths say.
+      const open = forward(config, params, { tokens: tokens(), lengths, masks: config.layers.map(() => null) });
+      expect(open.logits.arraySync()).not.toEqual(made.logits.arraySync());
     });
   });
 
