@@ -57,7 +57,27 @@ describe('forward from a layer', () => {
       const hooks = replacementHooks([{ hook: 'blocks.0.hook_mlp_out' }], () => null);
       expect(() => forward(config, params, { tokens: tokens(), from: { layer: 1, resid } }, { hooks })).toThrow(/skip an intervention/);
       expect(() => forward(config, params, { tokens: tokens(), from: { layer: 4, resid } })).toThrow(/cannot start at layer 4/);
+      const attn = replacementHooks([{ hook: 'blocks.0.attn.hook_z' }], () => null);
+      expect(() => forward(config, params, { tokens: tokens(), from: { layer: 0, resid, mid: true } }, { hooks: attn })).toThrow(/resid_mid would skip/);
+      expect(() => forward(config, params, { tokens: tokens(), from: { layer: 0, resid, mid: true }, visibleKeys: [new Float32Array(6).fill(1)] })).toThrow(
+        /skip an intervention/,
+      );
+      expect(() => forward(config, params, { tokens: tokens(), from: { layer: 3, resid, mid: true } })).toThrow(/cannot start inside layer 3/);
       expect(() => forward(config, params, { tokens: tokens(), from: { layer: 1, resid: tf.zeros([1, 5, config.dModel]) } })).toThrow(/shape/);
+    });
+  });
+
+  it("from a layer's resid_mid: the clean stream there gives the clean logits, and an MLP hook still fires", () => {
+    tf.tidy(() => {
+      const clean = forward(config, params, { tokens: tokens() }, { cache: (h) => h === 'blocks.0.hook_resid_mid' });
+      const resid = clean.cache.get('blocks.0.hook_resid_mid')!;
+      expect(forward(config, params, { tokens: tokens(), from: { layer: 0, resid, mid: true } }).logits.arraySync()).toEqual(clean.logits.arraySync());
+      const hooks = replacementHooks([{ hook: 'blocks.0.mlp.hook_post', slice: { axis: 2, index: 1 } }], () => null);
+      const zeroed = forward(config, params, { tokens: tokens() }, { hooks });
+      expect(forward(config, params, { tokens: tokens(), from: { layer: 0, resid, mid: true } }, { hooks }).logits.arraySync()).toEqual(
+        zeroed.logits.arraySync(),
+      );
+      expect(zeroed.logits.arraySync()).not.toEqual(clean.logits.arraySync());
     });
   });
 
