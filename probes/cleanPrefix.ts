@@ -1,23 +1,38 @@
 /**
  * The residual stream entering each layer of the unmodified model, per batch, kept so that a run
  * whose interventions all sit at layer l or later starts there (ForwardInput.from) rather than at
- * the embedding: the layers before l would compute exactly what they computed here. A sweep over
- * every component of an n-layer model then recomputes about half the layers it did.
+ * the embedding: the layers before l would compute exactly what they computed here. A run that
+ * touches only layer l's MLP (a neuron, the MLP) starts at its resid_mid, after its attention. A
+ * sweep over every component of an n-layer model then recomputes about half the layers it did.
  *
  * Streams are made on a batch's first use and kept until dispose(); when keeping them all would
  * take more than MAX_PREFIX_BYTES, every run starts at the embedding as before.
+ *
+ * The batch's attention masks, broadcast to every head, are kept beside them (ForwardInput.masks):
+ * the wasm backend's Tile, which broadcasting a mask runs, took about half of a 4-head layer's time
+ * at 256 inputs of 9 positions. A layer whose visible keys a run sets makes its own.
  */
-import type * as tf from '@tensorflow/tfjs';
-import { latestStart, layerHook, type HookName } from '../src/model/hooks.ts';
+import * as tf from '@tensorflow/tfjs';
+import '../src/model/quietTf.ts';
+import { attentionMask } from '../src/model/attention.ts';
+import { afterAttention, latestStart, layerHook, type HookName } from '../src/model/hooks.ts';
 import type { LoadedModel, RunOptions } from '../src/model/loadedModel.ts';
 import type { ProbeBatches } from './batches.ts';
 
 /** What the kept streams may take: a sweep should not trade its time for the machine's memory. */
 export const MAX_PREFIX_BYTES = 256 * 2 ** 20;
 
+/** One batch's clean streams: `pre[l − 1]` enters layer l (the last is the final resid_post), `mid[l]` is layer l's resid_mid. */
+interface Streams {
+  readonly pre: tf.Tensor[];
+  readonly mid: tf.Tensor[];
+}
+
 export class CleanPrefix {
-  /** Per batch, the streams entering layers 1 … n_layers (index l − 1), once made. */
-  private readonly streams: (tf.Tensor[] | undefined)[] = [];
+  /** Per batch, the streams entering layers 1 … n_layers and at each layer's resid_mid, once made. */
+  private readonly streams: (Streams | undefined)[] = [];
+  /** Per batch, each layer's mask at [batch, heads, pos, pos] (null: nothing masked or no heads), once made. */
+  private readonly masks: ((tf.Tensor | null)[] | undefined)[] = [];
   private readonly enabled: boolean;
 
   /** `enabled: false` starts every run at the embedding (how the shortcut is checked). */
@@ -27,34 +42,62 @@ export class CleanPrefix {
     enabled = true,
   ) {
     const nLayers = m.config.layers.length;
-    this.enabled = enabled && nLayers > 0 && data.size * data.nPos * m.config.dModel * 4 * nLayers <= MAX_PREFIX_BYTES;
+    const heads = m.config.layers.reduce((n, L) => n + L.nHeads, 0);
+    const bytes = data.size * data.nPos * (m.config.dModel * 4 * 2 * nLayers + data.nPos * heads);
+    this.enabled = enabled && nLayers > 0 && bytes <= MAX_PREFIX_BYTES;
   }
 
   /** `run` for batch `batch`, starting at the latest layer its hooks and visible keys allow. */
   optionsFor(batch: number, run: RunOptions = {}): RunOptions {
     if (!this.enabled) return run;
+    const made = this.masksOf(batch);
+    run = { ...run, masks: made.map((mask, l) => (run.visibleKeys?.[l] === undefined ? mask : undefined)) };
     const nLayers = this.m.config.layers.length;
     const firstKeys = run.visibleKeys?.findIndex((k) => k !== undefined) ?? -1;
-    const layer = Math.min(latestStart(Object.keys(run.hooks ?? {}) as HookName[], nLayers), firstKeys < 0 ? nLayers : firstKeys);
+    const hooked = Object.keys(run.hooks ?? {}) as HookName[];
+    const layer = Math.min(latestStart(hooked, nLayers), firstKeys < 0 ? nLayers : firstKeys);
+    if (layer < 0) return run;
+    // A run that touches only the layer's MLP starts after its attention.
+    if (layer < nLayers && firstKeys !== layer && afterAttention(hooked, layer))
+      return { ...run, from: { layer, resid: this.streamsOf(batch).mid[layer], mid: true } };
     // Layer 0's stream is the embedding, cheaper to recompute than to keep.
     if (layer < 1) return run;
-    return { ...run, from: { layer, resid: this.streamsOf(batch)[layer - 1] } };
+    return { ...run, from: { layer, resid: this.streamsOf(batch).pre[layer - 1] } };
   }
 
-  private streamsOf(batch: number): tf.Tensor[] {
+  private streamsOf(batch: number): Streams {
     const kept = this.streams[batch];
     if (kept) return kept;
     const nLayers = this.m.config.layers.length;
-    const names = Array.from({ length: nLayers }, (_, i): HookName => (i + 1 < nLayers ? layerHook(i + 1, 'hook_resid_pre') : layerHook(i, 'hook_resid_post')));
-    const r = this.m.runWithCache(this.data.batches[batch], { names });
+    const pre = Array.from({ length: nLayers }, (_, i): HookName => (i + 1 < nLayers ? layerHook(i + 1, 'hook_resid_pre') : layerHook(i, 'hook_resid_post')));
+    const mid = Array.from({ length: nLayers }, (_, i): HookName => layerHook(i, 'hook_resid_mid'));
+    const r = this.m.runWithCache(this.data.batches[batch], { names: [...pre, ...mid] });
     r.logits.dispose();
-    const made = names.map((h) => r.cache.get(h)!);
+    const made = { pre: pre.map((h) => r.cache.get(h)!), mid: mid.map((h) => r.cache.get(h)!) };
     this.streams[batch] = made;
     return made;
   }
 
+  private masksOf(batch: number): (tf.Tensor | null)[] {
+    const kept = this.masks[batch];
+    if (kept) return kept;
+    const b = this.data.batches[batch];
+    const { causal } = this.m.config;
+    const made = this.m.config.layers.map((L) => {
+      const mask = L.nHeads > 0 ? attentionMask(b.nPos, b.lengths, causal) : null;
+      if (!mask) return null;
+      const full = tf.broadcastTo(mask, [b.size, L.nHeads, b.nPos, b.nPos]);
+      mask.dispose();
+      return full;
+    });
+    this.masks[batch] = made;
+    return made;
+  }
+
   dispose(): void {
-    for (const s of this.streams) for (const t of s ?? []) t.dispose();
+    for (const s of this.streams) for (const t of [...(s?.pre ?? []), ...(s?.mid ?? [])]) t.dispose();
+    for (const s of this.masks) for (const t of s ?? []) t?.dispose();
     this.streams.length = 0;
+    this.masks.length = 0;
   }
 }

@@ -15,7 +15,7 @@ import * as tf from '@tensorflow/tfjs';
 import './quietTf.ts';
 import { attention, attentionMask } from './attention.ts';
 import { HookPoints, type ForwardOptions } from './hookPoints.ts';
-import { latestStart, sublayerHooks, type HookName } from './hooks.ts';
+import { afterAttention, latestStart, sublayerHooks, type HookName } from './hooks.ts';
 import { layerNorm } from './layerNorm.ts';
 import { mlp } from './mlp.ts';
 import type { Params } from './params.ts';
@@ -39,9 +39,19 @@ export interface ForwardInput {
    * Start at layer `layer` (0 … n_layers) with `resid` as the residual stream entering it, as a run
    * of the same tokens (and visible keys) wrote it: the embeddings and the layers before are
    * skipped, and their hook points do not fire. A sweep of interventions starts each run at the
-   * first layer it touches from the clean run's stream (probes/cleanPrefix.ts).
+   * first layer it touches from the clean run's stream (probes/cleanPrefix.ts). With `mid`, `resid` is
+   * the stream at that layer's hook_resid_mid, and its attention sublayer is skipped too (a run
+   * that touches only the layer's MLP).
    */
-  readonly from?: { readonly layer: number; readonly resid: tf.Tensor };
+  readonly from?: { readonly layer: number; readonly resid: tf.Tensor; readonly mid?: boolean };
+  /**
+   * Per layer, the attention mask to use as it is (bool, broadcastable to [batch, heads, pos, pos];
+   * null: nothing masked) in place of the one made from `lengths`, `visibleKeys` and causality;
+   * undefined at a layer: made as usual. Broadcasting a mask to every head tiles it, which costs the
+   * wasm backend about as much as the layer's arithmetic; a sweep that runs one batch many times
+   * gives it made once at the full shape (probes/cleanPrefix.ts).
+   */
+  readonly masks?: readonly (tf.Tensor | null | undefined)[];
 }
 
 export interface ForwardResult {
@@ -87,20 +97,24 @@ export function forward(config: ModelConfig, params: Params, input: ForwardInput
 
   const mask = config.layers.some((L) => L.nHeads > 0) ? attentionMask(P, input.lengths, config.causal) : null;
   const maskAt = (l: number) => {
+    const given = input.masks?.[l];
+    if (given !== undefined) return given;
     const visible = input.visibleKeys?.[l];
     return visible ? attentionMask(P, input.lengths, config.causal, visible) : mask;
   };
 
   config.layers.forEach((L, l) => {
     if (l < start) return;
-    resid = hooks.apply(`blocks.${l}.hook_resid_pre`, resid);
-    if (L.nHeads > 0) {
-      const h: HookName = `blocks.${l}.hook_attn_out`;
-      const out = replaced(h, l, 'attn') ? tf.zeros([B, P, D]) : attention(norm(resid, `blocks.${l}.ln1`), l, L, params, maskAt(l), config.attnScale, hooks);
-      resid = tf.add(resid, hooks.apply(h, out));
-    } else {
-      const out = zeroOutput(`blocks.${l}.hook_attn_out`);
-      if (out) resid = tf.add(resid, out);
+    if (l > start || !input.from?.mid) {
+      resid = hooks.apply(`blocks.${l}.hook_resid_pre`, resid);
+      if (L.nHeads > 0) {
+        const h: HookName = `blocks.${l}.hook_attn_out`;
+        const out = replaced(h, l, 'attn') ? tf.zeros([B, P, D]) : attention(norm(resid, `blocks.${l}.ln1`), l, L, params, maskAt(l), config.attnScale, hooks);
+        resid = tf.add(resid, hooks.apply(h, out));
+      } else {
+        const out = zeroOutput(`blocks.${l}.hook_attn_out`);
+        if (out) resid = tf.add(resid, out);
+      }
     }
     resid = hooks.apply(`blocks.${l}.hook_resid_mid`, resid);
     if (L.dMlp > 0) {
@@ -134,7 +148,9 @@ function startAt(config: ModelConfig, input: ForwardInput, opts: ForwardOptions)
     throw new Error(`forward: a stream of shape [${resid.shape.join(', ')}] to start from, expected [${B}, ${P}, ${config.dModel}]`);
   const hooked = Object.keys(opts.hooks ?? {}) as HookName[];
   const firstKeys = input.visibleKeys?.findIndex((k) => k !== undefined) ?? -1;
-  if (latestStart(hooked, nLayers) < layer || (firstKeys >= 0 && firstKeys < layer))
-    throw new Error(`forward: starting at layer ${layer} would skip an intervention before it`);
+  const mid = input.from!.mid === true;
+  if (mid && layer === nLayers) throw new Error(`forward: cannot start inside layer ${layer} of ${nLayers}`);
+  if (latestStart(hooked, nLayers) < layer || (firstKeys >= 0 && firstKeys < layer) || (mid && (!afterAttention(hooked, layer) || firstKeys === layer)))
+    throw new Error(`forward: starting at layer ${layer}${mid ? "'s resid_mid" : ''} would skip an intervention before it`);
   return layer;
 }

@@ -192,3 +192,18 @@ export function latestStart(names: Iterable<HookName>, nLayers: number): number 
   }
   return start;
 }
+
+/**
+ * Whether every one of `names` in block `layer` comes after its attention sublayer (resid_mid and
+ * on): a pass may then start there from the stream at hook_resid_mid (ForwardInput.from.mid).
+ */
+export function afterAttention(names: Iterable<HookName>, layer: number): boolean {
+  const later = new Set<HookName>([
+    layerHook(layer, 'hook_resid_mid'),
+    ...sublayerHooks(layer, 'mlp'),
+    layerHook(layer, 'hook_mlp_out'),
+    layerHook(layer, 'hook_resid_post'),
+  ]);
+  for (const name of names) if (parseHookName(name)?.layer === layer && !later.has(name)) return false;
+  return true;
+}

@@ -44,6 +44,8 @@ export interface RunOptions {
   readonly visibleKeys?: readonly (Float32Array | undefined)[];
   /** Start at a layer from the stream entering it, as another run of this batch wrote it (ForwardInput.from). */
   readonly from?: ForwardInput['from'];
+  /** Per layer, attention masks made beforehand for this batch (ForwardInput.masks). */
+  readonly masks?: ForwardInput['masks'];
 }
 
 export interface CacheOptions extends RunOptions {
@@ -184,7 +186,7 @@ export class LoadedModel implements ModelData {
 
   private forwardPass(
     b: Batch,
-    { hooks, visibleKeys, from }: RunOptions,
+    { hooks, visibleKeys, from, masks }: RunOptions,
     names: readonly HookName[] | 'all' | null,
   ): { logits: tf.Tensor3D; cache: Map<HookName, tf.Tensor> } {
     const params = this.params;
@@ -195,7 +197,7 @@ export class LoadedModel implements ModelData {
       const r = forward(
         this.config,
         params,
-        { tokens: batchTokens(b), lengths: b.lengths, visibleKeys, from },
+        { tokens: batchTokens(b), lengths: b.lengths, visibleKeys, from, masks },
         { cache: want ? (h) => want.has(h) : true, hooks },
       );
       const out: tf.Tensor[] = [r.logits];

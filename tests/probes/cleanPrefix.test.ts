@@ -10,6 +10,7 @@ import { makeCorruptions } from '../../probes/corruptions.ts';
 import { replacementHooks } from '../../probes/intervene.ts';
 import { patchSweep } from '../../probes/patching.ts';
 import { makeProbeSet } from '../../probes/probeSet.ts';
+import { attentionMask } from '../../src/model/attention.ts';
 import { forward } from '../../src/model/forward.ts';
 import { paramsFromModel, disposeParams } from '../../src/model/params.ts';
 import { loaded } from '../support/loaded.ts';
@@ -56,7 +57,27 @@ describe('forward from a layer', () => {
       const hooks = replacementHooks([{ hook: 'blocks.0.hook_mlp_out' }], () => null);
       expect(() => forward(config, params, { tokens: tokens(), from: { layer: 1, resid } }, { hooks })).toThrow(/skip an intervention/);
       expect(() => forward(config, params, { tokens: tokens(), from: { layer: 4, resid } })).toThrow(/cannot start at layer 4/);
+      const attn = replacementHooks([{ hook: 'blocks.0.attn.hook_z' }], () => null);
+      expect(() => forward(config, params, { tokens: tokens(), from: { layer: 0, resid, mid: true } }, { hooks: attn })).toThrow(/resid_mid would skip/);
+      expect(() => forward(config, params, { tokens: tokens(), from: { layer: 0, resid, mid: true }, visibleKeys: [new Float32Array(6).fill(1)] })).toThrow(
+        /skip an intervention/,
+      );
+      expect(() => forward(config, params, { tokens: tokens(), from: { layer: 3, resid, mid: true } })).toThrow(/cannot start inside layer 3/);
       expect(() => forward(config, params, { tokens: tokens(), from: { layer: 1, resid: tf.zeros([1, 5, config.dModel]) } })).toThrow(/shape/);
+    });
+  });
+
+  it("from a layer's resid_mid: the clean stream there gives the clean logits, and an MLP hook still fires", () => {
+    tf.tidy(() => {
+      const clean = forward(config, params, { tokens: tokens() }, { cache: (h) => h === 'blocks.0.hook_resid_mid' });
+      const resid = clean.cache.get('blocks.0.hook_resid_mid')!;
+      expect(forward(config, params, { tokens: tokens(), from: { layer: 0, resid, mid: true } }).logits.arraySync()).toEqual(clean.logits.arraySync());
+      const hooks = replacementHooks([{ hook: 'blocks.0.mlp.hook_post', slice: { axis: 2, index: 1 } }], () => null);
+      const zeroed = forward(config, params, { tokens: tokens() }, { hooks });
+      expect(forward(config, params, { tokens: tokens(), from: { layer: 0, resid, mid: true } }, { hooks }).logits.arraySync()).toEqual(
+        zeroed.logits.arraySync(),
+      );
+      expect(zeroed.logits.arraySync()).not.toEqual(clean.logits.arraySync());
     });
   });
 
@@ -67,6 +88,19 @@ describe('forward from a layer', () => {
       const observed = forward(config, params, { tokens: tokens() }, { hooks, cache: (h) => h === 'blocks.0.attn.hook_pattern' });
       expect(observed.cache.has('blocks.0.attn.hook_pattern')).toBe(true);
       expect(skipped.logits.arraySync()).toEqual(observed.logits.arraySync());
+    });
+  });
+
+  it('masks made beforehand at every head are used as given, and the ones of the lengths give the same logits', () => {
+    tf.tidy(() => {
+      const lengths = [4];
+      const made = forward(config, params, { tokens: tokens(), lengths });
+      const full = config.layers.map((L) => (L.nHeads ? tf.broadcastTo(attentionMask(6, lengths, config.causal)!, [1, L.nHeads, 6, 6]) : null));
+      const given = forward(config, params, { tokens: tokens(), lengths, masks: full });
+      expect(given.logits.arraySync()).toEqual(made.logits.arraySync());
+      // Given masks win over lengths: seeing every key is not what the lengths say.
+      const open = forward(config, params, { tokens: tokens(), lengths, masks: config.layers.map(() => null) });
+      expect(open.logits.arraySync()).not.toEqual(made.logits.arraySync());
     });
   });
 
