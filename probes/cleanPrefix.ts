@@ -8,13 +8,12 @@
  * Streams are made on a batch's first use and kept until dispose(); when keeping them all would
  * take more than MAX_PREFIX_BYTES, every run starts at the embedding as before.
  *
- * The batch's attention masks, broadcast to every head, are kept beside them (ForwardInput.masks):
- * the wasm backend's Tile, which broadcasting a mask runs, took about half of a 4-head layer's time
- * at 256 inputs of 9 positions. A layer whose visible keys a run sets makes its own.
+ * The batch's attention masks are kept beside them (ForwardInput.masks), so no run makes them
+ * again. A layer whose visible keys a run sets makes its own.
  */
 import * as tf from '@tensorflow/tfjs';
 import '../src/model/quietTf.ts';
-import { attentionMask } from '../src/model/attention.ts';
+import { attentionMask, type AttentionMask } from '../src/model/attention.ts';
 import { afterAttention, latestStart, layerHook, type HookName } from '../src/model/hooks.ts';
 import type { LoadedModel, RunOptions } from '../src/model/loadedModel.ts';
 import type { ProbeBatches } from './batches.ts';
@@ -32,7 +31,7 @@ export class CleanPrefix {
   /** Per batch, the streams entering layers 1 … n_layers and at each layer's resid_mid, once made. */
   private readonly streams: (Streams | undefined)[] = [];
   /** Per batch, each layer's mask at [batch, heads, pos, pos] (null: nothing masked or no heads), once made. */
-  private readonly masks: ((tf.Tensor | null)[] | undefined)[] = [];
+  private readonly masks: ((AttentionMask | null)[] | undefined)[] = [];
   private readonly enabled: boolean;
 
   /** `enabled: false` starts every run at the embedding (how the shortcut is checked). */
@@ -78,25 +77,19 @@ export class CleanPrefix {
     return made;
   }
 
-  private masksOf(batch: number): (tf.Tensor | null)[] {
+  private masksOf(batch: number): (AttentionMask | null)[] {
     const kept = this.masks[batch];
     if (kept) return kept;
     const b = this.data.batches[batch];
     const { causal } = this.m.config;
-    const made = this.m.config.layers.map((L) => {
-      const mask = L.nHeads > 0 ? attentionMask(b.nPos, b.lengths, causal) : null;
-      if (!mask) return null;
-      const full = tf.broadcastTo(mask, [b.size, L.nHeads, b.nPos, b.nPos]);
-      mask.dispose();
-      return full;
-    });
+    const made = this.m.config.layers.map((L) => (L.nHeads > 0 ? attentionMask(b.nPos, b.lengths, causal) : null));
     this.masks[batch] = made;
     return made;
   }
 
   dispose(): void {
     for (const s of this.streams) for (const t of [...(s?.pre ?? []), ...(s?.mid ?? [])]) t.dispose();
-    for (const s of this.masks) for (const t of s ?? []) t?.dispose();
+    for (const s of this.masks) for (const t of s ?? []) t?.add.dispose();
     this.streams.length = 0;
     this.masks.length = 0;
   }

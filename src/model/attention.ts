@@ -17,21 +17,39 @@ import type { LayerConfig } from './types.ts';
 export const MASKED_SCORE = -Infinity;
 
 /**
- * Which keys each query sees, bool [batch or 1, 1, q, k]: false where key k is a future position
- * (causal) or padding (k >= lengths[b], or 0 in `visible`, [batch · pos] row-major, when given).
+ * Which keys each query sees, as a term added to the scores: `add` [batch or 1, 1, q, k] holds 0
+ * where query q sees key k and MASKED_SCORE where k is a future position (causal) or padding (k >=
+ * lengths[b], or 0 in `visible`, [batch · pos] row-major, when given). An addition broadcasts over
+ * heads inside the kernel, where a select needs its condition tiled to the scores' shape (on wasm a
+ * Tile of booleans took 4% of a training step). `emptyRows`: some query sees no key at all.
  * Null when nothing is masked.
  */
-export function attentionMask(nPos: number, lengths: readonly number[] | undefined, causal: boolean, visible?: Float32Array): tf.Tensor | null {
+export interface AttentionMask {
+  readonly add: tf.Tensor;
+  readonly emptyRows: boolean;
+}
+
+export function attentionMask(nPos: number, lengths: readonly number[] | undefined, causal: boolean, visible?: Float32Array): AttentionMask | null {
   const padded = visible !== undefined ? visible.includes(0) : lengths !== undefined && lengths.some((n) => n < nPos);
   if (!causal && !padded) return null;
-  return tf.tidy(() => {
+  // The first key each row of the batch shows (nPos: none); a causal query before it sees nothing.
+  const firstSeen = visible
+    ? Array.from({ length: visible.length / nPos }, (_, b) => {
+        const k = visible.subarray(b * nPos, (b + 1) * nPos).findIndex((v) => v > 0);
+        return k < 0 ? nPos : k;
+      })
+    : (lengths ?? [nPos]).map((n) => (n >= 1 ? 0 : nPos));
+  const emptyRows = firstSeen.some((k) => (causal ? k > 0 : k >= nPos));
+  const add = tf.tidy(() => {
     const keys = tf.range(0, nPos, 1, 'int32');
     const parts: tf.Tensor[] = [];
     if (causal) parts.push(tf.reshape(tf.lessEqual(tf.reshape(keys, [1, nPos]), tf.reshape(keys, [nPos, 1])), [1, 1, nPos, nPos]));
     if (padded && visible) parts.push(tf.greater(tf.tensor(visible, [visible.length / nPos, 1, 1, nPos]), 0));
     else if (padded) parts.push(tf.less(tf.reshape(keys, [1, 1, 1, nPos]), tf.tensor(lengths!, [lengths!.length, 1, 1, 1], 'int32')));
-    return parts.length === 2 ? tf.logicalAnd(parts[0], parts[1]) : parts[0];
+    const seen = parts.length === 2 ? tf.logicalAnd(parts[0], parts[1]) : parts[0];
+    return tf.where(seen, tf.zeros(seen.shape), tf.fill(seen.shape, MASKED_SCORE));
   });
+  return { add, emptyRows };
 }
 
 /** [heads, d_model, d_head] → [d_model, heads·d_head], heads outermost in the columns. */
@@ -51,7 +69,7 @@ export function attention(
   layer: number,
   L: LayerConfig,
   params: Params,
-  mask: tf.Tensor | null,
+  mask: AttentionMask | null,
   attnScale: number,
   hooks: HookPoints,
 ): tf.Tensor {
@@ -71,10 +89,12 @@ export function attention(
 
   let scores: tf.Tensor = tf.reshape(tf.matMul(headsToBatch(q, B, P, H, E), headsToBatch(k, B, P, H, E), false, true), [B, H, P, P]);
   if (attnScale !== 1) scores = tf.div(scores, attnScale);
-  if (mask) scores = tf.where(tf.broadcastTo(mask, [B, H, P, P]), scores, tf.fill([B, H, P, P], MASKED_SCORE));
-  scores = hooks.apply(`blocks.${layer}.attn.hook_attn_scores`, scores);
+  if (mask) scores = tf.add(scores, mask.add);
+  const scoresHook = `blocks.${layer}.attn.hook_attn_scores` as const;
+  scores = hooks.apply(scoresHook, scores);
   let probs = tf.softmax(scores, -1);
-  if (mask) probs = tf.where(tf.isNaN(probs), tf.zerosLike(probs), probs);
+  // A row that sees no key softmaxes to NaN; only an empty mask row or a patched score can make one.
+  if (mask && (mask.emptyRows || hooks.hooked(scoresHook))) probs = tf.where(tf.isNaN(probs), tf.zerosLike(probs), probs);
   const pattern = hooks.apply(`blocks.${layer}.attn.hook_pattern`, probs);
 
   const zh = tf.matMul(tf.reshape(pattern, [B * H, P, P]) as tf.Tensor3D, headsToBatch(v, B, P, H, E));

@@ -13,7 +13,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import './quietTf.ts';
-import { attention, attentionMask } from './attention.ts';
+import { attention, attentionMask, type AttentionMask } from './attention.ts';
 import { HookPoints, type ForwardOptions } from './hookPoints.ts';
 import { afterAttention, latestStart, sublayerHooks, type HookName } from './hooks.ts';
 import { layerNorm } from './layerNorm.ts';
@@ -45,13 +45,12 @@ export interface ForwardInput {
    */
   readonly from?: { readonly layer: number; readonly resid: tf.Tensor; readonly mid?: boolean };
   /**
-   * Per layer, the attention mask to use as it is (bool, broadcastable to [batch, heads, pos, pos];
-   * null: nothing masked) in place of the one made from `lengths`, `visibleKeys` and causality;
-   * undefined at a layer: made as usual. Broadcasting a mask to every head tiles it, which costs the
-   * wasm backend about as much as the layer's arithmetic; a sweep that runs one batch many times
-   * gives it made once at the full shape (probes/cleanPrefix.ts).
+   * Per layer, the attention mask to use as it is (attention.ts `attentionMask`; null: nothing
+   * masked) in place of the one made from `lengths`, `visibleKeys` and causality; undefined at a
+   * layer: made as usual. A sweep that runs one batch many times makes them once
+   * (probes/cleanPrefix.ts).
    */
-  readonly masks?: readonly (tf.Tensor | null | undefined)[];
+  readonly masks?: readonly (AttentionMask | null | undefined)[];
 }
 
 export interface ForwardResult {

@@ -29,6 +29,11 @@ export class HookPoints {
     return this.hooks[h] !== undefined || this.want(h);
   }
 
+  /** Whether a hook runs at this activation (it may replace it with anything). */
+  hooked(h: HookName): boolean {
+    return this.hooks[h] !== undefined;
+  }
+
   /** Whether a hook replaces this whole activation whatever it is (HookFn.ignoresInput). */
   replacesWhole(h: HookName): boolean {
     return this.hooks[h]?.ignoresInput === true;

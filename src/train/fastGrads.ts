@@ -10,6 +10,10 @@
  * gather: its gradient is an UnsortedSegmentSum, a kernel the wasm backend does not have (training
  * an embedding looked up with tf.gather fails there). On wasm the same sum is computed as a
  * one-hot matrix product, onehot(indices)ᵀ · dy.
+ *
+ * Identity (a kernel, not a gradient): tfjs clones every tensor it saves for the backward pass,
+ * and wasm's Identity copies the data, about 220 copies a step on the issue-19 bench model (4% of
+ * its time). Tensors are immutable, so on wasm a clone shares its input's data, as Reshape does.
  */
 import * as tf from '@tensorflow/tfjs';
 import '../model/quietTf.ts';
@@ -25,9 +29,18 @@ function swapLast(t: tf.Tensor): tf.Tensor {
   );
 }
 
-/** x·y with either operand transposed first: explicitly on wasm, by matMul's flags elsewhere. */
+/**
+ * x·y with either operand transposed first: explicitly on wasm, by matMul's flags elsewhere. On
+ * wasm, the product is taken as it is asked or as (op(y)ᵀ · op(x)ᵀ)ᵀ, whichever transposes fewer
+ * elements: a weight gradient xᵀ·dy whose activation x is the larger operand (W_out's, [B·P,
+ * d_mlp] against [B·P, d_model]) transposes dy and the small result instead of x.
+ */
 function product(x: tf.Tensor, y: tf.Tensor, transposeX: boolean, transposeY: boolean): tf.Tensor {
   if (!onWasm()) return tf.matMul(x, y, transposeX, transposeY);
+  const asked = (transposeX ? x.size : 0) + (transposeY ? y.size : 0);
+  const outSize = x.shape[x.rank - (transposeX ? 1 : 2)] * y.shape[y.rank - (transposeY ? 2 : 1)] * (x.size / (x.shape[x.rank - 1] * x.shape[x.rank - 2]));
+  const swapped = (transposeY ? 0 : y.size) + (transposeX ? 0 : x.size) + outSize;
+  if (swapped < asked) return swapLast(tf.matMul(transposeY ? y : swapLast(y), transposeX ? x : swapLast(x)));
   return tf.matMul(transposeX ? swapLast(x) : x, transposeY ? swapLast(y) : y);
 }
 
@@ -77,10 +90,32 @@ function gatherGradient(original: tf.GradConfig): tf.GradConfig {
   };
 }
 
-let installed = false;
+/** wasm's Identity with its input's data shared (reference-counted) instead of copied; strings keep the original kernel. */
+function sharedIdentity(original: tf.KernelConfig): tf.KernelConfig {
+  return {
+    ...original,
+    kernelFunc: (args) => {
+      const x = args.inputs.x as tf.TensorInfo;
+      if (x.dtype === 'string') return original.kernelFunc(args);
+      (args.backend as unknown as { incRef(id: object): void }).incRef(x.dataId);
+      return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
+    },
+  };
+}
 
-/** Registers both gradients (once per process); cheap to call before every step. */
+let installed = false;
+let identityShared = false;
+
+/** Registers the gradients (once per process) and, once the wasm backend is loaded, its Identity; cheap to call before every step. */
 export function installFastGradients(): void {
+  if (!identityShared) {
+    const identity = tf.getKernel('Identity', 'wasm');
+    if (identity) {
+      identityShared = true;
+      tf.unregisterKernel('Identity', 'wasm');
+      tf.registerKernel(sharedIdentity(identity));
+    }
+  }
   if (installed) return;
   installed = true;
   tf.registerGradient(matMulGradient());

@@ -81,6 +81,25 @@ describe('forward matches the plain-JS reference', () => {
     expect(Math.abs(full[1][0][0] - padded[1][0][0])).toBeGreaterThan(1e-4);
   });
 
+  it('a query that sees no key (visible keys all 0) attends to nothing: its pattern is 0, not NaN', () => {
+    const m = randomModel(tinyConfig({ causal: false }), 5);
+    const params = paramsFromModel(m);
+    try {
+      const nPos = TOKENS[0].length;
+      const visible = new Float32Array(TOKENS.length * nPos).fill(1).fill(0, 0, nPos);
+      const pattern = tf.tidy(() => {
+        const t = tf.tensor2d(TOKENS, undefined, 'int32');
+        const r = forward(m.config, params, { tokens: t, visibleKeys: [visible] }, { cache: (h) => h === 'blocks.0.attn.hook_pattern' });
+        return r.cache.get('blocks.0.attn.hook_pattern')!.arraySync() as number[][][][];
+      });
+      expect(pattern[0].flat(2).every((v) => v === 0)).toBe(true);
+      expect(pattern[1].flat(2).some((v) => v > 0)).toBe(true);
+      expect(pattern.flat(3).some(Number.isNaN)).toBe(false);
+    } finally {
+      disposeParams(params);
+    }
+  });
+
   it('causal: a position is unaffected by later tokens', () => {
     const m = randomModel(tinyConfig(), 7);
     const a = run(m, [[0, 1, 2, 3]]);

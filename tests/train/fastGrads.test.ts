@@ -33,6 +33,26 @@ describe('training gradients on wasm', () => {
     cpu.forEach((g, i) => g.forEach((v, j) => expect(wasm[i][j]).toBeCloseTo(v, 5)));
   });
 
+  it('a weight gradient whose activation is the larger operand (taken as (dyᵀ·x)ᵀ on wasm) is the one cpu computes', async () => {
+    const x = { data: ramp(6 * 8), shape: [6, 8] };
+    const w = { data: ramp(8 * 2, 2), shape: [8, 2] };
+    const f = (a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(tf.matMul(a, b), tf.tensor(ramp(12, 3), [6, 2])));
+    const cpu = await gradsOn('cpu', f as never, [x, w]);
+    const wasm = await gradsOn('wasm', f as never, [x, w]);
+    cpu.forEach((g, i) => g.forEach((v, j) => expect(wasm[i][j]).toBeCloseTo(v, 5)));
+  });
+
+  it('a clone on wasm shares its data and keeps it after the original is disposed', async () => {
+    await tf.setBackend('wasm');
+    await tf.ready();
+    installFastGradients();
+    const t = tf.tensor([1, 2, 3]);
+    const c = tf.clone(t);
+    t.dispose();
+    expect(Array.from(c.dataSync())).toEqual([1, 2, 3]);
+    c.dispose();
+  });
+
   it.each([0, 1])('gather along axis %i trains on wasm, with the gradient cpu computes (repeated indices summed)', async (axis) => {
     const x = { data: ramp(24), shape: axis === 0 ? [6, 4] : [4, 6] };
     const idx = [
