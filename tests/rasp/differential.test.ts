@@ -11,9 +11,16 @@
  * s-op or a constant index, with tuple names over `zip`), dict comprehensions (`{x: body for x in
  * iter}[k]`), and `for` loops that reassign their statement (`acc = acc + x`), at the top level and
  * inside defs; iterables are lists, `range(…)`, a dictionary's keys, `zip(…)` and `A if c else B`.
- * Their refusals are generated too, rarely: a number as the iterable, a zero range step, zipped lists
+ * They are built to give values: iterables are non-empty, zipped lists of one length, an index is a
+ * constant in range or an int s-op taken `% n` (no `/`, float token or mean: a float index is the
+ * interpreter's TypeError), a dictionary is read at one of its keys, a boolean or string aggregate
+ * mostly selects one key. Their refusals are generated too, each in about one draw of 40 where its
+ * choice is made: a number as the iterable, a zero range step, an empty iterable indexed, zipped lists
  * of different lengths, three names for a pair, a dictionary key that is an s-op, an index or key out
- * of range. The interpreter's comprehensions have no `if` filter (rasplab's extension), so none is generated.
+ * of range, an aggregate of strings or booleans over several keys. Of the 200 programs the test
+ * draws (seed 18), 157 hold a comprehension or loop, and of those 77% give values on all 4 inputs,
+ * 6% on some (80% of all 200 give values on all 4).
+ * The interpreter's comprehensions have no `if` filter (rasplab's extension), so none is generated.
  */
 import { fc, test } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
@@ -48,43 +55,41 @@ const CMP: BinOp[] = ['==', '<', '>', '<=', '>='];
 
 const lx: RExpr = { k: 'lv', name: 'x' };
 const ls: RExpr = { k: 'lv', name: 's' };
-const numList = fc.oneof(
-  { arbitrary: fc.array(fc.integer({ min: -1, max: 3 }), { minLength: 1, maxLength: 4 }), weight: 9 },
-  { arbitrary: fc.constant([]), weight: 1 },
-);
+/**
+ * One generated case in `1 + odds` is a refusal on purpose, the rest are meant to give values: a program holds a few
+ * comprehensions and loops, each with several such choices, and most programs should still give values.
+ */
+const mostly = <T>(ok: Arb<T>, refused: Arb<T>, odds = 40): Arb<T> => fc.oneof({ arbitrary: ok, weight: odds }, { arbitrary: refused, weight: 1 });
+const numItems = fc.array(fc.integer({ min: -1, max: 3 }), { minLength: 1, maxLength: 4 });
 const strList = fc.array(fc.constantFrom('a', 'b', '0'), { minLength: 1, maxLength: 4 });
-/** Iterables of numbers: lists, ranges (a zero step refused), a dictionary's keys, `A if c else B`, and a number (refused). */
-const numIter: Arb<RIter> = fc.oneof(
-  { depthSize: 'small' },
-  { arbitrary: numList.map((items): RIter => ({ k: 'list', items })), weight: 12 },
-  {
-    arbitrary: fc
-      .oneof(
-        fc.tuple(fc.integer({ min: 0, max: 4 })),
-        fc.tuple(fc.integer({ min: -1, max: 2 }), fc.integer({ min: 0, max: 4 })),
-        fc
-          .tuple(fc.integer({ min: -1, max: 3 }), fc.integer({ min: 1, max: 3 }), fc.constantFrom(-1, 1, 2, -1, 1, 2, -1, 1, 2, 0))
-          .map(([a, d, c]) => [a, c < 0 ? a - d : a + d, c]),
-      )
-      .map((args): RIter => ({ k: 'range', args })),
-    weight: 12,
-  },
-  {
-    arbitrary: fc
-      .uniqueArray(fc.tuple(fc.integer({ min: -1, max: 3 }), fc.constantFrom('a', 'b')), { maxLength: 3, selector: ([k]) => k })
-      .map((entries): RIter => ({ k: 'keys', entries })),
-    weight: 9,
-  },
-  {
-    arbitrary: fc
-      .record({ a: numList, c: fc.integer({ min: 0, max: 1 }), b: fc.integer({ min: 0, max: 3 }) })
-      .map((p): RIter => ({ k: 'pick', a: { k: 'list', items: p.a }, c: p.c, b: { k: 'range', args: [p.b] } })),
-    weight: 6,
-  },
-  { arbitrary: fc.constant<RIter>({ k: 'atom', v: 3 }), weight: 1 },
+/** Arguments of a non-empty `range(…)`: a stop, a start and stop, or a start, stop and step of either sign. */
+const rangeArgs: Arb<number[]> = fc.oneof(
+  fc.tuple(fc.integer({ min: 1, max: 4 })),
+  fc.tuple(fc.integer({ min: -1, max: 2 }), fc.integer({ min: 1, max: 3 })).map(([a, d]) => [a, a + d]),
+  fc.tuple(fc.integer({ min: -1, max: 3 }), fc.integer({ min: 1, max: 3 }), fc.constantFrom(-1, 1, 2)).map(([a, d, c]) => [a, c < 0 ? a - d : a + d, c]),
 );
-/** A constant index: `k` (-2…2) where the items are fewer than 3 (out of range where there are fewer than it needs), else moved into range. */
-const constIndex = (k: number, n: number) => (n < 3 ? k : ((k % n) + n) % n);
+/** Non-empty iterables of numbers: lists, ranges, a dictionary's keys, `A if c else B`. */
+const numIterItems: Arb<RIter> = fc.oneof(
+  { arbitrary: numItems.map((items): RIter => ({ k: 'list', items })), weight: 4 },
+  { arbitrary: rangeArgs.map((args): RIter => ({ k: 'range', args })), weight: 4 },
+  {
+    arbitrary: fc
+      .uniqueArray(fc.tuple(fc.integer({ min: -1, max: 3 }), fc.constantFrom('a', 'b')), { minLength: 1, maxLength: 3, selector: ([k]) => k })
+      .map((entries): RIter => ({ k: 'keys', entries })),
+    weight: 3,
+  },
+  {
+    arbitrary: fc
+      .record({ a: numItems, c: fc.integer({ min: 0, max: 1 }), b: fc.integer({ min: 1, max: 3 }) })
+      .map((p): RIter => ({ k: 'pick', a: { k: 'list', items: p.a }, c: p.c, b: { k: 'range', args: [p.b] } })),
+    weight: 2,
+  },
+);
+/** Empty iterables (a loop over one keeps its initial value; an index into its comprehension is out of range). */
+const emptyNumIter = fc.constantFrom<RIter>({ k: 'list', items: [] }, { k: 'range', args: [0] }, { k: 'range', args: [2, 1] }, { k: 'keys', entries: [] });
+/** Refused iterables: a number, a range of step 0. */
+const refusedNumIter = fc.constantFrom<RIter>({ k: 'atom', v: 3 }, { k: 'range', args: [0, 2, 0] });
+const numIter: Arb<RIter> = mostly(numIterItems, fc.oneof(emptyNumIter, refusedNumIter));
 /** The items of an iterable known to the generator (none where it is refused). */
 const itemsOf = (it: RIter): unknown[] => {
   try {
@@ -93,20 +98,33 @@ const itemsOf = (it: RIter): unknown[] => {
     return [];
   }
 };
-/** An s-op index into `n` items, mostly kept in range (`(e) % n`), sometimes not. */
-const indexInto = (N: Arb<RExpr>, n: number): Arb<RExpr> =>
-  fc.oneof(
-    { arbitrary: N.filter(isSOpExpr).map((e): RExpr => (n > 0 ? { k: 'bin', op: '%', l: e, r: { k: 'num', v: n } } : e)), weight: 12 },
-    { arbitrary: N.filter(isSOpExpr), weight: 1 },
-  );
-/** zip of a number list and a string list, of one length (or, sometimes, not: refused). */
-const zipIter: Arb<RIter> = fc
-  .tuple(
-    numList,
-    strList,
-    fc.integer({ min: 0, max: 19 }).map((k) => k === 0),
-  )
-  .map(([a, b, cut]): RIter => ({ k: 'zip', lists: cut && a.length !== b.length ? [a, b] : [a, b.concat(['a', 'b', '0', 'a']).slice(0, a.length)] }));
+/** A constant index into `n` items: mostly in range (negative ones too), rarely just out of it. */
+const constIndexInto = (n: number): Arb<RExpr> =>
+  mostly(n > 0 ? fc.integer({ min: -n, max: n - 1 }) : fc.constant(0), fc.constantFrom(n, -n - 1)).map((v): RExpr => ({ k: 'num', v }));
+/** Whether an s-op's values are Python ints: no `/`, no float token, no average (an index must be an int). */
+const isIntSOp = (e: RExpr) => isSOpExpr(e) && !/\/|tokens_float|aggregate\(/.test(printExpr(e));
+/** An s-op index into `n` items, mostly kept in range (`(e) % n`), rarely not. */
+const indexInto = (N: Arb<RExpr>, n: number): Arb<RExpr> => {
+  const e = N.filter(isIntSOp);
+  return n > 0
+    ? mostly(
+        e.map((x): RExpr => ({ k: 'bin', op: '%', l: x, r: { k: 'num', v: n } })),
+        e,
+      )
+    : e;
+};
+/** zip of a number list and a string list, of one length (or, rarely, not: refused). */
+const zipIter: Arb<RIter> = mostly(
+  numItems.chain((a) =>
+    fc.array(fc.constantFrom('a', 'b', '0'), { minLength: a.length, maxLength: a.length }).map((b): RIter => ({ k: 'zip', lists: [a, b] })),
+  ),
+  fc
+    .tuple(numItems, strList)
+    .filter(([a, b]) => a.length !== b.length)
+    .map((lists): RIter => ({ k: 'zip', lists })),
+);
+/** Names for zip's pairs: two, or (rarely, refused) three. */
+const pairNames = mostly(fc.constant<readonly string[]>(['x', 's']), fc.constant(['x', 's', 't']));
 /** A comprehension's or loop's body over the number name `x`: it, or an expression with it. */
 const numBody = (N: Arb<RExpr>): Arb<RExpr> =>
   fc.oneof(
@@ -146,6 +164,22 @@ const { num, bool, str } = fc.letrec<{ num: RExpr; bool: RExpr; str: RExpr; sel:
     fc.constantFrom<RExpr>({ k: 'input', name: 'tokens' }, { k: 'input', name: 'tokens_str' }),
     fc.constantFrom('0', '1', 'x').map((v): RExpr => ({ k: 'str', v })),
   );
+  /**
+   * The selector of a boolean or string aggregate, which several selected keys make an error: mostly one that selects at
+   * most one key per query (`select(indices, e, ==)`, alone or and-ed with any), sometimes any selector.
+   */
+  const oneKeySel: Arb<RSel> = fc.oneof(
+    {
+      arbitrary: fc
+        .record({ l: L, q: N })
+        .map(({ l, q }): RSel => ({ k: 'sand', l, r: { k: 'select', keys: { k: 'input', name: 'indices' }, queries: q, op: '==' } })),
+      weight: 6,
+    },
+    { arbitrary: N.map((q): RSel => ({ k: 'select', keys: { k: 'input', name: 'indices' }, queries: q, op: '==' })), weight: 3 },
+    { arbitrary: L, weight: 1 },
+  );
+  /** A comprehension in one draw of two, a leaf in the other: a program holds a few, not a dozen. */
+  const fewer = (comp: Arb<RExpr>, leaf: Arb<RExpr>): Arb<RExpr> => fc.oneof(comp, leaf);
   const numSel = fc.record({ keys: N, queries: N, op: fc.constantFrom(...SEL_OPS) }).map((s): RSel => ({ k: 'select', ...s }));
   const strSel = fc.record({ keys: S, queries: S, op: fc.constantFrom(...SEL_OPS) }).map((s): RSel => ({ k: 'select', ...s }));
   return {
@@ -163,34 +197,42 @@ const { num, bool, str } = fc.letrec<{ num: RExpr; bool: RExpr; str: RExpr; sel:
       B.map((x): RExpr => ({ k: 'indicator', x })),
       fc.record({ a: N, c: B, b: N }).map((e): RExpr => ({ k: 'cond', ...e })),
       L.map((s): RExpr => ({ k: 'width', s })),
-      fc
-        .record({ x: N, list: fc.array(small, { minLength: 1, maxLength: 4 }) })
-        .filter((e) => isSOpExpr(e.x))
-        .map((e): RExpr => ({ k: 'index', ...e })),
+      fc.array(small, { minLength: 1, maxLength: 4 }).chain((list) => indexInto(N, list.length).map((x): RExpr => ({ k: 'index', x, list }))),
       fc.record({ s: L, x: N, dflt: fc.option(small, { nil: undefined }) }).map((e): RExpr => ({ k: 'agg', ...e })),
       // One entry for the comprehensions, so they stay a few per program.
-      fc.oneof(
-        // `[body for x in iter][at]`: by an s-op (the items constants) or by a constant (the item may be an s-op).
-        fc
-          .record({ body: numBody(N), iter: numIter, k: fc.integer({ min: -2, max: 2 }) })
-          .chain((e) =>
-            (isSOpExpr(e.body) ? fc.constant<RExpr>({ k: 'num', v: constIndex(e.k, itemsOf(e.iter).length) }) : indexInto(N, itemsOf(e.iter).length)).map(
-              (at): RExpr => ({ k: 'comp', vars: ['x'], body: e.body, iter: e.iter, at }),
-            ),
+      fewer(
+        fc.oneof(
+          // `[body for x in iter][at]`: by an s-op (the items constants) or by a constant (the item may be an s-op).
+          fc.record({ body: numBody(N), iter: numIter }).chain((e) =>
+            (isSOpExpr(e.body) ? constIndexInto(itemsOf(e.iter).length) : indexInto(N, itemsOf(e.iter).length)).map((at): RExpr => ({
+              k: 'comp',
+              vars: ['x'],
+              body: e.body,
+              iter: e.iter,
+              at,
+            })),
           ),
-        // `{x: body for x in iter}[[keys…][at]]`, or (refused) a key that is an s-op; `{s: x for x, s in zip(…)}[str sop]`.
-        fc
-          .record({
-            key: fc.oneof({ arbitrary: fc.constant(lx), weight: 15 }, { arbitrary: N.filter(isSOpExpr), weight: 1 }),
-            val: numBody(N).filter((b) => !isSOpExpr(b)),
-            iter: numIter,
-          })
-          .chain((e) => {
-            const keys = itemsOf(e.iter) as number[];
-            const at = keys.length ? indexInto(N, keys.length).map((i): RExpr => ({ k: 'index', x: i, list: keys })) : N.filter(isSOpExpr);
-            return at.map((a): RExpr => ({ k: 'dcomp', vars: ['x'], ...e, at: a }));
+          // `{x: body for x in iter}[[keys…][at]]`, or (refused) a key that is an s-op; `{s: x for x, s in zip(…)}[[strings…][at]]`.
+          fc
+            .record({
+              key: mostly(fc.constant(lx), N.filter(isSOpExpr)),
+              val: numBody(N).filter((b) => !isSOpExpr(b)),
+              iter: numIter,
+            })
+            .chain((e) => {
+              const keys = itemsOf(e.iter) as number[];
+              const at = keys.length ? indexInto(N, keys.length).map((i): RExpr => ({ k: 'index', x: i, list: keys })) : N.filter(isSOpExpr);
+              return at.map((a): RExpr => ({ k: 'dcomp', vars: ['x'], ...e, at: a }));
+            }),
+          zipIter.chain((iter) => {
+            const strings = iter.k === 'zip' ? iter.lists[1] : [];
+            return mostly(
+              indexInto(N, strings.length).map((x): RExpr => ({ k: 'index', x, list: strings })),
+              S.filter(isSOpExpr),
+            ).map((at): RExpr => ({ k: 'dcomp', key: ls, val: lx, vars: ['x', 's'], iter, at }));
           }),
-        fc.record({ iter: zipIter, at: S.filter(isSOpExpr) }).map((e): RExpr => ({ k: 'dcomp', key: ls, val: lx, vars: ['x', 's'], ...e })),
+        ),
+        numLeaf,
       ),
     ),
     bool: fc.oneof(
@@ -204,33 +246,35 @@ const { num, bool, str } = fc.letrec<{ num: RExpr; bool: RExpr; str: RExpr; sel:
       fc.record({ x: S, list: fc.array(fc.constantFrom('0', '2', 'x'), { maxLength: 2 }) }).map((e): RExpr => ({ k: 'in', ...e })),
       fc.record({ a: B, c: B, b: B }).map((e): RExpr => ({ k: 'cond', ...e })),
       // A boolean aggregate: one key gives its value, none the default 0 (an int, which Python's bools sit beside), several an error.
-      fc.record({ s: L, x: B }).map((e): RExpr => ({ k: 'agg', ...e })),
+      fc.record({ s: oneKeySel, x: B }).map((e): RExpr => ({ k: 'agg', ...e })),
     ),
     str: fc.oneof(
       { depthSize: 'small', withCrossShrink: true },
       strLeaf,
       // Indexed by an s-op only: a constant index out of range fails its statement, which the interpreter skips and rasplab refuses (a listed difference).
+      strList.chain((list) => indexInto(N, list.length).map((x): RExpr => ({ k: 'index', x, list }))),
+      // A constant dictionary read at an s-op: mostly at one of its keys (`{…}[[keys…][e % n]]`), rarely elsewhere (a KeyError).
       fc
-        .record({ x: N, list: fc.array(fc.constantFrom('a', 'b', '0'), { minLength: 1, maxLength: 4 }) })
-        .filter((e) => isSOpExpr(e.x))
-        .map((e): RExpr => ({ k: 'index', ...e })),
-      fc
-        .record({
-          x: N,
-          entries: fc.uniqueArray(fc.tuple(fc.integer({ min: -1, max: 3 }), fc.constantFrom('a', 'b')), { minLength: 1, maxLength: 3, selector: ([k]) => k }),
-        })
-        .filter((e) => isSOpExpr(e.x))
-        .map((e): RExpr => ({ k: 'lookup', ...e })),
+        .uniqueArray(fc.tuple(fc.integer({ min: -1, max: 3 }), fc.constantFrom('a', 'b')), { minLength: 1, maxLength: 3, selector: ([k]) => k })
+        .chain((entries) =>
+          mostly(
+            indexInto(N, entries.length).map((i): RExpr => ({ k: 'index', x: i, list: entries.map(([key]) => key) })),
+            N.filter(isSOpExpr),
+          ).map((x): RExpr => ({ k: 'lookup', x, entries })),
+        ),
       fc.record({ a: S, c: B, b: S }).map((e): RExpr => ({ k: 'cond', ...e })),
-      fc.record({ s: L, x: S, dflt: fc.constantFrom('-', '0') }).map((e): RExpr => ({ k: 'agg', ...e })),
+      fc.record({ s: oneKeySel, x: S, dflt: fc.constantFrom('-', '0') }).map((e): RExpr => ({ k: 'agg', ...e })),
       // `[body for x, s in zip(…)][at]`, two names unpacking each pair (three cannot).
-      fc
-        .record({
-          body: strBody(S).filter((b) => !isSOpExpr(b)),
-          iter: zipIter,
-          vars: fc.integer({ min: 0, max: 14 }).map((k) => (k === 0 ? ['x', 's', 't'] : ['x', 's'])),
-        })
-        .chain((e) => indexInto(N, itemsOf(e.iter).length).map((at): RExpr => ({ k: 'comp', ...e, at }))),
+      fewer(
+        fc
+          .record({
+            body: strBody(S).filter((b) => !isSOpExpr(b)),
+            iter: zipIter,
+            vars: pairNames,
+          })
+          .chain((e) => indexInto(N, itemsOf(e.iter).length).map((at): RExpr => ({ k: 'comp', ...e, at }))),
+        strLeaf,
+      ),
     ),
     sel: fc.oneof(
       { depthSize: 'small', withCrossShrink: true },
@@ -250,14 +294,15 @@ const loopSpec: Arb<LoopSpec> = fc.oneof(
   fc
     .record({ init: num, iter: numIter, body: numBody(num) })
     .map((p) => ({ init: p.init, loop: { vars: ['x'], iter: p.iter, body: { k: 'bin', op: '+', l: ACC, r: p.body } as RExpr } })),
-  // Strings over zip, with tuple names: `acc = body if tokens == s else acc` (three names cannot unpack a pair).
+  // Strings over zip, with tuple names: `acc = body if test == s else acc` (three names cannot unpack a pair). The test
+  // is an s-op: a constant one can leave `acc` a constant, which is no s-op (rasplab's output is its last s-op).
   fc
     .record({
       init: str,
       iter: zipIter,
-      test: str,
+      test: str.filter(isSOpExpr),
       body: strBody(str),
-      vars: fc.integer({ min: 0, max: 14 }).map((k) => (k === 0 ? ['x', 's', 't'] : ['x', 's'])),
+      vars: pairNames,
     })
     .map((p) => ({
       init: p.init,
@@ -281,7 +326,10 @@ const statements: Arb<RStatement[]> = fc
       .tuple(
         ...exprs.map((e, i) => {
           const init = 'k' in e ? e : e.init;
-          return (i === 0 ? fc.constant(init) : fc.boolean().map((use) => (use ? withVar(init, `v${i - 1}`) : init))).map((expr) => ({ expr, spec: e }));
+          return (i === 0 ? fc.constant(init) : fc.boolean().map((use) => (use ? withVar(init, `v${i - 1}`, 'k' in e) : init))).map((expr) => ({
+            expr,
+            spec: e,
+          }));
         }),
       )
       .map((es) =>
@@ -293,9 +341,13 @@ const statements: Arb<RStatement[]> = fc
   )
   .filter((st) => st.every((s) => isSOpExpr(s.expr))); // a statement that is a plain value has no value per position
 
-/** `e` with an earlier statement added to it where the types allow: a comparison of the two. */
-function withVar(e: RExpr, name: string): RExpr {
-  return { k: 'bin', op: 'and', l: e, r: { k: 'bin', op: '==', l: { k: 'var', name }, r: { k: 'var', name } } };
+/**
+ * `e` reading an earlier statement: `e and v == v` (a boolean), or where its type must stay (a loop's initial
+ * value, which its body's values join) `e if v == v else e`.
+ */
+function withVar(e: RExpr, name: string, retype: boolean): RExpr {
+  const test: RExpr = { k: 'bin', op: '==', l: { k: 'var', name }, r: { k: 'var', name } };
+  return retype ? { k: 'bin', op: 'and', l: e, r: test } : { k: 'cond', a: e, c: test, b: e };
 }
 
 /** `e` with every use of the input `name` read from the def parameter `param` instead. */
