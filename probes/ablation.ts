@@ -16,7 +16,7 @@ import { allComponents, type ComponentRef } from '../src/model/components.ts';
 import { hookSites } from './hookSites.ts';
 import { replacementHooks, type Site } from './intervene.ts';
 import type { ProbeSet } from './probeSet.ts';
-import { scoreBatches } from './scoreRuns.ts';
+import { scoreBatches, scoreLogits } from './scoreRuns.ts';
 import { CleanPrefix } from './cleanPrefix.ts';
 import { batchCaches, disposeCaches, meanActivations, resamplePartners } from './sources.ts';
 import { shareOut } from '../src/threads/shareOut.ts';
@@ -122,7 +122,7 @@ async function runHere(m: LoadedModel, set: ProbeSet, jobs: readonly AblationJob
   const ablator = new Ablator(m, data, set, opts, hooks);
   const prefix = new CleanPrefix(m, data, opts.reuseCleanPrefix ?? true);
   try {
-    const baseline = await scoreBatches(m, data, undefined, opts.tolerance);
+    const baseline = await scoreLogits(m, data, (b) => prefix.baseLogits(b), opts.tolerance);
     const components: AblationResult[] = [];
     for (const job of jobs) {
       const sites = sitesOf(m, job.components);

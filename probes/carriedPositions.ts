@@ -21,6 +21,9 @@ function firstLayerAfter(site: Site): number | null {
   return null;
 }
 
+/** Whether the site is the whole residual stream at every position: a run that patches it in from the clean run is the clean run from there on. */
+export const isWholeStream = (site: Site): boolean => site.position === undefined && site.slice === undefined && firstLayerAfter(site) !== null;
+
 /**
  * Per layer, the keys the patched run's attention sees ([row · pos], 1 seen), or undefined where
  * they are the corrupted run's own; undefined altogether when no length differs.

@@ -12,7 +12,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Batch } from '../src/model/batch.ts';
 import { layerHook, type HookName } from '../src/model/hooks.ts';
-import type { ActivationCache, LoadedModel, RunOptions } from '../src/model/loadedModel.ts';
+import type { ActivationCache, LoadedModel } from '../src/model/loadedModel.ts';
 import { argmax, numberMatches, NUMERIC_TOLERANCE } from '../src/model/scoring.ts';
 import { outputWidth } from '../src/model/shapes.ts';
 import type { ModelConfig } from '../src/model/types.ts';
@@ -21,7 +21,7 @@ import { encodeProbeSet, type ProbeBatches } from './batches.ts';
 import { allComponents, formatComponent, type ComponentRef } from '../src/model/components.ts';
 import { hookSites } from './hookSites.ts';
 import type { CorruptPairs } from './corruptions.ts';
-import { carriedPositions } from './carriedPositions.ts';
+import { carriedPositions, isWholeStream } from './carriedPositions.ts';
 import { replacementHooks, type Site } from './intervene.ts';
 import { batchCaches, disposeCaches } from './sources.ts';
 import { CleanPrefix } from './cleanPrefix.ts';
@@ -146,16 +146,34 @@ class Patcher {
   }
 
   async init(hooks: readonly HookName[]): Promise<void> {
+    if (this.reuse) {
+      // The clean run that fills the caches is the clean run scored, and the corrupted run that
+      // keeps its streams (CleanPrefix) the corrupted one: each is run once.
+      const cleanLogits: Float32Array[] = [];
+      this.caches = this.cleanB.batches.map((b) => {
+        const r = this.m.runWithCache(b, { names: hooks });
+        cleanLogits.push(r.logits.dataSync() as Float32Array);
+        r.logits.dispose();
+        return r.cache;
+      });
+      this.cleanT = await this.tally(this.cleanB, async (b) => cleanLogits[b]);
+      this.corruptT = await this.tally(this.corruptB, (b) => this.corruptPrefix.baseLogits(b));
+      return;
+    }
     this.caches = batchCaches(this.m, this.cleanB, hooks);
-    this.cleanT = await this.tally(this.cleanB, () => ({}));
-    this.corruptT = await this.tally(this.corruptB, () => ({}));
+    this.cleanT = await this.tally(this.cleanB, (b) => this.m.logits(this.cleanB.batches[b]));
+    this.corruptT = await this.tally(this.corruptB, (b) => this.m.logits(this.corruptB.batches[b]));
   }
 
-  private async tally(pb: ProbeBatches, optsFor: (b: number) => RunOptions): Promise<Tally> {
+  private get reuse(): boolean {
+    return this.opts.reuseCleanPrefix ?? true;
+  }
+
+  private async tally(pb: ProbeBatches, logitsOf: (b: number) => Promise<Float32Array>): Promise<Tally> {
     const t = new Tally(this.m.config, this.targets, this.opts.tolerance ?? NUMERIC_TOLERANCE);
     let row = 0;
     for (let i = 0; i < pb.batches.length; i++) {
-      t.add(pb.batches[i], await this.m.logits(pb.batches[i], optsFor(i)), row);
+      t.add(pb.batches[i], await logitsOf(i), row);
       row += pb.batches[i].size;
     }
     return t;
@@ -163,13 +181,20 @@ class Patcher {
 
   async patch(sites: readonly Site[]): Promise<PatchMetrics> {
     const nLayers = this.m.config.layers.length;
-    const p = await this.tally(this.corruptB, (b) => {
-      const corrupt = this.corruptB.batches[b];
-      return this.corruptPrefix.optionsFor(b, {
-        hooks: replacementHooks(sites, (h) => this.caches[b].get(h)!),
-        visibleKeys: carriedPositions(sites, this.cleanB.batches[b].lengths, corrupt.lengths, corrupt.nPos, nLayers),
-      });
-    });
+    // The whole clean stream patched in makes the clean run from there on (carriedPositions.ts), whatever else is patched.
+    const p =
+      this.reuse && sites.some(isWholeStream)
+        ? this.cleanT
+        : await this.tally(this.corruptB, (b) => {
+            const corrupt = this.corruptB.batches[b];
+            return this.m.logits(
+              corrupt,
+              this.corruptPrefix.optionsFor(b, {
+                hooks: replacementHooks(sites, (h) => this.caches[b].get(h)!),
+                visibleKeys: carriedPositions(sites, this.cleanB.batches[b].lengths, corrupt.lengths, corrupt.nPos, nLayers),
+              }),
+            );
+          });
     const c = this.cleanT;
     const x = this.corruptT;
     return {

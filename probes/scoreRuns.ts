@@ -14,8 +14,18 @@ export async function scoreBatches(
   runFor: (batch: number) => RunOptions | undefined = () => undefined,
   tolerance = NUMERIC_TOLERANCE,
 ): Promise<Score> {
+  return scoreLogits(m, data, (i) => m.logits(data.batches[i], runFor(i)), tolerance);
+}
+
+/** The score of logits got per batch some other way (a run kept from before: probes/cleanPrefix.ts `baseLogits`). */
+export async function scoreLogits(
+  m: LoadedModel,
+  data: ProbeBatches,
+  logitsOf: (batch: number) => Promise<Float32Array>,
+  tolerance = NUMERIC_TOLERANCE,
+): Promise<Score> {
   const tally = new ScoreTally(m.config.output, tolerance);
-  for (let i = 0; i < data.batches.length; i++) tally.add(data.batches[i], await m.logits(data.batches[i], runFor(i)));
+  for (let i = 0; i < data.batches.length; i++) tally.add(data.batches[i], await logitsOf(i));
   return tally.result();
 }
 

@@ -63,7 +63,12 @@ function headsToBatch(t: tf.Tensor, B: number, P: number, H: number, E: number):
   return tf.reshape(tf.transpose(t, [0, 2, 1, 3]), [B * H, P, E]);
 }
 
-/** x [batch, pos, d_model] (already normalised) → attention output [batch, pos, d_model] (b_O included). */
+/**
+ * x [batch, pos, d_model] (already normalised) → attention output [batch, pos, d_model] (b_O included).
+ * `given`: the layer's hook_z [batch, pos, heads, d_head] as a run of the same input computed it; the
+ * queries, keys, values and pattern are then skipped, and only hook_z and what follows it fire (a
+ * sweep that patches one head's z, probes/cleanPrefix.ts).
+ */
 export function attention(
   x: tf.Tensor,
   layer: number,
@@ -72,12 +77,31 @@ export function attention(
   mask: AttentionMask | null,
   attnScale: number,
   hooks: HookPoints,
+  given?: tf.Tensor,
 ): tf.Tensor {
   const [B, P, D] = x.shape;
   const H = L.nHeads;
   const E = L.dHead;
-  const name = (n: string) => `blocks.${layer}.attn.${n}` as const;
-  const p = (n: string) => params.get(name(n))!;
+  const p = (n: string) => params.get(`blocks.${layer}.attn.${n}`)!;
+  const z = hooks.apply(`blocks.${layer}.attn.hook_z`, given ?? headMix(x, layer, L, params, mask, attnScale, hooks));
+  const wO = p('W_O');
+  if (hooks.observed(`blocks.${layer}.attn.hook_result`)) {
+    // Per-head outputs [batch, pos, head, d_model]: heads as the batch axis of one matmul.
+    const zByHead = tf.reshape(tf.transpose(z, [2, 0, 1, 3]), [H, B * P, E]) as tf.Tensor3D;
+    const perHead = tf.matMul(zByHead, wO as tf.Tensor3D);
+    const result = hooks.apply(`blocks.${layer}.attn.hook_result`, tf.transpose(tf.reshape(perHead, [H, B, P, D]), [1, 2, 0, 3]));
+    return tf.add(tf.sum(result, 2), p('b_O'));
+  }
+  const out = tf.add(tf.matMul(tf.reshape(z, [B * P, H * E]), tf.reshape(wO, [H * E, D]) as tf.Tensor2D), p('b_O'));
+  return tf.reshape(out, [B, P, D]);
+}
+
+/** What each head mixes from the values at each position, [batch, pos, heads, d_head]: hook_z before its hook. */
+function headMix(x: tf.Tensor, layer: number, L: LayerConfig, params: Params, mask: AttentionMask | null, attnScale: number, hooks: HookPoints): tf.Tensor {
+  const [B, P, D] = x.shape;
+  const H = L.nHeads;
+  const E = L.dHead;
+  const p = (n: string) => params.get(`blocks.${layer}.attn.${n}`)!;
 
   const wQKV = tf.concat([foldHeads(p('W_Q'), D), foldHeads(p('W_K'), D), foldHeads(p('W_V'), D)], 1);
   const bQKV = tf.concat([tf.reshape(p('b_Q'), [H * E]), tf.reshape(p('b_K'), [H * E]), tf.reshape(p('b_V'), [H * E])]);
@@ -98,16 +122,5 @@ export function attention(
   const pattern = hooks.apply(`blocks.${layer}.attn.hook_pattern`, probs);
 
   const zh = tf.matMul(tf.reshape(pattern, [B * H, P, P]) as tf.Tensor3D, headsToBatch(v, B, P, H, E));
-  const z = hooks.apply(`blocks.${layer}.attn.hook_z`, tf.transpose(tf.reshape(zh, [B, H, P, E]), [0, 2, 1, 3]));
-
-  const wO = p('W_O');
-  if (hooks.observed(`blocks.${layer}.attn.hook_result`)) {
-    // Per-head outputs [batch, pos, head, d_model]: heads as the batch axis of one matmul.
-    const zByHead = tf.reshape(tf.transpose(z, [2, 0, 1, 3]), [H, B * P, E]) as tf.Tensor3D;
-    const perHead = tf.matMul(zByHead, wO as tf.Tensor3D);
-    const result = hooks.apply(`blocks.${layer}.attn.hook_result`, tf.transpose(tf.reshape(perHead, [H, B, P, D]), [1, 2, 0, 3]));
-    return tf.add(tf.sum(result, 2), p('b_O'));
-  }
-  const out = tf.add(tf.matMul(tf.reshape(z, [B * P, H * E]), tf.reshape(wO, [H * E, D]) as tf.Tensor2D), p('b_O'));
-  return tf.reshape(out, [B, P, D]);
+  return tf.transpose(tf.reshape(zh, [B, H, P, E]), [0, 2, 1, 3]);
 }

@@ -15,7 +15,7 @@ import * as tf from '@tensorflow/tfjs';
 import './quietTf.ts';
 import { attention, attentionMask, type AttentionMask } from './attention.ts';
 import { HookPoints, type ForwardOptions } from './hookPoints.ts';
-import { afterAttention, latestStart, sublayerHooks, type HookName } from './hooks.ts';
+import { afterAttention, firesFrom, latestStart, sublayerHooks, type HookName } from './hooks.ts';
 import { layerNorm } from './layerNorm.ts';
 import { mlp } from './mlp.ts';
 import type { Params } from './params.ts';
@@ -41,9 +41,11 @@ export interface ForwardInput {
    * skipped, and their hook points do not fire. A sweep of interventions starts each run at the
    * first layer it touches from the clean run's stream (probes/cleanPrefix.ts). With `mid`, `resid` is
    * the stream at that layer's hook_resid_mid, and its attention sublayer is skipped too (a run
-   * that touches only the layer's MLP).
+   * that touches only the layer's MLP). With `z`, the layer's attention starts at its hook_z from
+   * `z`, as the same run computed it there, skipping queries, keys and pattern (a run that touches
+   * a head's z or what follows it).
    */
-  readonly from?: { readonly layer: number; readonly resid: tf.Tensor; readonly mid?: boolean };
+  readonly from?: { readonly layer: number; readonly resid: tf.Tensor; readonly mid?: boolean; readonly z?: tf.Tensor };
   /**
    * Per layer, the attention mask to use as it is (attention.ts `attentionMask`; null: nothing
    * masked) in place of the one made from `lengths`, `visibleKeys` and causality; undefined at a
@@ -108,7 +110,10 @@ export function forward(config: ModelConfig, params: Params, input: ForwardInput
       resid = hooks.apply(`blocks.${l}.hook_resid_pre`, resid);
       if (L.nHeads > 0) {
         const h: HookName = `blocks.${l}.hook_attn_out`;
-        const out = replaced(h, l, 'attn') ? tf.zeros([B, P, D]) : attention(norm(resid, `blocks.${l}.ln1`), l, L, params, maskAt(l), config.attnScale, hooks);
+        const z = l === start ? input.from?.z : undefined;
+        const out = replaced(h, l, 'attn')
+          ? tf.zeros([B, P, D])
+          : attention(z ? resid : norm(resid, `blocks.${l}.ln1`), l, L, params, maskAt(l), config.attnScale, hooks, z);
         resid = tf.add(resid, hooks.apply(h, out));
       } else {
         const out = zeroOutput(`blocks.${l}.hook_attn_out`);
@@ -147,9 +152,16 @@ function startAt(config: ModelConfig, input: ForwardInput, opts: ForwardOptions)
     throw new Error(`forward: a stream of shape [${resid.shape.join(', ')}] to start from, expected [${B}, ${P}, ${config.dModel}]`);
   const hooked = Object.keys(opts.hooks ?? {}) as HookName[];
   const firstKeys = input.visibleKeys?.findIndex((k) => k !== undefined) ?? -1;
-  const mid = input.from!.mid === true;
-  if (mid && layer === nLayers) throw new Error(`forward: cannot start inside layer ${layer} of ${nLayers}`);
-  if (latestStart(hooked, nLayers) < layer || (firstKeys >= 0 && firstKeys < layer) || (mid && (!afterAttention(hooked, layer) || firstKeys === layer)))
-    throw new Error(`forward: starting at layer ${layer}${mid ? "'s resid_mid" : ''} would skip an intervention before it`);
+  const { mid, z } = input.from!;
+  if ((mid || z) && layer === nLayers) throw new Error(`forward: cannot start inside layer ${layer} of ${nLayers}`);
+  if (mid && z) throw new Error('forward: a pass starts at resid_mid or at hook_z, not both');
+  if (z) {
+    const L = config.layers[layer];
+    if (z.shape.join() !== [B, P, L.nHeads, L.dHead].join())
+      throw new Error(`forward: a hook_z of shape [${z.shape.join(', ')}] to start from, expected [${B}, ${P}, ${L.nHeads}, ${L.dHead}]`);
+  }
+  const inside = mid ? afterAttention(hooked, layer) : z ? firesFrom(hooked, layer, 'attn.hook_z') : true;
+  if (latestStart(hooked, nLayers) < layer || (firstKeys >= 0 && firstKeys < layer) || ((mid || z) && (!inside || firstKeys === layer)))
+    throw new Error(`forward: starting at layer ${layer}${mid ? "'s resid_mid" : z ? "'s hook_z" : ''} would skip an intervention before it`);
   return layer;
 }

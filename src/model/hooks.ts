@@ -193,17 +193,24 @@ export function latestStart(names: Iterable<HookName>, nLayers: number): number 
   return start;
 }
 
+const LAYER_ORDER = Object.keys(LAYER_POINTS) as LayerHookPoint[];
+
+/**
+ * Whether every one of `names` in block `layer` fires at `point` or after it (the block's points in
+ * firing order): a pass may then start inside that block, at `point`, from what an unmodified run
+ * computed there (ForwardInput.from).
+ */
+export function firesFrom(names: Iterable<HookName>, layer: number, point: LayerHookPoint): boolean {
+  const first = LAYER_ORDER.indexOf(point);
+  for (const name of names) {
+    const parsed = parseHookName(name);
+    if (parsed?.layer === layer && LAYER_ORDER.indexOf(parsed.point as LayerHookPoint) < first) return false;
+  }
+  return true;
+}
+
 /**
  * Whether every one of `names` in block `layer` comes after its attention sublayer (resid_mid and
  * on): a pass may then start there from the stream at hook_resid_mid (ForwardInput.from.mid).
  */
-export function afterAttention(names: Iterable<HookName>, layer: number): boolean {
-  const later = new Set<HookName>([
-    layerHook(layer, 'hook_resid_mid'),
-    ...sublayerHooks(layer, 'mlp'),
-    layerHook(layer, 'hook_mlp_out'),
-    layerHook(layer, 'hook_resid_post'),
-  ]);
-  for (const name of names) if (parseHookName(name)?.layer === layer && !later.has(name)) return false;
-  return true;
-}
+export const afterAttention = (names: Iterable<HookName>, layer: number): boolean => firesFrom(names, layer, 'hook_resid_mid');

@@ -81,6 +81,25 @@ describe('forward from a layer', () => {
     });
   });
 
+  it("from a layer's hook_z: the clean z there gives the clean logits, a head's patch is that of the whole run, and earlier hooks are refused", () => {
+    tf.tidy(() => {
+      const names = new Set(['blocks.0.hook_resid_pre', 'blocks.0.attn.hook_z']);
+      const clean = forward(config, params, { tokens: tokens() }, { cache: (h) => names.has(h) });
+      const resid = clean.cache.get('blocks.0.hook_resid_pre')!;
+      const z = clean.cache.get('blocks.0.attn.hook_z')!;
+      const from = { layer: 0, resid, z };
+      expect(forward(config, params, { tokens: tokens(), from }).logits.arraySync()).toEqual(clean.logits.arraySync());
+      const head = replacementHooks([{ hook: 'blocks.0.attn.hook_z', slice: { axis: 2, index: 1 } }], () => null);
+      const zeroed = forward(config, params, { tokens: tokens() }, { hooks: head });
+      expect(forward(config, params, { tokens: tokens(), from }, { hooks: head }).logits.arraySync()).toEqual(zeroed.logits.arraySync());
+      expect(zeroed.logits.arraySync()).not.toEqual(clean.logits.arraySync());
+      const pattern = replacementHooks([{ hook: 'blocks.0.attn.hook_pattern' }], () => null);
+      expect(() => forward(config, params, { tokens: tokens(), from }, { hooks: pattern })).toThrow(/hook_z would skip an intervention/);
+      expect(() => forward(config, params, { tokens: tokens(), from: { ...from, mid: true } })).toThrow(/not both/);
+      expect(() => forward(config, params, { tokens: tokens(), from: { ...from, z: resid } })).toThrow(/hook_z of shape/);
+    });
+  });
+
   it('a replaced sublayer is still computed when its insides are observed, and the result is the same', () => {
     tf.tidy(() => {
       const hooks = replacementHooks([{ hook: 'blocks.0.hook_attn_out' }], () => null);
