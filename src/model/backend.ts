@@ -9,6 +9,7 @@ import { dirname, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { UserError } from '../rasp/errors.ts';
 import './quietTf.ts';
+import { installWasmCopies } from './wasmCopies.ts';
 import { installWasmThreadWorkers } from './wasmThreads.ts';
 
 export type BackendPref = 'auto' | 'tensorflow' | 'wasm' | 'wasm-threads' | 'cpu';
@@ -54,6 +55,7 @@ async function loadWasm(): Promise<string> {
     wasm.setThreadsCount(wasmThreads);
   }
   await activate('wasm');
+  installWasmCopies();
   return 'wasm';
 }
 
