@@ -101,19 +101,38 @@ function slice(original: tf.KernelConfig): tf.KernelConfig {
   };
 }
 
-let installed = false;
+/** tfjs-wasm's own kernels, by name, while ours are registered. */
+const originals = new Map<string, tf.KernelConfig>();
 
 /** Registers the two kernels over tfjs-wasm's (once per process; the wasm backend must be loaded). */
 export function installWasmCopies(): void {
-  if (installed) return;
+  if (originals.size > 0) return;
   for (const [name, make] of [
     ['SplitV', splitV],
     ['Slice', slice],
   ] as const) {
     const original = tf.getKernel(name, 'wasm');
     if (!original) continue;
+    originals.set(name, original);
     tf.unregisterKernel(name, 'wasm');
     tf.registerKernel(make(original));
   }
-  installed = true;
+}
+
+/**
+ * Runs `fn` with tfjs-wasm's own Slice and SplitV, then registers ours again: how a benchmark times
+ * a path as it ran before these kernels (the baseline its ratio is taken against).
+ */
+export async function withTfjsCopies<T>(fn: () => Promise<T>): Promise<T> {
+  const kept = [...originals.values()];
+  for (const k of kept) {
+    tf.unregisterKernel(k.kernelName, 'wasm');
+    tf.registerKernel(k);
+  }
+  originals.clear();
+  try {
+    return await fn();
+  } finally {
+    if (kept.length > 0) installWasmCopies();
+  }
 }

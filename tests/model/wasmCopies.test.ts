@@ -5,6 +5,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { selectBackend } from '../../src/model/backend.ts';
+import { withTfjsCopies } from '../../src/model/wasmCopies.ts';
 
 type Case = { shape: number[]; dtype: 'float32' | 'int32' | 'bool' };
 
@@ -74,5 +75,18 @@ describe("wasm's Slice and SplitV", () => {
     const before = tf.memory().numTensors;
     expect(await run(c)).toEqual(cpu);
     expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it("withTfjsCopies runs tfjs-wasm's own kernels, with the same values, and registers ours again", async () => {
+    await selectBackend('wasm');
+    const ours = tf.getKernel('SplitV', 'wasm')!.kernelFunc;
+    let tfjsOwn: tf.KernelFunc | undefined;
+    const theirs = await withTfjsCopies(async () => {
+      tfjsOwn = tf.getKernel('SplitV', 'wasm')!.kernelFunc;
+      return run(CASES[1]);
+    });
+    expect(tfjsOwn).not.toBe(ours);
+    expect(tf.getKernel('SplitV', 'wasm')!.kernelFunc).not.toBe(tfjsOwn);
+    expect(await run(CASES[1])).toEqual(theirs);
   });
 });
