@@ -42,40 +42,56 @@ export interface AssembleInput {
   readonly output: OutputSpec;
 }
 
-/** Where a factor puts coefficient `x`: direction `d`'s row, column `j` of the factor. */
-type Put = (d: Dir, j: number, x: number) => void;
+/** One side of a factor, entry by entry: row `at[k]` of the basis, column `j[k]` of the factor, coefficient `x[k]`. */
+interface Entries {
+  readonly at: number[];
+  readonly j: number[];
+  readonly x: number[];
+}
 
 /**
- * A factorisation of a bilinear form: left · rightᵀ = m, through min(rows, cols) dimensions. Each
- * side is written entry by entry, straight off m: a score over two large value sets has
- * value-set² entries, and collecting them per direction first costs more than writing them.
+ * A factorisation of a bilinear form: left · rightᵀ = m, through min(rows, cols) dimensions, its
+ * sides over the basis (`at`: a direction's index; one outside the basis is left out). Each side is
+ * listed straight off m, as flat entries: a score over two large value sets has value-set² of them,
+ * and a closure or a collection per direction costs more than the entry it writes.
  */
 interface Factor {
   readonly width: number;
-  readonly left: (put: Put) => void;
-  readonly right: (put: Put) => void;
+  readonly left: Entries;
+  readonly right: Entries;
 }
 
-function factor(m: SparseMat): Factor {
+function factor(m: SparseMat, at: (d: Dir) => number | undefined): Factor {
   const rows = [...matRows(m)];
   const cols = [...matCols(m)];
-  if (rows.length <= cols.length)
-    return {
-      width: rows.length,
-      left: (put) => rows.forEach((r, j) => put(r, j, 1)),
-      right: (put) =>
-        rows.forEach((r, j) => {
-          for (const [c, x] of m.get(r)!) if (x) put(c, j, x);
-        }),
-    };
-  const pos = new Map(cols.map((c, j) => [c, j]));
-  return {
-    width: cols.length,
-    left: (put) => {
-      for (const r of rows) for (const [c, x] of m.get(r)!) if (x) put(r, pos.get(c)!, x);
-    },
-    right: (put) => cols.forEach((c, j) => put(c, j, 1)),
+  const left: Entries = { at: [], j: [], x: [] };
+  const right: Entries = { at: [], j: [], x: [] };
+  const push = (e: Entries, d: Dir, j: number, x: number) => {
+    const r = at(d);
+    if (r === undefined) return;
+    e.at.push(r);
+    e.j.push(j);
+    e.x.push(x);
   };
+  if (rows.length <= cols.length) {
+    rows.forEach((r, j) => {
+      push(left, r, j, 1);
+      m.get(r)!.forEach((x, c) => x && push(right, c, j, x));
+    });
+    return { width: rows.length, left, right };
+  }
+  const pos = new Map(cols.map((c, j) => [c, j]));
+  for (const r of rows) m.get(r)!.forEach((x, c) => x && push(left, r, pos.get(c)!, x));
+  cols.forEach((c, j) => push(right, c, j, 1));
+  return { width: cols.length, left, right };
+}
+
+/** Writes a factor's side into head `head` of a [heads, D, width] weight (W_Q, W_K, W_V), or of a [heads, width, D] one (`transposed`: W_O). */
+function writeSide(w: WeightArray, e: Entries, head: number, D: number, width: number, transposed: boolean): void {
+  for (let k = 0; k < e.at.length; k++) {
+    const i = transposed ? (head * width + e.j[k]) * D + e.at[k] : (head * D + e.at[k]) * width + e.j[k];
+    w.data[i] = e.x[k];
+  }
 }
 
 export function assemble(inp: AssembleInput): ModelData {
@@ -89,8 +105,8 @@ export function assemble(inp: AssembleInput): ModelData {
 
   // Every layer's widths first, so that a model too large to hold is refused before a weight is allocated.
   const shaped = inp.layers.map((layer) => {
-    const qks = layer.heads.map((h) => factor(h.qk));
-    const ovs = layer.heads.map((h) => factor(h.ov));
+    const qks = layer.heads.map((h) => factor(h.qk, at));
+    const ovs = layer.heads.map((h) => factor(h.ov, at));
     const dHead = Math.max(0, ...qks.map((f) => f.width), ...ovs.map((f) => f.width));
     const dMlp = layer.mlps.reduce((s, m) => s + m.neurons.length, 0);
     const config: LayerConfig = { nHeads: layer.heads.length, dHead, dMlp };
@@ -147,20 +163,10 @@ export function assemble(inp: AssembleInput): ModelData {
       const WV = zeros([nH, D, dHead]);
       const WO = zeros([nH, dHead, D]);
       layer.heads.forEach((h, hi) => {
-        // Rows of W_Q, W_K, W_V: direction d's row, column j of the head.
-        const into =
-          (w: WeightArray): Put =>
-          (d, j, x) => {
-            const r = at(d);
-            if (r !== undefined) w.data[(hi * D + r) * dHead + j] = x;
-          };
-        qks[hi].left(into(WQ));
-        qks[hi].right(into(WK));
-        ovs[hi].left(into(WV));
-        ovs[hi].right((d, j, x) => {
-          const col = at(d);
-          if (col !== undefined) WO.data[(hi * dHead + j) * D + col] = x;
-        });
+        writeSide(WQ, qks[hi].left, hi, D, dHead, false);
+        writeSide(WK, qks[hi].right, hi, D, dHead, false);
+        writeSide(WV, ovs[hi].left, hi, D, dHead, false);
+        writeSide(WO, ovs[hi].right, hi, D, dHead, true);
         headLabels.push({ layer: l, head: hi, ...h.label });
       });
       weights.set(`${p}.attn.W_Q`, WQ);
@@ -209,13 +215,12 @@ export function assemble(inp: AssembleInput): ModelData {
   weights.set('unembed.W_U', WU);
   weights.set('unembed.b_U', zeros([nOut]));
 
-  const residual: DirectionLabel[] = inp.basis.map((b, i) => ({
-    index: i,
-    sop: b.temporary !== undefined ? temporaryName(b.sop, b.temporary) : b.sop,
-    ...(b.value !== undefined ? { value: b.value } : {}),
-    encoding: b.encoding,
-    role: b.role,
-  }));
+  // Two literals rather than a spread of an optional value: a spread per direction cost an eighth of assembly.
+  const residual: DirectionLabel[] = inp.basis.map((b, i) => {
+    const sop = b.temporary !== undefined ? temporaryName(b.sop, b.temporary) : b.sop;
+    const { value, encoding, role } = b;
+    return value !== undefined ? { index: i, sop, value, encoding, role } : { index: i, sop, encoding, role };
+  });
   return {
     config,
     labels: {
