@@ -21,9 +21,23 @@ export function prune(blocks: readonly Block[], unembed: readonly LinComb[]): Pr
     for (const col of unembed) for (const d of col.keys()) read.add(d);
     for (const b of current) for (const d of blockReads(b)) read.add(d);
     const keep = (d: Dir) => read.has(d);
+    // Most blocks lose nothing, and the last round finds that of every block: asked first, without
+    // copying. One that writes nothing somewhere goes the long way, which drops what is empty.
+    const losesSome = (v: LinComb) => {
+      if (v.size === 0) return true;
+      for (const d of v.keys()) if (!read.has(d)) return true;
+      return false;
+    };
     let changed = false;
     const next: Block[] = [];
     for (const b of current) {
+      const writes = b.type === 'attn' ? b.ov.values() : b.neurons.map((n) => n.out);
+      let loses = b.type === 'attn' ? b.ov.size === 0 : b.neurons.length === 0;
+      for (const v of writes) if ((loses = losesSome(v))) break;
+      if (!loses) {
+        next.push(b);
+        continue;
+      }
       if (b.type === 'attn') {
         const ov = restrictMat(b.ov, keep);
         const before = [...b.ov.values()].reduce((s, r) => s + r.size, 0);
