@@ -61,29 +61,33 @@ interface Factor {
   readonly right: Entries;
 }
 
-function factor(m: SparseMat, at: (d: Dir) => number | undefined): Factor {
+function factor(m: SparseMat, index: ReadonlyMap<Dir, number>): Factor {
   const rows = [...matRows(m)];
   const cols = [...matCols(m)];
   const left: Entries = { at: [], j: [], x: [] };
   const right: Entries = { at: [], j: [], x: [] };
-  const push = (e: Entries, d: Dir, j: number, x: number) => {
-    const r = at(d);
-    if (r === undefined) return;
-    e.at.push(r);
-    e.j.push(j);
-    e.x.push(x);
-  };
   if (rows.length <= cols.length) {
     rows.forEach((r, j) => {
-      push(left, r, j, 1);
-      m.get(r)!.forEach((x, c) => x && push(right, c, j, x));
+      push(left, index.get(r), j, 1);
+      m.get(r)!.forEach((x, c) => x && push(right, index.get(c), j, x));
     });
     return { width: rows.length, left, right };
   }
   const pos = new Map(cols.map((c, j) => [c, j]));
-  for (const r of rows) m.get(r)!.forEach((x, c) => x && push(left, r, pos.get(c)!, x));
-  cols.forEach((c, j) => push(right, c, j, 1));
+  for (const r of rows) m.get(r)!.forEach((x, c) => x && push(left, index.get(r), pos.get(c)!, x));
+  cols.forEach((c, j) => push(right, index.get(c), j, 1));
   return { width: cols.length, left, right };
+}
+
+/**
+ * Adds an entry at basis row `r` (none: a direction outside the basis, left out). A top-level
+ * function: under tsx a closure per factor costs a defineProperty (types.ts's leafId).
+ */
+function push(e: Entries, r: number | undefined, j: number, x: number): void {
+  if (r === undefined) return;
+  e.at.push(r);
+  e.j.push(j);
+  e.x.push(x);
 }
 
 /** Writes a factor's side into head `head` of a [heads, D, width] weight (W_Q, W_K, W_V), or of a [heads, width, D] one (`transposed`: W_O). */
@@ -101,12 +105,11 @@ export function assemble(inp: AssembleInput): ModelData {
   const vocab: Value[] = [BOS, ...inp.vocab];
   const nCtx = inp.maxLen + 1;
   const weights = new Map<string, WeightArray>();
-  const at = (d: Dir) => index.get(d);
 
   // Every layer's widths first, so that a model too large to hold is refused before a weight is allocated.
   const shaped = inp.layers.map((layer) => {
-    const qks = layer.heads.map((h) => factor(h.qk, at));
-    const ovs = layer.heads.map((h) => factor(h.ov, at));
+    const qks = layer.heads.map((h) => factor(h.qk, index));
+    const ovs = layer.heads.map((h) => factor(h.ov, index));
     const dHead = Math.max(0, ...qks.map((f) => f.width), ...ovs.map((f) => f.width));
     const dMlp = layer.mlps.reduce((s, m) => s + m.neurons.length, 0);
     const config: LayerConfig = { nHeads: layer.heads.length, dHead, dMlp };
@@ -133,8 +136,8 @@ export function assemble(inp: AssembleInput): ModelData {
     if ((b.role === 'tokens' || b.role === 'indices') && b.value !== undefined) inputAt[b.role].set(b.value, i);
   });
   const WE = zeros([vocab.length, D]);
-  const bosI = at('bos')!;
-  const oneI = at('one')!;
+  const bosI = index.get('bos')!;
+  const oneI = index.get('one')!;
   WE.data[0 * D + bosI] = 1;
   inp.vocab.forEach((v, k) => {
     const row = k + 1;
@@ -186,11 +189,11 @@ export function assemble(inp: AssembleInput): ModelData {
         const start = k;
         for (const n of m.neurons) {
           for (const [d, c] of n.in) {
-            const r = at(d);
+            const r = index.get(d);
             if (r !== undefined) Win.data[r * dMlp + k] = c;
           }
           for (const [d, c] of n.out) {
-            const r = at(d);
+            const r = index.get(d);
             if (r !== undefined) Wout.data[k * D + r] = c;
           }
           k++;
@@ -208,7 +211,7 @@ export function assemble(inp: AssembleInput): ModelData {
   const WU = zeros([D, nOut]);
   inp.unembed.forEach((col, j) => {
     for (const [d, c] of col) {
-      const r = at(d);
+      const r = index.get(d);
       if (r !== undefined) WU.data[r * nOut + j] = c;
     }
   });

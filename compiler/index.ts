@@ -144,20 +144,24 @@ export function compile(program: Program, opts: CompileOptions): CompileResult {
 function withTrueCircuit(m: ModelData): ModelData {
   const labels: ModelLabels = { ...m.labels };
   const model = { ...m, labels };
-  const settle = (circuit: CircuitLabel | undefined) => {
-    Object.defineProperty(labels, 'circuit', { value: circuit, enumerable: true, writable: true, configurable: true });
-  };
   Object.defineProperty(labels, 'circuit', {
     enumerable: true,
     configurable: true,
-    get: () => {
+    get() {
       const circuit = trueCircuit(model);
-      settle(circuit);
+      settleCircuit(labels, circuit);
       return circuit;
     },
-    set: settle,
+    set(circuit: CircuitLabel | undefined) {
+      settleCircuit(labels, circuit);
+    },
   });
   return model;
+}
+
+/** `labels.circuit` as a plain property from now on. */
+function settleCircuit(labels: ModelLabels, circuit: CircuitLabel | undefined): void {
+  Object.defineProperty(labels, 'circuit', { value: circuit, enumerable: true, writable: true, configurable: true });
 }
 
 /**
