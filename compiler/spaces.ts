@@ -74,11 +74,15 @@ export function temporaryName(sop: string, what: string): string {
 
 /** The residual basis under construction: directions in the order of DESIGN (one, bos, tokens, indices, s-ops, temporaries). */
 export class Basis {
-  /**
-   * Each direction by key, with the order it was first named in (the last tie-break of `ordered`).
-   * Every caller gets the string stored here, so the sparse maps keyed by it compare keys by identity.
-   */
+  /** Each direction with the order it was first named in (the last tie-break of `ordered`). */
   private readonly infos = new Map<Dir, { readonly info: DirInfo; readonly seq: number }>();
+  /**
+   * Each direction's key by role and s-op, then by value (or temporary; undefined for a line): blocks
+   * ask for the same directions once per entry they write, and a key is made once per direction.
+   * Map keys tell 1 from "1" and true as `valueKey` does. Every caller gets the one string, so the
+   * sparse maps keyed by it compare keys by identity.
+   */
+  private readonly keys = new Map<string, Map<string, Map<Value | string | undefined, Dir>>>();
   private seq = 0;
 
   constructor() {
@@ -86,18 +90,19 @@ export class Basis {
     this.add('fixed', 1, BOS_DIR, 'numerical');
   }
 
-  /**
-   * The direction, named now if it is new. The key is made on every call (a concatenation costs less
-   * than the maps by role, s-op and value it replaced); values that valueKey does not tell apart
-   * (0 and -0) are one direction, the first caller's, as Map keys would make them.
-   * Every DirInfo has the one shape (absent fields undefined), so reading them stays fast.
-   */
+  /** The direction, named now if it is new: every DirInfo has the one shape (absent fields undefined), so reading them stays fast. */
   private add(role: DirInfo['role'], order: number, sop: string, encoding: DirInfo['encoding'], value?: Value, temporary?: string): Dir {
-    const key = dirKey(role, sop, value, temporary);
-    const known = this.infos.get(key);
-    if (known !== undefined) return known.info.dir;
-    this.infos.set(key, { info: { dir: key, role, order, sop, value, temporary, encoding }, seq: this.seq++ });
-    return key;
+    let bySop = this.keys.get(role);
+    if (!bySop) this.keys.set(role, (bySop = new Map()));
+    let byValue = bySop.get(sop);
+    if (!byValue) bySop.set(sop, (byValue = new Map()));
+    const at = value !== undefined ? value : temporary;
+    const known = byValue.get(at);
+    if (known !== undefined) return known;
+    const dir = dirKey(role, sop, value, temporary);
+    byValue.set(at, dir);
+    if (!this.infos.has(dir)) this.infos.set(dir, { info: { dir, role, order, sop, value, temporary, encoding }, seq: this.seq++ });
+    return dir;
   }
 
   /** The one-hot direction of value `v` of the input `kind` (graph node `order`). */
