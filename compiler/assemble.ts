@@ -42,59 +42,74 @@ export interface AssembleInput {
   readonly output: OutputSpec;
 }
 
-/** One side of a factor, entry by entry: row `at[k]` of the basis, column `j[k]` of the factor, coefficient `x[k]`. */
-interface Entries {
-  readonly at: number[];
-  readonly j: number[];
-  readonly x: number[];
-}
-
 /**
- * A factorisation of a bilinear form: left · rightᵀ = m, through min(rows, cols) dimensions, its
- * sides over the basis (`at`: a direction's index; one outside the basis is left out). Each side is
- * listed straight off m, as flat entries: a score over two large value sets has value-set² of them,
- * and a closure or a collection per direction costs more than the entry it writes.
+ * A factorisation of a bilinear form m: left · rightᵀ = m, through min(rows, cols) dimensions.
+ * Through its rows (`throughRows`), left is the identity on them and right holds row j's entries in
+ * column j; else right is the identity on the columns and left holds each entry in its column's.
+ * Each side is written straight off m (writeSide): a score over two large value sets has
+ * value-set² entries, and collecting them first costs more than writing them.
  */
 interface Factor {
+  readonly m: SparseMat;
+  readonly rows: readonly Dir[];
+  readonly cols: readonly Dir[];
+  readonly throughRows: boolean;
   readonly width: number;
-  readonly left: Entries;
-  readonly right: Entries;
 }
 
-function factor(m: SparseMat, index: ReadonlyMap<Dir, number>): Factor {
+function factor(m: SparseMat): Factor {
   const rows = [...matRows(m)];
   const cols = [...matCols(m)];
-  const left: Entries = { at: [], j: [], x: [] };
-  const right: Entries = { at: [], j: [], x: [] };
-  if (rows.length <= cols.length) {
-    rows.forEach((r, j) => {
-      push(left, index.get(r), j, 1);
-      m.get(r)!.forEach((x, c) => x && push(right, index.get(c), j, x));
-    });
-    return { width: rows.length, left, right };
-  }
-  const pos = new Map(cols.map((c, j) => [c, j]));
-  for (const r of rows) m.get(r)!.forEach((x, c) => x && push(left, index.get(r), pos.get(c)!, x));
-  cols.forEach((c, j) => push(right, index.get(c), j, 1));
-  return { width: cols.length, left, right };
+  const throughRows = rows.length <= cols.length;
+  return { m, rows, cols, throughRows, width: throughRows ? rows.length : cols.length };
 }
 
 /**
- * Adds an entry at basis row `r` (none: a direction outside the basis, left out). A top-level
- * function: under tsx a closure per factor costs a defineProperty (types.ts's leafId).
+ * Where basis row r, column j of a head's side sits in its weight (a closure made by a top-level
+ * function: under tsx a named one costs a defineProperty, types.ts's leafId).
  */
-function push(e: Entries, r: number | undefined, j: number, x: number): void {
-  if (r === undefined) return;
-  e.at.push(r);
-  e.j.push(j);
-  e.x.push(x);
+function cellOf(head: number, D: number, width: number, transposed: boolean): (r: number, j: number) => number {
+  return transposed ? (r, j) => (head * width + j) * D + r : (r, j) => (head * D + r) * width + j;
 }
 
-/** Writes a factor's side into head `head` of a [heads, D, width] weight (W_Q, W_K, W_V), or of a [heads, width, D] one (`transposed`: W_O). */
-function writeSide(w: WeightArray, e: Entries, head: number, D: number, width: number, transposed: boolean): void {
-  for (let k = 0; k < e.at.length; k++) {
-    const i = transposed ? (head * width + e.j[k]) * D + e.at[k] : (head * D + e.at[k]) * width + e.j[k];
-    w.data[i] = e.x[k];
+/**
+ * Writes one side of a factor into head `head` of a [heads, D, width] weight (W_Q, W_K, W_V), or
+ * of a [heads, width, D] one (`transposed`: W_O), `width` the layer's head width; a direction
+ * outside the basis is left out.
+ */
+function writeSide(
+  w: WeightArray,
+  f: Factor,
+  side: 'left' | 'right',
+  index: ReadonlyMap<Dir, number>,
+  head: number,
+  D: number,
+  width: number,
+  transposed: boolean,
+): void {
+  const { m, rows, cols } = f;
+  const at = cellOf(head, D, width, transposed);
+  if (f.throughRows === (side === 'left')) {
+    const dirs = side === 'left' ? rows : cols;
+    for (let j = 0; j < dirs.length; j++) {
+      const r = index.get(dirs[j]);
+      if (r !== undefined) w.data[at(r, j)] = 1;
+    }
+    return;
+  }
+  if (f.throughRows) {
+    for (let j = 0; j < rows.length; j++)
+      for (const [c, x] of m.get(rows[j])!) {
+        const r = x ? index.get(c) : undefined;
+        if (r !== undefined) w.data[at(r, j)] = x;
+      }
+    return;
+  }
+  const pos = new Map(cols.map((c, j) => [c, j]));
+  for (const d of rows) {
+    const r = index.get(d);
+    if (r === undefined) continue;
+    for (const [c, x] of m.get(d)!) if (x) w.data[at(r, pos.get(c)!)] = x;
   }
 }
 
@@ -108,8 +123,8 @@ export function assemble(inp: AssembleInput): ModelData {
 
   // Every layer's widths first, so that a model too large to hold is refused before a weight is allocated.
   const shaped = inp.layers.map((layer) => {
-    const qks = layer.heads.map((h) => factor(h.qk, index));
-    const ovs = layer.heads.map((h) => factor(h.ov, index));
+    const qks = layer.heads.map((h) => factor(h.qk));
+    const ovs = layer.heads.map((h) => factor(h.ov));
     const dHead = Math.max(0, ...qks.map((f) => f.width), ...ovs.map((f) => f.width));
     const dMlp = layer.mlps.reduce((s, m) => s + m.neurons.length, 0);
     const config: LayerConfig = { nHeads: layer.heads.length, dHead, dMlp };
@@ -166,10 +181,10 @@ export function assemble(inp: AssembleInput): ModelData {
       const WV = zeros([nH, D, dHead]);
       const WO = zeros([nH, dHead, D]);
       layer.heads.forEach((h, hi) => {
-        writeSide(WQ, qks[hi].left, hi, D, dHead, false);
-        writeSide(WK, qks[hi].right, hi, D, dHead, false);
-        writeSide(WV, ovs[hi].left, hi, D, dHead, false);
-        writeSide(WO, ovs[hi].right, hi, D, dHead, true);
+        writeSide(WQ, qks[hi], 'left', index, hi, D, dHead, false);
+        writeSide(WK, qks[hi], 'right', index, hi, D, dHead, false);
+        writeSide(WV, ovs[hi], 'left', index, hi, D, dHead, false);
+        writeSide(WO, ovs[hi], 'right', index, hi, D, dHead, true);
         headLabels.push({ layer: l, head: hi, ...h.label });
       });
       weights.set(`${p}.attn.W_Q`, WQ);
