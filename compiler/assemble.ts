@@ -42,40 +42,75 @@ export interface AssembleInput {
   readonly output: OutputSpec;
 }
 
-/** Where a factor puts coefficient `x`: direction `d`'s row, column `j` of the factor. */
-type Put = (d: Dir, j: number, x: number) => void;
-
 /**
- * A factorisation of a bilinear form: left · rightᵀ = m, through min(rows, cols) dimensions. Each
- * side is written entry by entry, straight off m: a score over two large value sets has
- * value-set² entries, and collecting them per direction first costs more than writing them.
+ * A factorisation of a bilinear form m: left · rightᵀ = m, through min(rows, cols) dimensions.
+ * Through its rows (`throughRows`), left is the identity on them and right holds row j's entries in
+ * column j; else right is the identity on the columns and left holds each entry in its column's.
+ * Each side is written straight off m (writeSide): a score over two large value sets has
+ * value-set² entries, and collecting them first costs more than writing them.
  */
 interface Factor {
+  readonly m: SparseMat;
+  readonly rows: readonly Dir[];
+  readonly cols: readonly Dir[];
+  readonly throughRows: boolean;
   readonly width: number;
-  readonly left: (put: Put) => void;
-  readonly right: (put: Put) => void;
 }
 
 function factor(m: SparseMat): Factor {
   const rows = [...matRows(m)];
   const cols = [...matCols(m)];
-  if (rows.length <= cols.length)
-    return {
-      width: rows.length,
-      left: (put) => rows.forEach((r, j) => put(r, j, 1)),
-      right: (put) =>
-        rows.forEach((r, j) => {
-          for (const [c, x] of m.get(r)!) if (x) put(c, j, x);
-        }),
-    };
+  const throughRows = rows.length <= cols.length;
+  return { m, rows, cols, throughRows, width: throughRows ? rows.length : cols.length };
+}
+
+/**
+ * Where basis row r, column j of a head's side sits in its weight (a closure made by a top-level
+ * function: under tsx a named one costs a defineProperty, types.ts's leafId).
+ */
+function cellOf(head: number, D: number, width: number, transposed: boolean): (r: number, j: number) => number {
+  return transposed ? (r, j) => (head * width + j) * D + r : (r, j) => (head * D + r) * width + j;
+}
+
+/**
+ * Writes one side of a factor into head `head` of a [heads, D, width] weight (W_Q, W_K, W_V), or
+ * of a [heads, width, D] one (`transposed`: W_O), `width` the layer's head width; a direction
+ * outside the basis is left out.
+ */
+function writeSide(
+  w: WeightArray,
+  f: Factor,
+  side: 'left' | 'right',
+  index: ReadonlyMap<Dir, number>,
+  head: number,
+  D: number,
+  width: number,
+  transposed: boolean,
+): void {
+  const { m, rows, cols } = f;
+  const at = cellOf(head, D, width, transposed);
+  if (f.throughRows === (side === 'left')) {
+    const dirs = side === 'left' ? rows : cols;
+    for (let j = 0; j < dirs.length; j++) {
+      const r = index.get(dirs[j]);
+      if (r !== undefined) w.data[at(r, j)] = 1;
+    }
+    return;
+  }
+  if (f.throughRows) {
+    for (let j = 0; j < rows.length; j++)
+      for (const [c, x] of m.get(rows[j])!) {
+        const r = x ? index.get(c) : undefined;
+        if (r !== undefined) w.data[at(r, j)] = x;
+      }
+    return;
+  }
   const pos = new Map(cols.map((c, j) => [c, j]));
-  return {
-    width: cols.length,
-    left: (put) => {
-      for (const r of rows) for (const [c, x] of m.get(r)!) if (x) put(r, pos.get(c)!, x);
-    },
-    right: (put) => cols.forEach((c, j) => put(c, j, 1)),
-  };
+  for (const d of rows) {
+    const r = index.get(d);
+    if (r === undefined) continue;
+    for (const [c, x] of m.get(d)!) if (x) w.data[at(r, pos.get(c)!)] = x;
+  }
 }
 
 export function assemble(inp: AssembleInput): ModelData {
@@ -85,7 +120,6 @@ export function assemble(inp: AssembleInput): ModelData {
   const vocab: Value[] = [BOS, ...inp.vocab];
   const nCtx = inp.maxLen + 1;
   const weights = new Map<string, WeightArray>();
-  const at = (d: Dir) => index.get(d);
 
   // Every layer's widths first, so that a model too large to hold is refused before a weight is allocated.
   const shaped = inp.layers.map((layer) => {
@@ -117,8 +151,8 @@ export function assemble(inp: AssembleInput): ModelData {
     if ((b.role === 'tokens' || b.role === 'indices') && b.value !== undefined) inputAt[b.role].set(b.value, i);
   });
   const WE = zeros([vocab.length, D]);
-  const bosI = at('bos')!;
-  const oneI = at('one')!;
+  const bosI = index.get('bos')!;
+  const oneI = index.get('one')!;
   WE.data[0 * D + bosI] = 1;
   inp.vocab.forEach((v, k) => {
     const row = k + 1;
@@ -147,20 +181,10 @@ export function assemble(inp: AssembleInput): ModelData {
       const WV = zeros([nH, D, dHead]);
       const WO = zeros([nH, dHead, D]);
       layer.heads.forEach((h, hi) => {
-        // Rows of W_Q, W_K, W_V: direction d's row, column j of the head.
-        const into =
-          (w: WeightArray): Put =>
-          (d, j, x) => {
-            const r = at(d);
-            if (r !== undefined) w.data[(hi * D + r) * dHead + j] = x;
-          };
-        qks[hi].left(into(WQ));
-        qks[hi].right(into(WK));
-        ovs[hi].left(into(WV));
-        ovs[hi].right((d, j, x) => {
-          const col = at(d);
-          if (col !== undefined) WO.data[(hi * dHead + j) * D + col] = x;
-        });
+        writeSide(WQ, qks[hi], 'left', index, hi, D, dHead, false);
+        writeSide(WK, qks[hi], 'right', index, hi, D, dHead, false);
+        writeSide(WV, ovs[hi], 'left', index, hi, D, dHead, false);
+        writeSide(WO, ovs[hi], 'right', index, hi, D, dHead, true);
         headLabels.push({ layer: l, head: hi, ...h.label });
       });
       weights.set(`${p}.attn.W_Q`, WQ);
@@ -180,11 +204,11 @@ export function assemble(inp: AssembleInput): ModelData {
         const start = k;
         for (const n of m.neurons) {
           for (const [d, c] of n.in) {
-            const r = at(d);
+            const r = index.get(d);
             if (r !== undefined) Win.data[r * dMlp + k] = c;
           }
           for (const [d, c] of n.out) {
-            const r = at(d);
+            const r = index.get(d);
             if (r !== undefined) Wout.data[k * D + r] = c;
           }
           k++;
@@ -202,20 +226,19 @@ export function assemble(inp: AssembleInput): ModelData {
   const WU = zeros([D, nOut]);
   inp.unembed.forEach((col, j) => {
     for (const [d, c] of col) {
-      const r = at(d);
+      const r = index.get(d);
       if (r !== undefined) WU.data[r * nOut + j] = c;
     }
   });
   weights.set('unembed.W_U', WU);
   weights.set('unembed.b_U', zeros([nOut]));
 
-  const residual: DirectionLabel[] = inp.basis.map((b, i) => ({
-    index: i,
-    sop: b.temporary !== undefined ? temporaryName(b.sop, b.temporary) : b.sop,
-    ...(b.value !== undefined ? { value: b.value } : {}),
-    encoding: b.encoding,
-    role: b.role,
-  }));
+  // Two literals rather than a spread of an optional value: a spread per direction cost an eighth of assembly.
+  const residual: DirectionLabel[] = inp.basis.map((b, i) => {
+    const sop = b.temporary !== undefined ? temporaryName(b.sop, b.temporary) : b.sop;
+    const { value, encoding, role } = b;
+    return value !== undefined ? { index: i, sop, value, encoding, role } : { index: i, sop, encoding, role };
+  });
   return {
     config,
     labels: {

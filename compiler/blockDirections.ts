@@ -14,7 +14,11 @@ import type { Block } from './types.ts';
 const scoreSides = new WeakMap<SparseMat, readonly Dir[]>();
 function sidesOf(qk: SparseMat): readonly Dir[] {
   let s = scoreSides.get(qk);
-  if (!s) scoreSides.set(qk, (s = [...new Set([...matRows(qk), ...matCols(qk)])]));
+  if (!s) {
+    const sides = matRows(qk);
+    for (const line of qk.values()) for (const d of line.keys()) sides.add(d);
+    scoreSides.set(qk, (s = [...sides]));
+  }
   return s;
 }
 

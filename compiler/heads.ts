@@ -6,7 +6,7 @@
 import type { Encoding } from '../src/rasp/ast.ts';
 import { lengthSelector } from '../src/rasp/builder.ts';
 import type { ValueSet } from '../src/rasp/valueSets.ts';
-import type { Value } from '../src/rasp/values.ts';
+import type { MaybeValue, Value } from '../src/rasp/values.ts';
 import { categoricalOv } from './blocks/categoricalAttention.ts';
 import { addNoneSelected } from './blocks/defaults.ts';
 import { numericalOv } from './blocks/numericalAttention.ts';
@@ -31,16 +31,26 @@ export interface HeadContext {
   tempDir(i: number, what: string): Dir;
 }
 
+// Top-level functions, not closures made per head: under tsx each named closure costs a defineProperty (types.ts's leafId).
+
+/** The values side `i` of a group compares (-1: none read, the one value null). */
+function sideDomain(ctx: HeadContext, i: number): MaybeValue[] {
+  return i < 0 ? [null] : domain(ctx.set(i));
+}
+
+/** Side `i`'s indicators, made when first asked for. */
+function sideRepr(ctx: HeadContext, i: number): () => CatEntry[] {
+  return () => (i < 0 ? [{ value: null, ind: unit(ONE) }] : ctx.catRepr(i));
+}
+
 function scores(ctx: HeadContext, groups: readonly SelectorGroup[], bosLevel: number): Map<Dir, Map<Dir, number>> {
-  const dom = (i: number) => (i < 0 ? [null] : domain(ctx.set(i)));
-  const repr = (i: number) => (i < 0 ? [{ value: null, ind: unit(ONE) }] : ctx.catRepr(i));
   const qk = new Map<Dir, Map<Dir, number>>();
   for (const g of groups)
     addGroupScores(qk, g, {
-      keyDomain: dom(g.keys),
-      queryDomain: dom(g.queries),
-      keyRepr: () => repr(g.keys),
-      queryRepr: () => repr(g.queries),
+      keyDomain: sideDomain(ctx, g.keys),
+      queryDomain: sideDomain(ctx, g.queries),
+      keyRepr: sideRepr(ctx, g.keys),
+      queryRepr: sideRepr(ctx, g.queries),
     });
   addBosScore(qk, bosLevel);
   return qk;

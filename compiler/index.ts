@@ -12,7 +12,7 @@
  *   5. layout.ts     blocks into layers
  *   6. assemble.ts   weights in the model format
  *   7. stats.ts      size figures
- *      the true circuit (src/model/trueCircuit.ts) into the labels, for circuit discovery to be scored on
+ *      the true circuit (src/model/trueCircuit.ts) into the labels, on first read, for circuit discovery to be scored on
  * A block can be run in its own basis (applyBlock.ts).
  *
  * A compiled model computes the program at every non-BOS position; the BOS position holds 0 in
@@ -24,7 +24,7 @@ import { UserError } from '../src/rasp/errors.ts';
 import type { Program } from '../src/rasp/program.ts';
 import type { Value } from '../src/rasp/values.ts';
 import { castName, type TokenCast } from '../src/rasp/tokenCasts.ts';
-import type { DirectionLabel, ModelData } from '../src/model/types.ts';
+import type { CircuitLabel, DirectionLabel, ModelData, ModelLabels } from '../src/model/types.ts';
 import { selectsEveryQueryOnTask } from '../src/rasp/coverage.ts';
 import { assemble } from './assemble.ts';
 import { emit } from './emit.ts';
@@ -124,7 +124,7 @@ export function compile(program: Program, opts: CompileOptions): CompileResult {
   });
   const residual = markIdleDefaults(graph, program, opts, assembled.labels.residual);
   const labelled = { ...assembled, labels: { ...assembled.labels, residual } };
-  const model = { ...labelled, labels: { ...labelled.labels, circuit: trueCircuit(labelled) } };
+  const model = withTrueCircuit(labelled);
   const mlps = layers.flatMap((l, layer) => l.mlps.map((m) => ({ layer, writes: m.label.writes, neurons: m.neurons.length, combinations: m.combinations })));
   const costs = products.map(({ node: _node, ...p }) => {
     const mlp = mlps.find((m) => m.writes === p.name);
@@ -132,6 +132,36 @@ export function compile(program: Program, opts: CompileOptions): CompileResult {
     return { ...p, directions, neurons: mlp?.neurons ?? 0, layer: mlp?.layer ?? null };
   });
   return { model, stats: modelStats(model), mlps, plan: plan.nodes, products: costs };
+}
+
+/**
+ * The model with the true circuit in its labels, worked out when `labels.circuit` is first read
+ * (a JSON dump, a model file, circuit discovery) rather than by every compile: it costs a sixth of
+ * a small program's compile, and most compiles (the tests', a verify's) never read it. It is read
+ * off the weights as compiled (trueCircuit.ts), which nothing writes into afterwards, so it is the
+ * same whenever it is read; the property is enumerable and last, as a plain one was.
+ */
+function withTrueCircuit(m: ModelData): ModelData {
+  const labels: ModelLabels = { ...m.labels };
+  const model = { ...m, labels };
+  Object.defineProperty(labels, 'circuit', {
+    enumerable: true,
+    configurable: true,
+    get() {
+      const circuit = trueCircuit(model);
+      settleCircuit(labels, circuit);
+      return circuit;
+    },
+    set(circuit: CircuitLabel | undefined) {
+      settleCircuit(labels, circuit);
+    },
+  });
+  return model;
+}
+
+/** `labels.circuit` as a plain property from now on. */
+function settleCircuit(labels: ModelLabels, circuit: CircuitLabel | undefined): void {
+  Object.defineProperty(labels, 'circuit', { value: circuit, enumerable: true, writable: true, configurable: true });
 }
 
 /**

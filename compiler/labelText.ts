@@ -19,12 +19,24 @@ export interface LabelText {
 }
 
 export function labelText(graph: Graph, plan: Pick<Plan, 'categorical' | 'numerical'>): LabelText {
-  const spellOut = (n: RaspNode): boolean => {
+  const opts = { spellOut: spelledOut(graph, plan) };
+  return {
+    describe(n) {
+      return describe(n, opts);
+    },
+    reference(n) {
+      return describeReference(n, opts);
+    },
+  };
+}
+
+// Methods and a returned closure rather than named closures: under tsx each of those costs a defineProperty per compile (types.ts's leafId).
+function spelledOut(graph: Graph, plan: Pick<Plan, 'categorical' | 'numerical'>): (n: RaspNode) => boolean {
+  return (n) => {
     const i = graph.canon.get(n.id);
     // A name assigned again means its last value in the program's scope, not this one.
     if (n.name && graph.scope.get(n.name) !== i) return true;
     if (isSelector(n)) return false;
     return i !== undefined && !plan.categorical.has(i) && !plan.numerical.has(i);
   };
-  return { describe: (n) => describe(n, { spellOut }), reference: (n) => describeReference(n, { spellOut }) };
 }

@@ -79,7 +79,9 @@ export function applyMat(m: SparseMat, x: ReadonlyMap<Dir, number>): Map<Dir, nu
 }
 
 export function matRows(m: SparseMat): Set<Dir> {
-  return new Set([...m].filter(([, v]) => v.size > 0).map(([r]) => r));
+  const out = new Set<Dir>();
+  for (const [r, v] of m) if (v.size > 0) out.add(r);
+  return out;
 }
 
 export function matCols(m: SparseMat): Set<Dir> {

@@ -46,12 +46,17 @@ export function categoricalFold(e: Expr): CategoricalFold | undefined {
 
 /** The indicators of a relabelling of `leaves` (the one its fold was made from, or none). */
 export function readCategorical(fold: CategoricalFold, leaves: readonly Leaf[]): CatEntry[] {
-  const ind = (from: readonly number[] | 'one'): LinComb => {
-    if (from === 'one') return unit(ONE);
-    const leaf = leaves[0] as Extract<Leaf, { kind: 'cat' }>;
-    return combine(from.map((k) => [leaf.entries[k].ind, 1] as const));
-  };
-  return fold.map((g) => ({ value: g.value, ind: ind(g.from) }));
+  return fold.map((g) => ({ value: g.value, ind: foldedIndicator(g.from, leaves) }));
+}
+
+/**
+ * The sum of the leaf's indicators that a value is folded from (a top-level function: under tsx a
+ * closure per call costs a defineProperty, types.ts's leafId).
+ */
+function foldedIndicator(from: readonly number[] | 'one', leaves: readonly Leaf[]): LinComb {
+  if (from === 'one') return unit(ONE);
+  const leaf = leaves[0] as Extract<Leaf, { kind: 'cat' }>;
+  return combine(from.map((k) => [leaf.entries[k].ind, 1] as const));
 }
 
 /** The categorical representation of an expression of at most one categorical leaf, or undefined. */

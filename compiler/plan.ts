@@ -83,6 +83,13 @@ export interface Plan {
 
 type Entry = { -readonly [K in keyof NodePlan]: NodePlan[K] } & { fusedInto: number[] };
 
+/** Node i's entry, made on first use (a top-level function: under tsx a closure per call costs a defineProperty, types.ts's leafId). */
+function entryOf(entries: Map<number, Entry>, graph: Graph, i: number): Entry {
+  let e = entries.get(i);
+  if (!e) entries.set(i, (e = { node: i, name: graph.nodes[i].name, fusedInto: [] }));
+  return e;
+}
+
 /** What a reader sees of the plan: per s-op, in graph order (inputs first), its forms, head and fusions. */
 export function nodePlans(
   graph: Graph,
@@ -90,18 +97,13 @@ export function nodePlans(
   builds: readonly Build[],
 ): NodePlan[] {
   const entries = new Map<number, Entry>();
-  const entry = (i: number): Entry => {
-    let e = entries.get(i);
-    if (!e) entries.set(i, (e = { node: i, name: graph.nodes[i].name, fusedInto: [] }));
-    return e;
-  };
-  for (const [i, f] of forms.categorical) entry(i).categorical = f.how;
-  for (const [i, f] of forms.numerical) entry(i).numerical = f.how;
+  for (const [i, f] of forms.categorical) entryOf(entries, graph, i).categorical = f.how;
+  for (const [i, f] of forms.numerical) entryOf(entries, graph, i).numerical = f.how;
   for (const b of builds) {
-    if (b.block === 'head') entry(b.node).head = b.kind;
+    if (b.block === 'head') entryOf(entries, graph, b.node).head = b.kind;
     if (b.block !== 'map') continue;
     for (const k of b.expr.inlined) {
-      const e = entry(k);
+      const e = entryOf(entries, graph, k);
       if (!e.fusedInto.includes(b.node)) e.fusedInto.push(b.node);
     }
   }

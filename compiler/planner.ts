@@ -36,6 +36,30 @@ export function planProgram(graph: Graph, spaces: Spaces, opts: PlanOptions = {}
   return new Planner(graph, spaces, opts.fuseLimit ?? DEFAULT_FUSE_LIMIT, new Demands(opts.demandDepth)).run();
 }
 
+// Top-level functions, not closures made per call: under tsx each named closure costs a defineProperty (types.ts's leafId).
+
+/** The values side `i` of a selector group compares (-1: none read, the one value null). */
+function sideDomain(spaces: Spaces, i: number): MaybeValue[] {
+  return i < 0 ? [null] : domain(spaces.sets[i]!);
+}
+
+const first = (v: readonly MaybeValue[]): MaybeValue => v[0];
+
+/** The constant function `value`. */
+function constantly(value: Value): Expr['fn'] {
+  return () => value;
+}
+
+/** An aggregate's value with its default filled in: leaves (what the head wrote, whether it selected nothing). */
+function orDefault(d: Value): Expr['fn'] {
+  return (v) => (v[1] === true ? d : v[0]);
+}
+
+/** The expression that is its one leaf. */
+function identity(leaf: LeafPlan): Expr {
+  return { leaves: [leaf], inlined: [], fn: first };
+}
+
 class Planner implements LeafContext {
   private readonly builds: Build[] = [];
   private readonly exprs = new Map<number, Expr>();
@@ -104,8 +128,7 @@ class Planner implements LeafContext {
   private planScores(sel: number | null): void {
     if (sel === null) return; // length: the all-true selector reads nothing
     for (const g of selectorGroups(this.graph, sel)) {
-      const dom = (i: number) => (i < 0 ? [null] : domain(this.set(i)));
-      const reads = groupReads(g, dom(g.keys), dom(g.queries));
+      const reads = groupReads(g, sideDomain(this.spaces, g.keys), sideDomain(this.spaces, g.queries));
       if (reads.queries && g.queries >= 0) this.planCat(g.queries);
       if (reads.keys && g.keys >= 0) this.planCat(g.keys);
     }
@@ -155,20 +178,19 @@ class Planner implements LeafContext {
 
   private buildExpr(i: number): Expr {
     const n = this.node(i);
-    const identity = (leaf: LeafPlan): Expr => ({ leaves: [leaf], inlined: [], fn: (v) => v[0] });
     switch (n.kind) {
       case 'tokens':
       case 'indices':
         return identity(catLeaf(this, i));
       case 'const':
-        return { leaves: [], inlined: [], fn: () => n.value };
+        return { leaves: [], inlined: [], fn: constantly(n.value) };
       case 'length':
       case 'selectorWidth':
         return identity(widthLeaf(this, i));
       case 'aggregate': {
         const d = this.fillDefault(i);
         if (d === null) return identity(this.enc(i) === 'numerical' ? numLeaf(this, i) : catLeaf(this, i));
-        return { leaves: [rawAggregateLeaf(this, i), noneSelectedLeaf(this, i)], inlined: [], fn: (v) => (v[1] === true ? d : v[0]) };
+        return { leaves: [rawAggregateLeaf(this, i), noneSelectedLeaf(this, i)], inlined: [], fn: orDefault(d) };
       }
       case 'map':
         return composeMap(

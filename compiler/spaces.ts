@@ -53,11 +53,15 @@ export function domain(set: ValueSet): MaybeValue[] {
 
 /**
  * A direction's key in the sparse vectors blocks are built from: one function of what it is, and
- * unambiguous whatever an s-op is called. The fixed directions keep their names (`one`, `bos`).
+ * unambiguous whatever an s-op is called (its length comes first; then a value's `valueKey`, a
+ * temporary's name or nothing, each marked). The fixed directions keep their names (`one`, `bos`).
+ * Plain concatenation: a compile makes a key per direction, and JSON.stringify of an array cost
+ * more than the rest of registering it.
  */
-function dirKey(d: Pick<DirInfo, 'role' | 'sop' | 'value' | 'temporary'>): Dir {
-  if (d.role === 'fixed') return d.sop;
-  return JSON.stringify([d.role, d.sop, d.value !== undefined ? valueKey(d.value) : (d.temporary ?? null)]);
+function dirKey(role: DirInfo['role'], sop: string, value: Value | undefined, temporary: string | undefined): Dir {
+  if (role === 'fixed') return sop;
+  const what = value !== undefined ? `v${valueKey(value)}` : temporary !== undefined ? `t${temporary}` : '-';
+  return `${role}:${sop.length}:${sop}:${what}`;
 }
 
 /** What an aggregate's head writes where it selects nothing (a temporary). */
@@ -70,7 +74,8 @@ export function temporaryName(sop: string, what: string): string {
 
 /** The residual basis under construction: directions in the order of DESIGN (one, bos, tokens, indices, s-ops, temporaries). */
 export class Basis {
-  private readonly infos = new Map<Dir, DirInfo & { seq: number }>();
+  /** Each direction with the order it was first named in (the last tie-break of `ordered`). */
+  private readonly infos = new Map<Dir, { readonly info: DirInfo; readonly seq: number }>();
   /**
    * Each direction's key by role and s-op, then by value (or temporary; undefined for a line): blocks
    * ask for the same directions once per entry they write, and a key is made once per direction.
@@ -81,46 +86,47 @@ export class Basis {
   private seq = 0;
 
   constructor() {
-    this.add({ role: 'fixed', order: 0, sop: ONE, encoding: 'numerical' });
-    this.add({ role: 'fixed', order: 1, sop: BOS_DIR, encoding: 'numerical' });
+    this.add('fixed', 0, ONE, 'numerical');
+    this.add('fixed', 1, BOS_DIR, 'numerical');
   }
 
-  private add(info: Omit<DirInfo, 'dir'>): Dir {
-    let bySop = this.keys.get(info.role);
-    if (!bySop) this.keys.set(info.role, (bySop = new Map()));
-    let byValue = bySop.get(info.sop);
-    if (!byValue) bySop.set(info.sop, (byValue = new Map()));
-    const at = info.value !== undefined ? info.value : info.temporary;
+  /** The direction, named now if it is new: every DirInfo has the one shape (absent fields undefined), so reading them stays fast. */
+  private add(role: DirInfo['role'], order: number, sop: string, encoding: DirInfo['encoding'], value?: Value, temporary?: string): Dir {
+    let bySop = this.keys.get(role);
+    if (!bySop) this.keys.set(role, (bySop = new Map()));
+    let byValue = bySop.get(sop);
+    if (!byValue) bySop.set(sop, (byValue = new Map()));
+    const at = value !== undefined ? value : temporary;
     const known = byValue.get(at);
     if (known !== undefined) return known;
-    const dir = dirKey(info);
+    const dir = dirKey(role, sop, value, temporary);
     byValue.set(at, dir);
-    if (!this.infos.has(dir)) this.infos.set(dir, { dir, ...info, seq: this.seq++ });
+    if (!this.infos.has(dir)) this.infos.set(dir, { info: { dir, role, order, sop, value, temporary, encoding }, seq: this.seq++ });
     return dir;
   }
 
   /** The one-hot direction of value `v` of the input `kind` (graph node `order`). */
   input(kind: 'tokens' | 'indices', order: number, v: Value): Dir {
-    return this.add({ role: kind, order, sop: kind, value: v, encoding: 'categorical' });
+    return this.add(kind, order, kind, 'categorical', v);
   }
 
   /** The one-hot direction of value `v` of s-op `sop` (graph node `order`). */
   value(order: number, sop: string, v: Value): Dir {
-    return this.add({ role: 'sop', order, sop, value: v, encoding: 'categorical' });
+    return this.add('sop', order, sop, 'categorical', v);
   }
 
   /** The single direction of numerical s-op `sop` (graph node `order`). */
   line(order: number, sop: string): Dir {
-    return this.add({ role: 'sop', order, sop, encoding: 'numerical' });
+    return this.add('sop', order, sop, 'numerical');
   }
 
   /** A temporary `what` of node `order`'s head: may be non-zero at BOS. */
   temporary(order: number, sop: string, what: string): Dir {
-    return this.add({ role: 'temp', order, sop, temporary: what, encoding: 'numerical' });
+    return this.add('temp', order, sop, 'numerical', undefined, what);
   }
 
   isTemporary(d: Dir): boolean {
-    return this.infos.get(d)?.role === 'temp';
+    return this.infos.get(d)?.info.role === 'temp';
   }
 
   has(d: Dir): boolean {
@@ -128,16 +134,16 @@ export class Basis {
   }
 
   info(d: Dir): DirInfo | undefined {
-    return this.infos.get(d);
+    return this.infos.get(d)?.info;
   }
 
   /** The directions kept by `keep`, in basis order. */
   ordered(keep: (d: Dir) => boolean = () => true): DirInfo[] {
     const rank = { fixed: 0, tokens: 1, indices: 2, sop: 3, temp: 4 } as const;
     return [...this.infos.values()]
-      .filter((i) => keep(i.dir))
-      .sort((a, b) => rank[a.role] - rank[b.role] || a.order - b.order || byValue(a, b) || a.seq - b.seq)
-      .map(({ seq: _seq, ...info }) => info);
+      .filter((e) => keep(e.info.dir))
+      .sort(({ info: a, seq: s }, { info: b, seq: t }) => rank[a.role] - rank[b.role] || a.order - b.order || byValue(a, b) || s - t)
+      .map((e) => e.info);
   }
 }
 

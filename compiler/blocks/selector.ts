@@ -319,13 +319,48 @@ export function addGroupScores(qk: Map<Dir, Map<Dir, number>>, g: SelectorGroup,
   const queryIndicator = indicators(sides.queryRepr());
   const keyIndicator = indicators(sides.keyRepr());
   const ik = ks.map(keyIndicator);
+  const keys = S > 0 && ik.every((v) => !v || positive(v)) ? ik.map((v) => v && { dirs: [...v.keys()], coefs: [...v.values()] }) : undefined;
   qs.forEach((q, i) => {
     const iq = queryIndicator(q);
     if (!iq) return;
+    if (keys && iq.size === 1 && positive(iq)) return addQueryRow(qk, iq, T[i], keys, S);
     ks.forEach((_, j) => {
       if (T[i][j] && ik[j]) addOuter(qk, iq, ik[j], S);
     });
   });
+}
+
+function positive(v: LinComb): boolean {
+  for (const c of v.values()) if (!(c > 0)) return false;
+  return true;
+}
+
+/**
+ * What `addOuter(qk, iq, ik[j], S)` for each selected key j adds, for a query indicator of one
+ * direction and key indicators of positive coefficients (one-hot ones): no sum then cancels, so no
+ * row is ever emptied and put back at the end, and the row can be fetched once rather than per pair
+ * (a score over two large value sets has value-set² pairs). Same entries, in the same order.
+ */
+function addQueryRow(
+  qk: Map<Dir, Map<Dir, number>>,
+  iq: LinComb,
+  selected: readonly boolean[],
+  keys: readonly ({ dirs: Dir[]; coefs: number[] } | undefined)[],
+  S: number,
+): void {
+  const [[r, a]] = iq;
+  let line = qk.get(r);
+  for (let j = 0; j < keys.length; j++) {
+    const k = keys[j];
+    if (!selected[j] || !k) continue;
+    for (let t = 0; t < k.dirs.length; t++) {
+      const x = a * k.coefs[t] * S;
+      if (x === 0) continue; // as addTo skips it (an underflow)
+      if (!line) qk.set(r, (line = new Map()));
+      const c = k.dirs[t];
+      line.set(c, (line.get(c) ?? 0) + x);
+    }
+  }
 }
 
 /** The BOS key's score: `level`·S for every query (read from one + bos). */
