@@ -6,7 +6,7 @@
 import type { Encoding } from '../src/rasp/ast.ts';
 import { lengthSelector } from '../src/rasp/builder.ts';
 import type { ValueSet } from '../src/rasp/valueSets.ts';
-import type { MaybeValue, Value } from '../src/rasp/values.ts';
+import type { Value } from '../src/rasp/values.ts';
 import { categoricalOv } from './blocks/categoricalAttention.ts';
 import { addNoneSelected } from './blocks/defaults.ts';
 import { numericalOv } from './blocks/numericalAttention.ts';
@@ -15,7 +15,7 @@ import { widthOv } from './blocks/selectorWidth.ts';
 import type { Graph } from './graph.ts';
 import type { LabelText } from './labelText.ts';
 import { ONE, unit, type Dir, type LinComb } from './linalg.ts';
-import { domain, NONE_SELECTED } from './spaces.ts';
+import { NONE_SELECTED, sideDomain } from './spaces.ts';
 import type { CatEntry, HeadBlock } from './types.ts';
 
 /** What building a head needs to know of the nodes around it (emit.ts's Emitter). */
@@ -31,12 +31,7 @@ export interface HeadContext {
   tempDir(i: number, what: string): Dir;
 }
 
-// Top-level functions, not closures made per head: under tsx each named closure costs a defineProperty (types.ts's leafId).
-
-/** The values side `i` of a group compares (-1: none read, the one value null). */
-function sideDomain(ctx: HeadContext, i: number): MaybeValue[] {
-  return i < 0 ? [null] : domain(ctx.set(i));
-}
+// A top-level function, not a closure made per head: under tsx each named closure costs a defineProperty (types.ts's leafId).
 
 /** Side `i`'s indicators, made when first asked for. */
 function sideRepr(ctx: HeadContext, i: number): () => CatEntry[] {

@@ -23,7 +23,7 @@ import type { Graph } from './graph.ts';
 import { catLeaf, noneSelectedLeaf, numLeaf, oneHotValues, rawAggregateLeaf, widthLeaf, type CatLeafPlan, type LeafContext } from './leaves.ts';
 import { categoricalFold, numericalFold, type CategoricalFold } from './linear.ts';
 import { nodePlans, type Build, type CatForm, type NumForm, type Plan } from './plan.ts';
-import { domain, type Spaces } from './spaces.ts';
+import { sideDomain, type Spaces } from './spaces.ts';
 import { Demands, memoised } from './memo.ts';
 import { leafId, type Expr, type LeafPlan } from './types.ts';
 
@@ -37,11 +37,6 @@ export function planProgram(graph: Graph, spaces: Spaces, opts: PlanOptions = {}
 }
 
 // Top-level functions, not closures made per call: under tsx each named closure costs a defineProperty (types.ts's leafId).
-
-/** The values side `i` of a selector group compares (-1: none read, the one value null). */
-function sideDomain(spaces: Spaces, i: number): MaybeValue[] {
-  return i < 0 ? [null] : domain(spaces.sets[i]!);
-}
 
 const first = (v: readonly MaybeValue[]): MaybeValue => v[0];
 
@@ -128,7 +123,7 @@ class Planner implements LeafContext {
   private planScores(sel: number | null): void {
     if (sel === null) return; // length: the all-true selector reads nothing
     for (const g of selectorGroups(this.graph, sel)) {
-      const reads = groupReads(g, sideDomain(this.spaces, g.keys), sideDomain(this.spaces, g.queries));
+      const reads = groupReads(g, sideDomain(this, g.keys), sideDomain(this, g.queries));
       if (reads.queries && g.queries >= 0) this.planCat(g.queries);
       if (reads.keys && g.keys >= 0) this.planCat(g.keys);
     }

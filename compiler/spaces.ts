@@ -51,6 +51,11 @@ export function domain(set: ValueSet): MaybeValue[] {
   return set.mayBeNull ? [...set.values, null] : [...set.values];
 }
 
+/** The values side `i` of a selector group compares: node i's domain, or the one value null where the side reads nothing (-1). */
+export function sideDomain(sets: { set(i: number): ValueSet }, i: number): MaybeValue[] {
+  return i < 0 ? [null] : domain(sets.set(i));
+}
+
 /**
  * A direction's key in the sparse vectors blocks are built from: one function of what it is, and
  * unambiguous whatever an s-op is called (its length comes first; then a value's `valueKey`, a
