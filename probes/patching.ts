@@ -23,7 +23,7 @@ import { hookSites } from './hookSites.ts';
 import type { CorruptPairs } from './corruptions.ts';
 import { carriedPositions, isWholeStream } from './carriedPositions.ts';
 import { replacementHooks, type Site } from './intervene.ts';
-import { batchCaches, disposeCaches } from './sources.ts';
+import { cachedRuns, disposeCaches } from './sources.ts';
 import { CleanPrefix } from './cleanPrefix.ts';
 import { shareOut } from '../src/threads/shareOut.ts';
 import { sweepThreads, type ThreadCount } from '../src/threads/count.ts';
@@ -146,27 +146,12 @@ class Patcher {
   }
 
   async init(hooks: readonly HookName[]): Promise<void> {
-    if (this.reuse) {
-      // The clean run that fills the caches is the clean run scored, and the corrupted run that
-      // keeps its streams (CleanPrefix) the corrupted one: each is run once.
-      const cleanLogits: Float32Array[] = [];
-      this.caches = this.cleanB.batches.map((b) => {
-        const r = this.m.runWithCache(b, { names: hooks });
-        cleanLogits.push(r.logits.dataSync() as Float32Array);
-        r.logits.dispose();
-        return r.cache;
-      });
-      this.cleanT = await this.tally(this.cleanB, async (b) => cleanLogits[b]);
-      this.corruptT = await this.tally(this.corruptB, (b) => this.corruptPrefix.baseLogits(b));
-      return;
-    }
-    this.caches = batchCaches(this.m, this.cleanB, hooks);
-    this.cleanT = await this.tally(this.cleanB, (b) => this.m.logits(this.cleanB.batches[b]));
-    this.corruptT = await this.tally(this.corruptB, (b) => this.m.logits(this.corruptB.batches[b]));
-  }
-
-  private get reuse(): boolean {
-    return this.opts.reuseCleanPrefix ?? true;
+    // The clean run that fills the caches is the clean run scored, and the corrupted run that keeps
+    // its streams (CleanPrefix) the corrupted one: each is run once.
+    const clean = cachedRuns(this.m, this.cleanB, hooks, { readLogits: true });
+    this.caches = clean.caches;
+    this.cleanT = await this.tally(this.cleanB, async (b) => clean.logits[b]);
+    this.corruptT = await this.tally(this.corruptB, (b) => this.corruptPrefix.baseLogits(b));
   }
 
   private async tally(pb: ProbeBatches, logitsOf: (b: number) => Promise<Float32Array>): Promise<Tally> {
@@ -183,7 +168,7 @@ class Patcher {
     const nLayers = this.m.config.layers.length;
     // The whole clean stream patched in makes the clean run from there on (carriedPositions.ts), whatever else is patched.
     const p =
-      this.reuse && sites.some(isWholeStream)
+      (this.opts.reuseCleanPrefix ?? true) && sites.some(isWholeStream)
         ? this.cleanT
         : await this.tally(this.corruptB, (b) => {
             const corrupt = this.corruptB.batches[b];

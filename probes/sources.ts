@@ -56,11 +56,27 @@ export function meanActivations(m: LoadedModel, ref: ProbeBatches, hooks: readon
 
 /** Cached activations of every batch (run with optional hooks), kept as tensors: [batch][hook]. */
 export function batchCaches(m: LoadedModel, pb: ProbeBatches, hooks: readonly HookName[], intervene?: Hooks): ActivationCache[] {
-  return pb.batches.map((b) => {
-    const r = m.runWithCache(b, { names: hooks, hooks: intervene });
+  return cachedRuns(m, pb, hooks, { intervene }).caches;
+}
+
+/**
+ * As batchCaches, and with `readLogits` each batch's logits read back too: the run that fills a
+ * cache is then also the run scored (patching's clean run).
+ */
+export function cachedRuns(
+  m: LoadedModel,
+  pb: ProbeBatches,
+  hooks: readonly HookName[],
+  opts: { intervene?: Hooks; readLogits?: boolean } = {},
+): { caches: ActivationCache[]; logits: Float32Array[] } {
+  const logits: Float32Array[] = [];
+  const caches = pb.batches.map((b) => {
+    const r = m.runWithCache(b, { names: hooks, hooks: opts.intervene });
+    if (opts.readLogits) logits.push(r.logits.dataSync() as Float32Array);
     r.logits.dispose();
     return r.cache;
   });
+  return { caches, logits };
 }
 
 export function disposeCaches(caches: readonly ActivationCache[]): void {
