@@ -5,7 +5,8 @@
  * stream at the first layer it touches (probes/cleanPrefix.ts: after the attention when it touches
  * only the MLP, with the batch's attention masks made once), then shared among threads, and, for
  * the ratio, from the embedding on one thread as before (on tfjs-wasm's own Slice and SplitV, as
- * then: src/model/wasmCopies.ts). Running more rows per forward pass (64 to
+ * then: src/model/wasmCopies.ts; since 2026-12-03 08:00 a patching sweep's clean run there is also
+ * the run that fills its caches, one run fewer than then, so the ratio errs low). Running more rows per forward pass (64 to
  * 1,024) changed a 4-layer forward's time per row by under 5% here, so ablations are not batched
  * together along the batch axis.
  */
