@@ -165,7 +165,13 @@ export async function runSiit(programArg: string | undefined, o: SiitFlags, io: 
   io.out(
     `trained ${program.name} with SIIT → ${o.out} (${r.wallTimeS.toFixed(1)} s)\n` +
       `  exact match: ${pct(r.scores.exactMatch)}\n` +
-      r.scores.iia.map((x) => `  IIA ${x.variable} at ${x.sites}: ${pct(x.iia)} (at one position: ${pct(x.iiaOnePosition)})\n`).join('') +
+      r.scores.iia
+        .map(
+          (x) =>
+            `  IIA ${x.variable} at ${x.sites}: ${pct(x.iia)} (at one position: ${pct(x.iiaOnePosition)}; ` +
+            `by length ${x.byLength.map((l) => `${l.length}: ${pct(l.iia)}`).join(', ')})\n`,
+        )
+        .join('') +
       (r.scores.inert.length
         ? `  outputs unchanged when a non-circuit node is patched: ${r.scores.inert.map((x) => `${x.node} ${pct(x.unchanged)}`).join(', ')}\n`
         : ''),

@@ -27,6 +27,8 @@ export interface InterchangeResult {
   readonly iiaChanged: number;
   /** Pairs intervened at one position: IIA per model position (BOS = 0). */
   readonly byPosition: readonly { readonly position: number; readonly pairs: number; readonly iia: number }[];
+  /** IIA per base input length (shortest first): where a site that holds its variable on short inputs stops holding it. */
+  readonly byLength: readonly { readonly length: number; readonly pairs: number; readonly iia: number }[];
 }
 
 const BATCH = 256;
@@ -106,6 +108,13 @@ export async function interchangeAccuracy(
   let changed = 0;
   let changedHits = 0;
   const perPos = new Map<number, { pairs: number; hits: number }>();
+  const perLength = new Map<number, { pairs: number; hits: number }>();
+  const tally = (m: Map<number, { pairs: number; hits: number }>, key: number, ok: boolean): void => {
+    const t = m.get(key) ?? { pairs: 0, hits: 0 };
+    t.pairs++;
+    if (ok) t.hits++;
+    m.set(key, t);
+  };
   try {
     for (const b of pairBatches(model, pairs, opts.batchSize)) {
       const logits = intervenedLogits(model, b, site, bases);
@@ -120,18 +129,23 @@ export async function interchangeAccuracy(
         if (differs) changed++;
         if (ok && differs) changedHits++;
         const p = pairs.positions[i];
-        if (p !== null) {
-          const t = perPos.get(p) ?? { pairs: 0, hits: 0 };
-          t.pairs++;
-          if (ok) t.hits++;
-          perPos.set(p, t);
-        }
+        if (p !== null) tally(perPos, p, ok);
+        tally(perLength, pairs.base[i].length, ok);
       });
     }
   } finally {
     tf.dispose(bases);
   }
   const n = pairs.base.length;
-  const byPosition = [...perPos].sort((a, b) => a[0] - b[0]).map(([position, t]) => ({ position, pairs: t.pairs, iia: t.hits / t.pairs }));
-  return { site: site.name, pairs: n, iia: n ? hits / n : Number.NaN, changed, iiaChanged: changed ? changedHits / changed : Number.NaN, byPosition };
+  const rates = (m: Map<number, { pairs: number; hits: number }>) =>
+    [...m].sort((a, b) => a[0] - b[0]).map(([key, t]) => ({ key, pairs: t.pairs, iia: t.hits / t.pairs }));
+  return {
+    site: site.name,
+    pairs: n,
+    iia: n ? hits / n : Number.NaN,
+    changed,
+    iiaChanged: changed ? changedHits / changed : Number.NaN,
+    byPosition: rates(perPos).map(({ key, ...r }) => ({ position: key, ...r })),
+    byLength: rates(perLength).map(({ key, ...r }) => ({ length: key, ...r })),
+  };
 }

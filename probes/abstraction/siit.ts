@@ -62,7 +62,7 @@ import {
 import { UserError } from '../../src/rasp/errors.ts';
 import { hookSites } from '../hookSites.ts';
 import type { ProbeTask } from '../probeSet.ts';
-import { interchangeAccuracy, interchangeHooks, pairBatches, type PairBatch } from './interchange.ts';
+import { interchangeAccuracy, interchangeHooks, pairBatches, type InterchangeResult, type PairBatch } from './interchange.ts';
 import { interchangePairs, type InterchangePairs } from './pairs.ts';
 import { otherVariableSeed, siitStepPlan, stepPairs, stepSeed, variablePairs } from './siitPlan.ts';
 import { alignedCircuit } from './alignedCircuit.ts';
@@ -126,6 +126,8 @@ export interface SiitScores {
     readonly iia: number;
     readonly changed: number;
     readonly iiaOnePosition: number;
+    /** IIA at every position per input length (pairs of one length, shortest first). */
+    readonly byLength: InterchangeResult['byLength'];
   }[];
   /** Per non-circuit node (and embedding the circuit leaves out, shuffled): the fraction of pairs whose output is unchanged when it is patched. */
   readonly inert: readonly { readonly node: string; readonly unchanged: number }[];
@@ -489,6 +491,7 @@ async function siitScores(
       sites: x.site.name + ` (${(x.site as InterchangeSite & { kind: 'activation' }).sites.map((s) => s.hook).join(', ')})`,
       iia: r.iia,
       changed: r.changed,
+      byLength: r.byLength,
     });
   }
   const out = [];

@@ -33,6 +33,37 @@ describe('the attention-only learned reverse', () => {
     expect(first.iia).toBeLessThan(0.5);
   });
 
+  it("gives IIA per base length: each length's figure is IIA over that length's pairs alone", async () => {
+    const data = fixture(ATTN_ONLY);
+    const model = loaded(data);
+    const program = library('reverse');
+    // Pairs at one position, so that a base and its source differ in length (the figure is the base's).
+    const pairs = interchangePairs(program, programVariable(program, 'reverse'), modelTask(model), 150, 3, 'random');
+    const site = parseSiteText('0.0', data, 'reverse');
+    const all = await interchangeAccuracy(model, pairs, site);
+    const lengths = [...new Set(pairs.base.map((b) => b.length))].sort((a, b) => a - b);
+    expect(all.byLength.map((l) => l.length)).toEqual(lengths);
+    expect(all.byLength.reduce((n, l) => n + l.pairs, 0)).toBe(pairs.base.length);
+    for (const l of all.byLength) {
+      const keep = pairs.base.map((b, i) => (b.length === l.length ? i : -1)).filter((i) => i >= 0);
+      const pick = <T>(xs: readonly T[]) => keep.map((i) => xs[i]);
+      const alone = await interchangeAccuracy(
+        model,
+        {
+          ...pairs,
+          base: pick(pairs.base),
+          source: pick(pairs.source),
+          baseOutput: pick(pairs.baseOutput),
+          counterfactual: pick(pairs.counterfactual),
+          positions: pick(pairs.positions),
+        },
+        site,
+      );
+      expect(l.iia).toBeCloseTo(alone.iia, 12);
+    }
+    expect(new Set(all.byLength.map((l) => l.iia)).size).toBeGreaterThan(1);
+  });
+
   it('DAS finds reverse after the flip head and not before it', async () => {
     const model = loaded(fixture(ATTN_ONLY));
     const r = await align(model, library('reverse'), 'reverse', {

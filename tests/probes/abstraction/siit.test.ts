@@ -71,6 +71,11 @@ describe('strict IIT', () => {
     expect(r.model.labels.heads.map((h) => `${h.layer}.${h.head} ${h.writes}`)).toEqual(['0.0 length', '1.0 reverse']);
     expect(r.model.labels.mlps.map((m) => `mlp${m.layer} ${m.writes}`)).toEqual(['mlp0 opp_index']);
     expect(r.scores.iia.map((x) => x.variable)).toEqual(['length', 'reverse', 'opp_index']);
+    // IIA at every position, per input length, over the same pairs as the overall figure.
+    for (const x of r.scores.iia) {
+      expect(x.byLength.map((l) => l.length)).toEqual([1, 2, 3]);
+      expect(x.byLength.reduce((s, l) => s + l.pairs * l.iia, 0) / 20).toBeCloseTo(x.iia, 12);
+    }
     expect(r.scores.inert.map((x) => x.node)).toEqual(['0.1', '1.1', 'mlp1']);
   });
 
