@@ -16,7 +16,8 @@
  *           of its own, an input embedding the aligned circuit leaves out (pos_embed, or embed): its
  *           contribution replaced at every position by the source run's with the positions shuffled
  *           per input (for pos_embed, the position embedding of other positions; BOS's row moves
- *           too), so that the model must not read it where the compiled model does not.
+ *           too), so that the model must not read it where the compiled model does not (these nodes,
+ *           and how inert they are scored: inertNodes.ts).
  * The IIT term's source run is a constant (no gradient flows into it); the strict term's is not
  * (the patched node must learn to be inert: interchangeLoss's caller says why). The optimiser is the trainer's (AdamW
  * with clipping, warm-up and decay: src/train/step.ts, schedule.ts), and so are checkpoints and
@@ -27,20 +28,19 @@
 import * as tf from '@tensorflow/tfjs';
 import '../../src/model/quietTf.ts';
 import { batchTokens, encodeBatch } from '../../src/model/batch.ts';
-import { allComponents, formatComponent, sameComponent, type ComponentRef } from '../../src/model/components.ts';
+import { formatComponent } from '../../src/model/components.ts';
 import { forward } from '../../src/model/forward.ts';
 import type { HookName } from '../../src/model/hooks.ts';
 import { existsSync } from 'node:fs';
 import { initParams } from '../../src/model/init.ts';
 import { LoadedModel } from '../../src/model/loadedModel.ts';
 import type { Params } from '../../src/model/params.ts';
-import { decodeOutputs, exactMatch, NUMERIC_TOLERANCE, outputsMatch, scoreLogits } from '../../src/model/scoring.ts';
-import type { CircuitLabel, HeadLabel, MlpLabel, ModelConfig, ModelData, ModelLabels } from '../../src/model/types.ts';
+import { exactMatch, scoreLogits } from '../../src/model/scoring.ts';
+import type { HeadLabel, MlpLabel, ModelConfig, ModelData, ModelLabels } from '../../src/model/types.ts';
 import { programVariable } from '../../src/rasp/counterfactual.ts';
 import type { Program } from '../../src/rasp/program.ts';
 import { batchTargets, disposeTargets, maskedLoss } from '../../src/train/loss.ts';
-import { shuffled, testExamples, trainExamples } from '../../src/train/dataset.ts';
-import { makeRng } from '../../src/rasp/random.ts';
+import { testExamples, trainExamples } from '../../src/train/dataset.ts';
 import { checkResumable, loadCheckpoint, saveCheckpoint, type Checkpoint } from '../../src/train/checkpoint.ts';
 import { installFastGradients } from '../../src/train/fastGrads.ts';
 import { DEFAULT_ADAMW } from '../../src/train/optimizer.ts';
@@ -60,14 +60,14 @@ import {
   type TrainState,
 } from '../../src/train/step.ts';
 import { UserError } from '../../src/rasp/errors.ts';
-import { hookSites } from '../hookSites.ts';
 import type { ProbeTask } from '../probeSet.ts';
-import { interchangeAccuracy, interchangeHooks, pairBatches, type InterchangeResult, type PairBatch } from './interchange.ts';
-import { interchangePairs, type InterchangePairs } from './pairs.ts';
+import { interchangeAccuracy, interchangeHooks, type InterchangeResult, type PairBatch } from './interchange.ts';
+import { interchangePairs } from './pairs.ts';
 import { otherVariableSeed, siitStepPlan, stepPairs, stepSeed, variablePairs } from './siitPlan.ts';
 import { alignedCircuit } from './alignedCircuit.ts';
 import type { AlignmentMap } from './alignmentMap.ts';
-import type { InterchangeSite } from './sites.ts';
+import { componentSite, type InterchangeSite } from './sites.ts';
+import { inertBatch, inertNodes, positionShuffles, shuffledEmbeddings, shuffledPositions, shuffledUnchanged, type InertNode } from './inertNodes.ts';
 
 export interface SiitWeights {
   readonly task: number;
@@ -143,55 +143,6 @@ export interface SiitResult {
   readonly wallTimeS: number;
 }
 
-const activationSite = (config: ModelConfig, name: string, comps: readonly ComponentRef[]): InterchangeSite & { kind: 'activation' } => ({
-  kind: 'activation',
-  name,
-  sites: comps.flatMap((c) => hookSites(c, config)),
-});
-
-/** The heads and MLPs no variable is aligned with. */
-export function nonCircuitNodes(config: ModelConfig, alignment: AlignmentMap): ComponentRef[] {
-  const inCircuit = [...alignment.values()].flat();
-  return allComponents(config, { layers: false }).filter((c) => (c.kind === 'head' || c.kind === 'mlp') && !inCircuit.some((a) => sameComponent(a, c)));
-}
-
-export type EmbeddingNode = 'embed' | 'pos_embed';
-const EMBEDDING_HOOK: Record<EmbeddingNode, HookName> = { embed: 'hook_embed', pos_embed: 'hook_pos_embed' };
-
-/** The input embeddings a circuit leaves out (the strict term keeps the model from reading them). */
-export function omittedEmbeddings(circuit: CircuitLabel): EmbeddingNode[] {
-  return (['embed', 'pos_embed'] as const).filter((e) => !circuit.nodes.includes(e));
-}
-
-/** What the strict term patches: a non-circuit head or MLP from the source run, or an omitted embedding from it with its positions shuffled. */
-export interface InertNode {
-  readonly name: string;
-  readonly site: InterchangeSite & { kind: 'activation' };
-  readonly shuffle: boolean;
-}
-
-export const inertNodes = (config: ModelConfig, alignment: AlignmentMap): InertNode[] =>
-  nonCircuitNodes(config, alignment).map((c) => ({ name: formatComponent(c), site: activationSite(config, formatComponent(c), [c]), shuffle: false }));
-
-/** The strict term's embedding sites: those the circuit leaves out, shuffled along positions. */
-export const shuffledEmbeddings = (circuit: CircuitLabel): InertNode[] =>
-  omittedEmbeddings(circuit).map((e) => ({ name: e, site: { kind: 'activation', name: e, sites: [{ hook: EMBEDDING_HOOK[e] }] }, shuffle: true }));
-
-/** One seeded shuffle of the positions [0, nPos) per row. */
-function positionShuffles(rows: number, nPos: number, seed: number): number[][] {
-  const rng = makeRng(seed);
-  const order = Array.from({ length: nPos }, (_, i) => i);
-  return Array.from({ length: rows }, () => shuffled(order, rng));
-}
-
-/** `x` ([batch, pos, d]) with row r's positions in the order `orders[r]` (a one-hot matmul, so the gradient flows on every backend). */
-function shuffledPositions(x: tf.Tensor, orders: readonly number[][]): tf.Tensor {
-  const [B, P] = x.shape;
-  const onehot = new Float32Array(B * P * P);
-  orders.forEach((o, r) => o.forEach((from, to) => (onehot[(r * P + to) * P + from] = 1)));
-  return tf.matMul(tf.tensor3d(onehot, [B, P, P]), x as tf.Tensor3D);
-}
-
 /** The strict term's source activations for `n`: the source run's, shuffled along positions for an embedding. */
 function inertSource(config: ModelConfig, params: Params, b: PairBatch, n: InertNode, seed: number): Map<HookName, tf.Tensor> {
   const run = sourceRun(config, params, b, n.site);
@@ -199,9 +150,6 @@ function inertSource(config: ModelConfig, params: Params, b: PairBatch, n: Inert
   const orders = positionShuffles(b.source.lengths.length, b.source.nPos, seed);
   return new Map([...run].map(([h, t]) => [h, shuffledPositions(t, orders)]));
 }
-
-/** A shuffled embedding replaces every position, whatever positions the pairs name. */
-const inertBatch = (b: PairBatch, n: InertNode): PairBatch => (n.shuffle ? { ...b, positions: b.positions.map(() => null) } : b);
 
 /** The learned model's labels: each aligned component described as the compiled node it stands for, and the circuit the alignment gives it. */
 export function alignedLabels(compiled: ModelData, alignment: AlignmentMap, config: ModelConfig): ModelLabels {
@@ -305,7 +253,7 @@ export async function trainSiit(opts: SiitOptions): Promise<SiitResult> {
   const variables = [...opts.alignment].map(([v, comps]) => ({
     v,
     node: programVariable(program, v),
-    site: activationSite(config, comps.map(formatComponent).join('+'), comps),
+    site: componentSite(config, comps),
   }));
   const inert = inertNodes(config, opts.alignment);
   const embeddings: InertNode[] = opts.strictEmbeddings === false ? [] : shuffledEmbeddings(alignedCircuit(opts.compiled, opts.alignment, config));
@@ -509,26 +457,4 @@ async function siitScores(
     out.push({ node: x.name, unchanged: x.shuffle ? await shuffledUnchanged(m, pairs, x, opts.seed + 43) : (await interchangeAccuracy(m, pairs, x.site)).iia });
   }
   return { exactMatch: exactMatch(acc), iia, inert: out };
-}
-
-/** The fraction of pairs whose output stays the base's when the embedding holds the source run's, positions shuffled. */
-async function shuffledUnchanged(m: LoadedModel, pairs: InterchangePairs, x: InertNode, seed: number): Promise<number> {
-  let same = 0;
-  for (const b of pairBatches(m, pairs)) {
-    const src = m.runWithCache(b.source, { names: x.site.sites.map((s) => s.hook) });
-    let logits: tf.Tensor;
-    try {
-      const orders = positionShuffles(b.source.lengths.length, b.source.nPos, seed + b.from);
-      logits = tf.tidy(() => {
-        const cache = new Map([...src.cache].map(([h, t]) => [h, shuffledPositions(t, orders)]));
-        return m.run(b.base, { hooks: interchangeHooks(x.site, cache, inertBatch(b, x)) });
-      });
-    } finally {
-      src.dispose();
-    }
-    const got = decodeOutputs(m.config, await logits.data(), b.base.nPos, b.base.lengths);
-    logits.dispose();
-    got.forEach((y, r) => void (outputsMatch(m.config.output, pairs.baseOutput[b.from + r], y, NUMERIC_TOLERANCE) && same++));
-  }
-  return pairs.base.length ? same / pairs.base.length : Number.NaN;
 }

@@ -10,8 +10,10 @@
 import * as tf from '@tensorflow/tfjs';
 import '../../src/model/quietTf.ts';
 import { layerHook, positionAxis, type HookName, type Hooks } from '../../src/model/hooks.ts';
-import type { ModelData, WeightArray } from '../../src/model/types.ts';
+import { formatComponent, type ComponentRef } from '../../src/model/components.ts';
+import type { ModelConfig, ModelData, WeightArray } from '../../src/model/types.ts';
 import { UserError } from '../../src/rasp/errors.ts';
+import { hookSites } from '../hookSites.ts';
 import type { Site } from '../intervene.ts';
 
 /** A span of k orthonormal residual directions [d_model, k] at one residual-stream hook (optionally one position). */
@@ -24,6 +26,13 @@ export interface SubspacePart {
 export type InterchangeSite =
   | { readonly kind: 'activation'; readonly name: string; readonly sites: readonly Site[] }
   | { readonly kind: 'subspace'; readonly name: string; readonly parts: readonly SubspacePart[] };
+
+/** The outputs of components (a head at hook_z), together one site named `0.0+mlp1`. */
+export const componentSite = (config: ModelConfig, comps: readonly ComponentRef[]): InterchangeSite & { kind: 'activation' } => ({
+  kind: 'activation',
+  name: comps.map(formatComponent).join('+'),
+  sites: comps.flatMap((c) => hookSites(c, config)),
+});
 
 /** The hook points a site reads from the source run. */
 export const siteHooks = (s: InterchangeSite): HookName[] => [...new Set(s.kind === 'activation' ? s.sites.map((x) => x.hook) : s.parts.map((p) => p.hook))];

@@ -10,8 +10,9 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { interchangeAccuracy } from '../../../probes/abstraction/interchange.ts';
 import { interchangePairs } from '../../../probes/abstraction/pairs.ts';
-import { parseSiteText } from '../../../probes/abstraction/siteText.ts';
+import { componentSite } from '../../../probes/abstraction/sites.ts';
 import { modelTask } from '../../../probes/probeSet.ts';
+import { parseComponent } from '../../../src/model/components.ts';
 import { programVariable } from '../../../src/rasp/counterfactual.ts';
 import { cli } from '../../cli/harness.ts';
 import { fastBackend, fixture, FIXTURES, library } from '../../hypotheses/support.ts';
@@ -29,8 +30,10 @@ describe('the SIIT-trained sort', () => {
     const model = loaded(data);
     const program = library('sort');
     for (const [variable, comps] of Object.entries(alignment)) {
-      const sites = comps.map((c) => parseSiteText(c, data, variable));
-      const site = { kind: 'activation' as const, name: comps.join('+'), sites: sites.flatMap((s) => (s.kind === 'activation' ? s.sites : [])) };
+      const site = componentSite(
+        data.config,
+        comps.map((c) => parseComponent(c, data.config)),
+      );
       const pairs = interchangePairs(program, programVariable(program, variable), modelTask(model), 200, 5);
       const r = await interchangeAccuracy(model, pairs, site);
       expect(r.iia, variable).toBeGreaterThanOrEqual(0.95);
