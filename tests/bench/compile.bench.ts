@@ -27,6 +27,7 @@ import { arbitraryCompilable } from '../support/arbitraryCompilable.ts';
 import { TRACR_ANCHORS, TRACR_LARGER, tracrVocab } from '../support/tracrAnchors.ts';
 import { firstDisagreement } from '../support/differential.ts';
 import { medianCpuMs } from './timing.ts';
+import { cellKey, liveTracrTimes, type LiveTracr, type TracrCell } from './tracrLive.ts';
 import { LoadedModel } from '../../src/model/loadedModel.ts';
 
 const BATCH = 256;
@@ -66,13 +67,36 @@ function tracrAt(name: string, maxLen: (typeof MAX_LENS)[number]) {
   return t && { compileMs: t.compileMs, layers: t.layers, heads: undefined, mlpHidden: undefined, residual: t.residual, params: t.params };
 }
 
+/** The cells tracr has stored figures for: every anchored program at 5 and 10, and at 20 and 40 where the side-by-side run had one. */
+function tracrCells(): TracrCell[] {
+  return Object.entries(TRACR_ANCHORS).flatMap(([name, a]) => MAX_LENS.filter((n) => tracrAt(name, n)).map((n): TracrCell => [a.tracrName, n]));
+}
+
+/**
+ * Median CPU ms of a compile once V8 has optimised it: after up to 300 compiles (at most a second
+ * of them). tracr under CPython has no such warm-up, so its second compile is its steady state;
+ * rasplab's first few run partly in V8's unoptimised tiers, which is what a one-off compile pays
+ * and what the cold column shows.
+ */
+function warmCpuMs(reps: number, warmUp: () => void, fn: () => void): number {
+  const c0 = process.cpuUsage();
+  for (let i = 0; i < 300; i++) {
+    warmUp();
+    const c = process.cpuUsage(c0);
+    if (c.user + c.system > 1e6) break;
+  }
+  return medianCpuMs(reps, fn);
+}
+
 function sizesTable(): void {
   const head = [
     'program',
     'len',
     'compile ms (cpu)',
+    'warm ms',
     'tracr ms',
     'speed-up',
+    'warm',
     'seq/s (b256)',
     'most combos',
     'layers',
@@ -87,6 +111,9 @@ function sizesTable(): void {
     'tracr',
   ];
   const rows: (string | number)[][] = [];
+  const live = process.env.TRACR_DIR ? timeTracr() : undefined;
+  const short: string[] = [];
+  const shortWarm: string[] = [];
   // Forward passes after all compile timings: the garbage of 400 ms of them, collected during the
   // next program's compiles, would double a compile of a fraction of a millisecond.
   const forwards: (() => void)[] = [];
@@ -111,17 +138,30 @@ function sizesTable(): void {
       const first = process.cpuUsage(c0);
       // Compiles of a few ms vary most on a shared machine: the median of many.
       const reps = (first.user + first.system) / 1000 < 20 ? 21 : small ? 5 : 3;
-      const ms = medianCpuMs(reps, () => compile(program, { vocab, maxLen }));
+      // Each timed compile gets a program of its own, loaded untimed, as tracr's figures have: a
+      // compile keeps the graph it makes per program, so compiling one program again skips that.
+      const fresh = () => loadProgram(join(LIBRARY_DIR, `${name}.rasp`));
+      const compileFresh = () => {
+        const programs = Array.from({ length: 2 * reps + 2 }, fresh);
+        return () => void compile(programs.pop()!, { vocab, maxLen });
+      };
+      const ms = medianCpuMs(reps, compileFresh());
+      const warm = warmCpuMs(reps, () => void compile(fresh(), { vocab, maxLen }), compileFresh());
       const t = tracrAt(name, maxLen);
+      const tracrMs = live?.ok ? anchor && live.ms.get(cellKey(anchor.tracrName, maxLen)) : t?.compileMs;
+      if (tracrMs !== undefined && tracrMs / ms < 10) short.push(`${name} ${maxLen} ${(tracrMs / ms).toFixed(1)}×`);
+      if (tracrMs !== undefined && tracrMs / warm < 10) shortWarm.push(`${name} ${maxLen} ${(tracrMs / warm).toFixed(1)}×`);
       const row = rows.length;
       // A forward pass of the largest models at batch 256 takes minutes on a small machine.
-      if (small) forwards.push(() => void (rows[row][5] = Math.round(forwardThroughput(model, maxLen))));
+      if (small) forwards.push(() => void (rows[row][7] = Math.round(forwardThroughput(model, maxLen))));
       rows.push([
         name,
         maxLen,
-        ms.toFixed(1),
-        t ? t.compileMs.toFixed(1) : '',
-        t ? `${(t.compileMs / ms).toFixed(1)}×` : '',
+        ms.toFixed(ms < 1 ? 2 : 1),
+        warm.toFixed(warm < 1 ? 2 : 1),
+        tracrMs !== undefined ? tracrMs.toFixed(1) : '',
+        tracrMs !== undefined ? `${(tracrMs / ms).toFixed(1)}×` : '',
+        tracrMs !== undefined ? `${(tracrMs / warm).toFixed(1)}×` : '',
         // Filled in once every compile is timed (below).
         '',
         Math.max(0, ...mlps.map((m) => m.combinations)),
@@ -139,11 +179,34 @@ function sizesTable(): void {
     }
   }
   for (const f of forwards) f();
+  const source = live?.ok
+    ? `tracr ms: tracr's compiler timed in this run (TRACR_DIR=${process.env.TRACR_DIR}), up to its craft model, CPU time, median of 21/5/1`
+    : `tracr ms: shared/anchors/tracr.md (5 and 10: 2026-11-22; 20 and 40: the 2026-12-01 side-by-side run), measured on other days` +
+      (live ? `; not timed here: ${live.why}` : '; set TRACR_DIR to a tracr checkout to time it in this run');
   console.log(
-    'compile time, forward throughput and size (tracr: shared/anchors/tracr.md; tracr ms excludes its assembly step; ' +
-      "at max length 20 and 40 tracr's residual includes its padding and its figures come from the 2026-12-01 side-by-side run)",
+    `compile time, forward throughput and size (${source}; tracr's times exclude its assembly step; ` +
+      "at max length 20 and 40 tracr's residual includes its padding; warm = after V8 has optimised the compile)",
   );
   console.log(renderTable({ head, rows, compact: true }));
+  if (live?.ok) for (const e of live.errors) console.log(`tracr failed: ${e}`);
+  for (const [which, cells] of [
+    ['cold', short],
+    ['warm', shortWarm],
+  ] as const) {
+    const verdict = cells.length
+      ? `under 10× faster than tracr at ${cells.join(', ')}`
+      : 'at least 10× faster than tracr at every program and max length timed';
+    console.log(`${which}: ${verdict}`);
+  }
+}
+
+function timeTracr(): LiveTracr {
+  const cells = tracrCells();
+  const t0 = performance.now();
+  console.log(`timing tracr's compiler on ${cells.length} programs × max lengths (minutes; sort_freq at 40 takes about a minute a compile)…`);
+  const live = liveTracrTimes(cells);
+  if (live.ok) console.log(`tracr timed in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
+  return live;
 }
 
 function verifyLarger(): void {
