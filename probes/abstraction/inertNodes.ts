@@ -9,6 +9,7 @@ import * as tf from '@tensorflow/tfjs';
 import '../../src/model/quietTf.ts';
 import { allComponents, formatComponent, sameComponent, type ComponentRef } from '../../src/model/components.ts';
 import type { HookName } from '../../src/model/hooks.ts';
+import type { Batch } from '../../src/model/batch.ts';
 import type { LoadedModel } from '../../src/model/loadedModel.ts';
 import { decodeOutputs, NUMERIC_TOLERANCE, outputsMatch } from '../../src/model/scoring.ts';
 import type { CircuitLabel, ModelConfig } from '../../src/model/types.ts';
@@ -17,7 +18,7 @@ import { shuffled } from '../../src/train/dataset.ts';
 import type { AlignmentMap } from './alignmentMap.ts';
 import { interchangeHooks, pairBatches, type PairBatch } from './interchange.ts';
 import type { InterchangePairs } from './pairs.ts';
-import { componentSite, type InterchangeSite } from './sites.ts';
+import { componentSite, siteHooks, type InterchangeSite } from './sites.ts';
 
 /** The heads and MLPs no variable is aligned with. */
 export function nonCircuitNodes(config: ModelConfig, alignment: AlignmentMap): ComponentRef[] {
@@ -48,18 +49,24 @@ export const shuffledEmbeddings = (circuit: CircuitLabel): InertNode[] =>
   omittedEmbeddings(circuit).map((e) => ({ name: e, site: { kind: 'activation', name: e, sites: [{ hook: EMBEDDING_HOOK[e] }] }, shuffle: true }));
 
 /** One seeded shuffle of the positions [0, nPos) per row. */
-export function positionShuffles(rows: number, nPos: number, seed: number): number[][] {
+function positionShuffles(rows: number, nPos: number, seed: number): number[][] {
   const rng = makeRng(seed);
   const order = Array.from({ length: nPos }, (_, i) => i);
   return Array.from({ length: rows }, () => shuffled(order, rng));
 }
 
 /** `x` ([batch, pos, d]) with row r's positions in the order `orders[r]` (a one-hot matmul, so the gradient flows on every backend). */
-export function shuffledPositions(x: tf.Tensor, orders: readonly number[][]): tf.Tensor {
+function shuffledPositions(x: tf.Tensor, orders: readonly number[][]): tf.Tensor {
   const [B, P] = x.shape;
   const onehot = new Float32Array(B * P * P);
   orders.forEach((o, r) => o.forEach((from, to) => (onehot[(r * P + to) * P + from] = 1)));
   return tf.matMul(tf.tensor3d(onehot, [B, P, P]), x as tf.Tensor3D);
+}
+
+/** A source run's activations with each row's positions shuffled, one seeded order per row shared by every hook. */
+export function shuffledCache(cache: ReadonlyMap<HookName, tf.Tensor>, source: Batch, seed: number): Map<HookName, tf.Tensor> {
+  const orders = positionShuffles(source.lengths.length, source.nPos, seed);
+  return new Map([...cache].map(([h, t]) => [h, shuffledPositions(t, orders)]));
 }
 
 /** A shuffled embedding replaces every position, whatever positions the pairs name. */
@@ -69,14 +76,10 @@ export const inertBatch = (b: PairBatch, n: InertNode): PairBatch => (n.shuffle 
 export async function shuffledUnchanged(m: LoadedModel, pairs: InterchangePairs, x: InertNode, seed: number): Promise<number> {
   let same = 0;
   for (const b of pairBatches(m, pairs)) {
-    const src = m.runWithCache(b.source, { names: x.site.sites.map((s) => s.hook) });
+    const src = m.runWithCache(b.source, { names: siteHooks(x.site) });
     let logits: tf.Tensor;
     try {
-      const orders = positionShuffles(b.source.lengths.length, b.source.nPos, seed + b.from);
-      logits = tf.tidy(() => {
-        const cache = new Map([...src.cache].map(([h, t]) => [h, shuffledPositions(t, orders)]));
-        return m.run(b.base, { hooks: interchangeHooks(x.site, cache, inertBatch(b, x)) });
-      });
+      logits = tf.tidy(() => m.run(b.base, { hooks: interchangeHooks(x.site, shuffledCache(src.cache, b.source, seed + b.from), inertBatch(b, x)) }));
     } finally {
       src.dispose();
     }

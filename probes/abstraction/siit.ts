@@ -66,8 +66,8 @@ import { interchangePairs } from './pairs.ts';
 import { otherVariableSeed, siitStepPlan, stepPairs, stepSeed, variablePairs } from './siitPlan.ts';
 import { alignedCircuit } from './alignedCircuit.ts';
 import type { AlignmentMap } from './alignmentMap.ts';
-import { componentSite, type InterchangeSite } from './sites.ts';
-import { inertBatch, inertNodes, positionShuffles, shuffledEmbeddings, shuffledPositions, shuffledUnchanged, type InertNode } from './inertNodes.ts';
+import { componentSite, siteHooks, type InterchangeSite } from './sites.ts';
+import { inertBatch, inertNodes, shuffledCache, shuffledEmbeddings, shuffledUnchanged, type InertNode } from './inertNodes.ts';
 
 export interface SiitWeights {
   readonly task: number;
@@ -146,9 +146,7 @@ export interface SiitResult {
 /** The strict term's source activations for `n`: the source run's, shuffled along positions for an embedding. */
 function inertSource(config: ModelConfig, params: Params, b: PairBatch, n: InertNode, seed: number): Map<HookName, tf.Tensor> {
   const run = sourceRun(config, params, b, n.site);
-  if (!n.shuffle) return run;
-  const orders = positionShuffles(b.source.lengths.length, b.source.nPos, seed);
-  return new Map([...run].map(([h, t]) => [h, shuffledPositions(t, orders)]));
+  return n.shuffle ? shuffledCache(run, b.source, seed) : run;
 }
 
 /** The learned model's labels: each aligned component described as the compiled node it stands for, and the circuit the alignment gives it. */
@@ -176,14 +174,14 @@ export function alignedLabels(compiled: ModelData, alignment: AlignmentMap, conf
 
 /** The source run's activations at the site's hooks, in the caller's tidy and gradient. */
 function sourceRun(config: ModelConfig, params: Params, b: PairBatch, site: InterchangeSite & { kind: 'activation' }): Map<HookName, tf.Tensor> {
-  const hooks = [...new Set(site.sites.map((s) => s.hook))];
+  const hooks = siteHooks(site);
   const r = forward(config, params, { tokens: batchTokens(b.source), lengths: b.source.lengths }, { cache: (h) => hooks.includes(h) });
   return new Map(hooks.map((h) => [h, r.cache.get(h)!]));
 }
 
 /** The source run's activations at the site's hooks, outside any gradient (the caller disposes them). */
 function sourceCache(config: ModelConfig, params: Params, b: PairBatch, site: InterchangeSite & { kind: 'activation' }): Map<HookName, tf.Tensor> {
-  const hooks = [...new Set(site.sites.map((s) => s.hook))];
+  const hooks = siteHooks(site);
   const kept = tf.tidy(() => {
     const r = forward(config, params, { tokens: batchTokens(b.source), lengths: b.source.lengths }, { cache: (h) => hooks.includes(h) });
     return hooks.map((h) => r.cache.get(h)!);
@@ -421,7 +419,7 @@ export async function trainSiit(opts: SiitOptions): Promise<SiitResult> {
 async function siitScores(
   m: LoadedModel,
   opts: SiitOptions,
-  variables: readonly { v: string; node: Parameters<typeof interchangePairs>[1]; site: InterchangeSite }[],
+  variables: readonly { v: string; node: Parameters<typeof interchangePairs>[1]; site: InterchangeSite & { kind: 'activation' } }[],
   inert: readonly InertNode[],
 ): Promise<SiitScores> {
   const n = opts.evalPairs ?? 200;
@@ -436,7 +434,7 @@ async function siitScores(
     iia.push({
       iiaOnePosition: one.iia,
       variable: x.v,
-      sites: x.site.name + ` (${(x.site as InterchangeSite & { kind: 'activation' }).sites.map((s) => s.hook).join(', ')})`,
+      sites: x.site.name + ` (${x.site.sites.map((s) => s.hook).join(', ')})`,
       iia: r.iia,
       changed: r.changed,
       byLength: r.byLength,
