@@ -27,7 +27,7 @@ export function liveTracrTimes(cells: readonly TracrCell[], tracrDir = process.e
     maxBuffer: 1 << 24,
   });
   if (r.error) return { ok: false, why: `python3: ${r.error.message}` };
-  if (r.status !== 0) return { ok: false, why: `tracr's compiler did not run: ${r.stderr.trim().split('\n').pop() ?? `exit ${r.status}`}` };
+  if (r.status !== 0) return { ok: false, why: `tracr's compiler did not run: ${r.stderr.trim().split('\n').pop() || `exit ${r.status}`}` };
   const ms = new Map<string, number>();
   const errors: string[] = [];
   for (const line of r.stdout.split('\n').filter(Boolean)) {

@@ -5,8 +5,11 @@
  * TRACR_DIR is a reason, not a crash.
  */
 import { describe, expect, it } from 'vitest';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { cellKey, liveTracrTimes } from '../bench/tracrLive.ts';
+import { tempDir } from './harness.ts';
 
 const STAND_IN = fileURLToPath(new URL('../support/tracr_stand_in', import.meta.url));
 
@@ -34,5 +37,16 @@ describe('live tracr timing for the compile bench', () => {
     const r = liveTracrTimes([['hist', 5]], '/nonexistent/tracr');
     expect(r.ok).toBe(false);
     if (!r.ok) expect(r.why).toMatch(/^tracr's compiler did not run: ModuleNotFoundError: No module named 'tracr'/);
+  });
+
+  it('gives the exit status when tracr stops without a word', () => {
+    const tmp = tempDir();
+    try {
+      mkdirSync(join(tmp.dir, 'tracr'));
+      writeFileSync(join(tmp.dir, 'tracr', '__init__.py'), 'import sys\nsys.exit(3)\n');
+      expect(liveTracrTimes([['hist', 5]], tmp.dir)).toEqual({ ok: false, why: "tracr's compiler did not run: exit 3" });
+    } finally {
+      tmp.cleanup();
+    }
   });
 });
